@@ -1,0 +1,25 @@
+PYTHON ?= python3
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: install run test locales browser clean-store
+
+install:
+	$(PYTHON) -m pip install -q -r requirements.txt
+
+# Debian's Chromium drives the browser tests (no browser download is possible offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; }
+
+locales:
+	$(PYTHON) -c "from tnt_dash.i18n import compile_catalogues; compile_catalogues()"
+
+run: install locales
+	$(PYTHON) -m streamlit run app.py
+
+test: install browser locales
+	$(PYTHON) -m pytest -q
+
+clean-store:
+	rm -f data/tnt.duckdb data/tnt.duckdb.wal

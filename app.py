@@ -1,0 +1,17 @@
+"""Entry point: navigation only. Pages call tnt_dash.ui.frame.page() first."""
+from pathlib import Path
+
+import streamlit as st
+
+from tnt_dash.i18n import N_, get, negotiate
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="tnt-dash", page_icon=":material/travel_explore:", layout="wide")
+
+# The language is read here only to title the navigation; the frame owns the selector.
+_ = get(st.query_params.get("lang") or negotiate(getattr(st.context, "locale", None))).gettext
+PAGES = [
+    st.Page(HERE / "pages" / "home.py", title=_(N_("Overview")), icon=":material/dashboard:", default=True),
+]
+st.navigation(PAGES).run()

@@ -1,0 +1,87 @@
+"""Shared fixtures: a hand-made store with answers worked out by hand, and a small demo store."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tnt_dash import store
+
+DEMO_END = date(2026, 11, 29)   # a Sunday: fixed so demo-based tests do not move with the calendar
+DEMO_ROWS = 20_000
+
+INCIDENT_DEFAULTS = dict(
+    date_precision=1, date_reported=None, mission=None, iso3=None, admin1_code=None, place=None, lat=None,
+    lon=None, geo_precision=None, subtype=None, cross_border=False, origin_iso3=None, transit_iso3=None,
+    destination_iso3=None, crossing_code=None, actor_id=None, fatalities=0, arrests_female=0, arrests_male=0,
+    arrests_unknown=0, v_female_child=0, v_female_adult=0, v_female_unknown=0, v_male_child=0, v_male_adult=0,
+    v_male_unknown=0, v_unknown_child=0, v_unknown_adult=0, v_unknown_unknown=0, seizure_commodity=None,
+    seizure_quantity=None, seizure_unit=None, seizure_value_usd=None, source_type="UNPOL patrol",
+    source_reliability="B", info_credibility=2, n_sources=1, classification="UNCLASSIFIED", tlp="TLP:GREEN",
+    status="validated", narrative=None, narrative_restricted=False, source_ref=None, reporting_unit=None,
+    created_at="2026-11-20 00:00:00", updated_at="2026-11-20 00:00:00", batch_id="fixture",
+)
+
+
+def insert_incident(con, **values) -> None:
+    row = {**INCIDENT_DEFAULTS, **values}
+    columns = list(row)
+    con.execute(f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [row[c] for c in columns])
+
+
+def first_admin1(con, iso3: str) -> str:
+    return con.execute("SELECT min(code) FROM admin1 WHERE iso3 = ?", [iso3]).fetchone()[0]
+
+
+# Six incidents; every expected figure in tests/test_queries.py is worked out from this table.
+#  id  date        iso3 market                 status     class.      TLP        victims              fat  seiz
+#  I1  2026-11-16  CAF  arms_trafficking       validated  UNCLASS     GREEN      fc1 fa2 (3)          2    1000
+#  I2  2026-11-18  CAF  illicit_mining         validated  CONFID.     AMBER      ma3 uu1 (4)          0    -
+#  I3  2026-11-10  HTI  kidnapping_for_ransom  draft      UNCLASS     CLEAR      fa1 mc1 (2)          0    -
+#  I4  2026-11-03  HTI  kidnapping_for_ransom  validated  UNCLASS     RED        0                    1    -
+#  I5  2026-10-27  CAF  arms_trafficking       validated  UNCLASS     CLEAR      fu2 (2)              0    500
+#  I6  2026-10-20  COD  ransomware (no place)  validated  STRICTLY C. GREEN      0                    0    -
+@pytest.fixture
+def hand_store(tmp_path: Path):
+    path = tmp_path / "hand.duckdb"
+    store.build(path, demo_rows=None)
+    con = store.connect(path)
+    caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
+    insert_incident(con, incident_id="I1", date_occurred="2026-11-16", mission="MINUSCA", iso3="CAF",
+                    admin1_code=caf, market="arms_trafficking", v_female_child=1, v_female_adult=2, fatalities=2,
+                    arrests_male=1, seizure_value_usd=1000, narrative="I1 narrative", place="I1 place")
+    insert_incident(con, incident_id="I2", date_occurred="2026-11-18", mission="MINUSCA", iso3="CAF",
+                    admin1_code=caf, market="illicit_mining", v_male_adult=3, v_unknown_unknown=1,
+                    classification="CONFIDENTIAL", tlp="TLP:AMBER", narrative="I2 narrative",
+                    narrative_restricted=True)
+    insert_incident(con, incident_id="I3", date_occurred="2026-11-10", mission="BINUH", iso3="HTI",
+                    admin1_code=hti, market="kidnapping_for_ransom", v_female_adult=1, v_male_child=1,
+                    status="draft", tlp="TLP:CLEAR")
+    insert_incident(con, incident_id="I4", date_occurred="2026-11-03", mission="BINUH", iso3="HTI",
+                    admin1_code=hti, market="kidnapping_for_ransom", fatalities=1, tlp="TLP:RED")
+    insert_incident(con, incident_id="I5", date_occurred="2026-10-27", mission="MINUSCA", iso3="CAF",
+                    admin1_code=caf, market="arms_trafficking", v_female_unknown=2, tlp="TLP:CLEAR",
+                    source_reliability="E", info_credibility=4, seizure_value_usd=500)
+    insert_incident(con, incident_id="I6", date_occurred="2026-10-20", mission="MONUSCO", iso3="COD",
+                    market="ransomware", classification="STRICTLY CONFIDENTIAL")
+    con.close()
+    ro = store.connect(path, read_only=True)
+    yield ro
+    ro.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A small demo store built once per test session (seed 7, fixed end date)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store.build(path, demo_rows=DEMO_ROWS, seed=7, end=DEMO_END)
+    return path
+
+
+@pytest.fixture
+def demo_env(demo_db, monkeypatch):
+    monkeypatch.setenv("TNT_DB", str(demo_db))
+    return demo_db

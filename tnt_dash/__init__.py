@@ -1,0 +1,1 @@
+"""tnt-dash: situational awareness on serious and organized crime and transnational threats."""

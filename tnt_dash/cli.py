@@ -1,0 +1,167 @@
+"""`python -m tnt_dash …`: the same functions the pages call, for scripts and tests.
+
+The access profile comes from TNT_PROFILE, exactly as for the server.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from . import access, config, i18n, queries, store, views
+from .exports import FORMATS, write
+from .filters import CYBER_FLAGS, STATUSES, Filters
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _grade(text: str) -> tuple[str, int]:
+    text = text.strip().upper()
+    if len(text) != 2 or text[0] not in "ABCDEF" or text[1] not in "123456":
+        raise argparse.ArgumentTypeError(f"a grade is a letter A-F and a digit 1-6, e.g. B2 (got {text!r})")
+    return text[0], int(text[1])
+
+
+def add_filter_flags(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("filters (the same as the sidebar)")
+    g.add_argument("--from", dest="date_from", type=_date, help="first date occurred, YYYY-MM-DD")
+    g.add_argument("--to", dest="date_to", type=_date, help="last date occurred, YYYY-MM-DD")
+    g.add_argument("--mission", action="append", default=[], help="mission code, e.g. MINUSCA (repeatable)")
+    g.add_argument("--country", action="append", default=[], help="ISO3 code (repeatable)")
+    g.add_argument("--admin1", action="append", default=[], help="admin-1 code (repeatable)")
+    g.add_argument("--market", action="append", default=[], help="market code (repeatable)")
+    g.add_argument("--cyber", action="append", default=[], choices=CYBER_FLAGS)
+    g.add_argument("--min-grade", type=_grade, default=("F", 6), help="keep records graded this or better, e.g. B2")
+    g.add_argument("--status", action="append", default=[], choices=STATUSES,
+                   help="record status (repeatable; default validated)")
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(date_from=args.date_from, date_to=args.date_to, missions=args.mission, countries=args.country,
+                   admin1=args.admin1, markets=args.market, cyber=args.cyber,
+                   min_reliability=args.min_grade[0], min_credibility=args.min_grade[1],
+                   statuses=args.status or ("validated",))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tnt_dash", description="tnt-dash command line")
+    parser.add_argument("--db", type=Path, help="store file (default: $TNT_DB or data/tnt.duckdb)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default="en", help="language of labels and headers")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="build the store (with the synthetic demo data)")
+    p.add_argument("--demo", action="store_true", help="load the synthetic demonstration dataset")
+    p.add_argument("--rows", type=int, default=50_000, help="approximate number of demo incidents")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--end", type=_date, help="last day of demo data (default: end of the current week)")
+    p.add_argument("--force", action="store_true", help="replace an existing store")
+
+    p = sub.add_parser("info", help="counts, date range, schema version and profile")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="export the main table of a page")
+    p.add_argument("view", nargs="?", help="view name (see --list)")
+    p.add_argument("--list", action="store_true", help="list the views")
+    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument("--out", type=Path)
+    add_filter_flags(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (CliError, access.ProfileError, store.StoreError, ValueError, KeyError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _db(args) -> Path:
+    return args.db or config.db_path()
+
+
+def cmd_init(args) -> int:
+    path = _db(args)
+    if path.exists() and not args.force:
+        raise CliError(f"{path} already exists; use --force to rebuild it")
+    if args.rows < 0:
+        raise CliError("--rows must be positive")
+    started = time.perf_counter()
+    store.build(path, demo_rows=args.rows if args.demo else None, seed=args.seed, end=args.end)
+    con = store.connect(path, read_only=True)
+    try:
+        info = queries.store_info(con)
+    finally:
+        con.close()
+    print(f"built {path} in {time.perf_counter() - started:.1f} s: {info['incidents']:,} incidents, "
+          f"{info['territories']} host territories, {info['weeks']} weeks")
+    return 0
+
+
+def cmd_info(args) -> int:
+    profile = access.server_profile()
+    con = store.connect(_db(args), read_only=True)
+    try:
+        info = queries.store_info(con)
+        visible = queries.data_status(con, Filters(statuses=()), profile)
+        meta = store.get_meta(con)
+        version = store.schema_version(con)
+    finally:
+        con.close()
+    result = {
+        "incidents": info["incidents"], "territories": info["territories"], "weeks": info["weeks"],
+        "date_min": info["date_min"].isoformat() if info["date_min"] else None,
+        "date_max": info["date_max"].isoformat() if info["date_max"] else None,
+        "schema_version": version, "profile": profile.name,
+        "visible_to_profile": visible["records"], "dataset": meta.get("dataset", "curated"),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>20}: {value}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    t = i18n.get(args.lang)
+    if args.list:
+        for name, (_builder, description) in views.REGISTRY.items():
+            print(f"{name:<12} {t.gettext(description)}")
+        return 0
+    if not args.view:
+        raise CliError("name a view to export, or use --list")
+    if not args.out:
+        raise CliError("--out FILE is required")
+    profile = access.server_profile()
+    filters = filters_from(args)
+    con = store.connect(_db(args), read_only=True)
+    try:
+        view = views.build(args.view, con, filters, profile, t, destination="export")
+        stamp = views.stamp(con, t, profile, view.title, filters)
+    finally:
+        con.close()
+    write(view.frame, args.format, stamp, args.out)
+    print(f"wrote {len(view.frame)} rows to {args.out}")
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export}

@@ -1,0 +1,23 @@
+"""Where things live, and the few settings the server (never the viewer) controls."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+DATA_DIR = PROJECT_DIR / "data"
+REFERENCE_DIR = PACKAGE_DIR / "reference"
+SCHEMA_DIR = PACKAGE_DIR / "schema"
+LOCALE_DIR = PACKAGE_DIR / "locale"
+GEO_CACHE_DIR = DATA_DIR / "geo"
+
+
+def db_path() -> Path:
+    """The store's file: TNT_DB if set, else data/tnt.duckdb."""
+    return Path(os.environ.get("TNT_DB") or DATA_DIR / "tnt.duckdb")
+
+
+def suppression_threshold() -> int:
+    """Counts below this are shown as "<k" outside the UN (DOMAIN.md §3; UNODC uses 5)."""
+    return int(os.environ.get("TNT_SUPPRESS_BELOW", "5"))

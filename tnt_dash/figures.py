@@ -1,0 +1,48 @@
+"""Plotly figures as pure functions: small frame in, Figure out. Text arrives translated."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+BASE_FONT = 16
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": BASE_FONT + 4}, "x": 0, "xanchor": "left"},
+        font={"size": BASE_FONT},
+        height=height, margin={"l": 10, "r": 20, "t": 56, "b": 10},
+        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
+        legend={"orientation": "h", "y": -0.18},
+        separators=None,
+    )
+    return fig
+
+
+def weekly_bars(weeks: list[str], values: list[float], title: str, y_title: str, highlight_last: bool = True,
+                height: int = 320, separators: str = ".,") -> go.Figure:
+    colours = [PALETTE[0]] * len(values)
+    if highlight_last and colours:
+        colours[-1] = PALETTE[3]
+    fig = go.Figure(go.Bar(x=weeks, y=values, marker_color=colours,
+                           hovertemplate="%{x}: %{y:,.0f}<extra></extra>"))
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
+    fig.update_xaxes(tickangle=-45)
+    fig = _layout(fig, title, height)
+    fig.update_layout(separators=separators)
+    return fig
+
+
+def ranked_bars(labels: list[str], values: list[float], title: str, x_title: str, height: int = 360,
+                separators: str = ".,") -> go.Figure:
+    """Horizontal bars, largest on top, labelled with their value."""
+    frame = pd.DataFrame({"label": labels, "value": values}).iloc[::-1]
+    fig = go.Figure(go.Bar(x=frame["value"], y=frame["label"], orientation="h", marker_color=PALETTE[0],
+                           text=frame["value"], texttemplate="%{text:,.0f}", textposition="outside",
+                           cliponaxis=False, hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
+    fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
+    fig = _layout(fig, title, height)
+    fig.update_layout(separators=separators, margin={"l": 10, "r": 60, "t": 56, "b": 10})
+    return fig

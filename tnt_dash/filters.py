@@ -1,0 +1,90 @@
+"""The one filter object that travels from the sidebar (or CLI flags) to every query.
+
+`Filters.where()` turns it into a parameterised SQL predicate: user values are always
+bound, never formatted into the SQL text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
+CREDIBILITY_GRADES = (1, 2, 3, 4, 5, 6)
+STATUSES = ("validated", "in_review", "draft", "archived")
+CYBER_FLAGS = ("cyber-dependent", "cyber-enabled", "none")
+DEFAULT_STATUSES = ("validated",)
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    missions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    admin1: tuple[str, ...] = ()
+    markets: tuple[str, ...] = ()
+    cyber: tuple[str, ...] = ()
+    min_reliability: str = "F"     # keep sources graded this or better (A best)
+    min_credibility: int = 6       # keep information graded this or better (1 best)
+    statuses: tuple[str, ...] = field(default=DEFAULT_STATUSES)
+
+    def __post_init__(self) -> None:
+        for name in ("missions", "countries", "admin1", "markets", "cyber", "statuses"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise TypeError(f"Filters.{name} must be a sequence of codes, not the string {value!r}")
+            object.__setattr__(self, name, tuple(sorted(set(value))))
+        if self.min_reliability not in RELIABILITY_GRADES:
+            raise ValueError(f"minimum source reliability must be one of {', '.join(RELIABILITY_GRADES)}")
+        if int(self.min_credibility) not in CREDIBILITY_GRADES:
+            raise ValueError("minimum information credibility must be between 1 and 6")
+        object.__setattr__(self, "min_credibility", int(self.min_credibility))
+        unknown = set(self.statuses) - set(STATUSES)
+        if unknown:
+            raise ValueError(f"unknown record status: {', '.join(sorted(unknown))}")
+        unknown = set(self.cyber) - set(CYBER_FLAGS)
+        if unknown:
+            raise ValueError(f"unknown cyber flag: {', '.join(sorted(unknown))}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("the start date is after the end date")
+
+    def with_dates(self, date_from: date | None, date_to: date | None) -> "Filters":
+        return replace(self, date_from=date_from, date_to=date_to)
+
+    def where(self, alias: str = "i") -> tuple[str, list]:
+        """SQL predicate over the incidents table aliased `alias`, and its bound parameters."""
+        clauses: list[str] = []
+        params: list = []
+        a = alias
+        if self.date_from:
+            clauses.append(f"{a}.date_occurred >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            clauses.append(f"{a}.date_occurred <= ?")
+            params.append(self.date_to)
+        for column, values in (("mission", self.missions), ("iso3", self.countries),
+                               ("admin1_code", self.admin1), ("market", self.markets),
+                               ("status", self.statuses)):
+            if values:
+                clauses.append(f"{a}.{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if self.cyber:
+            clauses.append(f"{a}.market IN (SELECT code FROM markets WHERE cyber IN ({', '.join('?' * len(self.cyber))}))")
+            params.extend(self.cyber)
+        if self.min_reliability != "F":
+            clauses.append(f"{a}.source_reliability <= ?")
+            params.append(self.min_reliability)
+        if self.min_credibility != 6:
+            clauses.append(f"{a}.info_credibility <= ?")
+            params.append(self.min_credibility)
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    def describe(self) -> dict:
+        """Plain values for stamping exports with the filters that produced them."""
+        return {
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "missions": list(self.missions), "countries": list(self.countries), "admin1": list(self.admin1),
+            "markets": list(self.markets), "cyber": list(self.cyber),
+            "min_grade": f"{self.min_reliability}{self.min_credibility}", "statuses": list(self.statuses),
+        }

@@ -1,0 +1,287 @@
+"""pydeck maps with no basemap: small frames in, ``pydeck.Deck`` out.
+
+Every Deck is built with ``map_provider=None`` and no ``map_style``; anything else makes
+the browser fetch a Carto or Mapbox basemap (ENGINEERING.md §4). Outlines come from
+``tnt_dash.geo`` and are drawn as the bottom layers instead. Pages must show the UN
+disclaimer under each map (DOMAIN.md §6).
+"""
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import pydeck as pdk
+from pydeck.types import String
+
+# Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
+OKABE_ITO = {
+    "black": (0, 0, 0),
+    "orange": (230, 159, 0),
+    "sky_blue": (86, 180, 233),
+    "bluish_green": (0, 158, 115),
+    "yellow": (240, 228, 66),
+    "blue": (0, 114, 178),
+    "vermillion": (213, 94, 0),
+    "reddish_purple": (204, 121, 167),
+}
+
+# There is no basemap, so the country fill is the map's "land"; a light warm grey with a
+# near-black edge stays legible on a washed-out projector and on a dark theme alike.
+COUNTRY_FILL = [240, 238, 230, 255]
+COUNTRY_LINE = [45, 45, 45, 255]
+ADMIN1_LINE = [110, 110, 110, 200]
+BUBBLE_FILL = [*OKABE_ITO["vermillion"], 190]
+BUBBLE_LINE = [40, 40, 40, 230]
+LABEL_COLOR = [20, 20, 20, 255]
+LABEL_BACKGROUND = [255, 255, 255, 210]
+FONT_FAMILY = "'Source Sans Pro', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
+
+# Bubble radii in screen pixels, so the symbols stay readable at every zoom.
+MIN_RADIUS_PX = 4.0
+MAX_RADIUS_PX = 36.0
+LABELS_SHOWN = 10
+
+TOOLTIP_STYLE = {
+    "fontSize": "18px",
+    "lineHeight": "1.35",
+    "backgroundColor": "#1f1f1f",
+    "color": "#ffffff",
+    "padding": "8px 12px",
+    "maxWidth": "380px",
+}
+
+# deck.gl's world is 512 px wide at zoom 0.
+_WORLD_PX = 512.0
+DEFAULT_VIEW = {"latitude": 12.0, "longitude": 15.0, "zoom": 1.6}
+SINGLE_POINT_ZOOM = 7.0
+MAX_FIT_ZOOM = 9.0
+MIN_FIT_ZOOM = 1.0
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _mercator_y(lat: float) -> float:
+    phi = math.radians(lat)
+    return math.log(math.tan(math.pi / 4 + phi / 2))
+
+
+def _inverse_mercator_y(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def fit_view(lats: Iterable[Any], lons: Iterable[Any], *, width: int = 900, height: int = 500,
+             padding: float = 0.15) -> pdk.ViewState:
+    """A view that shows every point, for a map of about ``width`` x ``height`` pixels.
+
+    No usable point gives a wide default view; one point (or points on one spot) a
+    province-scale zoom around it.
+    """
+    points = []
+    for lat, lon in zip(lats, lons):
+        lat_f, lon_f = _finite(lat), _finite(lon)
+        # Web Mercator cannot show the poles; such a point is a data error, not a view.
+        if lat_f is None or lon_f is None or not -85.0 <= lat_f <= 85.0 or not -180.0 <= lon_f <= 180.0:
+            continue
+        points.append((lat_f, lon_f))
+    if not points:
+        return pdk.ViewState(**DEFAULT_VIEW, pitch=0, bearing=0)
+
+    south, north = min(p[0] for p in points), max(p[0] for p in points)
+    west, east = min(p[1] for p in points), max(p[1] for p in points)
+    y_south, y_north = _mercator_y(south), _mercator_y(north)
+    centre_lat = _inverse_mercator_y((y_south + y_north) / 2)
+    centre_lon = (west + east) / 2
+    usable = 1.0 - 2 * padding
+    spans = []
+    if east - west > 1e-9:
+        spans.append(math.log2(width * usable * 360.0 / (_WORLD_PX * (east - west))))
+    if y_north - y_south > 1e-9:
+        spans.append(math.log2(height * usable * 2 * math.pi / (_WORLD_PX * (y_north - y_south))))
+    zoom = min(spans) if spans else SINGLE_POINT_ZOOM
+    zoom = max(MIN_FIT_ZOOM, min(MAX_FIT_ZOOM if spans else SINGLE_POINT_ZOOM, zoom))
+    return pdk.ViewState(latitude=round(centre_lat, 4), longitude=round(centre_lon, 4),
+                         zoom=round(zoom, 2), pitch=0, bearing=0)
+
+
+def outline_layers(admin0: dict[str, Any], admin1: dict[str, Any] | None = None) -> list[pdk.Layer]:
+    """Country polygons (light fill, dark edge) and, if given, thin admin-1 lines on top.
+
+    Neither layer is pickable: the tooltip template belongs to the data layers and would
+    show raw "{incidents}" over a country.
+    """
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            data=admin0,
+            id="admin0_outline",
+            stroked=True,
+            filled=True,
+            get_fill_color=COUNTRY_FILL,
+            get_line_color=COUNTRY_LINE,
+            line_width_units="pixels",
+            get_line_width=1.5,
+            line_width_min_pixels=1,
+            pickable=False,
+        )
+    ]
+    if admin1:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                data=admin1,
+                id="admin1_outline",
+                stroked=True,
+                filled=False,
+                get_line_color=ADMIN1_LINE,
+                line_width_units="pixels",
+                get_line_width=0.8,
+                line_width_min_pixels=0.5,
+                pickable=False,
+            )
+        )
+    return layers
+
+
+def _json_value(value: Any) -> Any:
+    """Numbers small and exact enough for a tooltip; text escaped, as deck.gl puts it into HTML."""
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return ""
+    if isinstance(value, (bool, numbers.Number)):
+        number = _finite(value)
+        if number is None:
+            return ""
+        return int(number) if number.is_integer() else round(number, 2)
+    return html.escape(str(value))
+
+
+def _plain_text(value: Any) -> str:
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _radius(value: float, top: float) -> float:
+    # Area, not radius, tracks the count, so a doubled count looks doubled.
+    return round(max(MIN_RADIUS_PX, MAX_RADIUS_PX * math.sqrt(value / top)), 1)
+
+
+def _bounds_of(collection: dict[str, Any] | None) -> tuple[list[float], list[float]]:
+    """Corner latitudes and longitudes of a FeatureCollection, for an empty data layer."""
+    lats: list[float] = []
+    lons: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(float(coords[0]))
+            lats.append(float(coords[1]))
+            return
+        for part in coords or []:
+            walk(part)
+
+    for feature in (collection or {}).get("features", []):
+        walk((feature.get("geometry") or {}).get("coordinates"))
+    if not lats:
+        return [], []
+    return [min(lats), max(lats)], [min(lons), max(lons)]
+
+
+def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any] | None = None,
+                       value_col: str = "incidents", tooltip_html: str | None = None,
+                       *, labels: int = LABELS_SHOWN) -> pdk.Deck:
+    """Bubbles per admin-1 area, sized by ``value_col``, over country and admin-1 outlines.
+
+    ``frame`` (pandas) holds admin1_code, label (already translated), lat, lon,
+    ``value_col`` (numeric; rows with no positive value are not drawn) and every column
+    the tooltip names as ``{column}``. ``tooltip_html`` comes translated from the caller;
+    the default shows only the label and the value, so it needs no translation.
+    """
+    if tooltip_html is None:
+        tooltip_html = f"<b>{{label}}</b><br/>{{{value_col}}}"
+    tooltip_cols = list(dict.fromkeys(_PLACEHOLDER.findall(tooltip_html)))
+    needed = list(dict.fromkeys(["admin1_code", "label", "lat", "lon", value_col, *tooltip_cols]))
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValueError(f"admin1_bubble_deck: frame lacks columns {', '.join(missing)}")
+
+    points = []
+    for row in frame[needed].to_dict(orient="records"):
+        value, lat, lon = _finite(row[value_col]), _finite(row["lat"]), _finite(row["lon"])
+        if value is None or value <= 0 or lat is None or lon is None:
+            continue
+        points.append((value, lat, lon, row))
+    # Largest first, so deck.gl draws small bubbles on top where they overlap.
+    points.sort(key=lambda p: (-p[0], str(p[3]["admin1_code"])))
+    top = points[0][0] if points else 1.0
+
+    bubbles = []
+    for value, lat, lon, row in points:
+        record = {col: _json_value(row[col]) for col in needed if col not in ("lat", "lon")}
+        record.update(lat=round(lat, 4), lon=round(lon, 4), r=_radius(value, top))
+        bubbles.append(record)
+    label_rows = [
+        # Labels carry raw text: the TextLayer draws characters, it does not parse HTML.
+        {"text": _plain_text(row["label"]), "lat": b["lat"], "lon": b["lon"], "dx": round(b["r"] + 4, 1)}
+        for (_, _, _, row), b in zip(points[:labels], bubbles[:labels])
+    ]
+
+    data_layers = [
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=bubbles,
+            id="admin1",
+            get_position=["lon", "lat"],
+            get_radius="r",
+            radius_units="pixels",
+            get_fill_color=BUBBLE_FILL,
+            get_line_color=BUBBLE_LINE,
+            stroked=True,
+            line_width_units="pixels",
+            get_line_width=1,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            data=label_rows,
+            id="admin1_labels",
+            get_position=["lon", "lat"],
+            get_text="text",
+            get_size=16,
+            size_units="pixels",
+            get_color=LABEL_COLOR,
+            get_pixel_offset="[dx, 0]",
+            get_text_anchor=String("start"),
+            get_alignment_baseline=String("center"),
+            # The default atlas is ASCII only: "Équateur" or "Đakovica" would lose letters.
+            character_set=String("auto"),
+            font_family=String(FONT_FAMILY),
+            font_weight=600,
+            background=True,
+            get_background_color=LABEL_BACKGROUND,
+            background_padding=[4, 2],
+            pickable=False,
+        ),
+    ]
+
+    if bubbles:
+        view = fit_view([b["lat"] for b in bubbles], [b["lon"] for b in bubbles])
+    else:
+        view = fit_view(*_bounds_of(admin1 or admin0))
+    return pdk.Deck(
+        layers=[*outline_layers(admin0, admin1), *data_layers],
+        initial_view_state=view,
+        map_provider=None,
+        tooltip={"html": tooltip_html, "style": dict(TOOLTIP_STYLE)},
+    )

@@ -1,0 +1,240 @@
+"""Named, parameterised aggregate queries. (filters, profile) in, small frames out.
+
+Every function scopes its rows with `scope()`, which ANDs the viewer's filters (bound
+parameters) with the access profile's record predicate (static SQL from access.py).
+Nothing here returns raw incident rows except `incident_list`, which is capped and
+masks fields the profile may not see.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from .access import Profile
+from .filters import Filters
+
+WOMEN = "i.v_female_adult"
+GIRLS = "i.v_female_child"
+MEN = "i.v_male_adult"
+BOYS = "i.v_male_child"
+UNKNOWN = ("(i.v_female_unknown + i.v_male_unknown + i.v_unknown_child + i.v_unknown_adult"
+           " + i.v_unknown_unknown)")
+VICTIMS = f"({WOMEN} + {GIRLS} + {MEN} + {BOYS} + {UNKNOWN})"
+# Females of unknown age and children of unknown sex are women-or-children whichever they are.
+WOMEN_CHILDREN = "(i.v_female_adult + i.v_female_child + i.v_female_unknown + i.v_male_child + i.v_unknown_child)"
+ARRESTS = "(i.arrests_female + i.arrests_male + i.arrests_unknown)"
+LANG_COLUMNS = {"en": "en", "fr": "fr"}   # whitelist: the language picks a column, never a value
+
+
+def scope(filters: Filters, profile: Profile, alias: str = "i") -> tuple[str, list]:
+    fsql, params = filters.where(alias)
+    return f"({fsql}) AND ({profile.where(alias)})", params
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params or []).df()
+    finally:
+        cur.close()
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params or []).fetchone()
+    finally:
+        cur.close()
+
+
+def _lang(lang: str) -> str:
+    try:
+        return LANG_COLUMNS[lang]
+    except KeyError:
+        raise ValueError(f"unsupported language {lang!r}") from None
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+# --- Store status -------------------------------------------------------------------------
+
+def data_status(con, filters: Filters, profile: Profile) -> dict:
+    """What the frame shows: how fresh the data is and how many records the viewer sees."""
+    where, params = scope(filters.with_dates(None, None), profile)
+    row = _one(con, f"""
+        SELECT count(*), min(date_occurred), max(date_occurred), max(updated_at),
+               count(DISTINCT iso3), count(DISTINCT date_trunc('week', date_occurred))
+        FROM incidents i WHERE {where}""", params)
+    return {"records": row[0], "date_min": row[1], "date_max": row[2], "as_of": row[3],
+            "territories": row[4], "weeks": row[5]}
+
+
+def store_info(con) -> dict:
+    """Whole-store facts for `info` (counts over every record; the CLI applies no profile here
+    beyond reporting which one is in force)."""
+    row = _one(con, """
+        SELECT count(*), min(date_occurred), max(date_occurred),
+               count(DISTINCT date_trunc('week', date_occurred)),
+               (SELECT count(DISTINCT i.iso3) FROM incidents i JOIN countries c ON c.iso3 = i.iso3 WHERE c.is_host)
+        FROM incidents""")
+    return {"incidents": row[0], "date_min": row[1], "date_max": row[2], "weeks": row[3], "territories": row[4]}
+
+
+def last_complete_week(con, profile: Profile, today: date | None = None) -> date:
+    """Monday of the last ISO week that has ended, capped by the data's last date."""
+    today = today or date.today()
+    last_data = _one(con, f"SELECT max(date_occurred) FROM incidents i WHERE {profile.where('i')}")[0]
+    candidate = week_start(today) - timedelta(days=7)
+    if last_data is not None:
+        last_full = week_start(last_data + timedelta(days=1)) - timedelta(days=7)
+        candidate = min(candidate, last_full)
+    return candidate
+
+
+# --- Reference options for the filters ------------------------------------------------------
+
+def filter_options(con, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """(code, label) pairs for every sidebar filter. Reference data only: no records."""
+    col = _lang(lang)
+    return {
+        "missions": [tuple(r) for r in _df(con, f"SELECT code, code || ' – ' || host_territory_{col} FROM missions "
+                                                "ORDER BY code").itertuples(index=False)],
+        "countries": [tuple(r) for r in _df(con, f"SELECT iso3, name_{col} FROM countries ORDER BY name_{col}")
+                      .itertuples(index=False)],
+        "admin1": [tuple(r) for r in _df(con, f"""SELECT a.code, a.name_{col} || ' (' || a.iso3 || ')'
+                                                  FROM admin1 a JOIN countries c ON c.iso3 = a.iso3
+                                                  WHERE c.is_host ORDER BY a.iso3, a.name_{col}""")
+                   .itertuples(index=False)],
+        "markets": [tuple(r) for r in _df(con, f"SELECT code, label_{col} FROM markets ORDER BY label_{col}")
+                    .itertuples(index=False)],
+    }
+
+
+def labels(con, table: str, lang: str) -> dict[str, str]:
+    col = _lang(lang)
+    sql = {
+        "markets": f"SELECT code, label_{col} FROM markets",
+        "countries": f"SELECT iso3, name_{col} FROM countries",
+        "admin1": f"SELECT code, name_{col} FROM admin1",
+        "missions": "SELECT code, code FROM missions",
+    }[table]
+    return dict(_df(con, sql).itertuples(index=False))
+
+
+# --- Aggregates ------------------------------------------------------------------------------
+
+KPI_SQL = f"""
+    count(*) AS incidents,
+    coalesce(sum({VICTIMS}), 0) AS victims,
+    coalesce(sum({WOMEN_CHILDREN}), 0) AS women_children,
+    coalesce(sum(i.fatalities), 0) AS fatalities,
+    coalesce(sum({ARRESTS}), 0) AS arrests,
+    coalesce(sum(i.seizure_value_usd), 0) AS seizure_usd
+"""
+KPI_NAMES = ("incidents", "victims", "women_children", "fatalities", "arrests", "seizure_usd")
+
+
+def weekly_kpis(con, filters: Filters, profile: Profile, first_week: date, last_week: date) -> pd.DataFrame:
+    """One row per ISO week (Monday) in [first_week, last_week], zero-filled, with every KPI."""
+    where, params = scope(filters.with_dates(first_week, last_week + timedelta(days=6)), profile)
+    frame = _df(con, f"""
+        WITH weeks AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 7 DAY))::DATE AS week),
+        agg AS (SELECT date_trunc('week', i.date_occurred)::DATE AS week, {KPI_SQL}
+                FROM incidents i WHERE {where} GROUP BY 1)
+        SELECT w.week, {', '.join(f'coalesce(agg.{k}, 0) AS {k}' for k in KPI_NAMES)}
+        FROM weeks w LEFT JOIN agg USING (week) ORDER BY w.week""", [first_week, last_week, *params])
+    return frame
+
+
+def week_vs_baseline(con, filters: Filters, profile: Profile, week: date, baseline_weeks: int = 4) -> pd.DataFrame:
+    """Each KPI for `week` against the mean of the `baseline_weeks` before it."""
+    series = weekly_kpis(con, filters, profile, week - timedelta(weeks=baseline_weeks), week)
+    current = series.iloc[-1]
+    baseline = series.iloc[:-1][list(KPI_NAMES)].mean()
+    rows = []
+    for name in KPI_NAMES:
+        base = float(baseline[name])
+        value = float(current[name])
+        rows.append({"kpi": name, "value": value, "baseline_mean": base,
+                     "change": (value - base) / base if base else None})
+    return pd.DataFrame(rows)
+
+
+def market_totals(con, filters: Filters, profile: Profile, lang: str, limit: int | None = None) -> pd.DataFrame:
+    col = _lang(lang)
+    where, params = scope(filters, profile)
+    sql = f"""
+        SELECT i.market, m.label_{col} AS market_label, m.cyber, {KPI_SQL}
+        FROM incidents i JOIN markets m ON m.code = i.market
+        WHERE {where} GROUP BY ALL ORDER BY incidents DESC, i.market"""
+    if limit:
+        sql += " LIMIT ?"
+        params = [*params, int(limit)]
+    return _df(con, sql, params)
+
+
+def admin1_totals(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+    """Incidents per admin-1 unit at its centroid: never finer than admin-1, for any profile."""
+    col = _lang(lang)
+    where, params = scope(filters, profile)
+    return _df(con, f"""
+        SELECT i.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, i.iso3,
+               a.lat, a.lon, {KPI_SQL}
+        FROM incidents i JOIN admin1 a ON a.code = i.admin1_code JOIN countries c ON c.iso3 = i.iso3
+        WHERE {where} GROUP BY ALL ORDER BY incidents DESC, i.admin1_code""", params)
+
+
+def territory_totals(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+    col = _lang(lang)
+    where, params = scope(filters, profile)
+    return _df(con, f"""
+        SELECT i.iso3, c.name_{col} AS country_label, i.mission, {KPI_SQL},
+               any_value(c.population) AS population, any_value(c.pop_year) AS pop_year,
+               any_value(c.pop_source) AS pop_source
+        FROM incidents i JOIN countries c ON c.iso3 = i.iso3
+        WHERE {where} GROUP BY ALL ORDER BY incidents DESC, i.iso3""", params)
+
+
+INCIDENT_LIST_CAP = 500
+
+
+def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int = 100,
+                  order: str = "harm") -> pd.DataFrame:
+    """Individual records, capped, with every field the profile may not see removed in SQL."""
+    col = _lang(lang)
+    where, params = scope(filters, profile)
+    limit = max(1, min(int(limit), INCIDENT_LIST_CAP))
+    order_sql = {"harm": f"(i.fatalities * 3 + {VICTIMS} * 2 + {WOMEN_CHILDREN}) DESC, i.date_occurred DESC",
+                 "recent": "i.date_occurred DESC"}[order]
+    narrative = {"all": "i.narrative",
+                 "unrestricted": "CASE WHEN i.narrative_restricted THEN NULL ELSE i.narrative END",
+                 "none": None}[profile.narratives]
+    columns = [
+        "i.incident_id", "i.date_occurred", f"c.name_{col} AS country", f"a.name_{col} AS admin1",
+        f"m.label_{col} AS market", "i.fatalities", f"{VICTIMS} AS victims",
+        f"{WOMEN_CHILDREN} AS women_children", f"{ARRESTS} AS arrests", "i.seizure_value_usd",
+        "i.status",
+    ]
+    if profile.exact_coordinates:
+        columns += ["i.place", "i.lat", "i.lon"]
+    if profile.detailed_grades:
+        columns.append("i.source_reliability || i.info_credibility::VARCHAR AS grade")
+    if profile.source_identities:
+        columns += ["i.source_type", "i.source_ref"]
+    if profile.restricted_actor_names:
+        columns.append("ac.name AS actor")
+    else:
+        columns.append("CASE WHEN ac.name_restricted THEN NULL ELSE ac.name END AS actor")
+    if narrative:
+        columns.append(f"{narrative} AS narrative")
+    columns += ["i.classification", "i.tlp"]
+    return _df(con, f"""
+        SELECT {', '.join(columns)}
+        FROM incidents i JOIN markets m ON m.code = i.market
+        LEFT JOIN admin1 a ON a.code = i.admin1_code LEFT JOIN countries c ON c.iso3 = i.iso3
+        LEFT JOIN actors ac ON ac.actor_id = i.actor_id
+        WHERE {where} ORDER BY {order_sql}, i.incident_id LIMIT ?""", [*params, limit])

@@ -1,0 +1,154 @@
+"""The DuckDB store: connections, versioned migrations, reference data and first-run build.
+
+Readers (pages, exports) share one read-only connection and take a cursor per query;
+writers (init, import) open their own read-write connection and work in transactions
+(ENGINEERING.md §5).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from . import config
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+REFERENCE_TABLES = ("countries", "admin1", "missions", "markets", "border_crossings", "actors")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or is not in a usable state."""
+
+
+def migrations() -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted(config.SCHEMA_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return found
+
+
+SCHEMA_VERSION = max(version for version, _ in migrations())
+
+
+def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = Path(path or config.db_path())
+    if read_only and not path.exists():
+        raise StoreError(f"No store at {path}. Build it with: python -m tnt_dash init --demo")
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the store's version, each in its own transaction."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
+    current = schema_version(con)
+    for version, path in migrations():
+        if version <= current:
+            continue
+        con.begin()
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+        log.info("applied migration %s", path.name)
+    return schema_version(con)
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Replace the reference tables with the committed CSVs (tnt_dash/reference/)."""
+    counts = {}
+    for table in REFERENCE_TABLES:
+        csv_path = config.REFERENCE_DIR / f"{table}.csv"
+        con.execute(f"DELETE FROM {table}")
+        # Column names come from the target table, so CSV column order errors fail loudly.
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header = true, auto_detect = true)",
+            [str(csv_path)],
+        )
+        counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return counts
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
+    for key, value in values.items():
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, str(value)])
+
+
+def get_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    cur = con.cursor()
+    try:
+        return dict(cur.execute("SELECT key, value FROM meta").fetchall())
+    finally:
+        cur.close()
+
+
+def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=None) -> Path:
+    """Build a complete store at `path`, atomically: a half-built file is never left behind.
+
+    The store is written to a temporary file beside `path` and renamed into place, so a
+    reader (or a second process racing to build on first run) sees either nothing or a
+    complete store.
+    """
+    from . import demo
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp_name)  # DuckDB wants to create the file itself
+    try:
+        con = duckdb.connect(tmp_name)
+        try:
+            migrate(con)
+            load_reference(con)
+            set_meta(con, built_at=_now().isoformat(timespec="seconds"))
+            if demo_rows:
+                demo.generate(con, rows=demo_rows, seed=seed, end=end)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp_name, path)
+    finally:
+        for leftover in (tmp_name, tmp_name + ".wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return path
+
+
+def ensure_store(path: Path | str | None = None) -> Path:
+    """Open-or-build for the app's first run; also brings an old store up to the current schema."""
+    path = Path(path or config.db_path())
+    if not path.exists():
+        log.info("no store at %s: building the synthetic demo store", path)
+        return build(path)
+    con = connect(path)
+    try:
+        if schema_version(con) < SCHEMA_VERSION:
+            migrate(con)
+    finally:
+        con.close()
+    return path
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,405 @@
+"""Small-cell suppression for count tables shown outside the UN (DOMAIN.md §3).
+
+Pure pandas/numpy/scipy; the pages and exports call this, and the i18n layer
+explains the two marks in a legend.
+
+The reader's side, which the protection is checked against
+-----------------------------------------------------------
+A suppressed table is only safe if nobody can work a hidden cell back out of
+what is shown. The reader sees:
+
+* every visible cell, exactly;
+* zeros, always: a true 0 is exact and hiding it would only blur the table,
+  but it also means every "<k" cell is known to be at least 1;
+* "<k" for a primary cell, so it lies in 1..k-1;
+* "x" for a complementary cell. These are never zero and were never below k,
+  so the reader knows they are at least k. They cannot be marked "<k": that
+  would publish a false figure (a hidden 17 shown as "<5");
+* the row and column totals. Totals passed in as `total_col` / `total_row`
+  are protected like any other cell. Totals not passed in are assumed to be
+  shown exactly as computed from the true counts, as the dashboard does. The
+  exception is a line of a single cell, which has no total separate from
+  that cell.
+
+The published totals give one linear equation per row and per column. A
+hidden cell is disclosed if those equations, together with the bounds above,
+leave it only one possible value. Checking that one line never has exactly
+one hidden cell is not enough. Two blocks of hidden cells joined by a single
+hidden cell give that cell away: take the sum over the rows of one block and
+subtract the sum over its columns. Bounds also pin cells: a row of [1, 1, 12]
+with total 14 shows "<5, <5, 12", and both hidden cells must be 1. So after
+the usual line-by-line pass the result is audited with linear programming,
+and more cells are hidden until no hidden cell is pinned. The row/column
+equations of a two-way table with margins are totally unimodular, so the LP
+range of each cell is also its range over whole-number tables.
+
+When even hiding everything that can be hidden leaves a cell pinned, the
+cause is a total that the caller publishes and did not hand over, and
+DisclosureError says so. The remedy is to pass that total in (`total_col` /
+`total_row`) so it can be suppressed too. Totals that are not passed in are
+not checked against k, because this function cannot hide them; a caller that
+shows them must format them with `suppress_series_value`.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+COMPLEMENTARY_MARK = "x"
+
+
+class DisclosureError(ValueError):
+    """The table cannot be published safely with the totals the caller shows."""
+
+
+def primary_mark(k: int) -> str:
+    return f"<{k}"
+
+
+def _check_k(k: int) -> None:
+    # With zeros shown, "<2" can only mean exactly 1, so k = 2 would print the
+    # value it claims to hide; k <= 1 would hide nothing.
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 3:
+        raise ValueError(f"suppression threshold k must be an integer >= 3, got {k!r}")
+
+
+def suppress_series_value(n: int, k: int = 5) -> int | str:
+    """One published count (a KPI card, a total): "<k" for 1..k-1, else n."""
+    _check_k(k)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"a count must be a non-negative integer, got {n!r}")
+    return primary_mark(k) if 1 <= n < k else int(n)
+
+
+@dataclass
+class _Grid:
+    """The table with its margins: rows 0..R-1 and columns 0..C-1 are the
+    counts, row R holds the column totals and column C the row totals."""
+
+    values: np.ndarray  # (R+1, C+1) int64
+    suppressible: np.ndarray  # bool: a cell this call can hide
+    published: np.ndarray  # bool: a cell the reader sees unless it is hidden
+    k: int
+
+    @property
+    def R(self) -> int:
+        return self.values.shape[0] - 1
+
+    @property
+    def C(self) -> int:
+        return self.values.shape[1] - 1
+
+    def lines(self) -> list[list[tuple[int, int]]]:
+        """Every row and column that carries a 'cells add up to total' equation."""
+        R, C = self.R, self.C
+        rows = [[(r, c) for c in range(C + 1)] for r in range(R + 1)]
+        cols = [[(r, c) for r in range(R + 1)] for c in range(C + 1)]
+        return rows + cols
+
+
+def _counts(frame: pd.DataFrame, what: str) -> np.ndarray:
+    arr = frame.to_numpy(dtype=float, na_value=np.nan)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what} contain missing values; a blank cell cannot be suppressed safely")
+    if np.any(arr < 0) or np.any(arr != np.round(arr)):
+        raise ValueError(f"{what} must be non-negative integer counts")
+    return arr.astype(np.int64)
+
+
+def _build_grid(
+    df: pd.DataFrame, value_cols: list[str], k: int, total_col: str | None, total_row: Hashable | None
+) -> tuple[_Grid, list[int], int | None]:
+    _check_k(k)
+    if not value_cols:
+        raise ValueError("value_cols is empty")
+    missing = [c for c in [*value_cols, total_col] if c is not None and c not in df.columns]
+    if missing:
+        raise ValueError(f"columns not in the table: {missing}")
+    if total_col is not None and total_col in value_cols:
+        raise ValueError("total_col must not also be one of value_cols")
+    if len(set(value_cols)) != len(value_cols):
+        raise ValueError("value_cols has duplicates")
+
+    total_pos: int | None = None
+    if total_row is not None:
+        loc = df.index.get_loc(total_row)
+        if not isinstance(loc, (int, np.integer)):
+            raise ValueError(f"total_row {total_row!r} must label exactly one row")
+        total_pos = int(loc)
+    data_pos = [p for p in range(len(df)) if p != total_pos]
+
+    R, C = len(data_pos), len(value_cols)
+    cells = _counts(df.iloc[data_pos][value_cols], "value columns")
+    values = np.zeros((R + 1, C + 1), dtype=np.int64)
+    values[:R, :C] = cells
+    values[:R, C] = cells.sum(axis=1)
+    values[R, :C] = cells.sum(axis=0)
+    values[R, C] = cells.sum()
+
+    # A total that disagrees with its cells would make every equation below
+    # wrong, and the audit would certify a table it never really checked.
+    if total_col is not None:
+        given = _counts(df.iloc[data_pos][[total_col]], "total_col values")[:, 0]
+        bad = np.flatnonzero(given != values[:R, C])
+        if bad.size:
+            raise ValueError(f"total_col {total_col!r} differs from the sum of value_cols "
+                             f"in rows {[df.index[data_pos[b]] for b in bad]}")
+    if total_pos is not None:
+        cols = [*value_cols, *([total_col] if total_col is not None else [])]
+        given = _counts(df.iloc[[total_pos]][cols], "total_row values")[0]
+        bad = [c for c, g, v in zip(cols, given, values[R, : len(cols)]) if g != v]
+        if bad:
+            raise ValueError(f"total_row {total_row!r} differs from the column sums in {bad}")
+
+    suppressible = np.zeros_like(values, dtype=bool)
+    suppressible[:R, :C] = True
+    suppressible[:R, C] = total_col is not None
+    suppressible[R, :C] = total_row is not None
+    suppressible[R, C] = total_col is not None and total_row is not None
+
+    # A total of a one-cell line is that cell; nobody prints it twice.
+    published = suppressible.copy()
+    if total_col is None:
+        published[:R, C] = C > 1
+    if total_row is None:
+        published[R, :C] = R > 1
+    if not suppressible[R, C]:
+        published[R, C] = (R > 1) if total_col is not None else (C > 1) if total_row is not None else (R > 1 or C > 1)
+    return _Grid(values, suppressible, published, k), data_pos, total_pos
+
+
+class _Plan:
+    """Which cells are hidden, and why; grows until no hidden cell is pinned."""
+
+    def __init__(self, grid: _Grid):
+        self.g = grid
+        v = grid.values
+        self.primary = grid.suppressible & (v >= 1) & (v < grid.k)
+        self.complementary = np.zeros_like(self.primary)
+
+    @property
+    def hidden(self) -> np.ndarray:
+        return self.primary | self.complementary
+
+    @property
+    def unknown(self) -> np.ndarray:
+        return self.hidden | ~self.g.published
+
+    def _candidates(self, line: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        g, hidden = self.g, self.hidden
+        # Zeros stay visible: the reader's bounds for "x" assume it is >= k.
+        return [(r, c) for r, c in line if g.suppressible[r, c] and not hidden[r, c] and g.values[r, c] > 0]
+
+    def _choose(self, target: tuple[int, int], pinned: set[tuple[int, int]]) -> tuple[int, int] | None:
+        R, C = self.g.R, self.g.C
+        tr, tc = target
+        row = [(tr, c) for c in range(C + 1) if c != tc]
+        col = [(r, tc) for r in range(R + 1) if r != tr]
+
+        def rank(cell: tuple[int, int]) -> tuple[int, bool, int, int, int]:
+            r, c = cell
+            crossing = [(r, j) for j in range(C + 1)] if r != tr else [(i, c) for i in range(R + 1)]
+            # A cell that also breaks a pinned cell in its crossing line does two jobs.
+            helps = sum(1 for x in crossing if x in pinned and x != target)
+            # Hide the smallest value that does the job; keep totals visible if
+            # an inner cell will do, since readers look for the totals first.
+            return (-helps, r == R or c == C, int(self.g.values[r, c]), r, c)
+
+        near = self._candidates(row + col)
+        if near:
+            return min(near, key=rank)
+        # Hidden cells elsewhere can still open a path around a pinned block.
+        everywhere = self._candidates([(r, c) for r in range(R + 1) for c in range(C + 1)])
+        return min(everywhere, key=rank) if everywhere else None
+
+    def _line_pinned(self) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
+        """Hidden cells alone among unknowns in some line: pure subtraction finds them."""
+        unknown, hidden = self.unknown, self.hidden
+        pinned: set[tuple[int, int]] = set()
+        stuck: list[tuple[int, int]] = []
+        for line in self.g.lines():
+            open_cells = [cell for cell in line if unknown[cell]]
+            if len(open_cells) == 1 and hidden[open_cells[0]]:
+                pinned.add(open_cells[0])
+                if not self._candidates(line):
+                    stuck.append(open_cells[0])
+        return pinned, stuck
+
+    def lp_pinned(self) -> set[tuple[int, int]]:
+        """Hidden cells that every table consistent with what is shown agrees on."""
+        g = self.g
+        unknown, hidden = self.unknown, self.hidden
+        cells = [tuple(map(int, rc)) for rc in np.argwhere(unknown)]
+        if not cells:
+            return set()
+        index = {cell: n for n, cell in enumerate(cells)}
+        truth = np.array([g.values[cell] for cell in cells], dtype=float)
+
+        a_rows, b = [], []
+        for line in g.lines():
+            # The last cell of every line is its total; the others add up to it.
+            coef = {cell: (-1.0 if n == len(line) - 1 else 1.0) for n, cell in enumerate(line)}
+            row = np.zeros(len(cells))
+            rhs = 0.0
+            for cell, cf in coef.items():
+                if unknown[cell]:
+                    row[index[cell]] = cf
+                else:
+                    rhs -= cf * g.values[cell]
+            if np.any(row):
+                a_rows.append(row)
+                b.append(rhs)
+        a_eq = np.array(a_rows) if a_rows else None
+        b_eq = np.array(b) if b else None
+
+        bounds = []
+        for cell in cells:
+            if self.primary[cell]:
+                bounds.append((1.0, g.k - 1.0))
+            elif self.complementary[cell]:
+                bounds.append((float(g.k), None))
+            else:
+                bounds.append((0.0, None))
+
+        targets = [cell for cell in cells if hidden[cell]]
+        free: set[tuple[int, int]] = set()
+        pinned: set[tuple[int, int]] = set()
+        for cell in targets:
+            if cell in free:
+                continue
+            t = index[cell]
+            moved = False
+            for sense in (-1.0, 1.0):  # maximise, then minimise
+                obj = np.zeros(len(cells))
+                obj[t] = sense
+                res = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+                if res.status == 3:  # unbounded above: certainly not pinned
+                    moved = True
+                    break
+                if res.status != 0:
+                    # The true table satisfies every constraint, so this is a bug, not data.
+                    raise RuntimeError(f"suppression audit LP failed: {res.message}")
+                # Any optimum that differs from the truth frees every cell it moves.
+                for other, n in index.items():
+                    if hidden[other] and abs(res.x[n] - truth[n]) > 1e-6:
+                        free.add(other)
+                if cell in free:
+                    moved = True
+                    break
+            if not moved:
+                pinned.add(cell)
+        return pinned
+
+    def complete(self, describe) -> None:
+        while True:
+            pinned, stuck = self._line_pinned()
+            if stuck:
+                raise DisclosureError(
+                    f"{describe(stuck[0])} would be given away by a published total: every other "
+                    "cell on its line is zero or cannot be hidden. Pass that total as total_col / "
+                    "total_row so it can be suppressed, or do not publish this table."
+                )
+            if not pinned:
+                pinned = self.lp_pinned()
+            if not pinned:
+                return
+            target = min(pinned)
+            choice = self._choose(target, pinned)
+            if choice is None:
+                raise DisclosureError(
+                    f"{describe(target)} stays recoverable even with every other cell hidden; "
+                    "a published total gives it away. Pass the totals you show as total_col / "
+                    "total_row so they can be suppressed too."
+                )
+            self.complementary[choice] = True
+
+
+def _plan(
+    df: pd.DataFrame, value_cols: list[str], k: int, total_col: str | None, total_row: Hashable | None
+) -> tuple[_Plan, list[int], int | None]:
+    grid, data_pos, total_pos = _build_grid(df, value_cols, k, total_col, total_row)
+    plan = _Plan(grid)
+    if grid.R == 0:
+        return plan, data_pos, total_pos
+    cols = [*value_cols, *([total_col] if total_col is not None else [])]
+
+    def describe(cell: tuple[int, int]) -> str:
+        r, c = cell
+        row = "the total row" if r == grid.R else f"row {df.index[data_pos[r]]!r}"
+        col = "the total column" if c == grid.C else f"column {cols[c]!r}"
+        return f"the cell at {row}, {col}"
+
+    plan.complete(describe)
+    return plan, data_pos, total_pos
+
+
+def _cell_positions(df, value_cols, total_col, data_pos, total_pos, grid: _Grid):
+    """Yield (grid cell, df row position, df column position) for every shown cell."""
+    col_pos = [df.columns.get_loc(c) for c in value_cols]
+    if total_col is not None:
+        col_pos.append(df.columns.get_loc(total_col))
+    row_pos = [*data_pos, *([total_pos] if total_pos is not None else [])]
+    for r, rp in enumerate(row_pos):
+        for c, cp in enumerate(col_pos):
+            yield (r, c), rp, cp
+
+
+def suppression_mask(
+    df: pd.DataFrame,
+    value_cols: list[str],
+    k: int = 5,
+    total_col: str | None = None,
+    *,
+    total_row: Hashable | None = None,
+) -> pd.DataFrame:
+    """True where `suppress_table` hides the cell; same index and columns as `df`."""
+    plan, data_pos, total_pos = _plan(df, value_cols, k, total_col, total_row)
+    hidden = plan.hidden
+    mask = np.zeros(df.shape, dtype=bool)
+    for cell, rp, cp in _cell_positions(df, value_cols, total_col, data_pos, total_pos, plan.g):
+        mask[rp, cp] = hidden[cell]
+    return pd.DataFrame(mask, index=df.index, columns=df.columns)
+
+
+def suppress_table(
+    df: pd.DataFrame,
+    value_cols: list[str],
+    k: int = 5,
+    total_col: str | None = None,
+    *,
+    total_row: Hashable | None = None,
+) -> pd.DataFrame:
+    """Copy of `df` whose count cells are safe to show outside the UN.
+
+    `df` holds non-negative integer counts in `value_cols` (rows are
+    categories). `total_col`, if given, is each row's total; `total_row`, if
+    given, labels the row of column totals. Both must equal the sums of the
+    cells, and they are suppressed like any other cell. Totals not passed in
+    are assumed to be shown, computed from the true counts.
+
+    Cells with 1 <= count < k show "<k"; zeros stay 0. More cells, never
+    zeros, show "x" until no hidden cell can be worked out from what is shown
+    (see the module docstring). Shown cells keep their ints; the count
+    columns become object dtype; other columns are untouched.
+
+    Raises DisclosureError if a total that was not passed in makes a safe
+    table impossible.
+    """
+    plan, data_pos, total_pos = _plan(df, value_cols, k, total_col, total_row)
+    out = df.copy()
+    count_cols = [*value_cols, *([total_col] if total_col is not None else [])]
+    for col in count_cols:
+        out[col] = out[col].astype(object)
+    for cell, rp, cp in _cell_positions(df, value_cols, total_col, data_pos, total_pos, plan.g):
+        if plan.primary[cell]:
+            shown: int | str = primary_mark(k)
+        elif plan.complementary[cell]:
+            shown = COMPLEMENTARY_MARK
+        else:
+            shown = int(plan.g.values[cell])
+        out.iat[rp, cp] = shown
+    return out
