@@ -7,7 +7,8 @@ from tnt_dash.i18n import N_, get, negotiate
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="tnt-dash", page_icon=":material/travel_explore:", layout="wide")
+# A local icon: a Material icon here would make the browser fetch it from Google.
+st.set_page_config(page_title="tnt-dash", page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
 
 # The language is read here only to title the navigation; the frame owns the selector.
 _ = get(st.query_params.get("lang") or negotiate(getattr(st.context, "locale", None))).gettext

@@ -61,6 +61,9 @@ DEFAULT_VIEW = {"latitude": 12.0, "longitude": 15.0, "zoom": 1.6}
 SINGLE_POINT_ZOOM = 7.0
 MAX_FIT_ZOOM = 9.0
 MIN_FIT_ZOOM = 1.0
+# pydeck turns any plain string argument into a data accessor ("@@=pixels"); constant
+# strings must be wrapped, or deck.gl silently falls back to metres.
+PIXELS = String("pixels")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -130,7 +133,7 @@ def outline_layers(admin0: dict[str, Any], admin1: dict[str, Any] | None = None)
             filled=True,
             get_fill_color=COUNTRY_FILL,
             get_line_color=COUNTRY_LINE,
-            line_width_units="pixels",
+            line_width_units=PIXELS,
             get_line_width=1.5,
             line_width_min_pixels=1,
             pickable=False,
@@ -145,7 +148,7 @@ def outline_layers(admin0: dict[str, Any], admin1: dict[str, Any] | None = None)
                 stroked=True,
                 filled=False,
                 get_line_color=ADMIN1_LINE,
-                line_width_units="pixels",
+                line_width_units=PIXELS,
                 get_line_width=0.8,
                 line_width_min_pixels=0.5,
                 pickable=False,
@@ -243,11 +246,11 @@ def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any
             id="admin1",
             get_position=["lon", "lat"],
             get_radius="r",
-            radius_units="pixels",
+            radius_units=PIXELS,
             get_fill_color=BUBBLE_FILL,
             get_line_color=BUBBLE_LINE,
             stroked=True,
-            line_width_units="pixels",
+            line_width_units=PIXELS,
             get_line_width=1,
             pickable=True,
             auto_highlight=True,
@@ -259,7 +262,7 @@ def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any
             get_position=["lon", "lat"],
             get_text="text",
             get_size=16,
-            size_units="pixels",
+            size_units=PIXELS,
             get_color=LABEL_COLOR,
             get_pixel_offset="[dx, 0]",
             get_text_anchor=String("start"),

@@ -85,13 +85,12 @@ def store_info(con) -> dict:
 
 
 def last_complete_week(con, profile: Profile, today: date | None = None) -> date:
-    """Monday of the last ISO week that has ended, capped by the data's last date."""
+    """Monday of the last ISO week that has ended, or of the week holding the latest record if earlier."""
     today = today or date.today()
     last_data = _one(con, f"SELECT max(date_occurred) FROM incidents i WHERE {profile.where('i')}")[0]
     candidate = week_start(today) - timedelta(days=7)
     if last_data is not None:
-        last_full = week_start(last_data + timedelta(days=1)) - timedelta(days=7)
-        candidate = min(candidate, last_full)
+        candidate = min(candidate, week_start(last_data))
     return candidate
 
 
@@ -129,11 +128,11 @@ def labels(con, table: str, lang: str) -> dict[str, str]:
 
 KPI_SQL = f"""
     count(*) AS incidents,
-    coalesce(sum({VICTIMS}), 0) AS victims,
-    coalesce(sum({WOMEN_CHILDREN}), 0) AS women_children,
-    coalesce(sum(i.fatalities), 0) AS fatalities,
-    coalesce(sum({ARRESTS}), 0) AS arrests,
-    coalesce(sum(i.seizure_value_usd), 0) AS seizure_usd
+    coalesce(sum({VICTIMS}), 0)::BIGINT AS victims,
+    coalesce(sum({WOMEN_CHILDREN}), 0)::BIGINT AS women_children,
+    coalesce(sum(i.fatalities), 0)::BIGINT AS fatalities,
+    coalesce(sum({ARRESTS}), 0)::BIGINT AS arrests,
+    coalesce(sum(i.seizure_value_usd), 0)::DOUBLE AS seizure_usd
 """
 KPI_NAMES = ("incidents", "victims", "women_children", "fatalities", "arrests", "seizure_usd")
 

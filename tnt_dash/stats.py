@@ -47,6 +47,7 @@ class AnomalyResult:
 class TrendResult:
     n: int
     s: int
+    var_s: float
     z: float
     p_value: float
     # NaN when n < 2: no pair exists, and 0.0 would claim a flat trend.
@@ -212,7 +213,7 @@ def mann_kendall(values: Sequence[float], alpha: float = 0.05) -> TrendResult:
     n = int(x.size)
     insufficient = n < MIN_TREND_POINTS
     if n < 2:
-        return TrendResult(n=n, s=0, z=0.0, p_value=1.0, sen_slope=math.nan,
+        return TrendResult(n=n, s=0, var_s=0.0, z=0.0, p_value=1.0, sen_slope=math.nan,
                            direction="none", significant=False, insufficient=True)
 
     i, j = np.triu_indices(n, k=1)
@@ -233,5 +234,5 @@ def mann_kendall(values: Sequence[float], alpha: float = 0.05) -> TrendResult:
     direction: Direction = "none"
     if significant:
         direction = "rising" if s > 0 else "falling"
-    return TrendResult(n=n, s=s, z=float(z), p_value=p_value, sen_slope=sen,
+    return TrendResult(n=n, s=s, var_s=float(var_s), z=float(z), p_value=p_value, sen_slope=sen,
                        direction=direction, significant=significant, insufficient=insufficient)

@@ -80,9 +80,9 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     for table in REFERENCE_TABLES:
         csv_path = config.REFERENCE_DIR / f"{table}.csv"
         con.execute(f"DELETE FROM {table}")
-        # Column names come from the target table, so CSV column order errors fail loudly.
+        # Read as text and let the typed table cast: guessing types would turn ICCS "0204" into 204.
         con.execute(
-            f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header = true, auto_detect = true)",
+            f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header = true, all_varchar = true)",
             [str(csv_path)],
         )
         counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -17,9 +17,10 @@ what is shown. The reader sees:
   would publish a false figure (a hidden 17 shown as "<5");
 * the row and column totals. Totals passed in as `total_col` / `total_row`
   are protected like any other cell. Totals not passed in are assumed to be
-  shown exactly as computed from the true counts, as the dashboard does. The
-  exception is a line of a single cell, which has no total separate from
-  that cell.
+  shown, computed from the true counts, since the dashboard shows them; by
+  the same policy a small one is shown as "<k" (`suppress_series_value`),
+  so only its range 1..k-1 is known. A line of a single cell has no total
+  separate from that cell.
 
 The published totals give one linear equation per row and per column. A
 hidden cell is disclosed if those equations, together with the bounds above,
@@ -36,13 +37,11 @@ range of each cell is also its range over whole-number tables.
 When even hiding everything that can be hidden leaves a cell pinned, the
 cause is a total that the caller publishes and did not hand over, and
 DisclosureError says so. The remedy is to pass that total in (`total_col` /
-`total_row`) so it can be suppressed too. Totals that are not passed in are
-not checked against k, because this function cannot hide them; a caller that
-shows them must format them with `suppress_series_value`.
+`total_row`) so it can be suppressed too, or to withhold the table.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,8 +166,14 @@ def _build_grid(
         published[:R, C] = C > 1
     if total_row is None:
         published[R, :C] = R > 1
-    if not suppressible[R, C]:
-        published[R, C] = (R > 1) if total_col is not None else (C > 1) if total_row is not None else (R > 1 or C > 1)
+    if total_col is not None and total_row is None:
+        # The grand total is then the column total of total_col.
+        published[R, C] = R > 1
+    elif total_row is not None and total_col is None:
+        # ...or the row total of total_row.
+        published[R, C] = C > 1
+    elif total_col is None and total_row is None:
+        published[R, C] = R > 1 or C > 1
     return _Grid(values, suppressible, published, k), data_pos, total_pos
 
 
@@ -178,8 +183,11 @@ class _Plan:
     def __init__(self, grid: _Grid):
         self.g = grid
         v = grid.values
-        self.primary = grid.suppressible & (v >= 1) & (v < grid.k)
+        small = (v >= 1) & (v < grid.k)
+        self.primary = grid.suppressible & small
         self.complementary = np.zeros_like(self.primary)
+        # Totals this call cannot hide, which the caller shows as "<k".
+        self.small_outside = ~grid.suppressible & grid.published & small
 
     @property
     def hidden(self) -> np.ndarray:
@@ -187,7 +195,7 @@ class _Plan:
 
     @property
     def unknown(self) -> np.ndarray:
-        return self.hidden | ~self.g.published
+        return self.hidden | self.small_outside | ~self.g.published
 
     def _candidates(self, line: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         g, hidden = self.g, self.hidden
@@ -258,7 +266,7 @@ class _Plan:
 
         bounds = []
         for cell in cells:
-            if self.primary[cell]:
+            if self.primary[cell] or self.small_outside[cell]:
                 bounds.append((1.0, g.k - 1.0))
             elif self.complementary[cell]:
                 bounds.append((float(g.k), None))
@@ -294,7 +302,7 @@ class _Plan:
                 pinned.add(cell)
         return pinned
 
-    def complete(self, describe) -> None:
+    def complete(self, describe: Callable[[tuple[int, int]], str]) -> None:
         while True:
             pinned, stuck = self._line_pinned()
             if stuck:
@@ -337,8 +345,10 @@ def _plan(
     return plan, data_pos, total_pos
 
 
-def _cell_positions(df, value_cols, total_col, data_pos, total_pos, grid: _Grid):
-    """Yield (grid cell, df row position, df column position) for every shown cell."""
+def _cell_positions(
+    df: pd.DataFrame, value_cols: list[str], total_col: str | None, data_pos: list[int], total_pos: int | None
+) -> Iterator[tuple[tuple[int, int], int, int]]:
+    """(grid cell, df row position, df column position) for every count cell of `df`."""
     col_pos = [df.columns.get_loc(c) for c in value_cols]
     if total_col is not None:
         col_pos.append(df.columns.get_loc(total_col))
@@ -360,7 +370,7 @@ def suppression_mask(
     plan, data_pos, total_pos = _plan(df, value_cols, k, total_col, total_row)
     hidden = plan.hidden
     mask = np.zeros(df.shape, dtype=bool)
-    for cell, rp, cp in _cell_positions(df, value_cols, total_col, data_pos, total_pos, plan.g):
+    for cell, rp, cp in _cell_positions(df, value_cols, total_col, data_pos, total_pos):
         mask[rp, cp] = hidden[cell]
     return pd.DataFrame(mask, index=df.index, columns=df.columns)
 
@@ -379,7 +389,8 @@ def suppress_table(
     categories). `total_col`, if given, is each row's total; `total_row`, if
     given, labels the row of column totals. Both must equal the sums of the
     cells, and they are suppressed like any other cell. Totals not passed in
-    are assumed to be shown, computed from the true counts.
+    are assumed to be shown, computed from the true counts (a small one as
+    "<k", via `suppress_series_value`).
 
     Cells with 1 <= count < k show "<k"; zeros stay 0. More cells, never
     zeros, show "x" until no hidden cell can be worked out from what is shown
@@ -394,7 +405,7 @@ def suppress_table(
     count_cols = [*value_cols, *([total_col] if total_col is not None else [])]
     for col in count_cols:
         out[col] = out[col].astype(object)
-    for cell, rp, cp in _cell_positions(df, value_cols, total_col, data_pos, total_pos, plan.g):
+    for cell, rp, cp in _cell_positions(df, value_cols, total_col, data_pos, total_pos):
         if plan.primary[cell]:
             shown: int | str = primary_mark(k)
         elif plan.complementary[cell]:

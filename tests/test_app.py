@@ -1,0 +1,69 @@
+"""AppTest: every page renders under every profile and language, with no exception."""
+from __future__ import annotations
+
+import pytest
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tnt_dash.access import PROFILES
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["pages/home.py"]
+
+
+def run_page(page: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    if page != "pages/home.py":
+        at.switch_page(page).run()
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
+    parts += [e.value for e in at.subheader] + [e.label for e in at.metric] + [str(e.value) for e in at.metric]
+    parts += [e.body for e in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_every_profile(page, profile, demo_env, monkeypatch):
+    monkeypatch.setenv("TNT_PROFILE", profile)
+    at = run_page(page)
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Synthetic demonstration data" in page_text(at)
+
+
+def test_home_kpis_match_query_layer(demo_env, monkeypatch):
+    from datetime import date
+
+    from tnt_dash import access, queries, store
+    from tnt_dash.filters import Filters
+
+    monkeypatch.setenv("TNT_PROFILE", "analyst")
+    at = run_page("pages/home.py")
+    con = store.connect(demo_env, read_only=True)
+    try:
+        week = queries.last_complete_week(con, access.ANALYST)
+        expected = queries.week_vs_baseline(con, Filters(), access.ANALYST, week).set_index("kpi")
+    finally:
+        con.close()
+    incidents = next(m for m in at.metric if m.label == "Incidents")
+    assert incidents.value == f"{int(expected.loc['incidents', 'value']):,}"
+    assert week <= date.today()
+
+
+def test_profile_cannot_be_raised_from_url_or_session(demo_env, monkeypatch):
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["profile"] = "analyst"
+    at.query_params["TNT_PROFILE"] = "analyst"
+    at.session_state["profile"] = "analyst"
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Releasable to host State" in text
+    assert "UN internal" not in text

@@ -1,0 +1,94 @@
+"""The query layer on the hand-made store (tests/conftest.py); every number is worked out by hand."""
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from tnt_dash import access, queries
+from tnt_dash.filters import Filters
+
+ALL = Filters()   # default statuses: validated only
+
+
+def by_market(frame):
+    return {row.market: row for row in frame.itertuples()}
+
+
+def test_market_totals_analyst(hand_store):
+    rows = by_market(queries.market_totals(hand_store, ALL, access.ANALYST, "en"))
+    # validated only: I1, I2, I4, I5, I6 (I3 is a draft)
+    assert set(rows) == {"arms_trafficking", "illicit_mining", "kidnapping_for_ransom", "ransomware"}
+    arms = rows["arms_trafficking"]
+    assert (arms.incidents, arms.victims, arms.women_children) == (2, 5, 5)   # I1: fc1 fa2; I5: female unknown age 2
+    assert (arms.fatalities, arms.arrests, arms.seizure_usd) == (2, 1, 1500)
+    mining = rows["illicit_mining"]
+    assert (mining.incidents, mining.victims, mining.women_children) == (1, 4, 0)  # unknown sex+age is not w&c
+    assert rows["kidnapping_for_ransom"].incidents == 1 and rows["kidnapping_for_ransom"].fatalities == 1
+
+
+def test_shared_profile_sees_only_releasable_validated(hand_store):
+    rows = by_market(queries.market_totals(hand_store, Filters(statuses=("validated", "draft")), access.SHARED, "en"))
+    # I2 CONFIDENTIAL, I4 TLP:RED, I6 STRICTLY CONFIDENTIAL, I3 draft -> only I1 and I5 remain
+    assert set(rows) == {"arms_trafficking"}
+    assert rows["arms_trafficking"].incidents == 2
+
+
+def test_gender_profile_ceiling_is_confidential(hand_store):
+    rows = by_market(queries.market_totals(hand_store, ALL, access.GENDER, "en"))
+    assert "ransomware" not in rows                       # I6 is STRICTLY CONFIDENTIAL
+    assert rows["illicit_mining"].incidents == 1          # I2 CONFIDENTIAL is within the ceiling
+
+
+def test_filters_bind_values(hand_store):
+    f = Filters(countries=("HTI",), statuses=("validated", "draft"))
+    rows = by_market(queries.market_totals(hand_store, f, access.ANALYST, "en"))
+    assert rows["kidnapping_for_ransom"].incidents == 2 and len(rows) == 1
+    graded = Filters(min_reliability="B", min_credibility=2)
+    rows = by_market(queries.market_totals(hand_store, graded, access.ANALYST, "en"))
+    assert rows["arms_trafficking"].incidents == 1        # I5 is graded E4
+    hostile = Filters(countries=("CAF') OR TRUE --",))
+    assert queries.market_totals(hand_store, hostile, access.ANALYST, "en").empty
+
+
+def test_week_vs_baseline(hand_store):
+    frame = queries.week_vs_baseline(hand_store, ALL, access.ANALYST, date(2026, 11, 16)).set_index("kpi")
+    # week 47: I1, I2 -> 2 incidents; weeks 43-46 (validated): I6, I5, I4, none -> mean 0.75
+    assert frame.loc["incidents", "value"] == 2
+    assert frame.loc["incidents", "baseline_mean"] == pytest.approx(0.75)
+    assert frame.loc["incidents", "change"] == pytest.approx((2 - 0.75) / 0.75)
+    # victims: week 47 = 3 + 4; baseline: I5 2 -> 0.5
+    assert frame.loc["victims", "value"] == 7
+    assert frame.loc["victims", "baseline_mean"] == pytest.approx(0.5)
+
+
+def test_weekly_kpis_zero_fill(hand_store):
+    frame = queries.weekly_kpis(hand_store, ALL, access.ANALYST, date(2026, 10, 19), date(2026, 11, 16))
+    assert frame["incidents"].tolist() == [1, 1, 1, 0, 2]
+
+
+def test_incident_list_masks_fields_by_profile(hand_store):
+    shared = queries.incident_list(hand_store, ALL, access.SHARED, "fr")
+    assert {"narrative", "source_ref", "place", "lat", "lon", "grade"}.isdisjoint(shared.columns)
+    assert set(shared["incident_id"]) == {"I1", "I5"}
+    gender = queries.incident_list(hand_store, ALL, access.GENDER, "en").set_index("incident_id")
+    assert pd.isna(gender.loc["I2", "narrative"])         # restricted narrative hidden from the Gender Officer
+    assert gender.loc["I1", "narrative"] == "I1 narrative"
+    assert "source_ref" not in gender.columns
+    analyst = queries.incident_list(hand_store, ALL, access.ANALYST, "en")
+    assert "source_ref" in analyst.columns and analyst["incident_id"].iloc[0] == "I1"   # highest harm first
+
+
+def test_last_complete_week_caps_at_data(hand_store):
+    assert queries.last_complete_week(hand_store, access.ANALYST, today=date(2026, 11, 28)) == date(2026, 11, 16)
+    assert queries.last_complete_week(hand_store, access.ANALYST, today=date(2026, 11, 20)) == date(2026, 11, 9)
+
+
+def test_filters_reject_bad_values():
+    with pytest.raises(ValueError):
+        Filters(min_reliability="Z")
+    with pytest.raises(ValueError):
+        Filters(statuses=("published",))
+    with pytest.raises(TypeError):
+        Filters(countries="CAF")
+    with pytest.raises(ValueError):
+        Filters(date_from=date(2026, 2, 1), date_to=date(2026, 1, 1))
