@@ -1,6 +1,6 @@
 import streamlit as st
 
-from tnt_dash import figures, geo, maps, views
+from tnt_dash import figures, geo, maps, queries, views
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -13,7 +13,7 @@ KPI_HELP = {
     "women_children": _("Women and girls, boys, and children of unknown sex. Unknown ages are counted, never imputed."),
     "seizure_usd": _("Sum of the estimated value of seizures recorded in the week."),
 }
-columns = st.columns(len(data.kpis))
+columns = st.columns(3) + st.columns(3)   # two rows of three stay legible from 1366 px to a projector
 for column, row in zip(columns, data.kpis.itertuples()):
     suppressed = isinstance(row.value, str)
     value = row.value if suppressed else (t.money(row.value) if row.kpi == "seizure_usd" else t.number(row.value))
@@ -28,7 +28,7 @@ with left:
     st.subheader(_("Where: incidents in the 30 days to {date}").format(date=t.date(data.window_to)))
     areas = data.areas.assign(label=data.areas["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents") + ": {incidents}"
-    deck = maps.admin1_bubble_deck(areas, geo.admin0_outlines(), value_col="incidents", tooltip_html=tooltip)
+    deck = maps.admin1_bubble_deck(areas, geo.admin0_outlines(ctx.call(queries.country_codes)), value_col="incidents", tooltip_html=tooltip)
     st.pydeck_chart(deck, height=460)
     st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "
                  "shown and the designations used on this map do not imply official endorsement or acceptance "

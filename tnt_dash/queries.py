@@ -237,3 +237,8 @@ def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int
         LEFT JOIN admin1 a ON a.code = i.admin1_code LEFT JOIN countries c ON c.iso3 = i.iso3
         LEFT JOIN actors ac ON ac.actor_id = i.actor_id
         WHERE {where} ORDER BY {order_sql}, i.incident_id LIMIT ?""", [*params, limit])
+
+
+def country_codes(con) -> tuple[str, ...]:
+    """Every country in the reference table: the outlines a map needs."""
+    return tuple(r[0] for r in _df(con, "SELECT iso3 FROM countries ORDER BY iso3").itertuples(index=False))

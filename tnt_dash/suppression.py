@@ -34,10 +34,12 @@ and more cells are hidden until no hidden cell is pinned. The row/column
 equations of a two-way table with margins are totally unimodular, so the LP
 range of each cell is also its range over whole-number tables.
 
-When even hiding everything that can be hidden leaves a cell pinned, the
-cause is a total that the caller publishes and did not hand over, and
-DisclosureError says so. The remedy is to pass that total in (`total_col` /
-`total_row`) so it can be suppressed too, or to withhold the table.
+Sometimes no pattern is safe: hiding every non-zero cell still leaves a
+cell pinned. Either a total the caller shows and did not hand over gives it
+away, or the counts are too small for any breakdown. With k = 3, a row of
+[1, 1] with total 2 reads "<3, <3" with total "<3", and two cells of at least
+1 that add up to at most 2 must both be 1. DisclosureError is raised then,
+and the caller must withhold the breakdown.
 """
 from __future__ import annotations
 
@@ -319,9 +321,10 @@ class _Plan:
             choice = self._choose(target, pinned)
             if choice is None:
                 raise DisclosureError(
-                    f"{describe(target)} stays recoverable even with every other cell hidden; "
-                    "a published total gives it away. Pass the totals you show as total_col / "
-                    "total_row so they can be suppressed too."
+                    f"{describe(target)} can be worked out even with every other non-zero cell "
+                    "hidden, from the totals shown and the ranges the marks imply. Withhold this "
+                    "breakdown, or pass the totals you show as total_col / total_row so they can "
+                    "be hidden too."
                 )
             self.complementary[choice] = True
 
