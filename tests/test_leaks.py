@@ -1,0 +1,121 @@
+"""Leak tests: canary records restricted in each way in turn must never reach the shared profile,
+not through pages (every element the server sends), exports, counts or logs."""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tnt_dash import access, i18n, queries, store, views
+from tnt_dash.exports import FORMATS, to_bytes
+from tnt_dash.filters import Filters
+
+from .conftest import DEMO_END, insert_incident
+from .test_app import APP, PAGES
+
+RESTRICTIONS = {
+    "AMBER": dict(tlp="TLP:AMBER"),
+    "RED": dict(tlp="TLP:RED"),
+    "CONF": dict(classification="CONFIDENTIAL"),
+    "STRICT": dict(classification="STRICTLY CONFIDENTIAL"),
+    "DRAFT": dict(status="draft"),
+}
+
+
+def canary(kind: str) -> str:
+    return f"CANARY{kind}ZQX"
+
+
+@pytest.fixture(scope="module")
+def canary_db(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("canary") / "canary.duckdb"
+    shutil.copy(demo_db, path)
+    con = store.connect(path)
+    last_week = DEMO_END - timedelta(days=DEMO_END.weekday()) - timedelta(days=7)
+    for n, (kind, restriction) in enumerate(RESTRICTIONS.items()):
+        word = canary(kind)
+        con.execute("INSERT INTO actors VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{word}", word])
+        for day in range(3):   # in the last complete week and the 30-day window, in a busy area
+            values = dict(incident_id=f"{word}-{day}", date_occurred=last_week + timedelta(days=day), mission="MINUSCA",
+                          iso3="CAF", admin1_code="CF-HM", place=word, lat=5.1, lon=26.4, geo_precision=1,
+                          market="human_trafficking", v_female_child=2, v_female_adult=3, fatalities=1,
+                          actor_id=f"ACT-{word}", narrative=word, source_ref=word, source_type="Human source",
+                          reporting_unit=word, tlp="TLP:GREEN", classification="UNCLASSIFIED", status="validated")
+            values.update(restriction)
+            insert_incident(con, **values)
+    con.close()
+    return path
+
+
+def test_canaries_are_in_the_store_for_the_analyst(canary_db):
+    con = store.connect(canary_db, read_only=True)
+    try:
+        rows = queries.incident_list(con, Filters(statuses=("validated", "draft")), access.ANALYST, "en", limit=500)
+    finally:
+        con.close()
+    assert {c for c in rows["narrative"].dropna() if "CANARY" in c} == {canary(k) for k in RESTRICTIONS}
+
+
+def walk_protos(at: AppTest) -> str:
+    out = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+    walk(at._tree)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("page", PAGES)
+def test_no_canary_on_any_shared_page(canary_db, monkeypatch, page, lang, caplog):
+    monkeypatch.setenv("TNT_DB", str(canary_db))
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    caplog.set_level(logging.DEBUG)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    if page != "pages/home.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    sent = walk_protos(at)
+    assert "Haut-Mbomou" in sent          # the scan reaches the map's JSON, where the canaries' area is
+    assert "CANARY" not in sent
+    assert "CANARY" not in caplog.text
+
+
+@pytest.mark.parametrize("view", sorted(views.REGISTRY))
+def test_no_canary_in_shared_exports_nor_counts(canary_db, demo_db, view):
+    t = i18n.get("en")
+    filters = Filters(statuses=("validated", "draft", "in_review", "archived"))
+    outputs = {}
+    for label, path in (("with", canary_db), ("without", demo_db)):
+        con = store.connect(path, read_only=True)
+        try:
+            built = views.build(view, con, filters, access.SHARED, t, destination="export")
+            stamp = views.stamp(con, t, access.SHARED, built.title, filters)
+            outputs[label] = built.frame
+            for fmt in FORMATS:
+                assert b"CANARY" not in to_bytes(built.frame, fmt, stamp), (view, fmt)
+        finally:
+            con.close()
+    # The canaries are not counted either: the shared tables are identical with and without them.
+    assert outputs["with"].equals(outputs["without"]), view
+
+
+def test_shared_counts_ignore_canaries(canary_db, demo_db):
+    counts = {}
+    for label, path in (("with", canary_db), ("without", demo_db)):
+        con = store.connect(path, read_only=True)
+        try:
+            counts[label] = queries.data_status(con, Filters(statuses=()), access.SHARED)["records"]
+        finally:
+            con.close()
+    assert counts["with"] == counts["without"]
