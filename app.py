@@ -14,5 +14,6 @@ st.set_page_config(page_title="tnt-dash", page_icon=str(HERE / "static" / "favic
 _ = get(st.query_params.get("lang") or negotiate(getattr(st.context, "locale", None))).gettext
 PAGES = [
     st.Page(HERE / "pages" / "home.py", title=_(N_("Overview")), icon=":material/dashboard:", default=True),
+    st.Page(HERE / "pages" / "brief.py", title=_(N_("Weekly brief")), icon=":material/summarize:"),
 ]
 st.navigation(PAGES).run()

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash.access import PROFILES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/home.py"]
+PAGES = ["pages/home.py", "pages/brief.py"]
 
 
 def run_page(page: str, lang: str = "en") -> AppTest:
@@ -67,3 +67,12 @@ def test_profile_cannot_be_raised_from_url_or_session(demo_env, monkeypatch):
     text = page_text(at)
     assert "Releasable to host State" in text
     assert "UN internal" not in text
+
+
+def test_oidc_without_sign_in_shows_no_data(demo_env, monkeypatch):
+    monkeypatch.setenv("TNT_AUTH", "oidc")
+    monkeypatch.setenv("TNT_PROFILE", "analyst")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert len(at.metric) == 0

@@ -109,6 +109,11 @@ def test_url_filters_reproduce_the_view(server, browser):
     # Bound widgets carry their displayed labels in the URL (with ?lang= alongside).
     page.goto(base + "/?country=Haiti&market=Kidnapping+for+ransom")
     _settle(page)
+    # A bound widget seeded from the URL can trigger one more rerun: wait for the chips.
+    page.wait_for_function(
+        "() => { const s = document.querySelector('[data-testid=\"stSidebar\"]');"
+        " return s && s.innerText.includes('Haiti') && s.innerText.includes('Kidnapping for ransom'); }",
+        timeout=30_000)
     sidebar = page.inner_text('[data-testid="stSidebar"]')
     assert "Haiti" in sidebar and "Kidnapping for ransom" in sidebar, sidebar[:1000]
     assert "Haiti" in page.url

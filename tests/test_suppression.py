@@ -68,14 +68,18 @@ def reader_view(out: pd.DataFrame, true: np.ndarray, k: int, cols: list[str],
     return view
 
 
-def marked_cells(out: pd.DataFrame, cols: list[str], total_col: str | None = None, total_row=None) -> set:
-    """Grid positions the output shows as a mark, i.e. the cells it claims to protect."""
+def marked_cells(out: pd.DataFrame, cols: list[str], total_col: str | None = None, total_row=None,
+                 mark: str | None = None) -> set:
+    """Grid positions the output shows as a mark (any mark, or just `mark`)."""
     data = out.drop(index=total_row) if total_row is not None else out
     grid = [*cols, *([total_col] if total_col else [])]
     R, C = len(data), len(cols)
-    cells = {(r, c) for r in range(R) for c, col in enumerate(grid) if isinstance(data[col].iat[r], str)}
+    def hit(v) -> bool:
+        return isinstance(v, str) and (mark is None or v == mark)
+
+    cells = {(r, c) for r in range(R) for c, col in enumerate(grid) if hit(data[col].iat[r])}
     if total_row is not None:
-        cells |= {(R, c) for c, col in enumerate(grid) if isinstance(out.at[total_row, col], str)}
+        cells |= {(R, c) for c, col in enumerate(grid) if hit(out.at[total_row, col])}
     return cells
 
 
@@ -277,7 +281,7 @@ def test_views_style_call_with_total_col():
     out = suppress_table(parts, cols, k=5, total_col="victims")
     view = reader_view(out, parts[cols].to_numpy(), 5, cols, total_col="victims")
     assert out.at[0, "women_children"] == "<5" and out.at[1, "other"] == "<5"
-    _check_safe(view, marked_cells(out, cols, "victims"))
+    _check_safe(view, out, cols, 5, "victims")
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -362,18 +366,25 @@ def _check_output(out: pd.DataFrame, df: pd.DataFrame, cols: list[str], k: int,
                 assert not 1 <= shown < k
 
 
-def _check_safe(view: np.ndarray, marked: set) -> None:
+def _check_safe(view: np.ndarray, out: pd.DataFrame, cols: list[str], k: int,
+                total_col: str | None = None, total_row=None) -> None:
+    """(2) No small count can be recovered.
+
+    Only "<k" cells are checked. An "x" cell that can be worked out is a count
+    of k or more, which the table could have shown in the first place.
+    """
     unknown = hidden_cells(view)
-    assert marked <= unknown
+    assert marked_cells(out, cols, total_col, total_row) <= unknown
+    small = marked_cells(out, cols, total_col, total_row, mark=f"<{k}")
     R, C = view.shape[0] - 1, view.shape[1] - 1
-    # (2a) a line with a hidden cell has another unknown: a second hidden cell or its total.
+    # (2a) a line with a small hidden cell has another unknown: a second hidden cell or its total.
     for line in _lines(R, C):
         open_cells = [cell for cell in line if cell in unknown]
-        assert not (len(open_cells) == 1 and open_cells[0] in marked), f"line {line} has one unknown"
+        assert not (len(open_cells) == 1 and open_cells[0] in small), f"line {line} has one unknown"
     # (2b) subtraction chains recover nothing.
-    assert not propagate(view).keys() & marked
+    assert not propagate(view).keys() & small
     # (2c) nor does the integer program, which also uses the marks' bounds.
-    assert not pinned_by_integer_program(view) & marked
+    assert not pinned_by_integer_program(view) & small
 
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -390,7 +401,7 @@ def _suppress_or_justify(df, values, k, cols, total_col=None, total_row=None):
         for col in [*cols, *([total_col] if total_col else [])]:
             worst[col] = [0 if v == 0 else (f"<{k}" if v < k else COMPLEMENTARY_MARK) for v in df[col]]
         view = reader_view(worst, values, k, cols, total_col, total_row)
-        assert pinned_by_integer_program(view) & marked_cells(worst, cols, total_col, total_row)
+        assert pinned_by_integer_program(view) & marked_cells(worst, cols, total_col, total_row, mark=f"<{k}")
         return None
 
 
@@ -404,7 +415,7 @@ def test_property_totals_shown_by_caller(table):
     out = _suppress_or_justify(df, values, k, cols)
     if out is not None:
         _check_output(out, df, cols, k)
-        _check_safe(reader_view(out, values, k, cols), marked_cells(out, cols))
+        _check_safe(reader_view(out, values, k, cols), out, cols, k)
 
 
 @PROPERTY
@@ -417,7 +428,7 @@ def test_property_totals_passed_in(table):
     out = _suppress_or_justify(df, values, k, cols, "total", "Total")
     if out is not None:
         _check_output(out, df, cols, k, "total", "Total")
-        _check_safe(reader_view(out, values, k, cols, "total", "Total"), marked_cells(out, cols, "total", "Total"))
+        _check_safe(reader_view(out, values, k, cols, "total", "Total"), out, cols, k, "total", "Total")
 
 
 def test_tiny_counts_with_small_totals_are_refused():

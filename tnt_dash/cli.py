@@ -80,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="csv")
     p.add_argument("--out", type=Path)
     add_filter_flags(p)
+
+    p = sub.add_parser("brief", help="the weekly brief as slides, PDF or workbook (see docs/brief.md)")
+    p.add_argument("--week", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
+    p.add_argument("--format", choices=("pptx", "pdf", "xlsx"), default="pptx")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--level", choices=("adm1", "country"), default="adm1", help="areas of the change table")
+    p.add_argument("--profile", help="produce the pack for a profile that sees no more than TNT_PROFILE's, "
+                                     "e.g. shared for the host State")
+    add_filter_flags(p)
     return parser
 
 
@@ -164,4 +173,43 @@ def cmd_export(args) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export}
+def _permissions(profile: access.Profile) -> tuple:
+    """What a profile may see, each item ordered so that larger means more."""
+    return (access.CLASSIFICATION_ORDER.index(profile.ceiling), profile.allowed_statuses is None,
+            ("none", "unrestricted", "all").index(profile.narratives), profile.source_identities,
+            profile.detailed_grades, profile.restricted_actor_names, profile.exact_coordinates,
+            not profile.suppress_on_screen, not profile.suppress_in_exports, profile.data_admin,
+            not profile.releasable_to_host_state)
+
+
+def lowered_profile(requested: str | None) -> access.Profile:
+    """TNT_PROFILE's profile, or `requested` if it sees nothing that TNT_PROFILE's does not."""
+    server = access.server_profile()
+    if not requested:
+        return server
+    profile = access.get_profile(requested)
+    if any(mine > theirs for mine, theirs in zip(_permissions(profile), _permissions(server))):
+        raise CliError(f"--profile {profile.name} sees more than this server's profile ({server.name}); "
+                       "--profile can only lower the clearance")
+    return profile
+
+
+def cmd_brief(args) -> int:
+    from . import brief, brief_export
+    t = i18n.get(args.lang)
+    profile = lowered_profile(args.profile)
+    filters = filters_from(args)
+    con = store.connect(_db(args), read_only=True)
+    try:
+        week = brief.parse_iso_week(args.week) if args.week else queries.last_complete_week(con, profile)
+        pack = brief.weekly_brief(con, filters, profile, args.lang, week, destination="export", level=args.level)
+        stamp = views.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
+    finally:
+        con.close()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(brief_export.render(args.format, pack, stamp, t))
+    print(f"wrote the {pack.week_label} brief ({profile.name}) to {args.out}")
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "brief": cmd_brief}

@@ -95,9 +95,11 @@ def _finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def fit_view(lats: Iterable[Any], lons: Iterable[Any], *, width: int = 900, height: int = 500,
+def fit_view(lats: Iterable[Any], lons: Iterable[Any], *, width: int = 700, height: int = 500,
              padding: float = 0.15) -> pdk.ViewState:
     """A view that shows every point, for a map of about ``width`` x ``height`` pixels.
+
+    The defaults match st.pydeck_chart in Streamlit's centred layout (about 700 x 500).
 
     No usable point gives a wide default view; one point (or points on one spot) a
     province-scale zoom around it.
@@ -246,7 +248,7 @@ def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any
         bubbles.append(record)
     label_rows = [
         # Labels carry raw text: the TextLayer draws characters, it does not parse HTML.
-        {"text": _plain_text(row["label"]), "lat": b["lat"], "lon": b["lon"], "dx": round(b["r"] + 4, 1)}
+        {"text": _plain_text(row["label"]), "lat": b["lat"], "lon": b["lon"], "dy": round(b["r"] + 3, 1)}
         for (_, _, _, row), b in zip(points[:labels], bubbles[:labels])
     ]
 
@@ -275,9 +277,11 @@ def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any
             get_size=16,
             size_units=PIXELS,
             get_color=LABEL_COLOR,
-            get_pixel_offset="[dx, 0]",
-            get_text_anchor=String("start"),
-            get_alignment_baseline=String("center"),
+            # Centred under the bubble, a label overhangs both sides equally, so the
+            # symmetric padding of fit_view keeps it inside the map.
+            get_pixel_offset="[0, dy]",
+            get_text_anchor=String("middle"),
+            get_alignment_baseline=String("top"),
             # The default atlas is ASCII only: "Équateur" or "Đakovica" would lose letters.
             character_set=String("auto"),
             font_family=String(FONT_FAMILY),

@@ -5,7 +5,7 @@ explains the two marks in a legend.
 
 The reader's side, which the protection is checked against
 -----------------------------------------------------------
-A suppressed table is only safe if nobody can work a hidden cell back out of
+A suppressed table is only safe if nobody can work a small count back out of
 what is shown. The reader sees:
 
 * every visible cell, exactly;
@@ -23,14 +23,15 @@ what is shown. The reader sees:
   separate from that cell.
 
 The published totals give one linear equation per row and per column. A
-hidden cell is disclosed if those equations, together with the bounds above,
-leave it only one possible value. Checking that one line never has exactly
-one hidden cell is not enough. Two blocks of hidden cells joined by a single
+"<k" cell is disclosed if those equations, together with the bounds above,
+leave it only one possible value. An "x" cell that can be worked out gives
+nothing away: it is at least k and could have been shown. Checking that no
+line has exactly one hidden cell is not enough. Two blocks of hidden cells joined by a single
 hidden cell give that cell away: take the sum over the rows of one block and
 subtract the sum over its columns. Bounds also pin cells: a row of [1, 1, 12]
 with total 14 shows "<5, <5, 12", and both hidden cells must be 1. So after
 the usual line-by-line pass the result is audited with linear programming,
-and more cells are hidden until no hidden cell is pinned. The row/column
+and more cells are hidden until no "<k" cell is pinned. The row/column
 equations of a two-way table with margins are totally unimodular, so the LP
 range of each cell is also its range over whole-number tables.
 
@@ -180,7 +181,7 @@ def _build_grid(
 
 
 class _Plan:
-    """Which cells are hidden, and why; grows until no hidden cell is pinned."""
+    """Which cells are hidden, and why; grows until no primary cell is pinned."""
 
     def __init__(self, grid: _Grid):
         self.g = grid
@@ -190,6 +191,9 @@ class _Plan:
         self.complementary = np.zeros_like(self.primary)
         # Totals this call cannot hide, which the caller shows as "<k".
         self.small_outside = ~grid.suppressible & grid.published & small
+        # Hiding another cell only widens what the reader must consider, so a
+        # cell once shown to have two possible values keeps them; no need to re-solve.
+        self.free: set[tuple[int, int]] = set()
 
     @property
     def hidden(self) -> np.ndarray:
@@ -227,22 +231,22 @@ class _Plan:
         return min(everywhere, key=rank) if everywhere else None
 
     def _line_pinned(self) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
-        """Hidden cells alone among unknowns in some line: pure subtraction finds them."""
-        unknown, hidden = self.unknown, self.hidden
+        """Primary cells alone among unknowns in some line: pure subtraction finds them."""
+        unknown, primary = self.unknown, self.primary
         pinned: set[tuple[int, int]] = set()
         stuck: list[tuple[int, int]] = []
         for line in self.g.lines():
             open_cells = [cell for cell in line if unknown[cell]]
-            if len(open_cells) == 1 and hidden[open_cells[0]]:
+            if len(open_cells) == 1 and primary[open_cells[0]]:
                 pinned.add(open_cells[0])
                 if not self._candidates(line):
                     stuck.append(open_cells[0])
         return pinned, stuck
 
     def lp_pinned(self) -> set[tuple[int, int]]:
-        """Hidden cells that every table consistent with what is shown agrees on."""
+        """Primary cells that every table consistent with what is shown agrees on."""
         g = self.g
-        unknown, hidden = self.unknown, self.hidden
+        unknown = self.unknown
         cells = [tuple(map(int, rc)) for rc in np.argwhere(unknown)]
         if not cells:
             return set()
@@ -275,32 +279,51 @@ class _Plan:
             else:
                 bounds.append((0.0, None))
 
-        targets = [cell for cell in cells if hidden[cell]]
-        free: set[tuple[int, int]] = set()
+        # Only small counts need protecting. A complementary cell that can be
+        # worked out is a count of k or more, which could have been shown anyway;
+        # insisting on protecting it too would only force more cells, or refusals.
+        targets = [cell for cell in cells if self.primary[cell]]
+        free = self.free
+
+        def solve(obj: np.ndarray):
+            res = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if res.status not in (0, 3):
+                # The true table satisfies every constraint, so this is a bug, not data.
+                raise RuntimeError(f"suppression audit LP failed: {res.message}")
+            if res.status == 0:
+                # Any optimum that differs from the truth frees every cell it moves.
+                free.update(other for other, n in index.items() if abs(res.x[n] - truth[n]) > 1e-6)
+            return res
+
+        # One LP per cell and direction is slow on a 20-row table. An optimum in
+        # a random direction usually moves many cells at once, so sweep with
+        # those first and check the few left one by one. The seed is fixed, and
+        # the pinned set does not depend on the search order anyway, so the same
+        # table always gets the same pattern (two differing renders would leak).
+        rng = np.random.default_rng(0)
+        pending = [cell for cell in targets if cell not in free]
+        while len(pending) > 1:
+            obj = np.zeros(len(cells))
+            obj[[index[cell] for cell in pending]] = rng.choice([-1.0, 1.0], size=len(pending))
+            if solve(obj).status == 3:
+                break
+            left = [cell for cell in pending if cell not in free]
+            if len(left) == len(pending):
+                break
+            pending = left
+
         pinned: set[tuple[int, int]] = set()
-        for cell in targets:
+        for cell in pending:
             if cell in free:
                 continue
-            t = index[cell]
-            moved = False
             for sense in (-1.0, 1.0):  # maximise, then minimise
                 obj = np.zeros(len(cells))
-                obj[t] = sense
-                res = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-                if res.status == 3:  # unbounded above: certainly not pinned
-                    moved = True
-                    break
-                if res.status != 0:
-                    # The true table satisfies every constraint, so this is a bug, not data.
-                    raise RuntimeError(f"suppression audit LP failed: {res.message}")
-                # Any optimum that differs from the truth frees every cell it moves.
-                for other, n in index.items():
-                    if hidden[other] and abs(res.x[n] - truth[n]) > 1e-6:
-                        free.add(other)
+                obj[index[cell]] = sense
+                if solve(obj).status == 3:  # unbounded above: certainly not pinned
+                    free.add(cell)
                 if cell in free:
-                    moved = True
                     break
-            if not moved:
+            if cell not in free:
                 pinned.add(cell)
         return pinned
 
@@ -317,16 +340,23 @@ class _Plan:
                 pinned = self.lp_pinned()
             if not pinned:
                 return
-            target = min(pinned)
-            choice = self._choose(target, pinned)
-            if choice is None:
-                raise DisclosureError(
-                    f"{describe(target)} can be worked out even with every other non-zero cell "
-                    "hidden, from the totals shown and the ranges the marks imply. Withhold this "
-                    "breakdown, or pass the totals you show as total_col / total_row so they can "
-                    "be hidden too."
-                )
-            self.complementary[choice] = True
+            # One new cell per pinned cell, except where a cell hidden this round
+            # already shares its row or column: that may have freed it, and the
+            # next round will tell, so the table is not over-suppressed.
+            added: list[tuple[int, int]] = []
+            for target in sorted(pinned):
+                if any(r == target[0] or c == target[1] for r, c in added):
+                    continue
+                choice = self._choose(target, pinned)
+                if choice is None:
+                    raise DisclosureError(
+                        f"{describe(target)} can be worked out even with every other non-zero cell "
+                        "hidden, from the totals shown and the ranges the marks imply. Withhold this "
+                        "breakdown, or pass the totals you show as total_col / total_row so they can "
+                        "be hidden too."
+                    )
+                self.complementary[choice] = True
+                added.append(choice)
 
 
 def _plan(
@@ -396,7 +426,7 @@ def suppress_table(
     "<k", via `suppress_series_value`).
 
     Cells with 1 <= count < k show "<k"; zeros stay 0. More cells, never
-    zeros, show "x" until no hidden cell can be worked out from what is shown
+    zeros, show "x" until no "<k" cell can be worked out from what is shown
     (see the module docstring). Shown cells keep their ints; the count
     columns become object dtype; other columns are untouched.
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import streamlit as st
 
-from tnt_dash import access, i18n, queries, store
+from tnt_dash import auth, i18n, store
 from tnt_dash.access import Profile
 from tnt_dash.filters import RELIABILITY_GRADES, STATUSES, Filters
 from tnt_dash.i18n import I18n
@@ -29,7 +29,7 @@ class PageContext:
     status: dict
     meta: dict
     store_version: str
-    messages: list[str] = field(default_factory=list)
+    identity: auth.Identity
 
     @property
     def is_demo(self) -> bool:
@@ -82,11 +82,72 @@ def language() -> I18n:
     return i18n.get(lang or default)
 
 
+def identity(t: I18n) -> auth.Identity:
+    """The viewer's profile: from the server's TNT_PROFILE, or an authenticated role capped by it."""
+    mode = auth.auth_mode()
+    if mode == "none":
+        return auth.resolve(None, {}, mode=mode)
+    role_map = auth.parse_role_map(os.environ.get("TNT_ROLE_MAP"))
+    if not role_map and "tnt_roles" in st.secrets:
+        role_map = auth.parse_role_map(",".join(f"{k}={v}" for k, v in st.secrets["tnt_roles"].items()))
+    claim = os.environ.get("TNT_ROLE_CLAIM", "roles")
+    if mode == "oidc" and not st.user.is_logged_in:
+        _ = t.gettext
+        st.title("tnt-dash")
+        st.info(_("Sign in with your organisation's account to see this dashboard."))
+        st.button(_("Sign in"), on_click=st.login, type="primary")
+        st.stop()
+    return auth.resolve(st.user.to_dict(), role_map, claim, mode)
+
+
+def style(profile: Profile) -> None:
+    """Banner colours, and large type with minimal chrome for shared screens and projectors."""
+    css = """
+    .tnt-banner {padding: .35rem .8rem; border-radius: .3rem; font-size: 1rem; margin-bottom: .4rem;
+                 background: #EEF2F7; border-left: .4rem solid #0B5CAD; color: #111;}
+    .tnt-banner.tnt-shared {background: #E6F4EA; border-left-color: #137333; font-size: 1.2rem;}
+    """
+    if profile.name == "shared" or os.environ.get("TNT_PRESENTATION") == "1":
+        css += """
+        html, body, [data-testid="stAppViewContainer"] {font-size: 19px;}
+        [data-testid="stToolbar"], [data-testid="stDecoration"], #MainMenu {display: none !important;}
+        [data-testid="stMetricValue"] {font-size: 2.6rem;}
+        [data-testid="stMetricLabel"] p {font-size: 1.1rem;}
+        .block-container {padding-top: 1.2rem;}
+        """
+    st.html(f"<style>{css}</style>")
+
+
+def kiosk() -> None:
+    """Optional rotation through pages for an unattended screen: TNT_KIOSK=home,brief and
+    TNT_KIOSK_SECONDS=60. The server sets it; a viewer cannot switch it on."""
+    names = [n.strip() for n in (os.environ.get("TNT_KIOSK") or "").split(",") if n.strip()]
+    if len(names) < 2:
+        return
+    seconds = max(15, int(os.environ.get("TNT_KIOSK_SECONDS", "60")))
+    pages = [f"pages/{n}.py" for n in names]
+    current = st.session_state.get("_kiosk_index", 0)
+
+    @st.fragment(run_every=seconds)
+    def rotate() -> None:
+        ticks = st.session_state.get("_kiosk_ticks", 0) + 1
+        st.session_state["_kiosk_ticks"] = ticks
+        if ticks > 1:   # the first run is the page being drawn; later runs are the timer
+            st.session_state["_kiosk_ticks"] = 0
+            st.session_state["_kiosk_index"] = (current + 1) % len(pages)
+            st.switch_page(pages[st.session_state["_kiosk_index"]], query_params=dict(st.query_params))
+
+    rotate()
+
+
 def page(title: str, *, subtitle: str | None = None) -> PageContext:
     """Set up the page. `title` is an English msgid; it is translated here."""
-    profile = access.server_profile()
     t = language()
     _ = t.gettext
+    viewer = identity(t)
+    profile = viewer.profile
+    style(profile)
+    kiosk()
     path = str(store.config.db_path())
     with st.spinner(_("Preparing the data store (first run only)…")):
         _ensure_store(path)
@@ -96,7 +157,7 @@ def page(title: str, *, subtitle: str | None = None) -> PageContext:
     filters = sidebar_filters(con, profile, t, version)
     status = _cached_call("tnt_dash.queries", "data_status", version, (filters, profile), ())
     ctx = PageContext(con=con, filters=filters, profile=profile, t=t, status=status, meta=meta,
-                      store_version=version)
+                      store_version=version, identity=viewer)
     banners(ctx)
     st.title(_(title))
     if subtitle:
@@ -167,12 +228,12 @@ def banners(ctx: PageContext) -> None:
     st.caption(_("Data as of {date} · {records} records in view · {start} to {end}").format(
         date=as_of, records=ctx.t.number(s["records"]), start=ctx.t.date(s["date_min"]),
         end=ctx.t.date(s["date_max"])))
-    st.sidebar.caption(_("Access profile set by the server: {profile}").format(
-        profile=profile_name(ctx.t, ctx.profile)))
+    if ctx.identity.mode == "none":
+        st.sidebar.caption(_("No sign-in configured: the access profile is set by the server ({profile}).").format(
+            profile=profile_name(ctx.t, ctx.profile)))
+    elif not ctx.profile.releasable_to_host_state and ctx.identity.user:
+        st.sidebar.caption(_("Signed in as {user}: {profile}").format(user=ctx.identity.user,
+                                                                        profile=profile_name(ctx.t, ctx.profile)))
 
 
-def cached(ctx: PageContext, fn, *args, **kwargs):
-    return ctx.call(fn, *args, **kwargs)
-
-
-__all__ = ["page", "PageContext", "cached", "queries"]
+__all__ = ["page", "PageContext"]

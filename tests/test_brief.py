@@ -1,0 +1,364 @@
+"""The weekly brief (issue #6): numbers, anomaly flags, exports, protection and the CLI."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from tnt_dash import access, brief, brief_export, i18n, queries, store, views
+from tnt_dash.filters import Filters
+
+from .test_app import APP
+from .test_leaks import RESTRICTIONS, canary_db  # noqa: F401  (fixture: canary records in CF-HM, last week)
+
+ROOT = Path(__file__).resolve().parent.parent
+WEEK = date(2026, 11, 16)          # the demo store's last complete week (DEMO_END 2026-11-29)
+ALL_STATUSES = Filters(statuses=("validated", "draft", "in_review", "archived"))
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    connection = store.connect(demo_db, read_only=True)
+    yield connection
+    connection.close()
+
+
+def build(con, profile, lang="en", week=WEEK, filters=Filters(), level="adm1"):
+    t = i18n.get(lang)
+    pack = brief.weekly_brief(con, filters, profile, lang, week, destination="export", level=level)
+    stamp = views.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
+    return pack, stamp, t
+
+
+@pytest.fixture(scope="module")
+def analyst_pack(con):
+    pack, stamp, t = build(con, access.ANALYST)
+    return pack, stamp, t, {fmt: brief_export.render(fmt, pack, stamp, t) for fmt in ("pptx", "pdf", "xlsx")}
+
+
+@pytest.fixture(scope="module")
+def shared_pack(con):
+    pack, stamp, t = build(con, access.SHARED, "fr")
+    return pack, stamp, t, {fmt: brief_export.render(fmt, pack, stamp, t) for fmt in ("pptx", "pdf", "xlsx")}
+
+
+# --- Numbers worked out by hand (tests/conftest.py hand_store) ------------------------------------
+
+def test_change_table_by_hand(hand_store):
+    pack = brief.weekly_brief(hand_store, Filters(), access.ANALYST, "en", WEEK)
+    rows = [(r.market, r.week_count, r.mean_4w, None if pd.isna(r.change_4w) else round(r.change_4w, 6))
+            for r in pack.changes.itertuples()]
+    # I1 arms (this week) against I5 (27 Oct, in the 4 weeks before); I2 mining is new; I4 (HTI) and I6
+    # (COD, no admin-1) fell to zero. I3 is a draft. Sorted by this week's count, then the 4-week mean.
+    assert rows == [("arms_trafficking", 1, 0.25, 3.0), ("illicit_mining", 1, 0.0, None),
+                    ("kidnapping_for_ransom", 0, 0.25, -1.0), ("ransomware", 0, 0.25, -1.0)]
+    arms = pack.changes.iloc[0]
+    assert arms["mean_52w"] == pytest.approx(1 / 52) and arms["change_52w"] == pytest.approx(51.0)
+    kpis = pack.kpis.set_index("kpi")
+    assert kpis.loc["incidents", "value"] == 2 and kpis.loc["victims", "value"] == 7
+    assert kpis.loc["fatalities", "value"] == 2 and kpis.loc["seizure_usd", "value"] == 1000
+    # Previous week (9-15 Nov) holds only the draft I3: no validated incident.
+    assert kpis.loc["incidents", "previous"] == 0 and kpis.loc["incidents", "change_prev"] is None
+    # Mean of 19 Oct-15 Nov: I6 (20 Oct), I5 (27 Oct), I4 (3 Nov) -> 0.75 a week.
+    assert kpis.loc["incidents", "baseline_mean"] == 0.75
+    assert kpis.loc["incidents", "change_4w"] == pytest.approx((2 - 0.75) / 0.75)
+
+
+def test_shared_sees_only_releasable_records(hand_store):
+    pack = brief.weekly_brief(hand_store, Filters(), access.SHARED, "en", WEEK, destination="export")
+    assert pack.changes[["market", "week_count", "mean_4w"]].values.tolist() == [["arms_trafficking", 1, 0.25]]
+    kpis = pack.kpis.set_index("kpi")
+    assert kpis.loc["victims", "value"] == "<5"            # I1's 3 victims, suppressed
+    assert kpis.loc["victims", "change_4w"] is None and kpis.loc["victims", "previous"] is None
+    assert kpis.loc["incidents", "value"] == 1
+
+
+def test_country_level(hand_store):
+    pack = brief.weekly_brief(hand_store, Filters(), access.ANALYST, "en", WEEK, level="country")
+    assert set(pack.changes["area"]) == {"CAF", "HTI", "COD"}
+    with pytest.raises(ValueError):
+        brief.weekly_brief(hand_store, Filters(), access.ANALYST, "en", WEEK, level="adm1; DROP TABLE incidents")
+
+
+# --- The demo store ---------------------------------------------------------------------------------
+
+def test_kpis_agree_with_query_layer(con):
+    pack = brief.weekly_brief(con, Filters(), access.ANALYST, "en", WEEK)
+    expected = queries.week_vs_baseline(con, Filters(), access.ANALYST, WEEK).set_index("kpi")
+    got = pack.kpis.set_index("kpi")
+    for name in queries.KPI_NAMES:
+        assert got.loc[name, "value"] == expected.loc[name, "value"]
+        assert got.loc[name, "baseline_mean"] == pytest.approx(expected.loc[name, "baseline_mean"])
+    assert pack.weekly["incidents"].iloc[-1] == expected.loc["incidents", "value"]
+    assert 3 <= len(pack.summary) <= 6
+    assert len(pack.incidents) <= 5 and len(pack.priorities) == 5
+    assert pack.incidents["date_occurred"].between(WEEK, WEEK + timedelta(days=6)).all()
+    assert pack.hotspots["incidents"].sum() <= expected.loc["incidents", "value"]
+
+
+def planted(con) -> list[dict]:
+    return json.loads(store.get_meta(con)["planted_spikes"])
+
+
+@pytest.mark.parametrize("week", [WEEK, date(2026, 10, 12)])
+def test_planted_spikes_are_flagged(con, week):
+    spikes = {(s["admin1_code"], s["market"]) for s in planted(con) if s["week"] == week.isoformat()}
+    assert spikes, "the demo store plants spikes in this week"
+    pack = brief.weekly_brief(con, Filters(), access.ANALYST, "en", week)
+    flagged = set(zip(pack.anomalies["admin1_code"], pack.anomalies["market"]))
+    assert spikes <= flagged
+    assert len(flagged) <= len(spikes) + 1
+    for row in pack.anomalies.itertuples():
+        assert row.q < brief.ANOMALY_ALPHA and row.p <= row.q and row.observed >= 3
+        assert row.sentence.startswith(f"{row.market_label} in {row.area_label}: {row.observed} incidents")
+        assert "(p " in row.sentence
+    if week == WEEK:
+        arms = pack.anomalies.set_index("market").loc["arms_trafficking"]
+        assert arms["sentence"] == (f"Arms trafficking in Haut-Mbomou: {arms['observed']} incidents against about "
+                                    f"{arms['expected']:.1f} expected from the previous 12 weeks (p < 0.001, Poisson).")
+
+
+def test_quiet_weeks_stay_quiet(con):
+    spike_weeks = {s["week"] for s in planted(con)}
+    counts = []
+    for k in range(1, 25):
+        week = WEEK - timedelta(weeks=k)
+        if week.isoformat() in spike_weeks:
+            continue
+        flags, tested = brief.scan(brief.anomaly_series(con, Filters(), access.ANALYST, week))
+        assert tested > 100
+        counts.append(len(flags))
+    assert sum(1 for n in counts if n <= 2) >= 0.9 * len(counts), counts
+    assert max(counts) <= 4, counts
+
+
+def test_flat_and_noisy_series_do_not_flag():
+    flat = {(f"A{n}", "m"): [5] * 13 for n in range(300)}
+    assert brief.scan(flat) == ([], 300)
+    rng = np.random.default_rng(1)
+    noisy = {(f"A{n}", "m"): rng.poisson(rng.uniform(0.2, 6), 13).tolist() for n in range(400)}
+    flags, tested = brief.scan(noisy)
+    assert tested == 400 and len(flags) <= 2
+    empty = {("A", "m"): [0] * 12 + [2]}    # two incidents in a cell that never had any: not a flag
+    assert brief.scan(empty)[0] == []
+    new = {("A", "m"): [0] * 12 + [9], **flat}   # nine where there were none: flagged
+    flags, _ = brief.scan(new)
+    assert [key for key, _res in flags] == [("A", "m")] and flags[0][1].model == "sparse"
+
+
+def test_summary_says_nothing_unsupported(con, shared_pack):
+    pack = shared_pack[0]
+    text = " ".join(pack.summary).lower()
+    assert "fille" not in text and "girl" not in text        # suppressed profile: no sex-age clause
+    for value in pack.victims[list(brief.SEX_AGE)].to_numpy().ravel():
+        assert isinstance(value, str) or value == 0 or value >= 5
+    kpis = pack.kpis.set_index("kpi")
+    for name in views.VICTIM_COLUMNS:
+        value = kpis.loc[name, "value"]
+        assert isinstance(value, str) or value == 0 or value >= 5
+    quiet = brief.weekly_brief(con, Filters(markets=("cocaine",)), access.ANALYST, "en", WEEK)
+    assert 3 <= len(quiet.summary) <= 6
+
+
+# --- Exports read back ---------------------------------------------------------------------------------
+
+def _charts(prs) -> dict:
+    return {shape.name: shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart}
+
+
+def _table_rows(prs, first_cell: str) -> list[list[str]]:
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_table and shape.table.cell(0, 0).text == first_cell:
+                return [[cell.text for cell in row.cells] for row in shape.table.rows]
+    raise AssertionError(f"no table headed {first_cell!r}")
+
+
+@pytest.mark.parametrize("which", ["analyst_pack", "shared_pack"])
+def test_pptx_numbers_and_marking(which, request):
+    pack, stamp, t, files = request.getfixturevalue(which)
+    prs = Presentation(io.BytesIO(files["pptx"]))
+    assert 6 <= len(prs.slides) <= 10
+    assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
+    notice = t.gettext("Synthetic demonstration data – not real incidents")
+    for slide in prs.slides:
+        boxes = {shape.name: shape.text_frame.text for shape in slide.shapes if shape.has_text_frame}
+        assert boxes["marking-header"] == stamp.marking
+        assert stamp.marking in boxes["marking-footer"] and notice in boxes["marking-footer"]
+        for shape in slide.shapes:    # large type: nothing in a body box or table under 14 pt
+            if shape.has_text_frame:
+                for para in shape.text_frame.paragraphs:
+                    assert para.font.size is None or para.font.size.pt >= 12
+    charts = _charts(prs)
+    weekly = charts["chart-weekly"]
+    assert list(weekly.plots[0].categories) == [brief.iso_week(w) for w in pack.weekly["week"]]
+    assert list(weekly.plots[0].series[0].values) == [float(v) for v in pack.weekly["incidents"]]
+    hot = pack.hotspots.head(10)
+    assert list(charts["chart-hotspots"].plots[0].series[0].values) == [float(v) for v in hot["incidents"]][::-1]
+    victims = charts["chart-victims"].plots[0]
+    top = pack.victims.head(brief_export.SLIDE_ROWS)
+    assert list(victims.categories) == top["market_label"].tolist()
+    for series, column in zip(victims.series, brief.SEX_AGE):
+        assert series.name == t.gettext(brief.SEX_AGE_LABELS[column])
+        assert list(series.values) == [None if isinstance(v, str) else float(v) for v in top[column]]
+    rows = _table_rows(prs, t.gettext("Indicator"))
+    assert rows == brief_export._kpi_display(pack, t)
+    value = {r.kpi: r.value for r in pack.kpis.itertuples()}["incidents"]
+    assert rows[1][1] == t.number(value)
+    changes = _table_rows(prs, t.gettext("Admin-1 area"))
+    assert [int(r[2].replace("\u202f", "").replace(",", "")) for r in changes[1:]] == \
+        pack.changes["week_count"].head(brief_export.SLIDE_ROWS).tolist()
+
+
+@pytest.mark.parametrize("which", ["analyst_pack", "shared_pack"])
+def test_pdf_numbers_and_marking(which, request):
+    pack, stamp, t, files = request.getfixturevalue(which)
+    reader = PdfReader(io.BytesIO(files["pdf"]))
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height     # landscape
+    assert round(float(reader.pages[0].mediabox.width)) == 842                   # A4
+
+    def norm(text: str) -> str:
+        return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+    pages = [norm(page.extract_text()) for page in reader.pages]
+    notice = t.gettext("Synthetic demonstration data – not real incidents")
+    for text in pages:
+        assert text.count(norm(stamp.marking)) >= 2, text[:200]       # header and footer
+        assert norm(notice) in text
+    everything = " ".join(pages)
+    for row in brief_export._kpi_display(pack, t)[1:]:
+        assert norm(" ".join(row)) in everything, row
+    for line in pack.summary:
+        assert norm(line) in everything
+    for row in pack.anomalies.itertuples():
+        assert norm(row.sentence) in everything
+
+
+@pytest.mark.parametrize("which", ["analyst_pack", "shared_pack"])
+def test_xlsx_has_every_table(which, request):
+    pack, stamp, t, files = request.getfixturevalue(which)
+    book = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
+    tables = brief.tables(pack, t)
+    assert book.sheetnames == list(tables)
+    for name, frame in tables.items():
+        sheet = book[name]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        assert rows[0][0] == stamp.marking and sheet.oddHeader.center.text == stamp.marking
+        header = next(n for n, r in enumerate(rows) if list(r[:len(frame.columns)]) == list(frame.columns))
+        body = [r[:len(frame.columns)] for r in rows[header + 1: header + 1 + len(frame)]]
+        expected = [[None if v is None or (isinstance(v, float) and np.isnan(v)) else
+                     (v.isoformat() if hasattr(v, "isoformat") else v) for v in row]
+                    for row in frame.itertuples(index=False)]
+        assert body == expected, name
+    key = book[t.gettext("Key figures")]
+    values = {r[0]: r[1] for r in key.iter_rows(values_only=True) if r and r[0]}
+    for row in pack.kpis.itertuples():
+        assert values[t.gettext(views.KPI_LABELS[row.kpi])] == (row.value if isinstance(row.value, str)
+                                                               else pytest.approx(row.value))
+
+
+# --- Protection ----------------------------------------------------------------------------------------
+
+def _all_text(files: dict) -> str:
+    parts = []
+    for fmt in ("pptx", "xlsx"):
+        with zipfile.ZipFile(io.BytesIO(files[fmt])) as z:
+            parts += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+    parts += [page.extract_text() for page in PdfReader(io.BytesIO(files["pdf"])).pages]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_shared_pack_has_no_restricted_record(canary_db, demo_db, lang):  # noqa: F811
+    outputs = {}
+    for label, path in (("with", canary_db), ("without", demo_db)):
+        c = store.connect(path, read_only=True)
+        try:
+            pack, stamp, t = build(c, access.SHARED, lang, filters=ALL_STATUSES)
+            files = {fmt: brief_export.render(fmt, pack, stamp, t) for fmt in ("pptx", "pdf", "xlsx")}
+            text = _all_text(files)
+            assert "CANARY" not in text
+            assert "Haut-Mbomou" in text or lang == "fr"
+            outputs[label] = pack
+            if label == "with":   # the analyst does see them: the test is not vacuous
+                seen = brief.weekly_brief(c, ALL_STATUSES, access.ANALYST, lang, WEEK, destination="export")
+                assert seen.incidents["narrative"].str.contains("CANARY").any()
+        finally:
+            c.close()
+    for field in ("kpis", "changes", "anomalies", "priorities", "victims", "hotspots", "incidents"):
+        assert getattr(outputs["with"], field).equals(getattr(outputs["without"], field)), field
+    assert outputs["with"].summary == outputs["without"].summary
+
+
+# --- CLI --------------------------------------------------------------------------------------------
+
+def cli(*args, db, profile):
+    env = {**os.environ, "TNT_PROFILE": profile, "TNT_DB": str(db)}
+    return subprocess.run([sys.executable, "-m", "tnt_dash", *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_brief_matches_weekly_brief(demo_db, con, tmp_path):
+    out = tmp_path / "brief.xlsx"
+    result = cli("brief", "--week", "2026-W47", "--format", "xlsx", "--out", out, "--profile", "commissioner",
+                 db=demo_db, profile="analyst")
+    assert result.returncode == 0, result.stderr
+    pack, _stamp, t = build(con, access.COMMISSIONER)
+    book = openpyxl.load_workbook(out)
+    key = {r[0]: r[1] for r in book[t.gettext("Key figures")].iter_rows(values_only=True) if r and r[0]}
+    for row in pack.kpis.itertuples():
+        label = t.gettext(views.KPI_LABELS[row.kpi])
+        assert key[label] == (row.value if isinstance(row.value, str) else pytest.approx(row.value))
+    assert book[t.gettext("Key figures")]["A1"].value == views.marking_text(t, access.COMMISSIONER)
+    for fmt in ("pptx", "pdf"):
+        result = cli("--lang", "fr", "brief", "--week", "2026-W47", "--format", fmt, "--out", tmp_path / f"b.{fmt}",
+                     db=demo_db, profile="shared")
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / f"b.{fmt}").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("requested", ["analyst", "commissioner", "gender"])
+def test_cli_profile_cannot_be_raised(demo_db, tmp_path, requested):
+    out = tmp_path / "brief.pptx"
+    result = cli("brief", "--format", "pptx", "--out", out, "--profile", requested, db=demo_db, profile="shared")
+    assert result.returncode == 2
+    assert "can only lower" in result.stderr and not out.exists()
+
+
+# --- The page ------------------------------------------------------------------------------------------
+
+def test_page_kpis_match_brief(demo_env, monkeypatch):
+    monkeypatch.setenv("TNT_PROFILE", "commissioner")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/brief.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    c = store.connect(demo_env, read_only=True)
+    try:
+        week = queries.last_complete_week(c, access.COMMISSIONER)
+        pack = brief.weekly_brief(c, Filters(), access.COMMISSIONER, "en", week)
+    finally:
+        c.close()
+    t = i18n.get("en")
+    metrics = {m.label: m.value for m in at.metric}
+    kpis = pack.kpis.set_index("kpi")
+    assert metrics["Incidents"] == t.number(kpis.loc["incidents", "value"])
+    victims = kpis.loc["victims", "value"]
+    assert metrics["Victims"] == (victims if isinstance(victims, str) else t.number(victims))
+    assert len(at.get("download_button")) == 3
+    text = "\n".join(str(e.value) for e in at.markdown)
+    for line in pack.summary:
+        assert line in text

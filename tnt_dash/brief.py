@@ -1,0 +1,492 @@
+"""The Police Commissioner's weekly brief (issue #6): every number on the page and in the packs.
+
+`weekly_brief()` computes the whole brief for one ISO week, under one access profile, in SQL
+scoped by `queries.scope(filters, profile)`; the page, the PPTX/PDF/XLSX packs and the CLI
+all call it, so they cannot disagree. No Streamlit here. The brief ignores the date filter of
+the sidebar: the week (and the baselines before it) decide the dates.
+
+Protection: victim counts are suppressed for profiles that require it (views.must_suppress),
+and a suppressed KPI carries no % change. Incident counts are not victim counts and are shown.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from . import queries, stats, views
+from .access import Profile
+from .config import suppression_threshold
+from .filters import Filters
+from .i18n import I18n, N_, get as get_i18n
+from .queries import ARRESTS, BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, WOMEN_CHILDREN, _df, _lang, scope
+from .suppression import DisclosureError, suppress_table
+
+LEVELS = ("adm1", "country")
+BASELINE_SHORT = 4      # weeks: "the mean of the previous 4 weeks" (ACLED's weekly dashboard)
+BASELINE_LONG = 52      # weeks: "the mean of the previous 52 weeks"
+ANOMALY_BASELINE = 12   # weeks before the tested week (stats.poisson_anomaly)
+ANOMALY_ALPHA = 0.01    # Benjamini-Hochberg false discovery rate
+PRIORITY_WINDOW = 4     # weeks of harm in the interim priority score
+PRIORITY_PRIOR = 12     # weeks before that window, for the trend term
+PRIORITY_TREND_WEIGHT = 0.5
+TOP_PRIORITIES = 5
+NOTABLE = 5
+SEX_AGE = ("women", "men", "girls", "boys", "unknown")
+
+MODEL_LABELS = {"poisson": N_("Poisson"), "negative binomial": N_("negative binomial"),
+                "sparse": N_("Poisson, new or sparse activity")}
+SEX_AGE_LABELS = {"women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"), "boys": N_("Boys"),
+                  "unknown": N_("Sex or age unknown")}
+PRIORITY_METHOD = N_(
+    "Interim ranking, pending the priority model (issue #10): score = z(harm) + 0.5 × z(trend) over "
+    "admin-1 × market. Harm = 2 × victims + 3 × fatalities + women-and-children victims in the last 4 "
+    "weeks; trend = ln((incidents in the last 4 weeks + 1) / (incidents in the 12 weeks before ÷ 3 + 1)); "
+    "z = standard score across every area and market with an incident in the last 4 weeks. An analytic "
+    "aid, not a judgement.")
+
+# Column choices by whitelist only: the level picks the SQL expressions, never a value.
+_LEVEL_SQL = {
+    "adm1": ("i.admin1_code", "a.name_{col}", "c.name_{col}"),
+    "country": ("i.iso3", "c.name_{col}", "c.name_{col}"),
+}
+
+
+def iso_week(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_iso_week(text: str) -> date:
+    """'2026-W47' -> the Monday of that ISO week."""
+    try:
+        year, week = text.strip().upper().split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        raise ValueError(f"not an ISO week (YYYY-Www, e.g. 2026-W47): {text!r}") from None
+
+
+def recent_weeks(last: date, n: int = 26) -> list[str]:
+    """ISO week labels, newest first, ending on the week of `last`."""
+    last = queries.week_start(last)
+    return [iso_week(last - timedelta(weeks=k)) for k in range(n)]
+
+
+@dataclass(frozen=True)
+class Brief:
+    week: date                   # Monday of the ISO week
+    level: str                   # 'adm1' | 'country'
+    lang: str
+    destination: str             # 'screen' | 'export'
+    suppressed: bool             # small victim counts are hidden for this profile and destination
+    kpis: pd.DataFrame           # kpi, value, previous, change_prev, baseline_mean, change_4w
+    weekly: pd.DataFrame         # week, incidents for the 13 weeks ending on the week
+    changes: pd.DataFrame        # area, area_label, market, market_label, week_count, mean_4w, change_4w, ...
+    anomalies: pd.DataFrame      # admin1_code, area_label, market, market_label, observed, expected, p, q, model, sentence
+    anomaly_tests: int           # how many series had enough data to be tested
+    priorities: pd.DataFrame     # rank, area_label, market_label, incidents_4w, incidents_prior, trend, score
+    incidents: pd.DataFrame      # queries.incident_list for the week, highest harm first (protected)
+    victims: pd.DataFrame        # market_label, women, men, girls, boys, unknown, victims (protected)
+    victims_withheld: bool       # the breakdown could not be published safely
+    hotspots: pd.DataFrame       # queries.admin1_totals for the week (protected)
+    summary: list[str] = field(default_factory=list)
+
+    @property
+    def week_label(self) -> str:
+        return iso_week(self.week)
+
+
+# --- Pieces -----------------------------------------------------------------------------------
+
+def _kpis(con, filters: Filters, profile: Profile, week: date, suppress: bool, destination: str):
+    series = queries.weekly_kpis(con, filters, profile, week - timedelta(weeks=12), week)
+    current, previous = series.iloc[-1], series.iloc[-2]
+    baseline = series.iloc[-1 - BASELINE_SHORT:-1][list(queries.KPI_NAMES)].mean()
+    rows = []
+    for name in queries.KPI_NAMES:
+        value, prev, base = float(current[name]), float(previous[name]), float(baseline[name])
+        row = {"kpi": name, "value": value, "previous": prev,
+               "change_prev": (value - prev) / prev if prev else None,
+               "baseline_mean": base, "change_4w": (value - base) / base if base else None}
+        if suppress and name in views.VICTIM_COLUMNS:
+            # A protected count shows as "<k" and carries no comparison that would reveal it.
+            row.update(value=views.protect_count(int(value), profile, destination), previous=None,
+                       change_prev=None, baseline_mean=None, change_4w=None)
+        rows.append(row)
+    kpis = pd.DataFrame(rows)
+    kpis["value"] = kpis["value"].astype(object)
+    return kpis, series[["week", "incidents"]].reset_index(drop=True)
+
+
+def _changes(con, filters: Filters, profile: Profile, lang: str, week: date, level: str) -> pd.DataFrame:
+    if level not in _LEVEL_SQL:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    col = _lang(lang)
+    key, label, country = (part.format(col=col) for part in _LEVEL_SQL[level])
+    first = week - timedelta(weeks=BASELINE_LONG)
+    where, params = scope(filters.with_dates(first, week + timedelta(days=6)), profile)
+    frame = _df(con, f"""
+        WITH counts AS (
+            SELECT {key} AS area, any_value({label}) AS area_label, any_value({country}) AS country_label,
+                   i.market, any_value(m.label_{col}) AS market_label,
+                   count(*) FILTER (WHERE i.date_occurred >= ?) AS week_count,
+                   count(*) FILTER (WHERE i.date_occurred >= ? AND i.date_occurred < ?) AS count_4w,
+                   count(*) FILTER (WHERE i.date_occurred < ?) AS count_52w
+            FROM incidents i JOIN markets m ON m.code = i.market
+            LEFT JOIN admin1 a ON a.code = i.admin1_code LEFT JOIN countries c ON c.iso3 = i.iso3
+            WHERE {where} GROUP BY {key}, i.market)
+        SELECT area, area_label, country_label, market, market_label, week_count,
+               count_4w / {BASELINE_SHORT}.0 AS mean_4w,
+               CASE WHEN count_4w > 0 THEN (week_count - count_4w / {BASELINE_SHORT}.0)
+                    / (count_4w / {BASELINE_SHORT}.0) END AS change_4w,
+               count_52w / {BASELINE_LONG}.0 AS mean_52w,
+               CASE WHEN count_52w > 0 THEN (week_count - count_52w / {BASELINE_LONG}.0)
+                    / (count_52w / {BASELINE_LONG}.0) END AS change_52w
+        FROM counts WHERE week_count > 0 OR count_4w > 0
+        ORDER BY week_count DESC, mean_4w DESC, area, market""",
+        [week, week - timedelta(weeks=BASELINE_SHORT), week, week, *params])
+    return frame
+
+
+def sparse_anomaly(counts, baseline_weeks: int = ANOMALY_BASELINE, min_observed: int = 3):
+    """The emergence arm: a series too sparse for stats.poisson_anomaly (a new cluster in a quiet cell).
+
+    A baseline of 0-9 incidents cannot estimate a weekly rate, and its mean would make one
+    incident look like a huge spike. So the last week is tested against the rate's upper
+    97.5 % confidence limit instead (exact Poisson, chi-square form): with nothing in 12
+    weeks that is 0.31 a week, so only about 5 or more incidents in one week can survive
+    the Benjamini-Hochberg step. Returns an AnomalyResult with model 'sparse', or None
+    when the last week has fewer than `min_observed` incidents (it is still counted as tested).
+    """
+    from scipy import stats as sps
+    arr = [int(c) for c in counts]
+    if len(arr) < baseline_weeks + 1:
+        return None
+    baseline, observed = arr[-baseline_weeks - 1:-1], arr[-1]
+    total = sum(baseline)
+    upper = float(sps.chi2.ppf(0.975, 2 * (total + 1)) / 2 / baseline_weeks)
+    p_value = min(max(float(sps.poisson.sf(observed - 1, upper)), 0.0), 1.0)
+    return stats.AnomalyResult(observed=observed, expected=total / baseline_weeks, p_value=p_value,
+                               model="sparse", flagged=False, ratio=observed / upper)
+
+
+def anomaly_series(con, filters: Filters, profile: Profile, week: date) -> dict[tuple[str, str], list[int]]:
+    """Weekly incident counts per (admin-1, market) for the 13 weeks ending on `week`, zero-filled."""
+    first = week - timedelta(weeks=ANOMALY_BASELINE)
+    where, params = scope(filters.with_dates(first, week + timedelta(days=6)), profile)
+    long = _df(con, f"""
+        WITH weeks AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 7 DAY))::DATE AS week),
+        counts AS (SELECT i.admin1_code, i.market, date_trunc('week', i.date_occurred)::DATE AS week,
+                          count(*) AS n
+                   FROM incidents i WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY ALL),
+        cells AS (SELECT DISTINCT admin1_code, market FROM counts)
+        SELECT cells.admin1_code, cells.market, w.week, coalesce(counts.n, 0)::BIGINT AS n
+        FROM cells CROSS JOIN weeks w LEFT JOIN counts USING (admin1_code, market, week)
+        ORDER BY cells.admin1_code, cells.market, w.week""", [first, week, *params])
+    return {key: grp["n"].tolist() for key, grp in long.groupby(["admin1_code", "market"], sort=True)}
+
+
+def scan(series: dict, alpha: float = ANOMALY_ALPHA, min_observed: int = 3):
+    """Flag the last week of each series; returns (flags smallest p first, number of tests).
+
+    Series with enough history go through stats.scan_anomalies' test (stats.poisson_anomaly:
+    Poisson, or negative binomial when overdispersed, on a 12-week baseline); the rest through
+    `sparse_anomaly`. Every tested series (both arms) is one Benjamini-Hochberg family, and a
+    flag needs q < alpha and at least `min_observed` incidents, as in stats.scan_anomalies.
+    Series with fewer than `min_observed` incidents in the week cannot be flagged by either arm;
+    they are still counted as tests, so the correction is never understated.
+    """
+    from dataclasses import replace
+    tested = []
+    for key, counts in series.items():
+        res = stats.poisson_anomaly(counts, baseline_weeks=ANOMALY_BASELINE, alpha=alpha,
+                                    min_observed=min_observed)
+        if res is None:
+            res = sparse_anomaly(counts, ANOMALY_BASELINE, min_observed)
+        if res is not None:
+            tested.append((key, res))
+    qs = stats.benjamini_hochberg([res.p_value for _, res in tested])
+    flags = [(key, replace(res, q_value=q, flagged=True)) for (key, res), q in zip(tested, qs)
+             if q < alpha and res.observed >= min_observed]
+    flags.sort(key=lambda item: (item[1].p_value, item[0]))
+    return flags, len(tested)
+
+
+def _anomalies(con, filters: Filters, profile: Profile, t: I18n, week: date) -> tuple[pd.DataFrame, int]:
+    flags, tested = scan(anomaly_series(con, filters, profile, week))
+    areas, markets = queries.labels(con, "admin1", t.lang), queries.labels(con, "markets", t.lang)
+    rows = []
+    for (admin1, market), res in flags:
+        rows.append({"admin1_code": admin1, "area_label": areas.get(admin1, admin1), "market": market,
+                     "market_label": markets.get(market, market), "observed": res.observed,
+                     "expected": res.expected, "ratio": res.ratio, "p": res.p_value, "q": res.q_value,
+                     "model": res.model})
+    frame = pd.DataFrame(rows, columns=["admin1_code", "area_label", "market", "market_label", "observed",
+                                        "expected", "ratio", "p", "q", "model"])
+    frame["sentence"] = [anomaly_sentence(t, r) for r in frame.itertuples()]
+    return frame, tested
+
+
+def p_text(t: I18n, p: float) -> str:
+    if p < 0.001:
+        return "p < " + t.number(0.001, 3)
+    return "p = " + t.number(p, 3)
+
+
+def anomaly_sentence(t: I18n, row) -> str:
+    _ = t.gettext
+    if row.model == "sparse":
+        return _("{market} in {area}: {observed} incidents against {baseline} in the previous {weeks} weeks "
+                 "together ({p}, {model}).").format(
+            market=row.market_label, area=row.area_label, observed=t.number(row.observed),
+            baseline=t.number(round(row.expected * ANOMALY_BASELINE)), weeks=ANOMALY_BASELINE,
+            p=p_text(t, row.p), model=_(MODEL_LABELS[row.model]))
+    return _("{market} in {area}: {observed} incidents against about {expected} expected from the previous "
+             "{weeks} weeks ({p}, {model}).").format(
+        market=row.market_label, area=row.area_label, observed=t.number(row.observed),
+        expected=t.number(row.expected, 1), weeks=ANOMALY_BASELINE, p=p_text(t, row.p),
+        model=_(MODEL_LABELS[row.model]))
+
+
+def _priorities(con, filters: Filters, profile: Profile, lang: str, week: date) -> pd.DataFrame:
+    """The documented interim ranking (PRIORITY_METHOD); issue #10 will replace it."""
+    col = _lang(lang)
+    window_start = week - timedelta(weeks=PRIORITY_WINDOW - 1)
+    prior_start = window_start - timedelta(weeks=PRIORITY_PRIOR)
+    where, params = scope(filters.with_dates(prior_start, week + timedelta(days=6)), profile)
+    return _df(con, f"""
+        WITH cells AS (
+            SELECT i.admin1_code, any_value(a.name_{col}) AS area_label, any_value(c.name_{col}) AS country_label,
+                   i.market, any_value(m.label_{col}) AS market_label,
+                   count(*) FILTER (WHERE i.date_occurred >= ?) AS incidents_4w,
+                   count(*) FILTER (WHERE i.date_occurred < ?) AS incidents_prior,
+                   coalesce(sum({VICTIMS} * 2 + i.fatalities * 3 + {WOMEN_CHILDREN})
+                            FILTER (WHERE i.date_occurred >= ?), 0) AS harm
+            FROM incidents i JOIN markets m ON m.code = i.market
+            JOIN admin1 a ON a.code = i.admin1_code JOIN countries c ON c.iso3 = i.iso3
+            WHERE {where} GROUP BY i.admin1_code, i.market),
+        scored AS (
+            SELECT *, ln((incidents_4w + 1) / (incidents_prior / {PRIORITY_PRIOR / PRIORITY_WINDOW} + 1)) AS trend
+            FROM cells WHERE incidents_4w > 0),
+        z AS (
+            SELECT *,
+                   coalesce((harm - avg(harm) OVER ()) / nullif(stddev_samp(harm) OVER (), 0), 0) AS z_harm,
+                   coalesce((trend - avg(trend) OVER ()) / nullif(stddev_samp(trend) OVER (), 0), 0) AS z_trend
+            FROM scored)
+        SELECT row_number() OVER (ORDER BY z_harm + {PRIORITY_TREND_WEIGHT} * z_trend DESC, admin1_code, market)
+                   AS rank,
+               admin1_code, area_label, country_label, market, market_label, incidents_4w, incidents_prior,
+               harm, trend, z_harm, z_trend, z_harm + {PRIORITY_TREND_WEIGHT} * z_trend AS score
+        FROM z ORDER BY rank LIMIT ?""",
+        [window_start, window_start, window_start, *params, TOP_PRIORITIES])
+
+
+def _victims(con, filters: Filters, profile: Profile, lang: str, week: date, suppress: bool):
+    col = _lang(lang)
+    where, params = scope(filters.with_dates(week, week + timedelta(days=6)), profile)
+    frame = _df(con, f"""
+        SELECT i.market, any_value(m.label_{col}) AS market_label,
+               sum({WOMEN})::BIGINT AS women, sum({MEN})::BIGINT AS men, sum({GIRLS})::BIGINT AS girls,
+               sum({BOYS})::BIGINT AS boys, sum({UNKNOWN})::BIGINT AS unknown,
+               sum({VICTIMS})::BIGINT AS victims
+        FROM incidents i JOIN markets m ON m.code = i.market
+        WHERE {where} GROUP BY i.market HAVING sum({VICTIMS}) > 0
+        ORDER BY victims DESC, i.market""", params)
+    if not suppress or frame.empty:
+        return frame, False
+    try:
+        # The column totals are shown (computed from true counts, small ones as "<k"); the
+        # row total is handed over so it can be hidden with its cells.
+        return suppress_table(frame, list(SEX_AGE), k=suppression_threshold(), total_col="victims"), False
+    except DisclosureError:
+        return frame.iloc[0:0], True
+
+
+def _notable(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
+    frame = queries.incident_list(con, filters.with_dates(week, week + timedelta(days=6)), profile, lang,
+                                  limit=NOTABLE, order="harm")
+    if views.must_suppress(profile, destination):
+        for column in views.VICTIM_COLUMNS:
+            frame[column] = frame[column].map(lambda v: views.protect_count(v, profile, destination)).astype(object)
+    return frame
+
+
+def _hotspots(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
+    frame = queries.admin1_totals(con, filters.with_dates(week, week + timedelta(days=6)), profile, lang)
+    try:
+        return views.protect_victims(frame, profile, destination)
+    except DisclosureError:
+        # No safe pattern exists for this week's small counts: withhold the victim columns.
+        out = frame.copy()
+        for column in views.VICTIM_COLUMNS:
+            out[column] = pd.Series([None] * len(out), dtype=object)
+        return out
+
+
+def _visible(value) -> int | None:
+    """An int the reader may see, or None when it is suppressed ("<5", "x")."""
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and not pd.isna(value) \
+        else None
+
+
+def _cell_girls(con, filters: Filters, profile: Profile, week: date, admin1: str, market: str) -> tuple[int, int]:
+    where, params = scope(filters.with_dates(week, week + timedelta(days=6)), profile)
+    row = queries._one(con, f"""
+        SELECT coalesce(sum({GIRLS}), 0)::BIGINT, coalesce(sum({VICTIMS}), 0)::BIGINT
+        FROM incidents i WHERE {where} AND i.admin1_code = ? AND i.market = ?""", [*params, admin1, market])
+    return int(row[0]), int(row[1])
+
+
+def _summary(con, filters: Filters, profile: Profile, t: I18n, b: dict) -> list[str]:
+    """3-6 sentences, each backed by a number in the brief; no clause on hidden or zero counts."""
+    _ = t.gettext
+    out = []
+    kpis = b["kpis"].set_index("kpi")
+    incidents = kpis.loc["incidents"]
+    if incidents["change_4w"] is None or pd.isna(incidents["change_4w"]):
+        out.append(_("{week}: {n} incidents recorded.").format(week=t.week(b["week"]), n=t.number(incidents["value"])))
+    else:
+        out.append(_("{week}: {n} incidents, {change} on the mean of the previous 4 weeks ({mean}).").format(
+            week=t.week(b["week"]), n=t.number(incidents["value"]),
+            change=t.percent(incidents["change_4w"], signed=True), mean=t.number(incidents["baseline_mean"], 1)))
+    for row in b["anomalies"].head(2).itertuples():
+        change = b["changes"]
+        if row.expected == 0:
+            text = _("{market} in {area}: {n} incidents, none in the previous {weeks} weeks.").format(
+                market=row.market_label, area=row.area_label, n=t.number(row.observed), weeks=ANOMALY_BASELINE)
+        else:
+            text = _("{market} in {area}: {n} incidents against about {expected} a week before.").format(
+                market=row.market_label, area=row.area_label, n=t.number(row.observed),
+                expected=t.number(row.expected, 1))
+        if b["level"] == "adm1":
+            match = change[(change["area"] == row.admin1_code) & (change["market"] == row.market)]
+            if len(match) and not pd.isna(match.iloc[0]["change_4w"]):
+                text = _("{market} in {area}: {n} incidents, {change} on the 4-week mean.").format(
+                    market=row.market_label, area=row.area_label, n=t.number(row.observed),
+                    change=t.percent(match.iloc[0]["change_4w"], signed=True))
+        if not b["suppressed"]:
+            girls, victims = _cell_girls(con, filters, profile, b["week"], row.admin1_code, row.market)
+            if girls > 0 and victims > 0:
+                text = text[:-1] + _("; {girls} of {victims} victims were girls.").format(
+                    girls=t.number(girls), victims=t.number(victims))
+        out.append(text)
+    if b["anomalies"].empty:
+        out.append(_("No area and market stood out against its previous {weeks} weeks ({tests} series tested).")
+                   .format(weeks=ANOMALY_BASELINE, tests=t.number(b["anomaly_tests"])))
+    victims, wc = _visible(kpis.loc["victims", "value"]), _visible(kpis.loc["women_children", "value"])
+    if victims and wc is not None:   # both visible: a protected KPI is an int only when it may be shown
+        out.append(_("{wc} of {victims} victims were women or children.").format(
+            wc=t.number(wc), victims=t.number(victims)))
+    fatalities, arrests = int(kpis.loc["fatalities", "value"]), int(kpis.loc["arrests", "value"])
+    if fatalities or arrests:
+        out.append(_("{fatalities} fatalities and {arrests} arrests were recorded.").format(
+            fatalities=t.number(fatalities), arrests=t.number(arrests)))
+    if len(b["priorities"]):
+        top = b["priorities"].iloc[0]
+        out.append(_("Highest interim priority: {market} in {area} ({n} incidents in the last 4 weeks).").format(
+            market=top["market_label"], area=top["area_label"], n=t.number(top["incidents_4w"])))
+    return out[:6]
+
+
+# --- The brief -----------------------------------------------------------------------------------
+
+def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str = "screen",
+                 level: str = "adm1") -> Brief:
+    """Everything the brief shows for the ISO week starting on (or containing) `week`."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    t = get_i18n(lang)
+    week = queries.week_start(week)
+    suppress = views.must_suppress(profile, destination)
+    filters = filters.with_dates(None, None)
+    kpis, weekly = _kpis(con, filters, profile, week, suppress, destination)
+    changes = _changes(con, filters, profile, lang, week, level)
+    anomalies, tests = _anomalies(con, filters, profile, t, week)
+    priorities = _priorities(con, filters, profile, lang, week)
+    victims, withheld = _victims(con, filters, profile, lang, week, suppress)
+    hotspots = _hotspots(con, filters, profile, lang, week, destination)
+    parts = dict(week=week, level=level, kpis=kpis, changes=changes, anomalies=anomalies, anomaly_tests=tests,
+                 priorities=priorities, suppressed=suppress)
+    summary = _summary(con, filters, profile, t, parts)
+    return Brief(week=week, level=level, lang=lang, destination=destination, suppressed=suppress, kpis=kpis,
+                 weekly=weekly, changes=changes, anomalies=anomalies, anomaly_tests=tests, priorities=priorities,
+                 incidents=_notable(con, filters, profile, lang, week, destination), victims=victims,
+                 victims_withheld=withheld, hotspots=hotspots, summary=summary)
+
+
+# --- Tables with translated headers: the XLSX sheets, and the rows the slides and PDF show ------
+
+def _pct(value) -> float | None:
+    """A fraction as a percentage rounded to 1 decimal, for tables (None stays None)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value) * 100, 1)
+
+
+def tables(brief: Brief, t: I18n) -> dict[str, pd.DataFrame]:
+    """Every table behind the brief, in order, with headers in the UI language."""
+    _ = t.gettext
+    k = brief.kpis
+    kpis = pd.DataFrame({
+        _("Indicator"): [_(views.KPI_LABELS[name]) for name in k["kpi"]],
+        _("This week"): [v if isinstance(v, str) else (round(v, 2) if name == "seizure_usd" else int(v))
+                         for name, v in zip(k["kpi"], k["value"])],
+        _("Previous week"): [None if v is None or pd.isna(v) else (round(v, 2) if n == "seizure_usd" else int(v))
+                             for n, v in zip(k["kpi"], k["previous"])],
+        _("% change vs previous week"): [_pct(v) for v in k["change_prev"]],
+        _("Mean of previous 4 weeks"): [None if v is None or pd.isna(v) else round(float(v), 2)
+                                        for v in k["baseline_mean"]],
+        _("% change vs 4-week mean"): [_pct(v) for v in k["change_4w"]],
+    })
+    c = brief.changes
+    area_header = _("Admin-1 area") if brief.level == "adm1" else _("Country or territory")
+    changes = pd.DataFrame({
+        area_header: c["area_label"].fillna(_("No admin-1 area")).tolist(),
+        **({_("Country or territory"): c["country_label"].tolist()} if brief.level == "adm1" else {}),
+        _("Market"): c["market_label"].tolist(),
+        _("Incidents this week"): c["week_count"].astype(int).tolist(),
+        _("Mean of previous 4 weeks"): c["mean_4w"].round(2).tolist(),
+        _("% change vs 4-week mean"): [_pct(v) for v in c["change_4w"]],
+        _("Mean of previous 52 weeks"): c["mean_52w"].round(2).tolist(),
+        _("% change vs 52-week mean"): [_pct(v) for v in c["change_52w"]],
+    })
+    a = brief.anomalies
+    anomalies = pd.DataFrame({
+        _("Admin-1 area"): a["area_label"].tolist(), _("Market"): a["market_label"].tolist(),
+        _("Observed"): a["observed"].astype(int).tolist(), _("Expected"): a["expected"].round(1).tolist(),
+        _("p-value"): a["p"].tolist(), _("q-value (Benjamini–Hochberg)"): a["q"].tolist(),
+        _("Model"): [_(MODEL_LABELS[m]) for m in a["model"]], _("Explanation"): a["sentence"].tolist(),
+    })
+    p = brief.priorities
+    priorities = pd.DataFrame({
+        _("Rank"): p["rank"].astype(int).tolist(), _("Admin-1 area"): p["area_label"].tolist(),
+        _("Country or territory"): p["country_label"].tolist(), _("Market"): p["market_label"].tolist(),
+        _("Incidents, last 4 weeks"): p["incidents_4w"].astype(int).tolist(),
+        _("Incidents, 12 weeks before"): p["incidents_prior"].astype(int).tolist(),
+        _("Score"): p["score"].round(2).tolist(),
+    })
+    v = brief.victims
+    victims = pd.DataFrame({_("Market"): v["market_label"].tolist(),
+                            **{_(SEX_AGE_LABELS[s]): v[s].tolist() for s in SEX_AGE},
+                            _("Victims"): v["victims"].tolist()}) if len(v) else pd.DataFrame(
+        columns=[_("Market"), *[_(SEX_AGE_LABELS[s]) for s in SEX_AGE], _("Victims")])
+    h = brief.hotspots
+    hotspots = pd.DataFrame({
+        _("Admin-1 area"): h["admin1_label"].tolist(), _("Country or territory"): h["country_label"].tolist(),
+        **{_(views.KPI_LABELS[name]): h[name].tolist() for name in ("incidents", "victims", "fatalities", "arrests")},
+    })
+    i = brief.incidents
+    incident_names = {"incident_id": N_("Record"), "date_occurred": N_("Date"), "country": N_("Country or territory"),
+                      "admin1": N_("Admin-1 area"), "market": N_("Market"), "fatalities": N_("Fatalities"),
+                      "victims": N_("Victims"), "women_children": N_("Women and children victims"),
+                      "arrests": N_("Arrests"), "actor": N_("Actor"), "narrative": N_("Narrative")}
+    incident_names = {key: value for key, value in incident_names.items() if key in i.columns}
+    incidents = i[list(incident_names)].rename(columns={key: _(value) for key, value in incident_names.items()})
+    summary = pd.DataFrame({_("Summary"): brief.summary})
+    return {
+        _("Summary"): summary, _("Key figures"): kpis, _("Changes"): changes, _("Anomalies"): anomalies,
+        _("Priorities"): priorities, _("Notable incidents"): incidents, _("Women and children"): victims,
+        _("Hotspots"): hotspots,
+    }
