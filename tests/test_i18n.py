@@ -320,6 +320,13 @@ _ENGLISH_ONLY = re.compile(r"\b(the|of|and|with|from|for|to|by|per|this|these|yo
 _BILINGUAL = {"Language / Langue", "English"}      # the language switch is deliberately bilingual
 
 
+def _visible_words(text: str) -> str:
+    """Text as read on screen: no <style>/<script> blocks, tags or Plotly %{…} template fields."""
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.DOTALL | re.IGNORECASE)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"%\{[^}]*\}", " ", text)
+
+
 def _french_app(page: str):
     """Run `page` with ?lang=fr (tests/test_app.py's helper) and make sure French is selected."""
     at = run_page(page, "fr")
@@ -350,7 +357,7 @@ def test_no_english_left_on_french_screens(page, profile, demo_env, monkeypatch,
         f"{msgid!r} in {text[:120]!r}" for msgid, text in found.items())
 
     unmarked = sorted({text for kind, text in texts
-                       if kind == "ui" and text not in _BILINGUAL and _ENGLISH_ONLY.search(re.sub(r"<[^>]+>", " ", text))})
+                       if kind == "ui" and text not in _BILINGUAL and _ENGLISH_ONLY.search(_visible_words(text))})
     assert not unmarked, (f"English text on the French {page} ({profile}) that is not in the catalogue "
                           "(wrap it in _() or N_()):\n  " + "\n  ".join(t[:160] for t in unmarked))
 

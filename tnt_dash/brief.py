@@ -88,7 +88,7 @@ class Brief:
     anomaly_tests: int           # how many series had enough data to be tested
     priorities: pd.DataFrame     # rank, area_label, market_label, incidents_4w, incidents_prior, trend, score
     incidents: pd.DataFrame      # queries.incident_list for the week, highest harm first (protected)
-    victims: pd.DataFrame        # market_label, women, men, girls, boys, unknown, victims (protected)
+    victims: pd.DataFrame        # market, market_label, women..unknown, victims; total row last (protected)
     victims_withheld: bool       # the breakdown could not be published safely
     hotspots: pd.DataFrame       # queries.admin1_totals for the week (protected)
     summary: list[str] = field(default_factory=list)
@@ -115,8 +115,8 @@ def _kpis(con, filters: Filters, profile: Profile, week: date, suppress: bool, d
             row.update(value=views.protect_count(int(value), profile, destination), previous=None,
                        change_prev=None, baseline_mean=None, change_4w=None)
         rows.append(row)
-    kpis = pd.DataFrame(rows)
-    kpis["value"] = kpis["value"].astype(object)
+    kpis = pd.DataFrame(rows).astype(object)
+    kpis = kpis.where(kpis.notna(), None)     # "no comparison" is None, never NaN
     return kpis, series[["week", "incidents"]].reset_index(drop=True)
 
 
@@ -283,8 +283,9 @@ def _priorities(con, filters: Filters, profile: Profile, lang: str, week: date) 
         [window_start, window_start, window_start, *params, TOP_PRIORITIES])
 
 
-def _victims(con, filters: Filters, profile: Profile, lang: str, week: date, suppress: bool):
-    col = _lang(lang)
+def _victims(con, filters: Filters, profile: Profile, t: I18n, week: date, suppress: bool):
+    """Victims by sex and age per market, with a total row (market None) last."""
+    col = _lang(t.lang)
     where, params = scope(filters.with_dates(week, week + timedelta(days=6)), profile)
     frame = _df(con, f"""
         SELECT i.market, any_value(m.label_{col}) AS market_label,
@@ -294,14 +295,24 @@ def _victims(con, filters: Filters, profile: Profile, lang: str, week: date, sup
         FROM incidents i JOIN markets m ON m.code = i.market
         WHERE {where} GROUP BY i.market HAVING sum({VICTIMS}) > 0
         ORDER BY victims DESC, i.market""", params)
-    if not suppress or frame.empty:
+    if frame.empty:
+        return frame, False
+    total = {"market": None, "market_label": t.gettext("Total"),
+             **{c: int(frame[c].sum()) for c in (*SEX_AGE, "victims")}}
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    if not suppress:
         return frame, False
     try:
-        # The column totals are shown (computed from true counts, small ones as "<k"); the
-        # row total is handed over so it can be hidden with its cells.
-        return suppress_table(frame, list(SEX_AGE), k=suppression_threshold(), total_col="victims"), False
+        # Row and column totals are handed over so they can be hidden with the cells.
+        out = suppress_table(frame, list(SEX_AGE), k=suppression_threshold(), total_col="victims",
+                             total_row=len(frame) - 1)
     except DisclosureError:
         return frame.iloc[0:0], True
+    grand = out.iloc[-1]["victims"]
+    if isinstance(grand, str) and grand != str(views.protect_count(total["victims"], profile, "export")):
+        # The victims KPI publishes this total; a table that needs it hidden cannot be shown beside it.
+        return frame.iloc[0:0], True
+    return out, False
 
 
 def _notable(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
@@ -405,7 +416,7 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
     changes = _changes(con, filters, profile, lang, week, level)
     anomalies, tests = _anomalies(con, filters, profile, t, week)
     priorities = _priorities(con, filters, profile, lang, week)
-    victims, withheld = _victims(con, filters, profile, lang, week, suppress)
+    victims, withheld = _victims(con, filters, profile, t, week, suppress)
     hotspots = _hotspots(con, filters, profile, lang, week, destination)
     parts = dict(week=week, level=level, kpis=kpis, changes=changes, anomalies=anomalies, anomaly_tests=tests,
                  priorities=priorities, suppressed=suppress)
@@ -483,6 +494,7 @@ def tables(brief: Brief, t: I18n) -> dict[str, pd.DataFrame]:
                       "victims": N_("Victims"), "women_children": N_("Women and children victims"),
                       "arrests": N_("Arrests"), "actor": N_("Actor"), "narrative": N_("Narrative")}
     incident_names = {key: value for key, value in incident_names.items() if key in i.columns}
+    i = i.assign(date_occurred=pd.to_datetime(i["date_occurred"]).dt.date) if "date_occurred" in i else i
     incidents = i[list(incident_names)].rename(columns={key: _(value) for key, value in incident_names.items()})
     summary = pd.DataFrame({_("Summary"): brief.summary})
     return {

@@ -254,7 +254,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
     elif victims.empty:
         text_box(slide, Inches(0.6), Inches(1.5), width, Inches(2), [_("No victims recorded this week.")], BODY_PT)
     else:
-        top = victims.head(SLIDE_ROWS)
+        top = victims[victims["market"].notna()].head(SLIDE_ROWS)
         chart(slide, XL_CHART_TYPE.BAR_STACKED, top["market_label"].tolist(),
               {_(brief_mod.SEX_AGE_LABELS[s]): top[s].tolist() for s in brief_mod.SEX_AGE},
               Inches(0.5), Inches(1.3), width, Inches(5.0)).name = "chart-victims"

@@ -1,6 +1,6 @@
 """Small-cell suppression for count tables shown outside the UN (DOMAIN.md §3).
 
-Pure pandas/numpy/scipy; the pages and exports call this, and the i18n layer
+Pure pandas/numpy; the pages and exports call this, and the i18n layer
 explains the two marks in a legend.
 
 The reader's side, which the protection is checked against
@@ -30,10 +30,9 @@ line has exactly one hidden cell is not enough. Two blocks of hidden cells joine
 hidden cell give that cell away: take the sum over the rows of one block and
 subtract the sum over its columns. Bounds also pin cells: a row of [1, 1, 12]
 with total 14 shows "<5, <5, 12", and both hidden cells must be 1. So after
-the usual line-by-line pass the result is audited with linear programming,
-and more cells are hidden until no "<k" cell is pinned. The row/column
-equations of a two-way table with margins are totally unimodular, so the LP
-range of each cell is also its range over whole-number tables.
+the usual line-by-line pass every "<k" cell is audited exactly (see
+`_Plan.pinned`: the margins make the unknowns a network flow, so the check
+is a path search), and more cells are hidden until none is pinned.
 
 Sometimes no pattern is safe: hiding every non-zero cell still leaves a
 cell pinned. Either a total the caller shows and did not hand over gives it
@@ -44,12 +43,12 @@ and the caller must withhold the breakdown.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 COMPLEMENTARY_MARK = "x"
 
@@ -191,9 +190,6 @@ class _Plan:
         self.complementary = np.zeros_like(self.primary)
         # Totals this call cannot hide, which the caller shows as "<k".
         self.small_outside = ~grid.suppressible & grid.published & small
-        # Hiding another cell only widens what the reader must consider, so a
-        # cell once shown to have two possible values keeps them; no need to re-solve.
-        self.free: set[tuple[int, int]] = set()
 
     @property
     def hidden(self) -> np.ndarray:
@@ -243,87 +239,73 @@ class _Plan:
                     stuck.append(open_cells[0])
         return pinned, stuck
 
-    def lp_pinned(self) -> set[tuple[int, int]]:
-        """Primary cells that every table consistent with what is shown agrees on."""
+    def _bounds(self, cell: tuple[int, int]) -> tuple[float, float]:
+        """The range a reader knows an unknown cell lies in."""
+        if self.primary[cell] or self.small_outside[cell]:
+            return 1, self.g.k - 1
+        if self.complementary[cell]:
+            return self.g.k, math.inf
+        return 0, math.inf
+
+    def pinned(self) -> set[tuple[int, int]]:
+        """Primary cells that every table consistent with what is shown agrees on.
+
+        Each row and column is a node and each unknown cell an edge between its
+        row and its column. After flipping the sign of totals, every line says
+        "the edges at this node add up to a known number", which makes the
+        unknowns a flow. Two tables that agree on everything shown differ by
+        cycles that alternately raise and lower cells. So a cell can take
+        another value exactly when it lies on such a cycle whose every cell has
+        room to move by one within its bounds: a path search, not an LP.
+        """
         g = self.g
-        unknown = self.unknown
-        cells = [tuple(map(int, rc)) for rc in np.argwhere(unknown)]
-        if not cells:
-            return set()
-        index = {cell: n for n, cell in enumerate(cells)}
-        truth = np.array([g.values[cell] for cell in cells], dtype=float)
-
-        a_rows, b = [], []
-        for line in g.lines():
-            # The last cell of every line is its total; the others add up to it.
-            coef = {cell: (-1.0 if n == len(line) - 1 else 1.0) for n, cell in enumerate(line)}
-            row = np.zeros(len(cells))
-            rhs = 0.0
-            for cell, cf in coef.items():
-                if unknown[cell]:
-                    row[index[cell]] = cf
-                else:
-                    rhs -= cf * g.values[cell]
-            if np.any(row):
-                a_rows.append(row)
-                b.append(rhs)
-        a_eq = np.array(a_rows) if a_rows else None
-        b_eq = np.array(b) if b else None
-
-        bounds = []
+        R, C = g.R, g.C
+        cells = [(int(r), int(c)) for r, c in np.argwhere(self.unknown)]
+        rise: dict[tuple[int, int], bool] = {}
+        fall: dict[tuple[int, int], bool] = {}
         for cell in cells:
-            if self.primary[cell] or self.small_outside[cell]:
-                bounds.append((1.0, g.k - 1.0))
-            elif self.complementary[cell]:
-                bounds.append((float(g.k), None))
-            else:
-                bounds.append((0.0, None))
+            lo, hi = self._bounds(cell)
+            up, down = g.values[cell] < hi, g.values[cell] > lo
+            r, c = cell
+            if (r == R) != (c == C):  # a total: its line subtracts it
+                up, down = down, up
+            rise[cell], fall[cell] = up, down
 
-        # Only small counts need protecting. A complementary cell that can be
-        # worked out is a count of k or more, which could have been shown anyway;
-        # insisting on protecting it too would only force more cells, or refusals.
-        targets = [cell for cell in cells if self.primary[cell]]
-        free = self.free
+        # Raising a cell steps from its row to its column; lowering one, back.
+        from_row: dict[int, list[tuple[int, int]]] = {r: [] for r in range(R + 1)}
+        from_col: dict[int, list[tuple[int, int]]] = {c: [] for c in range(C + 1)}
+        for cell in cells:
+            if rise[cell]:
+                from_row[cell[0]].append(cell)
+            if fall[cell]:
+                from_col[cell[1]].append(cell)
 
-        def solve(obj: np.ndarray):
-            res = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            if res.status not in (0, 3):
-                # The true table satisfies every constraint, so this is a bug, not data.
-                raise RuntimeError(f"suppression audit LP failed: {res.message}")
-            if res.status == 0:
-                # Any optimum that differs from the truth frees every cell it moves.
-                free.update(other for other, n in index.items() if abs(res.x[n] - truth[n]) > 1e-6)
-            return res
-
-        # One LP per cell and direction is slow on a 20-row table. An optimum in
-        # a random direction usually moves many cells at once, so sweep with
-        # those first and check the few left one by one. The seed is fixed, and
-        # the pinned set does not depend on the search order anyway, so the same
-        # table always gets the same pattern (two differing renders would leak).
-        rng = np.random.default_rng(0)
-        pending = [cell for cell in targets if cell not in free]
-        while len(pending) > 1:
-            obj = np.zeros(len(cells))
-            obj[[index[cell] for cell in pending]] = rng.choice([-1.0, 1.0], size=len(pending))
-            if solve(obj).status == 3:
-                break
-            left = [cell for cell in pending if cell not in free]
-            if len(left) == len(pending):
-                break
-            pending = left
+        def reachable(start: tuple[str, int], goal: tuple[str, int], avoid: tuple[int, int]) -> bool:
+            seen = {start}
+            todo = [start]
+            while todo:
+                kind, i = todo.pop()
+                if (kind, i) == goal:
+                    return True
+                steps = ([("col", c) for r, c in from_row[i] if (r, c) != avoid] if kind == "row"
+                         else [("row", r) for r, c in from_col[i] if (r, c) != avoid])
+                for node in steps:
+                    if node not in seen:
+                        seen.add(node)
+                        todo.append(node)
+            return False
 
         pinned: set[tuple[int, int]] = set()
-        for cell in pending:
-            if cell in free:
+        for cell in cells:
+            if not self.primary[cell]:
+                # Only small counts need protecting. A complementary cell that
+                # can be worked out is a count of k or more, which could have been
+                # shown anyway; protecting it too would only force more cells.
                 continue
-            for sense in (-1.0, 1.0):  # maximise, then minimise
-                obj = np.zeros(len(cells))
-                obj[index[cell]] = sense
-                if solve(obj).status == 3:  # unbounded above: certainly not pinned
-                    free.add(cell)
-                if cell in free:
-                    break
-            if cell not in free:
+            r, c = cell
+            movable = ((rise[cell] and reachable(("col", c), ("row", r), cell))
+                       or (fall[cell] and reachable(("row", r), ("col", c), cell)))
+            if not movable:
                 pinned.add(cell)
         return pinned
 
@@ -337,7 +319,7 @@ class _Plan:
                     "total_row so it can be suppressed, or do not publish this table."
                 )
             if not pinned:
-                pinned = self.lp_pinned()
+                pinned = self.pinned()
             if not pinned:
                 return
             # One new cell per pinned cell, except where a cell hidden this round
@@ -348,6 +330,9 @@ class _Plan:
                 if any(r == target[0] or c == target[1] for r, c in added):
                     continue
                 choice = self._choose(target, pinned)
+                if choice is None and added:
+                    # This round's cells may have freed it; look again first.
+                    break
                 if choice is None:
                     raise DisclosureError(
                         f"{describe(target)} can be worked out even with every other non-zero cell "

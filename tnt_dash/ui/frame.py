@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from tnt_dash import auth, i18n, store
 from tnt_dash.access import Profile
@@ -88,16 +89,25 @@ def identity(t: I18n) -> auth.Identity:
     if mode == "none":
         return auth.resolve(None, {}, mode=mode)
     role_map = auth.parse_role_map(os.environ.get("TNT_ROLE_MAP"))
-    if not role_map and "tnt_roles" in st.secrets:
-        role_map = auth.parse_role_map(",".join(f"{k}={v}" for k, v in st.secrets["tnt_roles"].items()))
+    if not role_map:
+        role_map = auth.parse_role_map(",".join(f"{k}={v}" for k, v in _secrets_section("tnt_roles").items()))
     claim = os.environ.get("TNT_ROLE_CLAIM", "roles")
-    if mode == "oidc" and not st.user.is_logged_in:
+    claims = st.user.to_dict()
+    if mode == "oidc" and not claims.get("is_logged_in"):
         _ = t.gettext
         st.title("tnt-dash")
         st.info(_("Sign in with your organisation's account to see this dashboard."))
         st.button(_("Sign in"), on_click=st.login, type="primary")
         st.stop()
-    return auth.resolve(st.user.to_dict(), role_map, claim, mode)
+    return auth.resolve(claims, role_map, claim, mode)
+
+
+def _secrets_section(name: str) -> dict:
+    # No secrets.toml at all is a normal state (no role map yet), not an error.
+    try:
+        return dict(st.secrets[name]) if name in st.secrets else {}
+    except StreamlitSecretNotFoundError:
+        return {}
 
 
 def style(profile: Profile) -> None:
