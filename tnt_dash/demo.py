@@ -342,8 +342,10 @@ def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_week
             commodity[mask], unit[mask], quantity[mask] = what, unit_name, q
             value[mask] = np.round(q * usd * rng.uniform(0.7, 1.3, k), -1)
 
-    recent = week_abs > n_weeks - 4
-    status = np.where(recent, rng.choice(["validated", "in_review", "draft"], n, p=[0.55, 0.3, 0.15]),
+    # The last two weeks still have records in review; validated share stays close to the
+    # long-run 80 % so that week-on-week comparisons are not dominated by validation lag.
+    recent = week_abs > n_weeks - 3
+    status = np.where(recent, rng.choice(["validated", "in_review", "draft"], n, p=[0.78, 0.16, 0.06]),
                       rng.choice(["validated", "in_review", "draft", "archived"], n, p=[0.8, 0.08, 0.04, 0.08]))
     classification = rng.choice(CLASSIFICATION[0], n, p=CLASSIFICATION[1])
     tlp = rng.choice(TLP[0], n, p=TLP[1])
