@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from tnt_dash.i18n import N_, get, negotiate
+from tnt_dash.i18n import N_, get, negotiate, valid_language
 
 HERE = Path(__file__).resolve().parent
 
@@ -11,7 +11,7 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="tnt-dash", page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
 
 # The language is read here only to title the navigation; the frame owns the selector.
-_ = get(st.query_params.get("lang") or negotiate(getattr(st.context, "locale", None))).gettext
+_ = get(valid_language(st.query_params.get("lang")) or negotiate(getattr(st.context, "locale", None))).gettext
 PAGES = [
     st.Page(HERE / "pages" / "home.py", title=_(N_("Overview")), icon=":material/dashboard:", default=True),
     st.Page(HERE / "pages" / "brief.py", title=_(N_("Weekly brief")), icon=":material/summarize:"),

@@ -44,11 +44,18 @@ for column, row in zip(columns, b.kpis.itertuples()):
     delta = None if suppressed or row.change_4w is None else t.percent(row.change_4w, signed=True)
     previous = None if suppressed or row.change_prev is None else t.percent(row.change_prev, signed=True)
     column.metric(KPI_SHORT.get(row.kpi, _(views.KPI_LABELS[row.kpi])), value, delta=delta, delta_color="inverse",
-                  border=True, help=_(views.KPI_LABELS[row.kpi]),
-                  delta_description=(_("vs 4-week mean; {change} vs previous week").format(change=previous)
-                                     if delta and previous else (_("vs 4-week mean") if delta else None)))
+                  border=True, delta_description=_("vs 4-week mean") if delta else None,
+                  help=_(views.KPI_LABELS[row.kpi]) + (". " + _("Change on the previous week: {change}.").format(
+                      change=previous) if previous else ""))
+st.caption(_("For crime counts a fall shows in green. The sidebar's date filter does not apply to the brief."))
 
-left, right = st.columns([3, 2])
+
+def q_text(q: float) -> str:
+    return "q < " + t.number(0.0001, 4) if q < 0.0001 else "q = " + t.number(q, 4)
+
+
+tables = brief.tables(b, t)
+left, right = st.columns([5, 6])
 with left:
     st.subheader(_("Summary"))
     st.markdown("\n".join(f"- {line}" for line in b.summary))
@@ -57,24 +64,10 @@ with left:
         st.info(_("No area and market stood out against its previous {weeks} weeks ({tests} series tested).")
                 .format(weeks=brief.ANOMALY_BASELINE, tests=t.number(b.anomaly_tests)))
     for row in b.anomalies.itertuples():
-        st.warning(f"{row.sentence} q = {t.number(row.q, 4) if row.q >= 0.0001 else '< ' + t.number(0.0001, 4)}",
-                   icon=":material/trending_up:")
+        st.warning(f"{row.sentence} {q_text(row.q)}", icon=":material/trending_up:")
     st.caption(_("Each admin-1 area × market is tested against its previous 12 weeks (Poisson, or negative "
                  "binomial when the counts are clustered); Benjamini–Hochberg false discovery rate 1 %."))
 with right:
-    st.subheader(_("Hotspots this week"))
-    areas = b.hotspots.assign(label=b.hotspots["admin1_label"])
-    tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents: {incidents}")
-    deck = maps.admin1_bubble_deck(areas, geo.admin0_outlines(ctx.call(queries.country_codes)),
-                                   value_col="incidents", tooltip_html=tooltip)
-    st.pydeck_chart(deck, height=330)
-    st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "
-                 "shown and the designations used on this map do not imply official endorsement or acceptance "
-                 "by the United Nations."))
-
-tables = brief.tables(b, t)
-change_col, prio_col = st.columns([3, 2])
-with change_col:
     st.subheader(_("Change against the previous 4 and 52 weeks"))
     changes = tables[_("Changes")]
     if b.level == "adm1":
@@ -93,22 +86,27 @@ with change_col:
     styled = changes.style.map(colour, subset=pct).format(
         {c: (lambda v: "–" if v is None or v != v else t.percent(v / 100, signed=True)) for c in pct}
         | {c: (lambda v: t.number(v, 2)) for c in changes.columns if c.startswith(_("Mean"))})
-    st.dataframe(styled, hide_index=True, height=300, width="stretch")
+    st.dataframe(styled, hide_index=True, height=420, width="stretch")
     st.caption(_("Red: at least 50 % above the mean; green: at least 50 % below. “–”: no incidents in the "
                  "baseline."))
+
+prio_col, map_col, vic_col = st.columns([4, 3, 4])
 with prio_col:
     st.subheader(_("Top 5 priority threats (interim ranking)"))
     priorities = tables[_("Priorities")].drop(columns=[_("Country or territory")])
     st.dataframe(priorities, hide_index=True, width="stretch",
                  column_config={_("Score"): st.column_config.NumberColumn(format="%.2f")})
     st.caption(_(brief.PRIORITY_METHOD))
-
-inc_col, vic_col = st.columns([3, 2])
-with inc_col:
-    st.subheader(_("Notable incidents (highest harm)"))
-    incidents = tables[_("Notable incidents")]
-    st.dataframe(incidents, hide_index=True, width="stretch",
-                 column_config={_("Narrative"): st.column_config.TextColumn(width="large")})
+with map_col:
+    st.subheader(_("Hotspots this week"))
+    areas = b.hotspots.assign(label=b.hotspots["admin1_label"])
+    tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents") + ": {incidents}"
+    deck = maps.admin1_bubble_deck(areas, geo.admin0_outlines(ctx.call(queries.country_codes)),
+                                   value_col="incidents", tooltip_html=tooltip)
+    st.pydeck_chart(deck, height=300)
+    st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "
+                 "shown and the designations used on this map do not imply official endorsement or acceptance "
+                 "by the United Nations."))
 with vic_col:
     st.subheader(_("Victims by sex and age, by market"))
     if b.victims_withheld:
@@ -117,3 +115,7 @@ with vic_col:
         st.dataframe(tables[_("Women and children")], hide_index=True, width="stretch")
     if b.suppressed:
         st.caption(_("“<5”: fewer than 5. “x”: hidden so that a “<5” cell cannot be worked out from the totals."))
+
+st.subheader(_("Notable incidents (highest harm)"))
+st.dataframe(tables[_("Notable incidents")], hide_index=True, width="stretch",
+             column_config={_("Narrative"): st.column_config.TextColumn(width="large")})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -341,7 +342,11 @@ def test_cli_profile_cannot_be_raised(demo_db, tmp_path, requested):
 
 # --- The page ------------------------------------------------------------------------------------------
 
-def test_page_kpis_match_brief(demo_env, monkeypatch):
+def test_page_kpis_match_brief(demo_db, tmp_path, monkeypatch):
+    # A copy: this module holds a read-only connection to demo_db, and the app opens its store read-write.
+    demo_env = tmp_path / "page.duckdb"
+    shutil.copy(demo_db, demo_env)
+    monkeypatch.setenv("TNT_DB", str(demo_env))
     monkeypatch.setenv("TNT_PROFILE", "commissioner")
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()

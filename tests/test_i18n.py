@@ -196,8 +196,6 @@ def test_english_number_and_date_formats():
     assert en.plotly_separators == ".,"
 
 
-@pytest.mark.xfail(strict=True, reason="I18n.percent() uses the pattern '#,##0%', which drops the CLDR fr "
-                                       "no-break space before % ('#,##0\u00a0%'); remove this mark once fixed")
 def test_french_percent_has_a_space_before_the_sign():
     assert I18n("fr").percent(0.125, 1) == "12,5\u00a0%"
 
@@ -332,8 +330,8 @@ def _french_app(page: str):
     at = run_page(page, "fr")
     switch = [w for w in at.sidebar.button_group if w.label == "Language / Langue"]
     if switch and switch[0].value != "fr":
-        # ?lang=fr is not honoured yet (see test_lang_query_param_selects_french); choose French
-        # in the sidebar the way a person would, so this scan still checks the translations.
+        # Should ?lang=fr ever stop being honoured (test_lang_query_param_selects_french fails then),
+        # choose French in the sidebar the way a person would, so this scan still checks the translations.
         switch[0].set_value("fr").run()
     return at
 
@@ -362,9 +360,6 @@ def test_no_english_left_on_french_screens(page, profile, demo_env, monkeypatch,
                           "(wrap it in _() or N_()):\n  " + "\n  ".join(t[:160] for t in unmarked))
 
 
-@pytest.mark.xfail(strict=True, reason="frame.language(): with bind='query-params' Streamlit seeds the segmented "
-                                       "control from its *formatted* option ('Français'), so ?lang=fr is dropped; "
-                                       "and app.py passes ?lang=Français to i18n.get(), which raises")
 def test_lang_query_param_selects_french(demo_env, monkeypatch):
     monkeypatch.setenv("TNT_PROFILE", "analyst")
     at = run_page(PAGES[0], "fr")

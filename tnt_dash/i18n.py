@@ -26,6 +26,12 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 _compile_lock = threading.Lock()
 
 
+def valid_language(value: str | None) -> str | None:
+    """A supported language code, or None for anything else (e.g. a hand-edited URL)."""
+    value = (value or "").strip().lower()
+    return value if value in LANGUAGES else None
+
+
 def negotiate(browser_locale: str | None) -> str:
     """Map a browser locale such as 'fr-CD' to a supported language."""
     if not browser_locale:
@@ -89,7 +95,10 @@ class I18n:
     def percent(self, fraction, digits: int = 0, signed: bool = False) -> str:
         if fraction is None:
             return "–"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        # The locale's own pattern keeps French spacing ("12,5 %"); only the decimals change.
+        pattern = self.locale.percent_formats[None].pattern
+        if digits:
+            pattern = pattern.replace("0", "0." + "0" * digits, 1)
         text = format_percent(fraction, format=pattern, locale=self.locale)
         if signed and fraction > 0:
             text = "+" + text

@@ -210,14 +210,16 @@ class _Plan:
         row = [(tr, c) for c in range(C + 1) if c != tc]
         col = [(r, tc) for r in range(R + 1) if r != tr]
 
-        def rank(cell: tuple[int, int]) -> tuple[int, bool, int, int, int]:
+        def rank(cell: tuple[int, int]) -> tuple[int, int, int, int, int]:
             r, c = cell
+            # Readers look for the totals first, and the grand total is usually
+            # also a headline figure elsewhere: hide an inner cell if one will
+            # do, a row or column total next, the grand total last.
+            level = (r == R) + (c == C)
             crossing = [(r, j) for j in range(C + 1)] if r != tr else [(i, c) for i in range(R + 1)]
             # A cell that also breaks a pinned cell in its crossing line does two jobs.
             helps = sum(1 for x in crossing if x in pinned and x != target)
-            # Hide the smallest value that does the job; keep totals visible if
-            # an inner cell will do, since readers look for the totals first.
-            return (-helps, r == R or c == C, int(self.g.values[r, c]), r, c)
+            return (level, -helps, int(self.g.values[r, c]), r, c)
 
         near = self._candidates(row + col)
         if near:

@@ -18,7 +18,6 @@ from tnt_dash.access import Profile
 from tnt_dash.filters import RELIABILITY_GRADES, STATUSES, Filters
 from tnt_dash.i18n import I18n
 
-FILTER_KEYS = ("lang", "period", "mission", "country", "admin1", "market", "cyber", "rel", "cred", "status")
 
 
 @dataclass
@@ -74,13 +73,17 @@ def _store_version(path: str) -> str:
 
 
 def language() -> I18n:
-    default = i18n.negotiate(getattr(st.context, "locale", None))
-    lang = st.sidebar.segmented_control(
-        "Language / Langue", options=list(i18n.LANGUAGES), default=default,
-        format_func=lambda code: i18n.LANGUAGE_NAMES[code], key="lang", bind="query-params",
-        required=True,
+    """?lang=fr in the URL wins; otherwise the browser's locale. The URL carries the code
+    (fr, en), not the button's label, so a link works whatever language it was copied in."""
+    lang = i18n.valid_language(st.query_params.get("lang")) or i18n.negotiate(getattr(st.context, "locale", None))
+    choice = st.sidebar.segmented_control(
+        "Language / Langue", options=list(i18n.LANGUAGES), default=lang,
+        format_func=lambda code: i18n.LANGUAGE_NAMES[code], key="lang_choice", required=True,
     )
-    return i18n.get(lang or default)
+    if choice and choice != lang:
+        st.query_params["lang"] = choice
+        st.rerun()
+    return i18n.get(lang)
 
 
 def identity(t: I18n) -> auth.Identity:
