@@ -141,12 +141,19 @@ def ensure_store(path: Path | str | None = None) -> Path:
     if not path.exists():
         log.info("no store at %s: building the synthetic demo store", path)
         return build(path)
-    con = connect(path)
+    # Check read-only first: a read-write open would fail while another process (an import,
+    # a second server) holds the file, and most starts need no migration.
+    con = connect(path, read_only=True)
     try:
-        if schema_version(con) < SCHEMA_VERSION:
-            migrate(con)
+        current = schema_version(con)
     finally:
         con.close()
+    if current < SCHEMA_VERSION:
+        con = connect(path)
+        try:
+            migrate(con)
+        finally:
+            con.close()
     return path
 
 
