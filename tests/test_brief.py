@@ -210,7 +210,7 @@ def test_pptx_numbers_and_marking(which, request):
     hot = pack.hotspots.head(10)
     assert list(charts["chart-hotspots"].plots[0].series[0].values) == [float(v) for v in hot["incidents"]][::-1]
     victims = charts["chart-victims"].plots[0]
-    top = pack.victims[pack.victims["market"].notna()].head(brief_export.SLIDE_ROWS)
+    top = pack.victims[pack.victims["market"].notna()].head(brief_export.SLIDE_ROWS).iloc[::-1]
     assert list(victims.categories) == top["market_label"].tolist()
     for series, column in zip(victims.series, brief.SEX_AGE):
         assert series.name == t.gettext(brief.SEX_AGE_LABELS[column])
@@ -221,7 +221,7 @@ def test_pptx_numbers_and_marking(which, request):
     assert rows[1][1] == t.number(value)
     changes = _table_rows(prs, t.gettext("Admin-1 area"))
     assert [int(r[2].replace("\u202f", "").replace(",", "")) for r in changes[1:]] == \
-        pack.changes["week_count"].head(brief_export.SLIDE_ROWS).tolist()
+        pack.changes["week_count"].head(brief_export.CHANGE_ROWS).tolist()
 
 
 @pytest.mark.parametrize("which", ["analyst_pack", "shared_pack"])

@@ -33,9 +33,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module", params=["analyst", "shared"])
-def server(request, demo_db):
+def server(request, demo_db, canary_db):
     port = _free_port()
-    env = {**os.environ, "TNT_DB": str(demo_db), "TNT_PROFILE": request.param}
+    # The shared screen runs on the store with canary records restricted in each way.
+    db = canary_db if request.param == "shared" else demo_db
+    env = {**os.environ, "TNT_DB": str(db), "TNT_PROFILE": request.param}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -85,11 +87,16 @@ def test_page_settles_offline(server, browser, path):
     base, profile = server
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    external, errors, ws_bytes = [], [], [0]
+    external, errors, ws_bytes, canaries = [], [], [0], []
     page.on("request", lambda r: external.append(r.url) if _external(r.url) else None)
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: ws_bytes.__setitem__(
-        0, ws_bytes[0] + len(f if isinstance(f, (bytes, str)) else b""))))
+
+    def received(frame) -> None:
+        data = frame if isinstance(frame, bytes) else str(frame).encode()
+        ws_bytes[0] += len(data)
+        if b"CANARY" in data:
+            canaries.append(data[:200])
+    page.on("websocket", lambda ws: ws.on("framereceived", received))
     page.goto(base + path)
     _settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")[:2000]
@@ -98,7 +105,8 @@ def test_page_settles_offline(server, browser, path):
     assert ws_bytes[0] < 1_000_000, f"{ws_bytes[0]} bytes sent over the websocket"
     body = page.inner_text("body")
     if profile == "shared":
-        assert "SYNTHETIC DEMO RECORD" not in body
+        assert "SYNTHETIC DEMO RECORD" not in body and "CANARY" not in body
+        assert not canaries, "restricted canary records reached the browser"
     context.close()
 
 

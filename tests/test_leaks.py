@@ -2,10 +2,7 @@
 not through pages (every element the server sends), exports, counts or logs."""
 from __future__ import annotations
 
-import json
 import logging
-import shutil
-from datetime import date, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,41 +11,9 @@ from tnt_dash import access, i18n, queries, store, views
 from tnt_dash.exports import FORMATS, to_bytes
 from tnt_dash.filters import Filters
 
-from .conftest import DEMO_END, insert_incident
 from .test_app import APP, PAGES
 
-RESTRICTIONS = {
-    "AMBER": dict(tlp="TLP:AMBER"),
-    "RED": dict(tlp="TLP:RED"),
-    "CONF": dict(classification="CONFIDENTIAL"),
-    "STRICT": dict(classification="STRICTLY CONFIDENTIAL"),
-    "DRAFT": dict(status="draft"),
-}
-
-
-def canary(kind: str) -> str:
-    return f"CANARY{kind}ZQX"
-
-
-@pytest.fixture(scope="module")
-def canary_db(demo_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("canary") / "canary.duckdb"
-    shutil.copy(demo_db, path)
-    con = store.connect(path)
-    last_week = DEMO_END - timedelta(days=DEMO_END.weekday()) - timedelta(days=7)
-    for n, (kind, restriction) in enumerate(RESTRICTIONS.items()):
-        word = canary(kind)
-        con.execute("INSERT INTO actors VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{word}", word])
-        for day in range(3):   # in the last complete week and the 30-day window, in a busy area
-            values = dict(incident_id=f"{word}-{day}", date_occurred=last_week + timedelta(days=day), mission="MINUSCA",
-                          iso3="CAF", admin1_code="CF-HM", place=word, lat=5.1, lon=26.4, geo_precision=1,
-                          market="human_trafficking", v_female_child=2, v_female_adult=3, fatalities=1,
-                          actor_id=f"ACT-{word}", narrative=word, source_ref=word, source_type="Human source",
-                          reporting_unit=word, tlp="TLP:GREEN", classification="UNCLASSIFIED", status="validated")
-            values.update(restriction)
-            insert_incident(con, **values)
-    con.close()
-    return path
+from .conftest import RESTRICTIONS, canary
 
 
 def test_canaries_are_in_the_store_for_the_analyst(canary_db):

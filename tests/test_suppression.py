@@ -4,7 +4,7 @@ The attacker here is written independently of the module: it reads only the
 suppressed output and the totals a reader would see, then (a) solves lines
 with one unknown by subtraction, as the brief describes, and (b) asks an
 integer program for the smallest and largest value each hidden cell could
-take. A hidden cell with only one possible value is disclosed.
+take. A small count ("<k") with only one possible value is disclosed.
 """
 from __future__ import annotations
 
@@ -286,6 +286,35 @@ def test_views_style_call_with_total_col():
     _check_safe(view, out, cols, 5, "victims")
 
 
+def test_grand_total_is_hidden_last():
+    # Victims by market as the weekly brief builds it (demo data, shared profile).
+    # The four 1-victim markets need a hidden partner in the total column, where
+    # 41 - (11+8+7+6+5) = 4 would otherwise make all four exactly 1; hiding row
+    # totals does that job, so the grand total, which the victims KPI also
+    # shows, stays visible.
+    cols = ["women", "men", "girls", "boys", "unknown"]
+    rows = [[2, 5, 4, 0, 0], [2, 0, 1, 0, 5], [3, 1, 0, 0, 3], [0, 3, 0, 0, 3], [0, 0, 1, 0, 4],
+            [0, 1, 0, 0, 0], [0, 0, 0, 1, 0], [0, 1, 0, 0, 0], [0, 0, 0, 1, 0]]
+    df = pd.DataFrame(rows, columns=cols)
+    df["victims"] = df[cols].sum(axis=1)
+    df.loc["Total"] = df.sum()
+    out = suppress_table(df, cols, k=5, total_col="victims", total_row="Total")
+    assert out.at["Total", "victims"] == 41
+    assert out.loc[5:8, "victims"].tolist() == ["<5"] * 4
+    assert out.loc[0:4, "victims"].map(lambda v: v == COMPLEMENTARY_MARK).sum() >= 2
+    values = df.loc[df.index != "Total", cols].to_numpy()
+    _check_safe(reader_view(out, values, 5, cols, "victims", "Total"), out, cols, 5, "victims", "Total")
+
+
+def test_same_table_same_pattern():
+    # Two renders of one table must match, or comparing them would leak.
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame(rng.integers(0, 9, (8, 5)), columns=COLS)
+    first = suppress_table(df, COLS, k=5)
+    for _ in range(3):
+        assert suppress_table(df, COLS, k=5).equals(first)
+
+
 @pytest.mark.parametrize("bad, message", [
     (pd.DataFrame({"women": [1, -2], "men": [3, 4]}), "non-negative"),
     (pd.DataFrame({"women": [1.5, 2], "men": [3, 4]}), "integer"),
@@ -389,7 +418,10 @@ def _check_safe(view: np.ndarray, out: pd.DataFrame, cols: list[str], k: int,
     assert not pinned_by_integer_program(view, small)
 
 
-PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# No example database: the fixed examples above pin the known hard cases, and
+# the test run leaves no .hypothesis folder in the repository.
+PROPERTY = settings(max_examples=100, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def _suppress_or_justify(df, values, k, cols, total_col=None, total_row=None):

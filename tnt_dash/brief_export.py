@@ -18,6 +18,7 @@ from .brief import Brief, p_text
 from .exports import Stamp, xlsx_bytes
 from .i18n import I18n
 
+CHANGE_ROWS = 6         # the change table wraps market names onto two lines
 SLIDE_ROWS = 8          # table rows per slide at 18 pt; the workbook has every row
 PDF_ROWS = 15
 TITLE_PT, BODY_PT, TABLE_PT, MARK_PT = 30, 20, 18, 14
@@ -193,10 +194,10 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
 
     # 1. Title
     slide = new_slide(None)
-    text_box(slide, Inches(0.8), Inches(1.6), width, Inches(1.2), [_("Weekly brief: serious and organized crime")],
-             40, True)
-    text_box(slide, Inches(0.8), Inches(2.8), width, Inches(0.8), [t.week(brief.week)], 28)
-    text_box(slide, Inches(0.8), Inches(3.8), width, Inches(2.8), stamp.lines, BODY_PT)
+    text_box(slide, Inches(0.8), Inches(1.2), width - Inches(0.6), Inches(1.6),
+             [_("Weekly brief: serious and organized crime")], 40, True)
+    text_box(slide, Inches(0.8), Inches(3.0), width, Inches(0.8), [t.week(brief.week)], 28)
+    text_box(slide, Inches(0.8), Inches(4.0), width, Inches(2.6), stamp.lines, BODY_PT)
 
     # 2. Summary
     slide = new_slide(_("Summary"))
@@ -205,7 +206,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
 
     # 3. Key figures: table and the weekly series as a native column chart
     slide = new_slide(_("Key figures for the week"))
-    table(slide, _kpi_display(brief, t), x=Inches(0.5), w=Inches(7.0), col_widths=[3.2, 1.6, 1.6, 1.6])
+    table(slide, _kpi_display(brief, t), x=Inches(0.5), w=Inches(7.4), col_widths=[3.0, 1.5, 1.9, 1.9])
     chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, _week_labels(brief.weekly["week"]),
           {_("Incidents"): brief.weekly["incidents"].tolist()}, Inches(7.7), Inches(1.4), Inches(5.2),
           Inches(4.4)).name = "chart-weekly"
@@ -219,10 +220,10 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
     changes = tables[_("Changes")]
     shown = changes.drop(columns=[_("Country or territory")]) if brief.level == "adm1" else changes
     slide = new_slide(_("Change against the previous 4 and 52 weeks"))
-    table(slide, display(shown, t, SLIDE_ROWS), col_widths=[2.2, 2.8, 1.2, 1.3, 1.4, 1.3, 1.4], size=16)
-    text_box(slide, Inches(0.5), Inches(6.2), width, Inches(0.6),
+    table(slide, display(shown, t, CHANGE_ROWS), col_widths=[2.0, 3.2, 1.3, 1.3, 1.4, 1.3, 1.4], size=16)
+    text_box(slide, Inches(0.5), Inches(6.4), width, Inches(0.5),
              [_("Top {n} of {total} area–market rows by incidents this week; every row is in the workbook.")
-              .format(n=min(SLIDE_ROWS, len(changes)), total=len(changes))], 16)
+              .format(n=min(CHANGE_ROWS, len(changes)), total=len(changes))], 14)
 
     # 5. Anomalies
     slide = new_slide(_("Unusual activity this week"))
@@ -232,9 +233,10 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
                   .format(weeks=brief_mod.ANOMALY_BASELINE, tests=t.number(brief.anomaly_tests))], BODY_PT)
     else:
         anomalies = tables[_("Anomalies")].drop(columns=[_("Explanation")])
-        table(slide, display(anomalies, t, 5), col_widths=[2.2, 2.6, 1.2, 1.2, 1.3, 1.5, 2.4], size=16)
-        text_box(slide, Inches(0.6), Inches(1.4) + Inches(0.5) * (min(5, len(anomalies)) + 1) + Inches(0.2),
-                 width, Inches(2.4), [f"• {s}" for s in brief.anomalies["sentence"].head(3)], 18)
+        text_box(slide, Inches(0.6), Inches(1.3), width, Inches(2.3),
+                 [f"• {s}" for s in brief.anomalies["sentence"].head(3)], 18)
+        table(slide, display(anomalies, t, 3), y=Inches(3.8), col_widths=[2.2, 2.6, 1.3, 1.3, 1.3, 1.7, 2.4],
+              size=16)
     text_box(slide, Inches(0.5), Inches(6.3), width, Inches(0.6),
              [_("Each admin-1 area × market tested against its previous 12 weeks; Benjamini–Hochberg "
                 "false discovery rate 1 %.")], 14)
@@ -243,7 +245,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
     slide = new_slide(_("Top 5 priority threats (interim ranking)"))
     priorities = tables[_("Priorities")]
     table(slide, display(priorities, t), col_widths=[0.8, 2.2, 2.8, 2.8, 1.5, 1.5, 1.0], size=16)
-    text_box(slide, Inches(0.5), Inches(5.0), width, Inches(1.8), [_(brief_mod.PRIORITY_METHOD)], 14)
+    text_box(slide, Inches(0.5), Inches(5.75), width, Inches(1.1), [_(brief_mod.PRIORITY_METHOD)], 12)
 
     # 7. Women and children: stacked bars, one per market
     slide = new_slide(_("Victims by sex and age, by market"))
@@ -255,6 +257,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
         text_box(slide, Inches(0.6), Inches(1.5), width, Inches(2), [_("No victims recorded this week.")], BODY_PT)
     else:
         top = victims[victims["market"].notna()].head(SLIDE_ROWS)
+        top = top.iloc[::-1]    # a bar chart draws its first category at the bottom: largest on top
         chart(slide, XL_CHART_TYPE.BAR_STACKED, top["market_label"].tolist(),
               {_(brief_mod.SEX_AGE_LABELS[s]): top[s].tolist() for s in brief_mod.SEX_AGE},
               Inches(0.5), Inches(1.3), width, Inches(5.0)).name = "chart-victims"
@@ -326,10 +329,10 @@ def to_pdf(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
             self.ln(2)
 
         def footer(self):
-            self.set_y(-12)
-            self.set_font(family, "B", 9)
+            self.set_y(-14)
+            self.set_font(family, "B", 8)
             self.set_text_color(156, 0, 6)
-            self.cell(0, 5, safe(f"{footer} · {self.page_no()}/{{nb}}"), align="C")
+            self.multi_cell(0, 4, safe(f"{footer} · {self.page_no()}/{{nb}}"), align="C")
             self.set_text_color(0, 0, 0)
 
     pdf = Pdf(orientation="L", unit="mm", format="A4")
@@ -339,7 +342,7 @@ def to_pdf(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
         family = "BriefSans"
     else:
         family = "Helvetica"
-    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(safe(_("Weekly brief: serious and organized crime")))
     pdf.alias_nb_pages()
 
@@ -366,8 +369,8 @@ def to_pdf(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
 
     tables = brief_mod.tables(brief, t)
     pdf.add_page()
-    pdf.set_font(family, "B", 22)
-    pdf.cell(0, 12, safe(_("Weekly brief: serious and organized crime")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "B", 20)
+    pdf.multi_cell(0, 10, safe(_("Weekly brief: serious and organized crime")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 14)
     pdf.cell(0, 8, safe(t.week(brief.week)), new_x="LMARGIN", new_y="NEXT")
     paragraph(stamp.lines, 10)

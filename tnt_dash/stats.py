@@ -121,8 +121,6 @@ def poisson_anomaly(
         model = "poisson"
         p_value = float(_sps.poisson.sf(observed - 1, lam))
 
-    # sf can round a hair past 1 for observed = 0.
-    p_value = min(max(p_value, 0.0), 1.0)
     return AnomalyResult(
         observed=observed,
         expected=lam,

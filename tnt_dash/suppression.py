@@ -417,8 +417,9 @@ def suppress_table(
     (see the module docstring). Shown cells keep their ints; the count
     columns become object dtype; other columns are untouched.
 
-    Raises DisclosureError if a total that was not passed in makes a safe
-    table impossible.
+    Raises DisclosureError when no pattern is safe: a total not passed in
+    gives a cell away, or the counts are too small for any breakdown. The
+    caller must then withhold the breakdown.
     """
     plan, data_pos, total_pos = _plan(df, value_cols, k, total_col, total_row)
     out = df.copy()
