@@ -19,7 +19,7 @@ from .exports import Stamp
 from .filters import Filters
 from .i18n import I18n, N_
 from .store import get_meta
-from .suppression import suppress_series_value, suppress_table
+from .suppression import COMPLEMENTARY_MARK, DisclosureError, suppress_series_value, suppress_table
 
 VICTIM_COLUMNS = ("victims", "women_children")
 
@@ -54,6 +54,17 @@ def protect_victims(frame: pd.DataFrame, profile: Profile, destination: str) -> 
         return frame
     out = frame.copy()
     k = suppression_threshold()
+    try:
+        return _suppress_victims(out, frame, k)
+    except DisclosureError:
+        # No safe pattern exists for this table: withhold the whole victim breakdown.
+        for column in VICTIM_COLUMNS:
+            if column in out:
+                out[column] = COMPLEMENTARY_MARK
+        return out
+
+
+def _suppress_victims(out: pd.DataFrame, frame: pd.DataFrame, k: int) -> pd.DataFrame:
     if "women_children" in frame:
         parts = pd.DataFrame({"women_children": frame["women_children"].astype(int),
                               "other": (frame["victims"] - frame["women_children"]).astype(int),

@@ -25,7 +25,7 @@ CREATE TABLE incident_history (
 
 CREATE TABLE audit_log (
     audit_id   VARCHAR PRIMARY KEY,
-    at         TIMESTAMP NOT NULL,
+    logged_at  TIMESTAMP NOT NULL,
     actor      VARCHAR,
     action     VARCHAR NOT NULL,       -- import | rollback | resubmit | discard | geo_import
     batch_id   VARCHAR,
