@@ -23,7 +23,6 @@ from tnt_dash import access, brief, brief_export, i18n, queries, store, views
 from tnt_dash.filters import Filters
 
 from .test_app import APP
-from .test_leaks import RESTRICTIONS, canary_db  # noqa: F401  (fixture: canary records in CF-HM, last week)
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEK = date(2026, 11, 16)          # the demo store's last complete week (DEMO_END 2026-11-29)
@@ -284,7 +283,7 @@ def _all_text(files: dict) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_shared_pack_has_no_restricted_record(canary_db, demo_db, lang):  # noqa: F811
+def test_shared_pack_has_no_restricted_record(canary_db, demo_db, lang):   # canary_db: tests/conftest.py
     outputs = {}
     for label, path in (("with", canary_db), ("without", demo_db)):
         c = store.connect(path, read_only=True)

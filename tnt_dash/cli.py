@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="counts, date range, schema version and profile")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("bench", help="benchmark every page on a demo store of N incidents (prints numbers)")
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--runs", type=int, default=5, help="runs per page and mode (p50/p95 over these)")
+    p.add_argument("--no-peer", action="store_true", help="skip the pandas comparison")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("export", help="export the main table of a page")
     p.add_argument("view", nargs="?", help="view name (see --list)")
     p.add_argument("--list", action="store_true", help="list the views")
@@ -212,4 +218,14 @@ def cmd_brief(args) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "brief": cmd_brief}
+def cmd_bench(args) -> int:
+    from . import bench
+
+    if args.rows < 1000:
+        raise CliError("--rows must be at least 1000")
+    result = bench.run(args.rows, runs=max(1, args.runs), db=args.db, peer=not args.no_peer)
+    print(json.dumps(result) if args.json else bench.format_text(result))
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": cmd_bench, "brief": cmd_brief}

@@ -1,0 +1,234 @@
+"""`python -m tnt_dash bench`: how fast each page is, measured, printed, never asserted.
+
+For a store of N demo incidents it reports, per page, the full server-side script run
+(AppTest, in-process) cold (caches cleared), warm (a filter change that misses the
+cache) and cached, as p50/p95 over several runs; the bytes each page sends to the
+browser; peak RSS; the store build time; and the same aggregations done "the pandas
+way" (all rows in one DataFrame, then filter and groupby) side by side, with the ratio.
+Targets come from issue #11 and are printed beside each figure.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import config
+
+TARGETS = {
+    "warm_p50_ms": {1_000_000: 250, 10_000_000: 500},
+    "first_page_s": {1_000_000: 3.0},
+    "peak_rss_mb": {10_000_000: 1536},
+    "payload_kb": {"any": 1024},
+    "speedup_vs_pandas": {10_000_000: 10},
+}
+
+
+@dataclass
+class PageTiming:
+    page: str
+    cold_ms: list[float] = field(default_factory=list)
+    warm_ms: list[float] = field(default_factory=list)
+    cached_ms: list[float] = field(default_factory=list)
+    payload_bytes: int = 0
+    exception: str | None = None
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 1)
+
+
+def _payload(at) -> int:
+    total = 0
+
+    def walk(node):
+        nonlocal total
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ByteSize"):
+            total += proto.ByteSize()
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+    walk(at._tree)
+    return total
+
+
+def _pages() -> list[str]:
+    return sorted(f"pages/{p.name}" for p in (config.PROJECT_DIR / "pages").glob("*.py"))
+
+
+def time_pages(runs: int = 5) -> list[PageTiming]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    app = str(config.PROJECT_DIR / "app.py")
+    results = []
+    markets = ["Arms trafficking", "Human trafficking", "Illicit mining and mineral trafficking",
+               "Kidnapping for ransom", "Migrant smuggling", "Extortion and protection racketeering"]
+    for page in _pages():
+        timing = PageTiming(page)
+
+        def run(at):
+            start = time.perf_counter()
+            at.run()
+            return (time.perf_counter() - start) * 1000
+
+        for i in range(runs):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(app, default_timeout=600)
+            at.switch_page(page)
+            timing.cold_ms.append(run(at))
+            if at.exception:
+                timing.exception = at.exception[0].message
+                break
+            timing.payload_bytes = max(timing.payload_bytes, _payload(at))
+            timing.cached_ms.append(run(at))
+            # A filter the cache has not seen: another market each time.
+            at.query_params["market"] = markets[i % len(markets)]
+            timing.warm_ms.append(run(at))
+        results.append(timing)
+    return results
+
+
+PANDAS_PEER = r"""
+import json, sys, time, resource
+import duckdb
+start = time.perf_counter()
+con = duckdb.connect(sys.argv[1], read_only=True)
+df = con.execute("SELECT * FROM incidents").df()
+load = time.perf_counter() - start
+v = ["v_female_child","v_female_adult","v_female_unknown","v_male_child","v_male_adult","v_male_unknown",
+     "v_unknown_child","v_unknown_adult","v_unknown_unknown"]
+times = []
+for market in ["arms_trafficking", "human_trafficking", "illicit_mining", "kidnapping_for_ransom", "migrant_smuggling"]:
+    t0 = time.perf_counter()
+    sel = df[(df.status == "validated") & (df.market == market)]
+    sel = sel.assign(victims=sel[v].sum(axis=1), week=sel.date_occurred.dt.to_period("W").dt.start_time)
+    weekly = sel.groupby("week")[["victims", "fatalities"]].sum()
+    by_area = sel.groupby("admin1_code").agg(incidents=("incident_id", "size"), victims=("victims", "sum"))
+    by_market = df[df.status == "validated"].groupby("market").size()
+    times.append(time.perf_counter() - t0)
+print(json.dumps({"load_s": load, "agg_s": sorted(times)[len(times) // 2],
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def duckdb_same_work(path: Path) -> float:
+    """Our query layer doing the peer's aggregations, uncached: median seconds."""
+    from . import access, queries, store
+    from .filters import Filters
+
+    con = store.connect(path, read_only=True)
+    times = []
+    try:
+        for market in ["arms_trafficking", "human_trafficking", "illicit_mining", "kidnapping_for_ransom",
+                       "migrant_smuggling"]:
+            f = Filters(markets=(market,))
+            t0 = time.perf_counter()
+            queries.weekly_kpis(con, f, access.ANALYST, *_week_span(con))
+            queries.admin1_totals(con, f, access.ANALYST, "en")
+            queries.market_totals(con, Filters(), access.ANALYST, "en")
+            times.append(time.perf_counter() - t0)
+    finally:
+        con.close()
+    return sorted(times)[len(times) // 2]
+
+
+def _week_span(con):
+    from datetime import timedelta
+    first, last = con.execute("SELECT min(date_occurred), max(date_occurred) FROM incidents").fetchone()
+    return first - timedelta(days=first.weekday()), last - timedelta(days=last.weekday())
+
+
+def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True) -> dict:
+    from . import store
+
+    db = Path(db or config.DATA_DIR / f"bench_{rows}.duckdb")
+    build_s = None
+    if not db.exists():
+        start = time.perf_counter()
+        store.build(db, demo_rows=rows, seed=7)
+        build_s = round(time.perf_counter() - start, 1)
+    os.environ["TNT_DB"] = str(db)
+    os.environ.setdefault("TNT_PROFILE", "analyst")
+    pages = time_pages(runs)
+    rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result = {
+        "rows": rows, "db": str(db), "build_s": build_s, "peak_rss_mb": rss_mb,
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "date": time.strftime("%Y-%m-%d"),
+        "pages": [{"page": p.page, "cold_p50_ms": _pct(p.cold_ms, .5), "cold_p95_ms": _pct(p.cold_ms, .95),
+                   "warm_p50_ms": _pct(p.warm_ms, .5), "warm_p95_ms": _pct(p.warm_ms, .95),
+                   "cached_p50_ms": _pct(p.cached_ms, .5), "cached_p95_ms": _pct(p.cached_ms, .95),
+                   "payload_kb": round(p.payload_bytes / 1024, 1), "exception": p.exception} for p in pages],
+    }
+    if peer:
+        ours = duckdb_same_work(db)
+        out = subprocess.run([sys.executable, "-c", PANDAS_PEER, str(db)], capture_output=True, text=True,
+                             timeout=3600)
+        if out.returncode != 0:
+            result["pandas_peer"] = {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
+        else:
+            theirs = json.loads(out.stdout)
+            result["pandas_peer"] = {**{k: round(v, 3) for k, v in theirs.items()}, "ours_agg_s": round(ours, 4),
+                                     "speedup_per_rerun": round(theirs["agg_s"] / ours, 1) if ours else None,
+                                     "speedup_first_view": round((theirs["load_s"] + theirs["agg_s"]) / ours, 1)
+                                     if ours else None}
+    result["targets"] = verdicts(result)
+    return result
+
+
+def verdicts(result: dict) -> list[dict]:
+    rows = result["rows"]
+    out = []
+    warm = [p["warm_p50_ms"] for p in result["pages"] if p["warm_p50_ms"] is not None]
+    if rows in TARGETS["warm_p50_ms"] and warm:
+        limit = TARGETS["warm_p50_ms"][rows]
+        out.append({"target": f"warm rerun p50, any page ≤ {limit} ms", "value": max(warm), "met": max(warm) <= limit})
+    cold = [p["cold_p50_ms"] for p in result["pages"] if p["cold_p50_ms"] is not None]
+    if rows in TARGETS["first_page_s"] and cold:
+        limit = TARGETS["first_page_s"][rows] * 1000
+        out.append({"target": f"first page after start ≤ {limit:.0f} ms", "value": max(cold), "met": max(cold) <= limit})
+    if rows in TARGETS["peak_rss_mb"]:
+        limit = TARGETS["peak_rss_mb"][rows]
+        out.append({"target": f"peak RSS ≤ {limit} MB", "value": result["peak_rss_mb"],
+                    "met": result["peak_rss_mb"] <= limit})
+    payload = max((p["payload_kb"] for p in result["pages"]), default=0)
+    out.append({"target": "payload per page ≤ 1024 KB", "value": payload, "met": payload <= 1024})
+    peer = result.get("pandas_peer", {})
+    if rows in TARGETS["speedup_vs_pandas"] and peer.get("speedup_per_rerun"):
+        limit = TARGETS["speedup_vs_pandas"][rows]
+        out.append({"target": f"speed against the pandas way ≥ {limit}×", "value": peer["speedup_per_rerun"],
+                    "met": peer["speedup_per_rerun"] >= limit})
+    exceptions = [p["page"] for p in result["pages"] if p["exception"]]
+    out.append({"target": "every page runs without exception", "value": exceptions or "none",
+                "met": not exceptions})
+    return out
+
+
+def format_text(result: dict) -> str:
+    lines = [f"tnt-dash benchmark: {result['rows']:,} incidents ({result['db']}), {result['date']}, "
+             f"{result['machine']['cpus']} CPUs, build {result['build_s']} s (None = reused), "
+             f"peak RSS {result['peak_rss_mb']} MB", "",
+             f"{'page':<28}{'cold p50':>10}{'p95':>8}{'warm p50':>10}{'p95':>8}{'cached':>9}{'payload KB':>12}"]
+    for p in result["pages"]:
+        lines.append(f"{p['page']:<28}{p['cold_p50_ms']!s:>10}{p['cold_p95_ms']!s:>8}{p['warm_p50_ms']!s:>10}"
+                     f"{p['warm_p95_ms']!s:>8}{p['cached_p50_ms']!s:>9}{p['payload_kb']!s:>12}"
+                     + (f"  EXCEPTION: {p['exception']}" if p["exception"] else ""))
+    if "pandas_peer" in result:
+        lines += ["", f"pandas way: {result['pandas_peer']}"]
+    lines += ["", "targets:"] + [f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['value']}"
+                                 for t in result["targets"]]
+    return "\n".join(lines)
+
+
+__all__ = ["run", "format_text", "asdict"]
