@@ -8,9 +8,9 @@ install:
 
 # Debian's Chromium drives the browser tests (no browser download is possible offline).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; }
+	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/truetype/dejavu ]; } || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "browser tests need Debian's chromium and fonts-dejavu-core: sudo apt-get install -y chromium fonts-dejavu-core"; fi; }
 
 locales:
 	$(PYTHON) -c "from tnt_dash.i18n import compile_catalogues; compile_catalogues()"

@@ -101,7 +101,7 @@ with map_col:
     st.subheader(_("Hotspots this week"))
     areas = b.hotspots.assign(label=b.hotspots["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents") + ": {incidents}"
-    deck = maps.admin1_bubble_deck(areas, geo.admin0_outlines(ctx.call(queries.country_codes)),
+    deck = maps.admin1_bubble_deck(areas, ctx.call(geo.outlines_for_maps),
                                    value_col="incidents", tooltip_html=tooltip)
     st.pydeck_chart(deck, height=300)
     st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "

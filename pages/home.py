@@ -1,6 +1,6 @@
 import streamlit as st
 
-from tnt_dash import figures, geo, maps, queries, views
+from tnt_dash import figures, geo, maps, views
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -28,7 +28,7 @@ with left:
     st.subheader(_("Where: incidents in the 30 days to {date}").format(date=t.date(data.window_to)))
     areas = data.areas.assign(label=data.areas["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents: {incidents}")
-    deck = maps.admin1_bubble_deck(areas, geo.admin0_outlines(ctx.call(queries.country_codes)), value_col="incidents", tooltip_html=tooltip)
+    deck = maps.admin1_bubble_deck(areas, ctx.call(geo.outlines_for_maps), value_col="incidents", tooltip_html=tooltip)
     st.pydeck_chart(deck, height=460)
     st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "
                  "shown and the designations used on this map do not imply official endorsement or acceptance "
@@ -41,7 +41,7 @@ with right:
                             separators=t.plotly_separators),
         width="stretch", config={"displayModeBar": False})
 
-weeks = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in data.weekly["week"]]
+weeks = [t.iso_week(d) for d in data.weekly["week"]]
 st.plotly_chart(
     figures.weekly_bars(weeks, data.weekly["incidents"].tolist(),
                         _("Incidents per week, last 26 weeks (latest week highlighted)"), _("Incidents per week"),

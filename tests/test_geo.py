@@ -377,3 +377,13 @@ def test_real_natural_earth_admin1_if_present(con):
     assert result.units == 825  # 826 features, the two "Mbarara" pieces joined
     counts = dict(con.execute("SELECT iso3, count(*) FROM boundaries GROUP BY iso3").fetchall())
     assert counts["CAF"] == 17 and counts["COD"] == 11 and counts["SSD"] == 10 and counts["XKX"] == 30
+
+
+def test_light_outlines_keep_hosts_and_shrink_context(tmp_path, monkeypatch):
+    full = geo.admin0_outlines(["CAF", "CMR", "TCD", "SDN"])
+    light = geo.admin0_outlines_light(["CAF", "CMR", "TCD", "SDN"], ["CAF"])
+    by_iso = {f["properties"]["iso3"]: f for f in light["features"]}
+    assert set(by_iso) == {"CAF", "CMR", "TCD", "SDN"}
+    caf_full = next(f for f in full["features"] if f["properties"]["iso3"] == "CAF")
+    assert by_iso["CAF"]["geometry"] == caf_full["geometry"]
+    assert len(json.dumps(light)) < 0.8 * len(json.dumps(full))

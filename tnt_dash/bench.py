@@ -158,9 +158,17 @@ def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True) -> 
         start = time.perf_counter()
         store.build(db, demo_rows=rows, seed=7)
         build_s = round(time.perf_counter() - start, 1)
+    saved = {k: os.environ.get(k) for k in ("TNT_DB", "TNT_PROFILE")}
     os.environ["TNT_DB"] = str(db)
-    os.environ.setdefault("TNT_PROFILE", "analyst")
-    pages = time_pages(runs)
+    os.environ["TNT_PROFILE"] = "analyst"
+    try:
+        pages = time_pages(runs)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result = {
         "rows": rows, "db": str(db), "build_s": build_s, "peak_rss_mb": rss_mb,

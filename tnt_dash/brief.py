@@ -41,11 +41,9 @@ MODEL_LABELS = {"poisson": N_("Poisson"), "negative binomial": N_("negative bino
 SEX_AGE_LABELS = {"women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"), "boys": N_("Boys"),
                   "unknown": N_("Sex or age unknown")}
 PRIORITY_METHOD = N_(
-    "Interim ranking, pending the priority model (issue #10): score = z(harm) + 0.5 × z(trend) over "
-    "admin-1 × market. Harm = 2 × victims + 3 × fatalities + women-and-children victims in the last 4 "
-    "weeks; trend = ln((incidents in the last 4 weeks + 1) / (incidents in the 12 weeks before ÷ 3 + 1)); "
-    "z = standard score across every area and market with an incident in the last 4 weeks. An analytic "
-    "aid, not a judgement.")
+    "Priority model (page Priority method, docs/priority.md) over admin-1 × market in the 16 weeks to this "
+    "week: score 0–100 = weighted average of harm, likelihood, cross-border reach, actor capability and "
+    "host-State capacity gap, unknown factors left out. Analytic judgement of the mission, not a measurement.")
 
 # Column choices by whitelist only: the level picks the SQL expressions, never a value.
 _LEVEL_SQL = {
@@ -251,36 +249,9 @@ def anomaly_sentence(t: I18n, row) -> str:
 
 
 def _priorities(con, filters: Filters, profile: Profile, lang: str, week: date) -> pd.DataFrame:
-    """The documented interim ranking (PRIORITY_METHOD); issue #10 will replace it."""
-    col = _lang(lang)
-    window_start = week - timedelta(weeks=PRIORITY_WINDOW - 1)
-    prior_start = window_start - timedelta(weeks=PRIORITY_PRIOR)
-    where, params = scope(filters.with_dates(prior_start, week + timedelta(days=6)), profile)
-    return _df(con, f"""
-        WITH cells AS (
-            SELECT i.admin1_code, any_value(a.name_{col}) AS area_label, any_value(c.name_{col}) AS country_label,
-                   i.market, any_value(m.label_{col}) AS market_label,
-                   count(*) FILTER (WHERE i.date_occurred >= ?) AS incidents_4w,
-                   count(*) FILTER (WHERE i.date_occurred < ?) AS incidents_prior,
-                   coalesce(sum({VICTIMS} * 2 + i.fatalities * 3 + {WOMEN_CHILDREN})
-                            FILTER (WHERE i.date_occurred >= ?), 0) AS harm
-            FROM incidents i JOIN markets m ON m.code = i.market
-            JOIN admin1 a ON a.code = i.admin1_code JOIN countries c ON c.iso3 = i.iso3
-            WHERE {where} GROUP BY i.admin1_code, i.market),
-        scored AS (
-            SELECT *, ln((incidents_4w + 1) / (incidents_prior / {PRIORITY_PRIOR / PRIORITY_WINDOW} + 1)) AS trend
-            FROM cells WHERE incidents_4w > 0),
-        z AS (
-            SELECT *,
-                   coalesce((harm - avg(harm) OVER ()) / nullif(stddev_samp(harm) OVER (), 0), 0) AS z_harm,
-                   coalesce((trend - avg(trend) OVER ()) / nullif(stddev_samp(trend) OVER (), 0), 0) AS z_trend
-            FROM scored)
-        SELECT row_number() OVER (ORDER BY z_harm + {PRIORITY_TREND_WEIGHT} * z_trend DESC, admin1_code, market)
-                   AS rank,
-               admin1_code, area_label, country_label, market, market_label, incidents_4w, incidents_prior,
-               harm, trend, z_harm, z_trend, z_harm + {PRIORITY_TREND_WEIGHT} * z_trend AS score
-        FROM z ORDER BY rank LIMIT ?""",
-        [window_start, window_start, window_start, *params, TOP_PRIORITIES])
+    """The top 5 of the priority model (tnt_dash/priority.py, docs/priority.md) over the 16 weeks to the week."""
+    from .priority import top_threats
+    return top_threats(con, filters, profile, lang, week + timedelta(days=6), n=TOP_PRIORITIES)
 
 
 def _victims(con, filters: Filters, profile: Profile, t: I18n, week: date, suppress: bool):

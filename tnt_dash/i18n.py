@@ -119,6 +119,12 @@ class I18n:
             return "–"
         return format_date(value, format=fmt, locale=self.locale)
 
+    @staticmethod
+    def iso_week(day: date) -> str:
+        """'2026-W47': the ISO week code, the same in every language."""
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+
     def week(self, monday: date) -> str:
         """'2026-W47 (16–22 Nov 2026)' style label for an ISO week starting on `monday`."""
         iso = monday.isocalendar()

@@ -303,3 +303,142 @@ def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any
         map_provider=None,
         tooltip={"html": tooltip_html, "style": dict(TOOLTIP_STYLE)},
     )
+
+
+# --------------------------------------------------------------------------- cross-border map
+# Colour is kept for criminal markets (the arcs); everything that shows a volume of incidents
+# by place (areas, hexagons) is drawn in greys, so the two never compete on a projector.
+
+VOLUME_GREYS = [(224, 224, 224), (189, 189, 189), (150, 150, 150), (115, 115, 115), (82, 82, 82)]
+SELECTED_LINE = [0, 0, 0, 255]
+CROSSING_FILL = [255, 255, 255, 245]
+CROSSING_EMPTY_FILL = [255, 255, 255, 140]
+AREA_BUBBLE_FILL = [90, 90, 90, 120]
+COUNTRY_LABEL_COLOR = [60, 60, 60, 255]
+
+
+def volume_grey(value: float, top: float, alpha: int = 200) -> list[int]:
+    """One of five greys by the square root of value/top (lightest: smallest non-zero)."""
+    if top <= 0 or value <= 0:
+        return [*VOLUME_GREYS[0], alpha]
+    step = min(len(VOLUME_GREYS) - 1, int(math.sqrt(value / top) * len(VOLUME_GREYS)))
+    return [*VOLUME_GREYS[step], alpha]
+
+
+def _label_layer(rows: list[dict[str, Any]], layer_id: str, size: int, color: list[int],
+                 background: bool = True) -> pdk.Layer:
+    return pdk.Layer(
+        "TextLayer", data=rows, id=layer_id, get_position=["lon", "lat"], get_text="text", get_size=size,
+        size_units=PIXELS, get_color=color, get_pixel_offset="[0, dy]", get_text_anchor=String("middle"),
+        get_alignment_baseline=String("top"), character_set=String("auto"), font_family=String(FONT_FAMILY),
+        font_weight=700 if not background else 600, background=background,
+        get_background_color=LABEL_BACKGROUND, background_padding=[4, 2], pickable=False,
+    )
+
+
+def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], crossings: list[dict[str, Any]],
+                      areas: list[dict[str, Any]] | None = None, area_polygons: dict[str, Any] | None = None,
+                      cells: list[dict[str, Any]] | None = None, points: list[dict[str, Any]] | None = None,
+                      country_labels: dict[str, tuple[float, float, str]] | None = None,
+                      area_labels: int = 8, crossing_labels: int = 6,
+                      width: int = 1000, height: int = 620) -> pdk.Deck:
+    """The cross-border map: country outlines, then incidents by place (admin-1 polygons,
+    admin-1 bubbles or hexagons), arcs, border crossings and, optionally, capped records.
+
+    Records come ready from tnt_dash.flows (*_records): every pickable object has a ``tip``
+    (escaped HTML) and, where a click selects something, a ``key``. Selectable layers have
+    the ids ``areas``, ``flows`` and ``crossings``.
+    """
+    layers: list[pdk.Layer] = list(outline_layers(admin0))
+    view_lats: list[float] = []
+    view_lons: list[float] = []
+    areas = areas or []
+    top_area = max((a["n"] for a in areas), default=0)
+
+    if cells:
+        top = max(c["n"] for c in cells)
+        data = [{**c, "fill": volume_grey(c["n"], top, 190)} for c in cells]
+        layers.append(pdk.Layer(
+            "PolygonLayer", data=data, id="cells", get_polygon="poly", get_fill_color="fill",
+            get_line_color=[255, 255, 255, 160], line_width_units=PIXELS, get_line_width=0.5, stroked=True,
+            filled=True, pickable=True, auto_highlight=True))
+        for c in cells:
+            view_lons.append(c["poly"][0][0])
+            view_lats.append(c["poly"][0][1])
+    elif area_polygons:
+        by_code = {a["code"]: a for a in areas}
+        features = []
+        for feature in area_polygons.get("features", []):
+            code = feature["properties"].get("code")
+            area = by_code.get(code)
+            props = {"key": f"area:{code}", "tip": html.escape(str(feature["properties"].get("name") or code)),
+                     "fill": volume_grey(0, 1, 90), "line": list(ADMIN1_LINE), "lw": 0.8}
+            if area:
+                props.update(key=area["key"], tip=area["tip"], fill=volume_grey(area["n"], top_area, 210))
+                if area["sel"]:
+                    props.update(line=SELECTED_LINE, lw=4)
+            features.append({"type": "Feature", "properties": props, "geometry": feature["geometry"]})
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", data={"type": "FeatureCollection", "features": features}, id="areas",
+            stroked=True, filled=True, get_fill_color="properties.fill", get_line_color="properties.line",
+            line_width_units=PIXELS, get_line_width="properties.lw", pickable=True, auto_highlight=True))
+    elif areas:
+        data = [{**a, "r": _radius(a["n"], top_area) if a["n"] > 0 else MIN_RADIUS_PX,
+                 "line": SELECTED_LINE if a["sel"] else BUBBLE_LINE, "lw": 4 if a["sel"] else 1}
+                for a in sorted(areas, key=lambda a: -a["n"])]
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", data=data, id="areas", get_position=["lon", "lat"], get_radius="r",
+            radius_units=PIXELS, get_fill_color=AREA_BUBBLE_FILL, get_line_color="line", stroked=True,
+            line_width_units=PIXELS, get_line_width="lw", pickable=True, auto_highlight=True))
+    for a in areas:
+        view_lats.append(a["lat"])
+        view_lons.append(a["lon"])
+
+    layers.append(pdk.Layer(
+        "ArcLayer", data=arcs, id="flows", get_source_position="from", get_target_position="to",
+        get_source_color="c", get_target_color="c", get_width="w", width_units=PIXELS, get_tilt="tilt",
+        get_height=0.6, great_circle=False, pickable=True, auto_highlight=True))
+    for arc in arcs:
+        for lon, lat in (arc["from"], arc["to"]):
+            view_lons.append(lon)
+            view_lats.append(lat)
+
+    crossing_data = [{**c, "fill": CROSSING_FILL if c["n"] else CROSSING_EMPTY_FILL,
+                      "lw": 4 if c["sel"] else 2} for c in crossings]
+    layers.append(pdk.Layer(
+        "ScatterplotLayer", data=crossing_data, id="crossings", get_position=["lon", "lat"], get_radius="r",
+        radius_units=PIXELS, get_fill_color="fill", get_line_color=SELECTED_LINE, stroked=True,
+        line_width_units=PIXELS, get_line_width="lw", pickable=True, auto_highlight=True))
+
+    if points:
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", data=points, id="records", get_position=["lon", "lat"], get_radius=4,
+            radius_units=PIXELS, get_fill_color="c", get_line_color=[255, 255, 255, 230], stroked=True,
+            line_width_units=PIXELS, get_line_width=1, pickable=True))
+
+    if country_labels:
+        rows = [{"text": name, "lon": lon, "lat": lat, "dy": 0} for lon, lat, name in country_labels.values()]
+        layers.append(_label_layer(rows, "country_labels", 15, COUNTRY_LABEL_COLOR, background=False))
+    busiest = sorted((a for a in areas if a["n"] > 0), key=lambda a: -a["n"])[:area_labels]
+    if busiest and not cells:
+        rows = [{"text": _plain_text(a["label"]), "lon": a["lon"], "lat": a["lat"],
+                 "dy": round((_radius(a["n"], top_area) if not area_polygons else 0) + 3, 1)} for a in busiest]
+        layers.append(_label_layer(rows, "area_labels", 15, LABEL_COLOR))
+    named = sorted((c for c in crossings if c["n"] > 0), key=lambda c: -c["n"])[:crossing_labels]
+    if named:
+        rows = [{"text": _plain_text(c["name"]), "lon": c["lon"], "lat": c["lat"], "dy": round(c["r"] + 3, 1)}
+                for c in named]
+        layers.append(_label_layer(rows, "crossing_labels", 14, LABEL_COLOR))
+
+    if not view_lats:
+        for c in crossings:
+            view_lats.append(c["lat"])
+            view_lons.append(c["lon"])
+    if view_lats:
+        view = fit_view(view_lats, view_lons, width=width, height=height, padding=0.08)
+    else:
+        view = fit_view(*_bounds_of(admin0), width=width, height=height)
+    return CompactDeck(
+        layers=layers, initial_view_state=view, map_provider=None,
+        tooltip={"html": "{tip}", "style": dict(TOOLTIP_STYLE)},
+    )

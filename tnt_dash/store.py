@@ -109,7 +109,7 @@ def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=N
     reader (or a second process racing to build on first run) sees either nothing or a
     complete store.
     """
-    from . import demo
+    from . import activities, demo
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +124,7 @@ def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=N
             set_meta(con, built_at=_now().isoformat(timespec="seconds"))
             if demo_rows:
                 demo.generate(con, rows=demo_rows, seed=seed, end=end)
+                activities.generate_demo_activities(con, seed=seed, end=end or demo.default_end())
             con.execute("CHECKPOINT")
         finally:
             con.close()

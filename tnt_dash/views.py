@@ -19,6 +19,7 @@ from .exports import Stamp
 from .filters import Filters
 from .i18n import I18n, N_
 from .store import get_meta
+from .activities import activities_view   # capacity building (docs/capacity.md)
 from .suppression import COMPLEMENTARY_MARK, DisclosureError, suppress_series_value, suppress_table
 
 VICTIM_COLUMNS = ("victims", "women_children")
@@ -170,11 +171,45 @@ def incidents(con, filters: Filters, profile: Profile, t: I18n, destination: str
     return View("incidents", t.gettext("Incident records (highest harm first)"), _headers(t, frame, names))
 
 
+def _trends(name: str) -> Callable[..., View]:
+    # Imported on call: tnt_dash.trends builds View objects from this module.
+    def build(*args, **kwargs) -> View:
+        from . import trends
+        return getattr(trends, name)(*args, **kwargs)
+    return build
+
+
+def _corridors(*args, **kwargs) -> View:
+    # Imported on call: tnt_dash.flows builds View objects from this module.
+    from .flows import corridors_view
+    return corridors_view(*args, **kwargs)
+
+
+def _priorities(*args, **kwargs) -> View:
+    # Imported on call: tnt_dash.priority builds View objects from this module.
+    from .priority import view
+    return view(*args, **kwargs)
+
+
+def _gender(*args, **kwargs) -> View:
+    # Imported on call: tnt_dash.gender builds View objects from this module.
+    from .gender import gender_view
+    return gender_view(*args, **kwargs)
+
+
 REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "overview": (overview_weeks, N_("Home: weekly key figures for the last 12 complete weeks")),
     "markets": (markets, N_("Home: incidents, victims and seizures by criminal market")),
     "areas": (areas, N_("Home and map: incidents by admin-1 area")),
     "incidents": (incidents, N_("Incident records within your clearance, highest harm first (capped)")),
+    "corridors": (_corridors, N_("Cross-border map: corridors (origin → destination) with volume, trend and main markets")),
+    "trends": (_trends("summary_view"), N_("Regional trends: per market, incidents, change on a year earlier, "
+                                          "share graded A–B/1–2 and trend")),
+    "trends_series": (_trends("series_view"), N_("Regional trends: weekly incidents per market with moving average")),
+    "trends_rates": (_trends("rates_view"), N_("Regional trends: incidents per 100,000 population by country")),
+    "activities": (activities_view, N_("Capacity building: the SOC Focal Point Network's activities, with participants by sex")),
+    "priorities": (_priorities, N_("Threat priorities: score, rank, confidence and rank range per area and market")),
+    "gender": (_gender, N_("Women and children: victims by sex and age (women, men, girls, boys, unknown) per market")),
 }
 
 

@@ -1,0 +1,228 @@
+import pandas as pd
+import streamlit as st
+
+from tnt_dash import gender, gender_figures
+from tnt_dash.i18n import N_
+from tnt_dash.ui import frame
+
+ctx = frame.page(N_("Women and children"))
+t, _ = ctx.t, ctx.t.gettext
+CHART = {"displayModeBar": False}
+
+top = st.columns([3, 3, 2])
+span_labels = {"quarter": _("Last 3 months of the period"), "period": _("Whole sidebar period")}
+span = top[0].segmented_control(_("Tables cover"), options=list(span_labels), default="quarter",
+                                format_func=span_labels.get, key="gender_window", bind="query-params",
+                                required=True) or "quarter"
+threshold = top[1].slider(_("Flag reporting units recording sex or age for fewer than (%) of victims"),
+                          min_value=50, max_value=100, value=80, step=5, key="completeness_min",
+                          bind="query-params",
+                          help=_("Applied to each unit's last month. Default 80 %.")) / 100
+data = ctx.call(gender.gender_data, ctx.filters, ctx.profile, t.lang, destination="screen", span=span)
+period = _("{start} to {end}").format(start=t.date(data.window_from), end=t.date(data.window_to))
+with top[2]:
+    st.download_button(_("Gender indicators pack (XLSX)"),
+                       data=lambda: ctx.call(gender.pack_bytes, ctx.filters, ctx.profile, t, span=span),
+                       file_name="gender-indicators.xlsx", icon=":material/download:", width="stretch",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click="ignore")
+    if ctx.profile.suppress_in_exports:
+        st.caption(_("Small counts are suppressed in the pack for this profile."))
+
+legend = gender.legend(t, data.k) if data.suppressed else None
+WITHHELD = _("Withheld: these counts are too small to publish safely.")
+
+
+def show_legend() -> None:
+    if legend:
+        st.caption(legend)
+
+
+def fmt_count(v) -> str:
+    return v if isinstance(v, str) else t.number(v)
+
+
+# --- Key figures (the total rows of the protected tables) --------------------------------------
+groups = data.groups["market"]
+shares = data.shares["market"]
+st.subheader(_("Victims, {period}").format(period=period))
+if groups.frame.empty and not groups.withheld:
+    st.info(_("No victims recorded in this period and selection."))
+elif groups.withheld:
+    st.info(WITHHELD)
+else:
+    total = groups.frame.iloc[-1]
+    share_total = shares.frame.iloc[-1] if not shares.withheld and len(shares.frame) else None
+    cards = st.columns(6)
+    cards[0].metric(_("Victims"), fmt_count(total["victims"]), border=True)
+    for column, g in zip(cards[1:5], ("women", "girls", "boys", "unknown")):
+        column.metric(_(gender.GROUP_LABELS[g]), fmt_count(total[g]), border=True)
+    if share_total is not None:
+        known = pd.notna(share_total["share_female"])
+        cards[5].metric(_("Female share"), t.percent(share_total["share_female"]) if known else "–", border=True,
+                        help=_("Female victims divided by victims whose sex was recorded ({n}); {u} with sex "
+                               "unknown are left out of the share, not imputed.").format(
+                            n=fmt_count(share_total["sex_recorded"]) if known else "–",
+                            u=fmt_count(share_total["sex_unknown"])))
+
+# --- Which threats hit women and girls most -----------------------------------------------------
+st.subheader(_("Which threats hit women and girls most"))
+if not groups.withheld and len(groups.frame):
+    body = groups.frame[groups.frame["key"] != gender.TOTAL_KEY]
+    body_shares = gender.row_shares(groups)
+    body_shares = body_shares[body_shares["key"] != gender.TOTAL_KEY]
+    group_names = [_(gender.GROUP_LABELS[g]) for g in gender.GROUPS]
+    st.plotly_chart(gender_figures.group_heatmap(
+        body["label"].tolist(), group_names, body[list(gender.GROUPS)].values.tolist(),
+        body_shares[list(gender.GROUPS)].values.tolist(),
+        _("Victims by criminal market and group, {period}").format(period=period),
+        _("Share of the market's victims"), _("Victims"), separators=t.plotly_separators),
+        width="stretch", config=CHART)
+    st.caption(_("Colour: share of the market's victims in each group; number: victims. Unknown: sex or age not "
+                 "recorded, shown as its own group and never spread over the others."))
+    show_legend()
+else:
+    st.info(WITHHELD if groups.withheld else _("No victims recorded in this period and selection."))
+
+tabs = st.tabs([_("By market"), _("By country or territory"), _("By admin-1 area")])
+for tab, by in zip(tabs, ("market", "country", "admin1")):
+    with tab:
+        table = data.groups[by]
+        if table.withheld:
+            st.info(WITHHELD)
+            continue
+        if by == "country" and len(table.frame):
+            body = table.frame[table.frame["key"] != gender.TOTAL_KEY]
+            st.plotly_chart(gender_figures.stacked_groups(
+                body["label"].tolist(), [_(gender.GROUP_LABELS[g]) for g in gender.GROUPS],
+                {g: body[g].tolist() for g in gender.GROUPS},
+                _("Victims by country or territory and group, {period}").format(period=period), _("Victims"),
+                separators=t.plotly_separators), width="stretch", config=CHART)
+            if data.suppressed:
+                st.caption(_("Hidden cells (“<5”, “x”) are left out of the bars."))
+        st.dataframe(gender.groups_frame(t, table, by), hide_index=True, width="stretch")
+        show_legend()
+
+# --- Shares ----------------------------------------------------------------------------------------
+st.subheader(_("Share of female victims and of child victims"))
+st.caption(_("% female = female victims ÷ victims whose sex was recorded. % children = child victims ÷ victims "
+             "whose age was recorded. The victims with sex or age unknown are shown beside each share."))
+share_tabs = st.tabs([_("By market"), _("By country or territory")])
+for tab, by in zip(share_tabs, ("market", "country")):
+    with tab:
+        table = data.shares[by]
+        if table.withheld:
+            st.info(WITHHELD)
+            continue
+        st.dataframe(gender.shares_frame(t, table, by), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.1f %%")
+                                    for c in (_("% female (of victims with sex recorded)"),
+                                              _("% children (of victims with age recorded)"))})
+show_legend()
+
+# --- Trend -------------------------------------------------------------------------------------------
+st.subheader(_("Is it rising? Women and children victims per week"))
+tr = data.trend
+sentence = gender.trend_sentence(t, tr.result)
+(st.warning if tr.result.direction == "rising" else st.info)(sentence, icon=":material/trending_up:")
+first, last = (tr.weeks[0], tr.weeks[-1]) if tr.weeks else (None, None)
+st.plotly_chart(gender_figures.weekly_trend(
+    tr.weeks, tr.values,
+    _("Women and children victims per week, {start} to {end}").format(start=t.date(first), end=t.date(last)),
+    _("Victims per week"), _("Women and children victims"),
+    trend_label=_("Trend (Sen's slope)") if tr.result.significant else None, slope=tr.result.sen_slope,
+    separators=t.plotly_separators), width="stretch", config=CHART)
+st.caption(_("Complete weeks of the sidebar period. Women and children: women and girls, boys, and children of "
+             "unknown sex. The test is Mann–Kendall at 95 %; “no clear trend” means the weekly counts do not rise "
+             "or fall consistently enough to rule out chance.") + (
+    " " + _("Weeks whose count is hidden have no bar.") if data.suppressed else ""))
+
+# --- Completeness ------------------------------------------------------------------------------------
+st.subheader(_("Which reporting units fail to record sex or age"))
+month_label = t.date(data.units_month, "MMMM y") if data.units_month else "–"
+if data.units.withheld:
+    st.info(WITHHELD)
+else:
+    flagged = gender.flag_units(data.units.frame, threshold)
+    if len(flagged):
+        st.error(_("{n} reporting units recorded sex or age for fewer than {pct} of victims in {month}.").format(
+            n=t.number(len(flagged)), pct=t.percent(threshold), month=month_label), icon=":material/flag:")
+        st.dataframe(gender.units_frame(t, gender.Table(flagged), data.units_month), hide_index=True,
+                     width="stretch")
+    else:
+        st.success(_("No reporting unit fell below {pct} in {month}.").format(pct=t.percent(threshold),
+                                                                              month=month_label))
+    st.caption(_("Completeness = victims whose sex (or age) was recorded ÷ all victims. A unit with no victims "
+                 "that month is not judged.") + (" " + _("Where small counts are hidden the share is given as a "
+                                                          "range, and a unit is flagged only if the whole range is "
+                                                          "below the threshold.") if data.suppressed else ""))
+missions = data.completeness_missions
+if missions.withheld:
+    st.info(WITHHELD)
+elif len(missions.frame):
+    mframe = missions.frame.assign(month_label=[t.date(m, "MMM y") for m in missions.frame["month"]])
+    left, right = st.columns(2)
+    for column, what, title in ((left, "share_sex", _("Victims with sex recorded, by mission and month")),
+                                (right, "share_age", _("Victims with age recorded, by mission and month"))):
+        column.plotly_chart(gender_figures.completeness_lines(
+            mframe, what, title, _("% of victims"), threshold,
+            _("Threshold {pct}").format(pct=t.percent(threshold)), separators=t.plotly_separators),
+            width="stretch", config=CHART)
+    if data.suppressed:
+        st.caption(_("Months whose share cannot be shown without revealing a small count leave a gap."))
+with st.expander(_("All reporting units")):
+    if not data.units.withheld:
+        st.dataframe(gender.units_frame(t, data.units, data.units_month), hide_index=True, width="stretch")
+    show_legend()
+
+# --- SDG 16.2.2-style rate ------------------------------------------------------------------------------
+st.subheader(_("Detected trafficking victims per 100,000 population (SDG 16.2.2-style, from police records)"))
+st.caption(_("Victims in incidents recorded as human trafficking, {period}, divided by the population. Not the "
+             "official SDG 16.2.2 series: that counts victims detected by all national authorities in a year. "
+             "The two measure different things.").format(
+    period=_("{start} to {end}").format(start=t.date(ctx.filters.date_from or ctx.status["date_min"]),
+                                        end=t.date(ctx.filters.date_to or ctx.status["date_max"]))))
+if data.rate.withheld:
+    st.info(WITHHELD)
+elif data.rate.frame.empty:
+    st.info(_("No human trafficking victims recorded in this period and selection."))
+else:
+    st.dataframe(gender.rate_frame(t, data.rate), hide_index=True, width="stretch")
+    show_legend()
+st.markdown("**" + _("UNODC national series (imported): detected trafficking victims") + "**")
+if data.national_rows == 0:
+    st.info(_("No UNODC series imported. To add them: python -m tnt_dash import FILE --format unodc "
+              "(an export from the UNODC data portal)."))
+elif data.national.empty:
+    st.info(_("The imported UNODC series have no trafficking-victim rows for these countries."))
+else:
+    st.dataframe(gender.national_frame(t, data.national), hide_index=True, width="stretch")
+    st.caption(_("As published by UNODC, latest year of each series; “<5” stays “<5”. National totals from all "
+                 "authorities, not this mission's records."))
+
+# --- Survey-based indicators --------------------------------------------------------------------------
+st.subheader(_("Survey-based indicators (reference only)"))
+st.caption(_(gender.SDG_NOTE))
+cards = st.columns(4)
+for column, (code, text, custodian) in zip(cards, gender.SDG_CARDS):
+    with column.container(border=True):
+        st.markdown(f"**SDG {code}**")
+        st.write(_(text))
+        st.caption(_("Custodian: {agencies}").format(agencies=_(custodian)))
+
+# --- Arrests -----------------------------------------------------------------------------------------------
+st.subheader(_("Arrests by sex, {period}").format(period=period))
+arrests = data.arrests
+if arrests.withheld:
+    st.info(WITHHELD)
+elif arrests.frame.empty:
+    st.info(_("No arrests recorded in this period and selection."))
+else:
+    overall = arrests.frame.iloc[-1]
+    if overall["share_women"] is not None and not pd.isna(overall["share_women"]):
+        st.markdown(_("**{share}** of arrested suspects whose sex was recorded were women.").format(
+            share=t.percent(overall["share_women"], 1)))
+    st.dataframe(gender.arrests_frame(t, arrests), hide_index=True, width="stretch",
+                 column_config={_("% women (of arrested suspects with sex recorded)"):
+                                st.column_config.NumberColumn(format="%.1f %%")})
+    show_legend()

@@ -1,0 +1,118 @@
+import streamlit as st
+
+from tnt_dash import figures, flows, geo, queries
+from tnt_dash.i18n import N_
+from tnt_dash.ui import frame
+
+ctx = frame.page(N_("Cross-border map"))
+t, _ = ctx.t, ctx.t.gettext
+NONCE = "map_selection_nonce"     # a new chart key after "clear" drops the chart's own selection
+SIGNATURE = "map_selection_signature"
+st.session_state.setdefault(NONCE, 0)
+chart_key = f"map_chart_{st.session_state[NONCE]}"
+
+# --- What the viewer clicked: the chart's selection, else the URL (a shared link) -----------------
+state = st.session_state.get(chart_key)
+selection = state.get("selection") if state else None
+focus, signature, url_changed = flows.resolve_focus(st.query_params.get(flows.FOCUS_PARAM), selection,
+                                                    st.session_state.get(SIGNATURE))
+st.session_state[SIGNATURE] = signature
+if url_changed:
+    if focus is None:
+        st.query_params.pop(flows.FOCUS_PARAM, None)
+    else:
+        st.query_params[flows.FOCUS_PARAM] = focus.param
+
+
+def clear_focus() -> None:
+    st.query_params.pop(flows.FOCUS_PARAM, None)
+    st.session_state[NONCE] += 1
+    st.session_state[SIGNATURE] = ""
+
+
+controls = st.columns([3, 3, 4])
+mode_names = {"areas": _("Admin-1 areas"), "hexagons": _("Hexagons")}
+mode = controls[0].segmented_control(
+    _("Incidents by place shown as"), options=list(flows.MAP_MODES), default="areas",
+    format_func=mode_names.get, key="map_mode", bind="query-params", required=True) or "areas"
+show_records = False
+if ctx.profile.exact_coordinates:
+    show_records = controls[1].toggle(
+        _("Show the latest {n} individual records").format(n=flows.RECORDS_CAP), key="map_records",
+        help=_("Exact positions within your clearance; never shown on the host-State shared screen."))
+else:
+    controls[1].caption(_("Individual records are not shown on this screen: places stay at admin-1 level."))
+with controls[2]:
+    if focus is not None:
+        st.button(_("Clear the map selection"), on_click=clear_focus, icon=":material/close:")
+
+# --- The map ------------------------------------------------------------------------------------
+period = flows.period_text(ctx.filters, t)
+countries = ctx.call(flows.map_countries, ctx.filters, ctx.profile)
+admin0 = geo.admin0_outlines(countries)
+areas = ctx.call(flows.area_totals, ctx.filters, ctx.profile, t.lang)
+flow_frame = ctx.call(flows.flow_totals, ctx.filters, ctx.profile, t.lang)
+crossings = ctx.call(flows.crossing_totals, ctx.filters, ctx.profile)
+polygons = ctx.call(flows.area_polygons, tuple(sorted(set(areas["iso3"])))) if mode == "areas" else None
+cells = ctx.call(flows.hex_cells, ctx.filters, ctx.profile) if mode == "hexagons" else None
+points = ctx.call(flows.record_points, ctx.filters, ctx.profile, t.lang) if show_records else None
+deck = flows.build_map(admin0, areas=areas, flows=flow_frame, crossings=crossings, t=t, focus=focus, mode=mode,
+                       area_polygons=polygons, cells=cells, points=points,
+                       country_names=ctx.call(queries.labels, "countries", t.lang))
+
+st.subheader(_("Cross-border flows, areas and border crossings, {period}").format(period=period))
+st.pydeck_chart(deck, height=620, on_select="rerun", selection_mode="single-object", key=chart_key,
+                alt=_("Map of cross-border flows between countries, incidents by place and border crossings"))
+st.caption(_("The boundaries and names shown and the designations used on this map do not imply official "
+             "endorsement or acceptance by the United Nations."))
+st.markdown(flows.legend_html(flow_frame, t, mode, bool(polygons)), unsafe_allow_html=True)
+st.caption(_("Click an arc, an area or a border crossing to narrow the tables below; the selection is kept "
+             "in the page address, so a copied link shows the same view."))
+
+# --- The rest of the page follows the selection ---------------------------------------------------
+if focus is not None:
+    where = ctx.call(flows.focus_label, focus, t.lang)
+    kind = {"corridor": _("Corridor"), "area": _("Admin-1 area"), "crossing": _("Border crossing")}[focus.kind]
+    st.info(_("Selected on the map – {kind}: {name}").format(kind=kind, name=where), icon=":material/filter_alt:")
+else:
+    where = _("all areas in the filters")
+
+table = ctx.call(flows.corridor_table, ctx.filters, ctx.profile, t, "screen", focus)
+focused_flows = ctx.call(flows.flow_totals, ctx.filters, ctx.profile, t.lang, focus)
+left, right = st.columns([11, 9])
+with left:
+    st.subheader(_("Corridors ranked by incidents – {where}, {period}").format(where=where, period=period))
+    if table.empty:
+        st.info(_("No cross-border incidents in this selection."))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 460),
+                     column_config={_("Main markets"): st.column_config.TextColumn(width="large")})
+        st.caption(_("Trend: Mann-Kendall test on the weekly counts of the period (5 % level), with Sen's slope. "
+                     "“<5”: fewer than 5 victims; “x”: hidden so that a “<5” cell cannot be worked out."))
+with right:
+    labels = {"origin": _("Origin"), "transit": _("Transit"), "destination": _("Destination"),
+              "incidents": _("incidents")}
+    st.plotly_chart(
+        flows.sankey_figure(focused_flows, _("Origin → transit → destination – {where}, {period}").format(
+            where=where, period=period), labels, separators=t.plotly_separators),
+        width="stretch", config={"displayModeBar": False})
+    st.caption(_("Band width: number of cross-border incidents. Most flows have no known transit country and go "
+                 "straight from origin to destination."))
+
+markets = ctx.call(flows.market_totals, ctx.filters, ctx.profile, t.lang, focus)
+focused_crossings = ctx.call(flows.crossing_totals, ctx.filters, ctx.profile, focus)
+mcol, ccol = st.columns(2)
+with mcol:
+    top = markets.head(8)
+    st.plotly_chart(
+        figures.ranked_bars(top["market_label"].tolist(), top["incidents"].tolist(),
+                            _("Top criminal markets – {where}, {period}").format(where=where, period=period),
+                            _("Incidents"), separators=t.plotly_separators),
+        width="stretch", config={"displayModeBar": False})
+with ccol:
+    used = focused_crossings[focused_crossings["incidents"] > 0].head(10)
+    st.plotly_chart(
+        figures.ranked_bars(used["name"].tolist(), used["incidents"].tolist(),
+                            _("Busiest border crossings – {where}, {period}").format(where=where, period=period),
+                            _("Incidents recorded at the crossing"), separators=t.plotly_separators),
+        width="stretch", config={"displayModeBar": False})

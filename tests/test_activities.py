@@ -1,0 +1,205 @@
+"""Capacity building: import validation, parity arithmetic, spending and the missing-table case.
+
+Expected figures are worked out by hand from tests/fixtures/activities/good.csv:
+
+ unit          activities  participants f/m/u   speakers f/m/u   share women (part. / speakers)
+ network-wide  A1, A4      6+4 / 9+4 / 1+0      2+1 / 2+1 / 0    10/23          / 3/6 = 50 %
+ MINUSCA       A2, A3      3+10 / 12+5 / 2+0    0+2 / 3+0 / 1    13/30          / 2/5
+ BINUH         A5          0 / 0 / 3            0 / 0 / 0        none (no known sex): not flagged
+ UNMISS        A6          5 / 5 / 0            1 / 1 / 0        5/10 = 50 % / 1/2: at target, not flagged
+ all           6           28 / 35 / 6          6 / 7 / 1        28/63          / 6/13
+"""
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from tnt_dash import access, activities, cli, i18n, store, views
+from tnt_dash.filters import Filters
+
+FIXTURES = Path(__file__).parent / "fixtures" / "activities"
+
+
+@pytest.fixture
+def empty_store(tmp_path):
+    path = tmp_path / "cap.duckdb"
+    store.build(path, demo_rows=None)
+    return path
+
+
+@pytest.fixture
+def loaded(empty_store):
+    con = store.connect(empty_store)
+    result = activities.import_file(con, FIXTURES / "good.csv")
+    assert result.ok and result.inserted == 6
+    yield con
+    con.close()
+
+
+def test_parity_arithmetic(loaded):
+    table = activities.parity(loaded, Filters(), access.ANALYST, "en").set_index("mission")
+    assert list(table.index) == ["__network__", "BINUH", "MINUSCA", "UNMISS", "__total__"]
+    net = table.loc["__network__"]
+    assert (net["participants_female"], net["participants_male"], net["participants_unknown"]) == (10, 13, 1)
+    assert net["share_participants"] == pytest.approx(10 / 23)
+    assert net["share_speakers"] == pytest.approx(0.5)
+    assert net["unit_label"] == "Network-wide" and net["below_target"]
+    minusca = table.loc["MINUSCA"]
+    assert minusca["share_participants"] == pytest.approx(13 / 30)
+    assert minusca["share_speakers"] == pytest.approx(2 / 5)
+    assert minusca["speakers_unknown"] == 1 and minusca["below_target"]
+    binuh = table.loc["BINUH"]
+    assert pd.isna(binuh["share_participants"]) and pd.isna(binuh["share_speakers"])
+    assert binuh["participants_unknown"] == 3 and not binuh["below_target"]
+    unmiss = table.loc["UNMISS"]
+    assert unmiss["share_participants"] == pytest.approx(0.5) and not unmiss["below_target"]
+    total = table.loc["__total__"]
+    assert (total["participants_female"], total["participants_male"], total["participants_unknown"]) == (28, 35, 6)
+    assert total["share_participants"] == pytest.approx(28 / 63)
+    assert total["share_speakers"] == pytest.approx(6 / 13)
+
+
+def test_parity_respects_filters(loaded):
+    table = activities.parity(loaded, Filters(missions=("MINUSCA",), date_from=date(2026, 9, 1)), access.ANALYST, "en")
+    assert table["mission"].tolist() == ["MINUSCA", "__total__"]
+    assert table.iloc[-1]["share_participants"] == pytest.approx(10 / 15)   # A3 only
+
+
+def test_parity_summary_for_the_brief(loaded):
+    summary = activities.parity_summary(loaded, Filters(), access.SHARED, "en")
+    assert summary["activities"] == 6
+    assert summary["share_participants"] == pytest.approx(28 / 63)
+    assert summary["unknown_participants"] == 6
+    assert summary["below_target"] == ["Network-wide", "MINUSCA"]
+    assert "44%" in summary["sentence"] and "46%" in summary["sentence"]
+    french = activities.parity_summary(loaded, Filters(), access.SHARED, "fr")
+    assert "44\u00a0%" in french["sentence"] or "44\u202f%" in french["sentence"]
+
+
+def test_spending_and_counts(loaded):
+    spent = activities.spending(loaded, Filters(), access.ANALYST, "en").set_index("code")
+    assert spent.loc["travel", "spent_usd"] == 3000 and spent.loc["venue", "spent_usd"] == 500
+    assert spent.loc["experts", "spent_usd"] == 750 and spent.loc["materials", "spent_usd"] == 0
+    budget = activities.load_budget().set_index("code")["amount_usd"]
+    assert spent.loc["travel", "share_spent"] == pytest.approx(3000 / budget["travel"])
+    # Budgets are UN-internal: nothing on the host-State screen.
+    assert activities.spending(loaded, Filters(), access.SHARED, "en").empty
+    assert activities.totals(loaded, Filters(), access.ANALYST, "en") == {"activities": 6, "participants": 69,
+                                                                          "missions": 3}
+    months = activities.monthly_counts(loaded, Filters(), access.ANALYST, "en")
+    assert months["activities"].sum() == 6
+    assert len(months[months["month"].astype(str).str.startswith("2026-06")]) == 1   # A1 (A5 is in May)
+
+
+def test_import_reports_every_bad_row_and_writes_nothing(loaded):
+    result = activities.import_file(loaded, FIXTURES / "bad.csv")
+    assert not result.ok and result.inserted == 0
+    found = {(e.row, e.field) for e in result.errors}
+    assert found == {(3, "activity_type"), (4, "date_start"), (5, "participants_female"), (6, "mission"),
+                     (7, "partners"), (8, "cost_travel"), (9, "activity_id"), (10, "row")}
+    reasons = {e.row: e.reason for e in result.errors}
+    assert "webinar" not in reasons[3] and "unknown activity type" in reasons[3]
+    assert "NATO" in reasons[7] and "duplicate of row 2" in reasons[9] and "before" in reasons[10]
+    # The valid row B1 was not written either: all or nothing.
+    assert loaded.execute("SELECT count(*) FROM activities WHERE activity_id = 'B1'").fetchone()[0] == 0
+    assert loaded.execute("SELECT count(*) FROM activities").fetchone()[0] == 6
+
+
+def test_unknown_budget_line_and_bad_extension(loaded, tmp_path):
+    path = tmp_path / "fuel.csv"
+    path.write_text("activity_id,activity_type,title,date_start,cost_fuel\nF1,workshop,W,2026-01-05,10\n")
+    result = activities.import_file(loaded, path)
+    assert [(e.row, e.field) for e in result.errors] == [(2, "cost_fuel")]
+    with pytest.raises(ValueError, match=".txt"):
+        activities.import_file(loaded, tmp_path / "activities.txt")
+
+
+def test_xlsx_import_and_reimport_replaces(loaded, tmp_path):
+    rows = list(csv.reader((FIXTURES / "good.csv").open(encoding="utf-8")))
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.active["D2"] = date(2026, 6, 3)     # a real date cell, as Excel saves it
+    path = tmp_path / "good.xlsx"
+    book.save(path)
+    result = activities.import_file(loaded, path)
+    assert result.ok and (result.inserted, result.updated) == (0, 6)
+    assert loaded.execute("SELECT date_start FROM activities WHERE activity_id = 'A1'").fetchone()[0] == date(2026, 6, 3)
+    assert loaded.execute("SELECT count(*) FROM activity_costs").fetchone()[0] == 4   # A1 travel + venue, A2, A3
+
+
+def test_cli_import_and_export(empty_store, tmp_path, capsys, monkeypatch):
+    assert cli.main(["--db", str(empty_store), "activities", "import", str(FIXTURES / "bad.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "row 6, mission: unknown mission 'UNKNOWNMISSION'" in err and "nothing was imported" in err
+    assert cli.main(["--db", str(empty_store), "activities", "import", str(FIXTURES / "good.csv")]) == 0
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    out = tmp_path / "act.csv"
+    assert cli.main(["--db", str(empty_store), "export", "activities", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Releasable to host State" in text and "Participants, women" in text
+    assert "Cost (USD)" not in text        # costs are UN-internal
+    assert "A2,Training on criminality" not in text and "In-mission training on criminality" in text
+
+
+def test_store_without_the_tables_reads_as_empty(tmp_path):
+    path = tmp_path / "old.duckdb"
+    store.build(path, demo_rows=None)     # build() adds the tables only with demo data
+    con = store.connect(path, read_only=True)
+    try:
+        assert not activities.tables_present(con)
+        assert activities.parity(con, Filters(), access.ANALYST, "en").empty
+        assert activities.parity_summary(con, Filters(), access.ANALYST, "en")["activities"] == 0
+        assert activities.spending(con, Filters(), access.ANALYST, "en").empty
+        assert activities.counts_by_mission(con, Filters(), access.ANALYST, "en").empty
+        view = views.build("activities", con, Filters(), access.ANALYST, i18n.get("en"))
+        assert view.frame.empty
+    finally:
+        con.close()
+
+
+def test_assessments_scorecard_and_trend(loaded):
+    loaded.executemany("INSERT INTO assessments VALUES (?, ?, ?, ?, ?, FALSE)", [
+        ["S1", "MINUSCA", date(2026, 2, 1), "pki_mandate", 1.0], ["S1", "MINUSCA", date(2026, 2, 1), "pki_cycle", 2.0],
+        ["S2", "MINUSCA", date(2026, 8, 1), "pki_mandate", 3.0], ["S2", "MINUSCA", date(2026, 8, 1), "pki_cycle", 4.0],
+        ["S2", "MINUSCA", date(2026, 8, 1), "retired_criterion", 4.0]])
+    t = i18n.get("en")
+    scores = activities.assessment_scores(loaded, Filters(), access.ANALYST, "en")
+    assert "retired_criterion" not in set(scores["criterion"])     # only criteria still configured
+    trend = activities.assessment_trend(scores)
+    assert trend["pct"].tolist() == [pytest.approx(3 / 8 * 100), pytest.approx(7 / 8 * 100)]
+    card = activities.scorecard(scores, t).set_index("Criterion")
+    assert card["MINUSCA"].tolist() == [75.0, 100.0]             # the latest assessment only
+    assert activities.assessment_scores(loaded, Filters(), access.SHARED, "en").empty
+
+
+def test_criteria_config_errors(tmp_path):
+    path = tmp_path / "criteria.csv"
+    path.write_text("code,area,label_en,label_fr,max_score\nx,finance,X,X,4\n")
+    with pytest.raises(activities.ConfigError, match="area must be one of"):
+        activities.load_criteria(path)
+    path.write_text("code,area,label_en,label_fr,max_score\nx,pki,X,X,four\n")
+    with pytest.raises(activities.ConfigError, match="max_score must be a number"):
+        activities.load_criteria(path)
+
+
+def test_demo_generator_is_deterministic_and_synthetic(tmp_path):
+    counts = []
+    for n in range(2):
+        path = tmp_path / f"demo{n}.duckdb"
+        store.build(path, demo_rows=500, seed=3, end=date(2026, 11, 29))
+        con = store.connect(path, read_only=True)
+        try:
+            counts.append(con.execute("SELECT count(*), sum(participants_female), bool_and(synthetic), "
+                                      "min(date_start), max(date_start) FROM activities").fetchone())
+            assert con.execute("SELECT count(*) FROM assessments").fetchone()[0] > 0
+        finally:
+            con.close()
+    assert counts[0] == counts[1]
+    n, _women, synthetic, first, last = counts[0]
+    assert n > 40 and synthetic and first >= date(2025, 11, 30) and last <= date(2026, 11, 29)

@@ -1,0 +1,15 @@
+"""The benchmark keeps working (CI runs it at a tiny N; the 1M/10M figures are in docs/performance.md)."""
+from tnt_dash import bench
+
+
+def test_bench_runs_every_page_and_judges_targets(tmp_path):
+    result = bench.run(3000, runs=1, db=tmp_path / "bench.duckdb", peer=True)
+    pages = {p["page"] for p in result["pages"]}
+    assert "pages/home.py" in pages and len(pages) == len(bench._pages())
+    assert all(p["exception"] is None for p in result["pages"]), result["pages"]
+    assert all(p["cold_p50_ms"] > 0 and p["payload_kb"] > 0 for p in result["pages"])
+    assert result["build_s"] is not None and result["peak_rss_mb"] > 0
+    assert result["pandas_peer"]["ours_agg_s"] > 0 and result["pandas_peer"]["load_s"] > 0
+    names = [t["target"] for t in result["targets"]]
+    assert any("payload" in n for n in names)
+    assert "targets:" in bench.format_text(result)

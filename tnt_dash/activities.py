@@ -1,0 +1,859 @@
+"""Capacity building and knowledge sharing: the SOC Focal Point Network's activities.
+
+Activities (video calls, newsletters, workshops, trainings, assessments, Specialized Police
+Team deployments, contributions to partners' programmes), their participants and speakers by
+sex, their cost by budget line, and the PKI / crime-intelligence assessment scores.
+
+The tables are created here (`ensure_tables`) rather than by a schema migration, so a store
+built before this module existed simply has none of them: every reader checks
+`tables_present` first and the page says "no activities loaded".
+
+Sex is recorded as female / male / unknown and never imputed (DOMAIN.md §3): the share of
+women is taken over people whose sex is known, and the unknown count is reported beside it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .access import Profile
+from .config import REFERENCE_DIR
+from .figures import PALETTE, _layout
+from .filters import Filters
+from .i18n import I18n, N_
+
+PARITY_TARGET = 0.5
+CRITERIA_CSV = REFERENCE_DIR / "assessment_criteria.csv"
+BUDGET_CSV = REFERENCE_DIR / "budget.csv"
+
+ACTIVITY_TYPES = {
+    "video_call": N_("Monthly video call"),
+    "newsletter": N_("Newsletter"),
+    "workshop": N_("Capacity-building workshop"),
+    "training_crime": N_("In-mission training on criminality"),
+    "training_pki": N_("In-mission training on peacekeeping-intelligence"),
+    "assessment": N_("PKI and crime-intelligence assessment"),
+    "spt_deployment": N_("Specialized Police Team deployment"),
+    "partner_contribution": N_("Contribution to a partner's programme"),
+}
+PARTNERS = ("UNODC", "INTERPOL", "UNDP", "OHCHR", "HOST_STATE")
+PARTNER_LABELS = {"HOST_STATE": N_("Host State")}
+AREAS = {"pki": N_("Peacekeeping-intelligence"), "crime_intel": N_("Crime intelligence")}
+NETWORK_WIDE = N_("Network-wide")
+NETWORK = "__network__"     # the unit code of activities with no mission
+SEXES = ("female", "male", "unknown")
+MAX_IMPORT_ROWS = 100_000
+
+DDL = """
+CREATE TABLE IF NOT EXISTS activities (
+    activity_id VARCHAR PRIMARY KEY,
+    activity_type VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    date_start DATE NOT NULL,
+    date_end DATE NOT NULL,
+    mission VARCHAR,                       -- NULL: network-wide (calls, newsletter, workshop)
+    partners VARCHAR[] NOT NULL,
+    participants_female INTEGER NOT NULL, participants_male INTEGER NOT NULL,
+    participants_unknown INTEGER NOT NULL,
+    speakers_female INTEGER NOT NULL, speakers_male INTEGER NOT NULL, speakers_unknown INTEGER NOT NULL,
+    outputs VARCHAR,
+    synthetic BOOLEAN NOT NULL DEFAULT FALSE,
+    batch_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS activity_costs (
+    activity_id VARCHAR NOT NULL,
+    budget_line VARCHAR NOT NULL,
+    amount_usd DOUBLE NOT NULL,
+    PRIMARY KEY (activity_id, budget_line)
+);
+CREATE TABLE IF NOT EXISTS assessments (
+    assessment_id VARCHAR NOT NULL,
+    mission VARCHAR NOT NULL,
+    assessed_on DATE NOT NULL,
+    criterion VARCHAR NOT NULL,
+    score DOUBLE NOT NULL,
+    synthetic BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (assessment_id, criterion)
+);
+CREATE TABLE IF NOT EXISTS budget_lines (
+    code VARCHAR PRIMARY KEY, label_en VARCHAR NOT NULL, label_fr VARCHAR NOT NULL, amount_usd DOUBLE NOT NULL
+);
+"""
+
+
+def ensure_tables(con) -> None:
+    """Create this module's tables if missing and refresh budget_lines from budget.csv (writers only)."""
+    from . import library
+    con.execute(DDL)
+    library.ensure_tables(con)
+    budget = load_budget()
+    con.execute("DELETE FROM budget_lines")
+    con.executemany("INSERT INTO budget_lines VALUES (?, ?, ?, ?)",
+                    budget[["code", "label_en", "label_fr", "amount_usd"]].values.tolist())
+
+
+def tables_present(con, *names: str) -> bool:
+    """True if every named table exists: a store built before this module has none of them."""
+    names = names or ("activities", "activity_costs", "assessments")
+    cur = con.cursor()
+    try:
+        found = cur.execute("SELECT count(DISTINCT table_name) FROM information_schema.tables "
+                            f"WHERE table_name IN ({', '.join('?' * len(names))})", list(names)).fetchone()[0]
+    finally:
+        cur.close()
+    return found == len(names)
+
+
+def _df(con, sql: str, params: list | None = None) -> pd.DataFrame:
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params or []).df()
+    finally:
+        cur.close()
+
+
+# --- Configuration ------------------------------------------------------------------------------
+
+class ConfigError(ValueError):
+    """A configuration file (criteria, budget) that the user edited cannot be read."""
+
+
+def _read_config(path: Path, required: tuple[str, ...], numeric: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"{path.name}: missing column(s) {', '.join(missing)}")
+    if frame["code"].duplicated().any():
+        raise ConfigError(f"{path.name}: duplicate code(s) {', '.join(frame.loc[frame['code'].duplicated(), 'code'])}")
+    for column in numeric:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = frame.loc[values.isna() | (values < 0), "code"].tolist()
+        if bad:
+            raise ConfigError(f"{path.name}: {column} must be a number ≥ 0 (rows {', '.join(bad)})")
+        frame[column] = values.astype(float)
+    return frame
+
+
+def load_criteria(path: Path | None = None) -> pd.DataFrame:
+    """The assessment criteria the user defines: code, area (pki | crime_intel), labels, max_score."""
+    path = Path(path or CRITERIA_CSV)
+    frame = _read_config(path, ("code", "area", "label_en", "label_fr", "max_score"), ("max_score",))
+    bad = sorted(set(frame["area"]) - set(AREAS))
+    if bad:
+        raise ConfigError(f"{path.name}: area must be one of {', '.join(AREAS)} (got {', '.join(bad)})")
+    if (frame["max_score"] <= 0).any():
+        raise ConfigError(f"{path.name}: max_score must be above 0")
+    return frame
+
+
+def load_budget(path: Path | None = None) -> pd.DataFrame:
+    """The budget by line, as configured: code, labels, amount_usd."""
+    return _read_config(Path(path or BUDGET_CSV), ("code", "label_en", "label_fr", "amount_usd"), ("amount_usd",))
+
+
+# --- Import ---------------------------------------------------------------------------------------
+
+TEMPLATE_COLUMNS = ["activity_id", "activity_type", "title", "date_start", "date_end", "mission", "partners",
+                    "participants_female", "participants_male", "participants_unknown",
+                    "speakers_female", "speakers_male", "speakers_unknown", "outputs"]
+
+
+class ActivityRow(BaseModel):
+    """One row of the activities template. Costs arrive as cost_<budget line> columns."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    activity_id: str = Field(min_length=1, max_length=64)
+    activity_type: str
+    title: str = Field(min_length=1, max_length=300)
+    date_start: date
+    date_end: date | None = None
+    mission: str | None = None
+    partners: list[str] = []
+    participants_female: int = Field(0, ge=0, le=100_000)
+    participants_male: int = Field(0, ge=0, le=100_000)
+    participants_unknown: int = Field(0, ge=0, le=100_000)
+    speakers_female: int = Field(0, ge=0, le=1_000)
+    speakers_male: int = Field(0, ge=0, le=1_000)
+    speakers_unknown: int = Field(0, ge=0, le=1_000)
+    outputs: str | None = Field(None, max_length=2000)
+    costs: dict[str, float] = {}
+
+    @field_validator("activity_type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        if value not in ACTIVITY_TYPES:
+            raise ValueError(f"unknown activity type; expected one of {', '.join(ACTIVITY_TYPES)}")
+        return value
+
+    @field_validator("partners", mode="before")
+    @classmethod
+    def _partners(cls, value):
+        if value is None or value == "":
+            return []
+        raw = value if isinstance(value, list) else str(value).replace(",", ";").split(";")
+        items = [p.strip().upper().replace(" ", "_") for p in raw if p.strip()]
+        unknown = [p for p in items if p not in PARTNERS]
+        if unknown:
+            raise ValueError(f"unknown partner {', '.join(unknown)}; expected {', '.join(PARTNERS)}")
+        return sorted(set(items))
+
+    @field_validator("costs")
+    @classmethod
+    def _costs(cls, value: dict[str, float]) -> dict[str, float]:
+        negative = [k for k, v in value.items() if v < 0]
+        if negative:
+            raise ValueError(f"a cost cannot be negative ({', '.join(negative)})")
+        return value
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.date_end is None:
+            self.date_end = self.date_start
+        if self.date_end < self.date_start:
+            raise ValueError("date_end is before date_start")
+        return self
+
+
+@dataclass
+class RowError:
+    row: int          # row number in the file as a spreadsheet shows it (header = row 1)
+    field: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    read: int
+    inserted: int
+    updated: int
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_table(path: Path) -> list[dict]:
+    """Rows of a CSV or XLSX activities file as text, keyed by header."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text = path.read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+    elif suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            values = list(sheet.iter_rows(values_only=True))
+        finally:
+            book.close()
+        if not values:
+            return []
+        header = [str(h).strip() if h is not None else "" for h in values[0]]
+        rows = []
+        for raw in values[1:]:
+            rows.append({h: ("" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)))
+                         for h, v in zip(header, raw) if h})
+    else:
+        raise ValueError(f"{path.name}: activities are imported from .csv or .xlsx files, not {suffix or 'no extension'}")
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ValueError(f"{path.name}: more than {MAX_IMPORT_ROWS:,} rows; split the file")
+    return rows
+
+
+def validate_rows(rows: list[dict], missions: set[str], budget_lines: set[str]) -> tuple[list[ActivityRow], list[RowError]]:
+    """Every row either validates or is reported with its row number, field and reason."""
+    good, errors, seen = [], [], {}
+    for index, raw in enumerate(rows):
+        number = index + 2
+        raw = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in raw.items() if k is not None}
+        if not any(raw.values()):
+            continue    # a blank line in a spreadsheet is not a record
+        costs, fields, row_errors = {}, {}, []
+        for key, value in raw.items():
+            if key.startswith("cost_"):
+                line = key[5:]
+                if line not in budget_lines:
+                    row_errors.append(RowError(number, key, f"unknown budget line {line!r}; "
+                                                            f"see tnt_dash/reference/budget.csv"))
+                elif value:
+                    try:
+                        costs[line] = float(value)
+                    except ValueError:
+                        row_errors.append(RowError(number, key, f"not a number: {value!r}"))
+            elif value != "" or key in ("activity_id", "activity_type", "title", "date_start"):
+                fields[key] = value
+        try:
+            row = ActivityRow(**fields, costs=costs)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"]) or "row"
+                row_errors.append(RowError(number, where, err["msg"].removeprefix("Value error, ")))
+            row = None
+        if row is not None:
+            if row.mission is not None and row.mission not in missions:
+                row_errors.append(RowError(number, "mission", f"unknown mission {row.mission!r}"))
+            if row.activity_id in seen:
+                row_errors.append(RowError(number, "activity_id",
+                                           f"duplicate of row {seen[row.activity_id]} in this file"))
+            else:
+                seen[row.activity_id] = number
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            good.append(row)
+    return good, errors
+
+
+def import_file(con, path: Path, batch_id: str | None = None) -> ImportResult:
+    """Validate the whole file, then write it in one transaction only if every row is valid.
+
+    Nothing is half-written: a file with any bad row is rejected whole, with every bad row
+    listed, so the user fixes the file and imports it again.
+    """
+    ensure_tables(con)
+    rows = read_table(path)
+    missions = {r[0] for r in con.execute("SELECT code FROM missions").fetchall()}
+    good, errors = validate_rows(rows, missions, set(load_budget()["code"]))
+    if errors:
+        return ImportResult(read=len(rows), inserted=0, updated=0, errors=errors)
+    ids = [r.activity_id for r in good]
+    existing = {r[0] for r in con.execute("SELECT activity_id FROM activities WHERE activity_id IN (SELECT unnest(?))",
+                                          [ids]).fetchall()} if ids else set()
+    con.begin()
+    try:
+        if ids:
+            con.execute("DELETE FROM activity_costs WHERE activity_id IN (SELECT unnest(?))", [ids])
+            con.execute("DELETE FROM activities WHERE activity_id IN (SELECT unnest(?))", [ids])
+        _insert(con, good, synthetic=False, batch_id=batch_id or Path(path).name)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return ImportResult(read=len(rows), inserted=len(good) - len(existing), updated=len(existing), errors=[])
+
+
+def _insert(con, rows: list[ActivityRow], synthetic: bool, batch_id: str) -> None:
+    con.executemany(
+        "INSERT INTO activities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[r.activity_id, r.activity_type, r.title, r.date_start, r.date_end, r.mission, r.partners,
+          r.participants_female, r.participants_male, r.participants_unknown,
+          r.speakers_female, r.speakers_male, r.speakers_unknown, r.outputs, synthetic, batch_id] for r in rows])
+    costs = [[r.activity_id, line, amount] for r in rows for line, amount in r.costs.items()]
+    if costs:
+        con.executemany("INSERT INTO activity_costs VALUES (?, ?, ?)", costs)
+
+
+def write_template(path: Path) -> Path:
+    """An empty CSV template with the cost columns of the configured budget lines."""
+    columns = TEMPLATE_COLUMNS + [f"cost_{code}" for code in load_budget()["code"]]
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow(columns)
+    return path
+
+
+# --- Demo -----------------------------------------------------------------------------------------
+
+DEMO_MISSIONS = ("MINUSCA", "MONUSCO", "UNMISS", "UNISFA", "UNFICYP", "UNMIK", "BINUH", "MINURSO", "UNTMIS")
+
+
+def generate_demo_activities(con, seed: int = 7, end: date | None = None) -> int:
+    """A plausible year of network activities and assessments ending `end`, flagged synthetic."""
+    from . import library
+    ensure_tables(con)
+    end = end or date.today()
+    start = end - timedelta(days=364)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(42,)))
+    rows: list[ActivityRow] = []
+
+    def people(n: int, women: float) -> tuple[int, int, int]:
+        unknown = int(rng.binomial(n, 0.05))
+        female = int(rng.binomial(n - unknown, women))
+        return female, n - unknown - female, unknown
+
+    def add(kind: str, day: date, mission: str | None, title: str, n: int, women: float, speakers: int,
+            partners: list[str], costs: dict[str, float], days: int = 1, outputs: str | None = None) -> None:
+        pf, pm, pu = people(n, women)
+        sf, sm, su = people(speakers, women - 0.1)
+        rows.append(ActivityRow(
+            activity_id=f"DEMO-{len(rows) + 1:04d}", activity_type=kind, title=title, date_start=day,
+            date_end=day + timedelta(days=days - 1), mission=mission, partners=partners,
+            participants_female=pf, participants_male=pm, participants_unknown=pu,
+            speakers_female=sf, speakers_male=sm, speakers_unknown=su, outputs=outputs,
+            costs={k: round(v, -1) for k, v in costs.items()}))
+
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        call = month + timedelta(days=(1 - month.weekday()) % 7 + 7)   # second Tuesday
+        if start <= call <= end:
+            add("video_call", call, None, f"SOC Focal Point Network call {call:%Y-%m}", int(rng.integers(14, 24)),
+                0.38, 3, [], {})
+        issue = month + timedelta(days=27)
+        if month.month % 3 != 0 and start <= issue <= end:     # no issue in the quarter's closing month
+            add("newsletter", issue, None, f"SOC network newsletter {issue:%Y-%m}", 0, 0.4, 0, [],
+                {"materials": float(rng.uniform(400, 900))}, outputs="Newsletter issue")
+        month = (month + timedelta(days=32)).replace(day=1)
+    workshop = start + timedelta(days=int(rng.integers(120, 240)))
+    add("workshop", workshop, None, "Annual SOC Focal Point Network workshop", int(rng.integers(15, 21)) + 6, 0.45, 8,
+        ["UNODC", "INTERPOL", "UNDP", "OHCHR"], {"travel": 52000, "venue": 18000, "experts": 9000}, days=4,
+        outputs="Workshop report; updated network work plan")
+    women_by_mission = dict(zip(DEMO_MISSIONS, (0.34, 0.31, 0.42, 0.22, 0.55, 0.5, 0.36, 0.28, 0.3)))
+    for mission in DEMO_MISSIONS:
+        for kind, partners, base in (("training_crime", ["UNODC", "HOST_STATE"], 5000),
+                                     ("training_pki", ["HOST_STATE"], 3500)):
+            for _ in range(int(rng.integers(1, 4))):
+                day = start + timedelta(days=int(rng.integers(0, 360)))
+                add(kind, day, mission, f"{ACTIVITY_TYPES[kind]} – {mission}", int(rng.integers(12, 35)),
+                    women_by_mission[mission], int(rng.integers(2, 5)), partners,
+                    {"travel": base * rng.uniform(0.5, 1.2), "materials": rng.uniform(200, 800)},
+                    days=int(rng.integers(2, 6)), outputs="Participants trained; post-course test")
+        for month_offset in (60, 270):
+            day = start + timedelta(days=month_offset + int(rng.integers(0, 40)))
+            add("assessment", day, mission, f"PKI and crime-intelligence assessment – {mission}", 0, 0.5, 0,
+                ["HOST_STATE"], {"travel": rng.uniform(3000, 6000)}, days=3, outputs="Assessment report")
+        if rng.random() < 0.5:
+            day = start + timedelta(days=int(rng.integers(30, 300)))
+            add("spt_deployment", day, mission, f"Specialized Police Team on crime intelligence – {mission}",
+                int(rng.integers(8, 20)), women_by_mission[mission], 4, ["HOST_STATE", "UNDP"],
+                {"experts": rng.uniform(15000, 30000)}, days=int(rng.integers(30, 90)),
+                outputs="Crime-intelligence unit mentored")
+        if rng.random() < 0.4:
+            day = start + timedelta(days=int(rng.integers(0, 360)))
+            add("partner_contribution", day, mission, f"Contribution to INTERPOL regional operation – {mission}",
+                int(rng.integers(5, 15)), women_by_mission[mission], 1, ["INTERPOL", "HOST_STATE"], {},
+                days=2, outputs="Mission briefing to the operation")
+    rows = [r for r in rows if r.date_start <= end]
+    _insert(con, rows, synthetic=True, batch_id=f"demo-{seed}")
+
+    criteria = load_criteria()
+    scores = []
+    for mission in DEMO_MISSIONS:
+        level = rng.uniform(0.25, 0.6)
+        for activity in (r for r in rows if r.activity_type == "assessment" and r.mission == mission):
+            for c in criteria.itertuples():
+                score = float(np.clip(round(c.max_score * (level + rng.normal(0, 0.12))), 0, c.max_score))
+                scores.append([activity.activity_id, mission, activity.date_start, c.code, score, True])
+            level = min(1.0, level + rng.uniform(0.03, 0.15))   # capacity grows between assessments
+    if scores:
+        con.executemany("INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?)", scores)
+    library.generate_demo_documents(con)
+    return len(rows)
+
+
+# --- Queries --------------------------------------------------------------------------------------
+
+def _scope(filters: Filters, alias: str = "a", date_column: str = "date_start") -> tuple[str, list]:
+    """Activities follow the sidebar's period and missions; an activity counts where it starts."""
+    clauses, params = [], []
+    if filters.date_from:
+        clauses.append(f"{alias}.{date_column} >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        clauses.append(f"{alias}.{date_column} <= ?")
+        params.append(filters.date_to)
+    if filters.missions:
+        clauses.append(f"{alias}.mission IN ({', '.join('?' * len(filters.missions))})")
+        params.extend(filters.missions)
+    return " AND ".join(clauses) or "TRUE", params
+
+
+def sees_internal(profile: Profile) -> bool:
+    """Budgets and assessments of the host State's capacity are UN-internal, never on a shared screen."""
+    return not profile.releasable_to_host_state
+
+
+def _type_label(t: I18n, code: str) -> str:
+    return t.gettext(ACTIVITY_TYPES.get(code, code))
+
+
+def _mission_label(t: I18n, mission) -> str:
+    return mission if isinstance(mission, str) and mission and mission != NETWORK else t.gettext(NETWORK_WIDE)
+
+
+def monthly_counts(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+    """month, activity_type, type_label, activities: the calendar's heat strip."""
+    if not tables_present(con):
+        return pd.DataFrame(columns=["month", "activity_type", "type_label", "activities"])
+    where, params = _scope(filters)
+    frame = _df(con, f"""SELECT date_trunc('month', a.date_start)::DATE AS month, a.activity_type,
+                                count(*) AS activities
+                         FROM activities a WHERE {where} GROUP BY ALL ORDER BY month""", params)
+    t = _i18n(lang)
+    frame["type_label"] = frame["activity_type"].map(lambda c: _type_label(t, c))
+    return frame
+
+
+def counts_by_mission(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+    """Rows: mission (or network-wide); columns: activity types; values: activities."""
+    if not tables_present(con):
+        return pd.DataFrame()
+    where, params = _scope(filters)
+    frame = _df(con, f"""SELECT a.mission, a.activity_type, count(*) AS n FROM activities a
+                         WHERE {where} GROUP BY ALL""", params)
+    t = _i18n(lang)
+    if frame.empty:
+        return pd.DataFrame()
+    frame["mission"] = frame["mission"].map(lambda m: _mission_label(t, m))
+    frame["activity_type"] = frame["activity_type"].map(lambda c: _type_label(t, c))
+    table = frame.pivot_table(index="mission", columns="activity_type", values="n", aggfunc="sum", fill_value=0)
+    table[t.gettext("Total")] = table.sum(axis=1)
+    table = table.sort_values(t.gettext("Total"), ascending=False).astype(int)
+    table.index.name = t.gettext("Mission")
+    return table.reset_index()
+
+
+def parity(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+    """Participants and speakers by sex per mission (and network-wide), with the share of women.
+
+    share = female / (female + male): people of unknown sex are left out of the share, never
+    guessed, and reported in their own column. A unit whose share is below the 50 % target is
+    flagged; a unit with no one of known sex has no share (None) and is not flagged.
+    """
+    columns = ["mission", "unit_label", "participants_female", "participants_male", "participants_unknown",
+               "share_participants", "speakers_female", "speakers_male", "speakers_unknown", "share_speakers",
+               "below_target"]
+    if not tables_present(con):
+        return pd.DataFrame(columns=columns)
+    where, params = _scope(filters)
+    frame = _df(con, f"""
+        SELECT a.mission,
+               sum(participants_female)::BIGINT AS participants_female, sum(participants_male)::BIGINT AS participants_male,
+               sum(participants_unknown)::BIGINT AS participants_unknown,
+               sum(speakers_female)::BIGINT AS speakers_female, sum(speakers_male)::BIGINT AS speakers_male,
+               sum(speakers_unknown)::BIGINT AS speakers_unknown,
+               grouping(a.mission) AS is_total
+        FROM activities a WHERE {where}
+        GROUP BY GROUPING SETS ((a.mission), ())
+        ORDER BY is_total, a.mission NULLS FIRST""", params)
+    if frame.empty or frame["participants_female"].isna().all():
+        return pd.DataFrame(columns=columns)
+    t = _i18n(lang)
+    # Network-wide activities have no mission (NULL) like the grand total: grouping() tells them apart.
+    frame["mission"] = frame["mission"].astype(object).where(frame["mission"].notna(), NETWORK)
+    frame.loc[frame["is_total"] == 1, "mission"] = "__total__"
+    labels = {"__total__": t.gettext("All activities")}
+    frame["unit_label"] = frame["mission"].map(lambda m: labels.get(m) or _mission_label(t, m))
+    for who in ("participants", "speakers"):
+        f, m = frame[f"{who}_female"].astype(int), frame[f"{who}_male"].astype(int)
+        known = f + m
+        frame[f"share_{who}"] = [None if k == 0 else fv / k for fv, k in zip(f, known)]
+    frame["below_target"] = [any(s is not None and s < PARITY_TARGET for s in pair)
+                             for pair in zip(frame["share_participants"], frame["share_speakers"])]
+    return frame[columns]
+
+
+def parity_summary(con, filters: Filters, profile: Profile, lang: str) -> dict:
+    """For the weekly brief's appendix: overall shares, the target, and the units below it.
+
+    Returns {"activities", "share_participants", "share_speakers", "unknown_participants",
+    "target", "below_target": [unit labels], "sentence"} in the language `lang`.
+    """
+    t = _i18n(lang)
+    table = parity(con, filters, profile, lang)
+    if table.empty:
+        return {"activities": 0, "share_participants": None, "share_speakers": None, "unknown_participants": 0,
+                "target": PARITY_TARGET, "below_target": [], "sentence": t.gettext("No activities loaded.")}
+    where, params = _scope(filters)
+    n = _df(con, f"SELECT count(*) AS n FROM activities a WHERE {where}", params)["n"].iloc[0]
+    total = table.iloc[-1]
+    units = table.iloc[:-1]
+    below = units.loc[units["below_target"], "unit_label"].tolist()
+    sentence = t.gettext("Women were {participants} of participants and {speakers} of speakers in {n} activities "
+                         "(target {target}); below target: {units}.").format(
+        participants=_share(t, total["share_participants"]), speakers=_share(t, total["share_speakers"]),
+        n=t.number(int(n)), target=t.percent(PARITY_TARGET), units=", ".join(below) or "–")
+    return {"activities": int(n), "share_participants": total["share_participants"],
+            "share_speakers": total["share_speakers"], "unknown_participants": int(total["participants_unknown"]),
+            "target": PARITY_TARGET, "below_target": below, "sentence": sentence}
+
+
+def assessment_scores(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+    """Per mission × assessment × criterion: score, max and area, for the scorecard and trend.
+
+    Criteria come from assessment_criteria.csv as the user edited it; a stored score for a
+    criterion no longer configured is left out. Empty under a profile that must not see them.
+    """
+    columns = ["mission", "assessed_on", "criterion", "criterion_label", "area", "area_label", "score", "max_score"]
+    if not sees_internal(profile) or not tables_present(con):
+        return pd.DataFrame(columns=columns)
+    where, params = _scope(filters, "s", "assessed_on")
+    frame = _df(con, f"""SELECT s.mission, s.assessed_on, s.criterion, s.score FROM assessments s
+                         WHERE {where} ORDER BY s.mission, s.assessed_on""",
+                params)
+    criteria = load_criteria()
+    t = _i18n(lang)
+    frame = frame.merge(criteria, left_on="criterion", right_on="code", how="inner")
+    frame["criterion_label"] = frame[f"label_{t.lang}"]
+    frame["area_label"] = frame["area"].map(lambda a: t.gettext(AREAS[a]))
+    return frame[columns]
+
+
+def scorecard(scores: pd.DataFrame, t: I18n) -> pd.DataFrame:
+    """The latest assessment of each mission: % of the maximum per criterion (rows) and mission (columns)."""
+    if scores.empty:
+        return pd.DataFrame()
+    latest = scores[scores["assessed_on"] == scores.groupby("mission")["assessed_on"].transform("max")]
+    latest = latest.assign(pct=(latest["score"] / latest["max_score"] * 100).round(0))
+    table = latest.pivot_table(index=["area_label", "criterion_label"], columns="mission", values="pct",
+                               aggfunc="mean", sort=False)
+    table.index.names = [t.gettext("Area"), t.gettext("Criterion")]
+    return table.reset_index()
+
+
+def assessment_trend(scores: pd.DataFrame) -> pd.DataFrame:
+    """mission, assessed_on, area, pct: each area's score as % of its maximum, per assessment."""
+    if scores.empty:
+        return pd.DataFrame(columns=["mission", "assessed_on", "area", "area_label", "pct"])
+    grouped = scores.groupby(["mission", "assessed_on", "area", "area_label"], as_index=False)[["score", "max_score"]].sum()
+    grouped["pct"] = grouped["score"] / grouped["max_score"] * 100
+    return grouped[["mission", "assessed_on", "area", "area_label", "pct"]]
+
+
+def spending(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+    """Spent (activities in the period) against the configured budget, per budget line."""
+    columns = ["code", "label", "budget_usd", "spent_usd", "share_spent"]
+    if not sees_internal(profile) or not tables_present(con):
+        return pd.DataFrame(columns=columns)
+    where, params = _scope(filters)
+    spent = _df(con, f"""SELECT c.budget_line AS code, sum(c.amount_usd) AS spent_usd
+                         FROM activity_costs c JOIN activities a USING (activity_id)
+                         WHERE {where} GROUP BY ALL""", params)
+    budget = load_budget()
+    t = _i18n(lang)
+    frame = budget.merge(spent, on="code", how="outer")
+    frame["label"] = frame[f"label_{t.lang}"].fillna(frame["code"] + " (" + t.gettext("not in the budget") + ")")
+    frame["budget_usd"] = frame["amount_usd"].fillna(0.0)
+    frame["spent_usd"] = frame["spent_usd"].fillna(0.0)
+    frame["share_spent"] = [None if b == 0 else s / b for s, b in zip(frame["spent_usd"], frame["budget_usd"])]
+    return frame[columns]
+
+
+def totals(con, filters: Filters, profile: Profile, lang: str) -> dict:
+    """Headline numbers for the page."""
+    if not tables_present(con):
+        return {"activities": 0, "participants": 0, "missions": 0}
+    where, params = _scope(filters)
+    row = _df(con, f"""SELECT count(*) AS activities,
+                              coalesce(sum(participants_female + participants_male + participants_unknown), 0) AS participants,
+                              count(DISTINCT mission) AS missions FROM activities a WHERE {where}""", params).iloc[0]
+    return {k: int(row[k]) for k in ("activities", "participants", "missions")}
+
+
+def activities_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export"):
+    """Export view "activities": one row per activity; costs only for UN-internal profiles."""
+    from .views import View
+    names = {"activity_id": N_("Activity"), "type_label": N_("Type"), "title": N_("Title"),
+             "date_start": N_("Start"), "date_end": N_("End"), "mission_label": N_("Mission"),
+             "partners": N_("Partners"), "participants_female": N_("Participants, women"),
+             "participants_male": N_("Participants, men"), "participants_unknown": N_("Participants, sex unknown"),
+             "speakers_female": N_("Speakers, women"), "speakers_male": N_("Speakers, men"),
+             "speakers_unknown": N_("Speakers, sex unknown"), "outputs": N_("Outputs"),
+             "cost_usd": N_("Cost (USD)")}
+    if not sees_internal(profile):
+        names.pop("cost_usd")
+    title = t.gettext("Capacity-building activities")
+    if not tables_present(con):
+        return View("activities", title, pd.DataFrame(columns=[t.gettext(v) for v in names.values()]))
+    where, params = _scope(filters)
+    frame = _df(con, f"""SELECT a.*, coalesce((SELECT sum(amount_usd) FROM activity_costs c
+                                             WHERE c.activity_id = a.activity_id), 0) AS cost_usd
+                         FROM activities a WHERE {where} ORDER BY a.date_start, a.activity_id""", params)
+    for column in ("date_start", "date_end"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    frame["type_label"] = frame["activity_type"].map(lambda c: _type_label(t, c))
+    frame["mission_label"] = frame["mission"].map(lambda m: _mission_label(t, m))
+    frame["partners"] = frame["partners"].map(lambda ps: "; ".join(partner_label(t, p) for p in ps))
+    return View("activities", title, frame[list(names)].rename(columns={k: t.gettext(v) for k, v in names.items()}))
+
+
+def _share(t: I18n, value) -> str:
+    return "–" if value is None or pd.isna(value) else t.percent(value)
+
+
+def partner_label(t: I18n, code: str) -> str:
+    return t.gettext(PARTNER_LABELS[code]) if code in PARTNER_LABELS else code
+
+
+def _i18n(lang: str) -> I18n:
+    from . import i18n
+    return i18n.get(lang)
+
+
+# --- Figures (pure: frame in, Figure out) ---------------------------------------------------------
+
+def calendar_figure(counts: pd.DataFrame, t: I18n, period: str) -> go.Figure:
+    """Monthly heat strip: one row per activity type, one column per month, colour = activities."""
+    _ = t.gettext
+    table = counts.pivot_table(index="type_label", columns="month", values="activities", aggfunc="sum", fill_value=0)
+    months = [t.date(m, "MMM y") for m in table.columns]
+    fig = go.Figure(go.Heatmap(
+        z=table.to_numpy(), x=months, y=list(table.index), text=table.to_numpy(), texttemplate="%{text}",
+        colorscale=[[0, "#F2F2F2"], [0.001, "#D6E6F4"], [1, PALETTE[0]]], xgap=2, ygap=2,
+        colorbar={"title": {"text": _("Activities")}},
+        hovertemplate="%{y} · %{x}: %{z}<extra></extra>"))
+    fig = _layout(fig, _("Activities per month by type, {period}").format(period=period), 120 + 34 * len(table))
+    fig.update_xaxes(title_text=_("Month (start of the activity)"), side="bottom")
+    fig.update_yaxes(title_text=None, autorange="reversed")
+    fig.update_layout(separators=t.plotly_separators, margin={"l": 10, "r": 20, "t": 56, "b": 10})
+    return fig
+
+
+def parity_figure(table: pd.DataFrame, t: I18n, period: str) -> go.Figure:
+    """Share of women among participants and speakers per unit, with the 50 % target line."""
+    _ = t.gettext
+    data = table[table["mission"] != "__total__"].iloc[::-1]
+    fig = go.Figure()
+    for column, name, colour in (("share_participants", _("Participants"), PALETTE[0]),
+                                 ("share_speakers", _("Speakers"), PALETTE[1])):
+        values = [None if v is None or v != v else v * 100 for v in data[column]]
+        fig.add_trace(go.Bar(y=data["unit_label"], x=values, name=name, orientation="h", marker_color=colour,
+                             text=[None if v is None else t.percent(v / 100) for v in values], textposition="outside",
+                             cliponaxis=False, hovertemplate="%{y}: %{x:.0f} %<extra>" + name + "</extra>"))
+    fig.add_vline(x=PARITY_TARGET * 100, line_dash="dash", line_color=PALETTE[3], line_width=2,
+                  annotation_text=_("Parity target 50 %"), annotation_position="top")
+    fig = _layout(fig, _("Share of women among people of known sex, by mission, {period}").format(period=period),
+                  140 + 44 * len(data))
+    fig.update_xaxes(title_text=_("Women (% of participants or speakers of known sex)"), range=[0, 105],
+                     gridcolor="rgba(128,128,128,0.25)")
+    fig.update_layout(barmode="group", separators=t.plotly_separators, legend={"orientation": "h", "y": -0.12},
+                      margin={"l": 10, "r": 50, "t": 56, "b": 10})
+    return fig
+
+
+def trend_figure(trend: pd.DataFrame, t: I18n, area: str) -> go.Figure:
+    """Score over successive assessments, one line per mission, for one area."""
+    _ = t.gettext
+    data = trend[trend["area"] == area]
+    fig = go.Figure()
+    for n, (mission, rows) in enumerate(data.groupby("mission")):
+        fig.add_trace(go.Scatter(x=rows["assessed_on"], y=rows["pct"], mode="lines+markers", name=mission,
+                                 line={"color": PALETTE[n % len(PALETTE)], "dash": ("solid", "dot", "dash")[n // len(PALETTE) % 3]},
+                                 hovertemplate=mission + " · %{x}: %{y:.0f} %<extra></extra>"))
+    fig = _layout(fig, _("{area}: assessment score by mission, successive assessments").format(
+        area=t.gettext(AREAS[area])), 380)
+    fig.update_yaxes(title_text=_("Score (% of the maximum)"), range=[0, 100], gridcolor="rgba(128,128,128,0.25)")
+    fig.update_xaxes(title_text=_("Date of the assessment"))
+    fig.update_layout(separators=t.plotly_separators)
+    return fig
+
+
+def spending_figure(frame: pd.DataFrame, t: I18n, period: str) -> go.Figure:
+    """Budget and spending per budget line, USD."""
+    _ = t.gettext
+    data = frame.iloc[::-1]
+    fig = go.Figure()
+    for column, name, colour in (("budget_usd", _("Budget"), PALETTE[5]), ("spent_usd", _("Spent"), PALETTE[0])):
+        fig.add_trace(go.Bar(y=data["label"], x=data[column], name=name, orientation="h", marker_color=colour,
+                             text=[t.number(v) for v in data[column]], textposition="outside", cliponaxis=False,
+                             hovertemplate="%{y}: %{x:,.0f} USD<extra>" + name + "</extra>"))
+    fig = _layout(fig, _("Spending against the budget by budget line, {period}").format(period=period),
+                  160 + 60 * len(data))
+    fig.update_xaxes(title_text=_("US dollars"), rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
+    fig.update_layout(barmode="group", separators=t.plotly_separators, margin={"l": 10, "r": 80, "t": 56, "b": 10})
+    return fig
+
+
+# --- Command line (wired into tnt_dash/cli.py) ------------------------------------------------------
+
+def add_cli_parsers(sub) -> None:
+    p = sub.add_parser("activities", help="capacity-building activities: import a CSV/XLSX file, write the template")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("import", help="validate and import an activities file (all rows or none)")
+    a.add_argument("file", type=Path)
+    a = actions.add_parser("template", help="write an empty CSV template with the configured cost columns")
+    a.add_argument("file", type=Path)
+
+    p = sub.add_parser("docs", help="the good-practice library: add or search documents")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("add", help="add a PDF, DOCX or Markdown document with its marking and tags")
+    a.add_argument("file", type=Path)
+    a.add_argument("--tlp", required=True, help="TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED")
+    a.add_argument("--classification", required=True, help="UNCLASSIFIED, CONFIDENTIAL or STRICTLY CONFIDENTIAL")
+    a.add_argument("--title", help="default: the document's first line")
+    a.add_argument("--language", default="en", help="en, fr, ar, es, pt or other")
+    a.add_argument("--market", action="append", default=[], help="market code (repeatable)")
+    a.add_argument("--mission", action="append", default=[], help="mission code (repeatable)")
+    a.add_argument("--tags", nargs="*", default=[], help="free tags, e.g. --tags checkpoints mentoring")
+    a = actions.add_parser("search", help="search titles, tags and text (within your profile's clearance)")
+    a.add_argument("text", nargs="*", help="words that must all appear; none lists every document")
+    a.add_argument("--json", action="store_true")
+
+
+def _writer(args):
+    from . import config, store
+    path = args.db or config.db_path()
+    if not Path(path).exists():
+        raise store.StoreError(f"No store at {path}. Build it with: python -m tnt_dash init --demo")
+    return store.connect(path)
+
+
+def cmd_activities(args) -> int:
+    import sys
+    if args.action == "template":
+        write_template(args.file)
+        print(f"wrote the activities template to {args.file}")
+        return 0
+    if not args.file.exists():
+        raise ValueError(f"no such file: {args.file}")
+    con = _writer(args)
+    try:
+        result = import_file(con, args.file)
+    finally:
+        con.close()
+    if result.errors:
+        for e in result.errors:
+            print(f"row {e.row}, {e.field}: {e.reason}", file=sys.stderr)
+        print(f"rejected {args.file}: {len(result.errors)} problem(s) in {len({e.row for e in result.errors})} "
+              f"row(s); nothing was imported", file=sys.stderr)
+        return 1
+    print(f"imported {args.file}: {result.inserted} new, {result.updated} replaced ({result.read} rows read)")
+    return 0
+
+
+def cmd_docs(args) -> int:
+    import json
+    from . import access, config, library, store
+    if args.action == "add":
+        if not args.file.is_file():
+            raise ValueError(f"no such file: {args.file}")
+        con = _writer(args)
+        try:
+            added = library.add_document(con, args.file.name, args.file.read_bytes(), tlp=args.tlp.upper(),
+                                         classification=args.classification.upper(), title=args.title,
+                                         language=args.language, markets=args.market, missions=args.mission,
+                                         tags=args.tags)
+        finally:
+            con.close()
+        print(f"{'replaced' if added.replaced else 'added'} {added.doc_id} “{added.title}”: "
+              f"{added.characters:,} characters of text indexed")
+        return 0
+    profile = access.server_profile()
+    con = store.connect(args.db or config.db_path(), read_only=True)
+    try:
+        found = library.search(con, profile, " ".join(args.text))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps([{"doc_id": r.doc_id, "title": r.title, "tlp": r.tlp, "classification": r.classification,
+                           "tags": list(r.tags), "snippet": r.snippet} for r in found.itertuples()]))
+    else:
+        for r in found.itertuples():
+            print(f"{r.doc_id}  {r.tlp:<16} {r.classification:<22} {r.title}")
+        print(f"{len(found)} document(s) visible to the {profile.name} profile")
+    return 0
+
+
+CLI_COMMANDS = {"activities": cmd_activities, "docs": cmd_docs}

@@ -1,0 +1,738 @@
+"""Impacts on women and children: the tables behind the Gender Officer's page and pack.
+
+(filters, profile) in, small protected frames out. Victims are split five ways, women,
+men, girls, boys and unknown, where "unknown" is every cell whose sex or age was not
+recorded (DOMAIN.md §3): unknowns are counted and shown, never spread over the known
+cells. A share of female victims is taken over the victims whose sex was recorded, a
+share of children over those whose age was recorded, and the unknowns sit beside it.
+
+Small-cell protection: when views.must_suppress(profile, destination) says so, every
+count table goes through suppression.suppress_table with its row and column totals, so
+a hidden cell cannot be worked out from what is shown. A table split two ways over the
+same total (sex recorded or not, age recorded or not) is protected partition by
+partition, and the total is hidden wherever either partition hides it. A share is
+shown only when every count it is made of is shown. A table for which no safe pattern
+exists is withheld (`withheld=True`), never shown half-protected.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from . import queries, stats, views
+from .access import Profile
+from .config import suppression_threshold
+from .filters import Filters
+from .i18n import I18n, N_
+from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, WOMEN_CHILDREN, _df, _lang, scope
+from .suppression import COMPLEMENTARY_MARK, DisclosureError, primary_mark, suppress_table
+
+GROUPS = ("women", "men", "girls", "boys", "unknown")
+GROUP_LABELS = {"women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"), "boys": N_("Boys"),
+                "unknown": N_("Sex or age unknown")}
+
+# Sex and age partitions of the same victims. Each is exhaustive: its three parts add up to VICTIMS.
+FEMALE = "(i.v_female_child + i.v_female_adult + i.v_female_unknown)"
+MALE = "(i.v_male_child + i.v_male_adult + i.v_male_unknown)"
+SEX_UNKNOWN = "(i.v_unknown_child + i.v_unknown_adult + i.v_unknown_unknown)"
+CHILD = "(i.v_female_child + i.v_male_child + i.v_unknown_child)"
+ADULT = "(i.v_female_adult + i.v_male_adult + i.v_unknown_adult)"
+AGE_UNKNOWN = "(i.v_female_unknown + i.v_male_unknown + i.v_unknown_unknown)"
+SEX_PARTS = ("female", "male", "sex_unknown")
+AGE_PARTS = ("child", "adult", "age_unknown")
+
+COUNT_SQL = ", ".join(f"coalesce(sum({expr}), 0)::BIGINT AS {name}" for name, expr in (
+    ("women", WOMEN), ("men", MEN), ("girls", GIRLS), ("boys", BOYS), ("unknown", UNKNOWN),
+    ("female", FEMALE), ("male", MALE), ("sex_unknown", SEX_UNKNOWN),
+    ("child", CHILD), ("adult", ADULT), ("age_unknown", AGE_UNKNOWN), ("victims", VICTIMS)))
+COUNT_COLUMNS = (*GROUPS, *SEX_PARTS, *AGE_PARTS, "victims")
+
+# Whitelist: a breakdown picks SQL from here, never from the caller's text.
+BREAKDOWNS = {
+    "market": ("i.market", "m.label_{col}", "JOIN markets m ON m.code = i.market"),
+    "country": ("i.iso3", "c.name_{col}", "LEFT JOIN countries c ON c.iso3 = i.iso3"),
+    "admin1": ("i.admin1_code", "a.name_{col} || ' (' || i.iso3 || ')'", "LEFT JOIN admin1 a ON a.code = i.admin1_code"),
+    "mission": ("i.mission", "i.mission", ""),
+    "unit": ("i.reporting_unit", "i.reporting_unit", ""),
+}
+BREAKDOWN_LABELS = {"market": N_("Market"), "country": N_("Country or territory"), "admin1": N_("Admin-1 area"),
+                    "mission": N_("Mission"), "unit": N_("Reporting unit")}
+TOTAL_KEY = "__total__"
+TREND_MIN_WEEKS = stats.MIN_TREND_POINTS
+DEFAULT_COMPLETENESS_THRESHOLD = 0.8
+HUMAN_TRAFFICKING = "human_trafficking"
+PER_POPULATION = 100_000
+
+
+# --- Small-cell protection ----------------------------------------------------------------
+
+def hidden(value) -> bool:
+    """A cell a reader may not see: "<k" or "x"."""
+    return isinstance(value, str)
+
+
+def protect_parts(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, k: int) -> pd.DataFrame:
+    """Protect each partition of `total` (rows plus a total row last); raises DisclosureError.
+
+    The frame's last row must be the column totals. Each partition is audited by
+    suppress_table with its row and column totals; the shared total column is hidden
+    wherever any partition hides it (hiding more never helps a reader).
+    """
+    frame = frame.reset_index(drop=True)
+    out = frame.copy()
+    last = frame.index[-1]
+    total_marks = pd.Series([None] * len(frame), dtype=object)
+    for cols in parts:
+        sub = frame[[*cols, total]].astype("int64")
+        protected = suppress_table(sub, list(cols), k=k, total_col=total, total_row=last)
+        for c in cols:
+            out[c] = protected[c].astype(object)
+        for pos, value in enumerate(protected[total]):
+            if hidden(value) and (total_marks[pos] is None or value == primary_mark(k)):
+                total_marks[pos] = value
+    out[total] = [mark if mark is not None else int(v) for mark, v in zip(total_marks, frame[total])]
+    out[total] = out[total].astype(object)
+    return out
+
+
+def _share(num, den_parts: list) -> float | None:
+    """num / sum(den_parts), or None when any of them is hidden or the denominator is zero."""
+    if hidden(num) or any(hidden(p) for p in den_parts):
+        return None
+    den = sum(int(p) for p in den_parts)
+    return int(num) / den if den else None
+
+
+@dataclass
+class Table:
+    """One protected table: `frame` holds ints where shown and "<k"/"x" where hidden."""
+    frame: pd.DataFrame
+    withheld: bool = False
+    suppressed: bool = False
+
+
+def _with_total(frame: pd.DataFrame, columns: tuple[str, ...], label: str, key_col: str = "key") -> pd.DataFrame:
+    total = {key_col: TOTAL_KEY, "label": label, **{c: int(frame[c].sum()) for c in columns}}
+    return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+
+
+def _protect(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, suppress: bool) -> Table:
+    if not suppress or frame.empty:
+        return Table(frame.reset_index(drop=True), suppressed=suppress)
+    try:
+        return Table(protect_parts(frame, parts, total, suppression_threshold()), suppressed=True)
+    except DisclosureError:
+        return Table(frame.iloc[0:0].reset_index(drop=True), withheld=True, suppressed=True)
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+def counts_by(con, filters: Filters, profile: Profile, lang: str, by: str,
+              where_extra: str = "TRUE") -> pd.DataFrame:
+    """Every victim count of COUNT_COLUMNS per `by` value, rows with victims only, largest first."""
+    try:
+        key_sql, label_sql, join = BREAKDOWNS[by]
+    except KeyError:
+        raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}") from None
+    col = _lang(lang)
+    where, params = scope(filters, profile)
+    return _df(con, f"""
+        SELECT {key_sql} AS key, any_value({label_sql.format(col=col)}) AS label, {COUNT_SQL}
+        FROM incidents i {join.format(col=col)}
+        WHERE {where} AND {where_extra}
+        GROUP BY 1 HAVING sum({VICTIMS}) > 0
+        ORDER BY victims DESC, key NULLS LAST""", params)
+
+
+def _fill_labels(frame: pd.DataFrame, t: I18n, by: str) -> pd.DataFrame:
+    # Cybercrime records carry no place, and some records no reporting unit: say so in words.
+    missing = {"country": N_("Online, no place"), "admin1": N_("No admin-1 area recorded"),
+               "mission": N_("No mission recorded"), "unit": N_("No reporting unit recorded")}.get(by)
+    if missing and frame["label"].isna().any():
+        frame = frame.assign(label=frame["label"].fillna(t.gettext(missing)))
+    return frame
+
+
+def groups_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
+    """Women, men, girls, boys and unknown per market, country or admin-1, with a total row."""
+    frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
+    frame = frame[["key", "label", *GROUPS, "victims"]]
+    if frame.empty:
+        return Table(frame, suppressed=views.must_suppress(profile, destination))
+    frame = _with_total(frame, (*GROUPS, "victims"), t.gettext("Total"))
+    return _protect(frame, [GROUPS], "victims", views.must_suppress(profile, destination))
+
+
+def row_shares(table: Table) -> pd.DataFrame:
+    """Each group's share of its row's victims; None where the cell or its total is hidden."""
+    f = table.frame
+    out = pd.DataFrame({"key": f["key"], "label": f["label"]})
+    for g in GROUPS:
+        out[g] = [None if hidden(v) or hidden(tot) or not tot else int(v) / int(tot)
+                  for v, tot in zip(f[g], f["victims"])]
+    return out
+
+
+def shares_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
+    """Share of female victims (of those with sex recorded) and of children (of those with age
+    recorded), with every count the shares are made of, including the unknowns."""
+    frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
+    frame = frame[["key", "label", "victims", *SEX_PARTS, *AGE_PARTS]]
+    if frame.empty:
+        return Table(frame.assign(share_female=[], share_child=[]), suppressed=views.must_suppress(profile, destination))
+    frame = _with_total(frame, ("victims", *SEX_PARTS, *AGE_PARTS), t.gettext("Total"))
+    table = _protect(frame, [SEX_PARTS, AGE_PARTS], "victims", views.must_suppress(profile, destination))
+    f = table.frame
+    f["share_female"] = [_share(fe, [fe, m]) for fe, m in zip(f["female"], f["male"])]
+    f["share_child"] = [_share(c, [c, a]) for c, a in zip(f["child"], f["adult"])]
+    f["sex_recorded"] = [None if hidden(fe) or hidden(m) else int(fe) + int(m) for fe, m in zip(f["female"], f["male"])]
+    return table
+
+
+# --- Trend --------------------------------------------------------------------------------------
+
+@dataclass
+class Trend:
+    weeks: list[date]
+    values: list[int | None]     # None where the week's count is hidden
+    marks: list[int | str]       # what a table shows: the count, "<k" or "x"
+    result: stats.TrendResult
+    total: int | str
+
+
+def trend(con, filters: Filters, profile: Profile, destination: str, end: date | None = None) -> Trend:
+    """Weekly women-and-children victims over the complete weeks of the period, and a
+    Mann-Kendall test on them (the test sees the true counts; only its verdict is shown)."""
+    status = queries.data_status(con, filters, profile)
+    last = queries.last_complete_week(con, profile, today=end)
+    if filters.date_to:
+        last = min(last, queries.week_start(filters.date_to + timedelta(days=1)) - timedelta(days=7))
+    start = filters.date_from or status["date_min"] or last
+    first = queries.week_start(start + timedelta(days=6))   # the first week wholly inside the period
+    if first > last:
+        first = last
+    frame = queries.weekly_kpis(con, filters, profile, first, last)
+    values = [int(v) for v in frame["women_children"]]
+    result = stats.mann_kendall(values)
+    marks: list[int | str] = list(values)
+    total: int | str = sum(values)
+    if views.must_suppress(profile, destination) and values:
+        table = pd.DataFrame({"wc": values + [sum(values)]})
+        try:
+            protected = suppress_table(table, ["wc"], k=suppression_threshold(), total_row=len(values))["wc"].tolist()
+        except DisclosureError:
+            protected = [COMPLEMENTARY_MARK] * (len(values) + 1)
+        marks, total = protected[:-1], protected[-1]
+    return Trend(weeks=list(frame["week"]), values=[None if hidden(m) else int(m) for m in marks],
+                 marks=marks, result=result, total=total)
+
+
+def trend_sentence(t: I18n, result: stats.TrendResult) -> str:
+    _ = t.gettext
+    if result.insufficient:
+        return _("Too few weeks to test a trend (at least {n} are needed).").format(n=TREND_MIN_WEEKS)
+    if result.direction == "rising":
+        return _("Rising, significant at 95 % (Mann–Kendall, p = {p}).").format(p=t.number(result.p_value, 3))
+    if result.direction == "falling":
+        return _("Falling, significant at 95 % (Mann–Kendall, p = {p}).").format(p=t.number(result.p_value, 3))
+    return _("No clear trend (Mann–Kendall, p = {p}).").format(p=t.number(result.p_value, 3))
+
+
+# --- Completeness of disaggregation -------------------------------------------------------------
+
+COMPLETENESS_SQL = f"""
+    coalesce(sum({VICTIMS}), 0)::BIGINT AS victims,
+    coalesce(sum({FEMALE} + {MALE}), 0)::BIGINT AS sex_recorded,
+    coalesce(sum({SEX_UNKNOWN}), 0)::BIGINT AS sex_unknown,
+    coalesce(sum({CHILD} + {ADULT}), 0)::BIGINT AS age_recorded,
+    coalesce(sum({AGE_UNKNOWN}), 0)::BIGINT AS age_unknown"""
+COMPLETENESS_PARTS = [("sex_recorded", "sex_unknown"), ("age_recorded", "age_unknown")]
+COMPLETENESS_COUNTS = ("victims", "sex_recorded", "sex_unknown", "age_recorded", "age_unknown")
+SHARE_COLUMNS = ("share_sex", "share_sex_lo", "share_sex_hi", "share_age", "share_age_lo", "share_age_hi")
+
+
+def share_bounds(recorded, unknown, total, k: int) -> tuple[float, float] | None:
+    """What a reader can tell of recorded / total from the marks alone: the exact share when both
+    parts are shown, a range when one part reads "<k" and the total is shown, else None.
+
+    The range reveals nothing the marks do not already say ("<k" means 1 to k-1), and it keeps the
+    completeness check usable on protected screens, where the unknowns are typically small.
+    """
+    if hidden(total) or not int(total):
+        return None
+    v = int(total)
+    if not hidden(recorded) and not hidden(unknown):
+        return int(recorded) / v, int(recorded) / v
+    lo, hi = 0, v
+    if unknown == primary_mark(k):
+        lo, hi = max(lo, v - (k - 1)), min(hi, v - 1)
+    if recorded == primary_mark(k):
+        lo, hi = max(lo, 1), min(hi, k - 1)
+    if unknown != primary_mark(k) and recorded != primary_mark(k):
+        return None
+    return lo / v, hi / v
+
+
+def _completeness_shares(table: Table, prefix: str = "") -> Table:
+    f = table.frame
+    k = suppression_threshold()
+    for what in ("sex", "age"):
+        bounds = [share_bounds(r, u, v, k) for r, u, v in zip(f[f"{what}_recorded"], f[f"{what}_unknown"],
+                                                                  f["victims"])]
+        f[f"share_{what}"] = [b[0] if b and b[0] == b[1] else None for b in bounds]
+        f[f"share_{what}_lo"] = [b[0] if b else None for b in bounds]
+        f[f"share_{what}_hi"] = [b[1] if b else None for b in bounds]
+    return table
+
+
+def completeness_monthly(con, filters: Filters, profile: Profile, by: str, destination: str) -> Table:
+    """Share of victims with sex recorded and with age recorded, per mission or reporting unit and month."""
+    if by not in ("mission", "unit"):
+        raise ValueError(f"completeness is by mission or unit, not {by!r}")
+    key_sql = BREAKDOWNS[by][0]
+    where, params = scope(filters, profile)
+    frame = _df(con, f"""
+        SELECT {key_sql} AS key, date_trunc('month', i.date_occurred)::DATE AS month, {COMPLETENESS_SQL}
+        FROM incidents i WHERE {where}
+        GROUP BY 1, 2 HAVING sum({VICTIMS}) > 0 ORDER BY 1 NULLS LAST, 2""", params)
+    frame["label"] = frame["key"]
+    if frame.empty:
+        return _completeness_shares(Table(frame))
+    frame = _with_total(frame, COMPLETENESS_COUNTS, "Total")
+    table = _protect(frame, COMPLETENESS_PARTS, "victims", views.must_suppress(profile, destination))
+    table.frame = table.frame[table.frame["key"] != TOTAL_KEY].reset_index(drop=True) if not table.withheld \
+        else table.frame
+    return _completeness_shares(table)
+
+
+def completeness_units(con, filters: Filters, profile: Profile, t: I18n, destination: str,
+                       month: date | None = None) -> tuple[Table, date | None]:
+    """Per reporting unit: completeness over the period and in its last month (`month`, default
+    the month of the period's last day), with the unit's mission."""
+    where, params = scope(filters, profile)
+    end = filters.date_to or queries.data_status(con, filters, profile)["date_max"]
+    if end is None:
+        return Table(pd.DataFrame()), None
+    month = month or end.replace(day=1)
+    frame = _df(con, f"""
+        SELECT i.reporting_unit AS key, any_value(i.mission) AS mission, {COMPLETENESS_SQL},
+               coalesce(sum({VICTIMS}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_victims,
+               coalesce(sum({FEMALE} + {MALE}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_sex_recorded,
+               coalesce(sum({SEX_UNKNOWN}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_sex_unknown,
+               coalesce(sum({CHILD} + {ADULT}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_age_recorded,
+               coalesce(sum({AGE_UNKNOWN}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_age_unknown
+        FROM incidents i WHERE {where}
+        GROUP BY 1 HAVING sum({VICTIMS}) > 0 ORDER BY 1 NULLS LAST""", [month] * 5 + params)
+    frame["label"] = frame["key"].fillna(t.gettext("No reporting unit recorded"))
+    frame["mission"] = frame["mission"].fillna("–")
+    suppress = views.must_suppress(profile, destination)
+    if frame.empty:
+        empty = frame.assign(**{c: [] for c in SHARE_COLUMNS}, **{f"last_{c}": [] for c in SHARE_COLUMNS})
+        return Table(empty, suppressed=suppress), month
+    period = _with_total(frame[["key", "label", "mission", *COMPLETENESS_COUNTS]], COMPLETENESS_COUNTS,
+                         t.gettext("Total"))
+    period["mission"] = period["mission"].fillna("")
+    whole = _completeness_shares(_protect(period, COMPLETENESS_PARTS, "victims", suppress))
+    last_cols = {f"last_{c}": c for c in COMPLETENESS_COUNTS}
+    last = frame[["key", "label", "mission", *last_cols]].rename(columns=last_cols)
+    last = last[last["victims"] > 0]
+    last_table = Table(last.iloc[0:0]) if last.empty else _completeness_shares(
+        _protect(_with_total(last, COMPLETENESS_COUNTS, t.gettext("Total")), COMPLETENESS_PARTS, "victims", suppress))
+    if whole.withheld:
+        return whole, month
+    out = whole.frame.merge(
+        last_table.frame[["key", "victims", *SHARE_COLUMNS]].rename(
+            columns={"victims": "last_victims", **{c: f"last_{c}" for c in SHARE_COLUMNS}}),
+        on="key", how="left") if not last_table.withheld else whole.frame.assign(
+            last_victims=None, **{f"last_{c}": None for c in SHARE_COLUMNS})
+    out["last_victims"] = out["last_victims"].astype(object).where(out["last_victims"].notna(), 0)
+    return Table(out, suppressed=suppress), month
+
+
+def flag_units(units: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Units whose sex or age completeness in the last month is below `threshold`, worst first.
+
+    Under small-cell protection a share may be known only as a range: the unit is flagged when
+    the whole range is below the threshold. A share that cannot be judged at all is not flagged.
+    """
+    if not 0 <= threshold <= 1:
+        raise ValueError("the completeness threshold is a share between 0 and 1")
+    if units.empty:
+        return units.assign(flag=[])
+    rows = units[units["key"] != TOTAL_KEY].copy()
+
+    def upper(v) -> float | None:
+        return None if v is None or pd.isna(v) else float(v)
+
+    highs = [[upper(s), upper(a)] for s, a in zip(rows["last_share_sex_hi"], rows["last_share_age_hi"])]
+    rows["flag"] = [any(h is not None and h < threshold for h in pair) for pair in highs]
+    rows["worst"] = [min([h for h in pair if h is not None] or [1.0]) for pair in highs]
+    return rows[rows["flag"]].sort_values(["worst", "label"]).drop(columns=["worst"]).reset_index(drop=True)
+
+
+# --- SDG 16.2.2-style rate and UNODC national series -------------------------------------------
+
+def trafficking_rate(con, filters: Filters, profile: Profile, t: I18n, destination: str) -> Table:
+    """Detected victims of human trafficking (market human_trafficking) per 100,000 population, by
+    country, sex and age, from incident records, with the population's year and source."""
+    col = _lang(t.lang)
+    where, params = scope(filters, profile)
+    frame = _df(con, f"""
+        SELECT i.iso3 AS key, any_value(c.name_{col}) AS label, any_value(c.population) AS population,
+               any_value(c.pop_year) AS pop_year, any_value(c.pop_source) AS pop_source, {COUNT_SQL}
+        FROM incidents i JOIN countries c ON c.iso3 = i.iso3
+        WHERE {where} AND i.market = ?
+        GROUP BY 1 HAVING sum({VICTIMS}) > 0 ORDER BY victims DESC, key""", [*params, HUMAN_TRAFFICKING])
+    frame = frame[["key", "label", "population", "pop_year", "pop_source", "victims", *SEX_PARTS, *AGE_PARTS]]
+    suppress = views.must_suppress(profile, destination)
+    if frame.empty:
+        return Table(frame, suppressed=suppress)
+    # The total row exists only so the audit knows the column totals; a rate over several
+    # countries' summed populations would mean little, so it is not kept.
+    full = _with_total(frame, ("victims", *SEX_PARTS, *AGE_PARTS), t.gettext("Total"))
+    table = _protect(full, [SEX_PARTS, AGE_PARTS], "victims", suppress)
+    if table.withheld:
+        return table
+    f = table.frame[table.frame["key"] != TOTAL_KEY].reset_index(drop=True)
+    for c in ("victims", *SEX_PARTS, *AGE_PARTS):
+        f[f"rate_{c}"] = [None if hidden(v) or not pop or pd.isna(pop) else int(v) / float(pop) * PER_POPULATION
+                          for v, pop in zip(f[c], f["population"])]
+    return Table(f, suppressed=suppress)
+
+
+def national_series(con, iso3s: tuple[str, ...], limit: int = 400) -> pd.DataFrame:
+    """Imported UNODC series on detected trafficking victims (SDG 16.2.2 and GLOTIP counts) for
+    these countries, latest year of each series, as published: "<5" stays "<5"."""
+    if not iso3s:
+        return pd.DataFrame(columns=["source", "iso3", "indicator", "dimension", "category", "sex", "age", "year",
+                                     "unit", "value_text", "censored", "series_source"])
+    marks = ", ".join("?" * len(iso3s))
+    return _df(con, f"""
+        WITH s AS (
+            SELECT *, max(year) OVER (PARTITION BY source, iso3, indicator) AS latest
+            FROM national_series
+            WHERE iso3 IN ({marks})
+              AND (indicator ILIKE '%16.2.2%' OR indicator ILIKE '%trafficking victims%'
+                   OR indicator ILIKE '%victims of human trafficking%'))
+        SELECT source, iso3, indicator, dimension, category, sex, age, year, unit, value_text, censored,
+               series_source
+        FROM s WHERE year = latest
+        ORDER BY iso3, source, indicator, dimension NULLS FIRST, category NULLS FIRST, sex, age
+        LIMIT ?""", [*iso3s, int(limit)])
+
+
+def national_series_count(con) -> int:
+    return int(queries._one(con, "SELECT count(*) FROM national_series")[0])
+
+
+# --- Arrests ---------------------------------------------------------------------------------
+
+ARREST_PARTS = ("arrests_female", "arrests_male", "arrests_unknown")
+
+
+def arrests_table(con, filters: Filters, profile: Profile, t: I18n, destination: str) -> Table:
+    """Arrests by sex per market and the share of women among arrested suspects whose sex was
+    recorded. Arrested people are counted persons too, so small counts are protected like victims."""
+    col = _lang(t.lang)
+    where, params = scope(filters, profile)
+    frame = _df(con, f"""
+        SELECT i.market AS key, any_value(m.label_{col}) AS label,
+               sum(i.arrests_female)::BIGINT AS arrests_female, sum(i.arrests_male)::BIGINT AS arrests_male,
+               sum(i.arrests_unknown)::BIGINT AS arrests_unknown,
+               sum(i.arrests_female + i.arrests_male + i.arrests_unknown)::BIGINT AS arrests
+        FROM incidents i JOIN markets m ON m.code = i.market
+        WHERE {where} GROUP BY 1 HAVING sum(i.arrests_female + i.arrests_male + i.arrests_unknown) > 0
+        ORDER BY arrests DESC, key""", params)
+    suppress = views.must_suppress(profile, destination)
+    if frame.empty:
+        return Table(frame.assign(share_women=[]), suppressed=suppress)
+    frame = _with_total(frame, (*ARREST_PARTS, "arrests"), t.gettext("Total"))
+    table = _protect(frame, [ARREST_PARTS], "arrests", suppress)
+    f = table.frame
+    f["share_women"] = [_share(fe, [fe, m]) for fe, m in zip(f["arrests_female"], f["arrests_male"])] \
+        if not table.withheld else []
+    return table
+
+
+# --- The whole page ----------------------------------------------------------------------------
+
+@dataclass
+class GenderData:
+    window_from: date | None
+    window_to: date | None
+    suppressed: bool
+    k: int
+    groups: dict[str, Table]          # by market, country, admin1 (the quarter window)
+    shares: dict[str, Table]          # by market, country (the quarter window)
+    trend: Trend                      # the sidebar period
+    completeness_missions: Table      # the sidebar period, monthly
+    units: Table                      # the sidebar period and its last month
+    units_month: date | None
+    rate: Table
+    national: pd.DataFrame
+    national_rows: int
+    arrests: Table
+    notes: list[str] = field(default_factory=list)
+
+
+def window(con, filters: Filters, profile: Profile, span: str) -> Filters:
+    """The tables' window: the last 13 weeks of the sidebar period ("quarter"), or all of it."""
+    if span not in ("quarter", "period"):
+        raise ValueError(f"unknown window {span!r}")
+    if span == "period":
+        return filters
+    end = filters.date_to or queries.data_status(con, filters, profile)["date_max"]
+    if end is None:
+        return filters
+    start = end - timedelta(weeks=13) + timedelta(days=1)
+    if filters.date_from and filters.date_from > start:
+        start = filters.date_from
+    return filters.with_dates(start, end)
+
+
+def gender_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen",
+                span: str = "quarter") -> GenderData:
+    from . import i18n
+    t = i18n.get(lang)
+    quarter = window(con, filters, profile, span)
+    units, month = completeness_units(con, filters, profile, t, destination)
+    rate = trafficking_rate(con, filters, profile, t, destination)
+    iso3s = tuple(sorted(set(rate.frame["key"]) if not rate.frame.empty else set(filters.countries)))
+    return GenderData(
+        window_from=quarter.date_from, window_to=quarter.date_to,
+        suppressed=views.must_suppress(profile, destination), k=suppression_threshold(),
+        groups={by: groups_table(con, quarter, profile, t, by, destination) for by in ("market", "country", "admin1")},
+        shares={by: shares_table(con, quarter, profile, t, by, destination) for by in ("market", "country")},
+        trend=trend(con, filters, profile, destination),
+        completeness_missions=completeness_monthly(con, filters, profile, "mission", destination),
+        units=units, units_month=month, rate=rate,
+        national=national_series(con, iso3s), national_rows=national_series_count(con),
+        arrests=arrests_table(con, quarter, profile, t, destination),
+    )
+
+
+# --- Tables for people: translated headers --------------------------------------------------------
+
+def _pct(value) -> float | None:
+    """A share as a percentage rounded to one decimal, for spreadsheets and st.dataframe."""
+    return None if value is None or pd.isna(value) else round(float(value) * 100, 1)
+
+
+def _pct_range(f: pd.DataFrame, prefix: str) -> list:
+    """The exact percentage, or "lo–hi" when small-cell protection leaves only a range."""
+    out = []
+    for exact, lo, hi in zip(f[prefix], f[f"{prefix}_lo"], f[f"{prefix}_hi"]):
+        if exact is not None and not pd.isna(exact):
+            out.append(_pct(exact))
+        elif lo is not None and not pd.isna(lo):
+            out.append(f"{_pct(lo):g}–{_pct(hi):g}")
+        else:
+            out.append(None)
+    return out
+
+
+def for_screen(frame: pd.DataFrame, t: I18n) -> pd.DataFrame:
+    """Every cell as locale-formatted text: counts, percentages, marks ("<5", "x") and ranges side by
+    side in one column, which Arrow cannot type otherwise. Exports keep the numbers."""
+    def cell(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return "–"
+        if isinstance(v, str):
+            return v.replace("–", " – ") if "–" in v and v[0].isdigit() else v
+        if isinstance(v, bool):
+            return str(v)
+        if isinstance(v, (int,)) or (hasattr(v, "is_integer") and float(v).is_integer() and not isinstance(v, float)):
+            return t.number(int(v))
+        if isinstance(v, float):
+            return t.number(v, 1)
+        try:
+            return t.number(int(v))
+        except (TypeError, ValueError):
+            return str(v)
+    return frame.map(cell)
+
+
+def groups_frame(t: I18n, table: Table, by: str) -> pd.DataFrame:
+    _ = t.gettext
+    f = table.frame
+    names = {"label": BREAKDOWN_LABELS[by], **GROUP_LABELS, "victims": N_("Victims")}
+    return f[list(names)].rename(columns={k: _(v) for k, v in names.items()})
+
+
+def shares_frame(t: I18n, table: Table, by: str) -> pd.DataFrame:
+    _ = t.gettext
+    f = table.frame.copy()
+    f["share_female"] = f["share_female"].map(_pct)
+    f["share_child"] = f["share_child"].map(_pct)
+    names = {"label": BREAKDOWN_LABELS[by], "victims": N_("Victims"), "female": N_("Female"), "male": N_("Male"),
+             "sex_unknown": N_("Sex unknown"), "share_female": N_("% female (of victims with sex recorded)"),
+             "child": N_("Children"), "adult": N_("Adults"), "age_unknown": N_("Age unknown"),
+             "share_child": N_("% children (of victims with age recorded)")}
+    return f[list(names)].rename(columns={k: _(v) for k, v in names.items()})
+
+
+def units_frame(t: I18n, table: Table, month: date | None) -> pd.DataFrame:
+    _ = t.gettext
+    f = table.frame.copy()
+    for c in ("share_sex", "share_age", "last_share_sex", "last_share_age"):
+        if c in f:
+            f[c] = _pct_range(f, c)
+    month_label = t.date(month, "MMM y") if month else "–"
+    names = {"label": _("Reporting unit"), "mission": _("Mission"), "victims": _("Victims"),
+             "share_sex": _("% with sex recorded"), "share_age": _("% with age recorded"),
+             "last_victims": _("Victims, {month}").format(month=month_label),
+             "last_share_sex": _("% with sex recorded, {month}").format(month=month_label),
+             "last_share_age": _("% with age recorded, {month}").format(month=month_label)}
+    names = {k: v for k, v in names.items() if k in f}
+    return f[list(names)].rename(columns=names)
+
+
+def missions_frame(t: I18n, table: Table) -> pd.DataFrame:
+    _ = t.gettext
+    f = table.frame.copy()
+    f["month"] = [t.date(m, "MMM y") for m in f["month"]]
+    f["share_sex"] = _pct_range(f, "share_sex")
+    f["share_age"] = _pct_range(f, "share_age")
+    names = {"label": _("Mission"), "month": _("Month"), "victims": _("Victims"),
+             "share_sex": _("% with sex recorded"), "share_age": _("% with age recorded")}
+    return f[list(names)].rename(columns=names)
+
+
+def trend_frame(t: I18n, tr: Trend) -> pd.DataFrame:
+    _ = t.gettext
+    return pd.DataFrame({_("ISO week"): [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in tr.weeks],
+                         _("Women and children victims"): tr.marks})
+
+
+def rate_frame(t: I18n, table: Table) -> pd.DataFrame:
+    _ = t.gettext
+    f = table.frame.copy()
+    out = pd.DataFrame({_("Country or territory"): f["label"]})
+    labels = {"victims": N_("All victims"), "female": N_("Female"), "male": N_("Male"),
+              "sex_unknown": N_("Sex unknown"), "child": N_("Children"), "adult": N_("Adults"),
+              "age_unknown": N_("Age unknown")}
+    for c, label in labels.items():
+        out[_("{group}: victims detected").format(group=_(label))] = f[c].tolist()
+        out[_("{group}: per 100,000 population").format(group=_(label))] = [
+            None if r is None or pd.isna(r) else round(float(r), 3) for r in f[f"rate_{c}"]]
+    out[_("Population")] = f["population"].tolist()
+    out[_("Population year")] = f["pop_year"].tolist()
+    out[_("Population source")] = f["pop_source"].tolist()
+    return out
+
+
+def national_frame(t: I18n, frame: pd.DataFrame) -> pd.DataFrame:
+    _ = t.gettext
+    names = {"source": N_("Source"), "iso3": N_("Country code"), "indicator": N_("Indicator"),
+             "dimension": N_("Dimension"), "category": N_("Category"), "sex": N_("Sex"), "age": N_("Age"),
+             "year": N_("Year"), "unit": N_("Unit"), "value_text": N_("Value as published"),
+             "series_source": N_("Series source")}
+    return frame[list(names)].rename(columns={k: _(v) for k, v in names.items()})
+
+
+def arrests_frame(t: I18n, table: Table) -> pd.DataFrame:
+    _ = t.gettext
+    f = table.frame.copy()
+    f["share_women"] = f["share_women"].map(_pct) if "share_women" in f else None
+    names = {"label": N_("Market"), "arrests_female": N_("Women arrested"), "arrests_male": N_("Men arrested"),
+             "arrests_unknown": N_("Sex not recorded"), "arrests": N_("Arrests"),
+             "share_women": N_("% women (of arrested suspects with sex recorded)")}
+    return f[list(names)].rename(columns={k: _(v) for k, v in names.items()})
+
+
+# --- SDG reference cards ----------------------------------------------------------------------------
+# Official indicator names and custodian agencies, from the UN SDG indicators metadata repository
+# (unstats.un.org/sdgs/metadata). Checked against public copies of that metadata; note that 16.2.3's
+# custodian is UNICEF, not UNODC, and that 5.2.x are led by WHO with UNICEF, UN Women, UNFPA and UNSD.
+SDG_CARDS = (
+    ("5.2.1", N_("Proportion of ever-partnered women and girls aged 15 years and older subjected to physical, "
+                 "sexual or psychological violence by a current or former intimate partner in the previous 12 "
+                 "months, by form of violence and by age"),
+     N_("WHO, UNICEF, UN Women, UNFPA, UNODC, UNSD")),
+    ("5.2.2", N_("Proportion of women and girls aged 15 years and older subjected to sexual violence by persons "
+                 "other than an intimate partner in the previous 12 months, by age and place of occurrence"),
+     N_("WHO, UNICEF, UN Women, UNFPA, UNSD")),
+    ("16.1.3", N_("Proportion of population subjected to (a) physical violence, (b) psychological violence and "
+                  "(c) sexual violence in the previous 12 months"),
+     N_("UNODC")),
+    ("16.2.3", N_("Proportion of young women and men aged 18–29 years who experienced sexual violence by age 18"),
+     N_("UNICEF")),
+)
+SDG_NOTE = N_("Survey-based: measured by population surveys, not police records. No value is computed here "
+              "from incidents. Definitions and custodian agencies from the UN SDG indicator metadata.")
+
+
+def legend(t: I18n, k: int) -> str:
+    return t.gettext("“<{k}”: from 1 to {k_minus} persons. “x”: hidden so that a “<{k}” cell cannot be worked "
+                     "out from the totals. A share is shown only when every count it is made of is shown.").format(
+        k=k, k_minus=k - 1)
+
+
+def definitions(t: I18n, k: int) -> pd.DataFrame:
+    _ = t.gettext
+    rows = [
+        (_("Women, men, girls, boys"), _("Victims recorded as female adult, male adult, female child (under 18) "
+                                         "and male child.")),
+        (_("Sex or age unknown"), _("Every victim whose sex or age (or both) was not recorded. Never imputed: "
+                                    "unknowns are not spread over the known groups.")),
+        (_("% female"), _("Female victims divided by victims whose sex was recorded (female + male).")),
+        (_("% children"), _("Child victims divided by victims whose age was recorded (children + adults).")),
+        (_("% with sex recorded"), _("Victims whose sex was recorded divided by all victims; likewise for age.")),
+        (_("Women and children victims"), _("Women and girls, boys, and children of unknown sex, including "
+                                             "females of unknown age.")),
+        (_("Trend"), _("Mann–Kendall test on weekly counts: “rising” only when significant at 95 %.")),
+        (_("Rate per 100,000 (SDG 16.2.2-style)"),
+         _("Victims of human trafficking detected in police incident records in the period, divided by the "
+           "country's population. Not the UNODC SDG 16.2.2 series, which counts victims detected by all national "
+           "authorities in a year.")),
+        (_("UNODC national series"), _("Imported from the UNODC data portal as published; “<5” stays “<5”.")),
+        (_("Small counts"), legend(t, k)),
+    ]
+    rows += [(f"SDG {code}", f"{_(text)} ({_('custodian')}: {_(custodian)}). {_(SDG_NOTE)}")
+             for code, text, custodian in SDG_CARDS]
+    return pd.DataFrame(rows, columns=[_("Term"), _("Definition")])
+
+
+def pack_sheets(data: GenderData, t: I18n) -> dict[str, pd.DataFrame]:
+    """Every table of the page, one sheet each, plus the definitions (withheld tables say so)."""
+    _ = t.gettext
+    withheld = pd.DataFrame({_("Note"): [_("Withheld: these counts are too small to publish safely.")]})
+
+    def sheet(table: Table, build) -> pd.DataFrame:
+        return withheld if table.withheld else build(table)
+
+    sheets = {
+        _("Victims by market"): sheet(data.groups["market"], lambda x: groups_frame(t, x, "market")),
+        _("Victims by country"): sheet(data.groups["country"], lambda x: groups_frame(t, x, "country")),
+        _("Victims by admin-1"): sheet(data.groups["admin1"], lambda x: groups_frame(t, x, "admin1")),
+        _("Shares by market"): sheet(data.shares["market"], lambda x: shares_frame(t, x, "market")),
+        _("Shares by country"): sheet(data.shares["country"], lambda x: shares_frame(t, x, "country")),
+        _("Weekly trend"): trend_frame(t, data.trend),
+        _("Completeness by mission"): sheet(data.completeness_missions, lambda x: missions_frame(t, x)),
+        _("Completeness by unit"): sheet(data.units, lambda x: units_frame(t, x, data.units_month)),
+        _("Trafficking rate"): sheet(data.rate, lambda x: rate_frame(t, x)),
+        _("UNODC series"): national_frame(t, data.national) if len(data.national) else pd.DataFrame(
+            {_("Note"): [_("No UNODC series imported. Import one with: python -m tnt_dash import FILE --format unodc")]}),
+        _("Arrests by sex"): sheet(data.arrests, lambda x: arrests_frame(t, x)),
+        _("Definitions"): definitions(t, data.k),
+    }
+    return sheets
+
+
+def pack_bytes(con, filters: Filters, profile: Profile, t: I18n, span: str = "quarter") -> bytes:
+    """The gender indicators pack (XLSX), protected for export."""
+    from .exports import xlsx_bytes
+    data = gender_data(con, filters, profile, t.lang, destination="export", span=span)
+    period = f"{t.date(data.window_from)} – {t.date(data.window_to)}"
+    stamp = views.stamp(con, t, profile, t.gettext("Gender indicators pack"), filters, period=period)
+    return xlsx_bytes(pack_sheets(data, t), stamp)
+
+
+def gender_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> views.View:
+    """CLI export: victims by market and group over the filter period (the pack's main table)."""
+    table = groups_table(con, filters, profile, t, "market", destination)
+    frame = groups_frame(t, table, "market") if not table.withheld else pd.DataFrame(
+        {t.gettext("Note"): [t.gettext("Withheld: these counts are too small to publish safely.")]})
+    return views.View("gender", t.gettext("Victims by sex and age, by criminal market"), frame)

@@ -1,0 +1,103 @@
+"""Figures for the Gender Officer's page: pure functions, frame in, Figure out.
+
+Text arrives translated. A cell hidden by small-cell protection ("<5", "x") is never
+plotted with its true value: heatmap cells are left blank with the mark as text, bars
+and lines simply have no point there.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .figures import BASE_FONT, PALETTE, _layout
+
+# Sequential, colour-blind-safe (single hue, light to dark), for shares.
+SHARE_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
+
+
+def _hidden(value) -> bool:
+    return isinstance(value, str)
+
+
+def group_heatmap(rows: list[str], groups: list[str], counts: list[list], shares: list[list], title: str,
+                  share_label: str, count_label: str, height: int | None = None,
+                  separators: str = ".,") -> go.Figure:
+    """Rows × victim groups: colour is the row share, text the count (or its mark when hidden)."""
+    z = [[None if s is None else round(s * 100, 1) for s in row] for row in shares]
+    text = [[str(c) if _hidden(c) else f"{int(c):,}".replace(",", separators[1]) for c in row] for row in counts]
+    custom = [[("–" if s is None else f"{s * 100:.0f} %") for s in row] for row in shares]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=groups, y=rows, text=text, texttemplate="%{text}", textfont={"size": BASE_FONT - 1},
+        customdata=custom, colorscale=SHARE_SCALE, zmin=0, zmax=100, xgap=2, ygap=2,
+        colorbar={"title": {"text": share_label}, "ticksuffix": " %"},
+        hovertemplate="%{y} · %{x}<br>" + count_label + ": %{text}<br>" + share_label + ": %{customdata}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top")
+    fig = _layout(fig, title, height or max(320, 90 + 34 * len(rows)))
+    fig.update_layout(separators=separators, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    return fig
+
+
+def stacked_groups(labels: list[str], groups: list[str], counts: dict[str, list], title: str, x_title: str,
+                   height: int | None = None, separators: str = ".,") -> go.Figure:
+    """Horizontal stacked bars of victims per group; hidden cells are left out of the bar."""
+    fig = go.Figure()
+    colours = [PALETTE[3], PALETTE[0], PALETTE[4], PALETTE[5], "#999999"]
+    for colour, (group, values) in zip(colours, zip(groups, counts.values())):
+        fig.add_bar(y=labels, x=[None if _hidden(v) else v for v in values], name=group, orientation="h",
+                    marker_color=colour, hovertemplate="%{y} · " + group + ": %{x:,.0f}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
+    fig = _layout(fig, title, height or max(300, 110 + 30 * len(labels)))
+    fig.update_layout(separators=separators, legend={"orientation": "h", "y": -0.15, "x": 0})
+    return fig
+
+
+def weekly_trend(weeks: list[date], values: list[int | None], title: str, y_title: str, line_label: str,
+                 trend_label: str | None = None, slope: float | None = None, height: int = 340,
+                 separators: str = ".,") -> go.Figure:
+    """Weekly counts as bars (hidden weeks have no bar) with Sen's slope line when a trend is named."""
+    x = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in weeks]
+    fig = go.Figure(go.Bar(x=x, y=values, name=line_label, marker_color=PALETTE[4],
+                           hovertemplate="%{x}: %{y:,.0f}<extra></extra>"))
+    shown = [(i, v) for i, v in enumerate(values) if v is not None]
+    if trend_label and slope is not None and shown:
+        # Sen's line through the median point, as in the test: never drawn through hidden values' positions alone.
+        import statistics
+        mid_i = statistics.median(i for i, _ in shown)
+        mid_v = statistics.median(v for _, v in shown)
+        fig.add_scatter(x=x, y=[mid_v + slope * (i - mid_i) for i in range(len(x))], mode="lines",
+                        name=trend_label, line={"color": PALETTE[0], "width": 3, "dash": "dash"},
+                        hoverinfo="skip")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
+    fig.update_xaxes(tickangle=-45, nticks=14)
+    fig = _layout(fig, title, height)
+    fig.update_layout(separators=separators, showlegend=True)
+    return fig
+
+
+def completeness_lines(frame: pd.DataFrame, value_col: str, title: str, y_title: str, threshold: float,
+                       threshold_label: str, height: int = 360, separators: str = ".,") -> go.Figure:
+    """Monthly completeness (share 0–1) per mission, one line each, with the threshold as a dashed line.
+
+    `frame` holds label, month (a date), month_label (translated) and `value_col`; rows whose
+    share is hidden (None) leave a gap.
+    """
+    fig = go.Figure()
+    order = frame.sort_values("month").drop_duplicates("month")["month_label"].tolist()
+    for n, (label, rows) in enumerate(frame.sort_values("month").groupby("label", sort=True)):
+        y = [None if v is None or pd.isna(v) else round(float(v) * 100, 1) for v in rows[value_col]]
+        fig.add_scatter(x=list(rows["month_label"]), y=y, name=str(label), mode="lines+markers",
+                        line={"color": PALETTE[n % len(PALETTE)], "width": 2},
+                        hovertemplate=str(label) + " · %{x}: %{y:.0f} %<extra></extra>")
+    fig.add_hline(y=threshold * 100, line={"color": PALETTE[3], "dash": "dash", "width": 2},
+                  annotation_text=threshold_label, annotation_position="bottom left")
+    fig.update_yaxes(title_text=y_title, range=[0, 102], ticksuffix=" %", gridcolor="rgba(128,128,128,0.25)")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    fig = _layout(fig, title, height)
+    fig.update_layout(separators=separators)
+    return fig

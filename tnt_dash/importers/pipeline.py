@@ -1,0 +1,428 @@
+"""One import = one transaction: read, validate, upsert by stable id, quarantine, history, audit.
+
+The counting identity holds for every batch: rows_read = inserted + updated + unchanged + quarantined.
+A row is never dropped silently: it is stored, found identical, or kept in `quarantine` with its reasons.
+"""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from .. import i18n, store
+from ..i18n import N_
+from . import acled, detect, gitoc, hxl, native, unodc
+from .detect import FileUnreadable
+
+INCIDENT_KINDS = ("native", "acled", "hxl")
+MODULES = {"native": native, "acled": acled, "hxl": hxl, "gitoc": gitoc, "unodc": unodc}
+
+
+@dataclass
+class Target:
+    table: str
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+
+
+INCIDENTS = Target("incidents", ("incident_id",), tuple(c for c in native.STORE_COLUMNS if c != "incident_id"))
+TARGETS = {"native": INCIDENTS, "acled": INCIDENTS, "hxl": INCIDENTS, "gitoc": gitoc.TARGET, "unodc": unodc.TARGET}
+
+
+@dataclass
+class Item:
+    row: int            # 1-based row number in the source file (sheet rows for workbooks)
+    raw: dict           # the original cells, keyed by header (by hashtag for HXL)
+    sheet: str | None = None
+
+
+@dataclass
+class Report:
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    errors: list = field(default_factory=list)      # [{"row", "field", "reason"}]
+    batch_id: str | None = None
+    format: str | None = None
+    dry_run: bool = False
+    warnings: list = field(default_factory=list)    # file-level notes: unknown columns, duplicates, unmatched names
+    file_name: str | None = None
+    sha256: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def balanced(self) -> bool:
+        return self.rows_read == self.inserted + self.updated + self.unchanged + self.quarantined
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def current_user(user: str | None = None) -> str:
+    if user:
+        return user
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except (KeyError, OSError):   # no passwd entry in some containers: say so rather than guess
+        return "unknown"
+
+
+def new_batch_id() -> str:
+    return now().strftime("B%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=None, user: str | None = None,
+               display_name: str | None = None) -> Report:
+    """Import a file into the store at db_path. Raises FileUnreadable (nothing changed) if it cannot be read."""
+    t = t or i18n.get("en")
+    if fmt not in detect.FORMATS:
+        raise FileUnreadable(N_("Unknown format {format}; expected one of {formats}."), format=fmt,
+                             formats=", ".join(detect.FORMATS))
+    source, data = detect.read_source(Path(file_path), display_name)
+    kind = detect.detect(source) if fmt == "auto" else fmt
+    items, warnings = MODULES[kind].read(source, t)
+    report = Report(format=kind, dry_run=dry_run, warnings=warnings, file_name=source.name,
+                    sha256=hashlib.sha256(data).hexdigest())
+    con = store.connect(db_path)
+    try:
+        store.migrate(con)
+        con.begin()
+        try:
+            _process(con, kind, items, report, t, user, action="import")
+            _test_pause()
+            if dry_run:
+                con.rollback()
+            else:
+                con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        if not dry_run:
+            con.execute("CHECKPOINT")   # the app's cache key is the file's mtime+size: make the change visible
+    finally:
+        con.close()
+    return report
+
+
+def _test_pause() -> None:
+    # A hook for the kill test: hold the open transaction so a test can kill the process part-way.
+    pause = os.environ.get("TNT_IMPORT_TEST_SLEEP")
+    if pause:
+        print("TNT_IMPORT_TEST_SLEEP: inside the transaction", file=sys.stderr, flush=True)
+        time.sleep(float(pause))
+
+
+def _process(con, kind: str, items: list[Item], report: Report, t, user, action: str,
+             batch_id: str | None = None) -> None:
+    module, target = MODULES[kind], TARGETS[kind]
+    context = module.context(con)
+    stamp = now()
+    report.batch_id = batch_id or new_batch_id()
+    report.rows_read = len(items)
+    records, quarantine = [], []
+    seen: dict[tuple, tuple[int, dict]] = {}
+    duplicate_rows: dict[int, int] = {}
+    for item in items:
+        converted, errors = module.convert(item.raw, context, t)
+        if errors:
+            quarantine.append((item, errors))
+            continue
+        conflict, fresh = None, []
+        for record in converted:
+            key = tuple(record[k] for k in target.keys)
+            if key in seen:
+                first_row, first = seen[key]
+                if first != record:
+                    conflict = first_row
+                    break
+                duplicate_rows[item.row] = first_row
+            else:
+                fresh.append((key, record))
+        if conflict is not None:
+            quarantine.append((item, [{"field": ",".join(target.keys), "reason": t.gettext(
+                N_("same identifier as row {row} but different values")).format(row=conflict)}]))
+            continue
+        for key, record in fresh:
+            seen[key] = (item.row, record)
+            records.append({**record, "_row": item.row})
+        if not fresh:
+            report.unchanged += 1   # an exact repeat of earlier rows: nothing to write
+    for row, first in duplicate_rows.items():
+        report.warnings.append({"row": row, "field": "", "reason": t.gettext(
+            N_("duplicate of row {row}: counted once")).format(row=first)})
+    counts = _upsert(con, target, records, report.batch_id, stamp) if records else {}
+    for status in ("inserted", "updated", "unchanged"):
+        setattr(report, status, getattr(report, status) + counts.get(status, 0))
+    for item, errors in quarantine:
+        raw = dict(item.raw)
+        if item.sheet:
+            raw.setdefault("_sheet", item.sheet)
+        con.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, 'open', ?, NULL)",
+                    [uuid.uuid4().hex, report.batch_id, item.row, _json(raw), _json(errors), stamp])
+        report.errors += [{"row": item.row, **e} for e in errors]
+    report.quarantined = len(quarantine)
+    assert report.balanced(), report   # the identity is the contract; a bug here must not commit
+    who = current_user(user)
+    con.execute("INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed')",
+                [report.batch_id, kind, report.file_name, report.sha256, stamp, who, report.rows_read,
+                 report.inserted, report.updated, report.unchanged, report.quarantined])
+    audit(con, action, report.batch_id, who, report.file_name, report.sha256,
+          {k: getattr(report, k) for k in ("rows_read", "inserted", "updated", "unchanged", "quarantined")}
+          | {"format": kind, "warnings": len(report.warnings)})
+
+
+def audit(con, action: str, batch_id, who, file_name=None, sha256=None, details: dict | None = None) -> None:
+    con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [uuid.uuid4().hex, now(), who, action, batch_id, file_name, sha256, _json(details or {})])
+
+
+def _match(a: str, b: str, columns) -> str:
+    # Column names come from the fixed Target definitions above, never from a file.
+    return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in columns)
+
+
+def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: datetime) -> dict:
+    """Set-based upsert: stage, classify each row, keep history of what changes, replace, insert."""
+    columns = target.keys + target.values
+    frame = pd.DataFrame.from_records(records, columns=[*columns, "_row"])
+    incidents = target is INCIDENTS
+    con.execute("DROP TABLE IF EXISTS _stage")
+    con.execute(f"CREATE TEMP TABLE _stage AS SELECT {', '.join(columns)} FROM {target.table} WHERE FALSE")
+    con.execute("ALTER TABLE _stage ADD COLUMN _row INTEGER")
+    con.register("_stage_frame", frame)
+    con.execute("INSERT INTO _stage BY NAME SELECT * FROM _stage_frame")
+    con.unregister("_stage_frame")
+    con.execute("DROP TABLE IF EXISTS _cat")
+    con.execute(f"""
+        CREATE TEMP TABLE _cat AS
+        SELECT s._row, {', '.join('s.' + k for k in target.keys)},
+               CASE WHEN NOT EXISTS (SELECT 1 FROM {target.table} t WHERE {_match('t', 's', target.keys)}) THEN 'inserted'
+                    WHEN EXISTS (SELECT 1 FROM {target.table} t WHERE {_match('t', 's', columns)}) THEN 'unchanged'
+                    ELSE 'updated' END AS cat
+        FROM _stage s""")
+    changed = f"SELECT 1 FROM _cat c WHERE c.cat = 'updated' AND {_match('c', 't', target.keys)}"
+    if incidents:
+        con.execute(f"""
+            INSERT INTO incident_history
+            SELECT t.incident_id,
+                   coalesce((SELECT max(h.version) FROM incident_history h WHERE h.incident_id = t.incident_id), 0) + 1,
+                   ?, ?, to_json(t)::VARCHAR
+            FROM incidents t WHERE EXISTS ({changed})""", [batch_id, stamp])
+        con.execute("ALTER TABLE _stage ADD COLUMN created_at TIMESTAMP")
+        con.execute("UPDATE _stage s SET created_at = t.created_at FROM incidents t WHERE t.incident_id = s.incident_id")
+    else:
+        con.execute(f"""INSERT INTO context_history
+                        SELECT ?, ?, to_json(t)::VARCHAR, ? FROM {target.table} t WHERE EXISTS ({changed})""",
+                    [batch_id, target.table, stamp])
+    con.execute(f"DELETE FROM {target.table} t WHERE EXISTS ({changed})")
+    extra_cols = ", created_at, updated_at, batch_id" if incidents else ", batch_id"
+    extra_vals = ", coalesce(s.created_at, ?), ?, ?" if incidents else ", ?"
+    params = [stamp, stamp, batch_id] if incidents else [batch_id]
+    con.execute(f"""
+        INSERT INTO {target.table} ({', '.join(columns)}{extra_cols})
+        SELECT {', '.join('s.' + c for c in columns)}{extra_vals}
+        FROM _stage s JOIN _cat c ON c._row = s._row AND {_match('c', 's', target.keys)}
+        WHERE c.cat <> 'unchanged'""", params)
+    # A source row counts once: inserted if all its records are new, unchanged if none changed, else updated.
+    rows = con.execute("""
+        SELECT CASE WHEN bool_and(cat = 'inserted') THEN 'inserted'
+                    WHEN bool_and(cat = 'unchanged') THEN 'unchanged' ELSE 'updated' END AS status, count(*)
+        FROM (SELECT _row, cat FROM _cat) GROUP BY _row""").fetchall()
+    counts: dict[str, int] = {}
+    for status, _n in rows:
+        counts[status] = counts.get(status, 0) + 1
+    con.execute("DROP TABLE _stage")
+    con.execute("DROP TABLE _cat")
+    return counts
+
+
+# Batches, rollback, quarantine ---------------------------------------------------------------------------------
+class ImportRefused(Exception):
+    """A rollback or re-submission that would break the store's integrity. args = (msgid, params)."""
+
+    def __init__(self, msgid: str, **params):
+        super().__init__(msgid, params)
+        self.msgid, self.params = msgid, params
+
+    def message(self, t) -> str:
+        return t.gettext(self.msgid).format(**self.params)
+
+
+def batches(con, limit: int = 200) -> pd.DataFrame:
+    return con.execute("""
+        SELECT batch_id, kind, file_name, created_at, created_by, rows_read, inserted, updated, unchanged,
+               quarantined, status, sha256
+        FROM import_batches ORDER BY created_at DESC, batch_id DESC LIMIT ?""", [limit]).df()
+
+
+def rollback(db_path, batch_id: str, user: str | None = None) -> dict:
+    con = store.connect(db_path)
+    try:
+        store.migrate(con)
+        con.begin()
+        try:
+            result = _rollback(con, batch_id, current_user(user))
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return result
+
+
+def _rollback(con, batch_id: str, who: str) -> dict:
+    found = con.execute("SELECT kind, status, file_name, sha256, created_at FROM import_batches WHERE batch_id = ?",
+                        [batch_id]).fetchone()
+    if not found:
+        raise ImportRefused(N_("No import batch {batch}."), batch=batch_id)
+    kind, status, file_name, sha256, created_at = found
+    if status != "committed":
+        raise ImportRefused(N_("Batch {batch} is already {status}."), batch=batch_id, status=status)
+    if kind not in TARGETS:
+        raise ImportRefused(N_("Batches of kind {kind} cannot be rolled back here."), kind=kind)
+    stamp = now()
+    if TARGETS[kind] is INCIDENTS:
+        # Refuse if a later batch changed a record this batch wrote: undoing it would silently lose that change.
+        later = con.execute("""
+            SELECT count(*) FROM incident_history h
+            WHERE h.batch_id <> ? AND h.incident_id IN (
+                SELECT incident_id FROM incident_history WHERE batch_id = ?
+                UNION SELECT incident_id FROM incidents WHERE batch_id = ?)
+              AND h.changed_at > ?""", [batch_id, batch_id, batch_id, created_at]).fetchone()[0]
+        if later:
+            raise ImportRefused(N_("{n} records of batch {batch} were changed by a later import; roll that one back first."),
+                                n=later, batch=batch_id)
+        previous = [json.loads(p) for (p,) in con.execute(
+            "SELECT previous FROM incident_history WHERE batch_id = ? ORDER BY incident_id", [batch_id]).fetchall()]
+        removed = con.execute("SELECT count(*) FROM incidents WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        con.execute("DELETE FROM incidents WHERE batch_id = ?", [batch_id])
+        if previous:
+            frame = pd.DataFrame.from_records(previous)
+            con.register("_previous", frame)
+            con.execute("INSERT INTO incidents BY NAME SELECT * FROM _previous")
+            con.unregister("_previous")
+        con.execute("DELETE FROM incident_history WHERE batch_id = ?", [batch_id])
+    else:
+        target = TARGETS[kind]
+        later = con.execute("""SELECT count(*) FROM import_batches WHERE kind = ? AND status = 'committed'
+                               AND created_at > ?""", [kind, created_at]).fetchone()[0]
+        if later:
+            raise ImportRefused(N_("A later {kind} import exists; roll that one back first."), kind=kind)
+        previous = [json.loads(p) for (p,) in con.execute(
+            "SELECT previous FROM context_history WHERE batch_id = ? AND table_name = ?",
+            [batch_id, target.table]).fetchall()]
+        removed = con.execute(f"SELECT count(*) FROM {target.table} WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        con.execute(f"DELETE FROM {target.table} WHERE batch_id = ?", [batch_id])
+        if previous:
+            con.register("_previous", pd.DataFrame.from_records(previous))
+            con.execute(f"INSERT INTO {target.table} BY NAME SELECT * FROM _previous")
+            con.unregister("_previous")
+        con.execute("DELETE FROM context_history WHERE batch_id = ?", [batch_id])
+    con.execute("UPDATE quarantine SET status = 'discarded', resolved_at = ? WHERE batch_id = ? AND status = 'open'",
+                [stamp, batch_id])
+    con.execute("UPDATE import_batches SET status = 'rolled_back' WHERE batch_id = ?", [batch_id])
+    result = {"batch_id": batch_id, "removed": removed, "restored": len(previous)}
+    audit(con, "rollback", batch_id, who, file_name, sha256, result)
+    return result
+
+
+def open_quarantine(con, limit: int = 500) -> pd.DataFrame:
+    return con.execute("""
+        SELECT q.quarantine_id, q.batch_id, b.kind, b.file_name, q.row_number, q.raw, q.errors, q.created_at
+        FROM quarantine q LEFT JOIN import_batches b USING (batch_id)
+        WHERE q.status = 'open' ORDER BY q.created_at DESC, q.row_number LIMIT ?""", [limit]).df()
+
+
+def resubmit(db_path, corrections: dict[str, dict], t=None, user: str | None = None) -> Report:
+    """Re-validate corrected quarantined rows {quarantine_id: cells} as a new batch.
+
+    Rows that now pass are upserted and their quarantine entries closed; rows that still fail stay
+    open with their new cells and reasons (they are not quarantined twice)."""
+    t = t or i18n.get("en")
+    con = store.connect(db_path)
+    try:
+        store.migrate(con)
+        con.begin()
+        try:
+            report = _resubmit(con, corrections, t, current_user(user))
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return report
+
+
+def _resubmit(con, corrections: dict[str, dict], t, who: str) -> Report:
+    if not corrections:
+        raise ImportRefused(N_("Nothing to re-submit."))
+    ids = list(corrections)
+    found = con.execute(f"""
+        SELECT q.quarantine_id, q.row_number, b.kind FROM quarantine q JOIN import_batches b USING (batch_id)
+        WHERE q.status = 'open' AND q.quarantine_id IN ({', '.join('?' * len(ids))})""", ids).fetchall()
+    if len(found) != len(ids):
+        raise ImportRefused(N_("Some rows are no longer in the open quarantine; reload the page."))
+    kinds = {kind for _q, _r, kind in found}
+    if len(kinds) != 1:
+        raise ImportRefused(N_("Re-submit rows of one format at a time."))
+    kind = kinds.pop()
+    items = [Item(row=row, raw={k: v for k, v in corrections[qid].items() if k != "_sheet"},
+                  sheet=corrections[qid].get("_sheet")) for qid, row, _k in found]
+    by_row = {(row, qid) for qid, row, _k in found}
+    report = Report(format=kind, file_name=t.gettext("quarantine correction"))
+    # Quarantine entries of the new batch replace the old open entries: one open entry per problem row.
+    _process(con, kind, items, report, t, who, action="resubmit")
+    stamp = now()
+    con.execute(f"""UPDATE quarantine SET status = 'resubmitted', resolved_at = ?
+                    WHERE quarantine_id IN ({', '.join('?' * len(ids))})""", [stamp, *ids])
+    report.warnings.append({"row": None, "field": "", "reason": t.gettext(
+        N_("{n} rows re-submitted from the quarantine")).format(n=len(by_row))})
+    return report
+
+
+def data_quality(con) -> dict:
+    """Shares of records that are geolocated, graded, disaggregated by sex and age, and validated."""
+    row = con.execute("""
+        SELECT count(*) AS records,
+               count(*) FILTER (WHERE lat IS NOT NULL AND lon IS NOT NULL) AS geolocated,
+               count(*) FILTER (WHERE source_reliability <> 'F' AND info_credibility <> 6) AS graded,
+               count(*) FILTER (WHERE v_female_child + v_female_adult + v_male_child + v_male_adult
+                                      + v_unknown_child + v_unknown_adult + v_female_unknown + v_male_unknown
+                                      + v_unknown_unknown > 0) AS with_victims,
+               count(*) FILTER (WHERE v_female_child + v_female_adult + v_male_child + v_male_adult > 0
+                                      AND v_unknown_unknown + v_unknown_child + v_unknown_adult
+                                          + v_female_unknown + v_male_unknown = 0) AS disaggregated,
+               count(*) FILTER (WHERE status = 'validated') AS validated
+        FROM incidents""").fetchone()
+    records, geolocated, graded, with_victims, disaggregated, validated = row
+    share = (lambda n, d: None if not d else n / d)
+    open_q = con.execute("SELECT count(*) FROM quarantine WHERE status = 'open'").fetchone()[0]
+    return {"records": records, "geolocated": share(geolocated, records), "graded": share(graded, records),
+            "disaggregated": share(disaggregated, with_victims), "validated": share(validated, records),
+            "with_victims": with_victims, "open_quarantine": open_q}
+
+
+def audit_trail(con, limit: int = 200) -> pd.DataFrame:
+    return con.execute("""SELECT logged_at, actor, action, batch_id, file_name, sha256, details
+                          FROM audit_log ORDER BY logged_at DESC LIMIT ?""", [limit]).df()

@@ -1,0 +1,643 @@
+"""Threat prioritization (issue #10): a transparent, SOCTA/MoRiLE-style priority model.
+
+Each criminal market × area (admin-1 unit or country) in the filtered period is scored on five
+factors, each on a 0–1 scale, and on a separate confidence figure (docs/priority.md states every
+formula; pages/method.py shows the same note to users):
+
+    harm        min–max of ln(1 + harm points) within the scored set, where
+                harm points = victims + w_wc × women-and-children victims + 3 × fatalities
+                              + seizure value / USD 100 000
+    likelihood  (1 − 0.3) × min–max of ln(1 + incidents a week) + 0.3 × trend
+                trend = 1 rising, 0 falling, 0.5 otherwise (stats.mann_kendall on 7-day counts)
+    reach       0.5 × share of cross-border incidents + 0.5 × min–max of ln(1 + countries linked)
+    actor       (mean of the linked actors' violence, reach and links − 1) / 4, or UNKNOWN
+    capacity    host-State capacity gap = (10 − GI-TOC resilience average) / 9, or UNKNOWN
+
+    score = 100 × Σ w_f × factor_f / Σ w_f, both sums over the factors that are KNOWN for the row.
+
+An unknown factor (no GI-TOC index imported, no assessed actor) is left out and the weights of the
+others are renormalised; the row is flagged. It is never counted as 0, which would silently say
+"no capability gap" or "harmless actors". Confidence is reported beside the score, not inside it
+(MoRiLE keeps risk and confidence apart): it comes from the Admiralty grades, the share of records
+with two or more independent sources, and the number of records.
+
+Inputs are aggregated in SQL scoped by `queries.scope(filters, profile)`; the arithmetic below runs
+on that small frame. The page, the CLI (`python -m tnt_dash priorities`), the export view
+"priorities" and the weekly brief's top 5 (`top_threats`) all call `assess`, so they agree.
+This is the mission's analytic judgement, not a measurement.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from . import queries, stats, views
+from .access import Profile
+from .filters import Filters
+from .i18n import I18n, N_, get as get_i18n
+from .queries import VICTIMS, WOMEN_CHILDREN, _df, _lang, scope
+
+FACTORS = ("harm", "likelihood", "reach", "actor", "capacity")
+FACTOR_LABELS = {
+    "harm": N_("Harm"),
+    "likelihood": N_("Likelihood"),
+    "reach": N_("Cross-border reach"),
+    "actor": N_("Actor capability"),
+    "capacity": N_("Host-State capacity gap"),
+}
+LEVELS = ("adm1", "country")
+DEFAULT_PERIOD_DAYS = 365      # the sidebar's default period, so page and CLI agree without flags
+SEIZURE_UNIT_USD = 100_000     # one harm point per USD 100 000 of seizures
+TOP_THREATS_WEEKS = 16         # the brief: the last 4 weeks and the 12 before, as its table shows
+SENSITIVITY_SPREAD = 0.20      # each factor weight varies by ±20 %
+SENSITIVITY_DRAWS = 200
+SENSITIVITY_SEED = 20_101      # fixed, so the rank ranges are reproducible
+# Admiralty grades as 0–1 quality. F ("cannot be judged") and 6 ("truth cannot be judged") add no
+# more confidence than E/5: an unjudged source is not evidence.
+RELIABILITY_VALUE = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.2}
+CREDIBILITY_VALUE = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6: 0.2}
+CONFIDENT_VOLUME = 10          # records at which the volume part of confidence is full
+CONFIDENCE_LEVELS = ((0.70, "high"), (0.45, "medium"), (0.0, "low"))
+CONFIDENCE_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+TREND_VALUE = {"rising": 1.0, "falling": 0.0, "none": 0.5}
+
+
+# --- Weights ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Weights:
+    """Every weight of the model, with its default. Factor weights are relative points."""
+    harm: float = 30.0
+    likelihood: float = 25.0
+    reach: float = 15.0
+    actor: float = 15.0
+    capacity: float = 15.0
+    women_children: float = 1.0   # extra harm points per woman or child victim (on top of 1 per victim)
+    fatality: float = 3.0         # harm points per fatality
+    seizure: float = 1.0          # harm points per USD 100 000 seized
+    trend_share: float = 0.3      # share of likelihood given to the tested trend
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"weight {f.name} must be a finite number, not {value!r}")
+            if value < 0:
+                raise ValueError(f"weight {f.name} must not be negative (got {value})")
+            object.__setattr__(self, f.name, float(value))
+        if self.trend_share > 1:
+            raise ValueError("weight trend_share is a share and must be between 0 and 1")
+        if sum(self.factor_weights()) <= 0:
+            raise ValueError("at least one factor weight must be above 0")
+
+    def factor_weights(self) -> tuple[float, ...]:
+        return tuple(getattr(self, f) for f in FACTORS)
+
+
+# URL keys of the page's sliders; the CLI's --weight flags use the same names.
+PARAM_KEYS = {"w_harm": "harm", "w_likelihood": "likelihood", "w_reach": "reach", "w_actor": "actor",
+              "w_capacity": "capacity", "w_wc": "women_children"}
+
+
+def weights_to_params(weights: Weights) -> dict[str, str]:
+    """The URL query parameters that reproduce `weights` (only the keys the page exposes)."""
+    out = {}
+    for key, name in PARAM_KEYS.items():
+        value = getattr(weights, name)
+        out[key] = str(int(value)) if value == int(value) else repr(value)
+    return out
+
+
+def weights_from_params(params: Mapping, base: Weights | None = None) -> Weights:
+    """Weights from URL query parameters; missing keys keep `base` (default Weights()). Other keys
+    (filters, language) are ignored. A bad value raises ValueError naming the parameter."""
+    base = base or Weights()
+    changes = {}
+    for key, name in PARAM_KEYS.items():
+        if key not in params:
+            continue
+        raw = params[key]
+        if isinstance(raw, (list, tuple)):
+            raw = raw[-1] if raw else None
+        try:
+            value = float(str(raw).strip())
+        except (TypeError, ValueError):
+            raise ValueError(f"{key} must be a number, not {raw!r}") from None
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{key} must be a finite number of 0 or more, not {raw!r}")
+        changes[name] = value
+    return replace(base, **changes)
+
+
+def parse_weight_flags(items: list[str]) -> Weights:
+    """CLI: ['w_harm=40', 'w_wc=2'] -> Weights."""
+    params = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key.strip() not in PARAM_KEYS:
+            raise ValueError(f"--weight takes KEY=VALUE with KEY one of {', '.join(PARAM_KEYS)} (got {item!r})")
+        params[key.strip()] = value
+    return weights_from_params(params)
+
+
+# --- Inputs (SQL) -----------------------------------------------------------------------------
+
+_LEVEL_SQL = {   # column choices by whitelist only
+    "adm1": ("i.admin1_code", "a.name_{col}"),
+    "country": ("i.iso3", "c.name_{col}"),
+}
+
+
+def _case(column: str, mapping: dict) -> str:
+    # The mapping is a module constant above, never user input.
+    whens = " ".join(f"WHEN {k!r} THEN {v}" if isinstance(k, str) else f"WHEN {k} THEN {v}" for k, v in mapping.items())
+    return f"CASE {column} {whens} END"
+
+
+def period(con, filters: Filters, profile: Profile) -> tuple[date, date]:
+    """The scored period: the filters' dates, or the sidebar's default (365 days to the latest record)."""
+    end = filters.date_to
+    if end is None:
+        end = queries.data_status(con, Filters(statuses=()), profile)["date_max"] or date.today()
+    start = filters.date_from or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if start > end:
+        raise ValueError("the start date is after the end date")
+    return start, end
+
+
+def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm1") -> pd.DataFrame:
+    """One row per area × market with every raw input of the model, for the filtered period."""
+    if level not in _LEVEL_SQL:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    col = _lang(lang)
+    start, end = period(con, filters, profile)
+    key, label = (part.format(col=col) for part in _LEVEL_SQL[level])
+    where, params = scope(filters.with_dates(start, end), profile)
+    grade = (f"(({_case('i.source_reliability', RELIABILITY_VALUE)}) + "
+             f"({_case('i.info_credibility', CREDIBILITY_VALUE)})) / 2.0")
+    frame = _df(con, f"""
+        SELECT {key} AS area, any_value({label}) AS area_label, any_value(c.name_{col}) AS country_label,
+               any_value(i.iso3) AS iso3, i.market, any_value(m.label_{col}) AS market_label,
+               any_value(m.gitoc_market) AS gitoc_market,
+               count(*) AS incidents,
+               coalesce(sum({VICTIMS}), 0)::BIGINT AS victims,
+               coalesce(sum({WOMEN_CHILDREN}), 0)::BIGINT AS women_children,
+               coalesce(sum(i.fatalities), 0)::BIGINT AS fatalities,
+               coalesce(sum(i.seizure_value_usd), 0)::DOUBLE AS seizure_usd,
+               count(*) FILTER (WHERE i.cross_border) AS cross_border,
+               len(list_distinct(flatten(list([i.iso3, i.origin_iso3, i.transit_iso3, i.destination_iso3]))))
+                   AS countries_linked,
+               count(ac.violence + ac.reach + ac.links) AS actor_records,
+               avg((ac.violence + ac.reach + ac.links) / 3.0) AS actor_mean,
+               avg({grade}) AS grade_quality,
+               count(*) FILTER (WHERE i.n_sources >= 2) AS corroborated
+        FROM incidents i JOIN markets m ON m.code = i.market
+        LEFT JOIN admin1 a ON a.code = i.admin1_code LEFT JOIN countries c ON c.iso3 = i.iso3
+        LEFT JOIN actors ac ON ac.actor_id = i.actor_id
+        WHERE {where} AND {key} IS NOT NULL
+        GROUP BY {key}, i.market ORDER BY area, i.market""", params)
+    weekly = _df(con, f"""
+        SELECT {key} AS area, i.market, (date_diff('day', i.date_occurred, ?::DATE) // 7)::INTEGER AS bin,
+               count(*) AS n
+        FROM incidents i WHERE {where} AND {key} IS NOT NULL GROUP BY ALL""", [end, *params])
+    days = (end - start).days + 1
+    full_bins = days // 7    # 7-day bins counted back from the end; a partial oldest bin is not tested
+    series = {k: np.zeros(full_bins, dtype=int) for k in zip(frame["area"], frame["market"])}
+    for row in weekly.itertuples(index=False):
+        if row.bin < full_bins:
+            series[(row.area, row.market)][full_bins - 1 - row.bin] = row.n   # oldest first
+    trends = [stats.mann_kendall(series[k].tolist()) for k in zip(frame["area"], frame["market"])]
+    frame["trend"] = [tr.direction if not tr.insufficient else "insufficient" for tr in trends]
+    frame["trend_p"] = [tr.p_value for tr in trends]
+    frame["weeks_tested"] = full_bins
+    frame["days"] = days
+    frame["recent_4w"] = [int(series[k][-4:].sum()) for k in zip(frame["area"], frame["market"])]
+    frame["prior"] = frame["incidents"] - frame["recent_4w"]
+    ctx = gitoc_context(con)
+    frame["resilience"] = frame["iso3"].map(ctx["resilience"]).astype(float)
+    frame["resilience_edition"] = frame["iso3"].map(ctx["resilience_edition"])
+    frame["gitoc_market_score"] = [ctx["market"].get((iso3, gm)) for iso3, gm in
+                                   zip(frame["iso3"], frame["gitoc_market"])]
+    frame["gitoc_market_score"] = frame["gitoc_market_score"].astype(float)
+    frame.attrs.update(start=start, end=end, level=level, gitoc_imported=ctx["imported"])
+    return frame
+
+
+def gitoc_context(con) -> dict:
+    """Latest-edition GI-TOC figures per country: the resilience average (12 indicators) and each
+    market score. Empty when the index has not been imported."""
+    resilience = _df(con, """
+        WITH latest AS (SELECT iso3, max(edition) AS edition FROM gitoc_scores
+                        WHERE kind = 'resilience' AND score IS NOT NULL GROUP BY iso3)
+        SELECT g.iso3, g.edition, avg(g.score) AS resilience
+        FROM gitoc_scores g JOIN latest USING (iso3, edition)
+        WHERE g.kind = 'resilience' AND g.score IS NOT NULL GROUP BY g.iso3, g.edition""")
+    market = _df(con, """
+        WITH latest AS (SELECT iso3, max(edition) AS edition FROM gitoc_scores
+                        WHERE kind = 'market' AND score IS NOT NULL GROUP BY iso3)
+        SELECT g.iso3, g.indicator, g.score FROM gitoc_scores g JOIN latest USING (iso3, edition)
+        WHERE g.kind = 'market'""")
+    return {
+        "imported": bool(len(resilience) or len(market)),
+        "resilience": dict(zip(resilience["iso3"], resilience["resilience"])),
+        "resilience_edition": dict(zip(resilience["iso3"], resilience["edition"].astype(int))),
+        "market": {(r.iso3, r.indicator): r.score for r in market.itertuples(index=False)},
+    }
+
+
+# --- Scoring (pure) ---------------------------------------------------------------------------
+
+def minmax(values) -> np.ndarray:
+    """Scale to 0–1 within the scored set: lowest 0, highest 1; all equal -> 0.5 (no contrast)."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return x
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    if hi == lo:
+        return np.full_like(x, 0.5)
+    return (x - lo) / (hi - lo)
+
+
+def harm_points(frame: pd.DataFrame, weights: Weights) -> pd.Series:
+    return (frame["victims"] + weights.women_children * frame["women_children"]
+            + weights.fatality * frame["fatalities"] + weights.seizure * frame["seizure_usd"] / SEIZURE_UNIT_USD)
+
+
+def score(raw: pd.DataFrame, weights: Weights = Weights()) -> pd.DataFrame:
+    """The factors, score, rank and confidence for every row of `inputs()`. Pure arithmetic."""
+    out = raw.copy()
+    n = len(out)
+    if n == 0:
+        for name in (*FACTORS, "harm_points", "per_week", "score", "rank", "confidence", "confidence_level",
+                     "unknown"):
+            out[name] = pd.Series(dtype=float)
+        return out
+    out["harm_points"] = harm_points(out, weights)
+    out["harm"] = minmax(np.log1p(out["harm_points"]))
+    out["per_week"] = out["incidents"] / (out["days"] / 7.0)
+    trend = out["trend"].map(TREND_VALUE).fillna(0.5)     # untested (too few weeks) counts as no trend
+    out["likelihood"] = (1 - weights.trend_share) * minmax(np.log1p(out["per_week"])) + weights.trend_share * trend
+    out["cross_border_share"] = out["cross_border"] / out["incidents"]
+    out["reach"] = 0.5 * out["cross_border_share"] + 0.5 * minmax(np.log1p(out["countries_linked"]))
+    out["actor"] = np.where(out["actor_records"] > 0, (out["actor_mean"] - 1) / 4.0, np.nan)
+    out["capacity"] = (10.0 - out["resilience"].astype(float)) / 9.0
+    factors = out[list(FACTORS)].to_numpy(dtype=float)
+    w = np.asarray(weights.factor_weights())
+    known = ~np.isnan(factors)
+    known_weight = known.astype(float) @ w
+    out["score"] = np.where(known_weight > 0, 100.0 * np.nan_to_num(factors) @ w / np.where(known_weight > 0, known_weight, 1),
+                            np.nan)
+    out["unknown"] = [", ".join(f for f, k in zip(FACTORS, row) if not k) for row in known]
+    out["confidence"] = (2 * out["grade_quality"] + out["corroborated"] / out["incidents"]
+                         + np.minimum(1.0, out["incidents"] / CONFIDENT_VOLUME)) / 4.0
+    out["confidence_level"] = out["confidence"].map(confidence_level)
+    out = out.sort_values(["score", "harm_points", "area", "market"], ascending=[False, False, True, True],
+                          na_position="last", kind="mergesort").reset_index(drop=True)
+    out["rank"] = np.arange(1, n + 1)
+    return out
+
+
+def confidence_level(value: float) -> str:
+    for threshold, level in CONFIDENCE_LEVELS:
+        if value >= threshold:
+            return level
+    return "low"
+
+
+def sensitivity(scored: pd.DataFrame, weights: Weights = Weights(), spread: float = SENSITIVITY_SPREAD,
+                draws: int = SENSITIVITY_DRAWS, seed: int = SENSITIVITY_SEED) -> pd.DataFrame:
+    """Rank range of each row when every factor weight is multiplied by an independent uniform draw
+    in [1 − spread, 1 + spread] (seeded, so reproducible). Rows in `scored` order (rank order)."""
+    n = len(scored)
+    if n == 0:
+        return pd.DataFrame({"rank_min": [], "rank_max": []})
+    factors = scored[list(FACTORS)].to_numpy(dtype=float)
+    known = (~np.isnan(factors)).astype(float)
+    rng = np.random.default_rng(seed)
+    base = np.asarray(weights.factor_weights())
+    w = base * rng.uniform(1 - spread, 1 + spread, size=(draws, len(FACTORS)))   # draws × factors
+    denom = known @ w.T
+    scores = 100.0 * (np.nan_to_num(factors) @ w.T) / np.where(denom > 0, denom, 1)   # rows × draws
+    # Ties break on the base rank (harm points, then codes), as in score().
+    order = np.lexsort((np.tile(np.arange(n)[:, None], (1, draws)), -scores), axis=0)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, n + 1)[:, None].repeat(draws, axis=1), axis=0)
+    return pd.DataFrame({"rank_min": ranks.min(axis=1), "rank_max": ranks.max(axis=1)}, index=scored.index)
+
+
+# --- The assessment -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Assessment:
+    frame: pd.DataFrame       # one row per area × market, in rank order, with sentence and rank range
+    start: date
+    end: date
+    level: str
+    weights: Weights
+    gitoc_imported: bool
+    suppressed: bool          # small victim counts hidden for this profile and destination
+
+
+def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm1",
+           weights: Weights = Weights(), destination: str = "screen") -> Assessment:
+    """Score, rank, confidence, rank range under ±20 % weights, and a sentence per row."""
+    raw = inputs(con, filters, profile, lang, level)
+    scored = score(raw, weights)
+    ranges = sensitivity(scored, weights)
+    scored["rank_min"], scored["rank_max"] = ranges["rank_min"], ranges["rank_max"]
+    suppress = views.must_suppress(profile, destination)
+    shown = views.protect_victims(scored, profile, destination) if len(scored) else scored
+    scored["victims_shown"] = shown["victims"] if len(scored) else []
+    scored["women_children_shown"] = shown["women_children"] if len(scored) else []
+    t = get_i18n(lang)
+    scored["sentence"] = [sentence(t, row, len(scored), raw.attrs["gitoc_imported"], weights) for row in scored.to_dict("records")]
+    return Assessment(frame=scored, start=raw.attrs["start"], end=raw.attrs["end"], level=level, weights=weights,
+                      gitoc_imported=raw.attrs["gitoc_imported"], suppressed=suppress)
+
+
+def _fmt(t: I18n, value: float) -> str:
+    return t.number(value, 2)
+
+
+def factor_phrase(t: I18n, name: str, row: dict, gitoc_imported: bool) -> str:
+    """One factor with the numbers behind it, e.g. 'harm 0.92 (14 victims, 9 of them women or children, …)'."""
+    _ = t.gettext
+    if name == "harm":
+        return _("harm {v} ({victims} victims, {wc} of them women or children; {fatalities} deaths; "
+                 "{seizures} seized)").format(
+            v=_fmt(t, row["harm"]), victims=t.number(row["victims_shown"]), wc=t.number(row["women_children_shown"]),
+            fatalities=t.number(row["fatalities"]), seizures=t.money(row["seizure_usd"]))
+    if name == "likelihood":
+        trend = {"rising": _("rising trend"), "falling": _("falling trend"), "none": _("no significant trend"),
+                 "insufficient": _("too few weeks to test a trend")}[row["trend"]]
+        return _("likelihood {v} ({rate} incidents a week, {trend})").format(
+            v=_fmt(t, row["likelihood"]), rate=t.number(row["per_week"], 1), trend=trend)
+    if name == "reach":
+        return _("cross-border reach {v} ({share} of incidents cross-border, {countries} countries linked)").format(
+            v=_fmt(t, row["reach"]), share=t.percent(row["cross_border_share"]),
+            countries=t.number(row["countries_linked"]))
+    if name == "actor":
+        if math.isnan(row["actor"]):
+            return _("actor capability unknown (no assessed actor linked)")
+        return _("actor capability {v} (violence, reach and links average {mean} out of 5)").format(
+            v=_fmt(t, row["actor"]), mean=t.number(row["actor_mean"], 1))
+    if name == "capacity":
+        if math.isnan(row["capacity"]):
+            if not gitoc_imported:
+                return _("host-State capacity unknown (GI-TOC index not imported)")
+            return _("host-State capacity unknown (no GI-TOC score for this country)")
+        return _("host-State capacity gap {v} (GI-TOC resilience {res} out of 10, {edition} edition)").format(
+            v=_fmt(t, row["capacity"]), res=t.number(row["resilience"], 2), edition=row["resilience_edition"])
+    raise ValueError(f"unknown factor {name!r}")
+
+
+def sentence(t: I18n, row: dict, n: int, gitoc_imported: bool, weights: Weights = Weights()) -> str:
+    """Why this row ranks where it does: the two factors that add most to its score first."""
+    _ = t.gettext
+    contrib = {f: (0.0 if math.isnan(row[f]) else row[f] * getattr(weights, f)) for f in FACTORS}
+    known = [f for f in FACTORS if not math.isnan(row[f])]
+    drivers = sorted(known, key=lambda f: -contrib[f])[:2]
+    others = [f for f in FACTORS if f not in drivers]
+    text = _("Rank {rank} of {n}, score {score}: mainly {drivers}; then {others}.").format(
+        rank=t.number(row["rank"]), n=t.number(n), score=t.number(row["score"], 0),
+        drivers=_(" and ").join(factor_phrase(t, f, row, gitoc_imported) for f in drivers),
+        others="; ".join(factor_phrase(t, f, row, gitoc_imported) for f in others))
+    if len(known) < len(FACTORS):
+        text += " " + _("Unknown factors are left out and the other weights rescaled.")
+    text += " " + _("Confidence {level} ({value}).").format(
+        level=_(CONFIDENCE_LABELS[row["confidence_level"]]), value=t.number(row["confidence"], 2))
+    return text
+
+
+# --- Uses: brief, export view -------------------------------------------------------------------
+
+def top_threats(con, filters: Filters, profile: Profile, lang: str, end: date, n: int = 5,
+                weights: Weights = Weights()) -> pd.DataFrame:
+    """The weekly brief's top `n`: admin-1 × market scored over the 16 weeks ending on `end`.
+
+    Keeps the brief's columns: incidents_4w (last 4 weeks) and incidents_prior (the 12 before)."""
+    window = filters.with_dates(end - timedelta(weeks=TOP_THREATS_WEEKS) + timedelta(days=1), end)
+    result = assess(con, window, profile, lang, "adm1", weights, destination="export")
+    top = result.frame.head(n).rename(columns={"area": "admin1_code", "recent_4w": "incidents_4w",
+                                               "prior": "incidents_prior"})
+    return top.reset_index(drop=True)
+
+
+EXPORT_COLUMNS = {
+    "rank": N_("Rank"), "area_label": N_("Area"), "country_label": N_("Country or territory"),
+    "market_label": N_("Market"), "score": N_("Priority score (0–100)"),
+    "confidence_level": N_("Confidence"), "confidence": N_("Confidence (0–1)"),
+    "rank_min": N_("Best rank with weights ±20 %"), "rank_max": N_("Worst rank with weights ±20 %"),
+    "harm": N_("Harm (0–1)"), "likelihood": N_("Likelihood (0–1)"), "reach": N_("Cross-border reach (0–1)"),
+    "actor": N_("Actor capability (0–1)"), "capacity": N_("Host-State capacity gap (0–1)"),
+    "incidents": N_("Incidents"), "per_week": N_("Incidents a week"), "victims_shown": N_("Victims"),
+    "women_children_shown": N_("Women and children victims"), "fatalities": N_("Fatalities"),
+    "seizure_usd": N_("Seizures, estimated value (USD)"), "trend": N_("Trend (Mann-Kendall)"),
+    "cross_border_share": N_("Share cross-border"), "countries_linked": N_("Countries linked"),
+    "resilience": N_("GI-TOC resilience (1–10)"), "gitoc_market_score": N_("GI-TOC market score (1–10)"),
+    "unknown_labels": N_("Unknown factors (left out)"), "sentence": N_("Why this rank"),
+}
+TREND_LABELS = {"rising": N_("rising"), "falling": N_("falling"), "none": N_("no significant trend"),
+                "insufficient": N_("too few weeks")}
+
+
+def table(result: Assessment, t: I18n) -> pd.DataFrame:
+    """The ranked table with translated headers and labels (page download, CLI, export view)."""
+    _ = t.gettext
+    f = result.frame.copy()
+    f["confidence_level"] = f["confidence_level"].map(lambda v: _(CONFIDENCE_LABELS[v]))
+    f["trend"] = f["trend"].map(lambda v: _(TREND_LABELS[v]))
+    f["unknown_labels"] = f["unknown"].map(
+        lambda s: ", ".join(_(FACTOR_LABELS[x]) for x in s.split(", ") if x) if isinstance(s, str) else "")
+    for c in (*FACTORS, "confidence", "cross_border_share"):
+        f[c] = f[c].round(3)
+    f["score"] = f["score"].round(1)
+    f["per_week"] = f["per_week"].round(2)
+    f["resilience"] = f["resilience"].round(2)
+    f = f.astype(object).where(f.notna(), None)
+    return f[list(EXPORT_COLUMNS)].rename(columns={k: _(v) for k, v in EXPORT_COLUMNS.items()})
+
+
+def view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export", level: str = "adm1",
+         weights: Weights = Weights()) -> views.View:
+    result = assess(con, filters, profile, t.lang, level, weights, destination=destination)
+    return views.View("priorities", t.gettext("Threat priorities (analytic judgement of the mission, not a "
+                                              "measurement)"), table(result, t))
+
+
+# --- Method note (pages/method.py, docs/priority.md) -------------------------------------------------
+
+METHOD_NOTE = [
+    (N_("What this is"), N_(
+        "The priority score is an analytic judgement of the mission, not a measurement. It ranks each criminal "
+        "market in each area (admin-1 unit or country) over the chosen period so that the mission and the "
+        "host State can discuss where to act first. Every number comes from the records in view and from the "
+        "weights shown; the same inputs and weights always give the same scores.")),
+    (N_("Sources of the method"), N_(
+        "UNODC, Guidance on the preparation and use of Serious and Organised Crime Threat Assessments: the SOCTA "
+        "Handbook (2010): risk as threat × harm, with vulnerability. Europol, EU Serious and Organised Crime "
+        "Threat Assessment (SOCTA): criminal markets, networks and enablers scored on defined indicators. "
+        "MoRiLE (Management of Risk in Law Enforcement, UK National Police Chiefs' Council): harm, likelihood "
+        "and the organisation's capacity, with a separate confidence score. GI-TOC, Global Organized Crime "
+        "Index (2021, 2023): criminality and resilience scored 1–10 per country.")),
+    (N_("Scaling"), N_(
+        "Each factor is put on a 0–1 scale. Counts (harm points, incidents a week, countries linked) are first "
+        "taken as ln(1 + x), so that one extreme area does not flatten all others, then scaled by min–max "
+        "within the rows being scored: the lowest gets 0, the highest 1; if all are equal, each gets 0.5. "
+        "Scaled values are therefore relative to the areas and markets in view: changing the filters changes "
+        "them.")),
+    (N_("Harm"), N_(
+        "harm points = victims + w_wc × women-and-children victims + 3 × fatalities + seizure value ÷ USD 100 000; "
+        "harm = min–max of ln(1 + harm points). With w_wc = 1 (default) a woman or child victim counts twice. "
+        "Women and children are adult women, girls, boys, women of unknown age and children of unknown sex; "
+        "unknowns are never imputed.")),
+    (N_("Likelihood"), N_(
+        "incidents a week = incidents ÷ (days in period ÷ 7); trend = 1 if the Mann-Kendall test on the 7-day "
+        "counts (counted back from the end date; at least 8 full weeks; 5 % level) finds a rising trend, 0 if "
+        "falling, 0.5 otherwise; likelihood = 0.7 × min–max of ln(1 + incidents a week) + 0.3 × trend.")),
+    (N_("Cross-border reach"), N_(
+        "reach = 0.5 × share of incidents marked cross-border + 0.5 × min–max of ln(1 + countries linked), where "
+        "countries linked are the distinct countries of location, origin, transit and destination named on the "
+        "records.")),
+    (N_("Actor capability"), N_(
+        "actor = (average over the records linked to an assessed actor of (violence + reach + links) ÷ 3 − 1) ÷ 4, "
+        "from the actor register (each 1–5). Unknown when no record names an assessed actor.")),
+    (N_("Host-State capacity"), N_(
+        "capacity gap = (10 − average of the GI-TOC resilience indicators of the country, latest edition) ÷ 9: a "
+        "weaker host-State capacity raises the priority of mission support. Unknown when the GI-TOC index has not "
+        "been imported or has no score for the country (Kosovo, for example); never counted as 0.")),
+    (N_("Score and rank"), N_(
+        "score = 100 × Σ weight × factor ÷ Σ weight, both sums over the factors known for the row. Unknown factors "
+        "are left out and the weights of the others rescaled; the row is flagged. Default weights: harm 30, "
+        "likelihood 25, cross-border reach 15, actor capability 15, host-State capacity 15; they are relative "
+        "and can be changed on the page (kept in the link) or with --weight on the command line. Rank 1 is the "
+        "highest score; ties go to the higher harm points, then the area and market codes.")),
+    (N_("Confidence"), N_(
+        "Reported beside the score, not inside it. grade quality = average over the records of (source "
+        "reliability value + information credibility value) ÷ 2, with A/1 = 1, B/2 = 0.8, C/3 = 0.6, D/4 = 0.4 "
+        "and E/5, F/6 = 0.2; corroboration = share of records with two or more independent sources; volume = "
+        "records ÷ 10, at most 1. confidence = (2 × grade quality + corroboration + volume) ÷ 4: high from 0.70, "
+        "medium from 0.45, low below.")),
+    (N_("Sensitivity"), N_(
+        "Each factor weight is multiplied by an independent random factor between 0.8 and 1.2 (±20 %), 200 times "
+        "with a fixed seed; the best and worst rank over these draws show how much a rank depends on the exact "
+        "weights. A narrow range means the rank is robust.")),
+    (N_("Limits"), N_(
+        "Recorded incidents reflect where police and the mission look, not only where crime happens. The score "
+        "orders threats for discussion; it does not measure them, and it should be read with the confidence "
+        "figure and the narrative assessment of the analysts.")),
+]
+
+
+# --- Command line: `python -m tnt_dash priorities` (registered in cli.py) ---------------------------
+
+def add_cli_parser(sub, add_filter_flags) -> None:
+    p = sub.add_parser("priorities", help="threat priorities per area and market (see docs/priority.md)")
+    p.add_argument("--period", help="the N days to the --to date or the latest record, e.g. 90d "
+                                    "(default: 365 days, as on the page; not with --from)")
+    p.add_argument("--level", choices=LEVELS, default="adm1", help="areas: admin-1 units or countries")
+    p.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
+    p.add_argument("--out", help="output file (default: CSV on standard output)")
+    p.add_argument("--weight", action="append", default=[], metavar="KEY=VALUE",
+                   help=f"change a weight, as in the page's link: {', '.join(PARAM_KEYS)} (repeatable)")
+    add_filter_flags(p)
+
+
+def parse_period(text: str) -> int:
+    text = text.strip().lower()
+    if not text.endswith("d") or not text[:-1].isdigit() or int(text[:-1]) < 1:
+        raise ValueError(f"--period takes a number of days such as 90d (got {text!r})")
+    return int(text[:-1])
+
+
+def cli_command(args) -> int:
+    import sys
+    from pathlib import Path
+
+    from . import access, config, exports, i18n, store
+    from .cli import CliError, filters_from
+    t = i18n.get(args.lang)
+    profile = access.server_profile()
+    filters = filters_from(args)
+    weights = parse_weight_flags(args.weight)
+    con = store.connect(args.db or config.db_path(), read_only=True)
+    try:
+        if args.period:
+            if args.date_from:
+                raise CliError("give either --period or --from, not both")
+            end = filters.date_to or period(con, filters, profile)[1]
+            filters = filters.with_dates(end - timedelta(days=parse_period(args.period) - 1), end)
+        result = assess(con, filters, profile, args.lang, args.level, weights, destination="export")
+        frame = table(result, t)
+        title = t.gettext("Threat priorities (analytic judgement of the mission, not a measurement)")
+        stamp = views.stamp(con, t, profile, title, filters, period=f"{t.date(result.start)} – {t.date(result.end)}")
+    finally:
+        con.close()
+    stamp.lines.append(t.gettext("Weights: {weights}").format(
+        weights=", ".join(f"{k}={v}" for k, v in weights_to_params(weights).items())))
+    if args.out:
+        exports.write(frame, args.format, stamp, Path(args.out))
+        print(f"wrote {len(frame)} ranked area–market rows to {args.out}")
+    else:
+        sys.stdout.buffer.write(exports.to_bytes(frame, args.format, stamp))
+    return 0
+
+
+# --- Figures (pure: frame in, Figure out; text arrives translated) --------------------------------
+
+def matrix_figure(frame: pd.DataFrame, title: str, x_title: str, y_title: str, names: dict[str, str],
+                  hover: str, top: int = 10, separators: str = ".,"):
+    """Harm × likelihood: one bubble per area × market; size = incidents, opacity = confidence.
+
+    `names`: legend names for 'top' and 'other'; `hover`: a plotly hovertemplate over customdata
+    [rank, area, market, score, confidence level]."""
+    import plotly.graph_objects as go
+
+    from .figures import PALETTE, _layout
+    fig = go.Figure()
+    size_ref = max(1.0, float(frame["incidents"].max())) if len(frame) else 1.0
+    for part, colour, name in ((frame[frame["rank"] > top], PALETTE[0], names["other"]),
+                               (frame[frame["rank"] <= top], PALETTE[3], names["top"])):
+        fig.add_trace(go.Scatter(
+            x=part["likelihood"], y=part["harm"], mode="markers+text" if part is not None and colour == PALETTE[3]
+            else "markers", name=name,
+            text=part["rank"].astype(str) if colour == PALETTE[3] else None, textposition="top center",
+            marker={"color": colour, "size": 8 + 34 * np.sqrt(part["incidents"] / size_ref),
+                    "opacity": part["confidence"].clip(0.15, 1.0).round(2).tolist(),
+                    "line": {"width": 1, "color": "#333333"}},
+            customdata=np.column_stack([part["rank"], part["area_label"], part["market_label"],
+                                        part["score"].round(0), part["confidence_label"]]) if len(part) else None,
+            hovertemplate=hover))
+    fig.add_hline(y=0.5, line={"dash": "dot", "color": "grey"})
+    fig.add_vline(x=0.5, line={"dash": "dot", "color": "grey"})
+    fig.update_xaxes(title_text=x_title, range=[-0.05, 1.05], gridcolor="rgba(128,128,128,0.2)")
+    fig.update_yaxes(title_text=y_title, range=[-0.05, 1.1], gridcolor="rgba(128,128,128,0.2)")
+    fig = _layout(fig, title, 520)
+    fig.update_layout(separators=separators, legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def sensitivity_figure(frame: pd.DataFrame, title: str, x_title: str, names: dict[str, str], hover: str,
+                       top: int = 20, separators: str = ".,"):
+    """Rank under the chosen weights (dot) and its best–worst range under ±20 % weights (bar)."""
+    import plotly.graph_objects as go
+
+    from .figures import PALETTE, _layout
+    part = frame.head(top).iloc[::-1]
+    labels = [f"{r}. {m} – {a}" for r, m, a in zip(part["rank"], part["market_label"], part["area_label"])]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=labels, x=part["rank_max"] - part["rank_min"] + 0.0001, base=part["rank_min"],
+                         orientation="h", marker_color=PALETTE[5], name=names["range"],
+                         customdata=np.column_stack([part["rank_min"], part["rank_max"]]), hovertemplate=hover))
+    fig.add_trace(go.Scatter(y=labels, x=part["rank"], mode="markers", marker={"color": PALETTE[3], "size": 10},
+                             name=names["rank"], hoverinfo="skip"))
+    fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.2)")
+    fig.update_yaxes(automargin=True)
+    fig = _layout(fig, title, 120 + 26 * len(part))
+    fig.update_layout(separators=separators, barmode="overlay", legend={"orientation": "h", "y": -0.15})
+    return fig

@@ -1,0 +1,156 @@
+"""Figures of the Regional trends page: pure functions, small frame in, Figure out.
+
+Every text arrives translated. Each trace point carries its series key in customdata so
+that a click or box selection can narrow the page (trends.drill_from_selection).
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .figures import BASE_FONT, PALETTE, _layout
+from .trends import NOT_RECORDED, OTHERS
+
+# The yellow of the Okabe–Ito set is unreadable as a thin line on white, and black is kept
+# for the moving average; catch-all series are grey so that they never look like a market.
+SERIES_COLOURS = [PALETTE[i] for i in (0, 1, 2, 3, 4, 5)] + ["#7A5195"]
+CATCH_ALL_COLOURS = {OTHERS: "#AAAAAA", NOT_RECORDED: "#6E6E6E"}
+GRID = "rgba(128,128,128,0.25)"
+
+
+def series_colours(keys: list[str]) -> dict[str, str]:
+    colours, n = {}, 0
+    for key in keys:
+        if key in CATCH_ALL_COLOURS:
+            colours[key] = CATCH_ALL_COLOURS[key]
+        else:
+            colours[key] = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+            n += 1
+    return colours
+
+
+def _date_format(grain: str) -> str:
+    return "%d %b %Y" if grain == "week" else "%b %Y"
+
+
+def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, *, grain: str, title: str,
+                   subtitle: str | None = None, y_title: str, x_title: str, ma_label: str, unit: str, separators: str = ".,",
+                   height: int = 460) -> go.Figure:
+    """Stacked areas, one per series in `order` (largest first), and the total's moving average."""
+    colours = series_colours(order)
+    fig = go.Figure()
+    fmt = _date_format(grain)
+    for key in order:
+        part = series[series["key"] == key]
+        if part.empty:
+            continue
+        label = part["label"].iloc[0]
+        fig.add_trace(go.Scatter(
+            x=part["period"], y=part["incidents"], name=label, stackgroup="all", mode="lines+markers",
+            line={"color": colours[key], "width": 1}, marker={"size": 4}, customdata=[[key]] * len(part),
+            hovertemplate=f"<b>{_escape(label)}</b><br>%{{x|{fmt}}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=total["period"], y=total["moving_average"], name=ma_label, mode="lines",
+        line={"color": "#000000", "width": 3, "dash": "dash"},
+        hovertemplate=f"{_escape(ma_label)}<br>%{{x|{fmt}}}: %{{y:,.1f}}<extra></extra>"))
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor=GRID)
+    fig.update_xaxes(title_text=x_title)
+    fig = _titled(fig, title, subtitle, height)
+    fig.update_layout(separators=separators, hovermode="closest", legend={"orientation": "h", "y": -0.2},
+                      clickmode="event+select")
+    return fig
+
+
+def small_multiples(series: pd.DataFrame, order: list[str], *, grain: str, title: str, y_title: str,
+                    subtitle: str | None = None,
+                    bar_label: str, ma_label: str, unit: str, separators: str = ".,", columns: int = 2,
+                    panel_height: int = 190) -> go.Figure:
+    """One panel per series: bars per period and the series' own moving average.
+
+    Each panel has its own y scale (the panel title names the series): a market with 40
+    incidents a week would otherwise flatten one with 3.
+    """
+    keys = [k for k in order if (series["key"] == k).any()]
+    labels = [series.loc[series["key"] == k, "label"].iloc[0] for k in keys]
+    rows = max(1, math.ceil(len(keys) / columns))
+    fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, subplot_titles=labels,
+                        vertical_spacing=min(0.12, 0.35 / rows), horizontal_spacing=0.07)
+    fmt = _date_format(grain)
+    for n, (key, label) in enumerate(zip(keys, labels)):
+        part = series[series["key"] == key]
+        row, col = n // columns + 1, n % columns + 1
+        fig.add_trace(go.Bar(
+            x=part["period"], y=part["incidents"], name=bar_label, marker_color=PALETTE[0], showlegend=n == 0,
+            legendgroup="bars", customdata=[[key]] * len(part),
+            hovertemplate=f"<b>{_escape(label)}</b><br>%{{x|{fmt}}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"),
+            row=row, col=col)
+        fig.add_trace(go.Scatter(
+            x=part["period"], y=part["moving_average"], name=ma_label, mode="lines", showlegend=n == 0,
+            legendgroup="ma", line={"color": "#000000", "width": 2.5}, customdata=[[key]] * len(part),
+            hovertemplate=f"{_escape(ma_label)}<br>%{{x|{fmt}}}: %{{y:,.1f}}<extra></extra>"), row=row, col=col)
+        fig.update_yaxes(rangemode="tozero", gridcolor=GRID, row=row, col=col,
+                         title_text=y_title if col == 1 else None, title_font={"size": BASE_FONT - 3})
+    fig.update_annotations(font={"size": BASE_FONT})
+    fig = _titled(fig, title, subtitle, rows * panel_height + 140, top=110)
+    fig.update_layout(separators=separators, bargap=0.15, legend={"orientation": "h", "y": -0.08},
+                      clickmode="event+select", margin={"l": 10, "r": 20, "b": 10})
+    return fig
+
+
+def ranked(frame: pd.DataFrame, *, value_col: str, title: str, x_title: str, subtitle: str | None = None, text: list[str] | None = None,
+           hover: list[str] | None = None, separators: str = ".,", height: int | None = None,
+           colour: str = PALETTE[0]) -> go.Figure:
+    """Horizontal bars, largest on top, one per row of `frame` (key, label, value_col)."""
+    frame = frame.iloc[::-1].reset_index(drop=True)
+    text = list(reversed(text)) if text is not None else None
+    hover = list(reversed(hover)) if hover is not None else frame["label"].tolist()
+    fig = go.Figure(go.Bar(
+        x=frame[value_col].astype(float), y=frame["label"], orientation="h", marker_color=colour,
+        text=text, textposition="outside", cliponaxis=False,
+        customdata=[[k, h] for k, h in zip(frame["key"], hover)], hovertemplate="%{customdata[1]}<extra></extra>"))
+    fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor=GRID)
+    fig = _titled(fig, title, subtitle, height or max(240, 44 * len(frame) + 140))
+    fig.update_layout(separators=separators, clickmode="event+select", margin={"l": 10, "r": 90, "b": 10})
+    return fig
+
+
+def seasonality_heatmap(frame: pd.DataFrame, month_names: list[str], *, title: str, colour_title: str,
+                        subtitle: str | None = None,
+                        hover: str, separators: str = ".,", height: int | None = None) -> go.Figure:
+    """Month of year (columns) × market (rows), coloured by the seasonal index (100 = average month).
+
+    `hover` is a template with the placeholders {market}, {month}, {index}, {mean}.
+    """
+    grid = frame.pivot(index="label", columns="month", values="index").reindex(columns=range(1, 13))
+    means = frame.pivot(index="label", columns="month", values="mean").reindex(columns=range(1, 13))
+    grid = grid.iloc[::-1]
+    means = means.loc[grid.index]
+    template = hover.format(market="%{y}", month="%{x}", index="%{z:.0f}", mean="%{customdata:,.1f}")
+    spread = max(25.0, float((grid - 100).abs().max().max() if grid.notna().any().any() else 25))
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=month_names, y=list(grid.index), customdata=means.to_numpy(),
+        colorscale="RdBu_r", zmid=100, zmin=100 - spread, zmax=100 + spread, xgap=2, ygap=2,
+        colorbar={"title": {"text": colour_title, "side": "right"}, "thickness": 14},
+        hovertemplate=template + "<extra></extra>"))
+    fig.update_xaxes(side="top")
+    fig = _titled(fig, title, subtitle, height or max(320, 30 * len(grid) + 170), top=120)
+    fig.update_layout(separators=separators, margin={"l": 10, "r": 10, "b": 10})
+    return fig
+
+
+def _titled(fig: go.Figure, title: str, subtitle: str | None, height: int, top: int = 86) -> go.Figure:
+    """The house layout, with where and when as a subtitle line: one long line would be cut
+    off in a half-width column at 1366 px, and plotly does not wrap titles."""
+    fig = _layout(fig, title, height)
+    if subtitle:
+        fig.update_layout(title={"subtitle": {"text": subtitle, "font": {"size": BASE_FONT - 1}}})
+    fig.update_layout(margin={"t": top if subtitle else 56})
+    return fig
+
+
+def _escape(text: str) -> str:
+    # A label inside a hovertemplate must not open a %{...} field of its own.
+    return str(text).replace("{", "(").replace("}", ")")
