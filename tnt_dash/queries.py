@@ -166,10 +166,13 @@ def week_vs_baseline(con, filters: Filters, profile: Profile, week: date, baseli
 def market_totals(con, filters: Filters, profile: Profile, lang: str, limit: int | None = None) -> pd.DataFrame:
     col = _lang(lang)
     where, params = scope(filters, profile)
+    # Aggregate the incidents first, then label the few result rows: joining first costs
+    # a hash probe per incident.
     sql = f"""
-        SELECT i.market, m.label_{col} AS market_label, m.cyber, {KPI_SQL}
-        FROM incidents i JOIN markets m ON m.code = i.market
-        WHERE {where} GROUP BY ALL ORDER BY incidents DESC, i.market"""
+        WITH agg AS (SELECT i.market, {KPI_SQL} FROM incidents i WHERE {where} GROUP BY i.market)
+        SELECT agg.market, m.label_{col} AS market_label, m.cyber, agg.* EXCLUDE (market)
+        FROM agg JOIN markets m ON m.code = agg.market
+        ORDER BY incidents DESC, agg.market"""
     if limit:
         sql += " LIMIT ?"
         params = [*params, int(limit)]
@@ -181,10 +184,12 @@ def admin1_totals(con, filters: Filters, profile: Profile, lang: str) -> pd.Data
     col = _lang(lang)
     where, params = scope(filters, profile)
     return _df(con, f"""
-        SELECT i.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, i.iso3,
-               a.lat, a.lon, {KPI_SQL}
-        FROM incidents i JOIN admin1 a ON a.code = i.admin1_code JOIN countries c ON c.iso3 = i.iso3
-        WHERE {where} GROUP BY ALL ORDER BY incidents DESC, i.admin1_code""", params)
+        WITH agg AS (SELECT i.admin1_code, {KPI_SQL} FROM incidents i
+                     WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY i.admin1_code)
+        SELECT agg.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, a.iso3,
+               a.lat, a.lon, agg.* EXCLUDE (admin1_code)
+        FROM agg JOIN admin1 a ON a.code = agg.admin1_code JOIN countries c ON c.iso3 = a.iso3
+        ORDER BY incidents DESC, agg.admin1_code""", params)
 
 
 def territory_totals(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
