@@ -53,7 +53,7 @@ elif groups.withheld:
 else:
     total = groups.frame.iloc[-1]
     share_total = shares.frame.iloc[-1] if not shares.withheld and len(shares.frame) else None
-    cards = st.columns(6)
+    cards = st.columns(3) + st.columns(3)   # two rows of three stay legible from 1366 px to a projector
     cards[0].metric(_("Victims"), fmt_count(total["victims"]), border=True)
     for column, g in zip(cards[1:5], ("women", "girls", "boys", "unknown")):
         column.metric(_(gender.GROUP_LABELS[g]), fmt_count(total[g]), border=True)
@@ -68,18 +68,17 @@ else:
 # --- Which threats hit women and girls most -----------------------------------------------------
 st.subheader(_("Which threats hit women and girls most"))
 if not groups.withheld and len(groups.frame):
-    body = groups.frame[groups.frame["key"] != gender.TOTAL_KEY]
-    body_shares = gender.row_shares(groups)
-    body_shares = body_shares[body_shares["key"] != gender.TOTAL_KEY]
+    body, body_shares = gender.heatmap_rows(groups)
     group_names = [_(gender.GROUP_LABELS[g]) for g in gender.GROUPS]
     st.plotly_chart(gender_figures.group_heatmap(
         body["label"].tolist(), group_names, body[list(gender.GROUPS)].values.tolist(),
         body_shares[list(gender.GROUPS)].values.tolist(),
         _("Victims by criminal market and group, {period}").format(period=period),
-        _("Share of the market's victims"), _("Victims"), separators=t.plotly_separators),
+        _("% of the market's victims"), _("Victims"), separators=t.plotly_separators),
         width="stretch", config=CHART)
     st.caption(_("Colour: share of the market's victims in each group; number: victims. Unknown: sex or age not "
-                 "recorded, shown as its own group and never spread over the others."))
+                 "recorded, shown as its own group and never spread over the others. Markets with fewer than {n} "
+                 "victims are in the table below only.").format(n=gender.HEATMAP_MIN_VICTIMS))
     show_legend()
 else:
     st.info(WITHHELD if groups.withheld else _("No victims recorded in this period and selection."))
@@ -100,7 +99,7 @@ for tab, by in zip(tabs, ("market", "country", "admin1")):
                 separators=t.plotly_separators), width="stretch", config=CHART)
             if data.suppressed:
                 st.caption(_("Hidden cells (“<5”, “x”) are left out of the bars."))
-        st.dataframe(gender.groups_frame(t, table, by), hide_index=True, width="stretch")
+        st.dataframe(gender.for_screen(gender.groups_frame(t, table, by), t), hide_index=True, width="stretch")
         show_legend()
 
 # --- Shares ----------------------------------------------------------------------------------------
@@ -114,10 +113,7 @@ for tab, by in zip(share_tabs, ("market", "country")):
         if table.withheld:
             st.info(WITHHELD)
             continue
-        st.dataframe(gender.shares_frame(t, table, by), hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.1f %%")
-                                    for c in (_("% female (of victims with sex recorded)"),
-                                              _("% children (of victims with age recorded)"))})
+        st.dataframe(gender.for_screen(gender.shares_frame(t, table, by), t), hide_index=True, width="stretch")
 show_legend()
 
 # --- Trend -------------------------------------------------------------------------------------------
@@ -145,15 +141,15 @@ if data.units.withheld:
 else:
     flagged = gender.flag_units(data.units.frame, threshold)
     if len(flagged):
-        st.error(_("{n} reporting units recorded sex or age for fewer than {pct} of victims in {month}.").format(
+        st.error(_("Reporting units that recorded sex or age for fewer than {pct} of victims in {month}: {n}.").format(
             n=t.number(len(flagged)), pct=t.percent(threshold), month=month_label), icon=":material/flag:")
-        st.dataframe(gender.units_frame(t, gender.Table(flagged), data.units_month), hide_index=True,
+        st.dataframe(gender.for_screen(gender.units_frame(t, gender.Table(flagged), data.units_month), t), hide_index=True,
                      width="stretch")
     else:
         st.success(_("No reporting unit fell below {pct} in {month}.").format(pct=t.percent(threshold),
                                                                               month=month_label))
-    st.caption(_("Completeness = victims whose sex (or age) was recorded ÷ all victims. A unit with no victims "
-                 "that month is not judged.") + (" " + _("Where small counts are hidden the share is given as a "
+    st.caption(_("Completeness = victims whose sex (or age) was recorded ÷ all victims. A unit with fewer than "
+                 "{n} victims that month is not judged.").format(n=gender.MIN_VICTIMS_TO_JUDGE) + (" " + _("Where small counts are hidden the share is given as a "
                                                           "range, and a unit is flagged only if the whole range is "
                                                           "below the threshold.") if data.suppressed else ""))
 missions = data.completeness_missions
@@ -161,18 +157,18 @@ if missions.withheld:
     st.info(WITHHELD)
 elif len(missions.frame):
     mframe = missions.frame.assign(month_label=[t.date(m, "MMM y") for m in missions.frame["month"]])
-    left, right = st.columns(2)
-    for column, what, title in ((left, "share_sex", _("Victims with sex recorded, by mission and month")),
-                                (right, "share_age", _("Victims with age recorded, by mission and month"))):
-        column.plotly_chart(gender_figures.completeness_lines(
+    for what, title in (("share_sex", _("Victims with sex recorded, by mission and month")),
+                        ("share_age", _("Victims with age recorded, by mission and month"))):
+        st.plotly_chart(gender_figures.completeness_lines(
             mframe, what, title, _("% of victims"), threshold,
             _("Threshold {pct}").format(pct=t.percent(threshold)), separators=t.plotly_separators),
             width="stretch", config=CHART)
     if data.suppressed:
-        st.caption(_("Months whose share cannot be shown without revealing a small count leave a gap."))
+        st.caption(_("Where a small count is hidden, the month shows the range its “<5” mark implies (a vertical "
+                     "bar); where even that would reveal a count, the line has a gap."))
 with st.expander(_("All reporting units")):
     if not data.units.withheld:
-        st.dataframe(gender.units_frame(t, data.units, data.units_month), hide_index=True, width="stretch")
+        st.dataframe(gender.for_screen(gender.units_frame(t, data.units, data.units_month), t), hide_index=True, width="stretch")
     show_legend()
 
 # --- SDG 16.2.2-style rate ------------------------------------------------------------------------------
@@ -187,7 +183,9 @@ if data.rate.withheld:
 elif data.rate.frame.empty:
     st.info(_("No human trafficking victims recorded in this period and selection."))
 else:
-    st.dataframe(gender.rate_frame(t, data.rate), hide_index=True, width="stretch")
+    st.dataframe(gender.for_screen(gender.rate_frame(t, data.rate, compact=True), t), hide_index=True,
+                 width="stretch")
+    st.caption(_("Per 100,000 population, by sex and age of the victims. All counts are in the pack."))
     show_legend()
 st.markdown("**" + _("UNODC national series (imported): detected trafficking victims") + "**")
 if data.national_rows == 0:
@@ -196,7 +194,7 @@ if data.national_rows == 0:
 elif data.national.empty:
     st.info(_("The imported UNODC series have no trafficking-victim rows for these countries."))
 else:
-    st.dataframe(gender.national_frame(t, data.national), hide_index=True, width="stretch")
+    st.dataframe(gender.for_screen(gender.national_frame(t, data.national), t), hide_index=True, width="stretch")
     st.caption(_("As published by UNODC, latest year of each series; “<5” stays “<5”. National totals from all "
                  "authorities, not this mission's records."))
 
@@ -222,7 +220,5 @@ else:
     if overall["share_women"] is not None and not pd.isna(overall["share_women"]):
         st.markdown(_("**{share}** of arrested suspects whose sex was recorded were women.").format(
             share=t.percent(overall["share_women"], 1)))
-    st.dataframe(gender.arrests_frame(t, arrests), hide_index=True, width="stretch",
-                 column_config={_("% women (of arrested suspects with sex recorded)"):
-                                st.column_config.NumberColumn(format="%.1f %%")})
+    st.dataframe(gender.for_screen(gender.arrests_frame(t, arrests), t), hide_index=True, width="stretch")
     show_legend()

@@ -30,19 +30,26 @@ def clear_focus() -> None:
     st.session_state[SIGNATURE] = ""
 
 
-controls = st.columns([3, 3, 4])
+controls = st.columns([3, 3, 3, 3])
 mode_names = {"areas": _("Admin-1 areas"), "hexagons": _("Hexagons")}
 mode = controls[0].segmented_control(
     _("Incidents by place shown as"), options=list(flows.MAP_MODES), default="areas",
     format_func=mode_names.get, key="map_mode", bind="query-params", required=True) or "areas"
+country_names = ctx.call(queries.labels, "countries", t.lang)
+areas = ctx.call(flows.area_totals, ctx.filters, ctx.profile, t.lang)
+zoom_options = ["all", *sorted(set(areas["iso3"]), key=lambda c: country_names.get(c, c))]
+zoom = controls[1].selectbox(
+    _("Zoom to"), options=zoom_options, key="map_zoom", bind="query-params",
+    format_func=lambda c: _("All territories in the filters") if c == "all" else country_names.get(c, c),
+    help=_("Frames the map on one territory's areas and border crossings; the tables do not change."))
 show_records = False
 if ctx.profile.exact_coordinates:
-    show_records = controls[1].toggle(
+    show_records = controls[2].toggle(
         _("Show the latest {n} individual records").format(n=flows.RECORDS_CAP), key="map_records",
         help=_("Exact positions within your clearance; never shown on the host-State shared screen."))
 else:
-    controls[1].caption(_("Individual records are not shown on this screen: places stay at admin-1 level."))
-with controls[2]:
+    controls[2].caption(_("Individual records are not shown on this screen: places stay at admin-1 level."))
+with controls[3]:
     if focus is not None:
         st.button(_("Clear the map selection"), on_click=clear_focus, icon=":material/close:")
 
@@ -50,7 +57,6 @@ with controls[2]:
 period = flows.period_text(ctx.filters, t)
 countries = ctx.call(flows.map_countries, ctx.filters, ctx.profile)
 admin0 = geo.admin0_outlines(countries)
-areas = ctx.call(flows.area_totals, ctx.filters, ctx.profile, t.lang)
 flow_frame = ctx.call(flows.flow_totals, ctx.filters, ctx.profile, t.lang)
 crossings = ctx.call(flows.crossing_totals, ctx.filters, ctx.profile)
 polygons = ctx.call(flows.area_polygons, tuple(sorted(set(areas["iso3"])))) if mode == "areas" else None
@@ -58,7 +64,7 @@ cells = ctx.call(flows.hex_cells, ctx.filters, ctx.profile) if mode == "hexagons
 points = ctx.call(flows.record_points, ctx.filters, ctx.profile, t.lang) if show_records else None
 deck = flows.build_map(admin0, areas=areas, flows=flow_frame, crossings=crossings, t=t, focus=focus, mode=mode,
                        area_polygons=polygons, cells=cells, points=points,
-                       country_names=ctx.call(queries.labels, "countries", t.lang))
+                       country_names=country_names, view_iso3=None if zoom in (None, "all") else zoom)
 
 st.subheader(_("Cross-border flows, areas and border crossings, {period}").format(period=period))
 st.pydeck_chart(deck, height=620, on_select="rerun", selection_mode="single-object", key=chart_key,

@@ -83,7 +83,9 @@ dimension_word = dimension_names[by][:1].lower() + dimension_names[by][1:]
 order = data.summary["key"].tolist()
 title = _("Incidents per {step}, by {dimension}").format(step=step, dimension=dimension_word)
 subtitle = _("{where}, {start} to {end}").format(where=where, start=start, end=end)
+subtitle = subtitle[:1].upper() + subtitle[1:]
 key = f"tr_main_{st.session_state[NONCE]}"
+period_label = (lambda d: t.date(d, "d MMM y")) if grain == "week" else (lambda d: t.date(d, "MMM y"))
 
 if mode == "stack":
     ma_label = (_("Moving average of all series ({n} weeks)") if grain == "week"
@@ -91,13 +93,14 @@ if mode == "stack":
     figure = tf.stacked_series(data.series, order, data.total, grain=grain, title=title, subtitle=subtitle,
                                y_title=units,
                                x_title=_("Week starting") if grain == "week" else _("Month"), ma_label=ma_label,
-                               unit=unit, separators=t.plotly_separators)
+                               unit=unit, separators=t.plotly_separators, period_label=period_label)
 else:
     ma_label = (_("Moving average ({n} weeks)") if grain == "week"
                 else _("Moving average ({n} months)")).format(n=window_size)
     figure = tf.small_multiples(data.series, order, grain=grain, title=title, subtitle=subtitle, y_title=units,
                                 bar_label=units,
-                                ma_label=ma_label, unit=unit, separators=t.plotly_separators)
+                                ma_label=ma_label, unit=unit, separators=t.plotly_separators,
+                                period_label=period_label)
 event = st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, on_select="rerun", key=key)
 pick(event, by)
 st.caption(_("Complete weeks (Monday to Sunday) or calendar months only. The series are the seven largest "
@@ -114,11 +117,13 @@ table = {
     _("Trend over the period"): s["trend"],
     _("Change on a year earlier"): s["change"].map(lambda v: "–" if v is None or v != v
                                                     else t.percent(v, signed=True)),
-    _("Same period a year earlier"): s["previous"].map(lambda v: "–" if v is None or v != v else t.number(v)),
+    _("A year earlier"): s["previous"].map(lambda v: "–" if v is None or v != v else t.number(v)),
     _("Graded A–B and 1–2"): s["graded_share"].map(lambda v: "–" if v is None or v != v else t.percent(v)),
 }
+narrow = st.column_config.TextColumn(width="small")
 st.dataframe(table, hide_index=True, width="stretch",
-             column_config={dimension_names[by]: st.column_config.TextColumn(width="medium"),
+             column_config={_("Incidents"): narrow, _("A year earlier"): narrow, _("Graded A–B and 1–2"): narrow,
+                            _("Change on a year earlier"): narrow,
                             _("Trend over the period"): st.column_config.TextColumn(width="medium")})
 notes = [_("Year earlier: {start} to {end}.").format(start=t.date(data.previous_from), end=t.date(data.previous_to))]
 if not data.previous_complete:
@@ -150,7 +155,9 @@ with left:
                             rate=rates["rate"].map(lambda v: float("nan") if v is None else v))
         event = st.plotly_chart(
             tf.ranked(plot, value_col="rate", text=rate_text, hover=hover, separators=t.plotly_separators,
-                      title=_("Incidents per 100,000 population, by host country or territory"), subtitle=subtitle,
+                      title=_("Incidents per 100,000 population"),
+                      subtitle=_("By host country or territory – {where}, {start} to {end}").format(
+                          where=where, start=start, end=end),
                       x_title=_("Incidents per 100,000 population (population year)")),
             width="stretch", config=CHART_CONFIG, on_select="rerun", key=f"tr_rates_{st.session_state[NONCE]}")
         pick(event, "country")
@@ -172,8 +179,12 @@ with right:
 
 if not rates.empty:
     st.dataframe(trends.rates_table(rates, t), hide_index=True, width="stretch",
-                 column_config={_("Incidents per 100,000 population"): st.column_config.NumberColumn(format="%.1f"),
-                                _("Population"): st.column_config.NumberColumn(format="localized")})
+                 column_config={_("Incidents per 100,000 population"): st.column_config.NumberColumn(format="%.1f",
+                                                                                                       width="small"),
+                                _("Population"): st.column_config.NumberColumn(format="localized", width="small"),
+                                _("Population year"): st.column_config.NumberColumn(format="plain", width="small"),
+                                _("Incidents"): st.column_config.NumberColumn(width="small"),
+                                _("Missions"): st.column_config.TextColumn(width="small")})
     st.caption(_("Rate = incidents in the period ÷ population × 100,000, for the period shown (not per year). "
                  "The population year and source stand next to each rate."))
 

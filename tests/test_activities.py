@@ -203,3 +203,16 @@ def test_demo_generator_is_deterministic_and_synthetic(tmp_path):
     assert counts[0] == counts[1]
     n, _women, synthetic, first, last = counts[0]
     assert n > 40 and synthetic and first >= date(2025, 11, 30) and last <= date(2026, 11, 29)
+
+
+def test_figures_show_the_target_and_blank_empty_months(loaded):
+    t = i18n.get("fr")
+    table = activities.parity(loaded, Filters(), access.ANALYST, "fr")
+    fig = activities.parity_figure(table, t, "2026")
+    assert fig.layout.shapes[0].x0 == 50 and fig.layout.separators == ", "
+    assert [tr.name for tr in fig.data] == ["Participants", "Intervenants"]
+    assert list(fig.data[0].y) == ["UNMISS", "MINUSCA", "BINUH", "Ensemble du réseau"]
+    months = activities.monthly_counts(loaded, Filters(), access.ANALYST, "en")
+    cal = activities.calendar_figure(months, i18n.get("en"), "2026")
+    cells = [c for row in cal.data[0].text for c in row]
+    assert cells.count("") == len(cells) - 6 and sorted(c for c in cells if c) == ["1"] * 6

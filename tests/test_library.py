@@ -152,3 +152,21 @@ def test_store_without_documents_table(tmp_path):
         assert library.get_document(con, access.ANALYST, "abc") is None
     finally:
         con.close()
+
+
+def test_shared_page_lists_only_releasable_documents(demo_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    app = str(library.__file__).rsplit("/tnt_dash/", 1)[0] + "/app.py"
+    restricted = [title for _f, tlp, classification, *_rest in library.DEMO_DOCUMENTS
+                  if not (tlp in ("TLP:CLEAR", "TLP:GREEN") and classification == "UNCLASSIFIED")
+                  for title in [_rest[-1].splitlines()[0].lstrip("# ")]]
+    assert len(restricted) == 2
+    for profile, expected in (("shared", 2), ("analyst", 4)):
+        monkeypatch.setenv("TNT_PROFILE", profile)
+        at = AppTest.from_file(app, default_timeout=60)
+        at.run()
+        at.switch_page("pages/capacity.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        shown = " ".join(df.value.to_csv() for df in at.dataframe)
+        assert sum(title in shown for title in restricted) == (0 if profile == "shared" else 2)
+        assert any(len(df.value) == expected and "Marking" in df.value.columns for df in at.dataframe)

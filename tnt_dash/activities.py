@@ -387,7 +387,7 @@ def generate_demo_activities(con, seed: int = 7, end: date | None = None) -> int
     def add(kind: str, day: date, mission: str | None, title: str, n: int, women: float, speakers: int,
             partners: list[str], costs: dict[str, float], days: int = 1, outputs: str | None = None) -> None:
         pf, pm, pu = people(n, women)
-        sf, sm, su = people(speakers, women - 0.1)
+        sf, sm, su = people(speakers, women)
         rows.append(ActivityRow(
             activity_id=f"DEMO-{len(rows) + 1:04d}", activity_type=kind, title=title, date_start=day,
             date_end=day + timedelta(days=days - 1), mission=mission, partners=partners,
@@ -410,7 +410,7 @@ def generate_demo_activities(con, seed: int = 7, end: date | None = None) -> int
     add("workshop", workshop, None, "Annual SOC Focal Point Network workshop", int(rng.integers(15, 21)) + 6, 0.45, 8,
         ["UNODC", "INTERPOL", "UNDP", "OHCHR"], {"travel": 52000, "venue": 18000, "experts": 9000}, days=4,
         outputs="Workshop report; updated network work plan")
-    women_by_mission = dict(zip(DEMO_MISSIONS, (0.34, 0.31, 0.42, 0.22, 0.55, 0.5, 0.36, 0.28, 0.3)))
+    women_by_mission = dict(zip(DEMO_MISSIONS, (0.34, 0.31, 0.42, 0.22, 0.6, 0.55, 0.36, 0.28, 0.3)))
     for mission in DEMO_MISSIONS:
         for kind, partners, base in (("training_crime", ["UNODC", "HOST_STATE"], 5000),
                                      ("training_pki", ["HOST_STATE"], 3500)):
@@ -700,7 +700,8 @@ def calendar_figure(counts: pd.DataFrame, t: I18n, period: str) -> go.Figure:
     table = counts.pivot_table(index="type_label", columns="month", values="activities", aggfunc="sum", fill_value=0)
     months = [t.date(m, "MMM y") for m in table.columns]
     fig = go.Figure(go.Heatmap(
-        z=table.to_numpy(), x=months, y=list(table.index), text=table.to_numpy(), texttemplate="%{text}",
+        z=table.to_numpy(), x=months, y=list(table.index), texttemplate="%{text}",
+        text=[[str(v) if v else "" for v in row] for row in table.to_numpy()],   # blank, not 0: the eye finds the busy months
         colorscale=[[0, "#F2F2F2"], [0.001, "#D6E6F4"], [1, PALETTE[0]]], xgap=2, ygap=2,
         colorbar={"title": {"text": _("Activities")}},
         hovertemplate="%{y} · %{x}: %{z}<extra></extra>"))
@@ -723,13 +724,33 @@ def parity_figure(table: pd.DataFrame, t: I18n, period: str) -> go.Figure:
                              text=[None if v is None else t.percent(v / 100) for v in values], textposition="outside",
                              cliponaxis=False, hovertemplate="%{y}: %{x:.0f} %<extra>" + name + "</extra>"))
     fig.add_vline(x=PARITY_TARGET * 100, line_dash="dash", line_color=PALETTE[3], line_width=2,
-                  annotation_text=_("Parity target 50 %"), annotation_position="top")
+                  annotation_text=_("Parity target 50%"), annotation_position="top")
     fig = _layout(fig, _("Share of women among people of known sex, by mission, {period}").format(period=period),
                   140 + 44 * len(data))
     fig.update_xaxes(title_text=_("Women (% of participants or speakers of known sex)"), range=[0, 105],
                      gridcolor="rgba(128,128,128,0.25)")
     fig.update_layout(barmode="group", separators=t.plotly_separators, legend={"orientation": "h", "y": -0.12},
                       margin={"l": 10, "r": 50, "t": 56, "b": 10})
+    return fig
+
+
+def scorecard_figure(card: pd.DataFrame, t: I18n) -> go.Figure:
+    """The scorecard as a heat map: criteria (rows) × missions (columns), % of the maximum."""
+    _ = t.gettext
+    area, criterion = _("Area"), _("Criterion")
+    missions = [c for c in card.columns if c not in (area, criterion)]
+    values = card[missions].to_numpy(dtype=float)
+    fig = go.Figure(go.Heatmap(
+        z=values, x=missions, y=[f"{a} · {c}" for a, c in zip(card[area], card[criterion])],
+        text=[["" if v != v else f"{v:.0f}" for v in row] for row in values], texttemplate="%{text}",
+        zmin=0, zmax=100, colorscale=[[0, "#F7F7F7"], [1, PALETTE[0]]], xgap=2, ygap=2,
+        colorbar={"title": {"text": _("% of the maximum")}},
+        hovertemplate="%{y}<br>%{x}: %{z:.0f} %<extra></extra>"))
+    fig = _layout(fig, _("Latest assessment per mission: score as % of the maximum, by criterion"),
+                  140 + 40 * len(card))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", title_text=None)
+    fig.update_layout(separators=t.plotly_separators, margin={"l": 10, "r": 20, "t": 90, "b": 10})
     return fig
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import access, activities, config, i18n, priority, queries, store, views
 from .exports import FORMATS, write
+from .importers import cli as import_cli
 from .filters import CYBER_FLAGS, STATUSES, Filters
 
 EXIT_USAGE = 2
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_flags(p)
     activities.add_cli_parsers(sub)   # activities import, docs add/search (docs/capacity.md)
     priority.add_cli_parser(sub, add_filter_flags)   # threat priorities (docs/priority.md)
+    import_cli.add_cli_parsers(sub)   # import, batches, rollback, template (docs/import.md)
 
     p = sub.add_parser("geo", help="boundary files for the maps (see docs/map.md)")
     geo_sub = p.add_subparsers(dest="geo_command", required=True)
@@ -284,3 +286,4 @@ COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": c
 COMMANDS.update(activities.CLI_COMMANDS)
 COMMANDS["geo"] = cmd_geo
 COMMANDS["priorities"] = priority.cli_command
+COMMANDS.update(import_cli.CLI_COMMANDS)

@@ -173,14 +173,21 @@ def focus_label(con, focus: Focus, lang: str) -> str:
 # --- Queries -----------------------------------------------------------------------------------
 
 def flow_totals(con, filters: Filters, profile: Profile, lang: str, focus: Focus | None = None) -> pd.DataFrame:
-    """Cross-border incidents per origin, transit (may be null), destination and market family."""
+    """Cross-border incidents per origin, transit (may be null), destination, market family and
+    the territory where they were recorded (``recorded_in``), with the mean of the recorded
+    admin-1 centroids (``lat``, ``lon``: never finer than admin-1, for any profile). The map
+    anchors that end of an arc there, near the border where the activity is, rather than in
+    the middle of a large country.
+    """
     col = _lang(lang)
     where, params = _where(filters, profile, focus)
     return _df(con, f"""
         SELECT i.origin_iso3 AS origin, i.transit_iso3 AS transit, i.destination_iso3 AS destination,
                m.family, co.name_{col} AS origin_label, ct.name_{col} AS transit_label,
-               cd.name_{col} AS destination_label, count(*) AS incidents
+               cd.name_{col} AS destination_label, i.iso3 AS recorded_in,
+               round(avg(a.lat), 3) AS lat, round(avg(a.lon), 3) AS lon, count(*) AS incidents
         FROM incidents i JOIN markets m ON m.code = i.market
+        LEFT JOIN admin1 a ON a.code = i.admin1_code
         LEFT JOIN countries co ON co.iso3 = i.origin_iso3
         LEFT JOIN countries ct ON ct.iso3 = i.transit_iso3
         LEFT JOIN countries cd ON cd.iso3 = i.destination_iso3
@@ -420,7 +427,8 @@ def country_anchors(admin0: dict[str, Any]) -> dict[str, tuple[float, float]]:
 
 def arc_records(flows: pd.DataFrame, anchors: dict[str, tuple[float, float]], t: I18n,
                 focus: Focus | None = None) -> list[dict[str, Any]]:
-    """One arc per leg (origin → transit → destination, or origin → destination) and family.
+    """One arc per leg (origin → transit → destination, or origin → destination), market
+    family and recording territory; the recording territory's end sits at its admin-1 mean.
 
     Width (pixels) tracks the corridor-and-family volume by area-like square root, so a
     doubled volume reads as a clearly thicker line without drowning the small flows.
@@ -428,15 +436,16 @@ def arc_records(flows: pd.DataFrame, anchors: dict[str, tuple[float, float]], t:
     _ = t.gettext
     if flows.empty:
         return []
-    grouped = flows.groupby(["origin", "transit", "destination", "family"], dropna=False, sort=False).agg(
-        incidents=("incidents", "sum"), origin_label=("origin_label", "first"),
-        transit_label=("transit_label", "first"), destination_label=("destination_label", "first")).reset_index()
-    top = float(grouped["incidents"].max()) or 1.0
+    top = float(flows["incidents"].max()) or 1.0
     records = []
-    for row in grouped.itertuples(index=False):
+    for row in flows.itertuples(index=False):
         transit = row.transit if isinstance(row.transit, str) else None
         stops = [row.origin, transit, row.destination] if transit else [row.origin, row.destination]
-        if any(code not in anchors for code in stops):
+        here = {}
+        if isinstance(row.recorded_in, str) and pd.notna(row.lat) and pd.notna(row.lon):
+            here[row.recorded_in] = (float(row.lon), float(row.lat))
+        points = [here.get(code) or anchors.get(code) for code in stops]
+        if any(p is None for p in points):
             continue
         key = f"corridor:{row.origin}>{row.destination}"
         route = " → ".join(label for label in (row.origin_label, row.transit_label if transit else None,
@@ -447,20 +456,39 @@ def arc_records(flows: pd.DataFrame, anchors: dict[str, tuple[float, float]], t:
         colour = FAMILY_COLOURS.get(row.family, FAMILY_COLOURS["other"])
         selected = focus is not None and focus.param == key
         dimmed = focus is not None and focus.kind == "corridor" and not selected
-        alpha = 60 if dimmed else 230
-        # Each family bends to its own side, so parallel arcs of one corridor stay apart.
-        tilt = 25 + 9 * FAMILIES.index(row.family) if row.family in FAMILIES else 70
-        for start, end in zip(stops, stops[1:]):
+        alpha = 50 if dimmed else 235
+        # Arcs lie flat on the map (tilt 90) and each family bows out by its own amount, so the
+        # arcs of one corridor stay apart; the return direction bows to the other side.
+        bow = round(0.06 + 0.045 * (FAMILIES.index(row.family) if row.family in FAMILIES else len(FAMILIES)), 3)
+        for start, end in zip(points, points[1:]):
             records.append({
-                "key": key, "tip": tip, "w": width, "tilt": tilt,
-                "from": list(anchors[start]), "to": list(anchors[end]), "c": [*colour, alpha],
+                "key": key, "tip": tip, "w": width, "tilt": 90, "h": bow,
+                # Pale where the leg starts, full colour where it ends: the direction is readable
+                # without arrowheads, which deck.gl arcs do not have.
+                "from": list(start), "to": list(end), "c": [*colour, alpha],
+                "c0": [*colour, max(25, alpha // 4)],
             })
     records.sort(key=lambda r: -r["w"])   # thick first: thin arcs are drawn on top
     return records
 
 
-def crossing_records(crossings: pd.DataFrame, t: I18n, focus: Focus | None = None) -> list[dict[str, Any]]:
+def short_crossing_name(name: str) -> str:
+    """"Kasindi (COD) / Mpondwe (UGA)" -> "Kasindi / Mpondwe": map labels must stay short."""
+    bare = re.sub(r"\s*\([^)]*\)", "", str(name))
+    sides = [side.strip() for side in bare.split(" / ") if side.strip()]
+    if len(sides) == 2 and sides[0] == sides[1]:
+        sides = sides[:1]
+    return " / ".join(sides) or str(name)
+
+
+def crossing_records(crossings: pd.DataFrame, t: I18n, focus: Focus | None = None,
+                     countries: set[str] | None = None) -> list[dict[str, Any]]:
+    """Crossings with incidents, and quiet ones on the borders of ``countries`` (where
+    incidents were recorded): a quiet crossing far from any mission is only clutter."""
     _ = t.gettext
+    if countries is not None:
+        keep = (crossings["incidents"] > 0) | crossings["iso3_a"].isin(countries) | crossings["iso3_b"].isin(countries)
+        crossings = crossings[keep]
     if crossings.empty:
         return []
     top = float(crossings["incidents"].max()) or 1.0
@@ -468,8 +496,9 @@ def crossing_records(crossings: pd.DataFrame, t: I18n, focus: Focus | None = Non
     for row in crossings.itertuples(index=False):
         key = f"crossing:{row.code}"
         records.append({
-            "key": key, "name": row.name, "lat": round(float(row.lat), 3), "lon": round(float(row.lon), 3),
-            "r": round(5 + 17 * math.sqrt(row.incidents / top), 1) if row.incidents else 4.0,
+            "key": key, "name": row.name, "short": short_crossing_name(row.name),
+            "iso3_a": row.iso3_a, "iso3_b": row.iso3_b, "lat": round(float(row.lat), 3), "lon": round(float(row.lon), 3),
+            "r": round(4 + 9 * math.sqrt(row.incidents / top), 1) if row.incidents else 3.0,
             "n": int(row.incidents), "sel": bool(focus is not None and focus.param == key),
             "tip": _tip(row.name, [_("Border crossing"),
                                    _("Incidents recorded at the crossing: {n}").format(n=t.number(row.incidents))]),
@@ -483,7 +512,7 @@ def area_records(areas: pd.DataFrame, t: I18n, focus: Focus | None = None) -> li
     for row in areas.itertuples(index=False):
         key = f"area:{row.admin1_code}"
         records.append({
-            "key": key, "code": row.admin1_code, "label": row.admin1_label,
+            "key": key, "code": row.admin1_code, "label": row.admin1_label, "iso3": row.iso3,
             "lat": round(float(row.lat), 3), "lon": round(float(row.lon), 3), "n": int(row.incidents),
             "sel": bool(focus is not None and focus.param == key),
             "tip": _tip(f"{row.admin1_label} ({row.country_label})",
@@ -623,7 +652,7 @@ def build_map(admin0: dict[str, Any], *, areas: pd.DataFrame, flows: pd.DataFram
               t: I18n, focus: Focus | None = None, mode: str = "areas",
               area_polygons: dict[str, Any] | None = None, cells: pd.DataFrame | None = None,
               points: pd.DataFrame | None = None, country_names: dict[str, str] | None = None,
-              width: int = 1000, height: int = 620):
+              view_iso3: str | None = None, width: int = 1000, height: int = 620):
     """The cross-border Deck from the frames the query functions above return."""
     from . import maps
 
@@ -635,12 +664,12 @@ def build_map(admin0: dict[str, Any], *, areas: pd.DataFrame, flows: pd.DataFram
     return maps.cross_border_deck(
         admin0,
         arcs=arc_records(flows, anchors, t, focus),
-        crossings=crossing_records(crossings, t, focus),
+        crossings=crossing_records(crossings, t, focus, set(areas["iso3"])),
         areas=area_records(areas, t, focus),
         area_polygons=area_polygons if mode == "areas" else None,
         cells=hex_records(cells, t) if mode == "hexagons" and cells is not None else None,
         points=point_records(points, t) if points is not None and not points.empty else None,
-        country_labels=labels, width=width, height=height,
+        country_labels=labels, view_iso3=view_iso3, width=width, height=height,
     )
 
 
@@ -654,10 +683,11 @@ def legend_html(flows: pd.DataFrame, t: I18n, mode: str, has_polygons: bool) -> 
         f"{html.escape(_(FAMILY_LABELS[f]))}</span>" for f in present)
     parts = [f"<b>{html.escape(_('Arc colour: criminal market'))}</b><br/>{swatches}"]
     if not flows.empty:
-        per_arc = flows.groupby(["origin", "transit", "destination", "family"], dropna=False)["incidents"].sum()
+        per_arc = flows["incidents"]
         parts.append(html.escape(_("Arc width: incidents on the corridor for that market, from {low} (thinnest) "
                                    "to {high} (thickest). Arcs run from the country of origin to the "
-                                   "destination, through the transit country where known.").format(
+                                   "destination, through the transit country where known; each arc is pale "
+                                   "where it starts and darkest where it arrives.").format(
             low=t.number(per_arc.min()), high=t.number(per_arc.max()))))
     if mode == "hexagons":
         place = _("Grey hexagons: incidents in each cell (darker = more).")

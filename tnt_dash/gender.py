@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from . import queries, stats, views
@@ -158,11 +159,16 @@ def _fill_labels(frame: pd.DataFrame, t: I18n, by: str) -> pd.DataFrame:
 def groups_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
     """Women, men, girls, boys and unknown per market, country or admin-1, with a total row."""
     frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
-    frame = frame[["key", "label", *GROUPS, "victims"]]
+    return build_groups(frame, t.gettext("Total"), views.must_suppress(profile, destination))
+
+
+def build_groups(counts: pd.DataFrame, total_label: str, suppress: bool) -> Table:
+    """The groups table from a counts_by() frame: pure, so it can be tested on any counts."""
+    frame = counts[["key", "label", *GROUPS, "victims"]]
     if frame.empty:
-        return Table(frame, suppressed=views.must_suppress(profile, destination))
-    frame = _with_total(frame, (*GROUPS, "victims"), t.gettext("Total"))
-    return _protect(frame, [GROUPS], "victims", views.must_suppress(profile, destination))
+        return Table(frame, suppressed=suppress)
+    frame = _with_total(frame, (*GROUPS, "victims"), total_label)
+    return _protect(frame, [GROUPS], "victims", suppress)
 
 
 def row_shares(table: Table) -> pd.DataFrame:
@@ -175,15 +181,34 @@ def row_shares(table: Table) -> pd.DataFrame:
     return out
 
 
+HEATMAP_MIN_VICTIMS = 10
+
+
+def heatmap_rows(table: Table, min_victims: int = HEATMAP_MIN_VICTIMS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts and row shares of the rows worth colouring: a market with 1 victim would show 100 %.
+    Rows with fewer than `min_victims` victims, or a hidden total, stay in the table only."""
+    shares = row_shares(table)
+    keep = np.array([k != TOTAL_KEY and not hidden(v) and int(v) >= min_victims
+                     for k, v in zip(table.frame["key"], table.frame["victims"])], dtype=bool)
+    return table.frame[keep].reset_index(drop=True), shares[keep].reset_index(drop=True)
+
+
 def shares_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
     """Share of female victims (of those with sex recorded) and of children (of those with age
     recorded), with every count the shares are made of, including the unknowns."""
     frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
-    frame = frame[["key", "label", "victims", *SEX_PARTS, *AGE_PARTS]]
+    return build_shares(frame, t.gettext("Total"), views.must_suppress(profile, destination))
+
+
+def build_shares(counts: pd.DataFrame, total_label: str, suppress: bool) -> Table:
+    """The shares table from a counts_by() frame: pure, so it can be tested on any counts."""
+    frame = counts[["key", "label", "victims", *SEX_PARTS, *AGE_PARTS]]
     if frame.empty:
-        return Table(frame.assign(share_female=[], share_child=[]), suppressed=views.must_suppress(profile, destination))
-    frame = _with_total(frame, ("victims", *SEX_PARTS, *AGE_PARTS), t.gettext("Total"))
-    table = _protect(frame, [SEX_PARTS, AGE_PARTS], "victims", views.must_suppress(profile, destination))
+        return Table(frame.assign(share_female=[], share_child=[], sex_recorded=[]), suppressed=suppress)
+    frame = _with_total(frame, ("victims", *SEX_PARTS, *AGE_PARTS), total_label)
+    table = _protect(frame, [SEX_PARTS, AGE_PARTS], "victims", suppress)
+    if table.withheld:
+        return table
     f = table.frame
     f["share_female"] = [_share(fe, [fe, m]) for fe, m in zip(f["female"], f["male"])]
     f["share_child"] = [_share(c, [c, a]) for c, a in zip(f["child"], f["adult"])]
@@ -298,6 +323,7 @@ def completeness_monthly(con, filters: Filters, profile: Profile, by: str, desti
         FROM incidents i WHERE {where}
         GROUP BY 1, 2 HAVING sum({VICTIMS}) > 0 ORDER BY 1 NULLS LAST, 2""", params)
     frame["label"] = frame["key"]
+    frame["month"] = [pd.Timestamp(m).date() for m in frame["month"]]
     if frame.empty:
         return _completeness_shares(Table(frame))
     frame = _with_total(frame, COMPLETENESS_COUNTS, "Total")
@@ -351,7 +377,10 @@ def completeness_units(con, filters: Filters, profile: Profile, t: I18n, destina
     return Table(out, suppressed=suppress), month
 
 
-def flag_units(units: pd.DataFrame, threshold: float) -> pd.DataFrame:
+MIN_VICTIMS_TO_JUDGE = 5
+
+
+def flag_units(units: pd.DataFrame, threshold: float, min_victims: int = MIN_VICTIMS_TO_JUDGE) -> pd.DataFrame:
     """Units whose sex or age completeness in the last month is below `threshold`, worst first.
 
     Under small-cell protection a share may be known only as a range: the unit is flagged when
@@ -362,6 +391,9 @@ def flag_units(units: pd.DataFrame, threshold: float) -> pd.DataFrame:
     if units.empty:
         return units.assign(flag=[])
     rows = units[units["key"] != TOTAL_KEY].copy()
+    # One unrecorded victim out of two is 50 %: a month with so few victims says little about a
+    # unit's practice. A hidden count ("<5") is below the floor too.
+    rows = rows[np.array([not hidden(v) and int(v) >= min_victims for v in rows["last_victims"]], dtype=bool)]
 
     def upper(v) -> float | None:
         return None if v is None or pd.isna(v) else float(v)
@@ -369,7 +401,10 @@ def flag_units(units: pd.DataFrame, threshold: float) -> pd.DataFrame:
     highs = [[upper(s), upper(a)] for s, a in zip(rows["last_share_sex_hi"], rows["last_share_age_hi"])]
     rows["flag"] = [any(h is not None and h < threshold for h in pair) for pair in highs]
     rows["worst"] = [min([h for h in pair if h is not None] or [1.0]) for pair in highs]
-    return rows[rows["flag"]].sort_values(["worst", "label"]).drop(columns=["worst"]).reset_index(drop=True)
+    if rows.empty:
+        return rows.drop(columns=["worst"])
+    return rows[rows["flag"].astype(bool)].sort_values(["worst", "label"]).drop(columns=["worst"]).reset_index(
+        drop=True)
 
 
 # --- SDG 16.2.2-style rate and UNODC national series -------------------------------------------
@@ -543,14 +578,11 @@ def for_screen(frame: pd.DataFrame, t: I18n) -> pd.DataFrame:
             return v.replace("–", " – ") if "–" in v and v[0].isdigit() else v
         if isinstance(v, bool):
             return str(v)
-        if isinstance(v, (int,)) or (hasattr(v, "is_integer") and float(v).is_integer() and not isinstance(v, float)):
+        if isinstance(v, (int, np.integer)):
             return t.number(int(v))
-        if isinstance(v, float):
-            return t.number(v, 1)
-        try:
-            return t.number(int(v))
-        except (TypeError, ValueError):
-            return str(v)
+        if isinstance(v, (float, np.floating)):
+            return t.number(int(v)) if float(v).is_integer() else t.number(float(v), 1)
+        return str(v)
     return frame.map(cell)
 
 
@@ -606,19 +638,30 @@ def trend_frame(t: I18n, tr: Trend) -> pd.DataFrame:
                          _("Women and children victims"): tr.marks})
 
 
-def rate_frame(t: I18n, table: Table) -> pd.DataFrame:
+def rate_frame(t: I18n, table: Table, compact: bool = False) -> pd.DataFrame:
+    """Counts and rates per country. `compact` (the screen) keeps the victims count and the rates;
+    the pack has every count beside its rate."""
     _ = t.gettext
     f = table.frame.copy()
     out = pd.DataFrame({_("Country or territory"): f["label"]})
     labels = {"victims": N_("All victims"), "female": N_("Female"), "male": N_("Male"),
               "sex_unknown": N_("Sex unknown"), "child": N_("Children"), "adult": N_("Adults"),
               "age_unknown": N_("Age unknown")}
+    if compact:
+        out[_("Victims detected")] = f["victims"].tolist()
     for c, label in labels.items():
-        out[_("{group}: victims detected").format(group=_(label))] = f[c].tolist()
-        out[_("{group}: per 100,000 population").format(group=_(label))] = [
-            None if r is None or pd.isna(r) else round(float(r), 3) for r in f[f"rate_{c}"]]
+        if not compact:
+            out[_("{group}: victims detected").format(group=_(label))] = f[c].tolist()
+        out[_("{group}: per 100,000 population").format(group=_(label)) if not compact else _(label)] = [
+            None if r is None or pd.isna(r) else round(float(r), 2 if compact else 3) for r in f[f"rate_{c}"]]
+    years = [None if pd.isna(y) else str(int(y)) for y in f["pop_year"]]
+    if compact:
+        out[_("Population (year, source)")] = [
+            "–" if pd.isna(p) else f"{t.number(int(p))} ({y}, {src})" for p, y, src in zip(f["population"], years,
+                                                                                      f["pop_source"])]
+        return out
     out[_("Population")] = f["population"].tolist()
-    out[_("Population year")] = f["pop_year"].tolist()
+    out[_("Population year")] = years
     out[_("Population source")] = f["pop_source"].tolist()
     return out
 
@@ -629,6 +672,7 @@ def national_frame(t: I18n, frame: pd.DataFrame) -> pd.DataFrame:
              "dimension": N_("Dimension"), "category": N_("Category"), "sex": N_("Sex"), "age": N_("Age"),
              "year": N_("Year"), "unit": N_("Unit"), "value_text": N_("Value as published"),
              "series_source": N_("Series source")}
+    frame = frame.assign(year=[str(int(y)) for y in frame["year"]])
     return frame[list(names)].rename(columns={k: _(v) for k, v in names.items()})
 
 
@@ -690,7 +734,8 @@ def definitions(t: I18n, k: int) -> pd.DataFrame:
         (_("UNODC national series"), _("Imported from the UNODC data portal as published; “<5” stays “<5”.")),
         (_("Small counts"), legend(t, k)),
     ]
-    rows += [(f"SDG {code}", f"{_(text)} ({_('custodian')}: {_(custodian)}). {_(SDG_NOTE)}")
+    rows += [(f"SDG {code}", " ".join((_(text) + ".", _("Custodian: {agencies}").format(agencies=_(custodian)) + ".",
+                                       _(SDG_NOTE))))
              for code, text, custodian in SDG_CARDS]
     return pd.DataFrame(rows, columns=[_("Term"), _("Definition")])
 

@@ -35,9 +35,8 @@ def group_heatmap(rows: list[str], groups: list[str], counts: list[list], shares
         hovertemplate="%{y} · %{x}<br>" + count_label + ": %{text}<br>" + share_label + ": %{customdata}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(side="top")
-    fig = _layout(fig, title, height or max(320, 90 + 34 * len(rows)))
-    fig.update_layout(separators=separators, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    fig = _layout(fig, title, height or max(320, 110 + 34 * len(rows)))
+    fig.update_layout(separators=separators, margin={"l": 10, "r": 10, "t": 56, "b": 10})
     return fig
 
 
@@ -89,15 +88,35 @@ def completeness_lines(frame: pd.DataFrame, value_col: str, title: str, y_title:
     """
     fig = go.Figure()
     order = frame.sort_values("month").drop_duplicates("month")["month_label"].tolist()
+    def num(v) -> float | None:
+        return None if v is None or pd.isna(v) else float(v) * 100
+
     for n, (label, rows) in enumerate(frame.sort_values("month").groupby("label", sort=True)):
-        y = [None if v is None or pd.isna(v) else round(float(v) * 100, 1) for v in rows[value_col]]
+        y, err, text = [], [], []
+        lows = rows[f"{value_col}_lo"] if f"{value_col}_lo" in rows else [None] * len(rows)
+        highs = rows[f"{value_col}_hi"] if f"{value_col}_hi" in rows else [None] * len(rows)
+        for exact, lo, hi in zip(rows[value_col], lows, highs):
+            exact, lo, hi = num(exact), num(lo), num(hi)
+            if exact is not None:
+                y.append(round(exact, 1)); err.append(0); text.append(f"{exact:.0f} %")
+            elif lo is not None:
+                # Protected: only the range the "<5" mark implies is known; draw it as a bar, not a value.
+                y.append(round((lo + hi) / 2, 1)); err.append(round((hi - lo) / 2, 1))
+                text.append(f"{lo:.0f}–{hi:.0f} %")
+            else:
+                y.append(None); err.append(0); text.append("–")
         fig.add_scatter(x=list(rows["month_label"]), y=y, name=str(label), mode="lines+markers",
-                        line={"color": PALETTE[n % len(PALETTE)], "width": 2},
-                        hovertemplate=str(label) + " · %{x}: %{y:.0f} %<extra></extra>")
+                        line={"color": PALETTE[n % len(PALETTE)], "width": 2}, text=text,
+                        error_y={"type": "data", "array": err, "visible": any(err), "thickness": 1.5},
+                        hovertemplate=str(label) + " · %{x}: %{text}<extra></extra>")
     fig.add_hline(y=threshold * 100, line={"color": PALETTE[3], "dash": "dash", "width": 2},
                   annotation_text=threshold_label, annotation_position="bottom left")
-    fig.update_yaxes(title_text=y_title, range=[0, 102], ticksuffix=" %", gridcolor="rgba(128,128,128,0.25)")
+    values = pd.to_numeric(frame[f"{value_col}_lo"] if f"{value_col}_lo" in frame else frame[value_col],
+                           errors="coerce").dropna()
+    # Start the axis near the data (never above the threshold) so a 10-point drop is visible.
+    floor = max(0.0, min(float(values.min()) * 100 if len(values) else 0.0, threshold * 100) - 10)
+    fig.update_yaxes(title_text=y_title, range=[floor, 102], ticksuffix=" %", gridcolor="rgba(128,128,128,0.25)")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
     fig = _layout(fig, title, height)
-    fig.update_layout(separators=separators)
+    fig.update_layout(separators=separators, legend={"orientation": "v", "y": 1, "x": 1.01})
     return fig

@@ -228,8 +228,13 @@ def search(con, profile: Profile, text: str = "", limit: int = 200) -> pd.DataFr
             ORDER BY added_at DESC, title LIMIT ?""", [first, first, *params, int(limit)]).df()
     finally:
         cur.close()
-    frame["snippet"] = frame["snippet"].map(lambda s: re.sub(r"\s+", " ", s or "").strip())
+    frame["snippet"] = [_snippet(s, title) for s, title in zip(frame["snippet"], frame["title"])]
     return frame
+
+
+def _snippet(text: str | None, title: str) -> str:
+    text = re.sub(r"\s+", " ", re.sub(r"(^|\n)#+\s*", r"\1", text or "")).strip()
+    return text[len(title):].strip() if text.startswith(title) else text
 
 
 def get_document(con, profile: Profile, doc_id: str) -> tuple[str, str, bytes] | None:

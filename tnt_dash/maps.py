@@ -340,7 +340,7 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
                       areas: list[dict[str, Any]] | None = None, area_polygons: dict[str, Any] | None = None,
                       cells: list[dict[str, Any]] | None = None, points: list[dict[str, Any]] | None = None,
                       country_labels: dict[str, tuple[float, float, str]] | None = None,
-                      area_labels: int = 8, crossing_labels: int = 6,
+                      area_labels: int = 6, crossing_labels: int = 5, view_iso3: str | None = None,
                       width: int = 1000, height: int = 620) -> pdk.Deck:
     """The cross-border map: country outlines, then incidents by place (admin-1 polygons,
     admin-1 bubbles or hexagons), arcs, border crossings and, optionally, capped records.
@@ -348,6 +348,10 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
     Records come ready from tnt_dash.flows (*_records): every pickable object has a ``tip``
     (escaped HTML) and, where a click selects something, a ``key``. Selectable layers have
     the ids ``areas``, ``flows`` and ``crossings``.
+
+    The view fits the areas with incidents and their crossings (of ``view_iso3`` only, if
+    given), not the far ends of arcs: one flow from another continent must not shrink a
+    mission's borders to a few pixels.
     """
     layers: list[pdk.Layer] = list(outline_layers(admin0))
     view_lats: list[float] = []
@@ -391,17 +395,18 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
             radius_units=PIXELS, get_fill_color=AREA_BUBBLE_FILL, get_line_color="line", stroked=True,
             line_width_units=PIXELS, get_line_width="lw", pickable=True, auto_highlight=True))
     for a in areas:
-        view_lats.append(a["lat"])
-        view_lons.append(a["lon"])
+        if view_iso3 is None or a.get("iso3") == view_iso3:
+            view_lats.append(a["lat"])
+            view_lons.append(a["lon"])
 
     layers.append(pdk.Layer(
         "ArcLayer", data=arcs, id="flows", get_source_position="from", get_target_position="to",
-        get_source_color="c", get_target_color="c", get_width="w", width_units=PIXELS, get_tilt="tilt",
-        get_height=0.6, great_circle=False, pickable=True, auto_highlight=True))
-    for arc in arcs:
-        for lon, lat in (arc["from"], arc["to"]):
-            view_lons.append(lon)
-            view_lats.append(lat)
+        get_source_color="c0", get_target_color="c", get_width="w", width_units=PIXELS, get_tilt="tilt",
+        get_height="h", great_circle=False, pickable=True, auto_highlight=True))
+    for c in crossings:
+        if c["n"] and (view_iso3 is None or view_iso3 in (c.get("iso3_a"), c.get("iso3_b"))):
+            view_lats.append(c["lat"])
+            view_lons.append(c["lon"])
 
     crossing_data = [{**c, "fill": CROSSING_FILL if c["n"] else CROSSING_EMPTY_FILL,
                       "lw": 4 if c["sel"] else 2} for c in crossings]
@@ -417,23 +422,28 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
             line_width_units=PIXELS, get_line_width=1, pickable=True))
 
     if country_labels:
-        rows = [{"text": name, "lon": lon, "lat": lat, "dy": 0} for lon, lat, name in country_labels.values()]
+        rows = [{"text": name, "lon": lon, "lat": lat, "dy": 0, "p": 1000} for lon, lat, name in country_labels.values()]
         layers.append(_label_layer(rows, "country_labels", 15, COUNTRY_LABEL_COLOR, background=False))
-    busiest = sorted((a for a in areas if a["n"] > 0), key=lambda a: -a["n"])[:area_labels]
+    in_view = [a for a in areas if a["n"] > 0 and (view_iso3 is None or a.get("iso3") == view_iso3)]
+    busiest = sorted(in_view, key=lambda a: -a["n"])[:area_labels]
     if busiest and not cells:
         rows = [{"text": _plain_text(a["label"]), "lon": a["lon"], "lat": a["lat"],
-                 "dy": round((_radius(a["n"], top_area) if not area_polygons else 0) + 3, 1)} for a in busiest]
+                 "dy": round((_radius(a["n"], top_area) if not area_polygons else 0) + 3, 1), "p": a["n"]}
+                for a in busiest]
         layers.append(_label_layer(rows, "area_labels", 15, LABEL_COLOR))
-    named = sorted((c for c in crossings if c["n"] > 0), key=lambda c: -c["n"])[:crossing_labels]
+    named = sorted((c for c in crossings if c["n"] > 0 and (view_iso3 is None or view_iso3 in
+                                                            (c.get("iso3_a"), c.get("iso3_b")))),
+                   key=lambda c: -c["n"])[:crossing_labels]
     if named:
-        rows = [{"text": _plain_text(c["name"]), "lon": c["lon"], "lat": c["lat"], "dy": round(c["r"] + 3, 1)}
-                for c in named]
+        rows = [{"text": _plain_text(c.get("short") or c["name"]), "lon": c["lon"], "lat": c["lat"],
+                 "dy": round(c["r"] + 3, 1), "p": c["n"]} for c in named]
         layers.append(_label_layer(rows, "crossing_labels", 14, LABEL_COLOR))
 
     if not view_lats:
-        for c in crossings:
-            view_lats.append(c["lat"])
-            view_lons.append(c["lon"])
+        for arc in arcs:
+            for lon, lat in (arc["from"], arc["to"]):
+                view_lons.append(lon)
+                view_lats.append(lat)
     if view_lats:
         view = fit_view(view_lats, view_lons, width=width, height=height, padding=0.08)
     else:

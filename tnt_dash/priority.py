@@ -356,6 +356,7 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     scored["women_children_shown"] = shown["women_children"] if len(scored) else []
     t = get_i18n(lang)
     scored["sentence"] = [sentence(t, row, len(scored), raw.attrs["gitoc_imported"], weights) for row in scored.to_dict("records")]
+    scored.attrs = {}   # dates in attrs cannot go to Arrow; the Assessment carries them
     return Assessment(frame=scored, start=raw.attrs["start"], end=raw.attrs["end"], level=level, weights=weights,
                       gitoc_imported=raw.attrs["gitoc_imported"], suppressed=suppress)
 
@@ -392,7 +393,7 @@ def factor_phrase(t: I18n, name: str, row: dict, gitoc_imported: bool) -> str:
                 return _("host-State capacity unknown (GI-TOC index not imported)")
             return _("host-State capacity unknown (no GI-TOC score for this country)")
         return _("host-State capacity gap {v} (GI-TOC resilience {res} out of 10, {edition} edition)").format(
-            v=_fmt(t, row["capacity"]), res=t.number(row["resilience"], 2), edition=row["resilience_edition"])
+            v=_fmt(t, row["capacity"]), res=t.number(row["resilience"], 2), edition=int(row["resilience_edition"]))
     raise ValueError(f"unknown factor {name!r}")
 
 
@@ -409,8 +410,8 @@ def sentence(t: I18n, row: dict, n: int, gitoc_imported: bool, weights: Weights 
         others="; ".join(factor_phrase(t, f, row, gitoc_imported) for f in others))
     if len(known) < len(FACTORS):
         text += " " + _("Unknown factors are left out and the other weights rescaled.")
-    text += " " + _("Confidence {level} ({value}).").format(
-        level=_(CONFIDENCE_LABELS[row["confidence_level"]]), value=t.number(row["confidence"], 2))
+    level = CONFIDENCE_LABELS[row["confidence_level"]]
+    text += " " + _("Confidence {level} ({value}).").format(level=_(level), value=t.number(row["confidence"], 2))
     return text
 
 
@@ -601,12 +602,11 @@ def matrix_figure(frame: pd.DataFrame, title: str, x_title: str, y_title: str, n
     from .figures import PALETTE, _layout
     fig = go.Figure()
     size_ref = max(1.0, float(frame["incidents"].max())) if len(frame) else 1.0
-    for part, colour, name in ((frame[frame["rank"] > top], PALETTE[0], names["other"]),
-                               (frame[frame["rank"] <= top], PALETTE[3], names["top"])):
+    for part, colour, name, is_top in ((frame[frame["rank"] > top], PALETTE[0], names["other"], False),
+                                       (frame[frame["rank"] <= top], PALETTE[3], names["top"], True)):
         fig.add_trace(go.Scatter(
-            x=part["likelihood"], y=part["harm"], mode="markers+text" if part is not None and colour == PALETTE[3]
-            else "markers", name=name,
-            text=part["rank"].astype(str) if colour == PALETTE[3] else None, textposition="top center",
+            x=part["likelihood"], y=part["harm"], mode="markers+text" if is_top else "markers", name=name,
+            text=part["rank"].astype(str) if is_top else None, textposition="top center",
             marker={"color": colour, "size": 8 + 34 * np.sqrt(part["incidents"] / size_ref),
                     "opacity": part["confidence"].clip(0.15, 1.0).round(2).tolist(),
                     "line": {"width": 1, "color": "#333333"}},
@@ -631,7 +631,8 @@ def sensitivity_figure(frame: pd.DataFrame, title: str, x_title: str, names: dic
     part = frame.head(top).iloc[::-1]
     labels = [f"{r}. {m} – {a}" for r, m, a in zip(part["rank"], part["market_label"], part["area_label"])]
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=labels, x=part["rank_max"] - part["rank_min"] + 0.0001, base=part["rank_min"],
+    # ±0.4 around each end so that a rank that never moves still shows as a short bar.
+    fig.add_trace(go.Bar(y=labels, x=part["rank_max"] - part["rank_min"] + 0.8, base=part["rank_min"] - 0.4,
                          orientation="h", marker_color=PALETTE[5], name=names["range"],
                          customdata=np.column_stack([part["rank_min"], part["rank_max"]]), hovertemplate=hover))
     fig.add_trace(go.Scatter(y=labels, x=part["rank"], mode="markers", marker={"color": PALETTE[3], "size": 10},

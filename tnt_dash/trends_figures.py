@@ -6,6 +6,7 @@ that a click or box selection can narrow the page (trends.drill_from_selection).
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,17 +33,25 @@ def series_colours(keys: list[str]) -> dict[str, str]:
     return colours
 
 
-def _date_format(grain: str) -> str:
-    return "%d %b %Y" if grain == "week" else "%b %Y"
+def _iso(day) -> str:
+    return pd.Timestamp(day).date().isoformat()
+
+
+def _date_ticks(fig: go.Figure, periods: list, period_label: Callable, most: int = 8) -> None:
+    """Tick labels written by the caller (Babel), not by plotly: plotly's month names are
+    English whatever the page language, and its locale files would come from a CDN."""
+    periods = sorted(set(periods))
+    step = max(1, math.ceil(len(periods) / most))
+    shown = periods[::step]
+    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=[period_label(p) for p in shown])
 
 
 def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, *, grain: str, title: str,
-                   subtitle: str | None = None, y_title: str, x_title: str, ma_label: str, unit: str, separators: str = ".,",
-                   height: int = 460) -> go.Figure:
+                   subtitle: str | None = None, y_title: str, x_title: str, ma_label: str, unit: str,
+                   separators: str = ".,", height: int = 460, period_label: Callable = _iso) -> go.Figure:
     """Stacked areas, one per series in `order` (largest first), and the total's moving average."""
     colours = series_colours(order)
     fig = go.Figure()
-    fmt = _date_format(grain)
     for key in order:
         part = series[series["key"] == key]
         if part.empty:
@@ -50,12 +59,14 @@ def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, 
         label = part["label"].iloc[0]
         fig.add_trace(go.Scatter(
             x=part["period"], y=part["incidents"], name=label, stackgroup="all", mode="lines+markers",
-            line={"color": colours[key], "width": 1}, marker={"size": 4}, customdata=[[key]] * len(part),
-            hovertemplate=f"<b>{_escape(label)}</b><br>%{{x|{fmt}}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"))
+            line={"color": colours[key], "width": 1}, marker={"size": 4},
+            customdata=[[key, period_label(p)] for p in part["period"]],
+            hovertemplate=f"<b>{_escape(label)}</b><br>%{{customdata[1]}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=total["period"], y=total["moving_average"], name=ma_label, mode="lines",
-        line={"color": "#000000", "width": 3, "dash": "dash"},
-        hovertemplate=f"{_escape(ma_label)}<br>%{{x|{fmt}}}: %{{y:,.1f}}<extra></extra>"))
+        line={"color": "#000000", "width": 3, "dash": "dash"}, customdata=[period_label(p) for p in total["period"]],
+        hovertemplate=f"{_escape(ma_label)}<br>%{{customdata}}: %{{y:,.1f}}<extra></extra>"))
+    _date_ticks(fig, list(total["period"]), period_label)
     fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor=GRID)
     fig.update_xaxes(title_text=x_title)
     fig = _titled(fig, title, subtitle, height)
@@ -65,9 +76,9 @@ def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, 
 
 
 def small_multiples(series: pd.DataFrame, order: list[str], *, grain: str, title: str, y_title: str,
-                    subtitle: str | None = None,
-                    bar_label: str, ma_label: str, unit: str, separators: str = ".,", columns: int = 2,
-                    panel_height: int = 190) -> go.Figure:
+                    subtitle: str | None = None, bar_label: str, ma_label: str, unit: str,
+                    separators: str = ".,", columns: int = 2, panel_height: int = 190,
+                    period_label: Callable = _iso) -> go.Figure:
     """One panel per series: bars per period and the series' own moving average.
 
     Each panel has its own y scale (the panel title names the series): a market with 40
@@ -78,22 +89,25 @@ def small_multiples(series: pd.DataFrame, order: list[str], *, grain: str, title
     rows = max(1, math.ceil(len(keys) / columns))
     fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, subplot_titles=labels,
                         vertical_spacing=min(0.12, 0.35 / rows), horizontal_spacing=0.07)
-    fmt = _date_format(grain)
     for n, (key, label) in enumerate(zip(keys, labels)):
         part = series[series["key"] == key]
+        custom = [[key, period_label(p)] for p in part["period"]]
         row, col = n // columns + 1, n % columns + 1
         fig.add_trace(go.Bar(
             x=part["period"], y=part["incidents"], name=bar_label, marker_color=PALETTE[0], showlegend=n == 0,
-            legendgroup="bars", customdata=[[key]] * len(part),
-            hovertemplate=f"<b>{_escape(label)}</b><br>%{{x|{fmt}}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"),
+            legendgroup="bars", customdata=custom,
+            hovertemplate=f"<b>{_escape(label)}</b><br>%{{customdata[1]}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"),
             row=row, col=col)
         fig.add_trace(go.Scatter(
             x=part["period"], y=part["moving_average"], name=ma_label, mode="lines", showlegend=n == 0,
-            legendgroup="ma", line={"color": "#000000", "width": 2.5}, customdata=[[key]] * len(part),
-            hovertemplate=f"{_escape(ma_label)}<br>%{{x|{fmt}}}: %{{y:,.1f}}<extra></extra>"), row=row, col=col)
+            legendgroup="ma", line={"color": "#000000", "width": 2.5}, customdata=custom,
+            hovertemplate=f"{_escape(ma_label)}<br>%{{customdata[1]}}: %{{y:,.1f}}<extra></extra>"), row=row, col=col)
         fig.update_yaxes(rangemode="tozero", gridcolor=GRID, row=row, col=col,
                          title_text=y_title if col == 1 else None, title_font={"size": BASE_FONT - 3})
     fig.update_annotations(font={"size": BASE_FONT})
+    # Shared x axes hide the dates on every panel but the last row; a panel read alone needs them.
+    fig.update_xaxes(showticklabels=True)
+    _date_ticks(fig, list(series["period"]), period_label, most=6)
     fig = _titled(fig, title, subtitle, rows * panel_height + 140, top=110)
     fig.update_layout(separators=separators, bargap=0.15, legend={"orientation": "h", "y": -0.08},
                       clickmode="event+select", margin={"l": 10, "r": 20, "b": 10})
@@ -135,8 +149,8 @@ def seasonality_heatmap(frame: pd.DataFrame, month_names: list[str], *, title: s
         colorscale="RdBu_r", zmid=100, zmin=100 - spread, zmax=100 + spread, xgap=2, ygap=2,
         colorbar={"title": {"text": colour_title, "side": "right"}, "thickness": 14},
         hovertemplate=template + "<extra></extra>"))
-    fig.update_xaxes(side="top")
-    fig = _titled(fig, title, subtitle, height or max(320, 30 * len(grid) + 170), top=120)
+    fig.update_xaxes(title_text=None, side="bottom")
+    fig = _titled(fig, title, subtitle, height or max(320, 30 * len(grid) + 150))
     fig.update_layout(separators=separators, margin={"l": 10, "r": 10, "b": 10})
     return fig
 

@@ -103,7 +103,7 @@ def convert(raw: dict, ctx: dict, t):
             cells["status"] = text
         elif tag in MARKET_TAGS or (tag == "#event" and attrs & {"type", "market"}):
             cells["market"] = text
-        elif tag == "#affected":
+        elif tag == "#affected" and text:   # a blank cell is "not given", not a total of zero
             try:
                 count = parse_count(value)
             except Exception:   # a PydanticCustomError carrying its own reason; report it per column

@@ -70,8 +70,10 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
 }
 STORE_COLUMNS = tuple(FIELDS)     # the incidents columns an import writes (plus created_at, updated_at, batch_id)
 
+# The template's example row is refused (quarantined with a clear reason) so it can never become a record.
+EXAMPLE_ID = "EXAMPLE-delete-this-row"
 EXAMPLE_ROW = {
-    "incident_id": "MINUSCA-2026-0001", "date_occurred": "2026-11-16", "date_precision": 1, "date_reported": "2026-11-17",
+    "incident_id": EXAMPLE_ID, "date_occurred": "2026-11-16", "date_precision": 1, "date_reported": "2026-11-17",
     "mission": "MINUSCA", "iso3": "CAF", "admin1_code": "CF-HM", "place": "Birao", "lat": 10.28, "lon": 22.78,
     "geo_precision": 1, "market": "arms_trafficking", "subtype": "", "cross_border": "yes", "origin_iso3": "SDN",
     "transit_iso3": "", "destination_iso3": "CAF", "crossing_code": "", "actor_id": "", "fatalities": 0,
@@ -149,8 +151,11 @@ def text_or_none(value) -> str | None:
     return text or None
 
 
-def parse_number(value) -> float | None:
-    """'1 234,5', '1.234,5', '1,234.5' and 1234.5 all give 1234.5; blank gives None."""
+def parse_number(value, decimal_comma: bool = True) -> float | None:
+    """'1 234,5', '1.234,5', '1,234.5' and 1234.5 all give 1234.5; blank gives None.
+
+    A lone comma is a decimal comma (French files) unless decimal_comma is False (English sources
+    such as the UNODC portal, where '6,112' is six thousand); several commas are always thousands."""
     if isinstance(value, bool):
         raise _error(N_("not a number: {value}"), value=str(value))
     if isinstance(value, (int, float)):
@@ -161,6 +166,8 @@ def parse_number(value) -> float | None:
     text = text.replace(" ", "").replace("\u202f", "").replace("'", "")
     if "," in text and "." in text:
         text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+    elif text.count(",") > 1 or ("," in text and not decimal_comma):
+        text = text.replace(",", "")
     elif "," in text:
         text = text.replace(",", ".")
     try:
@@ -510,6 +517,8 @@ def table_items(rows: list[tuple[int, list]], header_index: int, headers: list[s
         if not nonblank(row):
             continue   # blank lines are layout, not records
         raw = {h: (row[i] if i < len(row) else None) for i, h in enumerate(headers)}
+        if sheet:
+            raw["_sheet"] = sheet
         extra = [c for c in row[len(headers):] if c not in (None, "")]
         if extra:
             raw["_extra_cells"] = [str(c) for c in extra]
@@ -545,6 +554,9 @@ def convert(raw: dict, ctx: dict, t):
         if field and field not in cells:
             cells[field] = value
     record, errors = validate(cells, ctx, t)
+    if str(cells.get("incident_id") or "").strip() == EXAMPLE_ID:
+        record, errors = None, errors + [{"field": "incident_id", "reason": t.gettext(
+            N_("this is the template's example row: delete it before importing"))}]
     if raw.get("_extra_cells"):
         errors = errors + [{"field": "row", "reason": t.gettext(N_("more cells than headers: {cells}")).format(
             cells=", ".join(raw["_extra_cells"]))}]

@@ -84,6 +84,15 @@ def new_batch_id() -> str:
     return now().strftime("B%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:6]
 
 
+def connect_rw(db_path):
+    """The writer's connection; a store held by another process is a clear error, not a traceback."""
+    import duckdb
+    try:
+        return store.connect(db_path)
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        raise store.StoreError(f"The store is busy (held by another process or connection): {exc}") from None
+
+
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -100,7 +109,7 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
     items, warnings = MODULES[kind].read(source, t)
     report = Report(format=kind, dry_run=dry_run, warnings=warnings, file_name=source.name,
                     sha256=hashlib.sha256(data).hexdigest())
-    con = store.connect(db_path)
+    con = connect_rw(db_path)
     try:
         store.migrate(con)
         con.begin()
@@ -139,7 +148,7 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     records, quarantine = [], []
     seen: dict[tuple, tuple[int, dict]] = {}
     duplicate_rows: dict[int, int] = {}
-    for item in items:
+    for seq, item in enumerate(items):
         converted, errors = module.convert(item.raw, context, t)
         if errors:
             quarantine.append((item, errors))
@@ -161,7 +170,7 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
             continue
         for key, record in fresh:
             seen[key] = (item.row, record)
-            records.append({**record, "_row": item.row})
+            records.append({**record, "_row": seq})   # unique even across sheets
         if not fresh:
             report.unchanged += 1   # an exact repeat of earlier rows: nothing to write
     for row, first in duplicate_rows.items():
@@ -170,10 +179,17 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     counts = _upsert(con, target, records, report.batch_id, stamp) if records else {}
     for status in ("inserted", "updated", "unchanged"):
         setattr(report, status, getattr(report, status) + counts.get(status, 0))
+    # A row already waiting in the open quarantine with the same cells and reasons is not queued twice,
+    # so re-importing the same file leaves the quarantine as it was.
+    waiting = {(r, e) for r, e in con.execute("SELECT raw, errors FROM quarantine WHERE status = 'open'").fetchall()} \
+        if quarantine else set()
     for item, errors in quarantine:
         raw = dict(item.raw)
         if item.sheet:
             raw.setdefault("_sheet", item.sheet)
+        if (_json(raw), _json(errors)) in waiting:
+            report.errors += [{"row": item.row, **e} for e in errors]
+            continue
         con.execute("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, 'open', ?, NULL)",
                     [uuid.uuid4().hex, report.batch_id, item.row, _json(raw), _json(errors), stamp])
         report.errors += [{"row": item.row, **e} for e in errors]
@@ -210,28 +226,29 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
     con.execute("INSERT INTO _stage BY NAME SELECT * FROM _stage_frame")
     con.unregister("_stage_frame")
     con.execute("DROP TABLE IF EXISTS _cat")
+    same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM t.{c}" for c in target.values)
+    # Joins (not correlated EXISTS) so that 60,000-row context files classify in one hash join.
     con.execute(f"""
         CREATE TEMP TABLE _cat AS
         SELECT s._row, {', '.join('s.' + k for k in target.keys)},
-               CASE WHEN NOT EXISTS (SELECT 1 FROM {target.table} t WHERE {_match('t', 's', target.keys)}) THEN 'inserted'
-                    WHEN EXISTS (SELECT 1 FROM {target.table} t WHERE {_match('t', 's', columns)}) THEN 'unchanged'
-                    ELSE 'updated' END AS cat
-        FROM _stage s""")
-    changed = f"SELECT 1 FROM _cat c WHERE c.cat = 'updated' AND {_match('c', 't', target.keys)}"
+               CASE WHEN t._present IS NULL THEN 'inserted' WHEN {same} THEN 'unchanged' ELSE 'updated' END AS cat
+        FROM _stage s LEFT JOIN (SELECT *, TRUE AS _present FROM {target.table}) t ON {_match('t', 's', target.keys)}""")
+    con.execute("DROP TABLE IF EXISTS _changed")
+    con.execute(f"CREATE TEMP TABLE _changed AS SELECT {', '.join(target.keys)} FROM _cat WHERE cat = 'updated'")
     if incidents:
-        con.execute(f"""
+        con.execute("""
             INSERT INTO incident_history
-            SELECT t.incident_id,
-                   coalesce((SELECT max(h.version) FROM incident_history h WHERE h.incident_id = t.incident_id), 0) + 1,
-                   ?, ?, to_json(t)::VARCHAR
-            FROM incidents t WHERE EXISTS ({changed})""", [batch_id, stamp])
+            SELECT t.incident_id, coalesce(v.version, 0) + 1, ?, ?, to_json(t)::VARCHAR
+            FROM incidents t JOIN _changed c ON c.incident_id = t.incident_id
+            LEFT JOIN (SELECT incident_id, max(version) AS version FROM incident_history GROUP BY incident_id) v
+                   ON v.incident_id = t.incident_id""", [batch_id, stamp])
         con.execute("ALTER TABLE _stage ADD COLUMN created_at TIMESTAMP")
         con.execute("UPDATE _stage s SET created_at = t.created_at FROM incidents t WHERE t.incident_id = s.incident_id")
     else:
         con.execute(f"""INSERT INTO context_history
-                        SELECT ?, ?, to_json(t)::VARCHAR, ? FROM {target.table} t WHERE EXISTS ({changed})""",
-                    [batch_id, target.table, stamp])
-    con.execute(f"DELETE FROM {target.table} t WHERE EXISTS ({changed})")
+                        SELECT ?, ?, to_json(t)::VARCHAR, ? FROM {target.table} t
+                        JOIN _changed c ON {_match('c', 't', target.keys)}""", [batch_id, target.table, stamp])
+    con.execute(f"DELETE FROM {target.table} t USING _changed c WHERE {_match('c', 't', target.keys)}")
     extra_cols = ", created_at, updated_at, batch_id" if incidents else ", batch_id"
     extra_vals = ", coalesce(s.created_at, ?), ?, ?" if incidents else ", ?"
     params = [stamp, stamp, batch_id] if incidents else [batch_id]
@@ -248,8 +265,8 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
     counts: dict[str, int] = {}
     for status, _n in rows:
         counts[status] = counts.get(status, 0) + 1
-    con.execute("DROP TABLE _stage")
-    con.execute("DROP TABLE _cat")
+    for table in ("_stage", "_cat", "_changed"):
+        con.execute(f"DROP TABLE {table}")
     return counts
 
 
@@ -273,7 +290,7 @@ def batches(con, limit: int = 200) -> pd.DataFrame:
 
 
 def rollback(db_path, batch_id: str, user: str | None = None) -> dict:
-    con = store.connect(db_path)
+    con = connect_rw(db_path)
     try:
         store.migrate(con)
         con.begin()
@@ -302,12 +319,11 @@ def _rollback(con, batch_id: str, who: str) -> dict:
     stamp = now()
     if TARGETS[kind] is INCIDENTS:
         # Refuse if a later batch changed a record this batch wrote: undoing it would silently lose that change.
+        # A history row whose previous version was written by this batch means a later import replaced it.
         later = con.execute("""
-            SELECT count(*) FROM incident_history h
-            WHERE h.batch_id <> ? AND h.incident_id IN (
-                SELECT incident_id FROM incident_history WHERE batch_id = ?
-                UNION SELECT incident_id FROM incidents WHERE batch_id = ?)
-              AND h.changed_at > ?""", [batch_id, batch_id, batch_id, created_at]).fetchone()[0]
+            SELECT count(*) FROM incident_history
+            WHERE batch_id <> ? AND json_extract_string(previous, '$.batch_id') = ?""",
+                            [batch_id, batch_id]).fetchone()[0]
         if later:
             raise ImportRefused(N_("{n} records of batch {batch} were changed by a later import; roll that one back first."),
                                 n=later, batch=batch_id)
@@ -358,7 +374,7 @@ def resubmit(db_path, corrections: dict[str, dict], t=None, user: str | None = N
     Rows that now pass are upserted and their quarantine entries closed; rows that still fail stay
     open with their new cells and reasons (they are not quarantined twice)."""
     t = t or i18n.get("en")
-    con = store.connect(db_path)
+    con = connect_rw(db_path)
     try:
         store.migrate(con)
         con.begin()
@@ -426,3 +442,27 @@ def data_quality(con) -> dict:
 def audit_trail(con, limit: int = 200) -> pd.DataFrame:
     return con.execute("""SELECT logged_at, actor, action, batch_id, file_name, sha256, details
                           FROM audit_log ORDER BY logged_at DESC LIMIT ?""", [limit]).df()
+
+
+def discard(db_path, ids: list[str], user: str | None = None) -> int:
+    """Close quarantined rows that will not be corrected; they stay in the table, marked discarded."""
+    if not ids:
+        raise ImportRefused(N_("Nothing to discard."))
+    con = connect_rw(db_path)
+    try:
+        con.begin()
+        try:
+            marks = ", ".join("?" * len(ids))
+            n = con.execute(f"SELECT count(*) FROM quarantine WHERE status = 'open' AND quarantine_id IN ({marks})",
+                            ids).fetchone()[0]
+            con.execute(f"""UPDATE quarantine SET status = 'discarded', resolved_at = ?
+                            WHERE status = 'open' AND quarantine_id IN ({marks})""", [now(), *ids])
+            audit(con, "discard", None, current_user(user), details={"rows": n})
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return n

@@ -24,7 +24,9 @@ SDG = {"iso3_code", "series", "year", "value"}
 
 
 def context(con) -> dict:
-    return {}
+    import pycountry
+    # Regional aggregates carry three-letter codes too (e.g. ESA): only ISO 3166 countries are national.
+    return {"iso3": {c.alpha_3 for c in pycountry.countries} | {"XKX"}}
 
 
 def read(source, t):
@@ -39,18 +41,22 @@ def read(source, t):
     raise FileUnreadable(N_("No UNODC data-portal header (Iso3_code, …, txtVALUE or value) in the first 20 rows."))
 
 
-def _value(raw_value) -> tuple[float | None, str, bool]:
+def _value(raw_value, status: str) -> tuple[float | None, str, bool]:
     text = cell_text(raw_value)
     if re.fullmatch(r"[<>]\s*\d+([.,]\d+)?", text):
         return None, text.replace(" ", ""), True   # censored: kept as published, never a number
-    return parse_number(raw_value), text, False
+    if not text:
+        # The SDG file leaves the value blank with obs_status "Omitted value for confidentiality reasons":
+        # censored as well. A blank with no status is simply not available (value NULL, not censored).
+        return None, status, "confidential" in status.lower()
+    return parse_number(raw_value, decimal_comma=False), text, False
 
 
 def convert(raw: dict, ctx: dict, t):
     glotip = "txtvalue" in raw
     iso3 = cell_text(raw.get("iso3_code")).upper()
     errors = []
-    if not re.fullmatch(r"[A-Z]{3}", iso3):
+    if iso3 not in ctx["iso3"]:
         errors.append({"field": "iso3_code", "reason": t.gettext(
             N_("no ISO3 country code (a regional aggregate is not a national series): {value}")).format(value=iso3)})
     try:
@@ -59,11 +65,11 @@ def convert(raw: dict, ctx: dict, t):
         errors.append({"field": "year", "reason": t.gettext(N_("not a year: {value}")).format(value=cell_text(raw.get("year")))})
         year = None
     raw_value = raw.get("txtvalue" if glotip else "value")
-    if cell_text(raw_value) == "":
-        errors.append({"field": "txtVALUE" if glotip else "value", "reason": t.gettext(N_("a value is required"))})
+    if glotip and cell_text(raw_value) == "":
+        errors.append({"field": "txtVALUE", "reason": t.gettext(N_("a value is required"))})
     else:
         try:
-            value, text, censored = _value(raw_value)
+            value, text, censored = _value(raw_value, cell_text(raw.get("obs_status")))
         except Exception:   # PydanticCustomError from parse_number; reported below in the UI language
             errors.append({"field": "txtVALUE" if glotip else "value",
                            "reason": t.gettext(N_("not a number: {value}")).format(value=cell_text(raw_value))})

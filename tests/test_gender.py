@@ -1,0 +1,355 @@
+"""The Gender Officer's page: exact arithmetic on a hand-made store, unknowns never imputed,
+small-cell protection that arithmetic cannot undo, and no count from 1 to 4 on shared outputs."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+from streamlit.testing.v1 import AppTest
+
+from tnt_dash import access, gender, i18n, stats, store
+from tnt_dash.filters import Filters
+
+from .conftest import first_admin1, insert_incident
+from .test_app import APP
+
+K = 5
+T = i18n.get("en")
+NOV = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 11, 30))
+
+
+# Three incidents; every figure below is worked out by hand from this table.
+#  id  date        iso3 unit             market              fa fc fu ma mc mu uc ua uu | victims
+#  G1  2026-10-05  CAF  MINUSCA – North  human_trafficking    4  3  1  .  .  .  .  .  2 |  10
+#  G2  2026-11-10  CAF  MINUSCA – North  human_trafficking    .  .  .  5  1  .  2  2  . |  10
+#  G3  2026-11-12  HTI  BINUH – West     kidnapping_for_ransom 6  .  .  .  2  .  .  .  . |   8
+#  (fa female adult, fc female child, fu female age unknown, ma/mc/mu likewise, uc/ua/uu sex unknown)
+@pytest.fixture
+def gender_store(tmp_path: Path):
+    path = tmp_path / "gender.duckdb"
+    store.build(path, demo_rows=None)
+    con = store.connect(path)
+    caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
+    common = dict(market="human_trafficking", mission="MINUSCA", iso3="CAF", admin1_code=caf,
+                  reporting_unit="MINUSCA – North")
+    insert_incident(con, incident_id="G1", date_occurred="2026-10-05", v_female_adult=4, v_female_child=3,
+                    v_female_unknown=1, v_unknown_unknown=2, arrests_female=1, arrests_male=6, **common)
+    insert_incident(con, incident_id="G2", date_occurred="2026-11-10", v_male_adult=5, v_male_child=1,
+                    v_unknown_child=2, v_unknown_adult=2, arrests_unknown=2, **common)
+    insert_incident(con, incident_id="G3", date_occurred="2026-11-12", market="kidnapping_for_ransom",
+                    mission="BINUH", iso3="HTI", admin1_code=hti, reporting_unit="BINUH – West",
+                    v_female_adult=6, v_male_child=2)
+    con.close()
+    ro = store.connect(path, read_only=True)
+    yield ro
+    ro.close()
+
+
+def rows(table: gender.Table) -> dict:
+    return {r["key"]: r for r in table.frame.to_dict("records")}
+
+
+def test_groups_exact_and_unknowns_never_imputed(gender_store):
+    table = gender.groups_table(gender_store, NOV, access.ANALYST, T, "market", "screen")
+    r = rows(table)
+    ht = r["human_trafficking"]
+    # Women are the 4 female adults only: the female of unknown age stays in "unknown".
+    assert (ht["women"], ht["men"], ht["girls"], ht["boys"], ht["unknown"], ht["victims"]) == (4, 5, 3, 1, 7, 20)
+    assert tuple(r["kidnapping_for_ransom"][g] for g in (*gender.GROUPS, "victims")) == (6, 0, 0, 2, 0, 8)
+    total = r[gender.TOTAL_KEY]
+    assert tuple(total[g] for g in (*gender.GROUPS, "victims")) == (10, 5, 3, 3, 7, 28)
+    for row in r.values():   # the five groups add up to the victims: nothing spread, nothing lost
+        assert sum(row[g] for g in gender.GROUPS) == row["victims"]
+
+
+def test_shares_denominators_exclude_unknowns(gender_store):
+    r = rows(gender.shares_table(gender_store, NOV, access.ANALYST, T, "market", "screen"))
+    ht = r["human_trafficking"]
+    assert (ht["female"], ht["male"], ht["sex_unknown"]) == (8, 6, 6)
+    assert (ht["child"], ht["adult"], ht["age_unknown"]) == (6, 11, 3)
+    assert ht["share_female"] == pytest.approx(8 / 14)       # of the 14 with sex recorded, not of 20
+    assert ht["share_child"] == pytest.approx(6 / 17)        # of the 17 with age recorded
+    total = r[gender.TOTAL_KEY]
+    assert total["share_female"] == pytest.approx(14 / 22) and total["share_child"] == pytest.approx(8 / 25)
+
+
+def test_completeness_exact_and_flags(gender_store):
+    units, month = gender.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
+    assert month == date(2026, 11, 1)
+    u = rows(units)
+    north = u["MINUSCA – North"]
+    assert north["victims"] == 20
+    assert north["share_sex"] == pytest.approx(14 / 20) and north["share_age"] == pytest.approx(17 / 20)
+    assert north["last_victims"] == 10
+    assert north["last_share_sex"] == pytest.approx(6 / 10) and north["last_share_age"] == pytest.approx(1.0)
+    assert u["BINUH – West"]["last_share_sex"] == 1.0
+    assert gender.flag_units(units.frame, 0.8)["key"].tolist() == ["MINUSCA – North"]
+    assert gender.flag_units(units.frame, 0.6).empty           # 6/10 is not below 60 %
+    assert gender.flag_units(units.frame, 0.8, min_victims=11).empty   # too few victims that month to judge
+    with pytest.raises(ValueError):
+        gender.flag_units(units.frame, 80)
+
+    monthly = gender.completeness_monthly(gender_store, NOV, access.ANALYST, "mission", "screen").frame
+    m = {(r["key"], r["month"]): r for r in monthly.to_dict("records")}
+    oct_, nov = pd.Timestamp("2026-10-01").date(), pd.Timestamp("2026-11-01").date()
+    assert m[("MINUSCA", oct_)]["share_sex"] == pytest.approx(0.8) and m[("MINUSCA", oct_)]["share_age"] == pytest.approx(0.7)
+    assert m[("MINUSCA", nov)]["share_sex"] == pytest.approx(0.6) and m[("MINUSCA", nov)]["share_age"] == 1.0
+    assert m[("BINUH", nov)]["share_sex"] == 1.0
+
+
+def test_trafficking_rate_exact(gender_store):
+    table = gender.trafficking_rate(gender_store, NOV, access.ANALYST, T, "screen")
+    caf = rows(table)["CAF"]
+    assert caf["population"] == 5_331_000 and caf["pop_year"] == 2024 and "World Population Prospects" in caf["pop_source"]
+    assert caf["victims"] == 20 and caf["female"] == 8 and caf["child"] == 6
+    assert caf["rate_victims"] == pytest.approx(20 / 5_331_000 * 100_000)
+    assert caf["rate_female"] == pytest.approx(8 / 5_331_000 * 100_000)
+    assert caf["rate_age_unknown"] == pytest.approx(3 / 5_331_000 * 100_000)
+    assert set(rows(table)) == {"CAF"}                        # kidnapping in Haiti is not trafficking
+
+
+def test_arrests_share_of_women(gender_store):
+    r = rows(gender.arrests_table(gender_store, NOV, access.ANALYST, T, "screen"))
+    ht = r["human_trafficking"]
+    assert (ht["arrests_female"], ht["arrests_male"], ht["arrests_unknown"], ht["arrests"]) == (1, 6, 2, 9)
+    assert ht["share_women"] == pytest.approx(1 / 7)          # of the 7 arrested with sex recorded
+
+
+def test_national_series_empty_then_censored_kept(gender_store, tmp_path):
+    assert gender.national_series_count(gender_store) == 0
+    assert gender.national_series(gender_store, ("CAF",)).empty
+    sheets = gender.pack_sheets(gender.gender_data(gender_store, NOV, access.ANALYST, "en", "export"), T)
+    assert "No UNODC series imported" in sheets["UNODC series"].iloc[0, 0]
+
+
+def test_national_series_keeps_censored_values(tmp_path):
+    path = tmp_path / "ns.duckdb"
+    store.build(path, demo_rows=None)
+    con = store.connect(path)
+    for year, text, value, censored in ((2020, "12", 12.0, False), (2022, "<5", None, True)):
+        con.execute("INSERT INTO national_series VALUES ('UNODC GLOTIP', 'CAF', 'Detected trafficking victims', "
+                    "'Total', 'Total', 'Female', 'Total', ?, 'Counts', ?, ?, ?, 'GLOTIP', 'b1')",
+                    [year, value, text, censored])
+    con.close()
+    con = store.connect(path, read_only=True)
+    try:
+        frame = gender.national_series(con, ("CAF",))
+    finally:
+        con.close()
+    assert frame["year"].tolist() == [2022] and frame["value_text"].tolist() == ["<5"]   # latest year, as published
+
+
+def test_trend_sentences():
+    rising = stats.mann_kendall(list(range(1, 13)))
+    assert gender.trend_sentence(T, rising).startswith("Rising, significant at 95 %")
+    flat = stats.mann_kendall([5, 6, 5, 6, 5, 6, 5, 6, 5, 6])
+    assert gender.trend_sentence(T, flat).startswith("No clear trend")
+    assert "Too few weeks" in gender.trend_sentence(T, stats.mann_kendall([1, 2, 3]))
+
+
+# --- Small-cell protection cannot be undone ------------------------------------------------------
+
+CELLS = ("fa", "fc", "fu", "ma", "mc", "mu", "uc", "ua", "uu")
+
+
+def counts_frame(cells: list[list[int]]) -> pd.DataFrame:
+    """A counts_by()-shaped frame from rows of the nine sex × age cells."""
+    out = []
+    for n, row in enumerate(cells):
+        c = dict(zip(CELLS, row))
+        out.append({"key": f"m{n}", "label": f"Market {n}",
+                    "women": c["fa"], "men": c["ma"], "girls": c["fc"], "boys": c["mc"],
+                    "unknown": c["fu"] + c["mu"] + c["uc"] + c["ua"] + c["uu"],
+                    "female": c["fa"] + c["fc"] + c["fu"], "male": c["ma"] + c["mc"] + c["mu"],
+                    "sex_unknown": c["uc"] + c["ua"] + c["uu"], "child": c["fc"] + c["mc"] + c["uc"],
+                    "adult": c["fa"] + c["ma"] + c["ua"], "age_unknown": c["fu"] + c["mu"] + c["uu"],
+                    "victims": sum(row)})
+    return pd.DataFrame(out)
+
+
+def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: list[list[str]], k: int = K) -> list:
+    """Cells shown as "<k" whose value every table consistent with the export agrees on.
+
+    The reader's model: one integer unknown per hidden cell ("<k" in 1..k-1, "x" at least k),
+    visible cells fixed, and every partition's cells adding up to the row's total, on every row
+    including the total row; the total row is the column sums. Exact: integer programming.
+    """
+    nrows = len(shown)
+    index = {}
+    for r in range(nrows):
+        for c in columns:
+            if isinstance(shown.iloc[r][c], str):
+                index[(r, c)] = len(index)
+    if not index:
+        return []
+    n = len(index)
+    lo = np.zeros(n)
+    hi = np.full(n, np.inf)
+    for (r, c), i in index.items():
+        if shown.iloc[r][c] == f"<{k}":
+            lo[i], hi[i] = 1, k - 1
+        else:
+            lo[i] = k
+    a_rows, b = [], []
+
+    def equation(terms: list[tuple[tuple[int, str], int]]):
+        coeffs, const = np.zeros(n), 0.0
+        for (r, c), sign in terms:
+            v = shown.iloc[r][c]
+            if (r, c) in index:
+                coeffs[index[(r, c)]] += sign
+            else:
+                const += sign * int(v)
+        if coeffs.any():
+            a_rows.append(coeffs)
+            b.append(-const)
+        else:
+            assert const == 0, "the export is inconsistent"
+
+    last = nrows - 1
+    for part in parts:
+        for r in range(nrows):
+            equation([((r, c), 1) for c in part] + [((r, total), -1)])
+    for c in columns:
+        equation([((r, c), 1) for r in range(last)] + [((last, c), -1)])
+    constraints = [LinearConstraint(np.array(a_rows), b, b)] if a_rows else []
+    pinned = []
+    for (r, c), i in index.items():
+        if shown.iloc[r][c] != f"<{k}":
+            continue
+        values = []
+        for sense in (1, -1):
+            objective = np.zeros(n)
+            objective[i] = sense
+            res = milp(objective, constraints=constraints, integrality=np.ones(n), bounds=Bounds(lo, hi))
+            assert res.success, res.message
+            values.append(round(res.x[i]))
+        if values[0] == values[1]:
+            pinned.append((r, c, values[0]))
+    return pinned
+
+
+small_cell = st.one_of(st.just(0), st.integers(1, 4), st.integers(5, 40))
+tables = st.lists(st.lists(small_cell, min_size=9, max_size=9), min_size=1, max_size=5)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables)
+def test_groups_export_cannot_be_undone(cells):
+    table = gender.build_groups(counts_frame(cells), "Total", suppress=True)
+    if table.withheld:
+        return
+    shown = gender.groups_frame(T, table, "market").rename(
+        columns={T.gettext(v): k for k, v in {**gender.GROUP_LABELS, "victims": "Victims"}.items()})
+    columns = [*gender.GROUPS, "victims"]
+    assert not [v for c in columns for v in shown[c] if not isinstance(v, str) and 1 <= v < K]
+    assert pinned_cells(shown, columns, "victims", [list(gender.GROUPS)]) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables)
+def test_shares_export_cannot_be_undone(cells):
+    table = gender.build_shares(counts_frame(cells), "Total", suppress=True)
+    if table.withheld:
+        return
+    f = table.frame
+    columns = ["victims", *gender.SEX_PARTS, *gender.AGE_PARTS]
+    assert not [v for c in columns for v in f[c] if not isinstance(v, str) and 1 <= v < K]
+    # The two partitions are checked together: they share the victims total.
+    assert pinned_cells(f, columns, "victims", [list(gender.SEX_PARTS), list(gender.AGE_PARTS)]) == []
+    for share, part in (("share_female", ("female", "male")), ("share_child", ("child", "adult"))):
+        for value, *counts in zip(f[share], *(f[c] for c in part)):
+            if any(isinstance(c, str) for c in counts):
+                assert value is None or pd.isna(value)   # a share never stands in for a hidden count
+
+
+def test_analyst_tables_are_not_suppressed():
+    frame = counts_frame([[1, 0, 0, 2, 0, 0, 0, 0, 0]])
+    table = gender.build_groups(frame, "Total", suppress=False)
+    assert table.frame["women"].tolist() == [1, 1]
+
+
+def test_share_bounds_only_restate_the_marks():
+    assert gender.share_bounds(36, "<5", 38, 5) == (34 / 38, 37 / 38)
+    assert gender.share_bounds("<5", "x", 20, 5) == (1 / 20, 4 / 20)
+    assert gender.share_bounds(9, 1, 10, 5) == (0.9, 0.9)
+    assert gender.share_bounds("x", "x", 40, 5) is None and gender.share_bounds(3, 1, "x", 5) is None
+
+
+# --- The shared profile never shows a count from 1 to 4 ----------------------------------------------
+
+NOT_COUNTS = re.compile(r"%|per 100,000|Population|year|Year|Rate|Female share", re.I)
+SMALL = {"1", "2", "3", "4"}
+
+
+def small_counts_in(frame: pd.DataFrame) -> list:
+    found = []
+    for column in frame.columns:
+        if NOT_COUNTS.search(str(column)):
+            continue
+        for v in frame[column]:
+            if (isinstance(v, (int, np.integer)) and 1 <= v <= 4) or (isinstance(v, str) and v.strip() in SMALL):
+                found.append((column, v))
+    return found
+
+
+@pytest.mark.parametrize("profile", ["shared", "commissioner"])
+def test_protected_page_shows_no_small_count(demo_env, monkeypatch, profile):
+    monkeypatch.setenv("TNT_PROFILE", profile)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/gender.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not [m.value for m in at.metric if str(m.value).strip() in SMALL]
+    for df in at.dataframe:
+        assert not small_counts_in(df.value), small_counts_in(df.value)
+    # The scan does see protected cells, so it would see unprotected ones.
+    assert any("<5" in df.value.to_numpy().ravel().tolist() for df in at.dataframe)
+    text = "\n".join(c.value for c in at.caption)
+    assert "“<5”: from 1 to 4 persons" in text
+    for chart in at.get("plotly_chart"):
+        spec = chart.proto.spec
+        for trace in __import__("json").loads(spec)["data"]:
+            if trace.get("type") == "heatmap":
+                assert not SMALL & {str(v) for row in trace["text"] for v in row}
+            if trace.get("type") == "bar":
+                values = trace.get("x") if trace.get("orientation") == "h" else trace.get("y")
+                assert not [v for v in values or [] if isinstance(v, (int, float)) and 1 <= v <= 4]
+
+
+def test_shared_pack_and_cli_export_show_no_small_count(demo_db, monkeypatch, tmp_path):
+    con = store.connect(demo_db, read_only=True)
+    try:
+        filters = Filters(date_from=date(2025, 12, 1), date_to=date(2026, 11, 29))
+        data = gender.gender_data(con, filters, access.SHARED, "en", destination="export")
+        sheets = gender.pack_sheets(data, T)
+        for name, frame in sheets.items():
+            if name != "Definitions":
+                assert not small_counts_in(frame), (name, small_counts_in(frame))
+        payload = gender.pack_bytes(con, filters, access.SHARED, T)
+    finally:
+        con.close()
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(payload))
+    assert set(sheets) == set(book.sheetnames)
+    assert book["Victims by market"]["A1"].value.startswith("UNCLASSIFIED – TLP:GREEN")
+
+    from tnt_dash import cli
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    out = tmp_path / "gender.csv"
+    assert cli.main(["--db", str(demo_db), "export", "gender", "--format", "csv", "--out", str(out)]) == 0
+    import csv
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        lines = [row for row in csv.reader(f) if row and not row[0].startswith("#")]
+    frame = pd.DataFrame(lines[1:], columns=lines[0])
+    assert list(frame.columns) == ["Market", "Women", "Men", "Girls", "Boys", "Sex or age unknown", "Victims"]
+    assert not small_counts_in(frame)
+    assert "<5" in frame.to_numpy().ravel().tolist()

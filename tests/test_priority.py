@@ -1,0 +1,300 @@
+"""The priority model (issue #10): hand-computed scores, monotonicity, weights in the URL, unknown factors."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from tnt_dash import access, brief, i18n, priority, store
+from tnt_dash.filters import Filters
+
+from .conftest import first_admin1, insert_incident
+from .test_app import APP
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD = Filters(date_from=date(2026, 10, 5), date_to=date(2026, 11, 29))   # 56 days: 8 full 7-day bins
+LN = math.log
+
+
+# Three area × market cells; every figure below is worked out by hand in the comments.
+#  cell  area  market                 records                                                          harm points
+#  C1    CAF1  arms_trafficking       X1 11-20: girl 1 + man 1, 2 dead, USD 200 000, cross-border       2 + 1 + 6 + 2 = 11
+#                                        (origin SDN), actor ACT-001 (5,3,4), A1, 2 sources
+#                                     X2 10-10: nothing, C3, 1 source
+#  C2    HTI1  kidnapping_for_ransom  X3 11-25: 3 women, actor ACT-003 (1,3,2), B2                       3 + 3 = 6
+#  C3    CAF1  illicit_mining         X4-X7 11-02, 11-09, 11-16, 11-23: nothing, no actor, B2            0
+@pytest.fixture
+def prio_store(tmp_path: Path):
+    path = tmp_path / "prio.duckdb"
+    store.build(path, demo_rows=None)
+    con = store.connect(path)
+    caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
+    insert_incident(con, incident_id="X1", date_occurred="2026-11-20", iso3="CAF", admin1_code=caf,
+                    market="arms_trafficking", v_female_child=1, v_male_adult=1, fatalities=2,
+                    seizure_value_usd=200_000, cross_border=True, origin_iso3="SDN", destination_iso3="CAF",
+                    actor_id="ACT-001", source_reliability="A", info_credibility=1, n_sources=2)
+    insert_incident(con, incident_id="X2", date_occurred="2026-10-10", iso3="CAF", admin1_code=caf,
+                    market="arms_trafficking", source_reliability="C", info_credibility=3)
+    insert_incident(con, incident_id="X3", date_occurred="2026-11-25", iso3="HTI", admin1_code=hti,
+                    market="kidnapping_for_ransom", v_female_adult=3, actor_id="ACT-003")
+    for n, day in enumerate(("2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23")):
+        insert_incident(con, incident_id=f"X{4 + n}", date_occurred=day, iso3="CAF", admin1_code=caf,
+                        market="illicit_mining")
+    # Restricted record: never in a shared-profile score.
+    insert_incident(con, incident_id="X8", date_occurred="2026-11-26", iso3="HTI", admin1_code=hti,
+                    market="kidnapping_for_ransom", fatalities=50, tlp="TLP:RED", status="in_review")
+    con.close()
+    con = store.connect(path, read_only=True)
+    yield con, caf, hti
+    con.close()
+
+
+def _cells(result) -> dict:
+    return {row["market"]: row for row in result.frame.to_dict("records")}
+
+
+# Hand computation (no GI-TOC: capacity unknown everywhere; C3 has no actor either).
+L1 = 0.7 * (LN(1.25) - LN(1.125)) / (LN(1.5) - LN(1.125)) + 0.3 * 0.5     # C1 likelihood: 0.25 and 0.125, 0.5 a week
+SCORE_C1 = 100 * (30 * 1 + 25 * L1 + 15 * 0.75 + 15 * 0.75) / 85           # reach 0.5*1/2 + 0.5*1; actor (4-1)/4
+SCORE_C2 = 100 * (30 * LN(7) / LN(12) + 25 * 0.15 + 15 * 0 + 15 * 0.25) / 85
+SCORE_C3 = 100 * (30 * 0 + 25 * 1.0 + 15 * 0) / 70                          # actor and capacity unknown: /70
+
+
+def test_scores_by_hand(prio_store):
+    con, caf, hti = prio_store
+    result = priority.assess(con, PERIOD, access.ANALYST, "en")
+    cells = _cells(result)
+    c1, c2, c3 = cells["arms_trafficking"], cells["kidnapping_for_ransom"], cells["illicit_mining"]
+    assert (c1["harm_points"], c2["harm_points"], c3["harm_points"]) == (11, 6, 0)
+    assert c1["harm"] == 1 and c2["harm"] == pytest.approx(LN(7) / LN(12)) and c3["harm"] == 0
+    assert [c1["trend"], c2["trend"], c3["trend"]] == ["none", "none", "rising"]   # C3: 0,0,0,0,1,1,1,1
+    assert c3["likelihood"] == pytest.approx(1.0) and c2["likelihood"] == pytest.approx(0.15)
+    assert c1["likelihood"] == pytest.approx(L1)
+    assert c1["countries_linked"] == 2 and c1["cross_border_share"] == 0.5 and c1["reach"] == pytest.approx(0.75)
+    assert c1["actor"] == pytest.approx(0.75) and c2["actor"] == pytest.approx(0.25) and math.isnan(c3["actor"])
+    assert c1["score"] == pytest.approx(SCORE_C1) and c1["score"] == pytest.approx(73.7167, abs=1e-3)
+    assert c2["score"] == pytest.approx(SCORE_C2) and c2["score"] == pytest.approx(36.4621, abs=1e-3)
+    assert c3["score"] == pytest.approx(SCORE_C3) and c3["score"] == pytest.approx(35.7143, abs=1e-3)
+    assert [c1["rank"], c2["rank"], c3["rank"]] == [1, 2, 3]
+    # Confidence = (2 × grade quality + corroboration + volume) / 4
+    assert c1["confidence"] == pytest.approx((2 * 0.8 + 0.5 + 0.2) / 4) and c1["confidence_level"] == "medium"
+    assert c2["confidence"] == pytest.approx((2 * 0.8 + 0 + 0.1) / 4) and c2["confidence_level"] == "low"
+    assert c3["confidence"] == pytest.approx((2 * 0.8 + 0 + 0.4) / 4) and c3["confidence_level"] == "medium"
+    # Reproducible: the same inputs give the same frame.
+    again = priority.assess(con, PERIOD, access.ANALYST, "en")
+    pd.testing.assert_frame_equal(result.frame, again.frame)
+
+
+def test_weights_change_scores_by_hand(prio_store):
+    con, *_ = prio_store
+    w = priority.Weights(harm=100, likelihood=0, reach=0, actor=0, capacity=0, women_children=0)
+    cells = _cells(priority.assess(con, PERIOD, access.ANALYST, "en", weights=w))
+    assert cells["arms_trafficking"]["harm_points"] == 10          # the girl no longer counts twice
+    assert cells["kidnapping_for_ransom"]["score"] == pytest.approx(100 * LN(4) / LN(11))
+    assert cells["illicit_mining"]["score"] == 0
+
+
+def test_shared_profile_never_scores_restricted_records(prio_store):
+    con, *_ = prio_store
+    wide = replace(PERIOD, statuses=("validated", "in_review"))
+    analyst = _cells(priority.assess(con, wide, access.ANALYST, "en"))
+    shared = _cells(priority.assess(con, wide, access.SHARED, "en"))
+    assert analyst["kidnapping_for_ransom"]["fatalities"] == 50     # X8, TLP:RED and in review
+    assert shared["kidnapping_for_ransom"]["fatalities"] == 0
+    assert shared["kidnapping_for_ransom"]["victims_shown"] == "<5"   # 3 women, suppressed on a shared screen
+
+
+def test_missing_capacity_is_unknown_not_zero(prio_store):
+    con, *_ = prio_store
+    result = priority.assess(con, PERIOD, access.ANALYST, "en")
+    assert not result.gitoc_imported
+    for row in result.frame.to_dict("records"):
+        assert math.isnan(row["capacity"]) and "capacity" in row["unknown"]
+        assert "host-State capacity unknown (GI-TOC index not imported)" in row["sentence"]
+        assert "Unknown factors are left out" in row["sentence"]
+    # Counting the unknowns as 0 would give C3 25/85, below its renormalised 25/70.
+    assert _cells(result)["illicit_mining"]["score"] > 100 * 25 / 85
+    table = priority.table(result, i18n.get("en"))
+    assert set(table["Unknown factors (left out)"]) >= {"Host-State capacity gap",
+                                                         "Actor capability, Host-State capacity gap"}
+    assert table["Host-State capacity gap (0–1)"].isna().all()
+
+
+def test_gitoc_latest_edition_used_when_imported(tmp_path, prio_store):
+    con, caf, hti = prio_store
+    path = tmp_path / "prio.duckdb"
+    con.close()
+    rw = store.connect(path)
+    rows = [("CAF", 2021, "Law enforcement", "resilience", 9.0), ("CAF", 2023, "Law enforcement", "resilience", 3.0),
+            ("CAF", 2023, "International cooperation", "resilience", 5.0),
+            ("CAF", 2023, "Arms trafficking", "market", 7.5), ("CAF", 2021, "Arms trafficking", "market", 2.0)]
+    rw.executemany("INSERT INTO gitoc_scores (iso3, edition, indicator, kind, score) VALUES (?, ?, ?, ?, ?)", rows)
+    rw.close()
+    con = store.connect(path, read_only=True)
+    try:
+        result = priority.assess(con, PERIOD, access.ANALYST, "en")
+    finally:
+        con.close()
+    cells = _cells(result)
+    c1, c2, c3 = cells["arms_trafficking"], cells["kidnapping_for_ransom"], cells["illicit_mining"]
+    assert result.gitoc_imported
+    assert c1["resilience"] == 4.0 and c1["capacity"] == pytest.approx(6 / 9) and c1["resilience_edition"] == 2023
+    assert c1["gitoc_market_score"] == 7.5 and math.isnan(c3["gitoc_market_score"])   # no Non-renewable score
+    assert c1["score"] == pytest.approx(100 * (30 + 25 * L1 + 22.5 + 15 * 6 / 9) / 100)
+    assert c3["score"] == pytest.approx(100 * (25 + 15 * 6 / 9) / 85)
+    assert c2["score"] == pytest.approx(SCORE_C2)                    # Haiti: no GI-TOC row, still unknown
+    assert "no GI-TOC score for this country" in c2["sentence"]
+    assert "GI-TOC resilience 4.00 out of 10, 2023 edition" in c1["sentence"]
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    base = dict(days=56, trend="none", cross_border=0, countries_linked=1, actor_records=0, actor_mean=np.nan,
+                resilience=np.nan, grade_quality=0.8, corroborated=0)
+    return pd.DataFrame([{**base, **r, "area": f"A{i}", "market": "m"} for i, r in enumerate(rows)])
+
+
+row_strategy = st.fixed_dictionaries({
+    "incidents": st.integers(1, 50), "victims": st.integers(0, 40), "women_children": st.integers(0, 40),
+    "fatalities": st.integers(0, 20), "seizure_usd": st.floats(0, 5e6), "cross_border": st.integers(0, 1),
+    "countries_linked": st.integers(1, 6), "actor_records": st.integers(0, 1), "actor_mean": st.floats(1, 5),
+    "resilience": st.one_of(st.just(float("nan")), st.floats(1, 10)),
+    "trend": st.sampled_from(["rising", "falling", "none", "insufficient"]),
+})
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(row_strategy, min_size=1, max_size=8), which=st.integers(0, 7),
+       extra=st.fixed_dictionaries({"victims": st.integers(0, 30), "women_children": st.integers(0, 30),
+                                    "fatalities": st.integers(0, 10), "seizure_usd": st.floats(0, 1e6)}))
+def test_more_harm_never_lowers_a_score(rows, which, extra):
+    which %= len(rows)
+    before = priority.score(_frame(rows)).set_index("area")["score"]
+    more = [dict(r) for r in rows]
+    for key, value in extra.items():
+        more[which][key] += value
+    after = priority.score(_frame(more)).set_index("area")["score"]
+    assert after[f"A{which}"] >= before[f"A{which}"] - 1e-9
+
+
+def test_weights_round_trip_through_the_url():
+    w = priority.Weights(harm=40, likelihood=10, reach=0, actor=25, capacity=15, women_children=2.5)
+    params = priority.weights_to_params(w)
+    assert params == {"w_harm": "40", "w_likelihood": "10", "w_reach": "0", "w_actor": "25", "w_capacity": "15",
+                      "w_wc": "2.5"}
+    assert priority.weights_from_params({**params, "lang": "fr", "market": ["x"]}) == w
+    assert priority.weights_from_params({}) == priority.Weights()
+    assert priority.weights_from_params({"w_harm": ["10", "60"]}).harm == 60     # repeated key: the last wins
+    for bad in ({"w_harm": "abc"}, {"w_reach": "-1"}, {"w_wc": "inf"}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            priority.weights_from_params(bad)
+    with pytest.raises(ValueError, match="at least one factor"):
+        priority.weights_from_params({k: "0" for k in list(priority.PARAM_KEYS)[:5]})
+    assert priority.parse_weight_flags(["w_harm=40", "w_wc=2.5"]) == priority.Weights(harm=40, women_children=2.5)
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        priority.parse_weight_flags(["harm=4"])
+
+
+def test_sensitivity_is_reproducible_and_brackets_the_rank(prio_store):
+    con, *_ = prio_store
+    scored = priority.score(priority.inputs(con, PERIOD, access.ANALYST, "en"))
+    a, b = priority.sensitivity(scored), priority.sensitivity(scored)
+    pd.testing.assert_frame_equal(a, b)
+    assert ((a["rank_min"] <= scored["rank"]) & (scored["rank"] <= a["rank_max"])).all()
+    # C2 (36.5) and C3 (35.7) are close: ±20 % weights can swap them; C1 stays first.
+    assert a["rank_min"].tolist() == [1, 2, 2] and a["rank_max"].tolist() == [1, 3, 3]
+    still = priority.sensitivity(scored, spread=0.0)
+    assert (still["rank_min"] == scored["rank"]).all() and (still["rank_max"] == scored["rank"]).all()
+
+
+def test_brief_top5_comes_from_the_model(demo_db):
+    con = store.connect(demo_db, read_only=True)
+    try:
+        week = date(2026, 11, 16)
+        pack = brief.weekly_brief(con, Filters(), access.COMMISSIONER, "en", week, destination="export")
+        top = priority.top_threats(con, Filters(), access.COMMISSIONER, "en", date(2026, 11, 22))
+        full = priority.assess(con, Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22)),
+                               access.COMMISSIONER, "en", destination="export")
+    finally:
+        con.close()
+    assert len(top) == 5 and top["rank"].tolist() == [1, 2, 3, 4, 5]
+    assert pack.priorities[["admin1_code", "market", "score"]].equals(top[["admin1_code", "market", "score"]])
+    assert top[["admin1_code", "market"]].values.tolist() == full.frame.head(5)[["area", "market"]].values.tolist()
+    assert (top["incidents_4w"] + top["incidents_prior"] == top["incidents"]).all()
+
+
+def test_cli_gives_the_same_numbers(demo_db, tmp_path):
+    out = tmp_path / "p.json"
+    env = {**os.environ, "TNT_PROFILE": "shared", "TNT_DB": str(demo_db)}
+    result = subprocess.run([sys.executable, "-m", "tnt_dash", "priorities", "--to", "2026-11-29", "--period", "90d",
+                             "--level", "country", "--format", "json", "--out", str(out), "--weight", "w_harm=50"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(out.read_text())
+    assert payload["marking"] == "UNCLASSIFIED – TLP:GREEN – Releasable to host State"
+    assert "Weights: w_harm=50, w_likelihood=25, w_reach=15, w_actor=15, w_capacity=15, w_wc=1" in payload["notes"]
+    rows = [dict(zip(payload["columns"], row)) for row in payload["rows"]]
+    con = store.connect(demo_db, read_only=True)
+    try:
+        expected = priority.assess(con, Filters(date_from=date(2026, 9, 1), date_to=date(2026, 11, 29)),
+                                   access.SHARED, "en", "country", priority.Weights(harm=50), destination="export")
+    finally:
+        con.close()
+    assert [r["Rank"] for r in rows] == expected.frame["rank"].tolist()
+    assert [r["Priority score (0–100)"] for r in rows] == expected.frame["score"].round(1).tolist()
+    bad = subprocess.run([sys.executable, "-m", "tnt_dash", "priorities", "--period", "90", "--out", str(out)],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "90d" in bad.stderr
+
+
+def _page(query: dict, profile: str = "analyst", monkeypatch=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/priorities.py").run()
+    return at
+
+
+def test_page_reads_weights_from_url(demo_env, monkeypatch):
+    monkeypatch.setenv("TNT_PROFILE", "analyst")
+    at = _page({"w_harm": "60", "w_capacity": "0", "w_wc": "2"})
+    assert not at.exception, [e.message for e in at.exception]
+    sliders = {s.key: s.value for s in at.slider}
+    assert sliders["w_harm"] == 60 and sliders["w_capacity"] == 0 and sliders["w_wc"] == 2.0
+    assert sliders["w_likelihood"] == 25
+    text = "\n".join(c.value for c in at.caption)
+    assert "Harm 52%" in text      # 60 / (60 + 25 + 15 + 15 + 0)
+    table = at.dataframe[0].value
+    con = store.connect(demo_env, read_only=True)
+    try:
+        start, end = priority.period(con, Filters(), access.ANALYST)
+        expected = priority.assess(con, Filters(date_from=start, date_to=end), access.ANALYST, "en",
+                                   weights=priority.Weights(harm=60, capacity=0, women_children=2))
+    finally:
+        con.close()
+    assert table["Rank"].tolist()[:10] == expected.frame["rank"].tolist()[:10]
+    assert table["Market"].tolist()[:10] == expected.frame["market_label"].tolist()[:10]
+    assert table["Why this rank"].tolist()[0] == expected.frame["sentence"].iloc[0]
+    # Unknown capacity is shown as unknown, never as a 0 score.
+    assert any("has not been imported" in w.body for w in at.warning)
+    assert "host-State capacity unknown" in table["Why this rank"].iloc[0]
+
+
+def test_page_rejects_bad_weights_in_url(demo_env, monkeypatch):
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    at = _page({"w_harm": "lots", "lang": "fr"})
+    assert not at.exception
+    assert len(at.error) == 1
+    assert {s.key: s.value for s in at.slider}["w_harm"] == 30

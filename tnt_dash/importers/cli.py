@@ -1,0 +1,96 @@
+"""The import subcommands of `python -m tnt_dash`: import, batches, rollback, template (docs/import.md)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import access, config, i18n, store
+
+
+def add_cli_parsers(sub) -> None:
+    p = sub.add_parser("import", help="import incidents or country context from a file (see docs/import.md)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--format", choices=("auto", "native", "acled", "hxl", "gitoc", "unodc"), default="auto")
+    p.add_argument("--dry-run", action="store_true", help="validate and count, change nothing")
+    p.add_argument("--json", action="store_true", help="print one JSON object with the counts and errors")
+    p = sub.add_parser("batches", help="list import batches")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("rollback", help="undo one import batch")
+    p.add_argument("batch_id")
+    p = sub.add_parser("template", help="write the native import template (headers in --lang)")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    p.add_argument("--out", type=Path, required=True)
+
+
+def _fail(message: str):
+    from ..cli import CliError
+    raise CliError(message)
+
+
+def _db(args) -> Path:
+    return args.db or config.db_path()
+
+
+def _require_data_admin() -> None:
+    profile = access.server_profile()
+    if not profile.data_admin:
+        _fail(f"imports, batches and rollbacks are for the analyst profile; this server runs {profile.name}")
+
+
+def cmd_import(args) -> int:
+    from . import FileUnreadable, pipeline
+    _require_data_admin()
+    t = i18n.get(args.lang)
+    try:
+        report = pipeline.run_import(_db(args), args.file, fmt=args.format, dry_run=args.dry_run, t=t)
+    except FileUnreadable as exc:
+        _fail(exc.message(t))
+    result = report.as_dict()
+    if args.json:
+        keys = ("rows_read", "inserted", "updated", "unchanged", "quarantined", "errors", "batch_id", "format",
+                "dry_run", "warnings")
+        print(json.dumps({k: result[k] for k in keys}, ensure_ascii=False, default=str))
+    else:
+        print(("dry run: " if args.dry_run else "") + f"{report.format} batch {report.batch_id}: "
+              f"{report.rows_read} rows read, {report.inserted} inserted, {report.updated} updated, "
+              f"{report.unchanged} unchanged, {report.quarantined} quarantined")
+        for error in report.errors[:50] + report.warnings[:20]:
+            print(f"  row {error['row']}: {error['field']}: {error['reason']}")
+    return 0
+
+
+def cmd_batches(args) -> int:
+    from . import pipeline
+    _require_data_admin()
+    con = store.connect(_db(args), read_only=True)
+    try:
+        frame = pipeline.batches(con)
+    finally:
+        con.close()
+    if args.json:
+        print(frame.to_json(orient="records", date_format="iso"))
+    else:
+        print(frame.drop(columns=["sha256"]).to_string(index=False) if len(frame) else "no import batches")
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    from . import pipeline
+    _require_data_admin()
+    try:
+        result = pipeline.rollback(_db(args), args.batch_id)
+    except pipeline.ImportRefused as exc:
+        _fail(exc.message(i18n.get(args.lang)))
+    print(f"rolled back {result['batch_id']}: {result['removed']} rows removed, {result['restored']} restored")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from . import template
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(template.render(args.format, i18n.get(args.lang)))
+    print(f"wrote the {args.format} template to {args.out}")
+    return 0
+
+
+CLI_COMMANDS = {"import": cmd_import, "batches": cmd_batches, "rollback": cmd_rollback, "template": cmd_template}
