@@ -21,5 +21,6 @@ PAGES = [
     st.Page(HERE / "pages" / "capacity.py", title=_(N_("Capacity building")), icon=":material/school:"),
     st.Page(HERE / "pages" / "priorities.py", title=_(N_("Threat priorities")), icon=":material/priority_high:"),
     st.Page(HERE / "pages" / "method.py", title=_(N_("Priority method")), icon=":material/menu_book:"),
+    st.Page(HERE / "pages" / "data.py", title=_(N_("Data")), icon=":material/database:"),
 ]
 st.navigation(PAGES).run()

@@ -166,13 +166,13 @@ with tabs[_("Good-practice library")]:
         market_labels, mission_labels = dict(options["markets"]), dict(options["missions"])
         st.dataframe(pd.DataFrame({
             _("Title"): found["title"],
+            _("Marking"): [f"{views.classification_label(t, c)} – {tlp}"
+                           for c, tlp in zip(found["classification"], found["tlp"])],
             _("Excerpt"): found["snippet"],
             _("Criminal markets"): found["markets"].map(lambda ms: ", ".join(market_labels.get(m, m) for m in ms)),
             _("Missions"): found["missions"].map(lambda ms: ", ".join(ms)),
             _("Tags"): found["tags"].map(lambda ts: ", ".join(ts)),
             _("Language"): found["language"],
-            _("Marking"): [f"{views.classification_label(t, c)} – {tlp}"
-                           for c, tlp in zip(found["classification"], found["tlp"])],
             _("Added"): found["added_at"].map(t.date),
         }), hide_index=True, width="stretch",
             column_config={_("Excerpt"): st.column_config.TextColumn(width="large")})

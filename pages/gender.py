@@ -204,7 +204,7 @@ st.caption(_(gender.SDG_NOTE))
 cards = st.columns(4)
 for column, (code, text, custodian) in zip(cards, gender.SDG_CARDS):
     with column.container(border=True):
-        st.markdown(f"**SDG {code}**")
+        st.markdown("**" + _("SDG {code}").format(code=code) + "**")
         st.write(_(text))
         st.caption(_("Custodian: {agencies}").format(agencies=_(custodian)))
 

@@ -52,6 +52,10 @@ if not result.gitoc_imported:
 if f.empty:
     st.info(_("No incidents in view for this period and these filters."))
     st.stop()
+if f["score"].isna().all():
+    st.error(_("Every factor with a weight above 0 is unknown here: give a weight to harm, likelihood or "
+               "cross-border reach."))
+    st.stop()
 
 SHOWN = 100
 st.subheader(_("Ranked threats"))

@@ -82,8 +82,13 @@ window_size = trends.MA_WINDOW[grain]
 dimension_word = dimension_names[by][:1].lower() + dimension_names[by][1:]
 order = data.summary["key"].tolist()
 title = _("Incidents per {step}, by {dimension}").format(step=step, dimension=dimension_word)
-subtitle = _("{where}, {start} to {end}").format(where=where, start=start, end=end)
-subtitle = subtitle[:1].upper() + subtitle[1:]
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+subtitle = sentence(_("{where}, {start} to {end}").format(where=where, start=start, end=end))
 key = f"tr_main_{st.session_state[NONCE]}"
 period_label = (lambda d: t.date(d, "d MMM y")) if grain == "week" else (lambda d: t.date(d, "MMM y"))
 
@@ -195,8 +200,8 @@ if season is not None and not season.frame.empty:
         tf.seasonality_heatmap(
             season.frame, trends.month_names(t), separators=t.plotly_separators,
             title=_("Seasonality by market: each calendar month against the market's average month (100)"),
-            subtitle=_("{where}, {start} to {end}").format(where=where, start=t.date(season.first),
-                                                           end=t.date(trends.period_end(season.last, "month"))),
+            subtitle=sentence(_("{where}, {start} to {end}").format(
+                where=where, start=t.date(season.first), end=t.date(trends.period_end(season.last, "month")))),
             colour_title=_("Index (100 = average month)"),
             hover=_("{market}, {month}: index {index}, on average {mean} incidents")),
         width="stretch", config=CHART_CONFIG)

@@ -206,12 +206,11 @@ def test_demo_generator_is_deterministic_and_synthetic(tmp_path):
 
 
 def test_figures_show_the_target_and_blank_empty_months(loaded):
-    t = i18n.get("fr")
-    table = activities.parity(loaded, Filters(), access.ANALYST, "fr")
-    fig = activities.parity_figure(table, t, "2026")
+    table = activities.parity(loaded, Filters(), access.ANALYST, "en")
+    fig = activities.parity_figure(table, i18n.get("fr"), "2026")
     assert fig.layout.shapes[0].x0 == 50 and fig.layout.separators == ", "
-    assert [tr.name for tr in fig.data] == ["Participants", "Intervenants"]
-    assert list(fig.data[0].y) == ["UNMISS", "MINUSCA", "BINUH", "Ensemble du réseau"]
+    assert list(fig.data[0].y) == ["UNMISS", "MINUSCA", "BINUH", "Network-wide"]     # labels come from the frame
+    assert list(fig.data[0].x)[1] == pytest.approx(100 * 13 / 30) and list(fig.data[0].x)[2] is None
     months = activities.monthly_counts(loaded, Filters(), access.ANALYST, "en")
     cal = activities.calendar_figure(months, i18n.get("en"), "2026")
     cells = [c for row in cal.data[0].text for c in row]

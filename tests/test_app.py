@@ -10,7 +10,7 @@ from tnt_dash.access import PROFILES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["pages/home.py", "pages/brief.py", "pages/trends.py", "pages/map.py", "pages/gender.py", "pages/priorities.py",
-         "pages/method.py", "pages/capacity.py"]
+         "pages/method.py", "pages/capacity.py", "pages/data.py"]
 
 
 def run_page(page: str, lang: str = "en") -> AppTest:

@@ -359,3 +359,29 @@ def test_trends_export_in_french_has_french_headers(con):
     fr = i18n.get("fr")
     view = views.build("trends_rates", con, FILTERS, access.ANALYST, fr)
     assert "Pays ou territoire" in view.frame.columns
+
+
+# --- The page -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("drill, expected", [
+    ("country:HTI", "Narrowed to country or territory: Haiti."),
+    ("market:no_such_market,cocaine", "Narrowed to market:"),
+    ("nonsense", "The selection in this link is not valid"),
+])
+def test_page_reads_the_drill_down_from_the_url(drill, expected, demo_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from .test_app import APP
+
+    monkeypatch.setenv("TNT_PROFILE", "commissioner")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("pages/trends.py")
+    at.query_params["drill"] = drill
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    notes = [e.body for e in at.info] + [e.body for e in at.warning]
+    assert any(expected in n for n in notes), notes
+    assert [b.label for b in at.button if b.label == "Back to all"] == ["Back to all"]
+    if drill == "country:HTI":
+        assert any("Haiti, " in s.value for s in at.subheader)

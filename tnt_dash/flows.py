@@ -546,12 +546,14 @@ def point_records(points: pd.DataFrame, t: I18n) -> list[dict[str, Any]]:
 
 # --- Figures -----------------------------------------------------------------------------------
 
-def sankey_figure(flows: pd.DataFrame, title: str, labels: dict[str, str], height: int = 460,
-                  separators: str = ".,", max_links: int = 40) -> go.Figure:
+def sankey_figure(flows: pd.DataFrame, title: str, labels: dict[str, str], height: int = 560,
+                  separators: str = ".,", max_links: int = 24) -> go.Figure:
     """Origin → transit → destination. A country may appear in two columns (Haiti sends and
     receives), so nodes are per column; flows with no transit go straight across.
 
     ``labels`` maps "origin", "transit", "destination" and "incidents" to translated words.
+    Only the ``max_links`` largest links are drawn: beyond about two dozen, the labels of a
+    Sankey overlap on a projector; the corridor table lists every corridor.
     """
     fig = go.Figure()
     if not flows.empty:

@@ -95,7 +95,85 @@ def protect_parts(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
                 total_marks[pos] = value
     out[total] = [mark if mark is not None else int(v) for mark, v in zip(total_marks, frame[total])]
     out[total] = out[total].astype(object)
+    if len(parts) > 1:
+        out = _joint_audit(out, frame, parts, total, k)
     return out
+
+
+MAX_AUDIT_ROUNDS = 50
+
+
+def _joint_audit(out: pd.DataFrame, frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
+                 k: int) -> pd.DataFrame:
+    """Audit the partitions together and hide more until no "<k" cell can be worked out.
+
+    Each partition was protected on its own, but the reader also knows that both add up to the
+    same total: a partition shown in full gives away a total the other one hid. Exact check by
+    integer programming over everything shown; where a "<k" cell is pinned, every other shown
+    non-zero count of its row is hidden ("x": they are all k or more) and the table re-audited.
+    """
+    columns = [c for part in parts for c in part] + [total]
+    for _round in range(MAX_AUDIT_ROUNDS):
+        pinned = pinned_cells(out, columns, total, parts, k)
+        if not pinned:
+            return out
+        for r, _c in pinned:
+            for c in columns:
+                v = out.at[r, c]
+                if not hidden(v) and int(v) > 0:
+                    out.at[r, c] = COMPLEMENTARY_MARK
+    raise DisclosureError("the partitions cannot be shown together without giving a small count away")
+
+
+def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: list[tuple[str, ...]],
+                 k: int) -> list[tuple[int, str]]:
+    """The "<k" cells of `shown` (rows, then a total row last) whose value every table consistent
+    with what is shown agrees on. The reader's model: "<k" is 1..k-1, "x" at least k, shown cells
+    exact, each partition adds up to the row's total, and the last row is the column sums."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    index = {(r, c): None for r in range(len(shown)) for c in columns if hidden(shown.at[r, c])}
+    if not any(shown.at[r, c] == primary_mark(k) for r, c in index):
+        return []
+    index = {cell: i for i, cell in enumerate(index)}
+    n = len(index)
+    lo = np.array([1 if shown.at[r, c] == primary_mark(k) else k for r, c in index], dtype=float)
+    hi = np.array([k - 1 if shown.at[r, c] == primary_mark(k) else np.inf for r, c in index])
+    matrix, rhs = [], []
+
+    def equation(terms: list[tuple[int, str, int]]) -> None:
+        coeffs, const = np.zeros(n), 0
+        for r, c, sign in terms:
+            if (r, c) in index:
+                coeffs[index[(r, c)]] += sign
+            else:
+                const += sign * int(shown.at[r, c])
+        if coeffs.any():
+            matrix.append(coeffs)
+            rhs.append(-const)
+
+    last = len(shown) - 1
+    for part in parts:
+        for r in range(len(shown)):
+            equation([(r, c, 1) for c in part] + [(r, total, -1)])
+    for c in columns:
+        equation([(r, c, 1) for r in range(last)] + [(last, c, -1)])
+    constraints = [LinearConstraint(np.array(matrix), rhs, rhs)] if matrix else []
+    pinned = []
+    for (r, c), i in index.items():
+        if shown.at[r, c] != primary_mark(k):
+            continue
+        found = []
+        for sense in (1.0, -1.0):
+            objective = np.zeros(n)
+            objective[i] = sense
+            result = milp(objective, constraints=constraints, integrality=np.ones(n), bounds=Bounds(lo, hi))
+            if not result.success:
+                raise DisclosureError(f"the disclosure audit could not be solved: {result.message}")
+            found.append(round(result.x[i]))
+        if found[0] == found[1]:
+            pinned.append((r, c))
+    return pinned
 
 
 def _share(num, den_parts: list) -> float | None:
@@ -612,11 +690,13 @@ def units_frame(t: I18n, table: Table, month: date | None) -> pd.DataFrame:
         if c in f:
             f[c] = _pct_range(f, c)
     month_label = t.date(month, "MMM y") if month else "–"
-    names = {"label": _("Reporting unit"), "mission": _("Mission"), "victims": _("Victims"),
-             "share_sex": _("% with sex recorded"), "share_age": _("% with age recorded"),
-             "last_victims": _("Victims, {month}").format(month=month_label),
+    # The month the flag is about comes first: at 1366 px the right-hand columns scroll out of view.
+    names = {"label": _("Reporting unit"), "mission": _("Mission"),
              "last_share_sex": _("% with sex recorded, {month}").format(month=month_label),
-             "last_share_age": _("% with age recorded, {month}").format(month=month_label)}
+             "last_share_age": _("% with age recorded, {month}").format(month=month_label),
+             "last_victims": _("Victims, {month}").format(month=month_label),
+             "share_sex": _("% with sex recorded"), "share_age": _("% with age recorded"),
+             "victims": _("Victims")}
     names = {k: v for k, v in names.items() if k in f}
     return f[list(names)].rename(columns=names)
 
@@ -734,7 +814,7 @@ def definitions(t: I18n, k: int) -> pd.DataFrame:
         (_("UNODC national series"), _("Imported from the UNODC data portal as published; “<5” stays “<5”.")),
         (_("Small counts"), legend(t, k)),
     ]
-    rows += [(f"SDG {code}", " ".join((_(text) + ".", _("Custodian: {agencies}").format(agencies=_(custodian)) + ".",
+    rows += [(_("SDG {code}").format(code=code), " ".join((_(text) + ".", _("Custodian: {agencies}").format(agencies=_(custodian)) + ".",
                                        _(SDG_NOTE))))
              for code, text, custodian in SDG_CARDS]
     return pd.DataFrame(rows, columns=[_("Term"), _("Definition")])

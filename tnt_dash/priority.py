@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -290,8 +290,9 @@ def score(raw: pd.DataFrame, weights: Weights = Weights()) -> pd.DataFrame:
     w = np.asarray(weights.factor_weights())
     known = ~np.isnan(factors)
     known_weight = known.astype(float) @ w
-    out["score"] = np.where(known_weight > 0, 100.0 * np.nan_to_num(factors) @ w / np.where(known_weight > 0, known_weight, 1),
-                            np.nan)
+    # No known factor with a weight: no score at all rather than a 0 that would look like "no threat".
+    safe = np.where(known_weight > 0, known_weight, 1.0)
+    out["score"] = np.where(known_weight > 0, 100.0 * (np.nan_to_num(factors) @ w) / safe, np.nan)
     out["unknown"] = [", ".join(f for f, k in zip(FACTORS, row) if not k) for row in known]
     out["confidence"] = (2 * out["grade_quality"] + out["corroborated"] / out["incidents"]
                          + np.minimum(1.0, out["incidents"] / CONFIDENT_VOLUME)) / 4.0
@@ -355,7 +356,8 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     scored["victims_shown"] = shown["victims"] if len(scored) else []
     scored["women_children_shown"] = shown["women_children"] if len(scored) else []
     t = get_i18n(lang)
-    scored["sentence"] = [sentence(t, row, len(scored), raw.attrs["gitoc_imported"], weights) for row in scored.to_dict("records")]
+    scored["sentence"] = [sentence(t, row, len(scored), raw.attrs["gitoc_imported"], weights)
+                          for row in scored.to_dict("records")]
     scored.attrs = {}   # dates in attrs cannot go to Arrow; the Assessment carries them
     return Assessment(frame=scored, start=raw.attrs["start"], end=raw.attrs["end"], level=level, weights=weights,
                       gitoc_imported=raw.attrs["gitoc_imported"], suppressed=suppress)

@@ -60,7 +60,8 @@ MA_WINDOW = {"week": 4, "month": 3}
 OTHERS = "__others__"
 NOT_RECORDED = "__none__"
 TOP_SERIES = 7          # plus "all others": eight colours in figures.PALETTE order
-# The sentence ceilings (source A or B, information 1 or 2) of a "solid" record.
+# A "solid" record: a completely or usually reliable source (A–B) reporting information that is
+# confirmed or probably true (1–2). Both must hold: A3 or C1 is not solid.
 STRONG_SQL = "(i.source_reliability IN ('A', 'B') AND i.info_credibility IN (1, 2))"
 
 TREND_TEXT = {

@@ -132,7 +132,8 @@ CLASSIFICATIONS = {"unclassified": "UNCLASSIFIED", "non_classifie": "UNCLASSIFIE
                    "confidentiel": "CONFIDENTIAL", "strictly_confidential": "STRICTLY CONFIDENTIAL",
                    "strictement_confidentiel": "STRICTLY CONFIDENTIAL"}
 STATUSES = {"draft": "draft", "brouillon": "draft", "in_review": "in_review", "en_revision": "in_review",
-            "en_cours_de_revision": "in_review", "en_examen": "in_review", "validated": "validated",
+            "en_cours_de_revision": "in_review", "en_examen": "in_review",
+            "en_cours_d_examen": "in_review", "validee": "validated", "archivee": "archived", "validated": "validated",
             "valide": "validated", "archived": "archived", "archive": "archived"}
 TLPS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 

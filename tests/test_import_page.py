@@ -1,0 +1,87 @@
+"""The Data page: analysts only (enforced in tnt_dash.importers.admin), quarantine correction end to end."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tnt_dash import access, store
+from tnt_dash.importers import admin, pipeline
+from tnt_dash.importers.pipeline import ImportRefused
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+FIX = Path(__file__).resolve().parent / "fixtures" / "import"
+
+
+def open_page(monkeypatch, db: Path, profile: str) -> AppTest:
+    monkeypatch.setenv("TNT_DB", str(db))
+    monkeypatch.setenv("TNT_PROFILE", profile)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    return at
+
+
+@pytest.fixture
+def page_db(demo_db, tmp_path) -> Path:
+    path = tmp_path / "page.duckdb"
+    shutil.copy(demo_db, path)
+    pipeline.run_import(path, FIX / "native_fr_cp1252.csv")
+    return path
+
+
+@pytest.mark.parametrize("profile", ["shared", "gender", "commissioner"])
+def test_other_profiles_get_a_message_and_nothing_else(monkeypatch, page_db, profile):
+    at = open_page(monkeypatch, page_db, profile)
+    assert not at.exception
+    assert [i.body for i in at.info] == ["Imports, the quarantine and the audit trail are for the analyst profile only."]
+    assert len(at.tabs) == 0 and len(at.dataframe) == 0 and len(at.button) == 0
+
+
+@pytest.mark.parametrize("profile", ["shared", "gender", "commissioner"])
+def test_admin_functions_refuse_other_profiles(page_db, profile):
+    con = store.connect(page_db, read_only=True)
+    try:
+        with pytest.raises(ImportRefused):
+            admin.batches(con, access.get_profile(profile))
+        with pytest.raises(ImportRefused):
+            admin.quarantine_table(con, access.get_profile(profile), "x")
+    finally:
+        con.close()
+    with pytest.raises(ImportRefused):
+        admin.commit(page_db, access.get_profile(profile), FIX / "native_en_bom.csv", "x.csv", "auto", None, None)
+
+
+def test_analyst_corrects_two_rows_and_commits(monkeypatch, page_db):
+    at = open_page(monkeypatch, page_db, "analyst")
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [t.label for t in at.tabs]
+    assert labels[:2] == ["Import a file", "Quarantine (2)"]
+    quality = [m for m in at.metric if m.label == "Validated"]
+    assert quality
+    con = store.connect(page_db, read_only=True)
+    try:
+        table = admin.quarantine_table(con, access.ANALYST, con.execute(
+            "SELECT DISTINCT batch_id FROM quarantine WHERE status = 'open'").fetchone()[0])
+    finally:
+        con.close()
+    assert sorted(table["row"]) == [9, 10]
+    assert "unknown criminal market: trafic inconnu" in " ".join(table["reasons"])
+    table.loc[table["row"] == 9, "Marché"] = "Traite des personnes"
+    table.loc[table["row"] == 10, ["Date des faits", "Crédibilité info"]] = ["28/02/2026", "3"]
+    # What the page's button does first: release the cached read-only connection of this process.
+    import gc
+
+    import streamlit as st
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    del at
+    gc.collect()
+    report = admin.resubmit(page_db, access.ANALYST, admin.corrections_from(table), None, "tester")
+    assert (report.rows_read, report.inserted, report.quarantined) == (2, 2, 0)
+    at = open_page(monkeypatch, page_db, "analyst")
+    assert not at.exception
+    assert [t.label for t in at.tabs][1] == "Quarantine (0)"
+    assert "No row is waiting in the quarantine." in [s.body for s in at.success]
