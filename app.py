@@ -3,7 +3,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from tnt_dash.i18n import N_, get, negotiate, valid_language
+from tnt_dash.i18n import N_, get
+from tnt_dash.ui.frame import current_language
 
 HERE = Path(__file__).resolve().parent
 
@@ -11,7 +12,7 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="tnt-dash", page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
 
 # The language is read here only to title the navigation; the frame owns the selector.
-_ = get(valid_language(st.query_params.get("lang")) or negotiate(getattr(st.context, "locale", None))).gettext
+_ = get(current_language()).gettext
 PAGES = [
     st.Page(HERE / "pages" / "home.py", title=_(N_("Overview")), icon=":material/dashboard:", default=True),
     st.Page(HERE / "pages" / "brief.py", title=_(N_("Weekly brief")), icon=":material/summarize:"),

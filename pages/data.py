@@ -104,6 +104,7 @@ with tab_import:
                         "{quarantined} quarantined. Every page now shows the new data.").format(
                         batch=done.batch_id, inserted=t.number(done.inserted), updated=t.number(done.updated),
                         unchanged=t.number(done.unchanged), quarantined=t.number(done.quarantined)))
+                    path.unlink(missing_ok=True)   # the upload's private copy is no longer needed
                     st.session_state.update(data_report=None, data_key=None, data_path=None)
                 st.rerun()
 
@@ -120,7 +121,7 @@ with tab_quarantine:
         st.caption(_("Correct the cells, then re-submit: rows that now pass are stored in a new batch; "
                      "rows that still fail stay here with their new reasons."))
         edited = st.data_editor(table, hide_index=True, width="stretch", key=f"data_q_editor_{batch}",
-                                disabled=["quarantine_id", "row", "reasons"], num_rows="fixed",
+                                disabled=["quarantine_id", "row", "reasons", "_sheet"], num_rows="fixed",
                                 column_config={"quarantine_id": None,
                                                "row": st.column_config.NumberColumn(_("Row"), format="%d"),
                                                "reasons": st.column_config.TextColumn(_("Reasons"), width="large")})

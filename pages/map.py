@@ -30,16 +30,18 @@ def clear_focus() -> None:
     st.session_state[SIGNATURE] = ""
 
 
-controls = st.columns([3, 3, 3, 3])
-mode_names = {"areas": _("Admin-1 areas"), "hexagons": _("Hexagons")}
+controls = st.columns([2, 3, 3])
+mode_names = {"areas": _("Areas"), "hexagons": _("Hexagons")}
 mode = controls[0].segmented_control(
     _("Incidents by place shown as"), options=list(flows.MAP_MODES), default="areas",
     format_func=mode_names.get, key="map_mode", bind="query-params", required=True) or "areas"
 country_names = ctx.call(queries.labels, "countries", t.lang)
 areas = ctx.call(flows.area_totals, ctx.filters, ctx.profile, t.lang)
 zoom_options = ["all", *sorted(set(areas["iso3"]), key=lambda c: country_names.get(c, c))]
+busiest = flows.busiest_territory(areas)
 zoom = controls[1].selectbox(
     _("Zoom to"), options=zoom_options, key="map_zoom", bind="query-params",
+    index=zoom_options.index(busiest) if busiest in zoom_options else 0,
     format_func=lambda c: _("All territories in the filters") if c == "all" else country_names.get(c, c),
     help=_("Frames the map on one territory's areas and border crossings; the tables do not change."))
 show_records = False
@@ -49,10 +51,6 @@ if ctx.profile.exact_coordinates:
         help=_("Exact positions within your clearance; never shown on the host-State shared screen."))
 else:
     controls[2].caption(_("Individual records are not shown on this screen: places stay at admin-1 level."))
-with controls[3]:
-    if focus is not None:
-        st.button(_("Clear the map selection"), on_click=clear_focus, icon=":material/close:")
-
 # --- The map ------------------------------------------------------------------------------------
 period = flows.period_text(ctx.filters, t)
 countries = ctx.call(flows.map_countries, ctx.filters, ctx.profile)
@@ -79,31 +77,30 @@ st.caption(_("Click an arc, an area or a border crossing to narrow the tables be
 if focus is not None:
     where = ctx.call(flows.focus_label, focus, t.lang)
     kind = {"corridor": _("Corridor"), "area": _("Admin-1 area"), "crossing": _("Border crossing")}[focus.kind]
-    st.info(_("Selected on the map – {kind}: {name}").format(kind=kind, name=where), icon=":material/filter_alt:")
+    info, clear = st.columns([4, 1], vertical_alignment="center")
+    info.info(_("Selected on the map – {kind}: {name}").format(kind=kind, name=where), icon=":material/filter_alt:")
+    clear.button(_("Clear the map selection"), on_click=clear_focus, icon=":material/close:")
 else:
     where = _("all areas in the filters")
 
 table = ctx.call(flows.corridor_table, ctx.filters, ctx.profile, t, "screen", focus)
 focused_flows = ctx.call(flows.flow_totals, ctx.filters, ctx.profile, t.lang, focus)
-left, right = st.columns([11, 9])
-with left:
-    st.subheader(_("Corridors ranked by incidents – {where}, {period}").format(where=where, period=period))
-    if table.empty:
-        st.info(_("No cross-border incidents in this selection."))
-    else:
-        st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 460),
-                     column_config={_("Main markets"): st.column_config.TextColumn(width="large")})
-        st.caption(_("Trend: Mann-Kendall test on the weekly counts of the period (5 % level), with Sen's slope. "
-                     "“<5”: fewer than 5 victims; “x”: hidden so that a “<5” cell cannot be worked out."))
-with right:
-    labels = {"origin": _("Origin"), "transit": _("Transit"), "destination": _("Destination"),
-              "incidents": _("incidents")}
-    st.plotly_chart(
-        flows.sankey_figure(focused_flows, _("Origin → transit → destination – {where}, {period}").format(
-            where=where, period=period), labels, separators=t.plotly_separators),
-        width="stretch", config={"displayModeBar": False})
-    st.caption(_("Band width: number of cross-border incidents. Most flows have no known transit country and go "
-                 "straight from origin to destination."))
+st.subheader(_("Corridors ranked by incidents – {where}, {period}").format(where=where, period=period))
+if table.empty:
+    st.info(_("No cross-border incidents in this selection."))
+else:
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 460),
+                 column_config={_("Main markets"): st.column_config.TextColumn(width="large")})
+    st.caption(_("Trend: Mann-Kendall test on the weekly counts of the period (5 % level), with Sen's slope. "
+                 "“<5”: fewer than 5 victims; “x”: hidden so that a “<5” cell cannot be worked out."))
+labels = {"origin": _("Origin"), "transit": _("Transit"), "destination": _("Destination"),
+          "incidents": _("incidents")}
+st.plotly_chart(
+    flows.sankey_figure(focused_flows, _("Origin → transit → destination – {where}, {period}").format(
+        where=where, period=period), labels, separators=t.plotly_separators),
+    width="stretch", config={"displayModeBar": False})
+st.caption(_("Band width: number of cross-border incidents. Most flows have no known transit country and go "
+             "straight from origin to destination."))
 
 markets = ctx.call(flows.market_totals, ctx.filters, ctx.profile, t.lang, focus)
 focused_crossings = ctx.call(flows.crossing_totals, ctx.filters, ctx.profile, focus)

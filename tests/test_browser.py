@@ -126,3 +126,16 @@ def test_url_filters_reproduce_the_view(server, browser):
     assert "Haiti" in sidebar and "Kidnapping for ransom" in sidebar, sidebar[:1000]
     assert "Haiti" in page.url
     context.close()
+
+
+def test_language_survives_navigation(server, browser):
+    base, _profile = server
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(base + "/?lang=fr")
+    _settle(page)
+    page.locator('[data-testid="stSidebarNav"] a').nth(1).click()
+    _settle(page)
+    page.wait_for_function("() => window.location.search.includes('lang=fr')", timeout=30_000)
+    assert "Note d'information hebdomadaire" in page.inner_text("body")
+    context.close()

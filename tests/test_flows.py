@@ -383,3 +383,11 @@ def test_geo_import_one_country(tmp_path, capsys):
     rows, audit = _boundaries(path)
     assert [code for _, code, _ in rows] == ["CF-TA", "CF-TB"]
     assert json.loads(audit[0][3])["units"] == 2
+
+
+def test_busiest_territory(flow_store):
+    assert flows.busiest_territory(flows.area_totals(flow_store, Filters(), access.ANALYST, "en")) == "CAF"
+    assert flows.busiest_territory(flows.area_totals(flow_store, Filters(countries=("HTI",)), access.ANALYST,
+                                                     "en")) == "HTI"
+    assert flows.busiest_territory(flows.area_totals(flow_store, Filters(countries=("SOM",)), access.ANALYST,
+                                                     "en")) is None

@@ -18,7 +18,6 @@ import pytest
 
 from tnt_dash import i18n, store
 from tnt_dash.importers import FileUnreadable, pipeline, template
-from tnt_dash.importers.native import EXAMPLE_ID
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "import"
 ROOT = Path(__file__).resolve().parent.parent
@@ -409,3 +408,14 @@ def test_data_quality(db):
     # with victims (FR-2 has 3 of unknown sex and age); FR-1, FR-3, FR-4 validated.
     assert quality["records"] == 4 and quality["geolocated"] == 0.5 and quality["graded"] == 1.0
     assert quality["disaggregated"] == 0.75 and quality["validated"] == 0.75 and quality["open_quarantine"] == 2
+
+
+def test_resubmit_gitoc_name_correction(db):
+    pipeline.run_import(db, FIX / "gitoc_sample.xlsx")
+    qid, raw = query(db, "SELECT quarantine_id, raw FROM quarantine WHERE status = 'open'")[0]
+    cells = json.loads(raw)
+    assert cells["_sheet"] == "2023_dataset"
+    cells["Country"] = "Cabo Verde"
+    report = pipeline.resubmit(db, {qid: cells})
+    assert counts(report) == (1, 1, 0, 0, 0)
+    assert query(db, "SELECT count(*) FROM gitoc_scores WHERE iso3 = 'CPV' AND edition = 2023")[0][0] == 8

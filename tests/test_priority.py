@@ -294,7 +294,10 @@ def test_page_reads_weights_from_url(demo_env, monkeypatch):
 
 def test_page_rejects_bad_weights_in_url(demo_env, monkeypatch):
     monkeypatch.setenv("TNT_PROFILE", "shared")
-    at = _page({"w_harm": "lots", "lang": "fr"})
+    at = _page({"w_harm": "lots", "lang": "fr", "plevel": "country"})
     assert not at.exception
     assert len(at.error) == 1
     assert {s.key: s.value for s in at.slider}["w_harm"] == 30
+    # The level comes from the link too: countries, so no separate country column.
+    assert at.dataframe[0].value.columns[1] in ("Country or territory", "Pays ou territoire")
+    assert "Admin-1 area" not in at.dataframe[0].value.columns

@@ -356,6 +356,15 @@ def record_points(con, filters: Filters, profile: Profile, lang: str, limit: int
         ORDER BY i.date_occurred DESC, i.incident_id LIMIT ?""", [*params, limit])
 
 
+def busiest_territory(areas: pd.DataFrame) -> str | None:
+    """The territory with the most incidents in an ``area_totals`` frame: the map's first view,
+    since one mission's borders read clearly where every mission at once would not."""
+    if areas.empty:
+        return None
+    totals = areas.groupby("iso3")["incidents"].sum()
+    return str(totals.sort_values(ascending=False, kind="stable").index[0])
+
+
 def map_countries(con, filters: Filters, profile: Profile) -> tuple[str, ...]:
     """Countries the map must outline: where incidents happened and where flows start, pass or end."""
     where, params = scope(filters, profile)
@@ -654,7 +663,7 @@ def build_map(admin0: dict[str, Any], *, areas: pd.DataFrame, flows: pd.DataFram
               t: I18n, focus: Focus | None = None, mode: str = "areas",
               area_polygons: dict[str, Any] | None = None, cells: pd.DataFrame | None = None,
               points: pd.DataFrame | None = None, country_names: dict[str, str] | None = None,
-              view_iso3: str | None = None, width: int = 1000, height: int = 620):
+              view_iso3: str | None = None, width: int = 860, height: int = 620):
     """The cross-border Deck from the frames the query functions above return."""
     from . import maps
 
@@ -683,7 +692,8 @@ def legend_html(flows: pd.DataFrame, t: I18n, mode: str, has_polygons: bool) -> 
         f"<span style='white-space:nowrap;margin-right:1.1em'><span style='display:inline-block;width:1.6em;"
         f"height:.55em;vertical-align:middle;border-radius:.2em;background:rgb{FAMILY_COLOURS[f]}'></span> "
         f"{html.escape(_(FAMILY_LABELS[f]))}</span>" for f in present)
-    parts = [f"<b>{html.escape(_('Arc colour: criminal market'))}</b><br/>{swatches}"]
+    heading = html.escape(_("Arc colour: criminal market"))
+    parts = [f"<b>{heading}</b><br/>{swatches}"]
     if not flows.empty:
         per_arc = flows["incidents"]
         parts.append(html.escape(_("Arc width: incidents on the corridor for that market, from {low} (thinnest) "

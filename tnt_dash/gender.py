@@ -100,7 +100,7 @@ def protect_parts(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
     return out
 
 
-MAX_AUDIT_ROUNDS = 50
+MAX_AUDIT_ROUNDS = 20
 
 
 def _joint_audit(out: pd.DataFrame, frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
@@ -114,19 +114,28 @@ def _joint_audit(out: pd.DataFrame, frame: pd.DataFrame, parts: list[tuple[str, 
     """
     columns = [c for part in parts for c in part] + [total]
     for _round in range(MAX_AUDIT_ROUNDS):
-        pinned = pinned_cells(out, columns, total, parts, k)
+        pinned = pinned_cells(out, columns, total, parts, k, truth=frame)
         if not pinned:
             return out
-        for r, _c in pinned:
-            for c in columns:
-                v = out.at[r, c]
+        last = len(out) - 1
+        for r, c in pinned:
+            # Break both ways in: its row (where the other partition gives the total away) and
+            # its column (where the column total does), with the smallest shown count there.
+            for col in columns:
+                v = out.at[r, col]
                 if not hidden(v) and int(v) > 0:
-                    out.at[r, c] = COMPLEMENTARY_MARK
+                    out.at[r, col] = COMPLEMENTARY_MARK
+            candidates = [(int(out.at[i, c]), i) for i in range(last) if i != r
+                          and not hidden(out.at[i, c]) and int(out.at[i, c]) > 0]
+            if candidates:
+                out.at[min(candidates)[1], c] = COMPLEMENTARY_MARK
+            elif r != last and not hidden(out.at[last, c]) and int(out.at[last, c]) > 0:
+                out.at[last, c] = COMPLEMENTARY_MARK
     raise DisclosureError("the partitions cannot be shown together without giving a small count away")
 
 
 def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: list[tuple[str, ...]],
-                 k: int) -> list[tuple[int, str]]:
+                 k: int, truth: pd.DataFrame | None = None) -> list[tuple[int, str]]:
     """The "<k" cells of `shown` (rows, then a total row last) whose value every table consistent
     with what is shown agrees on. The reader's model: "<k" is 1..k-1, "x" at least k, shown cells
     exact, each partition adds up to the row's total, and the last row is the column sums."""
@@ -163,6 +172,7 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
     for (r, c), i in index.items():
         if shown.at[r, c] != primary_mark(k):
             continue
+        true = None if truth is None else int(truth.at[r, c])
         found = []
         for sense in (1.0, -1.0):
             objective = np.zeros(n)
@@ -171,7 +181,9 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
             if not result.success:
                 raise DisclosureError(f"the disclosure audit could not be solved: {result.message}")
             found.append(round(result.x[i]))
-        if found[0] == found[1]:
+            if true is not None and found[-1] != true:
+                break   # another value fits what is shown: not pinned, no need for the other bound
+        if len(found) == 2 and found[0] == found[1]:
             pinned.append((r, c))
     return pinned
 

@@ -403,8 +403,8 @@ def _resubmit(con, corrections: dict[str, dict], t, who: str) -> Report:
     if len(kinds) != 1:
         raise ImportRefused(N_("Re-submit rows of one format at a time."))
     kind = kinds.pop()
-    items = [Item(row=row, raw={k: v for k, v in corrections[qid].items() if k != "_sheet"},
-                  sheet=corrections[qid].get("_sheet")) for qid, row, _k in found]
+    # "_sheet" stays in the cells: the GI-TOC edition is read from it.
+    items = [Item(row=row, raw=dict(corrections[qid]), sheet=corrections[qid].get("_sheet")) for qid, row, _k in found]
     by_row = {(row, qid) for qid, row, _k in found}
     report = Report(format=kind, file_name=t.gettext("quarantine correction"))
     # Quarantine entries of the new batch replace the old open entries: one open entry per problem row.

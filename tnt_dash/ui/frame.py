@@ -72,15 +72,30 @@ def _store_version(path: str) -> str:
     return f"{path}|{stat.st_mtime_ns}|{stat.st_size}"
 
 
+def current_language() -> str:
+    """?lang= in the URL, else the language chosen earlier in this session, else the browser's.
+
+    Navigation links do not carry query parameters, so the session remembers the choice and
+    the page writes it back into the URL: a copied link always names its language.
+    """
+    lang = (i18n.valid_language(st.query_params.get("lang")) or st.session_state.get("_lang")
+            or i18n.negotiate(getattr(st.context, "locale", None)))
+    st.session_state["_lang"] = lang
+    return lang
+
+
 def language() -> I18n:
-    """?lang=fr in the URL wins; otherwise the browser's locale. The URL carries the code
-    (fr, en), not the button's label, so a link works whatever language it was copied in."""
-    lang = i18n.valid_language(st.query_params.get("lang")) or i18n.negotiate(getattr(st.context, "locale", None))
+    """The language selector. The URL carries the code (fr, en), not the button's label, so a
+    link works whatever language it was copied in."""
+    lang = current_language()
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
     choice = st.sidebar.segmented_control(
         "Language / Langue", options=list(i18n.LANGUAGES), default=lang,
         format_func=lambda code: i18n.LANGUAGE_NAMES[code], key="lang_choice", required=True,
     )
     if choice and choice != lang:
+        st.session_state["_lang"] = choice
         st.query_params["lang"] = choice
         st.rerun()
     return i18n.get(lang)
