@@ -59,6 +59,7 @@ left, right = st.columns([5, 6])
 with left:
     st.subheader(_("Summary"))
     st.markdown("\n".join(f"- {line}" for line in b.summary))
+    st.caption(_("Appendix: gender parity in capacity building, last 52 weeks") + " – " + " ".join(b.appendix))
     st.subheader(_("Unusual activity this week"))
     if b.anomalies.empty:
         st.info(_("No area and market stood out against its previous {weeks} weeks ({tests} series tested).")
@@ -92,7 +93,7 @@ with right:
 
 prio_col, map_col, vic_col = st.columns([4, 3, 4])
 with prio_col:
-    st.subheader(_("Top 5 priority threats (interim ranking)"))
+    st.subheader(_("Top 5 priority threats"))
     priorities = tables[_("Priorities")].drop(columns=[_("Country or territory")])
     st.dataframe(priorities, hide_index=True, width="stretch",
                  column_config={_("Score"): st.column_config.NumberColumn(format="%.2f")})

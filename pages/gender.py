@@ -201,7 +201,7 @@ else:
 # --- Survey-based indicators --------------------------------------------------------------------------
 st.subheader(_("Survey-based indicators (reference only)"))
 st.caption(_(gender.SDG_NOTE))
-cards = st.columns(4)
+cards = st.columns(2) + st.columns(2)   # long official names: two per row stay readable at 1366 px
 for column, (code, text, custodian) in zip(cards, gender.SDG_CARDS):
     with column.container(border=True):
         st.markdown("**" + _("SDG {code}").format(code=code) + "**")

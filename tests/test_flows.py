@@ -242,9 +242,10 @@ def test_arc_records_legs_width_and_direction(flow_store):
     assert {a["c"][3] for a in dimmed if a["key"] == "corridor:USA>HTI"} == {235}
 
 
-def test_tooltips_escape_html():
-    tip = flows._tip("<script>x</script>", ["a & b"])
-    assert "<script>" not in tip and "&lt;script&gt;" in tip and "a &amp; b" in tip
+def test_tooltip_fields_are_plain_text_for_streamlit_to_escape():
+    # Streamlit escapes each substituted value; escaping here too would show "&amp;".
+    assert flows._tip("Grand'Anse & co", ["a", "b", "c"]) == {"tt": "Grand'Anse & co", "ta": "a", "tb": "b · c"}
+    assert flows._tip("x", []) == {"tt": "x", "ta": "", "tb": ""}
 
 
 def test_short_crossing_names():
@@ -278,7 +279,13 @@ def test_build_map_is_offline_and_selectable(flow_store, mode):
     assert ("cells" in ids) == (mode == "hexagons") and ("areas" in ids) == (mode == "areas")
     assert "records" not in ids
     assert deck.map_provider is None
-    assert deck._tooltip["html"] == "{tip}"
+    assert deck._tooltip["html"] == "<b>{tt}</b><br/>{ta}<br/>{tb}"
+    # Every pickable object carries every field the template names, or Streamlit shows "{tb}".
+    for layer in doc["layers"]:
+        if layer.get("pickable"):
+            for obj in layer["data"] if isinstance(layer["data"], list) else [
+                    f["properties"] for f in layer["data"]["features"]]:
+                assert {"tt", "ta", "tb"} <= set(obj), layer["id"]
 
 
 def test_build_map_draws_imported_polygons_as_choropleth(flow_store, tmp_path):
@@ -295,7 +302,7 @@ def test_build_map_draws_imported_polygons_as_choropleth(flow_store, tmp_path):
     assert layer["@@type"] == "GeoJsonLayer"
     props = layer["data"]["features"][0]["properties"]
     assert props["key"] == "area:CF-AC" and props["lw"] == 4       # the selected area is outlined
-    assert "Incidents: 5" in props["tip"]
+    assert props["ta"] == "Incidents: 5"
     assert geo is not None
 
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from . import queries, stats, views
+from . import activities, queries, stats, views
 from .access import Profile
 from .config import suppression_threshold
 from .filters import Filters
@@ -29,9 +29,6 @@ BASELINE_SHORT = 4      # weeks: "the mean of the previous 4 weeks" (ACLED's wee
 BASELINE_LONG = 52      # weeks: "the mean of the previous 52 weeks"
 ANOMALY_BASELINE = 12   # weeks before the tested week (stats.poisson_anomaly)
 ANOMALY_ALPHA = 0.01    # Benjamini-Hochberg false discovery rate
-PRIORITY_WINDOW = 4     # weeks of harm in the interim priority score
-PRIORITY_PRIOR = 12     # weeks before that window, for the trend term
-PRIORITY_TREND_WEIGHT = 0.5
 TOP_PRIORITIES = 5
 NOTABLE = 5
 SEX_AGE = ("women", "men", "girls", "boys", "unknown")
@@ -90,6 +87,7 @@ class Brief:
     victims_withheld: bool       # the breakdown could not be published safely
     hotspots: pd.DataFrame       # queries.admin1_totals for the week (protected)
     summary: list[str] = field(default_factory=list)
+    appendix: list[str] = field(default_factory=list)   # capacity building: gender parity (issue #12)
 
     @property
     def week_label(self) -> str:
@@ -367,7 +365,7 @@ def _summary(con, filters: Filters, profile: Profile, t: I18n, b: dict) -> list[
             fatalities=t.number(fatalities), arrests=t.number(arrests)))
     if len(b["priorities"]):
         top = b["priorities"].iloc[0]
-        out.append(_("Highest interim priority: {market} in {area} ({n} incidents in the last 4 weeks).").format(
+        out.append(_("Highest priority: {market} in {area} ({n} incidents in the last 4 weeks).").format(
             market=top["market_label"], area=top["area_label"], n=t.number(top["incidents_4w"])))
     return out[:6]
 
@@ -392,7 +390,9 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
     parts = dict(week=week, level=level, kpis=kpis, changes=changes, anomalies=anomalies, anomaly_tests=tests,
                  priorities=priorities, suppressed=suppress)
     summary = _summary(con, filters, profile, t, parts)
-    return Brief(week=week, level=level, lang=lang, destination=destination, suppressed=suppress, kpis=kpis,
+    appendix = [activities.parity_summary(con, filters.with_dates(week - timedelta(days=364), week + timedelta(days=6)),
+                                          profile, lang)["sentence"]]
+    return Brief(appendix=appendix, week=week, level=level, lang=lang, destination=destination, suppressed=suppress, kpis=kpis,
                  weekly=weekly, changes=changes, anomalies=anomalies, anomaly_tests=tests, priorities=priorities,
                  incidents=_notable(con, filters, profile, lang, week, destination), victims=victims,
                  victims_withheld=withheld, hotspots=hotspots, summary=summary)
@@ -468,8 +468,9 @@ def tables(brief: Brief, t: I18n) -> dict[str, pd.DataFrame]:
     i = i.assign(date_occurred=pd.to_datetime(i["date_occurred"]).dt.date) if "date_occurred" in i else i
     incidents = i[list(incident_names)].rename(columns={key: _(value) for key, value in incident_names.items()})
     summary = pd.DataFrame({_("Summary"): brief.summary})
+    appendix = pd.DataFrame({_("Appendix: gender parity in capacity building, last 52 weeks"): brief.appendix})
     return {
         _("Summary"): summary, _("Key figures"): kpis, _("Changes"): changes, _("Anomalies"): anomalies,
         _("Priorities"): priorities, _("Notable incidents"): incidents, _("Women and children"): victims,
-        _("Hotspots"): hotspots,
+        _("Hotspots"): hotspots, _("Appendix"): appendix,
     }

@@ -201,8 +201,10 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
 
     # 2. Summary
     slide = new_slide(_("Summary"))
-    text_box(slide, Inches(0.6), Inches(1.4), width - Inches(0.2), Inches(5.4),
+    text_box(slide, Inches(0.6), Inches(1.4), width - Inches(0.2), Inches(4.4),
              [f"• {line}" for line in brief.summary], 22)
+    text_box(slide, Inches(0.6), Inches(5.9), width - Inches(0.2), Inches(0.9),
+             [_("Appendix: gender parity in capacity building, last 52 weeks") + " – " + " ".join(brief.appendix)], 14)
 
     # 3. Key figures: table and the weekly series as a native column chart
     slide = new_slide(_("Key figures for the week"))
@@ -242,7 +244,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
                 "false discovery rate 1 %.")], 14)
 
     # 6. Priorities
-    slide = new_slide(_("Top 5 priority threats (interim ranking)"))
+    slide = new_slide(_("Top 5 priority threats"))
     priorities = tables[_("Priorities")]
     table(slide, display(priorities, t), col_widths=[0.8, 2.2, 2.8, 2.8, 1.5, 1.5, 1.0], size=16)
     text_box(slide, Inches(0.5), Inches(5.75), width, Inches(1.1), [_(brief_mod.PRIORITY_METHOD)], 12)
@@ -376,6 +378,8 @@ def to_pdf(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
     paragraph(stamp.lines, 10)
     heading(_("Summary"))
     paragraph([f"• {line}" for line in brief.summary], 12)
+    heading(_("Appendix: gender parity in capacity building, last 52 weeks"))
+    paragraph(brief.appendix, 11)
     heading(_("Key figures for the week"))
     table(_kpi_display(brief, t), widths=(3, 1.4, 1.4, 1.4))
 
@@ -394,7 +398,7 @@ def to_pdf(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
     else:
         table(display(tables[_("Anomalies")].drop(columns=[_("Explanation")]), t), size=9)
         paragraph([f"• {s}" for s in brief.anomalies["sentence"]], 10)
-    heading(_("Top 5 priority threats (interim ranking)"))
+    heading(_("Top 5 priority threats"))
     table(display(tables[_("Priorities")], t), size=9)
     paragraph([_(brief_mod.PRIORITY_METHOD)], 9)
 

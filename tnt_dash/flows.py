@@ -414,9 +414,11 @@ def trend_words(code: str, slope: float, t: I18n) -> str:
 
 # --- Map data (plain records for maps.cross_border_deck) ---------------------------------------
 
-def _tip(title: str, lines: list[str]) -> str:
-    # deck.gl inserts the tooltip as HTML without escaping: every value is escaped here.
-    return "<b>" + html.escape(title) + "</b>" + "".join("<br/>" + html.escape(line) for line in lines)
+def _tip(title: str, lines: list[str]) -> dict[str, str]:
+    """Tooltip fields for maps.CROSS_BORDER_TOOLTIP, as plain text: Streamlit HTML-escapes every value it
+    puts into the template (escaping here as well would show "&amp;" for "&")."""
+    lines = [str(line) for line in lines if line]
+    return {"tt": str(title), "ta": lines[0] if lines else "", "tb": " · ".join(lines[1:])}
 
 
 def country_anchors(admin0: dict[str, Any]) -> dict[str, tuple[float, float]]:
@@ -471,7 +473,7 @@ def arc_records(flows: pd.DataFrame, anchors: dict[str, tuple[float, float]], t:
         bow = round(0.06 + 0.045 * (FAMILIES.index(row.family) if row.family in FAMILIES else len(FAMILIES)), 3)
         for start, end in zip(points, points[1:]):
             records.append({
-                "key": key, "tip": tip, "w": width, "tilt": 90, "h": bow,
+                **tip, "key": key, "w": width, "tilt": 90, "h": bow,
                 # Pale where the leg starts, full colour where it ends: the direction is readable
                 # without arrowheads, which deck.gl arcs do not have.
                 "from": list(start), "to": list(end), "c": [*colour, alpha],
@@ -509,8 +511,8 @@ def crossing_records(crossings: pd.DataFrame, t: I18n, focus: Focus | None = Non
             "iso3_a": row.iso3_a, "iso3_b": row.iso3_b, "lat": round(float(row.lat), 3), "lon": round(float(row.lon), 3),
             "r": round(4 + 9 * math.sqrt(row.incidents / top), 1) if row.incidents else 3.0,
             "n": int(row.incidents), "sel": bool(focus is not None and focus.param == key),
-            "tip": _tip(row.name, [_("Border crossing"),
-                                   _("Incidents recorded at the crossing: {n}").format(n=t.number(row.incidents))]),
+            **_tip(row.name, [_("Border crossing"),
+                              _("Incidents recorded at the crossing: {n}").format(n=t.number(row.incidents))]),
         })
     return records
 
@@ -524,9 +526,9 @@ def area_records(areas: pd.DataFrame, t: I18n, focus: Focus | None = None) -> li
             "key": key, "code": row.admin1_code, "label": row.admin1_label, "iso3": row.iso3,
             "lat": round(float(row.lat), 3), "lon": round(float(row.lon), 3), "n": int(row.incidents),
             "sel": bool(focus is not None and focus.param == key),
-            "tip": _tip(f"{row.admin1_label} ({row.country_label})",
-                        [_("Incidents: {n}").format(n=t.number(row.incidents)),
-                         _("Of which cross-border: {n}").format(n=t.number(row.cross_border))]),
+            **_tip(f"{row.admin1_label} ({row.country_label})",
+                   [_("Incidents: {n}").format(n=t.number(row.incidents)),
+                    _("Of which cross-border: {n}").format(n=t.number(row.cross_border))]),
         })
     return records
 
@@ -534,7 +536,7 @@ def area_records(areas: pd.DataFrame, t: I18n, focus: Focus | None = None) -> li
 def hex_records(cells: pd.DataFrame, t: I18n, size: float = HEX_SIZE) -> list[dict[str, Any]]:
     _ = t.gettext
     return [{"poly": hex_polygon(int(row.q), int(row.r), size), "n": int(row.incidents),
-             "tip": _tip(_("Hexagon of about {km} km across").format(km=t.number(round(size * 111 * math.sqrt(3)))),
+             **_tip(_("Hexagon of about {km} km across").format(km=t.number(round(size * 111 * math.sqrt(3)))),
                          [_("Incidents: {n}").format(n=t.number(row.incidents)),
                           _("Of which cross-border: {n}").format(n=t.number(row.cross_border))])}
             for row in cells.itertuples(index=False)]
@@ -549,7 +551,7 @@ def point_records(points: pd.DataFrame, t: I18n) -> list[dict[str, Any]]:
             lines.append(row.place)
         records.append({"lat": round(float(row.lat), 4), "lon": round(float(row.lon), 4),
                         "c": [*FAMILY_COLOURS.get(row.family, FAMILY_COLOURS["other"]), 220],
-                        "tip": _tip(_("Record {id}").format(id=row.incident_id), lines)})
+                        **_tip(_("Record {id}").format(id=row.incident_id), lines)})
     return records
 
 

@@ -16,7 +16,7 @@ exists is withheld (`withheld=True`), never shown half-protected.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -27,7 +27,7 @@ from .access import Profile
 from .config import suppression_threshold
 from .filters import Filters
 from .i18n import I18n, N_
-from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, WOMEN_CHILDREN, _df, _lang, scope
+from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
 from .suppression import COMPLEMENTARY_MARK, DisclosureError, primary_mark, suppress_table
 
 GROUPS = ("women", "men", "girls", "boys", "unknown")
@@ -599,7 +599,6 @@ class GenderData:
     national: pd.DataFrame
     national_rows: int
     arrests: Table
-    notes: list[str] = field(default_factory=list)
 
 
 def window(con, filters: Filters, profile: Profile, span: str) -> Filters:

@@ -315,6 +315,8 @@ CROSSING_FILL = [255, 255, 255, 245]
 CROSSING_EMPTY_FILL = [255, 255, 255, 140]
 AREA_BUBBLE_FILL = [90, 90, 90, 120]
 COUNTRY_LABEL_COLOR = [60, 60, 60, 255]
+# Title and two lines; Streamlit 1.67 HTML-escapes each value it substitutes into the template.
+CROSS_BORDER_TOOLTIP = "<b>{tt}</b><br/>{ta}<br/>{tb}"
 
 
 def volume_grey(value: float, top: float, alpha: int = 200) -> list[int]:
@@ -345,8 +347,9 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
     """The cross-border map: country outlines, then incidents by place (admin-1 polygons,
     admin-1 bubbles or hexagons), arcs, border crossings and, optionally, capped records.
 
-    Records come ready from tnt_dash.flows (*_records): every pickable object has a ``tip``
-    (escaped HTML) and, where a click selects something, a ``key``. Selectable layers have
+    Records come ready from tnt_dash.flows (*_records): every pickable object has the
+    tooltip fields of CROSS_BORDER_TOOLTIP (plain text: Streamlit escapes them) and, where
+    a click selects something, a ``key``. Selectable layers have
     the ids ``areas``, ``flows`` and ``crossings``.
 
     The view fits the areas with incidents and their crossings (of ``view_iso3`` only, if
@@ -375,10 +378,11 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
         for feature in area_polygons.get("features", []):
             code = feature["properties"].get("code")
             area = by_code.get(code)
-            props = {"key": f"area:{code}", "tip": html.escape(str(feature["properties"].get("name") or code)),
-                     "fill": volume_grey(0, 1, 90), "line": list(ADMIN1_LINE), "lw": 0.8}
+            props = {"key": f"area:{code}", "tt": str(feature["properties"].get("name") or code), "ta": "",
+                     "tb": "", "fill": volume_grey(0, 1, 90), "line": list(ADMIN1_LINE), "lw": 0.8}
             if area:
-                props.update(key=area["key"], tip=area["tip"], fill=volume_grey(area["n"], top_area, 210))
+                props.update({k: area[k] for k in ("key", "tt", "ta", "tb")},
+                             fill=volume_grey(area["n"], top_area, 210))
                 if area["sel"]:
                     props.update(line=SELECTED_LINE, lw=4)
             features.append({"type": "Feature", "properties": props, "geometry": feature["geometry"]})
@@ -450,5 +454,5 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
         view = fit_view(*_bounds_of(admin0), width=width, height=height)
     return CompactDeck(
         layers=layers, initial_view_state=view, map_provider=None,
-        tooltip={"html": "{tip}", "style": dict(TOOLTIP_STYLE)},
+        tooltip={"html": CROSS_BORDER_TOOLTIP, "style": dict(TOOLTIP_STYLE)},
     )
