@@ -842,7 +842,7 @@ def pack_sheets(data: GenderData, t: I18n) -> dict[str, pd.DataFrame]:
     sheets = {
         _("Victims by market"): sheet(data.groups["market"], lambda x: groups_frame(t, x, "market")),
         _("Victims by country"): sheet(data.groups["country"], lambda x: groups_frame(t, x, "country")),
-        _("Victims by admin-1"): sheet(data.groups["admin1"], lambda x: groups_frame(t, x, "admin1")),
+        _("Victims by area"): sheet(data.groups["admin1"], lambda x: groups_frame(t, x, "admin1")),
         _("Shares by market"): sheet(data.shares["market"], lambda x: shares_frame(t, x, "market")),
         _("Shares by country"): sheet(data.shares["country"], lambda x: shares_frame(t, x, "country")),
         _("Weekly trend"): trend_frame(t, data.trend),

@@ -170,6 +170,9 @@ def kiosk() -> None:
 
 def page(title: str, *, subtitle: str | None = None) -> PageContext:
     """Set up the page. `title` is an English msgid; it is translated here."""
+    # Again here: a page opened by direct URL on a fresh server can run before app.py has.
+    st.set_page_config(page_title="tnt-dash", page_icon=str(store.config.PROJECT_DIR / "static" / "favicon.png"),
+                       layout="wide")
     t = language()
     _ = t.gettext
     viewer = identity(t)
