@@ -17,7 +17,6 @@ selection = state.get("selection") if state else None
 focus, signature, url_changed = flows.resolve_focus(st.query_params.get(flows.FOCUS_PARAM), selection,
                                                     st.session_state.get(SIGNATURE))
 st.session_state[SIGNATURE] = signature
-import sys; print("DEBUGMAP", chart_key, dict(state) if state else None, focus, signature, url_changed, file=sys.stderr)
 if url_changed:
     if focus is None:
         st.query_params.pop(flows.FOCUS_PARAM, None)

@@ -349,6 +349,8 @@ def test_no_english_left_on_french_screens(page, profile, demo_env, monkeypatch,
     for fragment, msgid in _catalogue_probes(fr_messages).items():
         pattern = re.compile(r"(?<!\w)" + re.escape(fragment) + r"(?!\w)")
         for _kind, text in texts:
+            if text in _BILINGUAL or '"type_config"' in text:   # column-config JSON is not read by anyone
+                continue
             if pattern.search(text):
                 found.setdefault(msgid, text)
     assert not found, f"English catalogue strings on the French {page} ({profile}):\n  " + "\n  ".join(

@@ -281,7 +281,7 @@ DEMO_DOCUMENTS = [
      "Human Rights Due Diligence Policy before any sharing with the host State."),
     ("spt-lessons.md", "TLP:GREEN", "CONFIDENTIAL", "en", ["human_trafficking"], ["UNMISS"],
      ["specialized police team", "mentoring"],
-     "# Lessons from a Specialized Police Team deployment\n\nSynthetic demonstration document.\n\n"
+     "# SPT deployment: lessons learned\n\nSynthetic demonstration document.\n\n"
      "Co-location with the host-State anti-trafficking unit for three months produced the first joint "
      "victim-referral protocol."),
 ]
