@@ -20,7 +20,7 @@ run: install locales
 	$(PYTHON) -m streamlit run app.py
 
 test: install browser locales
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -n 2
 
 clean-store:
 	rm -f data/tnt.duckdb data/tnt.duckdb.wal
