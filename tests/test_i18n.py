@@ -17,7 +17,6 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from tnt_dash.access import PROFILES
 from tnt_dash.i18n import LANGUAGES, I18n, negotiate
 
 try:                                   # tests/ is a package (tests/__init__.py)
