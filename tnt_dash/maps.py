@@ -7,7 +7,6 @@ disclaimer under each map (DOMAIN.md §6).
 """
 from __future__ import annotations
 
-import html
 import math
 import numbers
 import re
@@ -171,7 +170,11 @@ def outline_layers(admin0: dict[str, Any], admin1: dict[str, Any] | None = None)
 
 
 def _json_value(value: Any) -> Any:
-    """Numbers small and exact enough for a tooltip; text escaped, as deck.gl puts it into HTML."""
+    """Numbers small and exact enough for a tooltip; text as it is.
+
+    Streamlit 1.67's deck.gl chart HTML-escapes every value it interpolates into a tooltip
+    (checked in its DeckGlJsonChart bundle), so escaping here too would show "Grand&#x27;Anse".
+    """
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return ""
     if isinstance(value, (bool, numbers.Number)):
@@ -179,7 +182,7 @@ def _json_value(value: Any) -> Any:
         if number is None:
             return ""
         return int(number) if number.is_integer() else round(number, 2)
-    return html.escape(str(value))
+    return str(value)
 
 
 def _plain_text(value: Any) -> str:
