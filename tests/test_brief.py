@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import json
 import os
 import shutil
@@ -367,3 +368,36 @@ def test_page_kpis_match_brief(demo_db, tmp_path, monkeypatch):
     text = "\n".join(str(e.value) for e in at.markdown)
     for line in pack.summary:
         assert line in text
+
+
+def test_french_cli_brief_has_no_english_ui_string(demo_db, tmp_path):
+    """Issue #3: the brief produced by the CLI in French carries no string from the English catalogue."""
+    from babel.messages.pofile import read_po
+
+    from tnt_dash.config import LOCALE_DIR
+
+    from .test_i18n import _catalogue_probes
+
+    with open(LOCALE_DIR / "fr" / "LC_MESSAGES" / "messages.po", "rb") as f:
+        fr_messages = {m.id: m for m in read_po(f, locale="fr") if m.id}
+    probes = _catalogue_probes(fr_messages)
+    texts = {}
+    for fmt in ("pptx", "pdf"):
+        out = tmp_path / f"brief_fr.{fmt}"
+        result = cli("--lang", "fr", "brief", "--week", "2026-W47", "--format", fmt, "--out", out,
+                     db=demo_db, profile="commissioner")
+        assert result.returncode == 0, result.stderr
+        if fmt == "pptx":
+            prs = Presentation(out)
+            texts[fmt] = "\n".join(shape.text_frame.text for slide in prs.slides for shape in slide.shapes
+                                   if shape.has_text_frame)
+        else:
+            texts[fmt] = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Note d'information hebdomadaire" in texts["pptx"] or "hebdomadaire" in texts["pptx"]
+    found = {}
+    for fragment, msgid in probes.items():
+        pattern = re.compile(r"(?<!\w)" + re.escape(fragment) + r"(?!\w)")
+        for fmt, text in texts.items():
+            if pattern.search(text):
+                found[msgid] = fmt
+    assert not found, f"English UI strings in the French brief: {found}"
