@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
+        # Migrations are applied on start, for the CLI as for the app: an older store is upgraded.
+        if args.command not in ("init", "bench") and _db(args).exists():
+            store.ensure_store(_db(args))
         return COMMANDS[args.command](args)
     except (CliError, access.ProfileError, store.StoreError, ValueError, KeyError) as exc:
         message = exc.args[0] if exc.args else str(exc)
