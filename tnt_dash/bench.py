@@ -104,6 +104,7 @@ import json, sys, time, resource
 import duckdb
 start = time.perf_counter()
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET enable_progress_bar = false")
 df = con.execute("SELECT * FROM incidents").df()
 load = time.perf_counter() - start
 v = ["v_female_child","v_female_adult","v_female_unknown","v_male_child","v_male_adult","v_male_unknown",
@@ -186,7 +187,7 @@ def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True) -> 
         if out.returncode != 0:
             result["pandas_peer"] = {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
         else:
-            theirs = json.loads(out.stdout)
+            theirs = json.loads(out.stdout.strip().splitlines()[-1])
             result["pandas_peer"] = {**{k: round(v, 3) for k, v in theirs.items()}, "ours_agg_s": round(ours, 4),
                                      "speedup_per_rerun": round(theirs["agg_s"] / ours, 1) if ours else None,
                                      "speedup_first_view": round((theirs["load_s"] + theirs["agg_s"]) / ours, 1)
