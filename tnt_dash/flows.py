@@ -27,6 +27,7 @@ from .access import Profile
 from .filters import Filters
 from .i18n import I18n, N_
 from .queries import KPI_SQL, _df, _lang, scope
+from .maps import OKABE_ITO
 
 # --- Market families and their colours ------------------------------------------------------
 
@@ -42,12 +43,12 @@ FAMILY_LABELS = {
 # Okabe–Ito hues (figures.PALETTE) that stay apart under colour-vision deficiencies and
 # stand out against the light grey land of a basemap-free map; yellow is left out for that.
 FAMILY_COLOURS = {
-    "drugs": (0, 114, 178),
-    "people": (213, 94, 0),
-    "arms": (0, 0, 0),
-    "resources": (0, 158, 115),
-    "cyber_financial": (204, 121, 167),
-    "other": (230, 159, 0),
+    "drugs": OKABE_ITO["blue"],
+    "people": OKABE_ITO["vermillion"],
+    "arms": OKABE_ITO["black"],
+    "resources": OKABE_ITO["bluish_green"],
+    "cyber_financial": OKABE_ITO["reddish_purple"],
+    "other": OKABE_ITO["orange"],
 }
 
 # --- The focus (map selection) ---------------------------------------------------------------
