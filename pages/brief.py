@@ -113,10 +113,10 @@ with vic_col:
     if b.victims_withheld:
         st.info(_("The breakdown is withheld: this week's counts are too small to publish safely."))
     else:
-        st.dataframe(tables[_("Women and children")], hide_index=True, width="stretch")
+        st.dataframe(views.for_screen(tables[_("Women and children")], t), hide_index=True, width="stretch")
     if b.suppressed:
         st.caption(_("“<5”: fewer than 5. “x”: hidden so that a “<5” cell cannot be worked out from the totals."))
 
 st.subheader(_("Notable incidents (highest harm)"))
-st.dataframe(tables[_("Notable incidents")], hide_index=True, width="stretch",
+st.dataframe(views.for_screen(tables[_("Notable incidents")], t), hide_index=True, width="stretch",
              column_config={_("Narrative"): st.column_config.TextColumn(width="large")})

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from tnt_dash import gender, gender_figures
+from tnt_dash import gender, gender_figures, views
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -99,7 +99,7 @@ for tab, by in zip(tabs, ("market", "country", "admin1")):
                 separators=t.plotly_separators), width="stretch", config=CHART)
             if data.suppressed:
                 st.caption(_("Hidden cells (“<5”, “x”) are left out of the bars."))
-        st.dataframe(gender.for_screen(gender.groups_frame(t, table, by), t), hide_index=True, width="stretch")
+        st.dataframe(views.for_screen(gender.groups_frame(t, table, by), t), hide_index=True, width="stretch")
         show_legend()
 
 # --- Shares ----------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ for tab, by in zip(share_tabs, ("market", "country")):
         if table.withheld:
             st.info(WITHHELD)
             continue
-        st.dataframe(gender.for_screen(gender.shares_frame(t, table, by), t), hide_index=True, width="stretch")
+        st.dataframe(views.for_screen(gender.shares_frame(t, table, by), t), hide_index=True, width="stretch")
 show_legend()
 
 # --- Trend -------------------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ else:
     if len(flagged):
         st.error(_("Reporting units that recorded sex or age for fewer than {pct} of victims in {month}: {n}.").format(
             n=t.number(len(flagged)), pct=t.percent(threshold), month=month_label), icon=":material/flag:")
-        st.dataframe(gender.for_screen(gender.units_frame(t, gender.Table(flagged), data.units_month), t), hide_index=True,
+        st.dataframe(views.for_screen(gender.units_frame(t, gender.Table(flagged), data.units_month), t), hide_index=True,
                      width="stretch")
     else:
         st.success(_("No reporting unit fell below {pct} in {month}.").format(pct=t.percent(threshold),
@@ -168,7 +168,7 @@ elif len(missions.frame):
                      "bar); where even that would reveal a count, the line has a gap."))
 with st.expander(_("All reporting units")):
     if not data.units.withheld:
-        st.dataframe(gender.for_screen(gender.units_frame(t, data.units, data.units_month), t), hide_index=True, width="stretch")
+        st.dataframe(views.for_screen(gender.units_frame(t, data.units, data.units_month), t), hide_index=True, width="stretch")
     show_legend()
 
 # --- SDG 16.2.2-style rate ------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ if data.rate.withheld:
 elif data.rate.frame.empty:
     st.info(_("No human trafficking victims recorded in this period and selection."))
 else:
-    st.dataframe(gender.for_screen(gender.rate_frame(t, data.rate, compact=True), t), hide_index=True,
+    st.dataframe(views.for_screen(gender.rate_frame(t, data.rate, compact=True), t), hide_index=True,
                  width="stretch")
     st.caption(_("Per 100,000 population, by sex and age of the victims. All counts are in the pack."))
     show_legend()
@@ -194,7 +194,7 @@ if data.national_rows == 0:
 elif data.national.empty:
     st.info(_("The imported UNODC series have no trafficking-victim rows for these countries."))
 else:
-    st.dataframe(gender.for_screen(gender.national_frame(t, data.national), t), hide_index=True, width="stretch")
+    st.dataframe(views.for_screen(gender.national_frame(t, data.national), t), hide_index=True, width="stretch")
     st.caption(_("As published by UNODC, latest year of each series; “<5” stays “<5”. National totals from all "
                  "authorities, not this mission's records."))
 
@@ -220,5 +220,5 @@ else:
     if overall["share_women"] is not None and not pd.isna(overall["share_women"]):
         st.markdown(_("**{share}** of arrested suspects whose sex was recorded were women.").format(
             share=t.percent(overall["share_women"], 1)))
-    st.dataframe(gender.for_screen(gender.arrests_frame(t, arrests), t), hide_index=True, width="stretch")
+    st.dataframe(views.for_screen(gender.arrests_frame(t, arrests), t), hide_index=True, width="stretch")
     show_legend()

@@ -657,22 +657,6 @@ def _pct_range(f: pd.DataFrame, prefix: str) -> list:
     return out
 
 
-def for_screen(frame: pd.DataFrame, t: I18n) -> pd.DataFrame:
-    """Every cell as locale-formatted text: counts, percentages, marks ("<5", "x") and ranges side by
-    side in one column, which Arrow cannot type otherwise. Exports keep the numbers."""
-    def cell(v):
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return "–"
-        if isinstance(v, str):
-            return v.replace("–", " – ") if "–" in v and v[0].isdigit() else v
-        if isinstance(v, bool):
-            return str(v)
-        if isinstance(v, (int, np.integer)):
-            return t.number(int(v))
-        if isinstance(v, (float, np.floating)):
-            return t.number(int(v)) if float(v).is_integer() else t.number(float(v), 1)
-        return str(v)
-    return frame.map(cell)
 
 
 def groups_frame(t: I18n, table: Table, by: str) -> pd.DataFrame:

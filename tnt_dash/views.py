@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from . import access, queries
@@ -263,3 +264,21 @@ def overview(con, filters: Filters, profile: Profile, lang: str, destination: st
         areas=protect_victims(queries.admin1_totals(con, window, profile, lang), profile, destination),
         markets=protect_victims(queries.market_totals(con, window, profile, lang), profile, destination),
     )
+
+
+def for_screen(frame: pd.DataFrame, t: I18n) -> pd.DataFrame:
+    """Every cell as locale-formatted text: counts, percentages, marks ("<5", "x") and ranges side by
+    side in one column, which Arrow cannot type otherwise. Exports keep the numbers."""
+    def cell(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return "–"
+        if isinstance(v, str):
+            return v.replace("–", " – ") if "–" in v and v[0].isdigit() else v
+        if isinstance(v, bool):
+            return str(v)
+        if isinstance(v, (int, np.integer)):
+            return t.number(int(v))
+        if isinstance(v, (float, np.floating)):
+            return t.number(int(v)) if float(v).is_integer() else t.number(float(v), 1)
+        return str(v)
+    return frame.map(cell)
