@@ -20,7 +20,8 @@ except ValueError as exc:
     url_weights = priority.Weights()
 
 level_labels = {"adm1": _("Admin-1 area"), "country": _("Country or territory")}
-with st.expander(_("Weights (relative; kept in the link)"), expanded=True):
+# Folded: the ranking must be on the first screen of a projector; the caption below states the weights.
+with st.expander(_("Weights (relative; kept in the link)"), expanded=False):
     cols = st.columns(3) + st.columns(3)   # two rows of three stay legible from 1366 px to a projector
     factor_values = {}
     for column, (key, name) in zip(cols, list(priority.PARAM_KEYS.items())[:5]):
