@@ -1,15 +1,19 @@
+import pandas as pd
 import streamlit as st
 
 from tnt_dash import brief, brief_export, geo, maps, queries, views
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
-ctx = frame.page(N_("Weekly brief"))
+ctx = frame.page(N_("Weekly brief"), show_title=False)
 t, _ = ctx.t, ctx.t.gettext
 
 last = ctx.call(queries.last_complete_week, ctx.profile)
 weeks = brief.recent_weeks(last, 26)
-top = st.columns([2, 2, 3])
+# On a projector the presenter picks the week beforehand (it is in the URL); the controls
+# wait in the collapsed sidebar so the brief itself fits one 1920×1080 screen.
+controls = st.sidebar.container() if ctx.presentation else st.container()
+top = [controls] * 3 if ctx.presentation else st.columns([2, 2, 3])
 week_label = top[0].selectbox(_("ISO week"), options=weeks, index=0, key="week", bind="query-params",
                               format_func=lambda w: t.week(brief.parse_iso_week(w)),
                               help=_("Default: the last complete week. The sidebar's date filter does not "
@@ -29,12 +33,13 @@ def download(fmt: str) -> bytes:
 
 
 with top[2]:
-    buttons = st.columns(3)
+    buttons = [st.container()] * 3 if ctx.presentation else st.columns(3)
     for column, (fmt, label) in zip(buttons, (("pptx", _("Slides (PPTX)")), ("pdf", _("PDF")),
                                               ("xlsx", _("Tables (XLSX)")))):
         column.download_button(label, data=lambda fmt=fmt: download(fmt), file_name=f"brief-{b.week_label}.{fmt}",
                                mime=brief_export.MIME[fmt], icon=":material/download:", width="stretch",
                                on_click="ignore")
+st.title(f"{_('Weekly brief')} · {t.week(week)}" if ctx.presentation else _("Weekly brief"))
 
 KPI_SHORT = {"women_children": _("Women and children"), "seizure_usd": _("Seizures (USD)")}
 columns = st.columns(6)
@@ -47,7 +52,8 @@ for column, row in zip(columns, b.kpis.itertuples()):
                   border=True, delta_description=_("vs 4-week mean") if delta else None,
                   help=_(views.KPI_LABELS[row.kpi]) + (". " + _("Change on the previous week: {change}.").format(
                       change=previous) if previous else ""))
-st.caption(_("For crime counts a fall shows in green. The sidebar's date filter does not apply to the brief."))
+if not ctx.presentation:
+    st.caption(_("For crime counts a fall shows in green. The sidebar's date filter does not apply to the brief."))
 
 
 def q_text(q: float) -> str:
@@ -55,68 +61,168 @@ def q_text(q: float) -> str:
 
 
 tables = brief.tables(b, t)
-left, right = st.columns([5, 6])
-with left:
-    st.subheader(_("Summary"))
-    st.markdown("\n".join(f"- {line}" for line in b.summary))
-    st.caption(_("Appendix: gender parity in capacity building, last 52 weeks") + " – " + " ".join(b.appendix))
-    st.subheader(_("Unusual activity this week"))
+# A projector shows HTML tables (they grow with the presentation type size); the laptop
+# gets interactive grids. Presentation tables are cut to what a room can read.
+PRESENTATION_ROWS = 5
+
+
+def heading(text: str) -> None:
+    if ctx.presentation:
+        st.markdown(f"**{text}**")
+    else:
+        st.subheader(text)
+
+
+def show_table(frame, **grid) -> None:
+    if ctx.presentation:
+        frame = frame.head(PRESENTATION_ROWS).rename(columns={_("Admin-1 area"): _("Area")})
+        st.table(views.for_screen(frame, t), hide_index=True)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", **grid)
+
+
+def summary_panel() -> None:
+    heading(_("Summary"))
+    lines = b.summary_beside_priorities(t) if ctx.presentation else b.summary
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    if not ctx.presentation:
+        st.caption(_("Appendix: gender parity in capacity building, last 52 weeks") + " – " + " ".join(b.appendix))
+
+
+def anomaly_panel() -> None:
+    if not ctx.presentation:
+        heading(_("Unusual activity this week"))
     if b.anomalies.empty:
         st.info(_("No area and market stood out against its previous {weeks} weeks ({tests} series tested).")
                 .format(weeks=brief.ANOMALY_BASELINE, tests=t.number(b.anomaly_tests)))
     for row in b.anomalies.itertuples():
         st.warning(f"{row.sentence} {q_text(row.q)}", icon=":material/trending_up:")
-    st.caption(_("Each admin-1 area × market is tested against its previous 12 weeks (Poisson, or negative "
-                 "binomial when the counts are clustered); Benjamini–Hochberg false discovery rate 1 %."))
-with right:
-    st.subheader(_("Change against the previous 4 and 52 weeks"))
+    if not ctx.presentation:
+        st.caption(_("Each admin-1 area × market is tested against its previous 12 weeks (Poisson, or negative "
+                     "binomial when the counts are clustered); Benjamini–Hochberg false discovery rate 1 %."))
+
+
+def changes_panel() -> None:
+    heading(_("Change against the previous 4 and 52 weeks"))
     changes = tables[_("Changes")]
     if b.level == "adm1":
         changes = changes.drop(columns=[_("Country or territory")])
     pct = [c for c in changes.columns if "%" in c]
-
-    def colour(value):
-        if value is None or value != value:
-            return ""
-        if value >= 50:
-            return "background-color: #F4C7C3; color: #7A0000"
-        if value <= -50:
-            return "background-color: #CDE8D4; color: #00451A"
-        return ""
-
+    if ctx.presentation:
+        means = [c for c in changes.columns if c.startswith(_("Mean"))]
+        # Short headers so no cell wraps at projector size.
+        short = {_("Admin-1 area"): _("Area"), _("Incidents this week"): _("This week"), _("% change vs 4-week mean"): _("vs 4-week mean"),
+                 _("% change vs 52-week mean"): _("vs 52-week mean")}
+        shown = changes.drop(columns=means).head(PRESENTATION_ROWS).rename(columns=short)
+        short_pct = [short.get(c, c) for c in pct]
+        st.table(shown.style.map(colour, subset=short_pct).format(
+            {c: percent_or_dash for c in short_pct} | {_("This week"): t.number}), hide_index=True)
+        return
     styled = changes.style.map(colour, subset=pct).format(
-        {c: (lambda v: "–" if v is None or v != v else t.percent(v / 100, signed=True)) for c in pct}
-        | {c: (lambda v: t.number(v, 2)) for c in changes.columns if c.startswith(_("Mean"))})
+        {c: percent_or_dash for c in pct} | {c: (lambda v: t.number(v, 2)) for c in changes.columns
+                                             if c.startswith(_("Mean"))})
     st.dataframe(styled, hide_index=True, height=420, width="stretch")
     st.caption(_("Red: at least 50 % above the mean; green: at least 50 % below. “–”: no incidents in the "
                  "baseline."))
 
-prio_col, map_col, vic_col = st.columns([4, 3, 4])
-with prio_col:
-    st.subheader(_("Top 5 priority threats"))
+
+def colour(value):
+    if value is None or value != value:
+        return ""
+    if value >= 50:
+        return "background-color: #F4C7C3; color: #7A0000"
+    if value <= -50:
+        return "background-color: #CDE8D4; color: #00451A"
+    return ""
+
+
+def percent_or_dash(value) -> str:
+    return "–" if value is None or value != value else t.percent(value / 100, signed=True)
+
+
+def priorities_panel() -> None:
+    heading(_("Top 5 priority threats"))
     priorities = tables[_("Priorities")].drop(columns=[_("Country or territory")])
-    st.dataframe(priorities, hide_index=True, width="stretch",
-                 column_config={_("Score"): st.column_config.NumberColumn(format="%.2f")})
-    st.caption(_(brief.PRIORITY_METHOD))
-with map_col:
-    st.subheader(_("Hotspots this week"))
+    if ctx.presentation:
+        show_table(priorities.drop(columns=[_("Incidents, 12 weeks before")]).assign(
+            **{_("Score"): priorities[_("Score")].map(lambda v: t.number(v, 1))}))
+    else:
+        show_table(priorities, column_config={_("Score"): st.column_config.NumberColumn(format="%.2f")})
+        st.caption(_(brief.PRIORITY_METHOD))
+
+
+def map_panel(height: int) -> None:
+    heading(_("Hotspots this week"))
     areas = b.hotspots.assign(label=b.hotspots["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents") + ": {incidents}"
     deck = maps.admin1_bubble_deck(areas, ctx.call(geo.outlines_for_maps),
                                    value_col="incidents", tooltip_html=tooltip)
-    st.pydeck_chart(deck, height=300)
-    st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "
-                 "shown and the designations used on this map do not imply official endorsement or acceptance "
-                 "by the United Nations."))
-with vic_col:
-    st.subheader(_("Victims by sex and age, by market"))
+    st.pydeck_chart(deck, height=height)
+    disclaimer = _("The boundaries and names shown and the designations used on this map do not imply official "
+                   "endorsement or acceptance by the United Nations.")
+    if ctx.presentation:
+        st.caption(disclaimer)
+    else:
+        st.caption(_("Circles at admin-1 centroids; area shows the number of incidents.") + " " + disclaimer)
+
+
+def victims_panel() -> None:
+    heading(_("Victims by sex and age, by market"))
     if b.victims_withheld:
         st.info(_("The breakdown is withheld: this week's counts are too small to publish safely."))
     else:
-        st.dataframe(views.for_screen(tables[_("Women and children")], t), hide_index=True, width="stretch")
+        victims = tables[_("Women and children")]
+        if ctx.presentation:
+            victims = victims.rename(columns={_("Sex or age unknown"): _("Unknown")})
+        show_table(views.for_screen(victims, t))
     if b.suppressed:
         st.caption(_("“<5”: fewer than 5. “x”: hidden so that a “<5” cell cannot be worked out from the totals."))
 
-st.subheader(_("Notable incidents (highest harm)"))
-st.dataframe(views.for_screen(tables[_("Notable incidents")], t), hide_index=True, width="stretch",
-             column_config={_("Narrative"): st.column_config.TextColumn(width="large")})
+
+def notable_panel() -> None:
+    heading(_("Notable incidents (highest harm)"))
+    notable = tables[_("Notable incidents")]
+    if ctx.presentation:
+        # The room needs where, what and who was harmed; record ids and actors stay on the laptop view.
+        keep = [_("Date"), _("Admin-1 area"), _("Market"), _("Victims")]
+        notable = notable[keep].assign(**{_("Date"): notable[_("Date")].map(
+            lambda d: t.date(pd.Timestamp(d).date(), "d MMM").replace(" ", "\u00a0"))})
+        show_table(notable)
+    else:
+        show_table(views.for_screen(notable, t),
+                   column_config={_("Narrative"): st.column_config.TextColumn(width="large")})
+
+
+if ctx.presentation:
+    # One 1920×1080 screen: summary, priorities and map; then changes, victims and incidents.
+    first = st.columns([4, 4, 4])
+    with first[0]:
+        # The summary already states each flagged anomaly in words; the test statistics stay
+        # on the laptop view and in the exports.
+        summary_panel()
+    with first[1]:
+        priorities_panel()
+    with first[2]:
+        map_panel(height=240)
+    # The notable-incident list stays on the laptop view and in the exports: at projector size
+    # the room cannot read a sixth table, and the change table already says where.
+    second = st.columns([7, 5])
+    with second[0]:
+        changes_panel()
+    with second[1]:
+        victims_panel()
+else:
+    left, right = st.columns([5, 6])
+    with left:
+        summary_panel()
+        anomaly_panel()
+    with right:
+        changes_panel()
+    prio_col, map_col, vic_col = st.columns([4, 3, 4])
+    with prio_col:
+        priorities_panel()
+    with map_col:
+        map_panel(height=300)
+    with vic_col:
+        victims_panel()
+    notable_panel()

@@ -174,6 +174,13 @@ def test_summary_says_nothing_unsupported(con, shared_pack):
     assert 3 <= len(quiet.summary) <= 6
 
 
+def test_summary_beside_priorities_drops_only_the_priority_sentence(shared_pack):
+    pack, t = shared_pack[0], shared_pack[2]      # French
+    beside = pack.summary_beside_priorities(t)
+    assert pack.summary[-1].startswith("Priorité la plus élevée")
+    assert beside == pack.summary[:-1]
+
+
 # --- Exports read back ---------------------------------------------------------------------------------
 
 def _charts(prs) -> dict:

@@ -89,6 +89,12 @@ class Brief:
     summary: list[str] = field(default_factory=list)
     appendix: list[str] = field(default_factory=list)   # capacity building: gender parity (issue #12)
 
+    def summary_beside_priorities(self, t: I18n) -> list[str]:
+        """The summary without its closing priority sentence, for a screen that shows the
+        priority table right beside it."""
+        sentence = _priority_sentence(t, self.priorities)
+        return [line for line in self.summary if line != sentence]
+
     @property
     def week_label(self) -> str:
         return iso_week(self.week)
@@ -364,10 +370,16 @@ def _summary(con, filters: Filters, profile: Profile, t: I18n, b: dict) -> list[
         out.append(_("{fatalities} fatalities and {arrests} arrests were recorded.").format(
             fatalities=t.number(fatalities), arrests=t.number(arrests)))
     if len(b["priorities"]):
-        top = b["priorities"].iloc[0]
-        out.append(_("Highest priority: {market} in {area} ({n} incidents in the last 4 weeks).").format(
-            market=top["market_label"], area=top["area_label"], n=t.number(top["incidents_4w"])))
+        out.append(_priority_sentence(t, b["priorities"]))
     return out[:6]
+
+
+def _priority_sentence(t: I18n, priorities: pd.DataFrame) -> str | None:
+    if not len(priorities):
+        return None
+    top = priorities.iloc[0]
+    return t.gettext("Highest priority: {market} in {area} ({n} incidents in the last 4 weeks).").format(
+        market=top["market_label"], area=top["area_label"], n=t.number(top["incidents_4w"]))
 
 
 # --- The brief -----------------------------------------------------------------------------------

@@ -35,6 +35,10 @@ class PageContext:
     def is_demo(self) -> bool:
         return self.meta.get("dataset") == "synthetic-demo"
 
+    @property
+    def presentation(self) -> bool:
+        return presentation_mode(self.profile)
+
     def call(self, fn, *args, **kwargs):
         """fn(con, *args, **kwargs), cached per store version and argument values."""
         args = tuple(("__lang__", a.lang) if isinstance(a, I18n) else a for a in args)
@@ -128,20 +132,45 @@ def _secrets_section(name: str) -> dict:
         return {}
 
 
+def presentation_mode(profile: Profile) -> bool:
+    """Large type, minimal chrome and one-screen layouts: always on a host-State shared screen,
+    and on any screen whose server sets TNT_PRESENTATION=1 (a projector in a UN meeting)."""
+    return profile.name == "shared" or os.environ.get("TNT_PRESENTATION") == "1"
+
+
+def _leave_pages_directory_mode() -> None:
+    """A page opened by its URL on a freshly started server runs as an old-style `pages/` script
+    before app.py has declared the navigation, so the sidebar lists file names. Streamlit keeps
+    that mode in one class attribute (1.67, runtime/pages_manager.py); clear it and run again
+    through app.py, which resolves the same URL to the same page."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def style(profile: Profile) -> None:
     """Banner colours, and large type with minimal chrome for shared screens and projectors."""
     css = """
     .tnt-banner {padding: .35rem .8rem; border-radius: .3rem; font-size: 1rem; margin-bottom: .4rem;
                  background: #EEF2F7; border-left: .4rem solid #0B5CAD; color: #111;}
     .tnt-banner.tnt-shared {background: #E6F4EA; border-left-color: #137333; font-size: 1.2rem;}
+    .tnt-demo {background: #FFF3C4; color: #5C3B00; padding: 0 .4rem; border-radius: .2rem; font-weight: 600;}
     """
-    if profile.name == "shared" or os.environ.get("TNT_PRESENTATION") == "1":
+    if presentation_mode(profile):
         css += """
         html, body, [data-testid="stAppViewContainer"] {font-size: 19px;}
         [data-testid="stToolbar"], [data-testid="stDecoration"], #MainMenu {display: none !important;}
-        [data-testid="stMetricValue"] {font-size: 2.6rem;}
+        [data-testid="stMetricValue"] {font-size: 2.3rem;}
         [data-testid="stMetricLabel"] p {font-size: 1.1rem;}
-        .block-container {padding-top: 1.2rem;}
+        /* The header only holds the sidebar toggle here: keep it small and see-through. */
+        [data-testid="stHeader"] {background: transparent; height: 2.2rem;}
+        .block-container {padding-top: 1.8rem; padding-bottom: .5rem;}
+        h1 {font-size: 2.1rem !important; padding: 0 !important;}
+        [data-testid="stTable"] th, [data-testid="stTable"] td {font-size: .88rem; padding: .15rem .4rem;
+                                                                line-height: 1.3;}
+        [data-testid="stTable"] td:first-child {white-space: nowrap;}
+        [data-testid="stMarkdownContainer"] li {margin-bottom: 0;}
         """
     st.html(f"<style>{css}</style>")
 
@@ -168,15 +197,20 @@ def kiosk() -> None:
     rotate()
 
 
-def page(title: str, *, subtitle: str | None = None) -> PageContext:
-    """Set up the page. `title` is an English msgid; it is translated here."""
+def page(title: str, *, subtitle: str | None = None, show_title: bool = True) -> PageContext:
+    """Set up the page. `title` is an English msgid; it is translated here. A page that puts
+    more in its title (the brief names its week) passes show_title=False and writes its own."""
     # Again here: a page opened by direct URL on a fresh server can run before app.py has.
     st.set_page_config(page_title="tnt-dash", page_icon=str(store.config.PROJECT_DIR / "static" / "favicon.png"),
                        layout="wide")
+    _leave_pages_directory_mode()
     t = language()
     _ = t.gettext
     viewer = identity(t)
     profile = viewer.profile
+    if presentation_mode(profile):
+        # The filters and language stay one click away; the screen is for the content.
+        st.set_page_config(initial_sidebar_state="collapsed")
     style(profile)
     kiosk()
     path = str(store.config.db_path())
@@ -190,7 +224,8 @@ def page(title: str, *, subtitle: str | None = None) -> PageContext:
     ctx = PageContext(con=con, filters=filters, profile=profile, t=t, status=status, meta=meta,
                       store_version=version, identity=viewer)
     banners(ctx)
-    st.title(_(title))
+    if show_title:
+        st.title(_(title))
     if subtitle:
         st.caption(subtitle)
     return ctx
@@ -248,10 +283,14 @@ def banners(ctx: PageContext) -> None:
     _ = ctx.t.gettext
     from tnt_dash.views import marking_text, profile_name
     marking = marking_text(ctx.t, ctx.profile)
+    demo = ""
+    if ctx.is_demo and ctx.presentation:
+        # One line, not a second box: a projector has no height to spare.
+        demo = f" · <span class='tnt-demo'>{_('Synthetic demonstration data – not real incidents')}</span>"
     st.markdown(
-        f"<div class='tnt-banner tnt-{ctx.profile.name}'><b>{profile_name(ctx.t, ctx.profile)}</b> · {marking}</div>",
-        unsafe_allow_html=True)
-    if ctx.is_demo:
+        f"<div class='tnt-banner tnt-{ctx.profile.name}'><b>{profile_name(ctx.t, ctx.profile)}</b> · {marking}"
+        f"{demo}</div>", unsafe_allow_html=True)
+    if ctx.is_demo and not ctx.presentation:
         st.warning(_("Synthetic demonstration data – not real incidents. Load curated data to replace it."),
                    icon=":material/science:")
     s = ctx.status

@@ -1,0 +1,111 @@
+"""The shared screen in a real browser: the weekly brief fits one 1920×1080 projector screen
+without scrolling, in English and in French, even when the projector's bookmark opens the
+page by its URL on a freshly started server (the case where Streamlit used to fall back to
+listing file names in the sidebar). Needs Debian's chromium, like test_browser."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .test_browser import CHROME_ARGS, CHROMIUM, ROOT, _free_port
+
+APP = str(ROOT / "app.py")
+browser_needed = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture
+def fresh_shared_server(canary_db):
+    port = _free_port()
+    env = {**os.environ, "TNT_DB": str(canary_db), "TNT_PROFILE": "shared"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def _brief_drawn(page) -> None:
+    # The title carries the week only once the brief itself has run (not the first,
+    # navigation-only run), and the victims table is the last panel drawn.
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
+        " const h = document.querySelector('h1');"
+        " return a && a.getAttribute('data-test-script-state') === 'notRunning'"
+        "   && h && h.innerText.includes('-W') && document.querySelectorAll('[data-testid=\"stTable\"]').length >= 3; }",
+        timeout=90_000)
+    page.wait_for_timeout(1500)
+
+
+@browser_needed
+def test_brief_fits_a_projector_screen_in_both_languages(fresh_shared_server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        for path, title, nav in (("/brief?lang=fr", "Note d'information hebdomadaire", "Note d'information"),
+                                 ("/brief?lang=en", "Weekly brief", "Weekly brief")):
+            page.goto(fresh_shared_server + path)
+            _brief_drawn(page)
+            assert title in page.inner_text("h1")
+            # The navigation names pages, never script files, even on the first URL opened.
+            links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+            assert any(nav in link for link in links), links
+            assert not any(link.strip() == "brief" for link in links), links
+            scroll, client = page.evaluate(
+                "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                " return [m.scrollHeight, m.clientHeight]; }")
+            assert scroll <= client + 2, f"{path}: the brief needs {scroll - client} px of scrolling at 1920×1080"
+            banner = page.locator(".tnt-banner").bounding_box()
+            assert banner and banner["y"] >= 0 and banner["height"] > 20, banner
+        browser.close()
+
+
+def test_presentation_brief_is_the_compact_layout(demo_env, monkeypatch):
+    """Shared screens get the one-screen layout: large-type HTML tables cut to five rows, the week
+    in the title, controls in the sidebar; the laptop view keeps the interactive grids."""
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/brief.py")
+    at.run()
+    assert not at.exception
+    assert "-W" in at.title[0].value
+    assert len(at.table) == 3 and len(at.dataframe) == 0
+    assert all(len(table.value) <= 5 for table in at.table)
+    assert at.sidebar.selectbox(key="week").value
+    assert not [m for m in at.markdown if "Notable incidents" in m.value]
+
+    monkeypatch.setenv("TNT_PROFILE", "commissioner")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/brief.py")
+    at.run()
+    assert not at.exception
+    assert len(at.table) == 0 and len(at.dataframe) >= 4
+    assert at.title[0].value == "Weekly brief"
+
+    monkeypatch.setenv("TNT_PRESENTATION", "1")     # a UN meeting room's projector
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/brief.py")
+    at.run()
+    assert not at.exception
+    assert len(at.table) == 3 and "-W" in at.title[0].value
