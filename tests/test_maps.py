@@ -192,3 +192,120 @@ def test_fit_view_zoom_follows_extent():
     px_per_degree = 512 * 2 ** country.zoom / 360
     assert (27.5 - 14.4) * px_per_degree <= 700
     assert fit_view([42.0, 42.01], [20.0, 20.01]).zoom <= maps.MAX_FIT_ZOOM
+
+
+# --------------------------------------------------------------------------- label placement
+
+REFERENCE = Path(__file__).resolve().parent.parent / "tnt_dash" / "reference"
+
+
+def label_box(row: dict, size: float, zoom: float) -> tuple[float, float, float, float]:
+    """Where the TextLayer draws a placed label (with its background), worked out from the fields
+    it receives, independently of how place_labels chose them."""
+    x, y = maps._project(row["lon"], row["lat"], zoom)
+    px, py = maps.LABEL_PADDING
+    tw = maps.text_width_px(row["text"], size)
+    th = size * (row["text"].count("\n") + 1)
+    ax, ay = x + row["dx"], y + row["dy"]
+    left = {"start": ax, "middle": ax - tw / 2, "end": ax - tw}[row["anchor"]] - px
+    top = {"top": ay, "center": ay - th / 2, "bottom": ay - th}[row["baseline"]] - py
+    return left, top, left + tw + 2 * px, top + th + 2 * py
+
+
+def overlapping(boxes: list[tuple[float, ...]]) -> list[tuple[int, int]]:
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes[i + 1:], i + 1)
+            if min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])]
+
+
+def test_text_width_follows_arial_bold_metrics():
+    # Arial Bold / Liberation Sans Bold: "North Kivu" is 71.5 px at 14 px.
+    assert 71.5 <= maps.text_width_px("North Kivu", 14) <= 71.5 * 1.12
+    assert maps.text_width_px("Barrière", 14) == maps.text_width_px("Barriere", 14)
+    assert maps.text_width_px("Goma\nGrande Barrière", 14) == maps.text_width_px("Grande Barrière", 14)
+    assert maps.text_width_px("WWW", 14) > maps.text_width_px("iii", 14) * 2
+
+
+def test_one_label_goes_under_its_symbol():
+    [row] = maps.place_labels([{"text": "Kasindi", "lon": 29.72, "lat": 0.04, "size": 14, "r": 10}], 5.0)
+    assert (row["anchor"], row["baseline"], row["dx"]) == ("middle", "top", 0)
+    assert row["dy"] == 10 + maps.LABEL_GAP + maps.LABEL_PADDING[1]
+    assert "size" not in row and "r" not in row
+
+
+def test_labels_on_one_spot_spread_out_then_give_up():
+    labels = [{"text": f"Place number {i}", "lon": 29.0, "lat": -1.7, "size": 14, "r": 10} for i in range(12)]
+    placed = maps.place_labels(labels, 6.0)
+    # Below, above, right, left of the symbol, then whatever diagonal is still free; the rest find
+    # no room and are left out rather than printed over the others.
+    assert [(row["anchor"], row["baseline"]) for row in placed[:4]] == [
+        ("middle", "top"), ("middle", "bottom"), ("start", "center"), ("end", "center")]
+    assert 4 <= len(placed) < 12
+    assert [row["text"] for row in placed] == [f"Place number {i}" for i in range(len(placed))]
+    assert not overlapping([label_box(row, 14, 6.0) for row in placed])
+    # With no symbol (a country name) the first label is centred on its point.
+    [centred] = maps.place_labels([{**labels[0], "r": 0}], 6.0)
+    assert (centred["anchor"], centred["baseline"], centred["dx"], centred["dy"]) == ("middle", "center", 0, 0)
+
+
+def test_a_label_avoids_other_symbols_when_it_can():
+    # A crossing circle right under the first choice (below): the label goes above instead.
+    label = {"text": "Bunagana", "lon": 29.6, "lat": -1.28, "size": 14, "r": 8}
+    x, y = maps._project(29.6, -1.28, 5.0)
+    below = maps._inverse_mercator_y(math.pi * (1 - 2 * (y + 20) / (512 * 2 ** 5.0)))
+    [row] = maps.place_labels([label], 5.0, symbols=[(29.6, -1.28, 8), (29.6, below, 8)])
+    assert (row["anchor"], row["baseline"]) == ("middle", "bottom")
+
+
+def reference_crossings(codes: list[str]) -> pd.DataFrame:
+    frame = pd.read_csv(REFERENCE / "border_crossings.csv")
+    return frame[frame["code"].isin(codes)].set_index("code").loc[codes].reset_index()
+
+
+def test_goma_crossings_share_one_label_until_zoomed_in():
+    from tnt_dash import flows, i18n
+
+    crossings = reference_crossings(["COD-RWA-GBA", "COD-RWA-PBA", "COD-RWA-RUZ"]).assign(incidents=[47, 31, 32])
+    records = flows.crossing_records(crossings, i18n.get("en"))
+    merged = maps.merge_close_crossings(records, 5.0)
+    assert [m["text"] for m in merged] == ["Goma / Gisenyi-Rubavu\nGrande Barrière · Petite Barrière",
+                                           "Bukavu / Rusizi-Kamembe, Ruzizi I bridge"]
+    assert merged[0]["n"] == 78 and -1.70 <= merged[0]["lat"] <= -1.68
+    # 2 km apart: at street zoom each crossing has its own label again.
+    assert len(maps.merge_close_crossings(records, 13.0)) == 3
+    # Different places on one spot of a zoomed-out map: the busiest and how many more.
+    far = maps.merge_close_crossings(records, 1.0)
+    assert [m["text"] for m in far] == ["Goma / Gisenyi-Rubavu, Grande Barrière (+2)"]
+
+
+def test_cross_border_labels_near_goma_do_not_overlap():
+    from tnt_dash import flows, i18n
+
+    codes = ["COD-RWA-GBA", "COD-RWA-PBA", "COD-RWA-RUZ", "COD-UGA-BUN", "COD-UGA-KAS", "COD-BDI-KAV"]
+    crossings = reference_crossings(codes).assign(incidents=[47, 31, 32, 46, 54, 69])
+    t = i18n.get("en")
+    areas = [{"key": f"area:{code}", "code": code, "label": label, "iso3": "COD", "lat": lat, "lon": lon, "n": n,
+              "sel": False, "tt": label, "ta": "", "tb": ""}
+             for code, label, lat, lon, n in (("CD-NK", "North Kivu", -0.659, 28.594, 900),
+                                              ("CD-SK", "South Kivu", -3.105, 28.116, 500),
+                                              ("CD-MA", "Maniema", -3.26, 26.034, 300))]
+    countries = {"RWA": (29.92, -1.992, "Rwanda"), "BDI": (29.874, -3.359, "Burundi"),
+                 "COD": (23.645, -2.879, "Democratic Republic of the Congo"), "UGA": (32.368, 1.279, "Uganda")}
+    deck = maps.cross_border_deck(ADMIN0, arcs=[], crossings=flows.crossing_records(crossings, t), areas=areas,
+                                  country_labels=countries, view_iso3="COD")
+    parsed = deck_dict(deck)
+    zoom = parsed["initialViewState"]["zoom"]
+    sizes = {"country_labels": maps.COUNTRY_LABEL_SIZE, "area_labels": maps.AREA_LABEL_SIZE,
+             "crossing_labels": maps.CROSSING_LABEL_SIZE}
+    boxes, texts = [], []
+    for layer_id, size in sizes.items():
+        text_layer = layer(parsed, layer_id)
+        # No colour accessor: Streamlit would fade every label while a map selection is active.
+        assert "getColor" not in text_layer
+        assert text_layer["getTextAnchor"] == "@@=anchor" and text_layer["getPixelOffset"] == "@@=[dx, dy]"
+        for row in text_layer["data"]:
+            boxes.append(label_box(row, size, zoom))
+            texts.append(row["text"])
+    assert not overlapping(boxes), [(texts[i], texts[j]) for i, j in overlapping(boxes)]
+    goma = [text for text in texts if "Barrière" in text]
+    assert goma == ["Goma / Gisenyi-Rubavu\nGrande Barrière · Petite Barrière"]
+    assert {"Rwanda", "Burundi", "North Kivu", "South Kivu", "Kavimvira / Gatumba"} <= set(texts)

@@ -7,9 +7,11 @@ disclaimer under each map (DOMAIN.md §6).
 """
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,7 +43,10 @@ BUBBLE_FILL = [*OKABE_ITO["vermillion"], 190]
 BUBBLE_LINE = [40, 40, 40, 230]
 LABEL_COLOR = [20, 20, 20, 255]
 LABEL_BACKGROUND = [255, 255, 255, 210]
-FONT_FAMILY = "'Source Sans Pro', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
+# Arial's metrics first (Liberation Sans is metric-compatible on Linux): the cross-border map places
+# its labels from these widths (place_labels). Streamlit's own "Source Sans" is not available to
+# deck.gl's canvas font atlas anyway.
+FONT_FAMILY = "Arial, 'Liberation Sans', 'Helvetica Neue', Helvetica, sans-serif"
 
 # Bubble radii in screen pixels, so the symbols stay readable at every zoom.
 MIN_RADIUS_PX = 4.0
@@ -317,7 +322,10 @@ SELECTED_LINE = [0, 0, 0, 255]
 CROSSING_FILL = [255, 255, 255, 245]
 CROSSING_EMPTY_FILL = [255, 255, 255, 140]
 AREA_BUBBLE_FILL = [90, 90, 90, 120]
-COUNTRY_LABEL_COLOR = [60, 60, 60, 255]
+COUNTRY_LABEL_OPACITY = 0.75     # black names at 75 %: grey, quieter than the data labels
+COUNTRY_LABEL_SIZE = 15
+AREA_LABEL_SIZE = 15
+CROSSING_LABEL_SIZE = 14
 # Title and two lines; Streamlit 1.67 HTML-escapes each value it substitutes into the template.
 CROSS_BORDER_TOOLTIP = "<b>{tt}</b><br/>{ta}<br/>{tb}"
 
@@ -330,15 +338,197 @@ def volume_grey(value: float, top: float, alpha: int = 200) -> list[int]:
     return [*VOLUME_GREYS[step], alpha]
 
 
-def _label_layer(rows: list[dict[str, Any]], layer_id: str, size: int, color: list[int],
-                 background: bool = True) -> pdk.Layer:
+def _label_layer(rows: list[dict[str, Any]], layer_id: str, size: int, background: bool = True) -> pdk.Layer:
+    """Labels placed by ``place_labels``: each row has its own anchor, baseline and pixel offset.
+
+    No ``get_color``: while a map selection is active, Streamlit 1.67 redraws every layer that
+    declares a colour accessor at 40 % opacity except the selected object, which would fade every
+    name on the map. The TextLayer's default is black; country names are greyed by ``opacity``.
+    """
     return pdk.Layer(
         "TextLayer", data=rows, id=layer_id, get_position=["lon", "lat"], get_text="text", get_size=size,
-        size_units=PIXELS, get_color=color, get_pixel_offset="[0, dy]", get_text_anchor=String("middle"),
-        get_alignment_baseline=String("top"), character_set=String("auto"), font_family=String(FONT_FAMILY),
+        size_units=PIXELS, get_pixel_offset="[dx, dy]", get_text_anchor="anchor",
+        get_alignment_baseline="baseline", character_set=String("auto"), font_family=String(FONT_FAMILY),
         font_weight=700 if not background else 600, background=background,
-        get_background_color=LABEL_BACKGROUND, background_padding=[4, 2], pickable=False,
+        get_background_color=LABEL_BACKGROUND, background_padding=list(LABEL_PADDING), pickable=False,
+        # Without a background box, a white halo keeps the name readable where arcs pass under it.
+        **({} if background else {"font_settings": {"sdf": True}, "outline_width": OUTLINE_WIDTH,
+                                  "outline_color": list(LABEL_HALO), "opacity": COUNTRY_LABEL_OPACITY}),
     )
+
+
+# --------------------------------------------------------------------------- label placement
+# deck.gl draws every label where it is told, even on top of another one: near Goma two crossings
+# 2 km apart, a province and a country name ended up printed over each other. Labels are
+# therefore placed here, in screen pixels at the map's first zoom (a zoom fixes the scale whatever
+# the width of the chart): crossings whose symbols touch share one label, then each label takes the
+# first free position around its symbol (below, above, right, left, diagonals) that covers the
+# fewest other symbols, and a label with no free position is left out (its tooltip still names it).
+
+# Advance widths of Arial Bold (= Liberation Sans Bold, the first fonts of FONT_FAMILY), in 1/1000
+# em, for ASCII 32..126. Helvetica is within a few per cent; DejaVu Sans, the last resort on a bare
+# Linux, is about 15 % wider, so labels may then touch but still do not pile up.
+_ADVANCE = (
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556,
+    556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278,
+    556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584,
+    556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556,
+    333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
+)
+_ADVANCE_OTHER = {"·": 333, "’": 278, "–": 556, "—": 1000, "→": 1000}
+LABEL_PADDING = (4, 2)      # background padding (x, y) in pixels, as drawn by the TextLayer
+LABEL_HALO = (255, 255, 255, 230)
+OUTLINE_WIDTH = 4
+LABEL_GAP = 3               # pixels between a symbol's edge and its label
+LABEL_MARGIN = 2            # pixels kept free between two labels
+# A label may be a few pixels wider than estimated (hinting, another font): err on the wide side.
+WIDTH_SAFETY = 1.08
+
+
+def text_width_px(text: str, size: float) -> float:
+    """Estimated width in pixels of the longest line of ``text`` at ``size`` px."""
+    widest = 0.0
+    for line in str(text).split("\n"):
+        units = 0
+        for ch in line:
+            code = ord(ch)
+            if 32 <= code < 127:
+                units += _ADVANCE[code - 32]
+            elif ch in _ADVANCE_OTHER:
+                units += _ADVANCE_OTHER[ch]
+            else:
+                base = unicodedata.normalize("NFKD", ch)[:1]   # "é" is as wide as "e"
+                units += _ADVANCE[ord(base) - 32] if base and 32 <= ord(base) < 127 else 722
+        widest = max(widest, units)
+    return widest / 1000.0 * size * WIDTH_SAFETY
+
+
+def _project(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web-Mercator pixels at ``zoom`` (deck.gl's MapView: 512 px for the world at zoom 0)."""
+    scale = _WORLD_PX * 2 ** zoom
+    lat = max(-85.0, min(85.0, lat))
+    return (lon + 180.0) / 360.0 * scale, (1 - _mercator_y(lat) / math.pi) / 2 * scale
+
+
+def _candidates(x: float, y: float, r: float, w: float, h: float) -> list[tuple[tuple[float, ...], dict]]:
+    """Positions around a symbol of radius ``r`` at (x, y): (box, TextLayer fields), best first.
+
+    Boxes include the label's background. With no symbol (``r == 0``: a country name, the
+    centre of a polygon) the first choice is the label centred on the point."""
+    px, py = LABEL_PADDING
+    e = r + LABEL_GAP                    # from the centre to the edge of the label's background
+    d = r * 0.7 + LABEL_GAP              # the same on a diagonal, just clear of the circle
+    spots = [] if r else [((x - w / 2, y - h / 2, x + w / 2, y + h / 2), ("middle", "center", 0, 0))]
+    spots += [
+        ((x - w / 2, y + e, x + w / 2, y + e + h), ("middle", "top", 0, e + py)),
+        ((x - w / 2, y - e - h, x + w / 2, y - e), ("middle", "bottom", 0, -(e + py))),
+        ((x + e, y - h / 2, x + e + w, y + h / 2), ("start", "center", e + px, 0)),
+        ((x - e - w, y - h / 2, x - e, y + h / 2), ("end", "center", -(e + px), 0)),
+        ((x + d, y + d, x + d + w, y + d + h), ("start", "top", d + px, d + py)),
+        ((x + d, y - d - h, x + d + w, y - d), ("start", "bottom", d + px, -(d + py))),
+        ((x - d - w, y + d, x - d, y + d + h), ("end", "top", -(d + px), d + py)),
+        ((x - d - w, y - d - h, x - d, y - d), ("end", "bottom", -(d + px), -(d + py))),
+    ]
+    return [(box, {"anchor": a, "baseline": b, "dx": round(dx, 1), "dy": round(dy, 1)})
+            for box, (a, b, dx, dy) in spots]
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_labels(labels: list[dict[str, Any]], zoom: float,
+                 symbols: Iterable[tuple[float, float, float]] = ()) -> list[dict[str, Any]]:
+    """Give each label a position where it overlaps no label placed before it.
+
+    ``labels`` come in priority order, each with ``text``, ``lon``, ``lat``, ``size`` (px) and ``r``
+    (the radius in px of its own symbol, 0 for none); ``symbols`` are (lon, lat, radius px) of the
+    circles a label should rather not cover. Returns the labels that found room, each with
+    ``anchor``, ``baseline``, ``dx``, ``dy`` for the TextLayer; the others are left out.
+    """
+    circles = []
+    for lon, lat, radius in symbols:
+        cx, cy = _project(lon, lat, zoom)
+        circles.append((cx, cy, (cx - radius, cy - radius, cx + radius, cy + radius)))
+    placed: list[tuple[float, ...]] = []
+    out = []
+    for label in labels:
+        text = str(label["text"])
+        if not text.strip():
+            continue
+        x, y = _project(label["lon"], label["lat"], zoom)
+        size, r = float(label["size"]), float(label.get("r") or 0)
+        w = text_width_px(text, size) + 2 * LABEL_PADDING[0]
+        h = size * (text.count("\n") + 1) + 2 * LABEL_PADDING[1]
+        best = None
+        for rank, (box, fields) in enumerate(_candidates(x, y, r, w, h)):
+            grown = (box[0] - LABEL_MARGIN, box[1] - LABEL_MARGIN, box[2] + LABEL_MARGIN, box[3] + LABEL_MARGIN)
+            if any(_overlap(grown, other) for other in placed):
+                continue
+            # Its own symbol (same centre) does not count; others cost the area they lose.
+            cost = sum(_overlap(box, cbox) for cx, cy, cbox in circles if abs(cx - x) > 0.5 or abs(cy - y) > 0.5)
+            if best is None or cost < best[0]:
+                best = (cost, rank, box, fields)
+            if cost == 0:
+                break
+        if best is None:
+            continue
+        placed.append(best[2])
+        out.append({**{k: v for k, v in label.items() if k not in ("size", "r")}, **best[3]})
+    return out
+
+
+def merge_close_crossings(crossings: list[dict[str, Any]], zoom: float) -> list[dict[str, Any]]:
+    """One label for crossings whose circles touch at ``zoom``: "Goma / Gisenyi-Rubavu" over
+    "Grande Barrière · Petite Barrière" rather than two long names printed on top of each other,
+    and "Kasindi / Mpondwe (+3)" for different places that share a spot on a zoomed-out map.
+
+    Each crossing has ``short`` (or ``name``), ``lon``, ``lat``, ``r`` and ``n``; the result
+    keeps the order of the busiest member, with ``text``, the members' mean position, a radius
+    that covers them all and ``n`` summed.
+    """
+    points = [(c, *_project(c["lon"], c["lat"], zoom)) for c in crossings]
+    groups: list[list[int]] = []
+    seen: set[int] = set()
+    for i in range(len(points)):
+        if i in seen:
+            continue
+        group, queue = [], [i]
+        seen.add(i)
+        while queue:
+            k = queue.pop()
+            group.append(k)
+            ck, xk, yk = points[k]
+            for j, (cj, xj, yj) in enumerate(points):
+                if j not in seen and math.hypot(xk - xj, yk - yj) <= float(ck["r"]) + float(cj["r"]) + 1:
+                    seen.add(j)
+                    queue.append(j)
+        groups.append(sorted(group, key=lambda k: (-points[k][0]["n"], k)))
+    merged = []
+    for group in groups:
+        members = [points[k] for k in group]
+        names = [_plain_text(c.get("short") or c["name"]) for c, _, _ in members]
+        x = sum(p[1] for p in members) / len(members)
+        y = sum(p[2] for p in members) / len(members)
+        first = members[0][0]
+        if len(members) == 1:
+            merged.append({"text": names[0], "lon": first["lon"], "lat": first["lat"], "r": first["r"],
+                           "n": first["n"], "sel": bool(first.get("sel"))})
+            continue
+        heads = {name.split(", ", 1)[0] for name in names}
+        if len(heads) == 1 and len(names) <= 3 and all(", " in name for name in names):
+            text = heads.pop() + "\n" + " · ".join(name.split(", ", 1)[1] for name in names)
+        else:   # different places on one spot (a zoomed-out view): the busiest, and how many more
+            text = f"{names[0]} (+{len(names) - 1})"
+        scale = _WORLD_PX * 2 ** zoom
+        lon = x / scale * 360.0 - 180.0
+        lat = _inverse_mercator_y(math.pi * (1 - 2 * y / scale))
+        merged.append({"text": text, "lon": round(lon, 4), "lat": round(lat, 4),
+                       "r": round(max(math.hypot(px - x, py - y) + float(c["r"]) for c, px, py in members), 1),
+                       "n": sum(c["n"] for c, _, _ in members), "sel": any(c.get("sel") for c, _, _ in members)})
+    return merged
 
 
 def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], crossings: list[dict[str, Any]],
@@ -428,24 +618,6 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
             radius_units=PIXELS, get_fill_color="c", get_line_color=[255, 255, 255, 230], stroked=True,
             line_width_units=PIXELS, get_line_width=1, pickable=True))
 
-    if country_labels:
-        rows = [{"text": name, "lon": lon, "lat": lat, "dy": 0, "p": 1000} for lon, lat, name in country_labels.values()]
-        layers.append(_label_layer(rows, "country_labels", 15, COUNTRY_LABEL_COLOR, background=False))
-    in_view = [a for a in areas if a["n"] > 0 and (view_iso3 is None or a.get("iso3") == view_iso3)]
-    busiest = sorted(in_view, key=lambda a: -a["n"])[:area_labels]
-    if busiest and not cells:
-        rows = [{"text": _plain_text(a["label"]), "lon": a["lon"], "lat": a["lat"],
-                 "dy": round((_radius(a["n"], top_area) if not area_polygons else 0) + 3, 1), "p": a["n"]}
-                for a in busiest]
-        layers.append(_label_layer(rows, "area_labels", 15, LABEL_COLOR))
-    named = sorted((c for c in crossings if c["n"] > 0 and (view_iso3 is None or view_iso3 in
-                                                            (c.get("iso3_a"), c.get("iso3_b")))),
-                   key=lambda c: -c["n"])[:crossing_labels]
-    if named:
-        rows = [{"text": _plain_text(c.get("short") or c["name"]), "lon": c["lon"], "lat": c["lat"],
-                 "dy": round(c["r"] + 3, 1), "p": c["n"]} for c in named]
-        layers.append(_label_layer(rows, "crossing_labels", 14, LABEL_COLOR))
-
     if not view_lats:
         for arc in arcs:
             for lon, lat in (arc["from"], arc["to"]):
@@ -455,6 +627,40 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
         view = fit_view(view_lats, view_lons, width=width, height=height, padding=0.08)
     else:
         view = fit_view(*_bounds_of(admin0), width=width, height=height)
+
+    # Labels: what is selected first, then the countries, then crossings and areas in turn by
+    # incidents; each is placed clear of the ones before it (place_labels).
+    def in_view(iso3s: Iterable[Any]) -> bool:
+        return view_iso3 is None or view_iso3 in set(iso3s)
+
+    area_rows: list[dict[str, Any]] = []
+    if not cells:
+        shown = [a for a in areas if a["sel"] or (a["n"] > 0 and in_view([a.get("iso3")]))]
+        shown = sorted(shown, key=lambda a: (not a["sel"], -a["n"]))[:area_labels]
+        area_rows = [{"layer": "area_labels", "text": _plain_text(a["label"]), "lon": a["lon"], "lat": a["lat"],
+                      "size": AREA_LABEL_SIZE, "sel": a["sel"],
+                      "r": 0 if area_polygons else (_radius(a["n"], top_area) if a["n"] > 0 else MIN_RADIUS_PX)}
+                     for a in shown]
+    named = [c for c in crossings if c["sel"] or (c["n"] > 0 and in_view([c.get("iso3_a"), c.get("iso3_b")]))]
+    clusters = sorted(merge_close_crossings(named, view.zoom), key=lambda c: (not c["sel"], -c["n"]))
+    crossing_rows = [{**c, "layer": "crossing_labels", "size": CROSSING_LABEL_SIZE}
+                     for c in clusters[:crossing_labels]]
+    country_rows = [{"layer": "country_labels", "text": name, "lon": lon, "lat": lat, "size": COUNTRY_LABEL_SIZE,
+                     "r": 0, "sel": False} for lon, lat, name in (country_labels or {}).values()]
+    turns = [row for pair in itertools.zip_longest(crossing_rows, area_rows) for row in pair if row]
+    ordered = ([row for row in turns if row["sel"]] + country_rows + [row for row in turns if not row["sel"]])
+    symbols = [(c["lon"], c["lat"], float(c["r"])) for c in crossing_data]
+    if not cells and not area_polygons:
+        symbols += [(a["lon"], a["lat"], _radius(a["n"], top_area) if a["n"] > 0 else MIN_RADIUS_PX) for a in areas]
+    placed = place_labels(ordered, view.zoom, symbols)
+    for layer_id, size, background in (("country_labels", COUNTRY_LABEL_SIZE, False),
+                                       ("area_labels", AREA_LABEL_SIZE, True),
+                                       ("crossing_labels", CROSSING_LABEL_SIZE, True)):
+        rows = [{k: row[k] for k in ("text", "lon", "lat", "anchor", "baseline", "dx", "dy")}
+                for row in placed if row["layer"] == layer_id]
+        if rows:
+            layers.append(_label_layer(rows, layer_id, size, background=background))
+
     return CompactDeck(
         layers=layers, initial_view_state=view, map_provider=None,
         tooltip={"html": CROSS_BORDER_TOOLTIP, "style": dict(TOOLTIP_STYLE)},
