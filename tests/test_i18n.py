@@ -367,3 +367,25 @@ def test_lang_query_param_selects_french(demo_env, monkeypatch):
     at = run_page(PAGES[0], "fr")
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "Aperçu de la situation"
+
+
+# --- Number formats: the fast path must agree with Babel everywhere ------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from babel.numbers import format_decimal, format_percent  # noqa: E402
+
+_values = st.one_of(st.integers(-10**9, 10**9),
+                    st.floats(-1e7, 1e7, allow_nan=False, allow_infinity=False),
+                    st.integers(-400, 400).map(lambda n: n / 8))      # exact halves and eighths: rounding ties
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_values, digits=st.sampled_from([0, 1, 2, 4]), lang=st.sampled_from(sorted(LANGUAGES)))
+def test_number_and_percent_agree_with_babel(value, digits, lang):
+    t = I18n(lang)
+    assert t.number(value, digits) == format_decimal(
+        value, format="#,##0" + ("." + "0" * digits if digits else ""), locale=t.locale)
+    pattern = t.locale.percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    assert t.percent(value, digits) == format_percent(value, format=pattern, locale=t.locale)

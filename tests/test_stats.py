@@ -5,7 +5,10 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 from scipy import stats as sps
+
+from tnt_dash import stats
 
 from tnt_dash.stats import (
     AnomalyResult,
@@ -255,3 +258,19 @@ def test_scan_sorts_by_p_and_skips_thin_series():
     # Three series were tested, so each q is at least its p and at most 3p.
     for _, r in found:
         assert r.p_value <= r.q_value <= 3 * r.p_value
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 5).flatmap(lambda m: st.integers(0, 20).flatmap(
+    lambda n: st.lists(st.lists(st.integers(0, 4), min_size=n, max_size=n), min_size=m, max_size=m))))
+def test_mann_kendall_many_matches_one_at_a_time(rows):
+    width = len(rows[0]) if rows else 0
+    many = stats.mann_kendall_many(np.array(rows, dtype=float).reshape(len(rows), width))
+    assert len(many) == len(rows)
+    for row, result in zip(rows, many):
+        one = stats.mann_kendall(row)
+        assert (result.n, result.s, result.direction, result.significant, result.insufficient) == \
+               (one.n, one.s, one.direction, one.significant, one.insufficient)
+        assert result.var_s == pytest.approx(one.var_s)
+        assert result.p_value == pytest.approx(one.p_value)
+        assert result.sen_slope == pytest.approx(one.sen_slope, nan_ok=True)

@@ -21,3 +21,8 @@ def db_path() -> Path:
 def suppression_threshold() -> int:
     """Counts below this are shown as "<k" outside the UN (DOMAIN.md §3; UNODC uses 5)."""
     return int(os.environ.get("TNT_SUPPRESS_BELOW", "5"))
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory ceiling for the app's read-only connections (TNT_DUCKDB_MEMORY, e.g. 512MB)."""
+    return os.environ.get("TNT_DUCKDB_MEMORY", "1GB")

@@ -624,11 +624,15 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
     units, month = completeness_units(con, filters, profile, t, destination)
     rate = trafficking_rate(con, filters, profile, t, destination)
     iso3s = tuple(sorted(set(rate.frame["key"]) if not rate.frame.empty else set(filters.countries)))
+    suppress, total = views.must_suppress(profile, destination), t.gettext("Total")
+    # One query per breakdown feeds both its groups table and its shares table.
+    counts = {by: _fill_labels(counts_by(con, quarter, profile, lang, by), t, by)
+              for by in ("market", "country", "admin1")}
     return GenderData(
         window_from=quarter.date_from, window_to=quarter.date_to,
-        suppressed=views.must_suppress(profile, destination), k=suppression_threshold(),
-        groups={by: groups_table(con, quarter, profile, t, by, destination) for by in ("market", "country", "admin1")},
-        shares={by: shares_table(con, quarter, profile, t, by, destination) for by in ("market", "country")},
+        suppressed=suppress, k=suppression_threshold(),
+        groups={by: build_groups(counts[by], total, suppress) for by in ("market", "country", "admin1")},
+        shares={by: build_shares(counts[by], total, suppress) for by in ("market", "country")},
         trend=trend(con, filters, profile, destination),
         completeness_missions=completeness_monthly(con, filters, profile, "mission", destination),
         units=units, units_month=month, rate=rate,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_compact_decimal, format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from .config import LOCALE_DIR
@@ -58,6 +59,11 @@ def compile_catalogues() -> list[str]:
     return compiled
 
 
+def _as_decimal(value) -> Decimal:
+    # Through str, as Babel does: 0.125 stays 0.125, not its binary neighbour.
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 class I18n:
     """Translation and formatting for one language. Use `_ = t.gettext` in pages."""
 
@@ -66,6 +72,12 @@ class I18n:
             raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGUAGES)}")
         self.lang = lang
         self.locale = Locale.parse({"en": "en_GB", "fr": "fr_FR"}[lang])
+        # Pages format thousands of numbers per run and Babel parses its pattern on every call;
+        # the same result comes from Python's Decimal formatting with this locale's symbols
+        # (checked against Babel in tests/test_i18n.py).
+        symbols = self.locale.number_symbols.get("latn", self.locale.number_symbols)
+        self._symbols = str.maketrans({",": symbols["group"], ".": symbols["decimal"], "-": symbols["minusSign"]})
+        self._percent_template = format_percent(0.5, locale=self.locale).replace("50", "{}", 1)
         if lang == "en":
             self._translations = NullTranslations()   # English is the source language
         else:
@@ -84,8 +96,11 @@ class I18n:
             return "–"
         if isinstance(value, str):      # already suppressed, e.g. "<5"
             return value
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+        return self._decimal(_as_decimal(value), digits)
+
+    def _decimal(self, value: Decimal, digits: int) -> str:
+        # Decimal's format rounds half to even, as Babel does.
+        return format(value, f",.{digits}f").translate(self._symbols)
 
     def compact(self, value) -> str:
         if value is None:
@@ -95,11 +110,8 @@ class I18n:
     def percent(self, fraction, digits: int = 0, signed: bool = False) -> str:
         if fraction is None:
             return "–"
-        # The locale's own pattern keeps French spacing ("12,5 %"); only the decimals change.
-        pattern = self.locale.percent_formats[None].pattern
-        if digits:
-            pattern = pattern.replace("0", "0." + "0" * digits, 1)
-        text = format_percent(fraction, format=pattern, locale=self.locale)
+        # The locale's own template keeps French spacing ("12,5 %"); only the decimals change.
+        text = self._percent_template.format(self._decimal(_as_decimal(fraction) * 100, digits))
         if signed and fraction > 0:
             text = "+" + text
         return text

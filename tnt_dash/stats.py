@@ -225,7 +225,8 @@ def mann_kendall(values: Sequence[float], alpha: float = 0.05) -> TrendResult:
         z = 0.0
     else:
         z = (s - math.copysign(1, s)) / math.sqrt(var_s)
-    p_value = float(min(1.0, 2.0 * _sps.norm.sf(abs(z))))
+    # 2·(1 − Φ(|z|)) = erfc(|z|/√2): the same two-sided p-value without scipy's per-call overhead.
+    p_value = float(min(1.0, math.erfc(abs(z) / math.sqrt(2.0))))
     sen = float(np.median(diffs / (j - i)))
 
     significant = bool(not insufficient and p_value < alpha)
@@ -234,3 +235,42 @@ def mann_kendall(values: Sequence[float], alpha: float = 0.05) -> TrendResult:
         direction = "rising" if s > 0 else "falling"
     return TrendResult(n=n, s=s, var_s=float(var_s), z=float(z), p_value=p_value, sen_slope=sen,
                        direction=direction, significant=significant, insufficient=insufficient)
+
+
+def mann_kendall_many(rows, alpha: float = 0.05) -> list[TrendResult]:
+    """`mann_kendall` for many series of one length at once (one series per row), with the same
+    results: the priority model tests hundreds of area × market series on every view."""
+    x = np.asarray(rows, dtype=float)
+    if x.ndim != 2:
+        raise ValueError("rows must be a two-dimensional array, one series per row")
+    m, n = x.shape
+    if m == 0:
+        return []
+    if n < 2:
+        return [mann_kendall(row, alpha) for row in x]
+    if not np.all(np.isfinite(x)):
+        raise ValueError("values must be finite; a trend over gaps needs the gaps decided first")
+    i, j = np.triu_indices(n, k=1)
+    diffs = x[:, j] - x[:, i]
+    s = np.sign(diffs).sum(axis=1).astype(int)
+    # Tie groups per row: runs of equal values in the sorted row.
+    ordered = np.sort(x, axis=1)
+    starts = np.ones_like(ordered, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    run = np.cumsum(starts, axis=1) - 1
+    sizes = np.zeros((m, n))
+    np.add.at(sizes, (np.repeat(np.arange(m), n), run.ravel()), 1)
+    tie_term = np.sum(sizes * (sizes - 1) * (2 * sizes + 5), axis=1)
+    var_s = (n * (n - 1) * (2 * n + 5) - tie_term) / 18.0
+    sen = np.median(diffs / (j - i), axis=1)
+    insufficient = n < MIN_TREND_POINTS
+    out = []
+    for k in range(m):
+        sk, vk = int(s[k]), float(var_s[k])
+        z = 0.0 if sk == 0 or vk <= 0.0 else (sk - math.copysign(1, sk)) / math.sqrt(vk)
+        p_value = float(min(1.0, math.erfc(abs(z) / math.sqrt(2.0))))
+        significant = bool(not insufficient and p_value < alpha)
+        direction: Direction = ("rising" if sk > 0 else "falling") if significant else "none"
+        out.append(TrendResult(n=n, s=sk, var_s=vk, z=float(z), p_value=p_value, sen_slope=float(sen[k]),
+                               direction=direction, significant=significant, insufficient=insufficient))
+    return out

@@ -43,7 +43,10 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
     path = Path(path or config.db_path())
     if read_only and not path.exists():
         raise StoreError(f"No store at {path}. Build it with: python -m tnt_dash init --demo")
-    return duckdb.connect(str(path), read_only=read_only)
+    # Serving connections get a memory ceiling (DuckDB's default is 80 % of RAM): a 10M-incident
+    # store on an old laptop must not take the machine. Writers (build, import) keep the default.
+    settings = {"memory_limit": config.duckdb_memory_limit()} if read_only else {}
+    return duckdb.connect(str(path), read_only=read_only, config=settings)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
