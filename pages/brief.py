@@ -64,6 +64,7 @@ tables = brief.tables(b, t)
 # A projector shows HTML tables (they grow with the presentation type size); the laptop
 # gets interactive grids. Presentation tables are cut to what a room can read.
 PRESENTATION_ROWS = 5
+SCREEN_CHANGE_ROWS = 40
 
 
 def heading(text: str) -> None:
@@ -118,12 +119,18 @@ def changes_panel() -> None:
         st.table(shown.style.map(colour, subset=short_pct).format(
             {c: percent_or_dash for c in short_pct} | {_("This week"): t.number}), hide_index=True)
         return
-    styled = changes.style.map(colour, subset=pct).format(
+    # Styling every cell is the slowest step of a rerun: the screen shows the busiest rows,
+    # the exports carry them all.
+    shown = changes.head(SCREEN_CHANGE_ROWS)
+    styled = shown.style.map(colour, subset=pct).format(
         {c: percent_or_dash for c in pct} | {c: (lambda v: t.number(v, 2)) for c in changes.columns
                                              if c.startswith(_("Mean"))})
     st.dataframe(styled, hide_index=True, height=420, width="stretch")
-    st.caption(_("Red: at least 50 % above the mean; green: at least 50 % below. “–”: no incidents in the "
-                 "baseline."))
+    note = _("Red: at least 50 % above the mean; green: at least 50 % below. “–”: no incidents in the baseline.")
+    if len(changes) > len(shown):
+        note += " " + _("Top {n} of {total} area–market rows by incidents this week; every row is in the "
+                        "workbook.").format(n=t.number(len(shown)), total=t.number(len(changes)))
+    st.caption(note)
 
 
 def colour(value):

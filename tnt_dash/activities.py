@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .access import Profile
 from .config import REFERENCE_DIR
-from .figures import PALETTE, _layout
+from .figures import PALETTE, _layout, update_layout
 from .filters import Filters
 from .i18n import I18n, N_
 
@@ -708,7 +708,7 @@ def calendar_figure(counts: pd.DataFrame, t: I18n, period: str) -> go.Figure:
     fig = _layout(fig, _("Activities per month by type, {period}").format(period=period), 120 + 34 * len(table))
     fig.update_xaxes(title_text=_("Month (start of the activity)"), side="bottom")
     fig.update_yaxes(title_text=None, autorange="reversed")
-    fig.update_layout(separators=t.plotly_separators, margin={"l": 10, "r": 20, "t": 56, "b": 10})
+    update_layout(fig, separators=t.plotly_separators, margin={"l": 10, "r": 20, "t": 56, "b": 10})
     return fig
 
 
@@ -729,7 +729,7 @@ def parity_figure(table: pd.DataFrame, t: I18n, period: str) -> go.Figure:
                   140 + 44 * len(data))
     fig.update_xaxes(title_text=_("Women (% of participants or speakers of known sex)"), range=[0, 105],
                      gridcolor="rgba(128,128,128,0.25)")
-    fig.update_layout(barmode="group", separators=t.plotly_separators, legend={"orientation": "h", "y": -0.12},
+    update_layout(fig, barmode="group", separators=t.plotly_separators, legend={"orientation": "h", "y": -0.12},
                       margin={"l": 10, "r": 50, "t": 56, "b": 10})
     return fig
 
@@ -750,7 +750,7 @@ def scorecard_figure(card: pd.DataFrame, t: I18n) -> go.Figure:
                   140 + 40 * len(card))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", title_text=None)
-    fig.update_layout(separators=t.plotly_separators, margin={"l": 10, "r": 20, "t": 90, "b": 10})
+    update_layout(fig, separators=t.plotly_separators, margin={"l": 10, "r": 20, "t": 90, "b": 10})
     return fig
 
 
@@ -767,7 +767,7 @@ def trend_figure(trend: pd.DataFrame, t: I18n, area: str) -> go.Figure:
         area=t.gettext(AREAS[area])), 380)
     fig.update_yaxes(title_text=_("Score (% of the maximum)"), range=[0, 100], gridcolor="rgba(128,128,128,0.25)")
     fig.update_xaxes(title_text=_("Date of the assessment"))
-    fig.update_layout(separators=t.plotly_separators)
+    update_layout(fig, separators=t.plotly_separators)
     return fig
 
 
@@ -783,7 +783,7 @@ def spending_figure(frame: pd.DataFrame, t: I18n, period: str) -> go.Figure:
     fig = _layout(fig, _("Spending against the budget by budget line, {period}").format(period=period),
                   160 + 60 * len(data))
     fig.update_xaxes(title_text=_("US dollars"), rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
-    fig.update_layout(barmode="group", separators=t.plotly_separators, margin={"l": 10, "r": 80, "t": 56, "b": 10})
+    update_layout(fig, barmode="group", separators=t.plotly_separators, margin={"l": 10, "r": 80, "t": 56, "b": 10})
     return fig
 
 

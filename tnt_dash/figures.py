@@ -9,8 +9,37 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 BASE_FONT = 16
 
 
+def update_layout(fig: go.Figure, changes: dict | None = None, **more) -> go.Figure:
+    """The same as update_layout(fig, ...), several times faster.
+
+    Plotly's update_layout walks its property-path machinery at about 1 ms a key, and a page
+    builds a dozen figures on every rerun. Setting each top-level property directly, with
+    nested dicts merged into what is there (update_layout's semantics), gives the same figure;
+    tests/test_figures.py compares the two. Path-style keys (legend_title_text) go the slow way.
+    """
+    layout = fig.layout
+    valid = getattr(layout, "_valid_props", ())
+    for key, value in {**(changes or {}), **more}.items():
+        if key not in valid:
+            fig.update_layout({key: value})
+            continue
+        current = layout[key]
+        if isinstance(value, dict) and hasattr(current, "to_plotly_json"):
+            value = _merged(current.to_plotly_json(), value)
+        layout[key] = value
+    return fig
+
+
+def _merged(base: dict, changes: dict) -> dict:
+    out = dict(base)
+    for key, value in changes.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(
+    update_layout(
+        fig,
         title={"text": title, "font": {"size": BASE_FONT + 4}, "x": 0, "xanchor": "left"},
         font={"size": BASE_FONT},
         height=height, margin={"l": 10, "r": 20, "t": 56, "b": 10},
@@ -31,7 +60,7 @@ def weekly_bars(weeks: list[str], values: list[float], title: str, y_title: str,
     fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
     fig.update_xaxes(tickangle=-45)
     fig = _layout(fig, title, height)
-    fig.update_layout(separators=separators)
+    update_layout(fig, separators=separators)
     return fig
 
 
@@ -44,5 +73,5 @@ def ranked_bars(labels: list[str], values: list[float], title: str, x_title: str
                            cliponaxis=False, hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
     fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
     fig = _layout(fig, title, height)
-    fig.update_layout(separators=separators, margin={"l": 10, "r": 60, "t": 56, "b": 10})
+    update_layout(fig, separators=separators, margin={"l": 10, "r": 60, "t": 56, "b": 10})
     return fig

@@ -27,6 +27,7 @@ from .access import Profile
 from .filters import Filters
 from .i18n import I18n, N_
 from .queries import KPI_SQL, _df, _lang, scope
+from .figures import update_layout
 from .maps import OKABE_ITO
 
 # --- Market families and their colours ------------------------------------------------------
@@ -182,18 +183,27 @@ def flow_totals(con, filters: Filters, profile: Profile, lang: str, focus: Focus
     """
     col = _lang(lang)
     where, params = _where(filters, profile, focus)
+    # Counted per admin-1 unit first: the centroid mean is then weighted by those counts, and the
+    # label joins touch a few hundred cells instead of every incident.
     return _df(con, f"""
-        SELECT i.origin_iso3 AS origin, i.transit_iso3 AS transit, i.destination_iso3 AS destination,
-               m.family, co.name_{col} AS origin_label, ct.name_{col} AS transit_label,
-               cd.name_{col} AS destination_label, i.iso3 AS recorded_in,
-               round(avg(a.lat), 3) AS lat, round(avg(a.lon), 3) AS lon, count(*) AS incidents
-        FROM incidents i JOIN markets m ON m.code = i.market
-        LEFT JOIN admin1 a ON a.code = i.admin1_code
-        LEFT JOIN countries co ON co.iso3 = i.origin_iso3
-        LEFT JOIN countries ct ON ct.iso3 = i.transit_iso3
-        LEFT JOIN countries cd ON cd.iso3 = i.destination_iso3
-        WHERE {where} AND i.cross_border AND i.origin_iso3 IS NOT NULL AND i.destination_iso3 IS NOT NULL
-        GROUP BY ALL ORDER BY incidents DESC, origin, destination, transit NULLS FIRST, m.family""", params)
+        WITH agg AS (
+            SELECT i.origin_iso3 AS origin, i.transit_iso3 AS transit, i.destination_iso3 AS destination,
+                   i.market, i.iso3 AS recorded_in, i.admin1_code, count(*) AS n
+            FROM incidents i
+            WHERE {where} AND i.cross_border AND i.origin_iso3 IS NOT NULL AND i.destination_iso3 IS NOT NULL
+            GROUP BY ALL)
+        SELECT agg.origin, agg.transit, agg.destination, m.family, co.name_{col} AS origin_label,
+               ct.name_{col} AS transit_label, cd.name_{col} AS destination_label, agg.recorded_in,
+               round(sum(agg.n * a.lat) / sum(agg.n) FILTER (WHERE a.lat IS NOT NULL), 3) AS lat,
+               round(sum(agg.n * a.lon) / sum(agg.n) FILTER (WHERE a.lon IS NOT NULL), 3) AS lon,
+               sum(agg.n)::BIGINT AS incidents
+        FROM agg JOIN markets m ON m.code = agg.market
+        LEFT JOIN admin1 a ON a.code = agg.admin1_code
+        LEFT JOIN countries co ON co.iso3 = agg.origin
+        LEFT JOIN countries ct ON ct.iso3 = agg.transit
+        LEFT JOIN countries cd ON cd.iso3 = agg.destination
+        GROUP BY ALL ORDER BY incidents DESC, agg.origin, agg.destination, agg.transit NULLS FIRST, m.family""",
+               params)
 
 
 def _weeks(con, filters: Filters, profile: Profile) -> tuple[date, date] | None:
@@ -216,13 +226,19 @@ def corridors(con, filters: Filters, profile: Profile, lang: str, focus: Focus |
     """
     col = _lang(lang)
     where, params = _where(filters, profile, focus)
-    base = f"""
-        FROM incidents i WHERE {where} AND i.cross_border
-          AND i.origin_iso3 IS NOT NULL AND i.destination_iso3 IS NOT NULL"""
+    weeks = _weeks(con, filters, profile)
+    if weeks is None:     # nothing in scope at all
+        weeks = (date.today(), date.today())
+    # One pass over the incidents (a materialised CTE) into counts per corridor, market and ISO
+    # week; the ranking, the main markets and the weekly series all come from those few cells.
     frame = _df(con, f"""
-        WITH per_market AS (
-            SELECT i.origin_iso3 AS origin, i.destination_iso3 AS destination, i.market, count(*) AS n {base}
+        WITH cells AS MATERIALIZED (
+            SELECT i.origin_iso3 AS origin, i.destination_iso3 AS destination, i.market,
+                   date_trunc('week', i.date_occurred)::DATE AS week, {KPI_SQL}
+            FROM incidents i WHERE {where} AND i.cross_border
+              AND i.origin_iso3 IS NOT NULL AND i.destination_iso3 IS NOT NULL
             GROUP BY ALL),
+        per_market AS (SELECT origin, destination, market, sum(incidents) AS n FROM cells GROUP BY ALL),
         ranked AS (
             SELECT p.*, m.label_{col} AS label,
                    row_number() OVER (PARTITION BY origin, destination ORDER BY n DESC, p.market) AS rank
@@ -231,26 +247,22 @@ def corridors(con, filters: Filters, profile: Profile, lang: str, focus: Focus |
             SELECT origin, destination, string_agg(label, ', ' ORDER BY rank) AS main_markets
             FROM ranked WHERE rank <= ? GROUP BY ALL),
         totals AS (
-            SELECT i.origin_iso3 AS origin, i.destination_iso3 AS destination, {KPI_SQL} {base} GROUP BY ALL)
+            SELECT origin, destination, sum(incidents)::BIGINT AS incidents, sum(victims)::BIGINT AS victims,
+                   sum(women_children)::BIGINT AS women_children
+            FROM cells GROUP BY ALL),
+        weeks AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 7 DAY))::DATE AS week),
+        per_week AS (SELECT origin, destination, week, sum(incidents) AS n FROM cells GROUP BY ALL),
+        series AS (
+            SELECT t.origin, t.destination, list(coalesce(pw.n, 0)::BIGINT ORDER BY w.week) AS weekly
+            FROM totals t CROSS JOIN weeks w
+            LEFT JOIN per_week pw ON pw.origin = t.origin AND pw.destination = t.destination AND pw.week = w.week
+            GROUP BY ALL)
         SELECT t.origin, t.destination, co.name_{col} AS origin_label, cd.name_{col} AS destination_label,
-               t.incidents, t.victims, t.women_children, top.main_markets
-        FROM totals t JOIN top USING (origin, destination)
+               t.incidents, t.victims, t.women_children, top.main_markets, series.weekly
+        FROM totals t JOIN top USING (origin, destination) JOIN series USING (origin, destination)
         LEFT JOIN countries co ON co.iso3 = t.origin LEFT JOIN countries cd ON cd.iso3 = t.destination
-        ORDER BY t.incidents DESC, t.origin, t.destination""", [*params, int(markets_shown), *params])
-    frame["weekly"] = [[] for _ in range(len(frame))]
-    weeks = _weeks(con, filters, profile)
-    if frame.empty or weeks is None:
-        return frame
-    series = _df(con, f"""
-        WITH weeks AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 7 DAY))::DATE AS week),
-        pairs AS (SELECT DISTINCT i.origin_iso3 AS origin, i.destination_iso3 AS destination {base}),
-        agg AS (SELECT i.origin_iso3 AS origin, i.destination_iso3 AS destination,
-                       date_trunc('week', i.date_occurred)::DATE AS week, count(*) AS n {base} GROUP BY ALL)
-        SELECT p.origin, p.destination, w.week, coalesce(agg.n, 0) AS n
-        FROM pairs p CROSS JOIN weeks w LEFT JOIN agg USING (origin, destination, week)
-        ORDER BY p.origin, p.destination, w.week""", [weeks[0], weeks[1], *params, *params])
-    by_pair = {key: group["n"].astype(int).tolist() for key, group in series.groupby(["origin", "destination"])}
-    frame["weekly"] = [by_pair.get((o, d), []) for o, d in zip(frame["origin"], frame["destination"])]
+        ORDER BY t.incidents DESC, t.origin, t.destination""", [*params, int(markets_shown), weeks[0], weeks[1]])
+    frame["weekly"] = [[int(n) for n in weekly] for weekly in frame["weekly"]]
     return frame
 
 
@@ -270,10 +282,13 @@ def area_totals(con, filters: Filters, profile: Profile, lang: str, focus: Focus
     col = _lang(lang)
     where, params = _where(filters, profile, focus)
     return _df(con, f"""
-        SELECT i.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, i.iso3,
-               a.lat, a.lon, count(*) AS incidents, count(*) FILTER (WHERE i.cross_border) AS cross_border
-        FROM incidents i JOIN admin1 a ON a.code = i.admin1_code JOIN countries c ON c.iso3 = i.iso3
-        WHERE {where} GROUP BY ALL ORDER BY incidents DESC, i.admin1_code""", params)
+        WITH agg AS (
+            SELECT i.admin1_code, i.iso3, count(*) AS incidents, count(*) FILTER (WHERE i.cross_border) AS cross_border
+            FROM incidents i WHERE {where} AND i.admin1_code IS NOT NULL AND i.iso3 IS NOT NULL GROUP BY ALL)
+        SELECT agg.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, agg.iso3,
+               a.lat, a.lon, agg.incidents, agg.cross_border
+        FROM agg JOIN admin1 a ON a.code = agg.admin1_code JOIN countries c ON c.iso3 = agg.iso3
+        ORDER BY agg.incidents DESC, agg.admin1_code""", params)
 
 
 def market_totals(con, filters: Filters, profile: Profile, lang: str, focus: Focus | None = None) -> pd.DataFrame:
@@ -597,7 +612,7 @@ def sankey_figure(flows: pd.DataFrame, title: str, labels: dict[str, str], heigh
                                    + "<extra></extra>"},
             valueformat=",.0f",
         ))
-    fig.update_layout(
+    update_layout(fig, 
         title={"text": title, "font": {"size": 20}, "x": 0, "xanchor": "left"},
         font={"size": 16}, height=height, margin={"l": 10, "r": 10, "t": 56, "b": 30},
         paper_bgcolor="rgba(0,0,0,0)", separators=separators,

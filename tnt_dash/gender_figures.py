@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .figures import BASE_FONT, PALETTE, _layout
+from .figures import BASE_FONT, PALETTE, _layout, update_layout
 
 # Sequential, colour-blind-safe (single hue, light to dark), for shares.
 SHARE_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
@@ -36,7 +36,7 @@ def group_heatmap(rows: list[str], groups: list[str], counts: list[list], shares
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig = _layout(fig, title, height or max(320, 110 + 34 * len(rows)))
-    fig.update_layout(separators=separators, margin={"l": 10, "r": 10, "t": 56, "b": 10})
+    update_layout(fig, separators=separators, margin={"l": 10, "r": 10, "t": 56, "b": 10})
     return fig
 
 
@@ -48,11 +48,11 @@ def stacked_groups(labels: list[str], groups: list[str], counts: dict[str, list]
     for colour, (group, values) in zip(colours, zip(groups, counts.values())):
         fig.add_bar(y=labels, x=[None if _hidden(v) else v for v in values], name=group, orientation="h",
                     marker_color=colour, hovertemplate="%{y} · " + group + ": %{x:,.0f}<extra></extra>")
-    fig.update_layout(barmode="stack")
+    update_layout(fig, barmode="stack")
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
     fig = _layout(fig, title, height or max(300, 110 + 30 * len(labels)))
-    fig.update_layout(separators=separators, legend={"orientation": "h", "y": -0.15, "x": 0})
+    update_layout(fig, separators=separators, legend={"orientation": "h", "y": -0.15, "x": 0})
     return fig
 
 
@@ -75,7 +75,7 @@ def weekly_trend(weeks: list[date], values: list[int | None], title: str, y_titl
     fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.25)")
     fig.update_xaxes(tickangle=-45, nticks=14)
     fig = _layout(fig, title, height)
-    fig.update_layout(separators=separators, showlegend=True)
+    update_layout(fig, separators=separators, showlegend=True)
     return fig
 
 
@@ -118,5 +118,5 @@ def completeness_lines(frame: pd.DataFrame, value_col: str, title: str, y_title:
     fig.update_yaxes(title_text=y_title, range=[floor, 102], ticksuffix=" %", gridcolor="rgba(128,128,128,0.25)")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
     fig = _layout(fig, title, height)
-    fig.update_layout(separators=separators, legend={"orientation": "v", "y": 1, "x": 1.01})
+    update_layout(fig, separators=separators, legend={"orientation": "v", "y": 1, "x": 1.01})
     return fig

@@ -621,7 +621,7 @@ def matrix_figure(frame: pd.DataFrame, title: str, x_title: str, y_title: str, n
     [rank, area, market, score, confidence level]."""
     import plotly.graph_objects as go
 
-    from .figures import PALETTE, _layout
+    from .figures import PALETTE, _layout, update_layout
     fig = go.Figure()
     size_ref = max(1.0, float(frame["incidents"].max())) if len(frame) else 1.0
     for part, colour, name, is_top in ((frame[frame["rank"] > top], PALETTE[0], names["other"], False),
@@ -640,7 +640,7 @@ def matrix_figure(frame: pd.DataFrame, title: str, x_title: str, y_title: str, n
     fig.update_xaxes(title_text=x_title, range=[-0.05, 1.05], gridcolor="rgba(128,128,128,0.2)")
     fig.update_yaxes(title_text=y_title, range=[-0.05, 1.1], gridcolor="rgba(128,128,128,0.2)")
     fig = _layout(fig, title, 520)
-    fig.update_layout(separators=separators, legend={"orientation": "h", "y": -0.2})
+    update_layout(fig, separators=separators, legend={"orientation": "h", "y": -0.2})
     return fig
 
 
@@ -649,7 +649,7 @@ def sensitivity_figure(frame: pd.DataFrame, title: str, x_title: str, names: dic
     """Rank under the chosen weights (dot) and its best–worst range under ±20 % weights (bar)."""
     import plotly.graph_objects as go
 
-    from .figures import PALETTE, _layout
+    from .figures import PALETTE, _layout, update_layout
     part = frame.head(top).iloc[::-1]
     labels = [f"{r}. {m} – {a}" for r, m, a in zip(part["rank"], part["market_label"], part["area_label"])]
     fig = go.Figure()
@@ -662,5 +662,5 @@ def sensitivity_figure(frame: pd.DataFrame, title: str, x_title: str, names: dic
     fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.2)")
     fig.update_yaxes(automargin=True)
     fig = _layout(fig, title, 120 + 26 * len(part))
-    fig.update_layout(separators=separators, barmode="overlay", legend={"orientation": "h", "y": -0.15})
+    update_layout(fig, separators=separators, barmode="overlay", legend={"orientation": "h", "y": -0.15})
     return fig

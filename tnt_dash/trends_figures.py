@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import BASE_FONT, PALETTE, _layout
+from .figures import BASE_FONT, PALETTE, _layout, update_layout
 from .trends import NOT_RECORDED, OTHERS
 
 # The yellow of the Okabe–Ito set is unreadable as a thin line on white, and black is kept
@@ -70,7 +70,7 @@ def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, 
     fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor=GRID)
     fig.update_xaxes(title_text=x_title)
     fig = _titled(fig, title, subtitle, height)
-    fig.update_layout(separators=separators, hovermode="closest", legend={"orientation": "h", "y": -0.2},
+    update_layout(fig, separators=separators, hovermode="closest", legend={"orientation": "h", "y": -0.2},
                       clickmode="event+select")
     return fig
 
@@ -109,7 +109,7 @@ def small_multiples(series: pd.DataFrame, order: list[str], *, grain: str, title
     fig.update_xaxes(showticklabels=True)
     _date_ticks(fig, list(series["period"]), period_label, most=6)
     fig = _titled(fig, title, subtitle, rows * panel_height + 140, top=110)
-    fig.update_layout(separators=separators, bargap=0.15, legend={"orientation": "h", "y": -0.08},
+    update_layout(fig, separators=separators, bargap=0.15, legend={"orientation": "h", "y": -0.08},
                       clickmode="event+select", margin={"l": 10, "r": 20, "b": 10})
     return fig
 
@@ -127,7 +127,7 @@ def ranked(frame: pd.DataFrame, *, value_col: str, title: str, x_title: str, sub
         customdata=[[k, h] for k, h in zip(frame["key"], hover)], hovertemplate="%{customdata[1]}<extra></extra>"))
     fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor=GRID)
     fig = _titled(fig, title, subtitle, height or max(240, 44 * len(frame) + 140))
-    fig.update_layout(separators=separators, clickmode="event+select", margin={"l": 10, "r": 90, "b": 10})
+    update_layout(fig, separators=separators, clickmode="event+select", margin={"l": 10, "r": 90, "b": 10})
     return fig
 
 
@@ -151,7 +151,7 @@ def seasonality_heatmap(frame: pd.DataFrame, month_names: list[str], *, title: s
         hovertemplate=template + "<extra></extra>"))
     fig.update_xaxes(title_text=None, side="bottom")
     fig = _titled(fig, title, subtitle, height or max(320, 30 * len(grid) + 150))
-    fig.update_layout(separators=separators, margin={"l": 10, "r": 10, "b": 10})
+    update_layout(fig, separators=separators, margin={"l": 10, "r": 10, "b": 10})
     return fig
 
 
@@ -160,8 +160,8 @@ def _titled(fig: go.Figure, title: str, subtitle: str | None, height: int, top: 
     off in a half-width column at 1366 px, and plotly does not wrap titles."""
     fig = _layout(fig, title, height)
     if subtitle:
-        fig.update_layout(title={"subtitle": {"text": subtitle, "font": {"size": BASE_FONT - 1}}})
-    fig.update_layout(margin={"t": top if subtitle else 56})
+        update_layout(fig, title={"subtitle": {"text": subtitle, "font": {"size": BASE_FONT - 1}}})
+    update_layout(fig, margin={"t": top if subtitle else 56})
     return fig
 
 
