@@ -14,10 +14,15 @@ weeks = brief.recent_weeks(last, 26)
 # wait in the collapsed sidebar so the brief itself fits one 1920×1080 screen.
 controls = st.sidebar.container() if ctx.presentation else st.container()
 top = [controls] * 3 if ctx.presentation else st.columns([2, 2, 3])
-week_label = top[0].selectbox(_("ISO week"), options=weeks, index=0, key="week", bind="query-params",
-                              format_func=lambda w: t.week(brief.parse_iso_week(w)),
+# The link carries the ISO week code (?week=2026-W47), not the displayed label, so a projector's
+# bookmark or a link typed by hand works in any language.
+requested = st.query_params.get("week")
+week_label = top[0].selectbox(_("ISO week"), options=weeks, index=weeks.index(requested) if requested in weeks else 0,
+                              key="week_choice", format_func=lambda w: t.week(brief.parse_iso_week(w)),
                               help=_("Default: the last complete week. The sidebar's date filter does not "
                                      "apply here; its other filters do."))
+if week_label and (requested or week_label != weeks[0]):
+    st.query_params["week"] = week_label
 level_labels = {"adm1": _("Admin-1 area"), "country": _("Country or territory")}
 level = top[1].segmented_control(_("Change table by"), options=list(level_labels), default="adm1",
                                  format_func=level_labels.get, key="level", bind="query-params",

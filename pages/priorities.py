@@ -40,7 +40,8 @@ except ValueError:
     st.error(_("Give at least one factor a weight above 0."))
     st.stop()
 
-result = ctx.call(priority.assess, ctx.filters, ctx.profile, t.lang, level, weights)
+SHOWN = 100
+result = ctx.call(priority.assess, ctx.filters, ctx.profile, t.lang, level, weights, explain=SHOWN)
 f = result.frame
 total = sum(weights.factor_weights())
 st.caption(_("{n} area–market pairs with incidents from {start} to {end} (the sidebar's period). Effective weights: "
@@ -60,7 +61,6 @@ if f["score"].isna().all():
                "cross-border reach."))
     st.stop()
 
-SHOWN = 100
 st.subheader(_("Ranked threats"))
 shown = f.assign(confidence_label=f["confidence_level"].map(lambda v: _(priority.CONFIDENCE_LABELS[v])),
                  rank_range=[f"{lo}–{hi}" for lo, hi in zip(f["rank_min"], f["rank_max"])])

@@ -92,7 +92,7 @@ def test_presentation_brief_is_the_compact_layout(demo_env, monkeypatch):
     assert "-W" in at.title[0].value
     assert len(at.table) == 3 and len(at.dataframe) == 0
     assert all(len(table.value) <= 5 for table in at.table)
-    assert at.sidebar.selectbox(key="week").value
+    assert at.sidebar.selectbox(key="week_choice").value
     assert not [m for m in at.markdown if "Notable incidents" in m.value]
 
     monkeypatch.setenv("TNT_PROFILE", "commissioner")
@@ -109,3 +109,19 @@ def test_presentation_brief_is_the_compact_layout(demo_env, monkeypatch):
     at.run()
     assert not at.exception
     assert len(at.table) == 3 and "-W" in at.title[0].value
+
+
+def test_brief_week_comes_from_an_iso_code_in_the_link(demo_env, monkeypatch):
+    """A bookmark such as /brief?week=2026-W46&lang=fr opens that week; choosing another week
+    writes its code (never the displayed label) back into the link."""
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/brief.py")
+    at.query_params["week"] = "2026-W46"
+    at.query_params["lang"] = "fr"
+    at.run()
+    assert not at.exception
+    assert "2026-W46" in at.title[0].value
+    at.sidebar.selectbox(key="week_choice").set_value("2026-W45").run()
+    assert "2026-W45" in at.title[0].value
+    assert at.query_params["week"] == ["2026-W45"] or at.query_params["week"] == "2026-W45"

@@ -187,7 +187,11 @@ def anomaly_series(con, filters: Filters, profile: Profile, week: date) -> dict[
         SELECT cells.admin1_code, cells.market, w.week, coalesce(counts.n, 0)::BIGINT AS n
         FROM cells CROSS JOIN weeks w LEFT JOIN counts USING (admin1_code, market, week)
         ORDER BY cells.admin1_code, cells.market, w.week""", [first, week, *params])
-    return {key: grp["n"].tolist() for key, grp in long.groupby(["admin1_code", "market"], sort=True)}
+    # Rows come sorted, every cell with one row per week: cut the column into equal series.
+    width = ANOMALY_BASELINE + 1
+    counts = long["n"].to_numpy(dtype=int).reshape(-1, width)
+    keys = zip(long["admin1_code"].iloc[::width], long["market"].iloc[::width])
+    return {key: row.tolist() for key, row in zip(keys, counts)}
 
 
 def scan(series: dict, alpha: float = ANOMALY_ALPHA, min_observed: int = 3):

@@ -208,9 +208,10 @@ def flow_totals(con, filters: Filters, profile: Profile, lang: str, focus: Focus
 
 def _weeks(con, filters: Filters, profile: Profile) -> tuple[date, date] | None:
     """First and last Monday of the period: the filter's dates, else the data's."""
-    status = queries.data_status(con, filters, profile)
-    start = filters.date_from or status["date_min"]
-    end = filters.date_to or status["date_max"]
+    start, end = filters.date_from, filters.date_to
+    if start is None or end is None:     # a scan of the viewer's data, only when a date is open
+        status = queries.data_status(con, filters, profile)
+        start, end = start or status["date_min"], end or status["date_max"]
     if start is None or end is None:
         return None
     return queries.week_start(start), queries.week_start(end)

@@ -320,11 +320,10 @@ class Trend:
 def trend(con, filters: Filters, profile: Profile, destination: str, end: date | None = None) -> Trend:
     """Weekly women-and-children victims over the complete weeks of the period, and a
     Mann-Kendall test on them (the test sees the true counts; only its verdict is shown)."""
-    status = queries.data_status(con, filters, profile)
     last = queries.last_complete_week(con, profile, today=end)
     if filters.date_to:
         last = min(last, queries.week_start(filters.date_to + timedelta(days=1)) - timedelta(days=7))
-    start = filters.date_from or status["date_min"] or last
+    start = filters.date_from or queries.first_date(con, filters, profile) or last
     first = queries.week_start(start + timedelta(days=6))   # the first week wholly inside the period
     if first > last:
         first = last

@@ -365,8 +365,11 @@ class Assessment:
 
 
 def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm1",
-           weights: Weights = Weights(), destination: str = "screen") -> Assessment:
-    """Score, rank, confidence, rank range under ±20 % weights, and a sentence per row."""
+           weights: Weights = Weights(), destination: str = "screen", explain: int | None = None) -> Assessment:
+    """Score, rank, confidence, rank range under ±20 % weights, and a sentence per row.
+
+    `explain` limits the sentences to the first rows (the rest get None): writing one costs more
+    than scoring it, and a screen shows the top of the ranking only. None explains every row."""
     raw = inputs(con, filters, profile, lang, level)
     scored = score(raw, weights)
     ranges = sensitivity(scored, weights)
@@ -376,8 +379,9 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     scored["victims_shown"] = shown["victims"] if len(scored) else []
     scored["women_children_shown"] = shown["women_children"] if len(scored) else []
     t = get_i18n(lang)
+    explained = scored if explain is None else scored.head(max(0, explain))
     scored["sentence"] = [sentence(t, row, len(scored), raw.attrs["gitoc_imported"], weights)
-                          for row in scored.to_dict("records")]
+                          for row in explained.to_dict("records")] + [None] * (len(scored) - len(explained))
     scored.attrs = {}   # dates in attrs cannot go to Arrow; the Assessment carries them
     return Assessment(frame=scored, start=raw.attrs["start"], end=raw.attrs["end"], level=level, weights=weights,
                       gitoc_imported=raw.attrs["gitoc_imported"], suppressed=suppress)
@@ -445,7 +449,7 @@ def top_threats(con, filters: Filters, profile: Profile, lang: str, end: date, n
 
     Keeps the brief's columns: incidents_4w (last 4 weeks) and incidents_prior (the 12 before)."""
     window = filters.with_dates(end - timedelta(weeks=TOP_THREATS_WEEKS) + timedelta(days=1), end)
-    result = assess(con, window, profile, lang, "adm1", weights, destination="export")
+    result = assess(con, window, profile, lang, "adm1", weights, destination="export", explain=0)
     top = result.frame.head(n).rename(columns={"area": "admin1_code", "recent_4w": "incidents_4w",
                                                "prior": "incidents_prior"})
     return top.reset_index(drop=True)

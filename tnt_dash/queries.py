@@ -72,6 +72,12 @@ def data_status(con, filters: Filters, profile: Profile) -> dict:
     return {"records": row[0], "date_min": row[1], "date_max": row[2], "as_of": row[3]}
 
 
+def first_date(con, filters: Filters, profile: Profile) -> date | None:
+    """The earliest record the viewer sees under these filters, whatever their dates."""
+    where, params = scope(filters.with_dates(None, None), profile)
+    return _one(con, f"SELECT min(i.date_occurred) FROM incidents i WHERE {where}", params)[0]
+
+
 def store_info(con) -> dict:
     """Whole-store facts for `info` (counts over every record; the CLI applies no profile here
     beyond reporting which one is in force)."""

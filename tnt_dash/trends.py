@@ -112,9 +112,10 @@ def previous_year(day: date, grain: str) -> date:
 
 def window(con, filters: Filters, profile: Profile, grain: str) -> tuple[date, date] | None:
     """The complete periods covered by the filters' dates, or by the data the viewer sees."""
-    status = queries.data_status(con, filters, profile)
-    start = filters.date_from or status["date_min"]
-    end = filters.date_to or status["date_max"]
+    start, end = filters.date_from, filters.date_to
+    if start is None or end is None:     # a scan of the viewer's data, only when a date is open
+        status = queries.data_status(con, filters, profile)
+        start, end = start or status["date_min"], end or status["date_max"]
     if start is None or end is None:
         return None
     return complete_periods(start, end, grain)
@@ -244,7 +245,7 @@ def trends(con, filters: Filters, profile: Profile, t: I18n, by: str = "market",
 
     prev_from = previous_year(first, grain)
     prev_to = period_end(previous_year(last, grain), grain)
-    data_min = queries.data_status(con, filters, profile)["date_min"]
+    data_min = queries.first_date(con, filters, profile)
     previous_complete = data_min is not None and data_min <= prev_from
     previous = totals_between(con, filters, profile, by, prev_from, prev_to).set_index("key")["incidents"]
     shown = set(counts["key"]) - {OTHERS}
