@@ -30,6 +30,7 @@ def insert_incident(con, **values) -> None:
     columns = list(row)
     con.execute(f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 [row[c] for c in columns])
+    store.refresh_rollups(con)   # as every writer of incidents does (tnt_dash/store.py)
 
 
 def first_admin1(con, iso3: str) -> str:

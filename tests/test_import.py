@@ -134,6 +134,16 @@ def test_english_bom_reordered_headers(db):
     assert query(db, "SELECT market FROM incidents WHERE incident_id = 'EN-2'")[0][0] == "kidnapping_for_ransom"
 
 
+def rollup_matches(db) -> bool:
+    """The weekly rollup equals a fresh aggregation of the incidents (week, place, market, marking)."""
+    fresh = """SELECT date_trunc('week', date_occurred)::DATE, mission, iso3, admin1_code, market, status, tlp,
+                      classification, count(*), sum(fatalities) FROM incidents GROUP BY ALL"""
+    stored = """SELECT week, mission, iso3, admin1_code, market, status, tlp, classification, incidents, fatalities
+                FROM incident_weekly"""
+    rows = query(db, f"SELECT count(*) FROM (({fresh} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {fresh}))")
+    return rows[0][0] == 0 and query(db, "SELECT count(*) FROM incident_weekly")[0][0] > 0
+
+
 def test_correction_updates_keeps_history_and_rollback_restores(db, tmp_path):
     first = pipeline.run_import(db, FIX / "native_en_bom.csv")
     text = (FIX / "native_en_bom.csv").read_text(encoding="utf-8-sig").replace("EN-3,2026-11-12", "EN-3,2026-11-13")
@@ -148,6 +158,7 @@ def test_correction_updates_keeps_history_and_rollback_restores(db, tmp_path):
     after = query(db, "SELECT date_occurred::VARCHAR, created_at, batch_id FROM incidents WHERE incident_id = 'EN-3'")[0]
     assert after[0] == "2026-11-13" and after[2] == second.batch_id
     assert after[1] == before[-3]   # created_at kept
+    assert rollup_matches(db)      # the import transaction rebuilt the weekly rollup
     # The first batch cannot be undone while a later batch changed one of its records.
     with pytest.raises(pipeline.ImportRefused):
         pipeline.rollback(db, first.batch_id)
@@ -156,8 +167,10 @@ def test_correction_updates_keeps_history_and_rollback_restores(db, tmp_path):
     assert query(db, "SELECT * FROM incidents WHERE incident_id = 'EN-3'")[0] == before
     assert query(db, "SELECT status FROM import_batches WHERE batch_id = ?", [second.batch_id])[0][0] == "rolled_back"
     assert query(db, "SELECT count(*) FROM audit_log WHERE action = 'rollback'")[0][0] == 1
+    assert rollup_matches(db)
     pipeline.rollback(db, first.batch_id)
     assert query(db, "SELECT count(*) FROM incidents")[0][0] == 0
+    assert query(db, "SELECT count(*) FROM incident_weekly")[0][0] == 0
     with pytest.raises(pipeline.ImportRefused):
         pipeline.rollback(db, first.batch_id)   # already rolled back
 

@@ -92,3 +92,73 @@ def test_filters_reject_bad_values():
         Filters(countries="CAF")
     with pytest.raises(ValueError):
         Filters(date_from=date(2026, 2, 1), date_to=date(2026, 1, 1))
+
+
+# --- The weekly rollup gives exactly the incidents' figures -------------------------------------
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from tnt_dash import store  # noqa: E402
+
+_MONDAYS = [date(2026, 11, 23) - timedelta(weeks=w) for w in range(0, 80, 3)]
+_PROFILES = [access.ANALYST, access.COMMISSIONER, access.GENDER, access.SHARED]
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db):
+    con = store.connect(demo_db, read_only=True)
+    yield con
+    con.close()
+
+
+def _both(monkeypatch, fn):
+    monkeypatch.setenv("TNT_ROLLUPS", "0")
+    base = fn()
+    monkeypatch.setenv("TNT_ROLLUPS", "1")
+    return base, fn()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=st.sampled_from(_MONDAYS), weeks=st.integers(1, 60), profile=st.sampled_from(_PROFILES),
+       markets=st.lists(st.sampled_from(["arms_trafficking", "human_trafficking", "online_fraud", "cocaine"]),
+                        max_size=2, unique=True),
+       countries=st.lists(st.sampled_from(["CAF", "COD", "HTI", "SSD"]), max_size=2, unique=True),
+       statuses=st.sampled_from([("validated",), ("validated", "draft", "in_review", "archived")]))
+def test_rollup_and_incidents_agree(demo_con, monkeypatch, first, weeks, profile, markets, countries, statuses):
+    f = Filters(date_from=first, date_to=first + timedelta(weeks=weeks, days=-1), markets=markets,
+                countries=countries, statuses=statuses)
+    assert queries.kpi_source(f)[0] == "incident_weekly"
+    for fn in (lambda: queries.weekly_kpis(demo_con, f, profile, first, first + timedelta(weeks=weeks - 1)),
+               lambda: queries.market_totals(demo_con, f, profile, "en"),
+               lambda: queries.admin1_totals(demo_con, f, profile, "fr")):
+        base, rolled = _both(monkeypatch, fn)
+        pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
+
+
+def test_rollup_used_only_where_exact():
+    monday, sunday = date(2026, 11, 16), date(2026, 11, 22)
+    assert queries.kpi_source(Filters(date_from=monday, date_to=sunday))[0] == "incident_weekly"
+    assert queries.kpi_source(Filters())[0] == "incident_weekly"
+    assert queries.kpi_source(Filters(date_from=monday + timedelta(days=1), date_to=sunday))[0] == "incidents"
+    assert queries.kpi_source(Filters(date_from=monday, date_to=sunday - timedelta(days=1)))[0] == "incidents"
+    assert queries.kpi_source(Filters(min_reliability="B"))[0] == "incidents"
+    assert queries.kpi_source(Filters(min_credibility=2))[0] == "incidents"
+
+
+def test_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
+    """The stored rollup (built with the demo store) is exactly what the incidents sum to now."""
+    diff = demo_con.execute(f"""
+        WITH fresh AS (
+            SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code, i.market,
+                   i.status, i.tlp, i.classification, count(*) AS incidents,
+                   sum({queries.VICTIMS}) AS victims, sum(i.fatalities) AS fatalities
+            FROM incidents i GROUP BY ALL)
+        SELECT count(*) FROM (
+            (SELECT * FROM fresh EXCEPT SELECT week, mission, iso3, admin1_code, market, status, tlp, classification,
+                                               incidents, victims, fatalities FROM incident_weekly)
+            UNION ALL
+            (SELECT week, mission, iso3, admin1_code, market, status, tlp, classification, incidents, victims,
+                    fatalities FROM incident_weekly EXCEPT SELECT * FROM fresh))""").fetchone()[0]
+    assert diff == 0

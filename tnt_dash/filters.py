@@ -51,16 +51,19 @@ class Filters:
     def with_dates(self, date_from: date | None, date_to: date | None) -> "Filters":
         return replace(self, date_from=date_from, date_to=date_to)
 
-    def where(self, alias: str = "i") -> tuple[str, list]:
-        """SQL predicate over the incidents table aliased `alias`, and its bound parameters."""
+    def where(self, alias: str = "i", date_column: str = "date_occurred") -> tuple[str, list]:
+        """SQL predicate over the incidents table aliased `alias`, and its bound parameters.
+        `date_column="week"` reads the weekly rollup (valid for whole ISO weeks only)."""
+        if date_column not in ("date_occurred", "week"):
+            raise ValueError(f"unknown date column {date_column!r}")
         clauses: list[str] = []
         params: list = []
         a = alias
         if self.date_from:
-            clauses.append(f"{a}.date_occurred >= ?")
+            clauses.append(f"{a}.{date_column} >= ?")
             params.append(self.date_from)
         if self.date_to:
-            clauses.append(f"{a}.date_occurred <= ?")
+            clauses.append(f"{a}.{date_column} <= ?")
             params.append(self.date_to)
         for column, values in (("mission", self.missions), ("iso3", self.countries),
                                ("admin1_code", self.admin1), ("market", self.markets),
@@ -88,3 +91,14 @@ class Filters:
             "markets": list(self.markets), "cyber": list(self.cyber),
             "min_grade": f"{self.min_reliability}{self.min_credibility}", "statuses": list(self.statuses),
         }
+
+
+    @property
+    def whole_weeks(self) -> bool:
+        """True when the period is whole ISO weeks (Monday to Sunday), or open at that end."""
+        return ((self.date_from is None or self.date_from.weekday() == 0)
+                and (self.date_to is None or self.date_to.weekday() == 6))
+
+    @property
+    def grading_filtered(self) -> bool:
+        return self.min_reliability != "F" or self.min_credibility != 6

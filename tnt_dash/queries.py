@@ -7,6 +7,7 @@ masks fields the profile may not see.
 """
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import duckdb
@@ -28,8 +29,8 @@ ARRESTS = "(i.arrests_female + i.arrests_male + i.arrests_unknown)"
 LANG_COLUMNS = {"en": "en", "fr": "fr"}   # whitelist: the language picks a column, never a value
 
 
-def scope(filters: Filters, profile: Profile, alias: str = "i") -> tuple[str, list]:
-    fsql, params = filters.where(alias)
+def scope(filters: Filters, profile: Profile, alias: str = "i", date_column: str = "date_occurred") -> tuple[str, list]:
+    fsql, params = filters.where(alias, date_column)
     return f"({fsql}) AND ({profile.where(alias)})", params
 
 
@@ -140,15 +141,37 @@ KPI_SQL = f"""
     coalesce(sum(i.seizure_value_usd), 0)::DOUBLE AS seizure_usd
 """
 KPI_NAMES = ("incidents", "victims", "women_children", "fatalities", "arrests", "seizure_usd")
+# The same figures from the weekly rollup (schema/004_incident_weekly.sql), already summed per cell.
+ROLLUP_KPI_SQL = ",\n".join(
+    f"coalesce(sum(i.{k}), 0)::{'DOUBLE' if k == 'seizure_usd' else 'BIGINT'} AS {k}" for k in KPI_NAMES)
+
+
+def kpi_source(filters: Filters) -> tuple[str, str, str]:
+    """(table, KPI select list, week expression) that answers these filters exactly.
+
+    The weekly rollup holds every record's week, place, market, status and marking, so it gives
+    the same figures as the incidents for any profile when the period is whole ISO weeks and no
+    grading filter is set (the rollup has no grades). Otherwise, or with TNT_ROLLUPS=0, the
+    incidents are read. tests/test_queries.py checks both paths agree."""
+    if filters.whole_weeks and not filters.grading_filtered and os.environ.get("TNT_ROLLUPS", "1") != "0":
+        return "incident_weekly", ROLLUP_KPI_SQL, "i.week"
+    return "incidents", KPI_SQL, "date_trunc('week', i.date_occurred)::DATE"
+
+
+def kpi_scope(filters: Filters, profile: Profile) -> tuple[str, str, str, str, list]:
+    """kpi_source plus the WHERE clause on that table: (table, kpis, week, where, params)."""
+    table, kpis, week = kpi_source(filters)
+    where, params = scope(filters, profile, date_column="week" if table == "incident_weekly" else "date_occurred")
+    return table, kpis, week, where, params
 
 
 def weekly_kpis(con, filters: Filters, profile: Profile, first_week: date, last_week: date) -> pd.DataFrame:
     """One row per ISO week (Monday) in [first_week, last_week], zero-filled, with every KPI."""
-    where, params = scope(filters.with_dates(first_week, last_week + timedelta(days=6)), profile)
+    table, kpis, week, where, params = kpi_scope(filters.with_dates(first_week, last_week + timedelta(days=6)),
+                                                 profile)
     frame = _df(con, f"""
         WITH weeks AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 7 DAY))::DATE AS week),
-        agg AS (SELECT date_trunc('week', i.date_occurred)::DATE AS week, {KPI_SQL}
-                FROM incidents i WHERE {where} GROUP BY 1)
+        agg AS (SELECT {week} AS week, {kpis} FROM {table} i WHERE {where} GROUP BY 1)
         SELECT w.week, {', '.join(f'coalesce(agg.{k}, 0) AS {k}' for k in KPI_NAMES)}
         FROM weeks w LEFT JOIN agg USING (week) ORDER BY w.week""", [first_week, last_week, *params])
     return frame
@@ -170,11 +193,11 @@ def week_vs_baseline(con, filters: Filters, profile: Profile, week: date, baseli
 
 def market_totals(con, filters: Filters, profile: Profile, lang: str, limit: int | None = None) -> pd.DataFrame:
     col = _lang(lang)
-    where, params = scope(filters, profile)
+    table, kpis, _week, where, params = kpi_scope(filters, profile)
     # Aggregate the incidents first, then label the few result rows: joining first costs
     # a hash probe per incident.
     sql = f"""
-        WITH agg AS (SELECT i.market, {KPI_SQL} FROM incidents i WHERE {where} GROUP BY i.market)
+        WITH agg AS (SELECT i.market, {kpis} FROM {table} i WHERE {where} GROUP BY i.market)
         SELECT agg.market, m.label_{col} AS market_label, m.cyber, agg.* EXCLUDE (market)
         FROM agg JOIN markets m ON m.code = agg.market
         ORDER BY incidents DESC, agg.market"""
@@ -187,9 +210,9 @@ def market_totals(con, filters: Filters, profile: Profile, lang: str, limit: int
 def admin1_totals(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """Incidents per admin-1 unit at its centroid: never finer than admin-1, for any profile."""
     col = _lang(lang)
-    where, params = scope(filters, profile)
+    table, kpis, _week, where, params = kpi_scope(filters, profile)
     return _df(con, f"""
-        WITH agg AS (SELECT i.admin1_code, {KPI_SQL} FROM incidents i
+        WITH agg AS (SELECT i.admin1_code, {kpis} FROM {table} i
                      WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY i.admin1_code)
         SELECT agg.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, a.iso3,
                a.lat, a.lon, agg.* EXCLUDE (admin1_code)

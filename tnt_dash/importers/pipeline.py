@@ -119,6 +119,7 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
             if dry_run:
                 con.rollback()
             else:
+                store.refresh_rollups(con)    # same transaction: the rollup never disagrees
                 con.commit()
         except BaseException:
             con.rollback()
@@ -296,6 +297,7 @@ def rollback(db_path, batch_id: str, user: str | None = None) -> dict:
         con.begin()
         try:
             result = _rollback(con, batch_id, current_user(user))
+            store.refresh_rollups(con)
             con.commit()
         except BaseException:
             con.rollback()
@@ -380,6 +382,7 @@ def resubmit(db_path, corrections: dict[str, dict], t=None, user: str | None = N
         con.begin()
         try:
             report = _resubmit(con, corrections, t, current_user(user))
+            store.refresh_rollups(con)
             con.commit()
         except BaseException:
             con.rollback()

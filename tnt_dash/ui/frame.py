@@ -240,8 +240,11 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     data_start = bounds["date_min"] or data_end - timedelta(days=365)
     sb = st.sidebar
     sb.header(_("Filters"))
+    # Default: the 52 ISO weeks to the latest record, Monday first, so the figures come from the
+    # weekly rollup whenever that week is complete (queries.kpi_source).
+    default_start = max(data_start, data_end - timedelta(days=data_end.weekday()) - timedelta(weeks=51))
     period = sb.date_input(
-        _("Period (date occurred)"), value=(data_end - timedelta(days=364), data_end),
+        _("Period (date occurred)"), value=(default_start, data_end),
         min_value=data_start, max_value=data_end, key="period", bind="query-params", format="YYYY-MM-DD",
     )
     date_from, date_to = (period + (None, None))[:2] if isinstance(period, tuple) else (period, None)
