@@ -503,12 +503,15 @@ def trafficking_rate(con, filters: Filters, profile: Profile, t: I18n, destinati
     country, sex and age, from incident records, with the population's year and source."""
     col = _lang(t.lang)
     where, params = scope(filters, profile)
+    # Counted per country first, labelled after: the join touches a few rows, not every record.
     frame = _df(con, f"""
-        SELECT i.iso3 AS key, any_value(c.name_{col}) AS label, any_value(c.population) AS population,
-               any_value(c.pop_year) AS pop_year, any_value(c.pop_source) AS pop_source, {COUNT_SQL}
-        FROM incidents i JOIN countries c ON c.iso3 = i.iso3
-        WHERE {where} AND i.market = ?
-        GROUP BY 1 HAVING sum({VICTIMS}) > 0 ORDER BY victims DESC, key""", [*params, HUMAN_TRAFFICKING])
+        WITH agg AS (
+            SELECT i.iso3 AS key, {COUNT_SQL}
+            FROM incidents i WHERE {where} AND i.market = ? AND i.iso3 IS NOT NULL
+            GROUP BY 1 HAVING sum({VICTIMS}) > 0)
+        SELECT agg.key, c.name_{col} AS label, c.population, c.pop_year, c.pop_source, agg.* EXCLUDE (key)
+        FROM agg JOIN countries c ON c.iso3 = agg.key
+        ORDER BY agg.victims DESC, agg.key""", [*params, HUMAN_TRAFFICKING])
     frame = frame[["key", "label", "population", "pop_year", "pop_source", "victims", *SEX_PARTS, *AGE_PARTS]]
     suppress = views.must_suppress(profile, destination)
     if frame.empty:
