@@ -134,6 +134,8 @@ def test_language_survives_navigation(server, browser):
     page = context.new_page()
     page.goto(base + "/?lang=fr")
     _settle(page)
+    if page.locator('[data-testid="stExpandSidebarButton"]').is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"]').click()   # shared screens start collapsed
     page.locator('[data-testid="stSidebarNav"] a').nth(1).click()
     _settle(page)
     page.wait_for_function("() => window.location.search.includes('lang=fr')", timeout=30_000)

@@ -6,7 +6,7 @@ bound, never formatted into the SQL text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
 CREDIBILITY_GRADES = (1, 2, 3, 4, 5, 6)
@@ -102,3 +102,11 @@ class Filters:
     @property
     def grading_filtered(self) -> bool:
         return self.min_reliability != "F" or self.min_credibility != 6
+
+
+def default_period(first: date | None, last: date) -> tuple[date, date]:
+    """The period a page opens on: the 52 ISO weeks to the latest record, Monday first, so the
+    key figures come from the weekly rollup whenever that last week is complete. The CLI uses it
+    too, so a page and its command give the same numbers."""
+    start = last - timedelta(days=last.weekday()) - timedelta(weeks=51)
+    return (max(first, start) if first else start), last

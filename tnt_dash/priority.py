@@ -38,7 +38,7 @@ import pandas as pd
 
 from . import queries, stats, views
 from .access import Profile
-from .filters import Filters
+from .filters import Filters, default_period
 from .i18n import I18n, N_, get as get_i18n
 from .queries import VICTIMS, WOMEN_CHILDREN, _df, _lang, scope
 
@@ -51,7 +51,6 @@ FACTOR_LABELS = {
     "capacity": N_("Host-State capacity gap"),
 }
 LEVELS = ("adm1", "country")
-DEFAULT_PERIOD_DAYS = 365      # the sidebar's default period, so page and CLI agree without flags
 SEIZURE_UNIT_USD = 100_000     # one harm point per USD 100 000 of seizures
 TOP_THREATS_WEEKS = 16         # the brief: the last 4 weeks and the 12 before, as its table shows
 SENSITIVITY_SPREAD = 0.20      # each factor weight varies by ±20 %
@@ -160,11 +159,13 @@ def _case(column: str, mapping: dict) -> str:
 
 
 def period(con, filters: Filters, profile: Profile) -> tuple[date, date]:
-    """The scored period: the filters' dates, or the sidebar's default (365 days to the latest record)."""
-    end = filters.date_to
-    if end is None:
-        end = queries.data_status(con, Filters(statuses=()), profile)["date_max"] or date.today()
-    start = filters.date_from or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    """The scored period: the filters' dates, or the sidebar's default (filters.default_period:
+    the 52 ISO weeks to the latest record)."""
+    start, end = filters.date_from, filters.date_to
+    if start is None or end is None:
+        bounds = queries.data_status(con, Filters(statuses=()), profile)
+        end = end or bounds["date_max"] or date.today()
+        start = start or default_period(bounds["date_min"], end)[0]
     if start > end:
         raise ValueError("the start date is after the end date")
     return start, end

@@ -15,7 +15,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from tnt_dash import auth, i18n, store
 from tnt_dash.access import Profile
-from tnt_dash.filters import RELIABILITY_GRADES, STATUSES, Filters
+from tnt_dash.filters import RELIABILITY_GRADES, STATUSES, Filters, default_period
 from tnt_dash.i18n import I18n
 
 
@@ -160,7 +160,9 @@ def style(profile: Profile) -> None:
     if presentation_mode(profile):
         css += """
         html, body, [data-testid="stAppViewContainer"] {font-size: 19px;}
-        [data-testid="stToolbar"], [data-testid="stDecoration"], #MainMenu {display: none !important;}
+        /* No app menu, deploy button or status widget; the sidebar toggle (inside the toolbar) stays. */
+        [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
+        [data-testid="stStatusWidget"], [data-testid="stDecoration"], #MainMenu {display: none !important;}
         [data-testid="stMetricValue"] {font-size: 2.3rem;}
         [data-testid="stMetricLabel"] p {font-size: 1.1rem;}
         /* The header only holds the sidebar toggle here: keep it small and see-through. */
@@ -240,11 +242,8 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     data_start = bounds["date_min"] or data_end - timedelta(days=365)
     sb = st.sidebar
     sb.header(_("Filters"))
-    # Default: the 52 ISO weeks to the latest record, Monday first, so the figures come from the
-    # weekly rollup whenever that week is complete (queries.kpi_source).
-    default_start = max(data_start, data_end - timedelta(days=data_end.weekday()) - timedelta(weeks=51))
     period = sb.date_input(
-        _("Period (date occurred)"), value=(default_start, data_end),
+        _("Period (date occurred)"), value=default_period(data_start, data_end),
         min_value=data_start, max_value=data_end, key="period", bind="query-params", format="YYYY-MM-DD",
     )
     date_from, date_to = (period + (None, None))[:2] if isinstance(period, tuple) else (period, None)
