@@ -62,10 +62,7 @@ cells = ctx.call(flows.hex_cells, ctx.filters, ctx.profile) if mode == "hexagons
 points = ctx.call(flows.record_points, ctx.filters, ctx.profile, t.lang) if show_records else None
 deck = flows.build_map(admin0, areas=areas, flows=flow_frame, crossings=crossings, t=t, focus=focus, mode=mode,
                        area_polygons=polygons, cells=cells, points=points,
-                       country_names=country_names, view_iso3=None if zoom in (None, "all") else zoom,
-                       # The view is framed for the chart's likely width: the full-width projector
-                       # layout, or the sidebar layout of a 1366 px laptop (wider screens add margin).
-                       width=1500 if ctx.presentation else 960)
+                       country_names=country_names, view_iso3=None if zoom in (None, "all") else zoom)
 
 st.subheader(_("Cross-border flows, areas and border crossings, {period}").format(period=period))
 st.pydeck_chart(deck, height=620, on_select="rerun", selection_mode="single-object", key=chart_key,
