@@ -160,9 +160,10 @@ def style(profile: Profile) -> None:
     if presentation_mode(profile):
         css += """
         html, body, [data-testid="stAppViewContainer"] {font-size: 19px;}
-        /* No app menu, deploy button or status widget; the sidebar toggle (inside the toolbar) stays. */
-        [data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
-        [data-testid="stStatusWidget"], [data-testid="stDecoration"], #MainMenu {display: none !important;}
+        /* No deploy button or status widget. The sidebar toggle and the small ⋮ menu stay: the
+           operator opens the filters there, and picks the light or dark theme under Settings. */
+        [data-testid="stToolbarActions"], [data-testid="stAppDeployButton"],
+        [data-testid="stStatusWidget"], [data-testid="stDecoration"] {display: none !important;}
         [data-testid="stMetricValue"] {font-size: 2.3rem;}
         [data-testid="stMetricLabel"] p {font-size: 1.1rem;}
         /* The header only holds the sidebar toggle here: keep it small and see-through. */
