@@ -86,11 +86,13 @@ def completeness_lines(frame: pd.DataFrame, value_col: str, title: str, y_title:
     `frame` holds label, month (a date), month_label (translated) and `value_col`; rows whose
     share is hidden (None) leave a gap.
     """
-    fig = go.Figure()
     order = frame.sort_values("month").drop_duplicates("month")["month_label"].tolist()
     def num(v) -> float | None:
         return None if v is None or pd.isna(v) else float(v) * 100
 
+    # Traces as plain dicts, turned into one Figure at the end: adding Scatter objects one by one
+    # costs about 2.5 ms a line in Plotly's property machinery, the dicts a fifth of that.
+    traces = []
     for n, (label, rows) in enumerate(frame.sort_values("month").groupby("label", sort=True)):
         y, err, text = [], [], []
         lows = rows[f"{value_col}_lo"] if f"{value_col}_lo" in rows else [None] * len(rows)
@@ -105,12 +107,18 @@ def completeness_lines(frame: pd.DataFrame, value_col: str, title: str, y_title:
                 text.append(f"{lo:.0f}–{hi:.0f} %")
             else:
                 y.append(None); err.append(0); text.append("–")
-        fig.add_scatter(x=list(rows["month_label"]), y=y, name=str(label), mode="lines+markers",
-                        line={"color": PALETTE[n % len(PALETTE)], "width": 2}, text=text,
-                        error_y={"type": "data", "array": err, "visible": any(err), "thickness": 1.5},
-                        hovertemplate=str(label) + " · %{x}: %{text}<extra></extra>")
-    fig.add_hline(y=threshold * 100, line={"color": PALETTE[3], "dash": "dash", "width": 2},
-                  annotation_text=threshold_label, annotation_position="bottom left")
+        traces.append({"type": "scatter", "x": list(rows["month_label"]), "y": y, "name": str(label),
+                       "mode": "lines+markers", "line": {"color": PALETTE[n % len(PALETTE)], "width": 2},
+                       "text": text, "error_y": {"type": "data", "array": err, "visible": any(err), "thickness": 1.5},
+                       "hovertemplate": str(label) + " · %{x}: %{text}<extra></extra>"})
+    # The threshold as a layout shape and note, as add_hline makes them, without its subplot
+    # bookkeeping (the slowest step of this figure).
+    fig = go.Figure(data=traces, layout={
+        "shapes": [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
+                    "y0": threshold * 100, "y1": threshold * 100,
+                    "line": {"color": PALETTE[3], "dash": "dash", "width": 2}}],
+        "annotations": [{"text": threshold_label, "showarrow": False, "xref": "x domain", "x": 0,
+                         "xanchor": "left", "yref": "y", "y": threshold * 100, "yanchor": "top"}]})
     values = pd.to_numeric(frame[f"{value_col}_lo"] if f"{value_col}_lo" in frame else frame[value_col],
                            errors="coerce").dropna()
     # Start the axis near the data (never above the threshold) so a 10-point drop is visible.
