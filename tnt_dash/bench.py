@@ -9,6 +9,7 @@ Targets come from issue #11 and are printed beside each figure.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -77,6 +78,9 @@ def time_pages(runs: int = 5) -> list[PageTiming]:
         timing = PageTiming(page)
 
         def run(at):
+            # Collect the previous runs' garbage first (as timeit does): otherwise a collection of
+            # the harness's discarded AppTest trees lands inside whichever page runs next.
+            gc.collect()
             start = time.perf_counter()
             at.run()
             return (time.perf_counter() - start) * 1000
