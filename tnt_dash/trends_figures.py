@@ -51,21 +51,26 @@ def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, 
                    separators: str = ".,", height: int = 460, period_label: Callable = _iso) -> go.Figure:
     """Stacked areas, one per series in `order` (largest first), and the total's moving average."""
     colours = series_colours(order)
-    fig = go.Figure()
+    # Traces as plain dicts, made into one Figure: adding Scatter objects one by one cost most of
+    # this chart's 70 ms (Plotly validates each property as it is set).
+    parts = dict(tuple(series.groupby("key", sort=False)))
+    data = []
     for key in order:
-        part = series[series["key"] == key]
-        if part.empty:
+        part = parts.get(key)
+        if part is None or part.empty:
             continue
         label = part["label"].iloc[0]
-        fig.add_trace(go.Scatter(
-            x=part["period"], y=part["incidents"], name=label, stackgroup="all", mode="lines+markers",
-            line={"color": colours[key], "width": 1}, marker={"size": 4},
-            customdata=[[key, period_label(p)] for p in part["period"]],
-            hovertemplate=f"<b>{_escape(label)}</b><br>%{{customdata[1]}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=total["period"], y=total["moving_average"], name=ma_label, mode="lines",
-        line={"color": "#000000", "width": 3, "dash": "dash"}, customdata=[period_label(p) for p in total["period"]],
-        hovertemplate=f"{_escape(ma_label)}<br>%{{customdata}}: %{{y:,.1f}}<extra></extra>"))
+        data.append({
+            "type": "scatter", "x": part["period"], "y": part["incidents"], "name": label,
+            "stackgroup": "all", "mode": "lines+markers", "line": {"color": colours[key], "width": 1},
+            "marker": {"size": 4}, "customdata": [[key, period_label(p)] for p in part["period"]],
+            "hovertemplate": f"<b>{_escape(label)}</b><br>%{{customdata[1]}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"})
+    data.append({
+        "type": "scatter", "x": total["period"], "y": total["moving_average"], "name": ma_label,
+        "mode": "lines", "line": {"color": "#000000", "width": 3, "dash": "dash"},
+        "customdata": [period_label(p) for p in total["period"]],
+        "hovertemplate": f"{_escape(ma_label)}<br>%{{customdata}}: %{{y:,.1f}}<extra></extra>"})
+    fig = go.Figure(data=data)
     _date_ticks(fig, list(total["period"]), period_label)
     fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor=GRID)
     fig.update_xaxes(title_text=x_title)
