@@ -100,8 +100,11 @@ def _finite(value: Any) -> float | None:
 
 
 def fit_view(lats: Iterable[Any], lons: Iterable[Any], *, width: int = 700, height: int = 500,
-             padding: float = 0.15) -> pdk.ViewState:
+             padding: float = 0.15, margin_px: float = 0.0) -> pdk.ViewState:
     """A view that shows every point, for a map of about ``width`` x ``height`` pixels.
+
+    ``margin_px`` keeps that many more pixels clear on every side, for symbols drawn in pixels
+    around a point (a bubble's radius and its label below it).
 
     The defaults match st.pydeck_chart in Streamlit's centred layout (about 700 x 500).
 
@@ -124,11 +127,13 @@ def fit_view(lats: Iterable[Any], lons: Iterable[Any], *, width: int = 700, heig
     centre_lat = _inverse_mercator_y((y_south + y_north) / 2)
     centre_lon = (west + east) / 2
     usable = 1.0 - 2 * padding
+    usable_w = max(width * 0.25, width * usable - 2 * margin_px)
+    usable_h = max(height * 0.25, height * usable - 2 * margin_px)
     spans = []
     if east - west > 1e-9:
-        spans.append(math.log2(width * usable * 360.0 / (_WORLD_PX * (east - west))))
+        spans.append(math.log2(usable_w * 360.0 / (_WORLD_PX * (east - west))))
     if y_north - y_south > 1e-9:
-        spans.append(math.log2(height * usable * 2 * math.pi / (_WORLD_PX * (y_north - y_south))))
+        spans.append(math.log2(usable_h * 2 * math.pi / (_WORLD_PX * (y_north - y_south))))
     zoom = min(spans) if spans else SINGLE_POINT_ZOOM
     zoom = max(MIN_FIT_ZOOM, min(MAX_FIT_ZOOM if spans else SINGLE_POINT_ZOOM, zoom))
     return pdk.ViewState(latitude=round(centre_lat, 4), longitude=round(centre_lon, 4),
@@ -624,7 +629,9 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
                 view_lons.append(lon)
                 view_lats.append(lat)
     if view_lats:
-        view = fit_view(view_lats, view_lons, width=width, height=height, padding=0.08)
+        # Room for the largest bubble in view and the label line under it.
+        biggest = max((a.get("r", 0) for a in areas if view_iso3 is None or a.get("iso3") == view_iso3), default=0)
+        view = fit_view(view_lats, view_lons, width=width, height=height, padding=0.08, margin_px=biggest + 20)
     else:
         view = fit_view(*_bounds_of(admin0), width=width, height=height)
 
