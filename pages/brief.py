@@ -12,8 +12,9 @@ last = ctx.call(queries.last_complete_week, ctx.profile)
 weeks = brief.recent_weeks(last, 26)
 # On a projector the presenter picks the week beforehand (it is in the URL); the controls
 # wait in the collapsed sidebar so the brief itself fits one 1920×1080 screen.
+title_slot = st.empty()     # the title names the week on a projector, so it is written once the week is known
 controls = st.sidebar.container() if ctx.presentation else st.container()
-top = [controls] * 3 if ctx.presentation else st.columns([2, 2, 3])
+top = [controls] * 3 if ctx.presentation else st.columns([5, 7, 3], vertical_alignment="bottom")
 # The link carries the ISO week code (?week=2026-W47), not the displayed label, so a projector's
 # bookmark or a link typed by hand works in any language.
 requested = st.query_params.get("week")
@@ -37,14 +38,14 @@ def download(fmt: str) -> bytes:
     return brief_export.render(fmt, pack, stamp, t)
 
 
-with top[2]:
-    buttons = [st.container()] * 3 if ctx.presentation else st.columns(3)
-    for column, (fmt, label) in zip(buttons, (("pptx", _("Slides (PPTX)")), ("pdf", _("PDF")),
-                                              ("xlsx", _("Tables (XLSX)")))):
-        column.download_button(label, data=lambda fmt=fmt: download(fmt), file_name=f"brief-{b.week_label}.{fmt}",
-                               mime=brief_export.MIME[fmt], icon=":material/download:", width="stretch",
-                               on_click="ignore")
-st.title(f"{_('Weekly brief')} · {t.week(week)}" if ctx.presentation else _("Weekly brief"))
+# The three files sit behind one button on the laptop view: three buttons did not fit beside the
+# controls at 1366 px in French.
+with top[2] if ctx.presentation else top[2].popover(_("Download"), icon=":material/download:", width="stretch"):
+    for fmt, label in (("pptx", _("Slides (PPTX)")), ("pdf", _("PDF")), ("xlsx", _("Tables (XLSX)"))):
+        st.download_button(label, data=lambda fmt=fmt: download(fmt), file_name=f"brief-{b.week_label}.{fmt}",
+                           mime=brief_export.MIME[fmt], icon=":material/download:", width="stretch",
+                           on_click="ignore")
+title_slot.title(f"{_('Weekly brief')} · {t.week(week)}" if ctx.presentation else _("Weekly brief"))
 
 KPI_SHORT = {"women_children": _("Women and children"), "seizure_usd": _("Seizures (USD)")}
 columns = st.columns(6)
