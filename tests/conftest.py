@@ -1,7 +1,14 @@
 """Shared fixtures: a hand-made store with answers worked out by hand, and a small demo store."""
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -121,3 +128,36 @@ def canary_db(demo_db, tmp_path_factory):
             insert_incident(con, **values)
     con.close()
     return path
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def streamlit_server(db: Path, profile: str, **env: str):
+    """`streamlit run app.py` on a free loopback port with this store and profile; yields its base URL
+    once the health check answers. The browser tests share it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "TNT_DB": str(db), "TNT_PROFILE": profile, **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -5,15 +5,12 @@ listing file names in the sidebar). Needs Debian's chromium, like test_browser."
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .test_browser import CHROME_ARGS, CHROMIUM, ROOT, _free_port
+from .conftest import ROOT, streamlit_server
+from .test_browser import CHROME_ARGS, CHROMIUM
 
 APP = str(ROOT / "app.py")
 browser_needed = pytest.mark.skipif(
@@ -23,26 +20,8 @@ browser_needed = pytest.mark.skipif(
 
 @pytest.fixture
 def fresh_shared_server(canary_db):
-    port = _free_port()
-    env = {**os.environ, "TNT_DB": str(canary_db), "TNT_PROFILE": "shared"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with streamlit_server(canary_db, "shared") as base:
+        yield base
 
 
 def _brief_drawn(page) -> None:
