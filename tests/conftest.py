@@ -161,3 +161,31 @@ def streamlit_server(db: Path, profile: str, **env: str):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def unvalidated_figure(monkeypatch):
+    """check(build): build() once unvalidated (as served) and once with Plotly's validation on.
+
+    The served figure must pass validation when rebuilt, equal the validated build, and serialise
+    the way st.plotly_chart serialises it. Returns the served figure for further assertions."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from tnt_dash import figures
+
+    def check(build):
+        monkeypatch.setattr(figures, "VALIDATE", False)
+        served = build()
+        monkeypatch.setattr(figures, "VALIDATE", True)
+        validated = build()
+        monkeypatch.setattr(figures, "VALIDATE", False)
+        assert served._validate is False, "built with go.Figure/add_trace rather than figures.figure"
+        assert validated._validate is True
+        rebuilt = go.Figure(served.to_dict())          # raises ValueError on any invalid property
+        assert json.loads(rebuilt.to_json()) == json.loads(validated.to_json())
+        json.loads(pio.to_json(served.to_dict(), validate=False))
+        return served
+    return check

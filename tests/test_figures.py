@@ -41,6 +41,24 @@ def test_figure_functions_unchanged(monkeypatch):
     assert json.loads(built_fast) == json.loads(built_slow)
 
 
+def test_unvalidated_figures_equal_validated(unvalidated_figure):
+    bars = unvalidated_figure(lambda: figures.ranked_bars(["a", "b"], [3, 5], "Title", "Incidents", separators=", "))
+    assert list(bars.data[0].y) == ["b", "a"]      # largest on top
+    weekly = unvalidated_figure(lambda: figures.weekly_bars(["W1", "W2"], [4, 9], "Title", "Incidents"))
+    assert list(weekly.data[0].marker.color) == [figures.PALETTE[0], figures.PALETTE[3]]
+
+
+def test_unvalidated_check_catches_a_misspelt_property(unvalidated_figure):
+    """The unvalidated build accepts anything; the check must still reject a wrong property."""
+    with pytest.raises(ValueError):
+        unvalidated_figure(lambda: figures.figure([dict(type="bar", x=[1], colour="red")]))
+
+
+def test_unvalidated_check_catches_a_plain_go_figure(unvalidated_figure):
+    with pytest.raises(AssertionError):
+        unvalidated_figure(lambda: go.Figure(go.Bar(x=[1], y=[2])))
+
+
 def test_invalid_property_still_rejected():
     with pytest.raises(ValueError):
         figures.update_layout(_bars(), not_a_property=1)
