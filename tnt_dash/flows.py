@@ -27,7 +27,7 @@ from .access import Profile
 from .filters import Filters
 from .i18n import I18n, N_
 from .queries import KPI_SQL, _df, _lang, scope
-from .figures import update_layout
+from .figures import figure
 from .maps import OKABE_ITO
 
 # --- Market families and their colours ------------------------------------------------------
@@ -583,7 +583,7 @@ def sankey_figure(flows: pd.DataFrame, title: str, labels: dict[str, str], heigh
     Only the ``max_links`` largest links are drawn: beyond about two dozen, the labels of a
     Sankey overlap on a projector; the corridor table lists every corridor.
     """
-    fig = go.Figure()
+    traces = []
     if not flows.empty:
         legs: dict[tuple[str, str], float] = {}
         for row in flows.itertuples(index=False):
@@ -600,8 +600,8 @@ def sankey_figure(flows: pd.DataFrame, title: str, labels: dict[str, str], heigh
         index = {node: n for n, node in enumerate(nodes)}
         role = {"o": labels["origin"], "t": labels["transit"], "d": labels["destination"]}
         colours = {"o": "#0072B2", "t": "#E69F00", "d": "#009E73"}
-        fig.add_trace(go.Sankey(
-            arrangement="snap",
+        traces.append(dict(
+            type="sankey", arrangement="snap",
             node={"label": [name for _, name in nodes], "pad": 14, "thickness": 18,
                   "color": [colours[c] for c, _ in nodes],
                   "customdata": [role[c] for c, _ in nodes],
@@ -613,7 +613,7 @@ def sankey_figure(flows: pd.DataFrame, title: str, labels: dict[str, str], heigh
                                    + "<extra></extra>"},
             valueformat=",.0f",
         ))
-    update_layout(fig, 
+    return figure(traces, dict(
         title={"text": title, "font": {"size": 20}, "x": 0, "xanchor": "left"},
         font={"size": 16}, height=height, margin={"l": 10, "r": 10, "t": 56, "b": 30},
         paper_bgcolor="rgba(0,0,0,0)", separators=separators,
@@ -625,8 +625,7 @@ def sankey_figure(flows: pd.DataFrame, title: str, labels: dict[str, str], heigh
             {"text": f"<b>{labels['destination']}</b>", "x": 1, "y": -0.06, "xref": "paper", "yref": "paper",
              "showarrow": False, "xanchor": "right", "font": {"size": 15}},
         ],
-    )
-    return fig
+    ))
 
 
 # --- The corridor table (page and export) ------------------------------------------------------

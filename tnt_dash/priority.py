@@ -624,26 +624,34 @@ def matrix_figure(frame: pd.DataFrame, title: str, x_title: str, y_title: str, n
 
     `names`: legend names for 'top' and 'other'; `hover`: a plotly hovertemplate over customdata
     [rank, area, market, score, confidence level]."""
-    import plotly.graph_objects as go
-
-    from .figures import PALETTE, _layout, update_layout
-    fig = go.Figure()
+    from .figures import PALETTE, _layout, figure, update_layout
     size_ref = max(1.0, float(frame["incidents"].max())) if len(frame) else 1.0
+    traces = []
     for part, colour, name, is_top in ((frame[frame["rank"] > top], PALETTE[0], names["other"], False),
                                        (frame[frame["rank"] <= top], PALETTE[3], names["top"], True)):
-        fig.add_trace(go.Scatter(
-            x=part["likelihood"], y=part["harm"], mode="markers+text" if is_top else "markers", name=name,
-            text=part["rank"].astype(str) if is_top else None, textposition="top center",
-            marker={"color": colour, "size": 8 + 34 * np.sqrt(part["incidents"] / size_ref),
+        trace = dict(
+            type="scatter", x=part["likelihood"].tolist(), y=part["harm"].tolist(),
+            mode="markers+text" if is_top else "markers", name=name, textposition="top center",
+            marker={"color": colour, "size": (8 + 34 * np.sqrt(part["incidents"] / size_ref)).tolist(),
                     "opacity": part["confidence"].clip(0.15, 1.0).round(2).tolist(),
                     "line": {"width": 1, "color": "#333333"}},
-            customdata=np.column_stack([part["rank"], part["area_label"], part["market_label"],
-                                        part["score"].round(0), part["confidence_label"]]) if len(part) else None,
-            hovertemplate=hover))
-    fig.add_hline(y=0.5, line={"dash": "dot", "color": "grey"})
-    fig.add_vline(x=0.5, line={"dash": "dot", "color": "grey"})
-    fig.update_xaxes(title_text=x_title, range=[-0.05, 1.05], gridcolor="rgba(128,128,128,0.2)")
-    fig.update_yaxes(title_text=y_title, range=[-0.05, 1.1], gridcolor="rgba(128,128,128,0.2)")
+            hovertemplate=hover)
+        if is_top:
+            trace["text"] = part["rank"].astype(str).tolist()
+        if len(part):
+            trace["customdata"] = np.column_stack([part["rank"], part["area_label"], part["market_label"],
+                                                   part["score"].round(0), part["confidence_label"]]).tolist()
+        traces.append(trace)
+    grid = "rgba(128,128,128,0.2)"
+    midline = {"dash": "dot", "color": "grey"}
+    # The dotted middle of each scale, as fig.add_hline(y=0.5) and fig.add_vline(x=0.5) make them.
+    fig = figure(traces, {
+        "shapes": [{"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": 0.5, "y1": 0.5, "yref": "y",
+                    "line": midline},
+                   {"type": "line", "x0": 0.5, "x1": 0.5, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+                    "line": midline}],
+        "xaxis": {"title": {"text": x_title}, "range": [-0.05, 1.05], "gridcolor": grid},
+        "yaxis": {"title": {"text": y_title}, "range": [-0.05, 1.1], "gridcolor": grid}})
     fig = _layout(fig, title, 520)
     update_layout(fig, separators=separators, legend={"orientation": "h", "y": -0.2})
     return fig
@@ -652,20 +660,20 @@ def matrix_figure(frame: pd.DataFrame, title: str, x_title: str, y_title: str, n
 def sensitivity_figure(frame: pd.DataFrame, title: str, x_title: str, names: dict[str, str], hover: str,
                        top: int = 20, separators: str = ".,"):
     """Rank under the chosen weights (dot) and its best–worst range under ±20 % weights (bar)."""
-    import plotly.graph_objects as go
-
-    from .figures import PALETTE, _layout, update_layout
+    from .figures import PALETTE, _layout, figure, update_layout
     part = frame.head(top).iloc[::-1]
     labels = [f"{r}. {m} – {a}" for r, m, a in zip(part["rank"], part["market_label"], part["area_label"])]
-    fig = go.Figure()
-    # ±0.4 around each end so that a rank that never moves still shows as a short bar.
-    fig.add_trace(go.Bar(y=labels, x=part["rank_max"] - part["rank_min"] + 0.8, base=part["rank_min"] - 0.4,
-                         orientation="h", marker_color=PALETTE[5], name=names["range"],
-                         customdata=np.column_stack([part["rank_min"], part["rank_max"]]), hovertemplate=hover))
-    fig.add_trace(go.Scatter(y=labels, x=part["rank"], mode="markers", marker={"color": PALETTE[3], "size": 10},
-                             name=names["rank"], hoverinfo="skip"))
-    fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor="rgba(128,128,128,0.2)")
-    fig.update_yaxes(automargin=True)
+    traces = [
+        # ±0.4 around each end so that a rank that never moves still shows as a short bar.
+        dict(type="bar", y=labels, x=(part["rank_max"] - part["rank_min"] + 0.8).tolist(),
+             base=(part["rank_min"] - 0.4).tolist(), orientation="h", marker_color=PALETTE[5], name=names["range"],
+             customdata=np.column_stack([part["rank_min"], part["rank_max"]]).tolist(), hovertemplate=hover),
+        dict(type="scatter", y=labels, x=part["rank"].tolist(), mode="markers",
+             marker={"color": PALETTE[3], "size": 10}, name=names["rank"], hoverinfo="skip"),
+    ]
+    fig = figure(traces, {"xaxis": {"title": {"text": x_title}, "rangemode": "tozero",
+                                    "gridcolor": "rgba(128,128,128,0.2)"},
+                          "yaxis": {"automargin": True}})
     fig = _layout(fig, title, 120 + 26 * len(part))
     update_layout(fig, separators=separators, barmode="overlay", legend={"orientation": "h", "y": -0.15})
     return fig
