@@ -5,14 +5,14 @@ that a click or box selection can narrow the page (trends.drill_from_selection).
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .figures import BASE_FONT, PALETTE, _layout, update_layout
+from .figures import BASE_FONT, PALETTE, _layout, figure, update_layout
 from .trends import NOT_RECORDED, OTHERS
 
 # The yellow of the Okabe–Ito set is unreadable as a thin line on white, and black is kept
@@ -20,6 +20,9 @@ from .trends import NOT_RECORDED, OTHERS
 SERIES_COLOURS = [PALETTE[i] for i in (0, 1, 2, 3, 4, 5)] + ["#7A5195"]
 CATCH_ALL_COLOURS = {OTHERS: "#AAAAAA", NOT_RECORDED: "#6E6E6E"}
 GRID = "rgba(128,128,128,0.25)"
+# Red above the market's average month, blue below. Spelt out rather than named: Plotly.js knows no
+# reversed ("_r") scales, Python's validation resolves the name, and the figures are not validated.
+SEASON_SCALE = [list(step) for step in go.Heatmap(colorscale="RdBu_r").colorscale]
 
 
 def series_colours(keys: list[str]) -> dict[str, str]:
@@ -37,13 +40,19 @@ def _iso(day) -> str:
     return pd.Timestamp(day).date().isoformat()
 
 
-def _date_ticks(fig: go.Figure, periods: list, period_label: Callable, most: int = 8) -> None:
-    """Tick labels written by the caller (Babel), not by plotly: plotly's month names are
-    English whatever the page language, and its locale files would come from a CDN."""
+def _date_ticks(periods: list, period_label: Callable, most: int = 8) -> dict:
+    """The x axis' tick settings, labels written by the caller (Babel), not by plotly: plotly's
+    month names are English whatever the page language, and its locale files would come from a CDN."""
     periods = sorted(set(periods))
     step = max(1, math.ceil(len(periods) / most))
     shown = periods[::step]
-    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=[period_label(p) for p in shown])
+    return {"tickmode": "array", "tickvals": shown, "ticktext": [period_label(p) for p in shown]}
+
+
+def _once_each(period_label: Callable) -> Callable:
+    """period_label remembering its answers: every series has the same periods, and a Babel date
+    costs about 50 µs, which over a few thousand points was most of a chart's build time."""
+    return functools.lru_cache(maxsize=None)(period_label)
 
 
 def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, *, grain: str, title: str,
@@ -51,8 +60,9 @@ def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, 
                    separators: str = ".,", height: int = 460, period_label: Callable = _iso) -> go.Figure:
     """Stacked areas, one per series in `order` (largest first), and the total's moving average."""
     colours = series_colours(order)
-    # Traces as plain dicts, made into one Figure: adding Scatter objects one by one cost most of
-    # this chart's 70 ms (Plotly validates each property as it is set).
+    period_label = _once_each(period_label)
+    # Traces as plain dicts, made into one unvalidated Figure (figures.figure). Numbers and dates go
+    # in as numpy arrays, as before: Plotly sends those as compact typed arrays.
     parts = dict(tuple(series.groupby("key", sort=False)))
     data = []
     for key in order:
@@ -61,19 +71,17 @@ def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, 
             continue
         label = part["label"].iloc[0]
         data.append({
-            "type": "scatter", "x": part["period"], "y": part["incidents"], "name": label,
+            "type": "scatter", "x": part["period"].to_numpy(), "y": part["incidents"].to_numpy(), "name": label,
             "stackgroup": "all", "mode": "lines+markers", "line": {"color": colours[key], "width": 1},
             "marker": {"size": 4}, "customdata": [[key, period_label(p)] for p in part["period"]],
             "hovertemplate": f"<b>{_escape(label)}</b><br>%{{customdata[1]}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"})
     data.append({
-        "type": "scatter", "x": total["period"], "y": total["moving_average"], "name": ma_label,
+        "type": "scatter", "x": total["period"].to_numpy(), "y": total["moving_average"].to_numpy(), "name": ma_label,
         "mode": "lines", "line": {"color": "#000000", "width": 3, "dash": "dash"},
         "customdata": [period_label(p) for p in total["period"]],
         "hovertemplate": f"{_escape(ma_label)}<br>%{{customdata}}: %{{y:,.1f}}<extra></extra>"})
-    fig = go.Figure(data=data)
-    _date_ticks(fig, list(total["period"]), period_label)
-    fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor=GRID)
-    fig.update_xaxes(title_text=x_title)
+    fig = figure(data, {"xaxis": {"title": {"text": x_title}, **_date_ticks(list(total["period"]), period_label)},
+                        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": GRID}})
     fig = _titled(fig, title, subtitle, height)
     update_layout(fig, separators=separators, hovermode="closest", legend={"orientation": "h", "y": -0.2},
                       clickmode="event+select")
@@ -89,30 +97,37 @@ def small_multiples(series: pd.DataFrame, order: list[str], *, grain: str, title
     Each panel has its own y scale (the panel title names the series): a market with 40
     incidents a week would otherwise flatten one with 3.
     """
-    keys = [k for k in order if (series["key"] == k).any()]
-    labels = [series.loc[series["key"] == k, "label"].iloc[0] for k in keys]
+    period_label = _once_each(period_label)
+    parts = dict(tuple(series.groupby("key", sort=False)))
+    keys = [k for k in order if k in parts]
+    labels = [parts[k]["label"].iloc[0] for k in keys]
     rows = max(1, math.ceil(len(keys) / columns))
-    fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, subplot_titles=labels,
-                        vertical_spacing=min(0.12, 0.35 / rows), horizontal_spacing=0.07)
+    layout = _grid(rows, columns, labels, vertical_spacing=min(0.12, 0.35 / rows), horizontal_spacing=0.07)
+    data = []
     for n, (key, label) in enumerate(zip(keys, labels)):
-        part = series[series["key"] == key]
+        part = parts[key]
+        periods = part["period"].to_numpy()
         custom = [[key, period_label(p)] for p in part["period"]]
-        row, col = n // columns + 1, n % columns + 1
-        fig.add_trace(go.Bar(
-            x=part["period"], y=part["incidents"], name=bar_label, marker_color=PALETTE[0], showlegend=n == 0,
-            legendgroup="bars", customdata=custom,
-            hovertemplate=f"<b>{_escape(label)}</b><br>%{{customdata[1]}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"),
-            row=row, col=col)
-        fig.add_trace(go.Scatter(
-            x=part["period"], y=part["moving_average"], name=ma_label, mode="lines", showlegend=n == 0,
-            legendgroup="ma", line={"color": "#000000", "width": 2.5}, customdata=custom,
-            hovertemplate=f"{_escape(ma_label)}<br>%{{customdata[1]}}: %{{y:,.1f}}<extra></extra>"), row=row, col=col)
-        fig.update_yaxes(rangemode="tozero", gridcolor=GRID, row=row, col=col,
-                         title_text=y_title if col == 1 else None, title_font={"size": BASE_FONT - 3})
-    fig.update_annotations(font={"size": BASE_FONT})
+        axis = "" if n == 0 else str(n + 1)     # panels fill the grid row by row, as make_subplots numbers them
+        data.append(dict(
+            type="bar", x=periods, y=part["incidents"].to_numpy(), name=bar_label, marker_color=PALETTE[0],
+            showlegend=n == 0, legendgroup="bars", customdata=custom, xaxis="x" + axis, yaxis="y" + axis,
+            hovertemplate=f"<b>{_escape(label)}</b><br>%{{customdata[1]}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"))
+        data.append(dict(
+            type="scatter", x=periods, y=part["moving_average"].to_numpy(), name=ma_label, mode="lines",
+            showlegend=n == 0, legendgroup="ma", line={"color": "#000000", "width": 2.5}, customdata=custom,
+            xaxis="x" + axis, yaxis="y" + axis,
+            hovertemplate=f"{_escape(ma_label)}<br>%{{customdata[1]}}: %{{y:,.1f}}<extra></extra>"))
+        title_props = {"font": {"size": BASE_FONT - 3}}
+        if n % columns == 0:
+            title_props["text"] = y_title
+        layout["yaxis" + axis].update(rangemode="tozero", gridcolor=GRID, title=title_props)
     # Shared x axes hide the dates on every panel but the last row; a panel read alone needs them.
-    fig.update_xaxes(showticklabels=True)
-    _date_ticks(fig, list(series["period"]), period_label, most=6)
+    ticks = _date_ticks(list(series["period"]), period_label, most=6)
+    for name, props in layout.items():
+        if name.startswith("xaxis"):
+            props.update(showticklabels=True, **ticks)
+    fig = figure(data, layout)
     fig = _titled(fig, title, subtitle, rows * panel_height + 140, top=110)
     update_layout(fig, separators=separators, bargap=0.15, legend={"orientation": "h", "y": -0.08},
                       clickmode="event+select", margin={"l": 10, "r": 20, "b": 10})
@@ -126,11 +141,13 @@ def ranked(frame: pd.DataFrame, *, value_col: str, title: str, x_title: str, sub
     frame = frame.iloc[::-1].reset_index(drop=True)
     text = list(reversed(text)) if text is not None else None
     hover = list(reversed(hover)) if hover is not None else frame["label"].tolist()
-    fig = go.Figure(go.Bar(
-        x=frame[value_col].astype(float), y=frame["label"], orientation="h", marker_color=colour,
-        text=text, textposition="outside", cliponaxis=False,
-        customdata=[[k, h] for k, h in zip(frame["key"], hover)], hovertemplate="%{customdata[1]}<extra></extra>"))
-    fig.update_xaxes(title_text=x_title, rangemode="tozero", gridcolor=GRID)
+    bar = dict(type="bar", x=frame[value_col].astype(float).to_numpy(), y=frame["label"].tolist(), orientation="h",
+               marker_color=colour, textposition="outside", cliponaxis=False,
+               customdata=[[k, h] for k, h in zip(frame["key"], hover)],
+               hovertemplate="%{customdata[1]}<extra></extra>")
+    if text is not None:
+        bar["text"] = text
+    fig = figure([bar], {"xaxis": {"title": {"text": x_title}, "rangemode": "tozero", "gridcolor": GRID}})
     fig = _titled(fig, title, subtitle, height or max(240, 44 * len(frame) + 140))
     update_layout(fig, separators=separators, clickmode="event+select", margin={"l": 10, "r": 90, "b": 10})
     return fig
@@ -149,15 +166,49 @@ def seasonality_heatmap(frame: pd.DataFrame, month_names: list[str], *, title: s
     means = means.loc[grid.index]
     template = hover.format(market="%{y}", month="%{x}", index="%{z:.0f}", mean="%{customdata:,.1f}")
     spread = max(25.0, float((grid - 100).abs().max().max() if grid.notna().any().any() else 25))
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=month_names, y=list(grid.index), customdata=means.to_numpy(),
-        colorscale="RdBu_r", zmid=100, zmin=100 - spread, zmax=100 + spread, xgap=2, ygap=2,
+    fig = figure([dict(
+        type="heatmap", z=grid.to_numpy(), x=month_names, y=list(grid.index), customdata=means.to_numpy(),
+        colorscale=SEASON_SCALE, zmid=100, zmin=100 - spread, zmax=100 + spread, xgap=2, ygap=2,
         colorbar={"title": {"text": colour_title, "side": "right"}, "thickness": 14},
-        hovertemplate=template + "<extra></extra>"))
-    fig.update_xaxes(title_text=None, side="bottom")
+        hovertemplate=template + "<extra></extra>")], {"xaxis": {"side": "bottom"}})
     fig = _titled(fig, title, subtitle, height or max(320, 30 * len(grid) + 150))
     update_layout(fig, separators=separators, margin={"l": 10, "r": 10, "b": 10})
     return fig
+
+
+def _grid(rows: int, cols: int, titles: list[str], *, vertical_spacing: float, horizontal_spacing: float) -> dict:
+    """The layout make_subplots(rows, cols, shared_xaxes=True, subplot_titles=titles, ...) starts from,
+    as a plain dict: make_subplots builds a validated figure, at about a millisecond a property.
+
+    Axes are numbered row by row from the top left; the x axes of a column match the bottom one
+    (whose tick labels alone are shown); each title sits centred above its panel. The arithmetic is
+    make_subplots' own, so that the domains come out the same to the last bit."""
+    widths = [(1.0 - horizontal_spacing * (cols - 1)) / cols] * cols
+    heights = [(1.0 - vertical_spacing * (rows - 1)) / rows] * rows
+    layout, annotations = {}, []
+    for r in range(rows):
+        below = rows - 1 - r                     # rows under this one: the grid is laid out from the bottom
+        y0 = sum(heights[:below]) + below * vertical_spacing
+        y1 = min(1.0, y0 + heights[-1 - r])
+        y0 = max(0.0, y0)
+        for c in range(cols):
+            x0 = sum(widths[:c]) + c * horizontal_spacing
+            x1 = x0 + widths[c]
+            n = r * cols + c + 1
+            suffix = "" if n == 1 else str(n)
+            xaxis = {"anchor": "y" + suffix, "domain": [max(0.0, x0), min(1.0, x1)]}
+            if r < rows - 1:
+                bottom = (rows - 1) * cols + c + 1
+                xaxis.update(matches="x" + ("" if bottom == 1 else str(bottom)), showticklabels=False)
+            layout["xaxis" + suffix] = xaxis
+            layout["yaxis" + suffix] = {"anchor": "x" + suffix, "domain": [y0, y1]}
+            if n <= len(titles) and titles[n - 1]:
+                annotations.append({"font": {"size": BASE_FONT}, "showarrow": False, "text": titles[n - 1],
+                                    "x": (x0 + x1) / 2.0, "xanchor": "center", "xref": "paper", "y": y1,
+                                    "yanchor": "bottom", "yref": "paper"})
+    if annotations:
+        layout["annotations"] = annotations
+    return layout
 
 
 def _titled(fig: go.Figure, title: str, subtitle: str | None, height: int, top: int = 86) -> go.Figure:
