@@ -199,55 +199,64 @@ class _Plan:
     def unknown(self) -> np.ndarray:
         return self.hidden | self.small_outside | ~self.g.published
 
-    def _candidates(self, line: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-        g, hidden = self.g, self.hidden
+    def _open_to_hide(self) -> np.ndarray:
         # Zeros stay visible: the reader's bounds for "x" assume it is >= k.
-        return [(r, c) for r, c in line if g.suppressible[r, c] and not hidden[r, c] and g.values[r, c] > 0]
+        g = self.g
+        return g.suppressible & ~self.hidden & (g.values > 0)
 
-    def _choose(self, target: tuple[int, int], pinned: set[tuple[int, int]]) -> tuple[int, int] | None:
+    def _choose(self, target: tuple[int, int], per_row: np.ndarray, per_col: np.ndarray) -> tuple[int, int] | None:
+        """The cell to hide next for a pinned `target`; per_row/per_col count the pinned cells.
+
+        Preference, in order: an inner cell over a row or column total over the grand total
+        (readers look at totals first, and the grand total is usually a headline figure
+        elsewhere); a cell that also breaks more pinned cells in its crossing line; the smaller
+        count; then position, so the same table always gets the same pattern."""
         R, C = self.g.R, self.g.C
         tr, tc = target
-        row = [(tr, c) for c in range(C + 1) if c != tc]
-        col = [(r, tc) for r in range(R + 1) if r != tr]
-
-        def rank(cell: tuple[int, int]) -> tuple[int, int, int, int, int]:
-            r, c = cell
-            # Readers look for the totals first, and the grand total is usually
-            # also a headline figure elsewhere: hide an inner cell if one will
-            # do, a row or column total next, the grand total last.
-            level = (r == R) + (c == C)
-            crossing = [(r, j) for j in range(C + 1)] if r != tr else [(i, c) for i in range(R + 1)]
-            # A cell that also breaks a pinned cell in its crossing line does two jobs.
-            helps = sum(1 for x in crossing if x in pinned and x != target)
-            return (level, -helps, int(self.g.values[r, c]), r, c)
-
-        near = self._candidates(row + col)
-        if near:
-            return min(near, key=rank)
+        open_to_hide = self._open_to_hide()
+        near = np.zeros_like(open_to_hide)
+        near[tr, :] = open_to_hide[tr, :]
+        near[:, tc] = open_to_hide[:, tc]
         # Hidden cells elsewhere can still open a path around a pinned block.
-        everywhere = self._candidates([(r, c) for r in range(R + 1) for c in range(C + 1)])
-        return min(everywhere, key=rank) if everywhere else None
+        rows, cols = np.nonzero(near if near.any() else open_to_hide)
+        if rows.size == 0:
+            return None
+        level = (rows == R).astype(int) + (cols == C)
+        # The crossing line is the cell's row if it sits in the target's column, else its
+        # column. The target is pinned but never in that line, so it is not counted.
+        helps = np.where(rows != tr, per_row[rows], per_col[cols])
+        best = np.lexsort((cols, rows, self.g.values[rows, cols], -helps, level))[0]
+        return int(rows[best]), int(cols[best])
 
     def _line_pinned(self) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
-        """Primary cells alone among unknowns in some line: pure subtraction finds them."""
-        unknown, primary = self.unknown, self.primary
+        """Primary cells alone among unknowns in some line: pure subtraction finds them.
+
+        Lines in the order of _Grid.lines (rows, then columns), so the first stuck cell, which
+        the error message names, does not depend on how the lines are scanned."""
+        unknown, primary, open_to_hide = self.unknown, self.primary, self._open_to_hide()
         pinned: set[tuple[int, int]] = set()
         stuck: list[tuple[int, int]] = []
-        for line in self.g.lines():
-            open_cells = [cell for cell in line if unknown[cell]]
-            if len(open_cells) == 1 and primary[open_cells[0]]:
-                pinned.add(open_cells[0])
-                if not self._candidates(line):
-                    stuck.append(open_cells[0])
+        for transposed in (False, True):
+            grid_unknown = unknown.T if transposed else unknown
+            lines = np.flatnonzero(grid_unknown.sum(axis=1) == 1)
+            at = grid_unknown[lines].argmax(axis=1)            # the one unknown cell of each line
+            cells = (at, lines) if transposed else (lines, at)
+            alone = primary[cells]
+            no_way_out = ~(open_to_hide.T if transposed else open_to_hide)[lines].any(axis=1)
+            for r, c, is_stuck in zip(cells[0][alone], cells[1][alone], no_way_out[alone]):
+                pinned.add((int(r), int(c)))
+                if is_stuck:
+                    stuck.append((int(r), int(c)))
         return pinned, stuck
 
-    def _bounds(self, cell: tuple[int, int]) -> tuple[float, float]:
-        """The range a reader knows an unknown cell lies in."""
-        if self.primary[cell] or self.small_outside[cell]:
-            return 1, self.g.k - 1
-        if self.complementary[cell]:
-            return self.g.k, math.inf
-        return 0, math.inf
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The range a reader knows each unknown cell lies in: <k cells 1..k-1, x cells k and up."""
+        lo = np.zeros(self.g.values.shape)
+        hi = np.full(self.g.values.shape, math.inf)
+        small = self.primary | self.small_outside
+        lo[self.complementary & ~small] = self.g.k
+        lo[small], hi[small] = 1, self.g.k - 1
+        return lo, hi
 
     def pinned(self) -> set[tuple[int, int]]:
         """Primary cells that every table consistent with what is shown agrees on.
@@ -259,57 +268,33 @@ class _Plan:
         cycles that alternately raise and lower cells. So a cell can take
         another value exactly when it lies on such a cycle whose every cell has
         room to move by one within its bounds: a path search, not an LP.
+
+        The search runs on the smaller side of the table (see `_movable`): a path
+        search per cell over every row took over a minute for the brief's 760-row
+        priority table at 1M incidents.
         """
-        g = self.g
+        g, unknown = self.g, self.unknown
+        lo, hi = self._bounds()
+        up, down = g.values < hi, g.values > lo
         R, C = g.R, g.C
-        cells = [(int(r), int(c)) for r, c in np.argwhere(self.unknown)]
-        rise: dict[tuple[int, int], bool] = {}
-        fall: dict[tuple[int, int], bool] = {}
-        for cell in cells:
-            lo, hi = self._bounds(cell)
-            up, down = g.values[cell] < hi, g.values[cell] > lo
-            r, c = cell
-            if (r == R) != (c == C):  # a total: its line subtracts it
-                up, down = down, up
-            rise[cell], fall[cell] = up, down
-
-        # Raising a cell steps from its row to its column; lowering one, back.
-        from_row: dict[int, list[tuple[int, int]]] = {r: [] for r in range(R + 1)}
-        from_col: dict[int, list[tuple[int, int]]] = {c: [] for c in range(C + 1)}
-        for cell in cells:
-            if rise[cell]:
-                from_row[cell[0]].append(cell)
-            if fall[cell]:
-                from_col[cell[1]].append(cell)
-
-        def reachable(start: tuple[str, int], goal: tuple[str, int], avoid: tuple[int, int]) -> bool:
-            seen = {start}
-            todo = [start]
-            while todo:
-                kind, i = todo.pop()
-                if (kind, i) == goal:
-                    return True
-                steps = ([("col", c) for r, c in from_row[i] if (r, c) != avoid] if kind == "row"
-                         else [("row", r) for r, c in from_col[i] if (r, c) != avoid])
-                for node in steps:
-                    if node not in seen:
-                        seen.add(node)
-                        todo.append(node)
-            return False
-
-        pinned: set[tuple[int, int]] = set()
-        for cell in cells:
-            if not self.primary[cell]:
-                # Only small counts need protecting. A complementary cell that
-                # can be worked out is a count of k or more, which could have been
-                # shown anyway; protecting it too would only force more cells.
-                continue
-            r, c = cell
-            movable = ((rise[cell] and reachable(("col", c), ("row", r), cell))
-                       or (fall[cell] and reachable(("row", r), ("col", c), cell)))
-            if not movable:
-                pinned.add(cell)
-        return pinned
+        total = np.zeros(g.values.shape, dtype=bool)
+        total[:R, C] = True
+        total[R, :C] = True         # a total (not the grand total): its line subtracts it
+        rise = unknown & np.where(total, down, up)
+        fall = unknown & np.where(total, up, down)
+        asked = unknown & self.primary
+        # Only small counts need protecting. A complementary cell that can be worked
+        # out is a count of k or more, which could have been shown anyway.
+        if not asked.any():
+            return set()
+        if C <= R:
+            can_rise, can_fall = _movable(rise, fall, asked)
+        else:
+            # Transposed, a cell that rises steps from column to row: rise and fall swap roles.
+            t_rise, t_fall = _movable(fall.T, rise.T, asked.T)
+            can_rise, can_fall = t_fall.T, t_rise.T
+        stuck = asked & ~can_rise & ~can_fall
+        return {(int(r), int(c)) for r, c in np.argwhere(stuck)}
 
     def complete(self, describe: Callable[[tuple[int, int]], str]) -> None:
         while True:
@@ -328,10 +313,12 @@ class _Plan:
             # already shares its row or column: that may have freed it, and the
             # next round will tell, so the table is not over-suppressed.
             added: list[tuple[int, int]] = []
+            per_row = np.bincount([r for r, _ in pinned], minlength=self.g.R + 1)
+            per_col = np.bincount([c for _, c in pinned], minlength=self.g.C + 1)
             for target in sorted(pinned):
                 if any(r == target[0] or c == target[1] for r, c in added):
                     continue
-                choice = self._choose(target, pinned)
+                choice = self._choose(target, per_row, per_col)
                 if choice is None and added:
                     # This round's cells may have freed it; look again first.
                     break
@@ -344,6 +331,41 @@ class _Plan:
                     )
                 self.complementary[choice] = True
                 added.append(choice)
+
+
+def _movable(rise: np.ndarray, fall: np.ndarray, asked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which `asked` cells can move up, and which down, by one: (can_rise, can_fall).
+
+    A cell (r, c) rises on a cycle that raises it (row r to column c), then comes back from
+    column c to row r through other cells: lowering one (column to row), raising one (row to
+    column), and so on. The way back enters row r last, through a cell (r, c2) that can fall,
+    and before that it never passes through row r. So it exists exactly when column c reaches
+    some column c2 != c in the graph of columns with row r left out, where a step a -> b
+    needs a row (not r) whose cell in a can fall and whose cell in b can rise. Falling mirrors
+    it. The column graph is small (a table has few columns), so this is a boolean matrix
+    closure per row with asked cells instead of a path search per cell through every row.
+    """
+    rows = np.flatnonzero(asked.any(axis=1))
+    n = rise.shape[1]
+    steps = fall.T.astype(np.int64) @ rise.astype(np.int64)            # (a, b): rows giving a -> b
+    without_row = steps[None, :, :] - (fall[rows, :, None] & rise[rows, None, :])
+    reach = without_row > 0
+    reach[:, np.arange(n), np.arange(n)] = False
+    # Transitive closure by squaring: paths of length 1, 2, 4, ... until nothing changes.
+    while True:
+        longer = reach | (np.matmul(reach.astype(np.int64), reach.astype(np.int64)) > 0)
+        if (longer == reach).all():
+            break
+        reach = longer
+    other = ~np.eye(n, dtype=bool)
+    # can_rise[r, c]: some c2 != c with fall[r, c2] and c ->* c2;  can_fall: rise[r, c2] and c2 ->* c.
+    rise_back = (reach & (fall[rows, None, :] & other[None])).any(axis=2)
+    fall_back = (reach & (rise[rows, :, None] & other[None])).any(axis=1)
+    can_rise = np.zeros_like(asked)
+    can_fall = np.zeros_like(asked)
+    can_rise[rows] = rise[rows] & rise_back
+    can_fall[rows] = fall[rows] & fall_back
+    return can_rise, can_fall
 
 
 def _plan(
