@@ -215,3 +215,57 @@ def test_figures_show_the_target_and_blank_empty_months(loaded):
     cal = activities.calendar_figure(months, i18n.get("en"), "2026")
     cells = [c for row in cal.data[0].text for c in row]
     assert cells.count("") == len(cells) - 6 and sorted(c for c in cells if c) == ["1"] * 6
+
+
+MARKED = [activities.monthly_counts, activities.counts_by_mission, activities.parity, activities.parity_summary,
+          activities.assessment_scores, activities.spending, activities.totals]
+
+
+@pytest.mark.parametrize("query", MARKED, ids=lambda q: q.__name__)
+def test_marked_queries_read_only_the_fields_they_declare(loaded, query):
+    """The page cache keys these on filter_fields alone; any other field must change nothing."""
+    assert query.filter_fields == activities.SCOPE_FIELDS
+    full = Filters(missions=("MINUSCA",), date_from=date(2026, 9, 1), markets=("human_trafficking",),
+                   countries=("CAF",), min_reliability="B", min_credibility=2, statuses=("validated", "draft"),
+                   cyber=("none",))
+    kept = full.keep(query.filter_fields)
+    assert kept.markets == () and kept.missions == ("MINUSCA",) and kept.date_from == date(2026, 9, 1)
+    for profile in (access.ANALYST, access.SHARED):
+        with_all, with_kept = query(loaded, full, profile, "en"), query(loaded, kept, profile, "en")
+        if isinstance(with_all, pd.DataFrame):
+            pd.testing.assert_frame_equal(with_all, with_kept)
+        else:
+            assert with_all == with_kept
+
+
+def test_reads_only_rejects_a_field_filters_does_not_have():
+    from tnt_dash.filters import reads_only
+    with pytest.raises(ValueError, match="not a filter field: market"):
+        reads_only("date_from", "market")
+
+
+def test_page_cache_does_not_rerun_an_activities_query_for_a_market(empty_store, monkeypatch):
+    from tnt_dash.filters import reads_only
+    from tnt_dash.ui import frame
+
+    seen = []
+
+    @reads_only(*activities.SCOPE_FIELDS)
+    def counted(con, filters, profile, lang):
+        seen.append(filters)
+        return activities.totals(con, filters, profile, lang)
+
+    monkeypatch.setattr(activities, "counted_for_test", counted, raising=False)
+    counted.__module__, counted.__qualname__ = activities.__name__, "counted_for_test"
+    con = store.connect(empty_store)
+    activities.import_file(con, FIXTURES / "good.csv")
+    con.close()
+    frame._cached_call.clear()
+    ctx = frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
+                            meta={}, store_version=f"{empty_store}|test", identity=None)
+    for market in ("human_trafficking", "cocaine"):
+        ctx.call(counted, Filters(markets=(market,), missions=("MINUSCA",)), access.ANALYST, "en")
+    ctx.call(counted, Filters(markets=("cocaine",), missions=("UNMISS",)), access.ANALYST, "en")
+    assert [f.missions for f in seen] == [("MINUSCA",), ("UNMISS",)]
+    assert all(f.markets == () for f in seen)
+    frame._root_connection.clear()

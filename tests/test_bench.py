@@ -6,6 +6,9 @@ def test_bench_runs_every_page_and_judges_targets(tmp_path):
     result = bench.run(3000, runs=1, db=tmp_path / "bench.duckdb", peer=True)
     pages = {p["page"] for p in result["pages"]}
     assert "pages/home.py" in pages and len(pages) == len(bench._pages())
+    # Every page under every profile: suppression work only shows under commissioner and shared.
+    assert {p["profile"] for p in result["pages"]} == set(bench.PROFILES)
+    assert len(result["pages"]) == len(pages) * len(bench.PROFILES)
     assert all(p["exception"] is None for p in result["pages"]), result["pages"]
     assert all(p["cold_p50_ms"] > 0 and p["payload_kb"] > 0 for p in result["pages"])
     assert result["build_s"] is not None and result["peak_rss_mb"] > 0

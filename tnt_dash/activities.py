@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .access import Profile
 from .config import REFERENCE_DIR
 from .figures import GRID, PALETTE, _layout, figure, update_layout
-from .filters import Filters
+from .filters import Filters, reads_only
 from .i18n import I18n, N_
 
 PARITY_TARGET = 0.5
@@ -455,6 +455,9 @@ def generate_demo_activities(con, seed: int = 7, end: date | None = None) -> int
 
 # --- Queries --------------------------------------------------------------------------------------
 
+SCOPE_FIELDS = ("date_from", "date_to", "missions")    # all that _scope reads
+
+
 def _scope(filters: Filters, alias: str = "a", date_column: str = "date_start") -> tuple[str, list]:
     """Activities follow the sidebar's period and missions; an activity counts where it starts."""
     clauses, params = [], []
@@ -483,6 +486,7 @@ def _mission_label(t: I18n, mission) -> str:
     return mission if isinstance(mission, str) and mission and mission != NETWORK else t.gettext(NETWORK_WIDE)
 
 
+@reads_only(*SCOPE_FIELDS)
 def monthly_counts(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """month, activity_type, type_label, activities: the calendar's heat strip."""
     if not tables_present(con):
@@ -496,6 +500,7 @@ def monthly_counts(con, filters: Filters, profile: Profile, lang: str) -> pd.Dat
     return frame
 
 
+@reads_only(*SCOPE_FIELDS)
 def counts_by_mission(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """Rows: mission (or network-wide); columns: activity types; values: activities."""
     if not tables_present(con):
@@ -515,6 +520,7 @@ def counts_by_mission(con, filters: Filters, profile: Profile, lang: str) -> pd.
     return table.reset_index()
 
 
+@reads_only(*SCOPE_FIELDS)
 def parity(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """Participants and speakers by sex per mission (and network-wide), with the share of women.
 
@@ -555,6 +561,7 @@ def parity(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     return frame[columns]
 
 
+@reads_only(*SCOPE_FIELDS)
 def parity_summary(con, filters: Filters, profile: Profile, lang: str) -> dict:
     """For the weekly brief's appendix: overall shares, the target, and the units below it.
 
@@ -580,6 +587,7 @@ def parity_summary(con, filters: Filters, profile: Profile, lang: str) -> dict:
             "target": PARITY_TARGET, "below_target": below, "sentence": sentence}
 
 
+@reads_only(*SCOPE_FIELDS)
 def assessment_scores(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """Per mission × assessment × criterion: score, max and area, for the scorecard and trend.
 
@@ -622,6 +630,7 @@ def assessment_trend(scores: pd.DataFrame) -> pd.DataFrame:
     return grouped[["mission", "assessed_on", "area", "area_label", "pct"]]
 
 
+@reads_only(*SCOPE_FIELDS)
 def spending(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """Spent (activities in the period) against the configured budget, per budget line."""
     columns = ["code", "label", "budget_usd", "spent_usd", "share_spent"]
@@ -641,6 +650,7 @@ def spending(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame
     return frame[columns]
 
 
+@reads_only(*SCOPE_FIELDS)
 def totals(con, filters: Filters, profile: Profile, lang: str) -> dict:
     """Headline numbers for the page."""
     if not tables_present(con):

@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--runs", type=int, default=5, help="runs per page and mode (p50/p95 over these)")
     p.add_argument("--no-peer", action="store_true", help="skip the pandas comparison")
+    p.add_argument("--profiles", default="analyst,commissioner,shared",
+                   help="access profiles to time every page under, comma-separated")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("export", help="export the main table of a page")
@@ -237,7 +239,13 @@ def cmd_bench(args) -> int:
 
     if args.rows < 1000:
         raise CliError("--rows must be at least 1000")
-    result = bench.run(args.rows, runs=max(1, args.runs), db=args.db, peer=not args.no_peer)
+    from .access import PROFILES
+    profiles = tuple(p.strip() for p in args.profiles.split(",") if p.strip())
+    unknown = [p for p in profiles if p not in PROFILES]
+    if unknown or not profiles:
+        raise CliError(f"--profiles: unknown profile {', '.join(unknown) or '(none)'}; "
+                       f"choose from {', '.join(PROFILES)}")
+    result = bench.run(args.rows, runs=max(1, args.runs), db=args.db, peer=not args.no_peer, profiles=profiles)
     print(json.dumps(result) if args.json else bench.format_text(result))
     return 0
 

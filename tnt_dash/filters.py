@@ -5,7 +5,7 @@ bound, never formatted into the SQL text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
 RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
@@ -50,6 +50,10 @@ class Filters:
 
     def with_dates(self, date_from: date | None, date_to: date | None) -> "Filters":
         return replace(self, date_from=date_from, date_to=date_to)
+
+    def keep(self, names: tuple[str, ...]) -> "Filters":
+        """These fields as set, every other at its default."""
+        return Filters(**{name: getattr(self, name) for name in names})
 
     def where(self, alias: str = "i", date_column: str = "date_occurred") -> tuple[str, list]:
         """SQL predicate over the incidents table aliased `alias`, and its bound parameters.
@@ -110,3 +114,19 @@ def default_period(first: date | None, last: date) -> tuple[date, date]:
     too, so a page and its command give the same numbers."""
     start = last - timedelta(days=last.weekday()) - timedelta(weeks=51)
     return (max(first, start) if first else start), last
+
+
+def reads_only(*names: str):
+    """Mark a query that reads only these filter fields (see PageContext.call).
+
+    The page cache then keys it on those fields alone: picking a market does not re-run an
+    activities query, which ignores markets. tests/test_activities.py checks each marked query
+    gives the same answer with the full filters and with only these fields kept."""
+    unknown = set(names) - {f.name for f in fields(Filters)}
+    if unknown:
+        raise ValueError(f"not a filter field: {', '.join(sorted(unknown))}")
+
+    def mark(fn):
+        fn.filter_fields = names
+        return fn
+    return mark

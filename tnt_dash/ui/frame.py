@@ -40,7 +40,13 @@ class PageContext:
         return presentation_mode(self.profile)
 
     def call(self, fn, *args, **kwargs):
-        """fn(con, *args, **kwargs), cached per store version and argument values."""
+        """fn(con, *args, **kwargs), cached per store version and argument values.
+
+        A query marked with filters.reads_only gets, and is keyed on, only the filter fields it reads."""
+        kept = getattr(fn, "filter_fields", None)
+        if kept is not None:
+            args = tuple(a.keep(kept) if isinstance(a, Filters) else a for a in args)
+            kwargs = {k: v.keep(kept) if isinstance(v, Filters) else v for k, v in kwargs.items()}
         args = tuple(("__lang__", a.lang) if isinstance(a, I18n) else a for a in args)
         kwargs = tuple(sorted((k, ("__lang__", v.lang) if isinstance(v, I18n) else v) for k, v in kwargs.items()))
         return _cached_call(fn.__module__, fn.__qualname__, self.store_version, args, kwargs)
