@@ -53,13 +53,15 @@ elif groups.withheld:
 else:
     total = groups.frame.iloc[-1]
     share_total = shares.frame.iloc[-1] if not shares.withheld and len(shares.frame) else None
-    cards = st.columns(3) + st.columns(3)   # two rows of three stay legible from 1366 px to a projector
+    # All five groups, men included: the split is only read right when every part of it is shown.
+    # Two rows of four stay legible from 1366 px to a projector.
+    cards = st.columns(4) + st.columns(4)
     cards[0].metric(_("Victims"), fmt_count(total["victims"]), border=True)
-    for column, g in zip(cards[1:5], ("women", "girls", "boys", "unknown")):
+    for column, g in zip(cards[1:6], gender.GROUPS):
         column.metric(_(gender.GROUP_LABELS[g]), fmt_count(total[g]), border=True)
     if share_total is not None:
         known = pd.notna(share_total["share_female"])
-        cards[5].metric(_("Female share"), t.percent(share_total["share_female"]) if known else "–", border=True,
+        cards[6].metric(_("Female share"), t.percent(share_total["share_female"]) if known else "–", border=True,
                         help=_("Female victims divided by victims whose sex was recorded ({n}); {u} with sex "
                                "unknown are left out of the share, not imputed.").format(
                             n=fmt_count(share_total["sex_recorded"]) if known else "–",

@@ -353,3 +353,14 @@ def test_shared_pack_and_cli_export_show_no_small_count(demo_db, monkeypatch, tm
     assert list(frame.columns) == ["Market", "Women", "Men", "Girls", "Boys", "Sex or age unknown", "Victims"]
     assert not small_counts_in(frame)
     assert "<5" in frame.to_numpy().ravel().tolist()
+
+
+def test_headline_cards_show_every_group_men_included(demo_env):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/gender.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [m.label for m in at.metric]
+    assert labels[:6] == ["Victims", "Women", "Men", "Girls", "Boys", "Sex or age unknown"], labels
+    cards = {m.label: int(str(m.value).replace(",", "")) for m in at.metric[:6]}
+    assert cards["Victims"] == sum(cards[g] for g in labels[1:6])
