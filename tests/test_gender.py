@@ -364,3 +364,49 @@ def test_headline_cards_show_every_group_men_included(demo_env):
     assert labels[:6] == ["Victims", "Women", "Men", "Girls", "Boys", "Sex or age unknown"], labels
     cards = {m.label: int(str(m.value).replace(",", "")) for m in at.metric[:6]}
     assert cards["Victims"] == sum(cards[g] for g in labels[1:6])
+
+
+longer_tables = st.lists(st.lists(small_cell, min_size=9, max_size=9), min_size=2, max_size=14)
+
+
+@st.composite
+def marked_tables(draw):
+    """A true sex x age table with a total row, and a random reader's view of it: every small count
+    shown as "<5", each larger one shown or "x" at random (the audit's input, not yet safe)."""
+    cells = draw(longer_tables)
+    counts = counts_frame(cells)
+    frame = gender._with_total(counts, tuple(c for c in counts.columns if c not in ("key", "label")),
+                               "Total").reset_index(drop=True)
+    columns = ["victims", *gender.SEX_PARTS, *gender.AGE_PARTS]
+    shown = frame[columns].astype(object).copy()
+    for c in columns:
+        for r in range(len(shown)):
+            v = int(frame.at[r, c])
+            if 1 <= v < K:
+                shown.at[r, c] = f"<{K}"
+            elif v >= K and draw(st.booleans()):
+                shown.at[r, c] = "x"
+    return shown, frame[columns], columns
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(marked_tables(), st.booleans())
+def test_witness_rounds_find_the_same_pinned_cells_as_one_program_per_cell(table, with_truth):
+    """The audit's shortcut (settle many cells with one program) must not change its answer."""
+    shown, truth, columns = table
+    parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
+    truth = truth if with_truth else None
+    assert (gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth)
+            == gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth, witness_rounds=0))
+
+
+def test_witness_rounds_are_exercised_on_a_table_with_pinned_cells():
+    # Two rows whose sex split is shown in full and whose age split hides one small cell each:
+    # the sex partition gives the total away, so the hidden age cells are pinned.
+    shown = pd.DataFrame({"victims": [7, 9, 16], "female": [7, 9, 16], "male": [0, 0, 0],
+                          "sex_unknown": [0, 0, 0], "child": ["<5", "<5", 5], "adult": [5, 6, 11],
+                          "age_unknown": [0, 0, 0]}, dtype=object)
+    columns = ["victims", *gender.SEX_PARTS, *gender.AGE_PARTS]
+    parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
+    assert gender.pinned_cells(shown, columns, "victims", parts, K) == [(0, "child"), (1, "child")]
+    assert gender.pinned_cells(shown, columns, "victims", parts, K, witness_rounds=0) == [(0, "child"), (1, "child")]
