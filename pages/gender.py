@@ -18,7 +18,15 @@ threshold = top[1].slider(_("Flag reporting units recording sex or age for fewer
                           min_value=50, max_value=100, value=80, step=5, key="completeness_min",
                           bind="query-params",
                           help=_("Applied to each unit's last month. Default 80 %.")) / 100
-data = ctx.call(gender.gender_data, ctx.filters, ctx.profile, t.lang, destination="screen", span=span)
+# The market breakdown feeds the headline cards; the others are computed when their tab is opened.
+data = ctx.call(gender.gender_data, ctx.filters, ctx.profile, t.lang, destination="screen", span=span,
+                breakdowns=("market",))
+
+
+def breakdown(by: str) -> tuple[gender.Table, gender.Table | None]:
+    if by in data.groups:
+        return data.groups[by], data.shares.get(by)
+    return ctx.call(gender.breakdown, ctx.filters, ctx.profile, t.lang, by, destination="screen", span=span)
 period = _("{start} to {end}").format(start=t.date(data.window_from), end=t.date(data.window_to))
 with top[2]:
     st.download_button(_("Gender indicators pack (XLSX)"),
@@ -85,10 +93,14 @@ if not groups.withheld and len(groups.frame):
 else:
     st.info(WITHHELD if groups.withheld else _("No victims recorded in this period and selection."))
 
-tabs = st.tabs([_("By market"), _("By country or territory"), _("By admin-1 area")])
-for tab, by in zip(tabs, ("market", "country", "admin1")):
+# Lazy tabs (on_change="rerun"): only the open tab's breakdown is computed and sent.
+tabs = st.tabs([_("By market"), _("By country or territory"), _("By admin-1 area")], key="gender_groups_tab",
+               on_change="rerun")
+for tab, by in zip(tabs, gender.GROUP_BREAKDOWNS):
+    if not tab.open:
+        continue
     with tab:
-        table = data.groups[by]
+        table = breakdown(by)[0]
         if table.withheld:
             st.info(WITHHELD)
             continue
@@ -108,10 +120,12 @@ for tab, by in zip(tabs, ("market", "country", "admin1")):
 st.subheader(_("Share of female victims and of child victims"))
 st.caption(_("% female = female victims ÷ victims whose sex was recorded. % children = child victims ÷ victims "
              "whose age was recorded. The victims with sex or age unknown are shown beside each share."))
-share_tabs = st.tabs([_("By market"), _("By country or territory")])
-for tab, by in zip(share_tabs, ("market", "country")):
+share_tabs = st.tabs([_("By market"), _("By country or territory")], key="gender_shares_tab", on_change="rerun")
+for tab, by in zip(share_tabs, gender.SHARE_BREAKDOWNS):
+    if not tab.open:
+        continue
     with tab:
-        table = data.shares[by]
+        table = breakdown(by)[1]
         if table.withheld:
             st.info(WITHHELD)
             continue

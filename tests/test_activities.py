@@ -269,3 +269,24 @@ def test_page_cache_does_not_rerun_an_activities_query_for_a_market(empty_store,
     assert [f.missions for f in seen] == [("MINUSCA",), ("UNMISS",)]
     assert all(f.markets == () for f in seen)
     frame._root_connection.clear()
+
+
+def test_page_cache_treats_a_default_argument_like_an_omitted_one(empty_store, monkeypatch):
+    from tnt_dash.ui import frame
+
+    seen = []
+
+    def query(con, filters, lang, focus=None):
+        seen.append(focus)
+        return len(seen)
+
+    monkeypatch.setattr(activities, "query_for_test", query, raising=False)
+    query.__module__, query.__qualname__ = activities.__name__, "query_for_test"
+    frame._cached_call.clear()
+    ctx = frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
+                            meta={}, store_version=f"{empty_store}|test", identity=None)
+    assert ctx.call(query, Filters(), "en") == ctx.call(query, Filters(), "en", None) == \
+        ctx.call(query, Filters(), "en", focus=None) == 1
+    assert ctx.call(query, Filters(), "en", "area:X") == 2
+    assert seen == [None, "area:X"]
+    frame._root_connection.clear()

@@ -410,3 +410,36 @@ def test_witness_rounds_are_exercised_on_a_table_with_pinned_cells():
     parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
     assert gender.pinned_cells(shown, columns, "victims", parts, K) == [(0, "child"), (1, "child")]
     assert gender.pinned_cells(shown, columns, "victims", parts, K, witness_rounds=0) == [(0, "child"), (1, "child")]
+
+
+@pytest.mark.parametrize("profile", [access.ANALYST, access.SHARED], ids=lambda p: p.name)
+def test_one_breakdown_equals_the_full_packs(gender_store, profile):
+    full = gender.gender_data(gender_store, NOV, profile, "en", "screen")
+    market_only = gender.gender_data(gender_store, NOV, profile, "en", "screen", breakdowns=("market",))
+    assert set(market_only.groups) == {"market"} and set(market_only.shares) == {"market"}
+    assert set(full.groups) == set(gender.GROUP_BREAKDOWNS) and set(full.shares) == set(gender.SHARE_BREAKDOWNS)
+    for by in gender.GROUP_BREAKDOWNS:
+        groups, shares = gender.breakdown(gender_store, NOV, profile, "en", by)
+        pd.testing.assert_frame_equal(groups.frame, full.groups[by].frame)
+        assert groups.withheld == full.groups[by].withheld
+        if by in gender.SHARE_BREAKDOWNS:
+            pd.testing.assert_frame_equal(shares.frame, full.shares[by].frame)
+        else:
+            assert shares is None
+    with pytest.raises(ValueError, match="unknown breakdown"):
+        gender.breakdown(gender_store, NOV, profile, "en", "mission")
+
+
+def test_page_computes_only_the_open_tab(demo_env):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/gender.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    by_market, by_country, by_area = at.tabs[0], at.tabs[1], at.tabs[2]
+    assert len(by_market.children) > 0 and len(by_country.children) == 0 and len(by_area.children) == 0
+    at.session_state["gender_groups_tab"] = "By country or territory"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    by_market, by_country = at.tabs[0], at.tabs[1]
+    assert len(by_market.children) == 0 and len(by_country.children) > 0
+    assert by_country.get("plotly_chart") and by_country.dataframe

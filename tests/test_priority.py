@@ -232,6 +232,13 @@ def test_brief_top5_comes_from_the_model(demo_db):
     assert pack.priorities[["admin1_code", "market", "score"]].equals(top[["admin1_code", "market", "score"]])
     assert top[["admin1_code", "market"]].values.tolist() == full.frame.head(5)[["area", "market"]].values.tolist()
     assert (top["incidents_4w"] + top["incidents_prior"] == top["incidents"]).all()
+    # Only five rows are published, so only they are protected (as a table of their own): small
+    # counts still never show, and every shown count is the true one.
+    for shown, true in ((top["victims_shown"], full.frame.head(5)["victims"]),
+                        (top["women_children_shown"], full.frame.head(5)["women_children"])):
+        for value, truth in zip(shown, true):
+            assert value in ("<5", "x") if isinstance(value, str) else (value == truth and not 1 <= value < 5)
+    assert full.frame["sentence"].iloc[0].startswith(f"Rank 1 of {len(full.frame)}")
 
 
 def test_cli_gives_the_same_numbers(demo_db, tmp_path):

@@ -438,6 +438,12 @@ def _tip(title: str, lines: list[str]) -> dict[str, str]:
     return {"tt": str(title), "ta": lines[0] if lines else "", "tb": " · ".join(lines[1:])}
 
 
+# Anchors by (iso3, identity of the outline's geometry): geo.admin0_outlines hands out the same
+# read-only features on every call, and building shapely polygons for them was an eighth of the
+# map page's time on every rerun.
+_ANCHORS: dict[tuple[str, int], tuple[float, float]] = {}
+
+
 def country_anchors(admin0: dict[str, Any]) -> dict[str, tuple[float, float]]:
     """(lon, lat) where a country's arcs start or end: a point inside its largest polygon, so
     a country with islands or a curved shape never anchors its arcs at sea or abroad."""
@@ -445,11 +451,15 @@ def country_anchors(admin0: dict[str, Any]) -> dict[str, tuple[float, float]]:
 
     anchors = {}
     for feature in admin0.get("features", []):
-        geom = shape(feature["geometry"])
-        if geom.geom_type == "MultiPolygon":
-            geom = max(geom.geoms, key=lambda g: g.area)
-        point = geom.representative_point() if not geom.centroid.within(geom) else geom.centroid
-        anchors[feature["properties"]["iso3"]] = (round(point.x, 3), round(point.y, 3))
+        iso3 = feature["properties"]["iso3"]
+        key = (iso3, id(feature["geometry"]))
+        if key not in _ANCHORS:
+            geom = shape(feature["geometry"])
+            if geom.geom_type == "MultiPolygon":
+                geom = max(geom.geoms, key=lambda g: g.area)
+            point = geom.representative_point() if not geom.centroid.within(geom) else geom.centroid
+            _ANCHORS[key] = (round(point.x, 3), round(point.y, 3))
+        anchors[iso3] = _ANCHORS[key]
     return anchors
 
 

@@ -623,8 +623,8 @@ class GenderData:
     window_to: date | None
     suppressed: bool
     k: int
-    groups: dict[str, Table]          # by market, country, admin1 (the quarter window)
-    shares: dict[str, Table]          # by market, country (the quarter window)
+    groups: dict[str, Table]          # by market, country, admin1 (the quarter window): those asked for
+    shares: dict[str, Table]          # by market, country (the quarter window): those asked for
     trend: Trend                      # the sidebar period
     completeness_missions: Table      # the sidebar period, monthly
     units: Table                      # the sidebar period and its last month
@@ -650,23 +650,48 @@ def window(con, filters: Filters, profile: Profile, span: str) -> Filters:
     return filters.with_dates(start, end)
 
 
+GROUP_BREAKDOWNS = ("market", "country", "admin1")
+SHARE_BREAKDOWNS = ("market", "country")
+
+
+def breakdown(con, filters: Filters, profile: Profile, lang: str, by: str, destination: str = "screen",
+              span: str = "quarter") -> tuple[Table, Table | None]:
+    """The groups table and (by market or country) the shares table for one breakdown, protected.
+
+    The page computes the breakdown of the open tab only; each one is a query and a disclosure
+    audit, and under suppression the three together were a fifth of the page's time."""
+    from . import i18n
+    return _breakdown(con, window(con, filters, profile, span), profile, i18n.get(lang), by,
+                      views.must_suppress(profile, destination))
+
+
+def _breakdown(con, quarter: Filters, profile: Profile, t: I18n, by: str, suppress: bool) -> tuple[Table, Table | None]:
+    if by not in GROUP_BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}; choose from {', '.join(GROUP_BREAKDOWNS)}")
+    # One query feeds both the groups table and the shares table.
+    counts = _fill_labels(counts_by(con, quarter, profile, t.lang, by), t, by)
+    total = t.gettext("Total")
+    return (build_groups(counts, total, suppress),
+            build_shares(counts, total, suppress) if by in SHARE_BREAKDOWNS else None)
+
+
 def gender_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen",
-                span: str = "quarter") -> GenderData:
+                span: str = "quarter", breakdowns: tuple[str, ...] = GROUP_BREAKDOWNS) -> GenderData:
+    """Everything the gender page and pack show; `breakdowns` limits the groups and shares tables
+    to those asked for (the page asks for "market", and for the others when their tab is open)."""
     from . import i18n
     t = i18n.get(lang)
     quarter = window(con, filters, profile, span)
     units, month = completeness_units(con, filters, profile, t, destination)
     rate = trafficking_rate(con, filters, profile, t, destination)
     iso3s = tuple(sorted(set(rate.frame["key"]) if not rate.frame.empty else set(filters.countries)))
-    suppress, total = views.must_suppress(profile, destination), t.gettext("Total")
-    # One query per breakdown feeds both its groups table and its shares table.
-    counts = {by: _fill_labels(counts_by(con, quarter, profile, lang, by), t, by)
-              for by in ("market", "country", "admin1")}
+    suppress = views.must_suppress(profile, destination)
+    tables = {by: _breakdown(con, quarter, profile, t, by, suppress) for by in breakdowns}
     return GenderData(
         window_from=quarter.date_from, window_to=quarter.date_to,
         suppressed=suppress, k=suppression_threshold(),
-        groups={by: build_groups(counts[by], total, suppress) for by in ("market", "country", "admin1")},
-        shares={by: build_shares(counts[by], total, suppress) for by in ("market", "country")},
+        groups={by: groups for by, (groups, _) in tables.items()},
+        shares={by: shares for by, (_, shares) in tables.items() if shares is not None},
         trend=trend(con, filters, profile, destination),
         completeness_missions=completeness_monthly(con, filters, profile, "mission", destination),
         units=units, units_month=month, rate=rate,

@@ -179,8 +179,10 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     start, end = period(con, filters, profile)
     key, label = (part.format(col=col) for part in _LEVEL_SQL[level])
     where, params = scope(filters.with_dates(start, end), profile)
-    grade = (f"(({_case('i.source_reliability', RELIABILITY_VALUE)}) + "
-             f"({_case('i.info_credibility', CREDIBILITY_VALUE)})) / 2.0")
+    # Grades summed as whole tenths and divided once at the end: a sum of doubles such as 0.8 depends
+    # on the order DuckDB's threads add them, and the same view then ranked ties differently.
+    tenths = (f"(({_case('i.source_reliability', {k: round(v * 10) for k, v in RELIABILITY_VALUE.items()})}) + "
+              f"({_case('i.info_credibility', {k: round(v * 10) for k, v in CREDIBILITY_VALUE.items()})}))")
     # Aggregate the incidents first and label the few result rows after. The countries a corridor
     # links are counted on the distinct (area, market, countries) tuples of linked records only:
     # a per-group list of every record's countries cost 1.5 s a view at 10M incidents. The area
@@ -195,8 +197,8 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
                    coalesce(sum(i.seizure_value_usd), 0)::DOUBLE AS seizure_usd,
                    count(*) FILTER (WHERE i.cross_border) AS cross_border,
                    count(ac.violence + ac.reach + ac.links) AS actor_records,
-                   avg((ac.violence + ac.reach + ac.links) / 3.0) AS actor_mean,
-                   avg({grade}) AS grade_quality,
+                   avg(ac.violence + ac.reach + ac.links) / 3.0 AS actor_mean,
+                   avg({tenths}) / 20.0 AS grade_quality,
                    count(*) FILTER (WHERE i.n_sources >= 2) AS corroborated
             FROM incidents i LEFT JOIN actors ac ON ac.actor_id = i.actor_id
             WHERE {where} AND {key} IS NOT NULL
@@ -366,22 +368,31 @@ class Assessment:
 
 
 def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm1",
-           weights: Weights = Weights(), destination: str = "screen", explain: int | None = None) -> Assessment:
+           weights: Weights = Weights(), destination: str = "screen", explain: int | None = None,
+           top: int | None = None) -> Assessment:
     """Score, rank, confidence, rank range under ±20 % weights, and a sentence per row.
 
     `explain` limits the sentences to the first rows (the rest get None): writing one costs more
-    than scoring it, and a screen shows the top of the ranking only. None explains every row."""
+    than scoring it, and a screen shows the top of the ranking only. None explains every row.
+
+    `top` returns the first rows only, for a caller that publishes nothing else (the brief's top 5).
+    Ranks still count every row, and the small-count protection then covers those rows as a table
+    of their own, taking their sums as published, which is the cautious reading: protecting all
+    760 area x market rows of a 16-week window to show five of them was most of the brief's time."""
     raw = inputs(con, filters, profile, lang, level)
     scored = score(raw, weights)
     ranges = sensitivity(scored, weights)
     scored["rank_min"], scored["rank_max"] = ranges["rank_min"], ranges["rank_max"]
+    n = len(scored)
+    if top is not None:
+        scored = scored.head(max(0, top)).copy()
     suppress = views.must_suppress(profile, destination)
     shown = views.protect_victims(scored, profile, destination) if len(scored) else scored
     scored["victims_shown"] = shown["victims"] if len(scored) else []
     scored["women_children_shown"] = shown["women_children"] if len(scored) else []
     t = get_i18n(lang)
     explained = scored if explain is None else scored.head(max(0, explain))
-    scored["sentence"] = [sentence(t, row, len(scored), raw.attrs["gitoc_imported"], weights)
+    scored["sentence"] = [sentence(t, row, n, raw.attrs["gitoc_imported"], weights)
                           for row in explained.to_dict("records")] + [None] * (len(scored) - len(explained))
     scored.attrs = {}   # dates in attrs cannot go to Arrow; the Assessment carries them
     return Assessment(frame=scored, start=raw.attrs["start"], end=raw.attrs["end"], level=level, weights=weights,
@@ -450,8 +461,8 @@ def top_threats(con, filters: Filters, profile: Profile, lang: str, end: date, n
 
     Keeps the brief's columns: incidents_4w (last 4 weeks) and incidents_prior (the 12 before)."""
     window = filters.with_dates(end - timedelta(weeks=TOP_THREATS_WEEKS) + timedelta(days=1), end)
-    result = assess(con, window, profile, lang, "adm1", weights, destination="export", explain=0)
-    top = result.frame.head(n).rename(columns={"area": "admin1_code", "recent_4w": "incidents_4w",
+    result = assess(con, window, profile, lang, "adm1", weights, destination="export", explain=0, top=n)
+    top = result.frame.rename(columns={"area": "admin1_code", "recent_4w": "incidents_4w",
                                                "prior": "incidents_prior"})
     return top.reset_index(drop=True)
 

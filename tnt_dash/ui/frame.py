@@ -5,7 +5,9 @@ arithmetic: it turns widgets into a `Filters` object and passes it to tnt_dash.
 """
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,7 +44,12 @@ class PageContext:
     def call(self, fn, *args, **kwargs):
         """fn(con, *args, **kwargs), cached per store version and argument values.
 
-        A query marked with filters.reads_only gets, and is keyed on, only the filter fields it reads."""
+        A query marked with filters.reads_only gets, and is keyed on, only the filter fields it reads.
+        Arguments are bound to the signature with its defaults first, so f(x) and f(x, None) (where
+        None is the default) share one cache entry instead of running the query twice."""
+        bound = _signature(fn).bind(None, *args, **kwargs)
+        bound.apply_defaults()
+        args, kwargs = bound.args[1:], bound.kwargs
         kept = getattr(fn, "filter_fields", None)
         if kept is not None:
             args = tuple(a.keep(kept) if isinstance(a, Filters) else a for a in args)
@@ -50,6 +57,11 @@ class PageContext:
         args = tuple(("__lang__", a.lang) if isinstance(a, I18n) else a for a in args)
         kwargs = tuple(sorted((k, ("__lang__", v.lang) if isinstance(v, I18n) else v) for k, v in kwargs.items()))
         return _cached_call(fn.__module__, fn.__qualname__, self.store_version, args, kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _signature(fn) -> inspect.Signature:
+    return inspect.signature(fn)
 
 
 @st.cache_resource(show_spinner=False)
