@@ -27,3 +27,19 @@ def test_protect_count_by_profile_and_destination():
     assert views.protect_count(3, access.GENDER, "export") == "<5"
     assert views.protect_count(0, access.SHARED, "export") == 0
     assert views.protect_count(7, access.SHARED, "export") == 7
+
+
+def test_overview_leaves_out_victim_sparklines_with_a_small_week(hand_store):
+    """Small weekly victim counts (the hand store has 2 to 4 a week) cannot be drawn as bars under
+    suppression: the sparkline goes, the card shows "<5". st.metric refuses None in chart data,
+    so a None in the list took the whole home page down on small stores."""
+    from tnt_dash.filters import Filters
+    for profile, suppressed in ((access.ANALYST, False), (access.SHARED, True), (access.COMMISSIONER, True)):
+        data = views.overview(hand_store, Filters(), profile, "en", destination="screen")
+        for name, values in data.sparklines.items():
+            assert values is None or all(isinstance(v, (int, float)) for v in values), (name, values)
+        victims = data.sparklines["victims"]
+        assert (victims is None) == suppressed
+        if not suppressed:
+            assert any(0 < v < 5 for v in victims)
+        assert data.sparklines["incidents"] is not None

@@ -230,7 +230,7 @@ class Overview:
     """Everything the home page shows, computed in one place for the page and its exports."""
     week: date                    # Monday of the last complete week within the filters
     kpis: pd.DataFrame            # kpi, value, baseline_mean, change (victim values protected)
-    sparklines: dict[str, list]   # kpi -> last 12 weekly values (None where protected)
+    sparklines: dict[str, list | None]   # kpi -> last 12 weekly values; None when a week is protected
     weekly: pd.DataFrame          # week, incidents for the last 26 weeks
     window_from: date             # the "last 30 days" window for the map and markets
     window_to: date
@@ -247,9 +247,10 @@ def overview(con, filters: Filters, profile: Profile, lang: str, destination: st
     sparklines = {}
     for name in queries.KPI_NAMES:
         values = series[name].tail(12).tolist()
-        if name in VICTIM_COLUMNS and must_suppress(profile, destination):
-            values = [v if v == 0 or v >= suppression_threshold() else None for v in values]
-        sparklines[name] = values
+        # A bar chart cannot show "<5", and a gap or a zero would misstate the week: a victim
+        # sparkline with a small week in it is left out altogether (the card itself shows "<5").
+        small = any(0 < v < suppression_threshold() for v in values)
+        sparklines[name] = None if name in VICTIM_COLUMNS and small and must_suppress(profile, destination) else values
     if must_suppress(profile, destination):
         comparison["value"] = comparison.apply(
             lambda r: protect_count(r["value"], profile, destination) if r["kpi"] in VICTIM_COLUMNS else r["value"],
