@@ -147,6 +147,7 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
     The answer is the same (tests/test_gender.py compares with witness_rounds=0); the number of
     programs fell from about 700 to a few dozen on a 250-row table.
     """
+    from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     cell_of = {c: shown[c].to_numpy() for c in columns}      # DataFrame.at costs ~50 µs a cell
@@ -177,7 +178,8 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
             equation([(r, c, 1) for c in part] + [(r, total, -1)])
     for c in columns:
         equation([(r, c, 1) for r in range(last)] + [(last, c, -1)])
-    constraints = [LinearConstraint(np.array(matrix), rhs, rhs)] if matrix else []
+    # Sparse: each equation touches a handful of the cells, and milp converts a dense matrix on every call.
+    constraints = [LinearConstraint(sparse.csr_array(np.array(matrix)), rhs, rhs)] if matrix else []
 
     def solve(objective: np.ndarray) -> np.ndarray:
         result = milp(objective, constraints=constraints, integrality=np.ones(n), bounds=Bounds(lo, hi))
