@@ -135,6 +135,9 @@ def test_rollup_and_incidents_agree(demo_con, monkeypatch, first, weeks, profile
                lambda: queries.admin1_totals(demo_con, f, profile, "fr")):
         base, rolled = _both(monkeypatch, fn)
         pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
+    # The status line (records, first and last date, data as of) from the rollup's group dates.
+    base, rolled = _both(monkeypatch, lambda: queries.data_status(demo_con, f, profile))
+    assert base == rolled and base["records"] > 0
 
 
 def test_rollup_used_only_where_exact():
@@ -153,12 +156,16 @@ def test_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
         WITH fresh AS (
             SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code, i.market,
                    i.status, i.tlp, i.classification, count(*) AS incidents,
-                   sum({queries.VICTIMS}) AS victims, sum(i.fatalities) AS fatalities
+                   sum({queries.VICTIMS}) AS victims, sum(i.fatalities) AS fatalities,
+                   min(i.date_occurred) AS first_date, max(i.date_occurred) AS last_date,
+                   max(i.updated_at) AS last_updated
             FROM incidents i GROUP BY ALL)
         SELECT count(*) FROM (
             (SELECT * FROM fresh EXCEPT SELECT week, mission, iso3, admin1_code, market, status, tlp, classification,
-                                               incidents, victims, fatalities FROM incident_weekly)
+                                               incidents, victims, fatalities, first_date, last_date, last_updated
+                                        FROM incident_weekly)
             UNION ALL
             (SELECT week, mission, iso3, admin1_code, market, status, tlp, classification, incidents, victims,
-                    fatalities FROM incident_weekly EXCEPT SELECT * FROM fresh))""").fetchone()[0]
+                    fatalities, first_date, last_date, last_updated FROM incident_weekly EXCEPT SELECT * FROM fresh))
+        """).fetchone()[0]
     assert diff == 0

@@ -65,18 +65,25 @@ def week_start(day: date) -> date:
 
 def data_status(con, filters: Filters, profile: Profile) -> dict:
     """What the frame shows: how fresh the data is and how many records the viewer sees."""
-    where, params = scope(filters.with_dates(None, None), profile)
-    # Every page runs this: no DISTINCT counts here (they cost more than the rest together at 10M).
-    row = _one(con, f"""
-        SELECT count(*), min(date_occurred), max(date_occurred), max(updated_at)
-        FROM incidents i WHERE {where}""", params)
+    undated = filters.with_dates(None, None)
+    # Every page runs this: no DISTINCT counts here (they cost more than the rest together at 10M),
+    # and the weekly rollup's per-group dates when it answers exactly (see kpi_source).
+    if kpi_source(undated)[0] == "incident_weekly":
+        where, params = scope(undated, profile, date_column="week")
+        row = _one(con, f"""
+            SELECT coalesce(sum(incidents), 0)::BIGINT, min(first_date), max(last_date), max(last_updated)
+            FROM incident_weekly i WHERE {where}""", params)
+    else:
+        where, params = scope(undated, profile)
+        row = _one(con, f"""
+            SELECT count(*), min(date_occurred), max(date_occurred), max(updated_at)
+            FROM incidents i WHERE {where}""", params)
     return {"records": row[0], "date_min": row[1], "date_max": row[2], "as_of": row[3]}
 
 
 def first_date(con, filters: Filters, profile: Profile) -> date | None:
     """The earliest record the viewer sees under these filters, whatever their dates."""
-    where, params = scope(filters.with_dates(None, None), profile)
-    return _one(con, f"SELECT min(i.date_occurred) FROM incidents i WHERE {where}", params)[0]
+    return data_status(con, filters, profile)["date_min"]
 
 
 def store_info(con) -> dict:

@@ -63,6 +63,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply every migration newer than the store's version, each in its own transaction."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
     current = schema_version(con)
+    rollup_changed = False
     for version, path in migrations():
         if version <= current:
             continue
@@ -75,9 +76,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.rollback()
             raise
         log.info("applied migration %s", path.name)
-        if path.name == "004_incident_weekly.sql":   # an older store: fill the new rollup once
-            set_meta(con, rollup_seconds=round(refresh_rollups(con), 2))
+        rollup_changed |= path.name in ROLLUP_MIGRATIONS
+    if rollup_changed:   # an older store: fill the new rollup, or its new columns, once
+        set_meta(con, rollup_seconds=round(refresh_rollups(con), 2))
     return schema_version(con)
+
+
+ROLLUP_MIGRATIONS = {"004_incident_weekly.sql", "005_incident_weekly_dates.sql"}
 
 
 def refresh_rollups(con: duckdb.DuckDBPyConnection) -> float:
@@ -95,7 +100,8 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection) -> float:
         SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code, i.market,
                i.status, i.tlp, i.classification, count(*), coalesce(sum({VICTIMS}), 0),
                coalesce(sum({WOMEN_CHILDREN}), 0), coalesce(sum(i.fatalities), 0), coalesce(sum({ARRESTS}), 0),
-               coalesce(sum(i.seizure_value_usd), 0)
+               coalesce(sum(i.seizure_value_usd), 0),
+               min(i.date_occurred), max(i.date_occurred), max(i.updated_at)
         FROM incidents i GROUP BY ALL ORDER BY week""")
     return time.perf_counter() - start
 
