@@ -42,6 +42,9 @@ def test_stacked_groups(unvalidated_figure):
     assert list(fig.data[0].x) == [10, None]                # hidden cells are left out of the bar
     assert list(fig.data[2].x) == [None, 6]
     assert fig.layout.barmode == "stack" and fig.layout.xaxis.title.text == "Victims"
+    # Legend at the foot of the figure, not over the axis title; in the bars' order.
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.legend.traceorder == "normal" and fig.layout.margin.b >= 40
 
 
 def test_weekly_trend(unvalidated_figure):

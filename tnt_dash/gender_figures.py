@@ -48,8 +48,12 @@ def stacked_groups(labels: list[str], groups: list[str], counts: dict[str, list]
               for colour, (group, values) in zip(colours, zip(groups, counts.values()))]
     fig = figure(traces, {"barmode": "stack", "yaxis": {"autorange": "reversed", "automargin": True},
                           "xaxis": {"title": {"text": x_title}, "rangemode": "tozero", "gridcolor": GRID}})
-    fig = _layout(fig, title, height or max(300, 110 + 30 * len(labels)))
-    update_layout(fig, separators=separators, legend={"orientation": "h", "y": -0.15, "x": 0})
+    fig = _layout(fig, title, height or max(300, 150 + 30 * len(labels)))
+    # The legend sits at the foot of the figure (container coordinates), under the axis title: placed
+    # in plot coordinates it covered the title on short charts. It reads in the bars' order.
+    update_layout(fig, separators=separators, margin={"b": 48},
+                  legend={"orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom",
+                          "traceorder": "normal"})
     return fig
 
 
