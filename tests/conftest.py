@@ -89,6 +89,14 @@ def demo_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def demo_con(demo_db):
+    """A read-only connection to the shared demo store, one per test module."""
+    con = store.connect(demo_db, read_only=True)
+    yield con
+    con.close()
+
+
 @pytest.fixture
 def demo_env(demo_db, monkeypatch):
     monkeypatch.setenv("TNT_DB", str(demo_db))
@@ -189,3 +197,32 @@ def unvalidated_figure(monkeypatch):
         json.loads(pio.to_json(served.to_dict(), validate=False))
         return served
     return check
+
+
+# --- Headless Chromium (Debian's package; CI installs it in .ci/run) -------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Software WebGL (swiftshader) so deck.gl maps draw without a GPU.
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--enable-unsafe-swiftshader"]
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (apt-get install -y chromium)")
+SETTLED = ("() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
+           " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        yield b
+        b.close()
+
+
+def wait_until_settled(page) -> None:
+    """Until Streamlit has finished running the page's script."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.wait_for_function(SETTLED, timeout=60_000)

@@ -3,22 +3,15 @@ request leaving localhost (the app must work offline), and a URL with filters re
 the view. Needs Debian's chromium; CI installs it (.ci/run), elsewhere the test is skipped."""
 from __future__ import annotations
 
-import os
-import shutil
 from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import streamlit_server
+from .conftest import needs_chromium, streamlit_server, wait_until_settled
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PATHS = ["/", "/?lang=fr"]
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (apt-get install -y chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module", params=["analyst", "shared"])
@@ -29,20 +22,8 @@ def server(request, demo_db, canary_db):
         yield base, request.param
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
-        yield b
-        b.close()
-
-
 def _settle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
-    page.wait_for_function(
-        "() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
-        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }", timeout=60_000)
+    wait_until_settled(page)
     page.wait_for_timeout(1500)
 
 

@@ -1,7 +1,7 @@
 """Capacity, corridor and priority figures are built unvalidated (figures.figure) and equal their validated build.
 
-Each figure function is called the way its page calls it, on the small demo store (or on a frame made by
-hand where the demo has no such case), through the `unvalidated_figure` fixture of tests/conftest.py: built
+Each figure function is called the way its page calls it, on the small demo_con store (or on a frame made by
+hand where the demo_con has no such case), through the `unvalidated_figure` fixture of tests/conftest.py: built
 once as served and once with Plotly's validation on, the two must give the same JSON, and the served one
 must pass validation when rebuilt. One assertion on the content follows each.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tnt_dash import access, activities, flows, i18n, priority, store
+from tnt_dash import access, activities, flows, i18n, priority
 from tnt_dash.figures import PALETTE
 from tnt_dash.filters import Filters
 
@@ -22,17 +22,10 @@ MATRIX_HOVER = ("<b>%{customdata[0]}. %{customdata[2]}</b><br>%{customdata[1]}<b
 SENSITIVITY_HOVER = "Best rank: %{customdata[0]}<br>Worst rank: %{customdata[1]}<extra></extra>"
 
 
-@pytest.fixture(scope="module")
-def demo(demo_db):
-    con = store.connect(demo_db, read_only=True)
-    yield con
-    con.close()
-
-
 # --------------------------------------------------------------------------- capacity building
 
-def test_calendar_figure(demo, unvalidated_figure):
-    counts = activities.monthly_counts(demo, Filters(), ANALYST, "en")
+def test_calendar_figure(demo_con, unvalidated_figure):
+    counts = activities.monthly_counts(demo_con, Filters(), ANALYST, "en")
     assert not counts.empty
     fig = unvalidated_figure(lambda: activities.calendar_figure(counts, EN, "all dates"))
     heat = fig.data[0]
@@ -45,8 +38,8 @@ def test_calendar_figure(demo, unvalidated_figure):
     assert fig.layout.yaxis.autorange == "reversed" and fig.layout.xaxis.title.text == "Month (start of the activity)"
 
 
-def test_parity_figure(demo, unvalidated_figure):
-    table = activities.parity(demo, Filters(), ANALYST, "fr")
+def test_parity_figure(demo_con, unvalidated_figure):
+    table = activities.parity(demo_con, Filters(), ANALYST, "fr")
     fig = unvalidated_figure(lambda: activities.parity_figure(table, FR, "2026"))
     units = table[table["mission"] != "__total__"]["unit_label"].tolist()[::-1]
     assert [list(trace.y) for trace in fig.data] == [units, units]
@@ -67,8 +60,8 @@ def test_parity_figure_without_known_sex_draws_no_bar(unvalidated_figure):
     assert list(speakers.x) == [None, 50]
 
 
-def test_scorecard_figure(demo, unvalidated_figure):
-    card = activities.scorecard(activities.assessment_scores(demo, Filters(), ANALYST, "en"), EN)
+def test_scorecard_figure(demo_con, unvalidated_figure):
+    card = activities.scorecard(activities.assessment_scores(demo_con, Filters(), ANALYST, "en"), EN)
     assert not card.empty
     fig = unvalidated_figure(lambda: activities.scorecard_figure(card, EN))
     missions = [c for c in card.columns if c not in ("Area", "Criterion")]
@@ -79,8 +72,8 @@ def test_scorecard_figure(demo, unvalidated_figure):
     assert fig.layout.xaxis.side == "top" and fig.layout.margin.t == 90
 
 
-def test_trend_figure(demo, unvalidated_figure):
-    trend = activities.assessment_trend(activities.assessment_scores(demo, Filters(), ANALYST, "en"))
+def test_trend_figure(demo_con, unvalidated_figure):
+    trend = activities.assessment_trend(activities.assessment_scores(demo_con, Filters(), ANALYST, "en"))
     for area in activities.AREAS:
         fig = unvalidated_figure(lambda: activities.trend_figure(trend, EN, area))
         missions = sorted(set(trend.loc[trend["area"] == area, "mission"]))
@@ -98,8 +91,8 @@ def test_trend_figure_dashes_beyond_the_palette(unvalidated_figure):
     assert fig.data[8].line.color == PALETTE[0]
 
 
-def test_spending_figure(demo, unvalidated_figure):
-    spent = activities.spending(demo, Filters(), ANALYST, "en")
+def test_spending_figure(demo_con, unvalidated_figure):
+    spent = activities.spending(demo_con, Filters(), ANALYST, "en")
     assert not spent.empty
     fig = unvalidated_figure(lambda: activities.spending_figure(spent, EN, "all dates"))
     budget, used = fig.data
@@ -111,8 +104,8 @@ def test_spending_figure(demo, unvalidated_figure):
 
 # --------------------------------------------------------------------------- corridors
 
-def test_sankey_figure(demo, unvalidated_figure):
-    frame = flows.flow_totals(demo, Filters(), ANALYST, "en")
+def test_sankey_figure(demo_con, unvalidated_figure):
+    frame = flows.flow_totals(demo_con, Filters(), ANALYST, "en")
     assert not frame.empty
     fig = unvalidated_figure(lambda: flows.sankey_figure(frame, "Flows", LABELS, separators=", ", max_links=12))
     trace = fig.data[0]
@@ -141,8 +134,8 @@ def test_sankey_figure_by_hand(unvalidated_figure):
 # --------------------------------------------------------------------------- priorities
 
 @pytest.fixture(scope="module")
-def assessed(demo):
-    frame = priority.assess(demo, Filters(), ANALYST, "en", explain=20).frame
+def assessed(demo_con):
+    frame = priority.assess(demo_con, Filters(), ANALYST, "en", explain=20).frame
     assert len(frame) > 20
     labels = frame["confidence_level"].map(lambda v: EN.gettext(priority.CONFIDENCE_LABELS[v]))
     return frame.assign(confidence_label=labels)

@@ -23,27 +23,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .conftest import streamlit_server
+from .conftest import needs_chromium, streamlit_server, wait_until_settled
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--enable-unsafe-swiftshader"]
 VIEWPORT = {"width": 1366, "height": 900}
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (apt-get install -y chromium)")
-
-SETTLED = ("() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
-           " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -52,18 +41,7 @@ def server(demo_db):
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
-        yield b
-        b.close()
-
-
-def _settle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
-    page.wait_for_function(SETTLED, timeout=60_000)
+_settle = wait_until_settled
 
 
 def _decks(page) -> list[dict]:

@@ -4,18 +4,13 @@ page by its URL on a freshly started server (the case where Streamlit used to fa
 listing file names in the sidebar). Needs Debian's chromium, like test_browser."""
 from __future__ import annotations
 
-import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT, streamlit_server
-from .test_browser import CHROME_ARGS, CHROMIUM
+from .conftest import CHROME_ARGS, CHROMIUM, ROOT, needs_chromium, streamlit_server
 
 APP = str(ROOT / "app.py")
-browser_needed = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (apt-get install -y chromium)")
 
 
 @pytest.fixture
@@ -36,7 +31,7 @@ def _brief_drawn(page) -> None:
     page.wait_for_timeout(1500)
 
 
-@browser_needed
+@needs_chromium
 def test_brief_fits_a_projector_screen_in_both_languages(fresh_shared_server):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:

@@ -100,17 +100,9 @@ from datetime import timedelta  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-from tnt_dash import store  # noqa: E402
 
 _MONDAYS = [date(2026, 11, 23) - timedelta(weeks=w) for w in range(0, 80, 3)]
 _PROFILES = [access.ANALYST, access.COMMISSIONER, access.GENDER, access.SHARED]
-
-
-@pytest.fixture(scope="module")
-def demo_con(demo_db):
-    con = store.connect(demo_db, read_only=True)
-    yield con
-    con.close()
 
 
 def _both(monkeypatch, fn):
