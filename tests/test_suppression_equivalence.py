@@ -21,6 +21,13 @@ from tnt_dash.suppression import DisclosureError, _build_grid, _Plan
 import pandas as pd
 
 
+def _lines(g) -> list[list[tuple[int, int]]]:
+    """Every row and column that carries a 'cells add up to total' equation (the earlier _Grid.lines)."""
+    rows = [[(r, c) for c in range(g.C + 1)] for r in range(g.R + 1)]
+    cols = [[(r, c) for r in range(g.R + 1)] for c in range(g.C + 1)]
+    return rows + cols
+
+
 class ReferencePlan(_Plan):
     """The earlier per-cell path search, verbatim."""
 
@@ -58,7 +65,7 @@ class ReferencePlan(_Plan):
         unknown, primary = self.unknown, self.primary
         pinned: set[tuple[int, int]] = set()
         stuck: list[tuple[int, int]] = []
-        for line in self.g.lines():
+        for line in _lines(self.g):
             open_cells = [cell for cell in line if unknown[cell]]
             if len(open_cells) == 1 and primary[open_cells[0]]:
                 pinned.add(open_cells[0])

@@ -44,7 +44,7 @@ and the caller must withhold the breakdown.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,13 +93,6 @@ class _Grid:
     @property
     def C(self) -> int:
         return self.values.shape[1] - 1
-
-    def lines(self) -> list[list[tuple[int, int]]]:
-        """Every row and column that carries a 'cells add up to total' equation."""
-        R, C = self.R, self.C
-        rows = [[(r, c) for c in range(C + 1)] for r in range(R + 1)]
-        cols = [[(r, c) for r in range(R + 1)] for c in range(C + 1)]
-        return rows + cols
 
 
 def _counts(frame: pd.DataFrame, what: str) -> np.ndarray:
@@ -231,8 +224,8 @@ class _Plan:
     def _line_pinned(self) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
         """Primary cells alone among unknowns in some line: pure subtraction finds them.
 
-        Lines in the order of _Grid.lines (rows, then columns), so the first stuck cell, which
-        the error message names, does not depend on how the lines are scanned."""
+        Every row, then every column, so the first stuck cell, which the error message names,
+        is always the same one."""
         unknown, primary, open_to_hide = self.unknown, self.primary, self._open_to_hide()
         pinned: set[tuple[int, int]] = set()
         stuck: list[tuple[int, int]] = []
