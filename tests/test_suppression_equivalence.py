@@ -29,18 +29,22 @@ def _lines(g) -> list[list[tuple[int, int]]]:
 
 
 class ReferencePlan(_Plan):
-    """The earlier per-cell path search, verbatim."""
+    """The earlier per-cell path search, verbatim but for two later rules about what to hide: a
+    cell pinned along a line is broken in that line (written out again here), and a cell only
+    the path search finds pinned gets `_Plan._cheapest_way_out` (shared, not re-derived)."""
 
     def _candidates(self, line: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         g, hidden = self.g, self.hidden
         # Zeros stay visible: the reader's bounds for "x" assume it is >= k.
         return [(r, c) for r, c in line if g.suppressible[r, c] and not hidden[r, c] and g.values[r, c] > 0]
 
-    def _choose(self, target: tuple[int, int], pinned: set[tuple[int, int]]) -> tuple[int, int] | None:
+    def _choose(self, target: tuple[int, int], pinned: dict[tuple[int, int], tuple[bool, bool]]
+                ) -> tuple[int, int] | None:
         R, C = self.g.R, self.g.C
         tr, tc = target
-        row = [(tr, c) for c in range(C + 1) if c != tc]
-        col = [(r, tc) for r in range(R + 1) if r != tr]
+        by_row, by_col = pinned[target]
+        row = [(tr, c) for c in range(C + 1) if c != tc] if by_row else []
+        col = [(r, tc) for r in range(R + 1) if r != tr] if by_col else []
 
         def rank(cell: tuple[int, int]) -> tuple[int, int, int, int, int]:
             r, c = cell
@@ -60,15 +64,17 @@ class ReferencePlan(_Plan):
         everywhere = self._candidates([(r, c) for r in range(R + 1) for c in range(C + 1)])
         return min(everywhere, key=rank) if everywhere else None
 
-    def _line_pinned(self) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
-        """Primary cells alone among unknowns in some line: pure subtraction finds them."""
+    def _line_pinned(self) -> tuple[dict[tuple[int, int], tuple[bool, bool]], list[tuple[int, int]]]:
+        """Primary cells alone among unknowns in some line, with the lines (row, column) that pin them."""
         unknown, primary = self.unknown, self.primary
-        pinned: set[tuple[int, int]] = set()
+        pinned: dict[tuple[int, int], tuple[bool, bool]] = {}
         stuck: list[tuple[int, int]] = []
-        for line in _lines(self.g):
+        n_rows = self.g.R + 1
+        for number, line in enumerate(_lines(self.g)):
             open_cells = [cell for cell in line if unknown[cell]]
             if len(open_cells) == 1 and primary[open_cells[0]]:
-                pinned.add(open_cells[0])
+                by_row, by_col = pinned.get(open_cells[0], (False, False))
+                pinned[open_cells[0]] = (by_row or number < n_rows, by_col or number >= n_rows)
                 if not self._candidates(line):
                     stuck.append(open_cells[0])
         return pinned, stuck
@@ -152,8 +158,9 @@ class ReferencePlan(_Plan):
                     "cell on its line is zero or cannot be hidden. Pass that total as total_col / "
                     "total_row so it can be suppressed, or do not publish this table."
                 )
-            if not pinned:
-                pinned = self.pinned()
+            by_path = not pinned
+            if by_path:
+                pinned = dict.fromkeys(self.pinned(), (True, True))
             if not pinned:
                 return
             # One new cell per pinned cell, except where a cell hidden this round
@@ -163,19 +170,24 @@ class ReferencePlan(_Plan):
             for target in sorted(pinned):
                 if any(r == target[0] or c == target[1] for r, c in added):
                     continue
-                choice = self._choose(target, pinned)
-                if choice is None and added:
+                if by_path:
+                    chosen = self._cheapest_way_out(target)    # shared with the plan, not re-derived
+                else:
+                    choice = self._choose(target, pinned)
+                    chosen = [choice] if choice is not None else None
+                if chosen is None and added:
                     # This round's cells may have freed it; look again first.
                     break
-                if choice is None:
+                if chosen is None:
                     raise DisclosureError(
                         f"{describe(target)} can be worked out even with every other non-zero cell "
                         "hidden, from the totals shown and the ranges the marks imply. Withhold this "
                         "breakdown, or pass the totals you show as total_col / total_row so they can "
                         "be hidden too."
                     )
-                self.complementary[choice] = True
-                added.append(choice)
+                for cell in chosen:
+                    self.complementary[cell] = True
+                added.extend(chosen)
 
 
 

@@ -197,10 +197,14 @@ class _Plan:
         g = self.g
         return g.suppressible & ~self.hidden & (g.values > 0)
 
-    def _choose(self, target: tuple[int, int], per_row: np.ndarray, per_col: np.ndarray) -> tuple[int, int] | None:
+    def _choose(self, target: tuple[int, int], per_row: np.ndarray, per_col: np.ndarray,
+                via: tuple[bool, bool] = (True, True)) -> tuple[int, int] | None:
         """The cell to hide next for a pinned `target`; per_row/per_col count the pinned cells.
 
-        Preference, in order: an inner cell over a row or column total over the grand total
+        `via` says which of the target's lines, (row, column), may take the cell. A cell pinned
+        by subtraction along its row stays pinned whatever is hidden in its column, so it must
+        be broken in that row: choosing from the column too once hid most of a completeness
+        table's small column, one cell per round, before reaching the row. Preference, in order: an inner cell over a row or column total over the grand total
         (readers look at totals first, and the grand total is usually a headline figure
         elsewhere); a cell that also breaks more pinned cells in its crossing line; the smaller
         count; then position, so the same table always gets the same pattern."""
@@ -208,8 +212,11 @@ class _Plan:
         tr, tc = target
         open_to_hide = self._open_to_hide()
         near = np.zeros_like(open_to_hide)
-        near[tr, :] = open_to_hide[tr, :]
-        near[:, tc] = open_to_hide[:, tc]
+        by_row, by_col = via
+        if by_row:
+            near[tr, :] = open_to_hide[tr, :]
+        if by_col:
+            near[:, tc] = open_to_hide[:, tc]
         # Hidden cells elsewhere can still open a path around a pinned block.
         rows, cols = np.nonzero(near if near.any() else open_to_hide)
         if rows.size == 0:
@@ -221,13 +228,14 @@ class _Plan:
         best = np.lexsort((cols, rows, self.g.values[rows, cols], -helps, level))[0]
         return int(rows[best]), int(cols[best])
 
-    def _line_pinned(self) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
+    def _line_pinned(self) -> tuple[dict[tuple[int, int], tuple[bool, bool]], list[tuple[int, int]]]:
         """Primary cells alone among unknowns in some line: pure subtraction finds them.
 
-        Every row, then every column, so the first stuck cell, which the error message names,
-        is always the same one."""
+        Returns each such cell with the lines that give it away, (its row, its column), and the
+        stuck ones. Every row, then every column, so the first stuck cell, which the error
+        message names, is always the same one."""
         unknown, primary, open_to_hide = self.unknown, self.primary, self._open_to_hide()
-        pinned: set[tuple[int, int]] = set()
+        pinned: dict[tuple[int, int], tuple[bool, bool]] = {}
         stuck: list[tuple[int, int]] = []
         for transposed in (False, True):
             grid_unknown = unknown.T if transposed else unknown
@@ -237,12 +245,13 @@ class _Plan:
             alone = primary[cells]
             no_way_out = ~(open_to_hide.T if transposed else open_to_hide)[lines].any(axis=1)
             for r, c, is_stuck in zip(cells[0][alone], cells[1][alone], no_way_out[alone]):
-                pinned.add((int(r), int(c)))
+                by_row, by_col = pinned.get((int(r), int(c)), (False, False))
+                pinned[(int(r), int(c))] = (by_row or not transposed, by_col or transposed)
                 if is_stuck:
                     stuck.append((int(r), int(c)))
         return pinned, stuck
 
-    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+    def _ranges(self) -> tuple[np.ndarray, np.ndarray]:
         """The range a reader knows each unknown cell lies in: <k cells 1..k-1, x cells k and up."""
         lo = np.zeros(self.g.values.shape)
         hi = np.full(self.g.values.shape, math.inf)
@@ -250,6 +259,78 @@ class _Plan:
         lo[self.complementary & ~small] = self.g.k
         lo[small], hi[small] = 1, self.g.k - 1
         return lo, hi
+
+    def _is_total(self) -> np.ndarray:
+        """Row and column totals: their line subtracts them (the grand total sits in both
+        total lines, so it adds up like an inner cell)."""
+        total = np.zeros(self.g.values.shape, dtype=bool)
+        total[:self.g.R, self.g.C] = True
+        total[self.g.R, :self.g.C] = True
+        return total
+
+    def _moves(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rise, fall): unknown cells with room to move by one step from their row to their
+        column (rise) or back (fall); for a total, the opposite of its value's room."""
+        lo, hi = self._ranges()
+        up, down = self.g.values < hi, self.g.values > lo
+        total = self._is_total()
+        return self.unknown & np.where(total, down, up), self.unknown & np.where(total, up, down)
+
+    def _cheapest_way_out(self, target: tuple[int, int]) -> list[tuple[int, int]] | None:
+        """The fewest open cells whose hiding lets a pinned `target` move, or None if none do.
+
+        The reader's unknowns are a flow (see `pinned`): the target moves when a cycle through
+        it has room everywhere. Rows and columns are the nodes; an unknown cell with room is a
+        free step, an open cell a step that costs hiding it (as "x": at least k, so it can
+        always rise and can fall when it is above k). The cheapest path closing the cycle names
+        the cells to hide, all at once. Choosing cell by cell near the target instead once hid a
+        row's neighbours down its column, one a round, when only the row total could free it.
+        Totals cost more than inner cells and larger counts a little more, as in `_choose`.
+        """
+        from scipy.sparse import csr_array
+        from scipy.sparse.csgraph import dijkstra
+
+        g = self.g
+        R, C = g.R, g.C
+        rise, fall = self._moves()
+        open_to_hide = self._open_to_hide()
+        total = self._is_total()
+        can_fall_as_x = g.values > g.k
+        new_rise = open_to_hide & np.where(total, can_fall_as_x, True)
+        new_fall = open_to_hide & np.where(total, True, can_fall_as_x)
+        level = np.zeros(g.values.shape)
+        level[R, :] += 1
+        level[:, C] += 1
+        cost = 1 + 0.5 * level + 0.1 * g.values / (g.values.max() + 1)
+        free = 1e-6     # csgraph reads a zero weight as no edge
+        r, c = target
+        ways = [(R + 1 + c, r)] if rise[r, c] else []       # rising: back from its column to its row
+        ways += [(r, R + 1 + c)] if fall[r, c] else []      # falling: the other way round
+        rise[r, c] = fall[r, c] = False
+        # A step from row i to column j raises cell (i, j); from column j to row i lowers it.
+        rows, cols = np.indices(g.values.shape)
+        step_up = rise | new_rise
+        step_down = fall | new_fall
+        weight_up = np.where(rise, free, cost)[step_up]
+        weight_down = np.where(fall, free, cost)[step_down]
+        n = R + C + 2
+        graph = csr_array((np.concatenate([weight_up, weight_down]),
+                           (np.concatenate([rows[step_up], R + 1 + cols[step_down]]),
+                            np.concatenate([R + 1 + cols[step_up], rows[step_down]]))), shape=(n, n))
+        best: tuple[float, list[tuple[int, int]]] | None = None
+        for start, goal in ways:
+            distance, previous = dijkstra(graph, directed=True, indices=start, return_predecessors=True)
+            if not np.isfinite(distance[goal]) or (best and best[0] <= distance[goal]):
+                continue
+            cells, node = [], goal
+            while node != start:
+                before = previous[node]
+                cell = (before, node - R - 1) if before <= R else (node, before - R - 1)
+                if open_to_hide[cell]:
+                    cells.append((int(cell[0]), int(cell[1])))
+                node = before
+            best = (distance[goal], sorted(cells))
+        return best[1] if best and best[1] else None
 
     def pinned(self) -> set[tuple[int, int]]:
         """Primary cells that every table consistent with what is shown agrees on.
@@ -267,14 +348,8 @@ class _Plan:
         priority table at 1M incidents.
         """
         g, unknown = self.g, self.unknown
-        lo, hi = self._bounds()
-        up, down = g.values < hi, g.values > lo
         R, C = g.R, g.C
-        total = np.zeros(g.values.shape, dtype=bool)
-        total[:R, C] = True
-        total[R, :C] = True         # a total (not the grand total): its line subtracts it
-        rise = unknown & np.where(total, down, up)
-        fall = unknown & np.where(total, up, down)
+        rise, fall = self._moves()
         asked = unknown & self.primary
         # Only small counts need protecting. A complementary cell that can be worked
         # out is a count of k or more, which could have been shown anyway.
@@ -298,11 +373,12 @@ class _Plan:
                     "cell on its line is zero or cannot be hidden. Pass that total as total_col / "
                     "total_row so it can be suppressed, or do not publish this table."
                 )
-            if not pinned:
-                pinned = self.pinned()
+            by_path = not pinned
+            if by_path:
+                pinned = dict.fromkeys(self.pinned(), (True, True))
             if not pinned:
                 return
-            # One new cell per pinned cell, except where a cell hidden this round
+            # New cells for each pinned cell, except where a cell hidden this round
             # already shares its row or column: that may have freed it, and the
             # next round will tell, so the table is not over-suppressed.
             added: list[tuple[int, int]] = []
@@ -311,19 +387,24 @@ class _Plan:
             for target in sorted(pinned):
                 if any(r == target[0] or c == target[1] for r, c in added):
                     continue
-                choice = self._choose(target, per_row, per_col)
-                if choice is None and added:
+                if by_path:
+                    chosen = self._cheapest_way_out(target)
+                else:
+                    choice = self._choose(target, per_row, per_col, via=pinned[target])
+                    chosen = [choice] if choice is not None else None
+                if chosen is None and added:
                     # This round's cells may have freed it; look again first.
                     break
-                if choice is None:
+                if chosen is None:
                     raise DisclosureError(
                         f"{describe(target)} can be worked out even with every other non-zero cell "
                         "hidden, from the totals shown and the ranges the marks imply. Withhold this "
                         "breakdown, or pass the totals you show as total_col / total_row so they can "
                         "be hidden too."
                     )
-                self.complementary[choice] = True
-                added.append(choice)
+                for cell in chosen:
+                    self.complementary[cell] = True
+                added.extend(chosen)
 
 
 def _movable(rise: np.ndarray, fall: np.ndarray, asked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
