@@ -84,17 +84,17 @@ def protect_parts(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
     frame = frame.reset_index(drop=True)
     out = frame.copy()
     last = frame.index[-1]
-    total_marks = pd.Series([None] * len(frame), dtype=object)
+    total_marks: list = [None] * len(frame)
     for cols in parts:
         sub = frame[[*cols, total]].astype("int64")
         protected = suppress_table(sub, list(cols), k=k, total_col=total, total_row=last)
         for c in cols:
             out[c] = protected[c].astype(object)
-        for pos, value in enumerate(protected[total]):
+        for pos, value in enumerate(protected[total].tolist()):
             if hidden(value) and (total_marks[pos] is None or value == primary_mark(k)):
                 total_marks[pos] = value
-    out[total] = [mark if mark is not None else int(v) for mark, v in zip(total_marks, frame[total])]
-    out[total] = out[total].astype(object)
+    out[total] = pd.Series([mark if mark is not None else int(v) for mark, v in zip(total_marks, frame[total].tolist())],
+                           index=out.index, dtype=object)
     if len(parts) > 1:
         out = _joint_audit(out, frame, parts, total, k)
     return out
@@ -113,24 +113,32 @@ def _joint_audit(out: pd.DataFrame, frame: pd.DataFrame, parts: list[tuple[str, 
     non-zero count of its row is hidden ("x": they are all k or more) and the table re-audited.
     """
     columns = [c for part in parts for c in part] + [total]
+    # Plain arrays while cells change: DataFrame.at costs tens of microseconds a cell.
+    shown = {c: out[c].to_numpy(dtype=object, copy=True) for c in columns}
+    truth = frame[columns]
+    last = len(out) - 1
+
+    def open_to_hide(col: str, i: int) -> bool:
+        v = shown[col][i]
+        return not hidden(v) and int(v) > 0
+
     for _round in range(MAX_AUDIT_ROUNDS):
-        pinned = pinned_cells(out, columns, total, parts, k, truth=frame)
+        pinned = pinned_cells(pd.DataFrame(shown), columns, total, parts, k, truth=truth)
         if not pinned:
+            for c in columns:
+                out[c] = shown[c]
             return out
-        last = len(out) - 1
         for r, c in pinned:
             # Break both ways in: its row (where the other partition gives the total away) and
             # its column (where the column total does), with the smallest shown count there.
             for col in columns:
-                v = out.at[r, col]
-                if not hidden(v) and int(v) > 0:
-                    out.at[r, col] = COMPLEMENTARY_MARK
-            candidates = [(int(out.at[i, c]), i) for i in range(last) if i != r
-                          and not hidden(out.at[i, c]) and int(out.at[i, c]) > 0]
+                if open_to_hide(col, r):
+                    shown[col][r] = COMPLEMENTARY_MARK
+            candidates = [(int(shown[c][i]), i) for i in range(last) if i != r and open_to_hide(c, i)]
             if candidates:
-                out.at[min(candidates)[1], c] = COMPLEMENTARY_MARK
-            elif r != last and not hidden(out.at[last, c]) and int(out.at[last, c]) > 0:
-                out.at[last, c] = COMPLEMENTARY_MARK
+                shown[c][min(candidates)[1]] = COMPLEMENTARY_MARK
+            elif r != last and open_to_hide(c, last):
+                shown[c][last] = COMPLEMENTARY_MARK
     raise DisclosureError("the partitions cannot be shown together without giving a small count away")
 
 
@@ -189,8 +197,9 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
 
     small = [i for (r, c), i in index.items() if cell_of[c][r] == mark]
     # A consistent table to compare against: the truth when the caller has it, else a first solution.
+    truth_of = {c: truth[c].to_numpy() for c in columns} if truth is not None else {}
     reference = (solve(np.zeros(n)) if truth is None
-                 else np.array([float(truth[c].iat[r]) for r, c in index]))
+                 else np.array([float(truth_of[c][r]) for r, c in index]))
     undecided, stalled = set(small), 0
     for round_ in range(witness_rounds):
         if not undecided or stalled == 2:
