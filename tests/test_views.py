@@ -1,7 +1,8 @@
 """Views: what a page shows and an export writes, protected per profile."""
+import pytest
 import pandas as pd
 
-from tnt_dash import access, views
+from tnt_dash import access, i18n, views
 
 
 def visible_small(frame, columns, k=5):
@@ -43,3 +44,19 @@ def test_overview_leaves_out_victim_sparklines_with_a_small_week(hand_store):
         if not suppressed:
             assert any(0 < v < 5 for v in victims)
         assert data.sparklines["incidents"] is not None
+
+
+def test_marks_as_text_formats_only_columns_that_mix_marks_and_counts():
+    # Arrow cannot type a column holding 1500 and "<5"; Streamlit logged an error and retried on
+    # every rerun of the map page under the suppressing profiles. Plain numbers stay numbers.
+    t = i18n.get("fr")
+    frame = pd.DataFrame({"incidents": [1, 2000], "victims": pd.Series([1500, "<5"], dtype=object),
+                          "corridor": ["A → B", "C → D"]})
+    out = views.marks_as_text(frame, t)
+    assert out["victims"].tolist() == [t.number(1500), "<5"]
+    assert out["incidents"].tolist() == [1, 2000] and out["incidents"].dtype.kind == "i"
+    assert out["corridor"].tolist() == ["A → B", "C → D"]
+    import pyarrow as pa
+    pa.Table.from_pandas(out)       # no conversion error
+    with pytest.raises(pa.ArrowInvalid):
+        pa.Table.from_pandas(frame)  # what the page sent before

@@ -267,6 +267,15 @@ def overview(con, filters: Filters, profile: Profile, lang: str, destination: st
     )
 
 
+def marks_as_text(frame: pd.DataFrame, t: I18n) -> pd.DataFrame:
+    """`for_screen` for the columns that hold a mark ("<5", "x") beside counts, the rest left as
+    numbers so they still sort as numbers. Arrow cannot type such a mixed column: Streamlit
+    then logs a conversion error and retries, on every rerun."""
+    mixed = [c for c in frame.columns if frame[c].dtype == object
+             and any(isinstance(v, str) for v in frame[c]) and any(isinstance(v, (int, np.integer)) for v in frame[c])]
+    return frame.assign(**for_screen(frame[mixed], t)) if mixed else frame
+
+
 def for_screen(frame: pd.DataFrame, t: I18n) -> pd.DataFrame:
     """Every cell as locale-formatted text: counts, percentages, marks ("<5", "x") and ranges side by
     side in one column, which Arrow cannot type otherwise. Exports keep the numbers."""
