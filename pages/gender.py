@@ -182,10 +182,13 @@ elif len(missions.frame):
     if data.suppressed:
         st.caption(_("Where a small count is hidden, the month shows the range its “<5” mark implies (a vertical "
                      "bar); where even that would reveal a count, the line has a gap."))
-with st.expander(_("All reporting units")):
-    if not data.units.withheld:
-        st.dataframe(views.for_screen(gender.units_frame(t, data.units, data.units_month), t), hide_index=True, width="stretch")
-    show_legend()
+# Lazy: the full unit table (hundreds of rows) is built and sent only while the expander is open.
+with st.expander(_("All reporting units"), key="gender_all_units", on_change="rerun") as all_units:
+    if all_units.open:
+        if not data.units.withheld:
+            st.dataframe(views.for_screen(gender.units_frame(t, data.units, data.units_month), t), hide_index=True,
+                         width="stretch")
+        show_legend()
 
 # --- SDG 16.2.2-style rate ------------------------------------------------------------------------------
 st.subheader(_("Detected trafficking victims per 100,000 population (SDG 16.2.2-style, from police records)"))

@@ -16,6 +16,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
@@ -408,3 +410,46 @@ def test_french_cli_brief_has_no_english_ui_string(demo_db, tmp_path):
             if pattern.search(text):
                 found[msgid] = fmt
     assert not found, f"English UI strings in the French brief: {found}"
+
+
+def _scan_series_by_series(series: dict, alpha: float = brief.ANOMALY_ALPHA, min_observed: int = 3):
+    """The scan as it was before it ran on arrays: one stats.poisson_anomaly (or sparse_anomaly) per
+    series. The oracle for the array version."""
+    from dataclasses import replace
+    from tnt_dash import stats
+    tested = []
+    for key, counts in series.items():
+        res = stats.poisson_anomaly(counts, baseline_weeks=brief.ANOMALY_BASELINE, alpha=alpha,
+                                    min_observed=min_observed)
+        if res is None:
+            res = brief.sparse_anomaly(counts, brief.ANOMALY_BASELINE, min_observed)
+        if res is not None:
+            tested.append((key, res))
+    qs = stats.benjamini_hochberg([res.p_value for _, res in tested])
+    flags = [(key, replace(res, q_value=q, flagged=True)) for (key, res), q in zip(tested, qs)
+             if q < alpha and res.observed >= min_observed]
+    flags.sort(key=lambda item: (item[1].p_value, item[0]))
+    return flags, len(tested)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.floats(0, 8), st.integers(0, 40), st.integers(11, 15)), min_size=0, max_size=60),
+       st.integers(0, 2**31 - 1))
+def test_array_scan_flags_exactly_what_the_series_by_series_scan_flags(shapes, seed):
+    # Quiet, bursty, empty and spiking series, some shorter than a baseline; spikes make flags.
+    rng = np.random.default_rng(seed)
+    series = {}
+    for n, (rate, spike, length) in enumerate(shapes):
+        counts = rng.poisson(rate, length).tolist()
+        if rng.random() < 0.3 and counts:
+            counts[-1] += spike
+        series[(f"area-{n}", "market")] = counts
+    got, want = brief.scan(series), _scan_series_by_series(series)
+    assert got[1] == want[1]
+    assert [key for key, _ in got[0]] == [key for key, _ in want[0]]
+    for (_, a), (_, b) in zip(got[0], want[0]):
+        assert (a.observed, a.model, a.flagged) == (b.observed, b.model, b.flagged)
+        assert a.expected == pytest.approx(b.expected, rel=1e-12)
+        assert a.ratio == pytest.approx(b.ratio, rel=1e-12)
+        assert a.p_value == pytest.approx(b.p_value, rel=1e-9, abs=1e-300)
+        assert a.q_value == pytest.approx(b.q_value, rel=1e-9, abs=1e-300)

@@ -443,3 +443,17 @@ def test_page_computes_only_the_open_tab(demo_env):
     by_market, by_country = at.tabs[0], at.tabs[1]
     assert len(by_market.children) == 0 and len(by_country.children) > 0
     assert by_country.get("plotly_chart") and by_country.dataframe
+
+
+def test_page_builds_the_full_unit_table_only_when_its_expander_is_open(demo_env):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/gender.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    units = [e for e in at.expander if e.label == "All reporting units"]
+    assert len(units) == 1 and len(units[0].children) == 0
+    at.session_state["gender_all_units"] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    units = [e for e in at.expander if e.label == "All reporting units"]
+    assert units[0].dataframe and len(units[0].dataframe[0].value) > 0

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from . import activities, queries, stats, views
@@ -203,21 +204,39 @@ def scan(series: dict, alpha: float = ANOMALY_ALPHA, min_observed: int = 3):
     flag needs q < alpha and at least `min_observed` incidents, as in stats.scan_anomalies.
     Series with fewer than `min_observed` incidents in the week cannot be flagged by either arm;
     they are still counted as tests, so the correction is never understated.
+
+    Both arms run on all series at once (stats.poisson_anomaly_many, and the sparse arm in
+    arrays here); tests/test_brief.py holds the series-by-series loop they replaced as the oracle.
     """
     from dataclasses import replace
-    tested = []
-    for key, counts in series.items():
-        res = stats.poisson_anomaly(counts, baseline_weeks=ANOMALY_BASELINE, alpha=alpha,
-                                    min_observed=min_observed)
-        if res is None:
-            res = sparse_anomaly(counts, ANOMALY_BASELINE, min_observed)
-        if res is not None:
-            tested.append((key, res))
-    qs = stats.benjamini_hochberg([res.p_value for _, res in tested])
-    flags = [(key, replace(res, q_value=q, flagged=True)) for (key, res), q in zip(tested, qs)
-             if q < alpha and res.observed >= min_observed]
+
+    from scipy import stats as sps
+    if not 0.0 < alpha < 1.0:
+        raise ValueError("alpha must be between 0 and 1")
+    width = ANOMALY_BASELINE + 1
+    # Shorter series cannot be tested by either arm; each arm reads only the last `width` weeks.
+    keys = [key for key, counts in series.items() if len(counts) >= width]
+    if not keys:
+        return [], 0
+    rows = np.array([list(series[key])[-width:] for key in keys])
+    tests = stats.poisson_anomaly_many(rows, baseline_weeks=ANOMALY_BASELINE)
+    sparse = ~tests.tested
+    total = rows[:, :-1].sum(axis=1)
+    upper = sps.chi2.ppf(0.975, 2 * (total[sparse] + 1)) / 2 / ANOMALY_BASELINE
+    p_values = tests.p_value.copy()
+    p_values[sparse] = np.clip(sps.poisson.sf(tests.observed[sparse] - 1, upper), 0.0, 1.0)
+    qs = np.asarray(stats.benjamini_hochberg(p_values))
+    flags = []
+    for i in np.flatnonzero((qs < alpha) & (tests.observed >= min_observed)):
+        if sparse[i]:
+            res = stats.AnomalyResult(observed=int(tests.observed[i]), expected=float(total[i] / ANOMALY_BASELINE),
+                                      p_value=float(p_values[i]), model="sparse", flagged=False,
+                                      ratio=float(tests.observed[i] / upper[np.count_nonzero(sparse[:i])]))
+        else:
+            res = tests.result(int(i), alpha, min_observed)
+        flags.append((keys[i], replace(res, q_value=float(qs[i]), flagged=True)))
     flags.sort(key=lambda item: (item[1].p_value, item[0]))
-    return flags, len(tested)
+    return flags, len(keys)
 
 
 def _anomalies(con, filters: Filters, profile: Profile, t: I18n, week: date) -> tuple[pd.DataFrame, int]:

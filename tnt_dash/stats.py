@@ -131,6 +131,57 @@ def poisson_anomaly(
     )
 
 
+@dataclass(frozen=True)
+class AnomalyTests:
+    """`poisson_anomaly` for many series at once, as arrays (one entry per series): `tested` is
+    False where poisson_anomaly returns None; the other arrays are meaningful where it is True."""
+    tested: np.ndarray
+    observed: np.ndarray
+    expected: np.ndarray
+    p_value: np.ndarray
+    overdispersed: np.ndarray
+
+    def result(self, i: int, alpha: float = 0.01, min_observed: int = 3) -> AnomalyResult:
+        p = float(self.p_value[i])
+        return AnomalyResult(observed=int(self.observed[i]), expected=float(self.expected[i]), p_value=p,
+                             model="negative binomial" if self.overdispersed[i] else "poisson",
+                             flagged=bool(p < alpha and self.observed[i] >= min_observed),
+                             ratio=float(self.observed[i] / self.expected[i]))
+
+
+def poisson_anomaly_many(rows, baseline_weeks: int = 12, min_baseline_total: int = 10,
+                         min_nonzero_weeks: int = 4) -> AnomalyTests:
+    """`poisson_anomaly` on every row of a (series x weeks) count matrix, with the same results;
+    the weekly brief tests about a thousand area x market series on every view."""
+    if baseline_weeks < 2:
+        raise ValueError("baseline_weeks must be at least 2 to estimate a variance")
+    arr = np.asarray(rows, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError("rows must be a two-dimensional array, one series per row")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("counts must be finite; fill missing weeks with 0 before testing")
+    if np.any(arr < 0) or np.any(arr != np.round(arr)):
+        raise ValueError("counts must be non-negative integers")
+    arr = arr.astype(np.int64)
+    m = arr.shape[0]
+    if arr.shape[1] < baseline_weeks + 1:
+        nothing = np.zeros(m)
+        return AnomalyTests(np.zeros(m, dtype=bool), nothing, nothing, nothing, np.zeros(m, dtype=bool))
+    baseline = arr[:, -baseline_weeks - 1:-1]
+    observed = arr[:, -1]
+    total = baseline.sum(axis=1)
+    lam = total / baseline_weeks
+    tested = (total >= min_baseline_total) & (np.count_nonzero(baseline, axis=1) >= min_nonzero_weeks) & (lam > 0)
+    var = baseline.var(ddof=1, axis=1)
+    overdispersed = tested & (var > OVERDISPERSION_RATIO * lam)
+    p_value = np.full(m, np.nan)
+    nb, po = overdispersed, tested & ~overdispersed
+    p_nb = lam[nb] / var[nb]
+    p_value[nb] = _sps.nbinom.sf(observed[nb] - 1, lam[nb] * lam[nb] / (var[nb] - lam[nb]), p_nb)
+    p_value[po] = _sps.poisson.sf(observed[po] - 1, lam[po])
+    return AnomalyTests(tested, observed, lam, p_value, overdispersed)
+
+
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     """Benjamini-Hochberg adjusted p-values (q-values), in the input order."""
     p = np.asarray(p_values, dtype=float)
