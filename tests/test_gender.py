@@ -396,8 +396,21 @@ def test_witness_rounds_find_the_same_pinned_cells_as_one_program_per_cell(table
     shown, truth, columns = table
     parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
     truth = truth if with_truth else None
+    assert (gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth, method="milp")
+            == gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth, witness_rounds=0,
+                                   method="milp"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(marked_tables())
+def test_path_search_finds_the_same_pinned_cells_as_one_program_per_cell(table):
+    """With the true table at hand, the audit decides cells by paths in the equations' network;
+    the integer programs, one per cell, are the oracle."""
+    shown, truth, columns = table
+    parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
     assert (gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth)
-            == gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth, witness_rounds=0))
+            == gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth, witness_rounds=0,
+                                   method="milp"))
 
 
 def test_witness_rounds_are_exercised_on_a_table_with_pinned_cells():
@@ -410,6 +423,9 @@ def test_witness_rounds_are_exercised_on_a_table_with_pinned_cells():
     parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
     assert gender.pinned_cells(shown, columns, "victims", parts, K) == [(0, "child"), (1, "child")]
     assert gender.pinned_cells(shown, columns, "victims", parts, K, witness_rounds=0) == [(0, "child"), (1, "child")]
+    truth = pd.DataFrame({"victims": [7, 9, 16], "female": [7, 9, 16], "male": [0, 0, 0], "sex_unknown": [0, 0, 0],
+                          "child": [2, 3, 5], "adult": [5, 6, 11], "age_unknown": [0, 0, 0]})
+    assert gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth) == [(0, "child"), (1, "child")]
 
 
 @pytest.mark.parametrize("profile", [access.ANALYST, access.SHARED], ids=lambda p: p.name)

@@ -143,7 +143,8 @@ def _joint_audit(out: pd.DataFrame, frame: pd.DataFrame, parts: list[tuple[str, 
 
 
 def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: list[tuple[str, ...]],
-                 k: int, truth: pd.DataFrame | None = None, witness_rounds: int = 6) -> list[tuple[int, str]]:
+                 k: int, truth: pd.DataFrame | None = None, witness_rounds: int = 6,
+                 method: str = "auto") -> list[tuple[int, str]]:
     """The "<k" cells of `shown` (rows, then a total row last) whose value every table consistent
     with what is shown agrees on. The reader's model: "<k" is 1..k-1, "x" at least k, shown cells
     exact, each partition adds up to the row's total, and the last row is the column sums.
@@ -154,6 +155,9 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
     and every cell that moved is settled at once; only the rest get their own two programs.
     The answer is the same (tests/test_gender.py compares with witness_rounds=0); the number of
     programs fell from about 700 to a few dozen on a 250-row table.
+
+    With two partitions and the true table at hand (the audit's case), no program is needed:
+    `_pinned_by_flow` decides every cell by a path search. `method="milp"` forces the programs.
     """
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, milp
@@ -167,6 +171,13 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
     n = len(index)
     lo = np.array([1 if cell_of[c][r] == mark else k for r, c in index], dtype=float)
     hi = np.array([k - 1 if cell_of[c][r] == mark else np.inf for r, c in index])
+    if method not in ("auto", "milp"):
+        raise ValueError(f"method must be 'auto' or 'milp', not {method!r}")
+    if method == "auto" and truth is not None and len(parts) == 2:
+        truth_of = {c: truth[c].to_numpy() for c in columns}
+        reference = np.array([float(truth_of[c][r]) for r, c in index])
+        return _pinned_by_flow(index, lo, hi, reference, total, parts, len(shown) - 1,
+                               [i for (r, c), i in index.items() if cell_of[c][r] == mark])
     matrix, rhs = [], []
 
     def equation(terms: list[tuple[int, str, int]]) -> None:
@@ -229,6 +240,75 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
         if len(found) == 2 and found[0] == found[1]:
             pinned.append((r, c))
     return pinned
+
+
+def _pinned_by_flow(index: dict[tuple[int, str], int], lo: np.ndarray, hi: np.ndarray, reference: np.ndarray,
+                    total: str, parts: list[tuple[str, ...]], last: int, small: list[int]) -> list[tuple[int, str]]:
+    """`pinned_cells` for two partitions of a shown total, from a consistent table, without a solver.
+
+    Drop the total column's own equation (the first partition and the column sums imply it) and
+    give each equation a sign: row r of the first partition +cells -total, of the second
+    -cells +total; column sums the other way round; the total row's equations reversed. Then every
+    hidden cell appears in exactly two equations with opposite signs: the equations are a network.
+    Two tables that agree on everything shown differ by cycles in it, so a cell can take another
+    value exactly when some cycle through it has room in every cell it passes (the argument
+    suppression._Plan.pinned makes for one partition). One path search per small cell; the integer
+    programs give the same answer (tests/test_gender.py) at about ten times the cost.
+    """
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import connected_components
+
+    first, second = parts
+    rows = last + 1
+    column_node = {c: 2 * rows + j for j, c in enumerate([*first, *second])}
+    plus, minus = np.empty(len(index), dtype=np.int64), np.empty(len(index), dtype=np.int64)
+    for (r, c), i in index.items():
+        row_a, row_b = r, rows + r          # the row's equation in the first and in the second partition
+        if c == total:
+            plus[i], minus[i] = (row_a, row_b) if r == last else (row_b, row_a)
+        elif c in first:
+            plus[i], minus[i] = (column_node[c], row_a) if r == last else (row_a, column_node[c])
+        else:
+            plus[i], minus[i] = (row_b, column_node[c]) if r == last else (column_node[c], row_b)
+    # Raising a cell takes one unit from its minus node to its plus node; lowering it, back.
+    up, down = reference < hi, reference > lo
+    cell_of_arc = np.concatenate([np.flatnonzero(up), np.flatnonzero(down)])
+    tails = np.concatenate([minus[up], plus[down]])
+    heads = np.concatenate([plus[up], minus[down]])
+    nodes = 2 * rows + len(column_node)
+    graph = csr_array((np.ones(len(tails)), (tails, heads)), shape=(nodes, nodes))
+    _, component = connected_components(graph, directed=True, connection="strong")
+    arcs_from: list[list[tuple[int, int]]] = [[] for _ in range(nodes)]
+    for tail, head, cell in zip(tails.tolist(), heads.tolist(), cell_of_arc.tolist()):
+        arcs_from[tail].append((head, cell))
+
+    def reaches(start: int, goal: int, without: int) -> bool:
+        seen, todo = {start}, [start]
+        while todo:
+            for head, cell in arcs_from[todo.pop()]:
+                if cell != without and head not in seen:
+                    if head == goal:
+                        return True
+                    seen.add(head)
+                    todo.append(head)
+        return False
+
+    cell_at = {i: cell for cell, i in index.items()}
+    pinned = []
+    for i in small:
+        p, m = int(plus[i]), int(minus[i])
+        # Every cycle lies within one strongly connected component. A cell with room one way only
+        # is on a cycle exactly when its two nodes share one (a simple path back never uses its own
+        # arc); a cell with room both ways is, trivially, so the way back is searched without it.
+        if component[p] != component[m]:
+            movable = False
+        elif up[i] and down[i]:
+            movable = reaches(p, m, i) or reaches(m, p, i)
+        else:
+            movable = True
+        if not movable:
+            pinned.append(cell_at[i])
+    return sorted(pinned, key=lambda cell: index[cell])
 
 
 def _share(num, den_parts: list) -> float | None:
