@@ -41,7 +41,8 @@ except ValueError:
     st.stop()
 
 SHOWN = 100
-result = ctx.call(priority.assess, ctx.filters, ctx.profile, t.lang, level, weights, explain=SHOWN)
+# Victim counts appear only in the explained rows' sentences: only those are published and protected.
+result = ctx.call(priority.assess, ctx.filters, ctx.profile, t.lang, level, weights, explain=SHOWN, publish=SHOWN)
 f = result.frame
 total = sum(weights.factor_weights())
 st.caption(_("{n} area–market pairs with incidents from {start} to {end} (the sidebar's period). Effective weights: "

@@ -308,3 +308,22 @@ def test_page_rejects_bad_weights_in_url(demo_env, monkeypatch):
     # The level comes from the link too: countries, so no separate country column.
     assert at.dataframe[0].value.columns[1] in ("Country or territory", "Pays ou territoire")
     assert "Admin-1 area" not in at.dataframe[0].value.columns
+
+
+def test_only_the_explained_rows_publish_victims_and_they_are_protected_as_shown(demo_db):
+    # The priorities page explains (and so publishes victim counts for) its first rows only;
+    # those are protected as a table of their own, the rest publish nothing.
+    con = store.connect(demo_db, read_only=True)
+    try:
+        period = Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22))
+        page = priority.assess(con, period, access.SHARED, "en", explain=10, publish=10)
+    finally:
+        con.close()
+    f = page.frame
+    assert len(f) > 10
+    assert f["victims_shown"].iloc[10:].isna().all() and f["sentence"].iloc[10:].isna().all()
+    for column in ("victims", "women_children"):
+        for value, truth in zip(f[f"{column}_shown"].head(10), f[column].head(10)):
+            assert value in ("<5", "x") if isinstance(value, str) else (value == truth and not 1 <= value < 5)
+    assert page.suppressed and any(isinstance(v, str) for v in f["victims_shown"].head(10)), \
+        "the demo's first rows should include a small count, or this test checks nothing"

@@ -369,11 +369,15 @@ class Assessment:
 
 def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm1",
            weights: Weights = Weights(), destination: str = "screen", explain: int | None = None,
-           top: int | None = None) -> Assessment:
+           top: int | None = None, publish: int | None = None) -> Assessment:
     """Score, rank, confidence, rank range under ±20 % weights, and a sentence per row.
 
     `explain` limits the sentences to the first rows (the rest get None): writing one costs more
     than scoring it, and a screen shows the top of the ranking only. None explains every row.
+    `publish` gives victim counts (victims_shown, women_children_shown) to the first rows only, the
+    rest None, for a screen that shows them for those rows alone (the priorities page, in its 100
+    explained sentences). They are protected as a table of their own, the cautious reading, as
+    with `top`; protecting all 760 rows for 100 was a tenth of that page's time under shared.
 
     `top` returns the first rows only, for a caller that publishes nothing else (the brief's top 5).
     Ranks still count every row, and the small-count protection then covers those rows as a table
@@ -387,9 +391,14 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     if top is not None:
         scored = scored.head(max(0, top)).copy()
     suppress = views.must_suppress(profile, destination)
-    shown = views.protect_victims(scored, profile, destination) if len(scored) else scored
-    scored["victims_shown"] = shown["victims"] if len(scored) else []
-    scored["women_children_shown"] = shown["women_children"] if len(scored) else []
+    published = scored if publish is None else scored.head(max(0, publish))
+    shown = views.protect_victims(published, profile, destination) if len(published) else published
+    for column in ("victims", "women_children"):
+        if len(published) == len(scored):
+            scored[f"{column}_shown"] = shown[column] if len(scored) else []
+        else:
+            scored[f"{column}_shown"] = shown[column].reindex(scored.index).astype(object).where(
+                scored.index.isin(shown.index), None)
     t = get_i18n(lang)
     explained = scored if explain is None else scored.head(max(0, explain))
     scored["sentence"] = [sentence(t, row, n, raw.attrs["gitoc_imported"], weights)
