@@ -135,6 +135,9 @@ def test_rollup_and_incidents_agree(demo_con, monkeypatch, first, weeks, profile
     # The status line (records, first and last date, data as of) from the rollup's group dates.
     base, rolled = _both(monkeypatch, lambda: queries.data_status(demo_con, f, profile))
     assert base == rolled
+    # The brief's and gender page's last complete week: the profile's latest record, from the rollup.
+    base, rolled = _both(monkeypatch, lambda: queries.last_complete_week(demo_con, profile, today=date(2031, 1, 1)))
+    assert base == rolled
 
 
 def test_rollup_used_only_where_exact():

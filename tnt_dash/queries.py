@@ -100,7 +100,12 @@ def store_info(con) -> dict:
 def last_complete_week(con, profile: Profile, today: date | None = None) -> date:
     """Monday of the last ISO week that has ended, or of the week holding the latest record if earlier."""
     today = today or date.today()
-    last_data = _one(con, f"SELECT max(date_occurred) FROM incidents i WHERE {profile.where('i')}")[0]
+    # The rollup keeps each group's last date, and a profile restricts on status and marking only,
+    # which the rollup keeps too: the same answer without a scan. On the incidents, a profile's
+    # filter defeats DuckDB's min/max statistics (shared at 10M: 130-170 ms a call, every page).
+    table, column = (("incident_weekly", "last_date") if os.environ.get("TNT_ROLLUPS", "1") != "0"
+                     else ("incidents", "date_occurred"))
+    last_data = _one(con, f"SELECT max({column}) FROM {table} i WHERE {profile.where('i')}")[0]
     candidate = week_start(today) - timedelta(days=7)
     if last_data is not None:
         candidate = min(candidate, week_start(last_data))
