@@ -453,3 +453,21 @@ def test_array_scan_flags_exactly_what_the_series_by_series_scan_flags(shapes, s
         assert a.ratio == pytest.approx(b.ratio, rel=1e-12)
         assert a.p_value == pytest.approx(b.p_value, rel=1e-9, abs=1e-300)
         assert a.q_value == pytest.approx(b.q_value, rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("profile", [access.ANALYST, access.SHARED], ids=lambda p: p.name)
+def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(con, monkeypatch, profile):
+    """weekly_brief runs its independent parts in threads (config.parallel_parts); the brief must
+    be the same as with one part at a time."""
+    briefs = []
+    for parts in ("1", "2"):
+        monkeypatch.setenv("TNT_PARALLEL_PARTS", parts)
+        briefs.append(brief.weekly_brief(con, Filters(), profile, "fr", WEEK, destination="screen"))
+    one, two = briefs
+    t = i18n.get("fr")
+    for (name, a), (_, b) in zip(brief.tables(one, t).items(), brief.tables(two, t).items()):
+        pd.testing.assert_frame_equal(a, b, obj=name)
+    assert (one.summary, one.appendix, one.anomaly_tests) == (two.summary, two.appendix, two.anomaly_tests)
+    monkeypatch.setenv("TNT_PARALLEL_PARTS", "0")
+    with pytest.raises(ValueError, match="TNT_PARALLEL_PARTS"):
+        brief.weekly_brief(con, Filters(), profile, "fr", WEEK)

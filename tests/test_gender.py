@@ -473,3 +473,15 @@ def test_page_builds_the_full_unit_table_only_when_its_expander_is_open(demo_env
     assert not at.exception, [e.message for e in at.exception]
     units = [e for e in at.expander if e.label == "All reporting units"]
     assert units[0].dataframe and len(units[0].dataframe[0].value) > 0
+
+
+def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(demo_con, monkeypatch):
+    """gender_data runs its independent parts in threads; the pack must not depend on it."""
+    sheets = []
+    for parts in ("1", "2"):
+        monkeypatch.setenv("TNT_PARALLEL_PARTS", parts)
+        data = gender.gender_data(demo_con, Filters(), access.SHARED, "fr", destination="export")
+        sheets.append(gender.pack_sheets(data, i18n.get("fr")))
+    assert list(sheets[0]) == list(sheets[1])
+    for name in sheets[0]:
+        pd.testing.assert_frame_equal(sheets[0][name], sheets[1][name], obj=name)

@@ -11,6 +11,7 @@ and a suppressed KPI carries no % change. Incident counts are not victim counts 
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from . import activities, queries, stats, views
 from .access import Profile
-from .config import suppression_threshold
+from .config import parallel_parts, suppression_threshold
 from .filters import Filters
 from .i18n import I18n, N_, get as get_i18n
 from .queries import ARRESTS, BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, WOMEN_CHILDREN, _df, _lang, scope
@@ -416,21 +417,30 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
     week = queries.week_start(week)
     suppress = views.must_suppress(profile, destination)
     filters = filters.with_dates(None, None)
-    kpis, weekly = _kpis(con, filters, profile, week, suppress, destination)
-    changes = _changes(con, filters, profile, lang, week, level)
-    anomalies, tests = _anomalies(con, filters, profile, t, week)
-    priorities = _priorities(con, filters, profile, lang, week)
-    victims, withheld = _victims(con, filters, profile, t, week, suppress)
-    hotspots = _hotspots(con, filters, profile, lang, week, destination)
+    # The parts are independent, and DuckDB runs a query without holding the GIL: two at a time,
+    # one part's queries overlap another's Python (each query takes its own cursor).
+    year = filters.with_dates(week - timedelta(days=364), week + timedelta(days=6))
+    with ThreadPoolExecutor(max_workers=parallel_parts()) as pool:
+        jobs = {
+            "kpis": pool.submit(_kpis, con, filters, profile, week, suppress, destination),
+            "priorities": pool.submit(_priorities, con, filters, profile, lang, week),
+            "changes": pool.submit(_changes, con, filters, profile, lang, week, level),
+            "anomalies": pool.submit(_anomalies, con, filters, profile, t, week),
+            "victims": pool.submit(_victims, con, filters, profile, t, week, suppress),
+            "hotspots": pool.submit(_hotspots, con, filters, profile, lang, week, destination),
+            "notable": pool.submit(_notable, con, filters, profile, lang, week, destination),
+            "parity": pool.submit(activities.parity_summary, con, year, profile, lang),
+        }
+        done = {name: job.result() for name, job in jobs.items()}
+    (kpis, weekly), (anomalies, tests), (victims, withheld) = done["kpis"], done["anomalies"], done["victims"]
+    changes, priorities = done["changes"], done["priorities"]
     parts = dict(week=week, level=level, kpis=kpis, changes=changes, anomalies=anomalies, anomaly_tests=tests,
                  priorities=priorities, suppressed=suppress)
     summary = _summary(con, filters, profile, t, parts)
-    appendix = [activities.parity_summary(con, filters.with_dates(week - timedelta(days=364), week + timedelta(days=6)),
-                                          profile, lang)["sentence"]]
-    return Brief(appendix=appendix, week=week, level=level, lang=lang, destination=destination, suppressed=suppress, kpis=kpis,
-                 weekly=weekly, changes=changes, anomalies=anomalies, anomaly_tests=tests, priorities=priorities,
-                 incidents=_notable(con, filters, profile, lang, week, destination), victims=victims,
-                 victims_withheld=withheld, hotspots=hotspots, summary=summary)
+    return Brief(appendix=[done["parity"]["sentence"]], week=week, level=level, lang=lang, destination=destination,
+                 suppressed=suppress, kpis=kpis, weekly=weekly, changes=changes, anomalies=anomalies,
+                 anomaly_tests=tests, priorities=priorities, incidents=done["notable"], victims=victims,
+                 victims_withheld=withheld, hotspots=done["hotspots"], summary=summary)
 
 
 # --- Tables with translated headers: the XLSX sheets, and the rows the slides and PDF show ------

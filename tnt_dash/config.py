@@ -26,3 +26,12 @@ def suppression_threshold() -> int:
 def duckdb_memory_limit() -> str:
     """DuckDB's memory ceiling for the app's read-only connections (TNT_DUCKDB_MEMORY, e.g. 512MB)."""
     return os.environ.get("TNT_DUCKDB_MEMORY", "1GB")
+
+
+def parallel_parts() -> int:
+    """How many independent parts of a page's data (the brief's, the gender page's) run at once
+    (TNT_PARALLEL_PARTS, default 2: this project's machines have two cores). 1 runs them in turn."""
+    value = int(os.environ.get("TNT_PARALLEL_PARTS", "2"))
+    if value < 1:
+        raise ValueError(f"TNT_PARALLEL_PARTS must be 1 or more, got {value}")
+    return value
