@@ -603,21 +603,24 @@ def flag_units(units: pd.DataFrame, threshold: float, min_victims: int = MIN_VIC
         raise ValueError("the completeness threshold is a share between 0 and 1")
     if units.empty:
         return units.assign(flag=[])
-    rows = units[units["key"] != TOTAL_KEY].copy()
-    # One unrecorded victim out of two is 50 %: a month with so few victims says little about a
-    # unit's practice. A hidden count ("<5") is below the floor too.
-    rows = rows[np.array([not hidden(v) and int(v) >= min_victims for v in rows["last_victims"]], dtype=bool)]
 
     def upper(v) -> float | None:
         return None if v is None or pd.isna(v) else float(v)
 
-    highs = [[upper(s), upper(a)] for s, a in zip(rows["last_share_sex_hi"], rows["last_share_age_hi"])]
-    rows["flag"] = [any(h is not None and h < threshold for h in pair) for pair in highs]
-    rows["worst"] = [min([h for h in pair if h is not None] or [1.0]) for pair in highs]
-    if rows.empty:
-        return rows.drop(columns=["worst"])
-    return rows[rows["flag"].astype(bool)].sort_values(["worst", "label"]).drop(columns=["worst"]).reset_index(
-        drop=True)
+    # Decided over plain lists, then one row selection: the page runs this on every rerun.
+    flagged = []
+    for position, (key, label, victims, sex_hi, age_hi) in enumerate(zip(
+            units["key"].tolist(), units["label"].tolist(), units["last_victims"].tolist(),
+            units["last_share_sex_hi"].tolist(), units["last_share_age_hi"].tolist())):
+        # One unrecorded victim out of two is 50 %: a month with so few victims says little about a
+        # unit's practice. A hidden count ("<5") is below the floor too.
+        if key == TOTAL_KEY or hidden(victims) or int(victims) < min_victims:
+            continue
+        highs = [h for h in (upper(sex_hi), upper(age_hi)) if h is not None]
+        if any(h < threshold for h in highs):
+            flagged.append((min(highs), label, position))
+    flagged.sort()
+    return units.iloc[[position for *_, position in flagged]].assign(flag=True).reset_index(drop=True)
 
 
 # --- SDG 16.2.2-style rate and UNODC national series -------------------------------------------

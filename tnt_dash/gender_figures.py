@@ -87,18 +87,27 @@ def completeness_lines(frame: pd.DataFrame, value_col: str, title: str, y_title:
     `frame` holds label, month (a date), month_label (translated) and `value_col`; rows whose
     share is hidden (None) leave a gap.
     """
-    order = frame.sort_values("month").drop_duplicates("month")["month_label"].tolist()
     def num(v) -> float | None:
         return None if v is None or pd.isna(v) else float(v) * 100
 
+    # Plain lists, not a pandas sort and groupby: this chart is drawn twice on every rerun.
+    n = len(frame)
+    lows = frame[f"{value_col}_lo"].tolist() if f"{value_col}_lo" in frame else [None] * n
+    highs = frame[f"{value_col}_hi"].tolist() if f"{value_col}_hi" in frame else [None] * n
+    rows = sorted(zip(frame["month"].tolist(), range(n), frame["label"].tolist(), frame["month_label"].tolist(),
+                      frame[value_col].tolist(), lows, highs), key=lambda row: (row[0], row[1]))
+    order = list(dict.fromkeys(month_label for _, _, _, month_label, *_ in rows))
+    series: dict = {}
+    for _, _, label, month_label, exact, lo, hi in rows:
+        if label is not None and not pd.isna(label):    # as groupby: a row without a label has no line
+            series.setdefault(label, []).append((month_label, num(exact), num(lo), num(hi)))
+
     # Traces as plain dicts, turned into one unvalidated Figure at the end (figures.figure).
     traces = []
-    for n, (label, rows) in enumerate(frame.sort_values("month").groupby("label", sort=True)):
-        y, err, text = [], [], []
-        lows = rows[f"{value_col}_lo"] if f"{value_col}_lo" in rows else [None] * len(rows)
-        highs = rows[f"{value_col}_hi"] if f"{value_col}_hi" in rows else [None] * len(rows)
-        for exact, lo, hi in zip(rows[value_col], lows, highs):
-            exact, lo, hi = num(exact), num(lo), num(hi)
+    for n_trace, label in enumerate(sorted(series)):
+        x, y, err, text = [], [], [], []
+        for month_label, exact, lo, hi in series[label]:
+            x.append(month_label)
             if exact is not None:
                 y.append(round(exact, 1)); err.append(0); text.append(f"{exact:.0f} %")
             elif lo is not None:
@@ -107,14 +116,14 @@ def completeness_lines(frame: pd.DataFrame, value_col: str, title: str, y_title:
                 text.append(f"{lo:.0f}–{hi:.0f} %")
             else:
                 y.append(None); err.append(0); text.append("–")
-        traces.append({"type": "scatter", "x": list(rows["month_label"]), "y": y, "name": str(label),
-                       "mode": "lines+markers", "line": {"color": PALETTE[n % len(PALETTE)], "width": 2},
+        traces.append({"type": "scatter", "x": x, "y": y, "name": str(label),
+                       "mode": "lines+markers", "line": {"color": PALETTE[n_trace % len(PALETTE)], "width": 2},
                        "text": text, "error_y": {"type": "data", "array": err, "visible": any(err), "thickness": 1.5},
                        "hovertemplate": str(label) + " · %{x}: %{text}<extra></extra>"})
-    values = pd.to_numeric(frame[f"{value_col}_lo"] if f"{value_col}_lo" in frame else frame[value_col],
-                           errors="coerce").dropna()
+    values = [v for v in (lows if f"{value_col}_lo" in frame else frame[value_col].tolist())
+              if v is not None and not pd.isna(v)]
     # Start the axis near the data (never above the threshold) so a 10-point drop is visible.
-    floor = max(0.0, min(float(values.min()) * 100 if len(values) else 0.0, threshold * 100) - 10)
+    floor = max(0.0, min(float(min(values)) * 100 if values else 0.0, threshold * 100) - 10)
     # The threshold as a layout shape and note, as add_hline makes them, without its subplot
     # bookkeeping (the slowest step of this figure).
     fig = figure(traces, {
