@@ -20,6 +20,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from tnt_dash.suppression import (
     COMPLEMENTARY_MARK,
     DisclosureError,
+    suppress_counts,
     suppress_series_value,
     suppress_table,
     suppression_mask,
@@ -506,3 +507,17 @@ def test_tiny_counts_with_small_totals_are_refused():
     df = _frame(np.array([[0, 0], [1, 1]]), margins=True)
     with pytest.raises(DisclosureError, match="Withhold"):
         suppress_table(df, COLS[:2], k=3, total_col="total", total_row="Total")
+
+
+def test_counts_array_is_protected_as_the_table_is():
+    # suppress_counts is suppress_table for callers holding arrays (the gender audit): same cells.
+    df = _completeness_table([[100, 3], [90, 2], [5, 60], [6, 70], [7, 40]])
+    table = suppress_table(df, ["recorded", "unknown"], k=5, total_col="victims", total_row="Total")
+    array = suppress_counts(df[["recorded", "unknown", "victims"]].to_numpy(), 2, 5, total_col=True, total_row=5)
+    assert array.tolist() == table[["recorded", "unknown", "victims"]].to_numpy().tolist()
+    with pytest.raises(ValueError, match="value columns"):
+        suppress_counts(df[["recorded", "unknown"]].to_numpy(), 2, 5, total_col=True)
+    with pytest.raises(ValueError, match="total_row"):
+        suppress_counts(df[["recorded", "unknown"]].to_numpy(), 2, 5, total_row=9)
+    with pytest.raises(DisclosureError, match="column 'a'"):
+        suppress_counts(np.array([[1], [1], [2]]), 1, 3, total_row=2, labels=["a"])

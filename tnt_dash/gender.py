@@ -29,7 +29,7 @@ from .config import parallel_parts, suppression_threshold
 from .filters import Filters
 from .i18n import I18n, N_
 from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
-from .suppression import COMPLEMENTARY_MARK, DisclosureError, primary_mark, suppress_table
+from .suppression import COMPLEMENTARY_MARK, DisclosureError, primary_mark, suppress_counts, suppress_table
 
 GROUPS = ("women", "men", "girls", "boys", "unknown")
 GROUP_LABELS = {"women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"), "boys": N_("Boys"),
@@ -83,52 +83,55 @@ def protect_parts(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
     wherever any partition hides it (hiding more never helps a reader).
     """
     frame = frame.reset_index(drop=True)
-    out = frame.copy()
-    last = frame.index[-1]
+    last = len(frame) - 1
+    columns = [*dict.fromkeys(c for part in parts for c in part), total]
+    # Plain arrays from here on: pandas selections and cell access cost more than the audit did.
+    truth = {c: frame[c].to_numpy(dtype=np.int64) for c in columns}
+    shown: dict[str, np.ndarray] = {}
     total_marks: list = [None] * len(frame)
     for cols in parts:
-        sub = frame[[*cols, total]].astype("int64")
-        protected = suppress_table(sub, list(cols), k=k, total_col=total, total_row=last)
-        for c in cols:
-            out[c] = protected[c].astype(object)
-        for pos, value in enumerate(protected[total].tolist()):
+        protected = suppress_counts(np.column_stack([truth[c] for c in (*cols, total)]), len(cols), k,
+                                    total_col=True, total_row=last, labels=[*cols, total])
+        for j, c in enumerate(cols):
+            shown[c] = protected[:, j]
+        for pos, value in enumerate(protected[:, len(cols)].tolist()):
             if hidden(value) and (total_marks[pos] is None or value == primary_mark(k)):
                 total_marks[pos] = value
-    out[total] = pd.Series([mark if mark is not None else int(v) for mark, v in zip(total_marks, frame[total].tolist())],
-                           index=out.index, dtype=object)
+    shown[total] = np.array([mark if mark is not None else int(v) for mark, v in zip(total_marks, truth[total].tolist())],
+                            dtype=object)
     if len(parts) > 1:
-        out = _joint_audit(out, frame, parts, total, k)
+        shown = _joint_audit(shown, truth, parts, total, k)
+    out = frame.copy()
+    for c in columns:
+        out[c] = pd.Series(shown[c], index=out.index, dtype=object)
     return out
 
 
 MAX_AUDIT_ROUNDS = 20
 
 
-def _joint_audit(out: pd.DataFrame, frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
-                 k: int) -> pd.DataFrame:
+def _joint_audit(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], parts: list[tuple[str, ...]],
+                 total: str, k: int) -> dict[str, np.ndarray]:
     """Audit the partitions together and hide more until no "<k" cell can be worked out.
 
     Each partition was protected on its own, but the reader also knows that both add up to the
-    same total: a partition shown in full gives away a total the other one hid. Exact check by
-    integer programming over everything shown; where a "<k" cell is pinned, every other shown
-    non-zero count of its row is hidden ("x": they are all k or more) and the table re-audited.
+    same total: a partition shown in full gives away a total the other one hid. Exact check over
+    everything shown (`pinned_cells`); where a "<k" cell is pinned, every other shown non-zero
+    count of its row is hidden ("x": they are all k or more) and the table re-audited.
+    `shown` and `truth` map each column to its cells, the total row last.
     """
     columns = [c for part in parts for c in part] + [total]
-    # Plain arrays while cells change: DataFrame.at costs tens of microseconds a cell.
-    shown = {c: out[c].to_numpy(dtype=object, copy=True) for c in columns}
-    truth = frame[columns]
-    last = len(out) - 1
+    shown = {c: np.array(shown[c], dtype=object) for c in columns}
+    last = len(shown[total]) - 1
 
     def open_to_hide(col: str, i: int) -> bool:
         v = shown[col][i]
         return not hidden(v) and int(v) > 0
 
     for _round in range(MAX_AUDIT_ROUNDS):
-        pinned = pinned_cells(pd.DataFrame(shown), columns, total, parts, k, truth=truth)
+        pinned = pinned_cells(shown, columns, total, parts, k, truth=truth)
         if not pinned:
-            for c in columns:
-                out[c] = shown[c]
-            return out
+            return shown
         for r, c in pinned:
             # Break both ways in: its row (where the other partition gives the total away) and
             # its column (where the column total does), with the smallest shown count there.
@@ -163,9 +166,10 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    cell_of = {c: shown[c].to_numpy() for c in columns}      # DataFrame.at costs ~50 µs a cell
+    cell_of = {c: np.asarray(shown[c]) for c in columns}      # DataFrame.at costs ~50 µs a cell
+    n_rows = len(cell_of[total])                              # `shown` may be a frame or a dict of columns
     mark = primary_mark(k)
-    index = {(r, c): None for r in range(len(shown)) for c in columns if hidden(cell_of[c][r])}
+    index = {(r, c): None for r in range(n_rows) for c in columns if hidden(cell_of[c][r])}
     if not any(cell_of[c][r] == mark for r, c in index):
         return []
     index = {cell: i for i, cell in enumerate(index)}
@@ -175,9 +179,9 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
     if method not in ("auto", "milp"):
         raise ValueError(f"method must be 'auto' or 'milp', not {method!r}")
     if method == "auto" and truth is not None and len(parts) == 2:
-        truth_of = {c: truth[c].to_numpy() for c in columns}
+        truth_of = {c: np.asarray(truth[c]) for c in columns}
         reference = np.array([float(truth_of[c][r]) for r, c in index])
-        return _pinned_by_flow(index, lo, hi, reference, total, parts, len(shown) - 1,
+        return _pinned_by_flow(index, lo, hi, reference, total, parts, n_rows - 1,
                                [i for (r, c), i in index.items() if cell_of[c][r] == mark])
     matrix, rhs = [], []
 
@@ -192,9 +196,9 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
             matrix.append(coeffs)
             rhs.append(-const)
 
-    last = len(shown) - 1
+    last = n_rows - 1
     for part in parts:
-        for r in range(len(shown)):
+        for r in range(n_rows):
             equation([(r, c, 1) for c in part] + [(r, total, -1)])
     for c in columns:
         equation([(r, c, 1) for r in range(last)] + [(last, c, -1)])
@@ -209,7 +213,7 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
 
     small = [i for (r, c), i in index.items() if cell_of[c][r] == mark]
     # A consistent table to compare against: the truth when the caller has it, else a first solution.
-    truth_of = {c: truth[c].to_numpy() for c in columns} if truth is not None else {}
+    truth_of = {c: np.asarray(truth[c]) for c in columns} if truth is not None else {}
     reference = (solve(np.zeros(n)) if truth is None
                  else np.array([float(truth_of[c][r]) for r, c in index]))
     undecided, stalled = set(small), 0

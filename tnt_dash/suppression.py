@@ -123,13 +123,25 @@ def _build_grid(
         if not isinstance(loc, (int, np.integer)):
             raise ValueError(f"total_row {total_row!r} must label exactly one row")
         total_pos = int(loc)
-    data_pos = [p for p in range(len(df)) if p != total_pos]
     # One selection from the frame, then NumPy: pandas row and column selections cost
     # about a millisecond each, and the gender page protects dozens of tables per rerun.
     cols = [*value_cols, *([total_col] if total_col is not None else [])]
     numbers = df[cols].to_numpy(dtype=float, na_value=np.nan)
+    grid, data_pos = _grid(numbers, len(value_cols), k, total_col is not None, total_pos, df.index, cols)
+    return grid, data_pos, total_pos
 
-    R, C = len(data_pos), len(value_cols)
+
+def _grid(numbers: np.ndarray, n_values: int, k: int, has_total_col: bool, total_pos: int | None,
+          row_labels, col_labels: list) -> tuple[_Grid, list[int]]:
+    """The grid of a count array: `n_values` value columns, then their total if `has_total_col`;
+    row `total_pos` (if any) the column totals. The labels only name rows and columns in errors."""
+    _check_k(k)
+    total_col = col_labels[n_values] if has_total_col else None
+    total_row = row_labels[total_pos] if total_pos is not None else None
+    cols = list(col_labels)
+    data_pos = [p for p in range(len(numbers)) if p != total_pos]
+
+    R, C = len(data_pos), n_values
     cells = _counts(numbers[data_pos, :C], "value columns")
     values = np.zeros((R + 1, C + 1), dtype=np.int64)
     values[:R, :C] = cells
@@ -139,12 +151,12 @@ def _build_grid(
 
     # A total that disagrees with its cells would make every equation below
     # wrong, and the audit would certify a table it never really checked.
-    if total_col is not None:
+    if has_total_col:
         given = _counts(numbers[data_pos, C], "total_col values")
         bad = np.flatnonzero(given != values[:R, C])
         if bad.size:
             raise ValueError(f"total_col {total_col!r} differs from the sum of value_cols "
-                             f"in rows {[df.index[data_pos[b]] for b in bad]}")
+                             f"in rows {[row_labels[data_pos[b]] for b in bad]}")
     if total_pos is not None:
         given = _counts(numbers[total_pos], "total_row values")
         bad = [c for c, g, v in zip(cols, given, values[R, : len(cols)]) if g != v]
@@ -171,7 +183,7 @@ def _build_grid(
         published[R, C] = C > 1
     elif total_col is None and total_row is None:
         published[R, C] = R > 1 or C > 1
-    return _Grid(values, suppressible, published, k), data_pos, total_pos
+    return _Grid(values, suppressible, published, k), data_pos
 
 
 class _Plan:
@@ -448,19 +460,60 @@ def _plan(
     df: pd.DataFrame, value_cols: list[str], k: int, total_col: str | None, total_row: Hashable | None
 ) -> tuple[_Plan, list[int], int | None]:
     grid, data_pos, total_pos = _build_grid(df, value_cols, k, total_col, total_row)
+    cols = [*value_cols, *([total_col] if total_col is not None else [])]
+    return _completed(grid, data_pos, df.index, cols), data_pos, total_pos
+
+
+def _completed(grid: _Grid, data_pos: list[int], row_labels, col_labels: list) -> _Plan:
     plan = _Plan(grid)
     if grid.R == 0:
-        return plan, data_pos, total_pos
-    cols = [*value_cols, *([total_col] if total_col is not None else [])]
+        return plan
 
     def describe(cell: tuple[int, int]) -> str:
         r, c = cell
-        row = "the total row" if r == grid.R else f"row {df.index[data_pos[r]]!r}"
-        col = "the total column" if c == grid.C else f"column {cols[c]!r}"
+        row = "the total row" if r == grid.R else f"row {row_labels[data_pos[r]]!r}"
+        col = "the total column" if c == grid.C else f"column {col_labels[c]!r}"
         return f"the cell at {row}, {col}"
 
     plan.complete(describe)
-    return plan, data_pos, total_pos
+    return plan
+
+
+def suppress_counts(numbers: np.ndarray, n_values: int, k: int = 5, *, total_col: bool = False,
+                    total_row: int | None = None, labels: list | None = None) -> np.ndarray:
+    """`suppress_table` on a plain count array, for callers that hold arrays already.
+
+    Columns 0..n_values-1 are the counts, column n_values their row totals when `total_col`;
+    row `total_row` (a position), if given, the column totals. Returns an object array of the
+    same shape: ints where shown, "<k" or "x" where hidden. Raises DisclosureError as
+    suppress_table does; errors name rows by position and columns by `labels` (default position)."""
+    numbers = np.asarray(numbers, dtype=float)
+    if numbers.ndim != 2 or numbers.shape[1] != n_values + bool(total_col) or n_values < 1:
+        raise ValueError(f"expected {n_values} value columns{' and a total column' if total_col else ''}, "
+                         f"got an array of shape {numbers.shape}")
+    if total_row is not None and not 0 <= total_row < len(numbers):
+        raise ValueError(f"total_row {total_row} is not a row of the array")
+    labels = list(labels) if labels is not None else list(range(numbers.shape[1]))
+    if len(labels) != numbers.shape[1]:
+        raise ValueError(f"{len(labels)} labels for {numbers.shape[1]} columns")
+    grid, data_pos = _grid(numbers, n_values, k, total_col, total_row, range(len(numbers)), labels)
+    plan = _completed(grid, data_pos, range(len(numbers)), labels)
+    return _shown(plan, data_pos, total_row, numbers.shape, k)
+
+
+def _shown(plan: _Plan, data_pos: list[int], total_pos: int | None, shape: tuple[int, int], k: int) -> np.ndarray:
+    """The published table in the input's layout: ints where shown, "<k" or "x" where hidden."""
+    grid_rows = [*range(plan.g.R), *([plan.g.R] if total_pos is not None else [])]
+    frame_rows = [*data_pos, *([total_pos] if total_pos is not None else [])]
+    out = np.empty(shape, dtype=object)
+    mark = primary_mark(k)
+    # Whole columns at once: setting cells one by one with .iat was half the time of a table.
+    for c in range(shape[1]):
+        out[frame_rows, c] = [mark if small else COMPLEMENTARY_MARK if other else value
+                              for small, other, value in zip(plan.primary[grid_rows, c],
+                                                             plan.complementary[grid_rows, c],
+                                                             plan.g.values[grid_rows, c].tolist())]
+    return out
 
 
 def _cell_positions(
@@ -522,16 +575,7 @@ def suppress_table(
     plan, data_pos, total_pos = _plan(df, value_cols, k, total_col, total_row)
     out = df.copy()
     count_cols = [*value_cols, *([total_col] if total_col is not None else [])]
-    # Grid rows in the frame's order: data rows, then the total row where the frame has one.
-    grid_rows = [*range(plan.g.R), *([plan.g.R] if total_pos is not None else [])]
-    frame_rows = [*data_pos, *([total_pos] if total_pos is not None else [])]
-    mark = primary_mark(k)
-    # Whole columns at once: setting cells one by one with .iat was half the time of a table.
+    shown = _shown(plan, data_pos, total_pos, (len(df), len(count_cols)), k)
     for c, col in enumerate(count_cols):
-        shown = np.empty(len(df), dtype=object)
-        shown[frame_rows] = [mark if small else COMPLEMENTARY_MARK if other else value
-                             for small, other, value in zip(plan.primary[grid_rows, c],
-                                                            plan.complementary[grid_rows, c],
-                                                            plan.g.values[grid_rows, c].tolist())]
-        out[col] = shown
+        out[col] = shown[:, c]
     return out
