@@ -165,23 +165,23 @@ def _grid(numbers: np.ndarray, n_values: int, k: int, has_total_col: bool, total
 
     suppressible = np.zeros_like(values, dtype=bool)
     suppressible[:R, :C] = True
-    suppressible[:R, C] = total_col is not None
-    suppressible[R, :C] = total_row is not None
-    suppressible[R, C] = total_col is not None and total_row is not None
+    suppressible[:R, C] = has_total_col
+    suppressible[R, :C] = total_pos is not None
+    suppressible[R, C] = has_total_col and total_pos is not None
 
     # A total of a one-cell line is that cell; nobody prints it twice.
     published = suppressible.copy()
-    if total_col is None:
+    if not has_total_col:
         published[:R, C] = C > 1
-    if total_row is None:
+    if total_pos is None:
         published[R, :C] = R > 1
-    if total_col is not None and total_row is None:
+    if has_total_col and total_pos is None:
         # The grand total is then the column total of total_col.
         published[R, C] = R > 1
-    elif total_row is not None and total_col is None:
+    elif total_pos is not None and not has_total_col:
         # ...or the row total of total_row.
         published[R, C] = C > 1
-    elif total_col is None and total_row is None:
+    elif not has_total_col and total_pos is None:
         published[R, C] = R > 1 or C > 1
     return _Grid(values, suppressible, published, k), data_pos
 
