@@ -270,6 +270,9 @@ def test_build_map_is_offline_and_selectable(flow_store, mode):
                   points=flows.record_points(flow_store, Filters(), access.SHARED, "en"))
     deck = flows.build_map(ADMIN0, **kwargs)
     text = deck.to_json()
+    # Written by orjson: the same document the standard library writes.
+    from pydeck.bindings.json_tools import default_serialize
+    assert json.loads(text) == json.loads(json.dumps(deck, sort_keys=True, default=default_serialize))
     for word in ("mapbox", "carto", "http", "F3 SECRET", "F1 place"):
         assert word.lower() not in text.lower(), word
     doc = json.loads(text)

@@ -23,7 +23,7 @@ from .access import Profile
 from .config import parallel_parts, suppression_threshold
 from .filters import Filters
 from .i18n import I18n, N_, get as get_i18n
-from .queries import ARRESTS, BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, WOMEN_CHILDREN, _df, _lang, scope
+from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
 from .suppression import DisclosureError, suppress_table
 
 LEVELS = ("adm1", "country")
