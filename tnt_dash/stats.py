@@ -57,10 +57,12 @@ class TrendResult:
     insufficient: bool
 
 
-def _as_counts(counts: Sequence[int]) -> np.ndarray:
+def _as_counts(counts, ndim: int = 1) -> np.ndarray:
+    """Weekly counts as int64, checked: one series (ndim 1) or one series per row (ndim 2)."""
     arr = np.asarray(counts, dtype=float)
-    if arr.ndim != 1:
-        raise ValueError("counts must be a one-dimensional sequence")
+    if arr.ndim != ndim:
+        raise ValueError("counts must be a one-dimensional sequence" if ndim == 1
+                         else "rows must be a two-dimensional array, one series per row")
     if not np.all(np.isfinite(arr)):
         raise ValueError("counts must be finite; fill missing weeks with 0 before testing")
     if np.any(arr < 0) or np.any(arr != np.round(arr)):
@@ -155,14 +157,7 @@ def poisson_anomaly_many(rows, baseline_weeks: int = 12, min_baseline_total: int
     the weekly brief tests about a thousand area x market series on every view."""
     if baseline_weeks < 2:
         raise ValueError("baseline_weeks must be at least 2 to estimate a variance")
-    arr = np.asarray(rows, dtype=float)
-    if arr.ndim != 2:
-        raise ValueError("rows must be a two-dimensional array, one series per row")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("counts must be finite; fill missing weeks with 0 before testing")
-    if np.any(arr < 0) or np.any(arr != np.round(arr)):
-        raise ValueError("counts must be non-negative integers")
-    arr = arr.astype(np.int64)
+    arr = _as_counts(rows, ndim=2)
     m = arr.shape[0]
     if arr.shape[1] < baseline_weeks + 1:
         nothing = np.zeros(m)
