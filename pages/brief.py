@@ -125,18 +125,35 @@ def changes_panel() -> None:
         st.table(shown.style.map(colour, subset=short_pct).format(
             {c: percent_or_dash for c in short_pct} | {_("This week"): t.number}), hide_index=True)
         return
-    # Styling every cell is the slowest step of a rerun: the screen shows the busiest rows,
-    # the exports carry them all.
+    # The laptop grid: numbers stay sortable, and a tag column carries the red and green signal
+    # (a pandas Styler cost 20 ms a rerun for 40 rows). The screen shows the busiest rows; the
+    # workbook carries them all.
     shown = changes.head(SCREEN_CHANGE_ROWS)
-    styled = shown.style.map(colour, subset=pct).format(
-        {c: percent_or_dash for c in pct} | {c: (lambda v: t.number(v, 2)) for c in changes.columns
-                                             if c.startswith(_("Mean"))})
-    st.dataframe(styled, hide_index=True, height=420, width="stretch")
-    note = _("Red: at least 50 % above the mean; green: at least 50 % below. “–”: no incidents in the baseline.")
+    means = [c for c in shown.columns if c.startswith(_("Mean"))]
+    signals = {"up_4w": "▲ " + _("4 wk"), "down_4w": "▼ " + _("4 wk"),
+               "up_52w": "▲ " + _("52 wk"), "down_52w": "▼ " + _("52 wk")}
+    tags = [signal_tags(four, year) for four, year in zip(shown[pct[0]], shown[pct[1]])]
+    grid = shown.assign(**{c: shown[c].map(lambda v: t.number(v, 2)) for c in means}, **{_("Signal"): tags})
+    st.dataframe(grid, hide_index=True, height=420, width="stretch", column_config={
+        **{c: st.column_config.NumberColumn(format=t.percent_printf(signed=True)) for c in pct},
+        _("Signal"): st.column_config.MultiselectColumn(
+            options=list(signals), format_func=signals.get, width="medium",
+            color=["#F4C7C3" if key.startswith("up") else "#CDE8D4" for key in signals])})
+    note = _("Signal: ▲ at least 50 % above the 4-week or 52-week mean (red), ▼ at least 50 % below (green). "
+             "No change shown: no incidents in the baseline.")
     if len(changes) > len(shown):
         note += " " + _("Top {n} of {total} area–market rows by incidents this week; every row is in the "
                         "workbook.").format(n=t.number(len(shown)), total=t.number(len(changes)))
     st.caption(note)
+
+
+def signal_tags(change_4w, change_52w) -> list[str]:
+    """up_4w, down_52w…: the changes of at least 50 % either way (a percentage; None: no baseline)."""
+    tags = []
+    for window, value in (("4w", change_4w), ("52w", change_52w)):
+        if value is not None and value == value and abs(value) >= 50:
+            tags.append(("up_" if value > 0 else "down_") + window)
+    return tags
 
 
 def colour(value):
@@ -168,7 +185,7 @@ def map_panel(height: int) -> None:
     heading(_("Hotspots this week"))
     areas = b.hotspots.assign(label=b.hotspots["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents") + ": {incidents}"
-    deck = maps.admin1_bubble_deck(areas, ctx.call(geo.outlines_for_maps),
+    deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps),
                                    value_col="incidents", tooltip_html=tooltip)
     st.pydeck_chart(deck, height=height)
     disclaimer = _("The boundaries and names shown and the designations used on this map do not imply official "

@@ -28,7 +28,7 @@ with left:
     st.subheader(_("Where: incidents in the 30 days to {date}").format(date=t.date(data.window_to)))
     areas = data.areas.assign(label=data.areas["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents: {incidents}")
-    deck = maps.admin1_bubble_deck(areas, ctx.call(geo.outlines_for_maps), value_col="incidents", tooltip_html=tooltip)
+    deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps), value_col="incidents", tooltip_html=tooltip)
     st.pydeck_chart(deck, height=460)
     st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "
                  "shown and the designations used on this map do not imply official endorsement or acceptance "

@@ -1,3 +1,5 @@
+from functools import partial
+
 import streamlit as st
 
 from tnt_dash import figures, flows, geo, queries, views
@@ -36,7 +38,18 @@ mode = controls[0].segmented_control(
     _("Incidents by place shown as"), options=list(flows.MAP_MODES), default="areas",
     format_func=mode_names.get, key="map_mode", bind="query-params", required=True) or "areas"
 country_names = ctx.call(queries.labels, "countries", t.lang)
-areas = ctx.call(flows.area_totals, ctx.filters, ctx.profile, t.lang)
+# What the filters alone decide, then what the map selection narrows: each group is one cache
+# entry whose queries run two at a time, and a click on the map reruns the second group only.
+areas, countries, flow_frame, crossings = ctx.call_together(
+    partial(flows.area_totals, ctx.filters, ctx.profile, t.lang), partial(flows.map_countries, ctx.filters, ctx.profile),
+    partial(flows.flow_totals, ctx.filters, ctx.profile, t.lang), partial(flows.crossing_totals, ctx.filters, ctx.profile))
+focused = [partial(flows.corridor_table, ctx.filters, ctx.profile, t, "screen", focus),
+           partial(flows.market_totals, ctx.filters, ctx.profile, t.lang, focus)]
+if focus is not None:
+    focused += [partial(flows.flow_totals, ctx.filters, ctx.profile, t.lang, focus),
+                partial(flows.crossing_totals, ctx.filters, ctx.profile, focus)]
+table, markets, *narrowed = ctx.call_together(*focused)
+focused_flows, focused_crossings = narrowed or (flow_frame, crossings)
 zoom_options = ["all", *sorted(set(areas["iso3"]), key=lambda c: country_names.get(c, c))]
 busiest = flows.busiest_territory(areas)
 zoom = controls[1].selectbox(
@@ -53,11 +66,8 @@ else:
     controls[2].caption(_("Individual records are not shown on this screen: places stay at admin-1 level."))
 # --- The map ------------------------------------------------------------------------------------
 period = flows.period_text(ctx.filters, t)
-countries = ctx.call(flows.map_countries, ctx.filters, ctx.profile)
 admin0 = geo.admin0_outlines(countries)
-flow_frame = ctx.call(flows.flow_totals, ctx.filters, ctx.profile, t.lang)
-crossings = ctx.call(flows.crossing_totals, ctx.filters, ctx.profile)
-polygons = ctx.call(flows.area_polygons, tuple(sorted(set(areas["iso3"])))) if mode == "areas" else None
+polygons = ctx.shared(flows.area_polygons, tuple(sorted(set(areas["iso3"])))) if mode == "areas" else None
 cells = ctx.call(flows.hex_cells, ctx.filters, ctx.profile) if mode == "hexagons" else None
 points = ctx.call(flows.record_points, ctx.filters, ctx.profile, t.lang) if show_records else None
 deck = flows.build_map(admin0, areas=areas, flows=flow_frame, crossings=crossings, t=t, focus=focus, mode=mode,
@@ -83,8 +93,6 @@ if focus is not None:
 else:
     where = _("all areas in the filters")
 
-table = ctx.call(flows.corridor_table, ctx.filters, ctx.profile, t, "screen", focus)
-focused_flows = ctx.call(flows.flow_totals, ctx.filters, ctx.profile, t.lang, focus)
 st.subheader(_("Corridors ranked by incidents – {where}, {period}").format(where=where, period=period))
 if table.empty:
     st.info(_("No cross-border incidents in this selection."))
@@ -102,8 +110,6 @@ st.plotly_chart(
 st.caption(_("Band width: number of cross-border incidents. Most flows have no known transit country and go "
              "straight from origin to destination."))
 
-markets = ctx.call(flows.market_totals, ctx.filters, ctx.profile, t.lang, focus)
-focused_crossings = ctx.call(flows.crossing_totals, ctx.filters, ctx.profile, focus)
 mcol, ccol = st.columns(2)
 with mcol:
     top = markets.head(8)

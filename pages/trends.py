@@ -1,3 +1,5 @@
+from functools import partial
+
 import streamlit as st
 
 from tnt_dash import exports, trends, views
@@ -8,6 +10,7 @@ from tnt_dash.ui import frame
 ctx = frame.page(N_("Regional trends"))
 t, _ = ctx.t, ctx.t.gettext
 CHART_CONFIG = {"displayModeBar": False}
+SPLITS = ("cyber", "family")
 NONCE = "trends_selection_nonce"   # a new chart key after each drill change clears the old selection
 st.session_state.setdefault(NONCE, 0)
 
@@ -140,9 +143,13 @@ notes.append(_("Trend: Mann–Kendall test on the counts per period; fewer than 
 st.caption(" ".join(notes))
 
 # --- Rates per 100,000 and the two market splits ---------------------------------------------------
+# Independent of one another: one cache entry, their queries two at a time on a change.
+rates, *split_totals, season = ctx.call_together(
+    partial(trends.rates, filters, ctx.profile, t.lang, data.first, data.end),
+    *(partial(trends.split_totals, filters, ctx.profile, t, split, data.first, data.end) for split in SPLITS),
+    partial(trends.seasonality, filters, ctx.profile, t.lang))
 left, right = st.columns([3, 2])
 with left:
-    rates = ctx.call(trends.rates, filters, ctx.profile, t.lang, data.first, data.end)
     if rates.empty:
         st.info(_("No incidents in this period."))
     else:
@@ -167,9 +174,8 @@ with left:
             width="stretch", config=CHART_CONFIG, on_select="rerun", key=f"tr_rates_{st.session_state[NONCE]}")
         pick(event, "country")
 with right:
-    for split, split_title in (
-            ("cyber", _("Incidents by cyber link")), ("family", _("Incidents by market family"))):
-        totals = ctx.call(trends.split_totals, filters, ctx.profile, t, split, data.first, data.end)
+    for split, totals in zip(SPLITS, split_totals):
+        split_title = {"cyber": _("Incidents by cyber link"), "family": _("Incidents by market family")}[split]
         totals = totals.sort_values("incidents", ascending=False)
         event = st.plotly_chart(
             tf.ranked(totals, value_col="incidents", text=[t.number(v) for v in totals["incidents"]],
@@ -194,7 +200,6 @@ if not rates.empty:
                  "The population year and source stand next to each rate."))
 
 # --- Seasonality --------------------------------------------------------------------------------
-season = ctx.call(trends.seasonality, filters, ctx.profile, t.lang)
 if season is not None and not season.frame.empty:
     st.plotly_chart(
         tf.seasonality_heatmap(

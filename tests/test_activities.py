@@ -260,7 +260,7 @@ def test_page_cache_does_not_rerun_an_activities_query_for_a_market(empty_store,
     con = store.connect(empty_store)
     activities.import_file(con, FIXTURES / "good.csv")
     con.close()
-    frame._cached_call.clear()
+    frame._cached_calls.clear()
     ctx = frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
                             meta={}, store_version=f"{empty_store}|test", identity=None)
     for market in ("human_trafficking", "cocaine"):
@@ -282,7 +282,7 @@ def test_page_cache_treats_a_default_argument_like_an_omitted_one(empty_store, m
 
     monkeypatch.setattr(activities, "query_for_test", query, raising=False)
     query.__module__, query.__qualname__ = activities.__name__, "query_for_test"
-    frame._cached_call.clear()
+    frame._cached_calls.clear()
     ctx = frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
                             meta={}, store_version=f"{empty_store}|test", identity=None)
     assert ctx.call(query, Filters(), "en") == ctx.call(query, Filters(), "en", None) == \

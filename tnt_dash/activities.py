@@ -105,7 +105,8 @@ def tables_present(con, *names: str) -> bool:
     names = names or ("activities", "activity_costs", "assessments")
     cur = con.cursor()
     try:
-        found = cur.execute("SELECT count(DISTINCT table_name) FROM information_schema.tables "
+        # duckdb_tables() rather than information_schema.tables: half the time, on every page view.
+        found = cur.execute("SELECT count(DISTINCT table_name) FROM duckdb_tables() "
                             f"WHERE table_name IN ({', '.join('?' * len(names))})", list(names)).fetchone()[0]
     finally:
         cur.close()

@@ -11,18 +11,19 @@ and a suppressed KPI carries no % change. Incident counts are not victim counts 
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from . import activities, queries, stats, views
 from .access import Profile
-from .config import parallel_parts, suppression_threshold
+from .config import suppression_threshold
 from .filters import Filters
 from .i18n import I18n, N_, get as get_i18n
+from .parallel import run_parts
 from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
 from .suppression import DisclosureError, suppress_table
 
@@ -242,7 +243,9 @@ def scan(series: dict, alpha: float = ANOMALY_ALPHA, min_observed: int = 3):
 
 def _anomalies(con, filters: Filters, profile: Profile, t: I18n, week: date) -> tuple[pd.DataFrame, int]:
     flags, tested = scan(anomaly_series(con, filters, profile, week))
-    areas, markets = queries.labels(con, "admin1", t.lang), queries.labels(con, "markets", t.lang)
+    # Most weeks flag nothing: the labels are read only for a flag to name.
+    areas, markets = (queries.labels(con, "admin1", t.lang), queries.labels(con, "markets", t.lang)) if flags \
+        else ({}, {})
     rows = []
     for (admin1, market), res in flags:
         rows.append({"admin1_code": admin1, "area_label": areas.get(admin1, admin1), "market": market,
@@ -417,21 +420,18 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
     week = queries.week_start(week)
     suppress = views.must_suppress(profile, destination)
     filters = filters.with_dates(None, None)
-    # The parts are independent, and DuckDB runs a query without holding the GIL: two at a time,
-    # one part's queries overlap another's Python (each query takes its own cursor).
+    # The parts are independent: tnt_dash/parallel.py runs them two at a time.
     year = filters.with_dates(week - timedelta(days=364), week + timedelta(days=6))
-    with ThreadPoolExecutor(max_workers=parallel_parts()) as pool:
-        jobs = {
-            "kpis": pool.submit(_kpis, con, filters, profile, week, suppress, destination),
-            "priorities": pool.submit(_priorities, con, filters, profile, lang, week),
-            "changes": pool.submit(_changes, con, filters, profile, lang, week, level),
-            "anomalies": pool.submit(_anomalies, con, filters, profile, t, week),
-            "victims": pool.submit(_victims, con, filters, profile, t, week, suppress),
-            "hotspots": pool.submit(_hotspots, con, filters, profile, lang, week, destination),
-            "notable": pool.submit(_notable, con, filters, profile, lang, week, destination),
-            "parity": pool.submit(activities.parity_summary, con, year, profile, lang),
-        }
-        done = {name: job.result() for name, job in jobs.items()}
+    done = run_parts({
+        "kpis": partial(_kpis, con, filters, profile, week, suppress, destination),
+        "priorities": partial(_priorities, con, filters, profile, lang, week),
+        "changes": partial(_changes, con, filters, profile, lang, week, level),
+        "anomalies": partial(_anomalies, con, filters, profile, t, week),
+        "victims": partial(_victims, con, filters, profile, t, week, suppress),
+        "hotspots": partial(_hotspots, con, filters, profile, lang, week, destination),
+        "notable": partial(_notable, con, filters, profile, lang, week, destination),
+        "parity": partial(activities.parity_summary, con, year, profile, lang),
+    })
     (kpis, weekly), (anomalies, tests), (victims, withheld) = done["kpis"], done["anomalies"], done["victims"]
     changes, priorities = done["changes"], done["priorities"]
     parts = dict(week=week, level=level, kpis=kpis, changes=changes, anomalies=anomalies, anomaly_tests=tests,

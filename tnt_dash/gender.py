@@ -16,18 +16,19 @@ exists is withheld (`withheld=True`), never shown half-protected.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from . import queries, stats, views
 from .access import Profile
-from .config import parallel_parts, suppression_threshold
+from .config import suppression_threshold
 from .filters import Filters
 from .i18n import I18n, N_
+from .parallel import run_parts
 from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
 from .suppression import COMPLEMENTARY_MARK, DisclosureError, primary_mark, suppress_counts, suppress_table
 
@@ -782,29 +783,34 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
     t = i18n.get(lang)
     quarter = window(con, filters, profile, span)
     suppress = views.must_suppress(profile, destination)
-    # Independent parts, two at a time: one part's queries (DuckDB releases the GIL) overlap
-    # another's protection in Python. Each query takes its own cursor.
-    with ThreadPoolExecutor(max_workers=parallel_parts()) as pool:
-        units_job = pool.submit(completeness_units, con, filters, profile, t, destination)
-        missions_job = pool.submit(completeness_monthly, con, filters, profile, "mission", destination)
-        rate_job = pool.submit(trafficking_rate, con, filters, profile, t, destination)
-        table_jobs = {by: pool.submit(_breakdown, con, quarter, profile, t, by, suppress) for by in breakdowns}
-        trend_job = pool.submit(trend, con, filters, profile, destination)
-        arrests_job = pool.submit(arrests_table, con, quarter, profile, t, destination)
-        rate = rate_job.result()
-        iso3s = tuple(sorted(set(rate.frame["key"]) if not rate.frame.empty else set(filters.countries)))
-        national_job = pool.submit(national_series, con, iso3s)
-        (units, month), tables = units_job.result(), {by: job.result() for by, job in table_jobs.items()}
-        return GenderData(
-            window_from=quarter.date_from, window_to=quarter.date_to,
-            suppressed=suppress, k=suppression_threshold(),
-            groups={by: groups for by, (groups, _) in tables.items()},
-            shares={by: shares for by, (_, shares) in tables.items() if shares is not None},
-            trend=trend_job.result(), completeness_missions=missions_job.result(),
-            units=units, units_month=month, rate=rate,
-            national=national_job.result(), national_rows=national_series_count(con),
-            arrests=arrests_job.result(),
-        )
+    # Independent parts, two at a time (tnt_dash/parallel.py).
+    parts = run_parts({
+        "units": partial(completeness_units, con, filters, profile, t, destination),
+        "missions": partial(completeness_monthly, con, filters, profile, "mission", destination),
+        "rate": partial(_rate_and_national, con, filters, profile, t, destination),
+        **{f"table:{by}": partial(_breakdown, con, quarter, profile, t, by, suppress) for by in breakdowns},
+        "trend": partial(trend, con, filters, profile, destination),
+        "arrests": partial(arrests_table, con, quarter, profile, t, destination),
+    })
+    (units, month), (rate, national) = parts["units"], parts["rate"]
+    tables = {by: parts[f"table:{by}"] for by in breakdowns}
+    return GenderData(
+        window_from=quarter.date_from, window_to=quarter.date_to,
+        suppressed=suppress, k=suppression_threshold(),
+        groups={by: groups for by, (groups, _) in tables.items()},
+        shares={by: shares for by, (_, shares) in tables.items() if shares is not None},
+        trend=parts["trend"], completeness_missions=parts["missions"],
+        units=units, units_month=month, rate=rate,
+        national=national, national_rows=national_series_count(con),
+        arrests=parts["arrests"],
+    )
+
+
+def _rate_and_national(con, filters: Filters, profile: Profile, t, destination: str):
+    """The trafficking rate, then the national series of the countries it covers."""
+    rate = trafficking_rate(con, filters, profile, t, destination)
+    iso3s = tuple(sorted(set(rate.frame["key"]) if not rate.frame.empty else set(filters.countries)))
+    return rate, national_series(con, iso3s)
 
 
 # --- Tables for people: translated headers --------------------------------------------------------

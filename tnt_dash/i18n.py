@@ -116,6 +116,12 @@ class I18n:
             text = "+" + text
         return text
 
+    def percent_printf(self, digits: int = 0, signed: bool = False) -> str:
+        """The locale's percent pattern as a printf format for a value already multiplied by 100,
+        for st.column_config ("%+.0f%%" in English, "%+.0f\u00a0%%" in French): the grid then
+        keeps the number, and sorts by it."""
+        return self._percent_template.replace("%", "%%").format(("%+" if signed else "%") + f".{digits}f")
+
     def money(self, usd) -> str:
         if usd is None:
             return "–"

@@ -7,6 +7,7 @@ disclaimer under each map (DOMAIN.md §6).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import numbers
@@ -20,8 +21,14 @@ import pandas as pd
 
 import orjson
 import pydeck as pdk
+import pydeck.bindings.deck as _pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 from pydeck.types import String
+
+# pydeck asks on every Deck whether its Jupyter widget can be imported, and a failed import is not
+# remembered, so each map re-read ipywidgets' and pydeck.widget's modules from disk: about 5 ms a
+# deck, on every rerun of the brief and the map. The answer cannot change while the server runs.
+_pydeck_deck.has_jupyter_extra = functools.cache(_pydeck_deck.has_jupyter_extra)
 
 # Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
 OKABE_ITO = {

@@ -40,7 +40,7 @@ from . import queries, stats, views
 from .access import Profile
 from .filters import Filters, default_period
 from .i18n import I18n, N_, get as get_i18n
-from .queries import VICTIMS, WOMEN_CHILDREN, _df, _lang, scope
+from .queries import VICTIMS, WOMEN_CHILDREN, _df, _lang, _rows, scope
 
 FACTORS = ("harm", "likelihood", "reach", "actor", "capacity")
 FACTOR_LABELS = {
@@ -254,22 +254,22 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
 def gitoc_context(con) -> dict:
     """Latest-edition GI-TOC figures per country: the resilience average (12 indicators) and each
     market score. Empty when the index has not been imported."""
-    resilience = _df(con, """
-        WITH latest AS (SELECT iso3, max(edition) AS edition FROM gitoc_scores
-                        WHERE kind = 'resilience' AND score IS NOT NULL GROUP BY iso3)
-        SELECT g.iso3, g.edition, avg(g.score) AS resilience
-        FROM gitoc_scores g JOIN latest USING (iso3, edition)
-        WHERE g.kind = 'resilience' AND g.score IS NOT NULL GROUP BY g.iso3, g.edition""")
-    market = _df(con, """
-        WITH latest AS (SELECT iso3, max(edition) AS edition FROM gitoc_scores
-                        WHERE kind = 'market' AND score IS NOT NULL GROUP BY iso3)
-        SELECT g.iso3, g.indicator, g.score FROM gitoc_scores g JOIN latest USING (iso3, edition)
-        WHERE g.kind = 'market'""")
+    # One query and plain rows: this runs on every assessment (each brief, each priorities view).
+    rows = _rows(con, """
+        WITH latest AS (SELECT kind, iso3, max(edition) AS edition FROM gitoc_scores
+                        WHERE kind IN ('resilience', 'market') AND score IS NOT NULL GROUP BY kind, iso3)
+        SELECT 'resilience', g.iso3, g.edition, NULL, avg(g.score)
+        FROM gitoc_scores g JOIN latest USING (kind, iso3, edition)
+        WHERE g.kind = 'resilience' AND g.score IS NOT NULL GROUP BY g.iso3, g.edition
+        UNION ALL
+        SELECT 'market', g.iso3, g.edition, g.indicator, g.score
+        FROM gitoc_scores g JOIN latest USING (kind, iso3, edition) WHERE g.kind = 'market'""")
+    resilience = [r for r in rows if r[0] == "resilience"]
     return {
-        "imported": bool(len(resilience) or len(market)),
-        "resilience": dict(zip(resilience["iso3"], resilience["resilience"])),
-        "resilience_edition": dict(zip(resilience["iso3"], resilience["edition"].astype(int))),
-        "market": {(r.iso3, r.indicator): r.score for r in market.itertuples(index=False)},
+        "imported": bool(rows),
+        "resilience": {iso3: score for _, iso3, _, _, score in resilience},
+        "resilience_edition": {iso3: int(edition) for _, iso3, edition, _, _ in resilience},
+        "market": {(iso3, indicator): score for kind, iso3, _, indicator, score in rows if kind == "market"},
     }
 
 
@@ -384,6 +384,8 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     of their own, taking their sums as published, which is the cautious reading: protecting all
     760 area x market rows of a 16-week window to show five of them was most of the brief's time."""
     raw = inputs(con, filters, profile, lang, level)
+    # pandas deep-copies a frame's attrs on every operation: keep them aside while scoring.
+    meta, raw.attrs = raw.attrs, {}
     scored = score(raw, weights)
     ranges = sensitivity(scored, weights)
     scored["rank_min"], scored["rank_max"] = ranges["rank_min"], ranges["rank_max"]
@@ -401,11 +403,13 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
                 scored.index.isin(shown.index), None)
     t = get_i18n(lang)
     explained = scored if explain is None else scored.head(max(0, explain))
-    scored["sentence"] = [sentence(t, row, n, raw.attrs["gitoc_imported"], weights)
-                          for row in explained.to_dict("records")] + [None] * (len(scored) - len(explained))
+    # (to_dict of no rows still walks every column: the brief explains none of its five.)
+    records = explained.to_dict("records") if len(explained) else []
+    scored["sentence"] = [sentence(t, row, n, meta["gitoc_imported"], weights)
+                          for row in records] + [None] * (len(scored) - len(explained))
     scored.attrs = {}   # dates in attrs cannot go to Arrow; the Assessment carries them
-    return Assessment(frame=scored, start=raw.attrs["start"], end=raw.attrs["end"], level=level, weights=weights,
-                      gitoc_imported=raw.attrs["gitoc_imported"], suppressed=suppress)
+    return Assessment(frame=scored, start=meta["start"], end=meta["end"], level=level, weights=weights,
+                      gitoc_imported=meta["gitoc_imported"], suppressed=suppress)
 
 
 def _fmt(t: I18n, value: float) -> str:

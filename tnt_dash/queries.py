@@ -42,6 +42,15 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
         cur.close()
 
 
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    """Plain tuples, for small results read in Python: no DataFrame to build and walk."""
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params or []).fetchall()
+    finally:
+        cur.close()
+
+
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     cur = con.cursor()
     try:
@@ -139,7 +148,7 @@ def labels(con, table: str, lang: str) -> dict[str, str]:
         "admin1": f"SELECT code, name_{col} FROM admin1",
         "missions": "SELECT code, code FROM missions",
     }[table]
-    return dict(_df(con, sql).itertuples(index=False))
+    return dict(_rows(con, sql))
 
 
 # --- Aggregates ------------------------------------------------------------------------------

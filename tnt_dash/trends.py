@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from .access import Profile
 from .config import suppression_threshold
 from .filters import Filters
 from .i18n import I18n, N_
+from .parallel import run_parts
 from .queries import _df, _lang, scope
 
 # Whitelist: the dimension picks a column, never a value. NULL keys (no admin-1 recorded)
@@ -240,8 +242,15 @@ def trends(con, filters: Filters, profile: Profile, t: I18n, by: str = "market",
     if bounds is None:
         return None
     first, last = bounds
-    counts = series_counts(con, filters, profile, by, grain, first, last, top)
-    labels = series_labels(con, by, t)
+    prev_from = previous_year(first, grain)
+    prev_to = period_end(previous_year(last, grain), grain)
+    parts = run_parts({
+        "counts": partial(series_counts, con, filters, profile, by, grain, first, last, top),
+        "labels": partial(series_labels, con, by, t),
+        "data_min": partial(queries.first_date, con, filters, profile),
+        "previous": partial(totals_between, con, filters, profile, by, prev_from, prev_to),
+    })
+    counts, labels, data_min = parts["counts"], parts["labels"], parts["data_min"]
     counts["label"] = counts["key"].map(lambda k: labels.get(k, k))
     counts["moving_average"] = counts.groupby("key", sort=False)["incidents"].transform(
         lambda s: moving_average(s, grain))
@@ -249,11 +258,8 @@ def trends(con, filters: Filters, profile: Profile, t: I18n, by: str = "market",
     total = counts.groupby("period", as_index=False)["incidents"].sum()
     total["moving_average"] = moving_average(total["incidents"], grain)
 
-    prev_from = previous_year(first, grain)
-    prev_to = period_end(previous_year(last, grain), grain)
-    data_min = queries.first_date(con, filters, profile)
     previous_complete = data_min is not None and data_min <= prev_from
-    previous = totals_between(con, filters, profile, by, prev_from, prev_to).set_index("key")["incidents"]
+    previous = parts["previous"].set_index("key")["incidents"]
     shown = set(counts["key"]) - {OTHERS}
     previous_others = int(previous[[k for k in previous.index if k not in shown]].sum())
 

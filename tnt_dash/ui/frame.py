@@ -5,17 +5,20 @@ arithmetic: it turns widgets into a `Filters` object and passes it to tnt_dash.
 """
 from __future__ import annotations
 
+import dataclasses
+import enum
 import functools
 import importlib
 import inspect
 import os
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from tnt_dash import auth, i18n, store
+from tnt_dash.parallel import run_parts
 from tnt_dash.access import Profile
 from tnt_dash.filters import RELIABILITY_GRADES, STATUSES, Filters, default_period
 from tnt_dash.i18n import I18n
@@ -47,16 +50,37 @@ class PageContext:
         A query marked with filters.reads_only gets, and is keyed on, only the filter fields it reads.
         Arguments are bound to the signature with its defaults first, so f(x) and f(x, None) (where
         None is the default) share one cache entry instead of running the query twice."""
-        bound = _signature(fn).bind(None, *args, **kwargs)
-        bound.apply_defaults()
-        args, kwargs = bound.args[1:], bound.kwargs
-        kept = getattr(fn, "filter_fields", None)
-        if kept is not None:
-            args = tuple(a.keep(kept) if isinstance(a, Filters) else a for a in args)
-            kwargs = {k: v.keep(kept) if isinstance(v, Filters) else v for k, v in kwargs.items()}
-        args = tuple(("__lang__", a.lang) if isinstance(a, I18n) else a for a in args)
-        kwargs = tuple(sorted((k, ("__lang__", v.lang) if isinstance(v, I18n) else v) for k, v in kwargs.items()))
-        return _cached_call(fn.__module__, fn.__qualname__, self.store_version, args, kwargs)
+        return self.call_together(functools.partial(fn, *args, **kwargs))[0]
+
+    def shared(self, fn, *args, **kwargs):
+        """fn(con, *args, **kwargs) for reference data a page only reads (map outlines, boundaries):
+        one object per store version shared by every session instead of a copy per rerun (unpickling
+        the outlines cost 5 ms a rerun). Never use it for anything filtered by the viewer's profile,
+        and never change what it returns."""
+        module, qualname, args, kwargs = _prepared(fn, args, kwargs)
+        return _shared_call(key=cache_key((self.store_version, module, qualname, args, kwargs)),
+                            _store_version=self.store_version, _call=(module, qualname, args, kwargs))
+
+    def call_together(self, *calls: functools.partial) -> list:
+        """Several independent calls (each a functools.partial of a query without its connection),
+        cached as one entry and run tnt_dash.parallel.run_parts at a time on a miss: for a page
+        whose queries do not depend on each other's results. Results in the order given."""
+        return cached_calls(self.store_version, tuple(_prepared(c.func, c.args, c.keywords) for c in calls))
+
+
+def _prepared(fn, args: tuple, kwargs: dict) -> tuple[str, str, tuple, tuple]:
+    """(module, qualname, args, kwargs) as the cache keys and stores them: defaults bound, a
+    reads_only query's filters cut to what it reads, an I18n replaced by its language."""
+    bound = _signature(fn).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    args, kwargs = bound.args[1:], bound.kwargs
+    kept = getattr(fn, "filter_fields", None)
+    if kept is not None:
+        args = tuple(a.keep(kept) if isinstance(a, Filters) else a for a in args)
+        kwargs = {k: v.keep(kept) if isinstance(v, Filters) else v for k, v in kwargs.items()}
+    args = tuple(("__lang__", a.lang) if isinstance(a, I18n) else a for a in args)
+    kwargs = tuple(sorted((k, ("__lang__", v.lang) if isinstance(v, I18n) else v) for k, v in kwargs.items()))
+    return fn.__module__, fn.__qualname__, args, kwargs
 
 
 @functools.lru_cache(maxsize=None)
@@ -70,18 +94,66 @@ def _root_connection(path: str, version: str):
     return store.connect(path, read_only=True)
 
 
+def cache_key(value) -> str:
+    """A canonical text for a call's arguments: equal for equal values, and different for values
+    a query could tell apart (1, 1.0, True and "1" differ). Streamlit's own hashing of a Filters
+    and a Profile took 1.5 ms a call, two calls per cache miss, 20 ms a map rerun; this takes
+    microseconds. Only plain values and frozen dataclasses of them are accepted: anything else
+    (a DataFrame, a connection) raises instead of producing a key that could mix up two views."""
+    if value is None or isinstance(value, (bool, int, float, str, bytes, date, datetime, timedelta)):
+        return f"{type(value).__name__}:{value!r}"
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__qualname__}.{value.name}"
+    if isinstance(value, (tuple, list)):
+        return f"{type(value).__name__}(" + ",".join(cache_key(v) for v in value) + ")"
+    if isinstance(value, (frozenset, set)):
+        return f"{type(value).__name__}(" + ",".join(sorted(cache_key(v) for v in value)) + ")"
+    if isinstance(value, dict):
+        return "dict(" + ",".join(sorted(f"{cache_key(k)}={cache_key(v)}" for k, v in value.items())) + ")"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:
+        cls = type(value)
+        return f"{cls.__module__}.{cls.__qualname__}(" + ",".join(
+            f"{f.name}={cache_key(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
+    raise TypeError(f"cannot key a page cache on a {type(value).__name__}; pass plain values or a frozen dataclass")
+
+
+def cached_call(module: str, qualname: str, store_version: str, args: tuple, kwargs: tuple):
+    """module.qualname(con, *args, **kwargs), cached per store version and argument values."""
+    return cached_calls(store_version, ((module, qualname, args, kwargs),))[0]
+
+
+def cached_calls(store_version: str, calls: tuple[tuple[str, str, tuple, tuple], ...]) -> list:
+    """Each (module, qualname, args, kwargs) called with the store's connection, as one cache entry."""
+    # All by keyword: Streamlit looks up the name of every positional argument in the signature.
+    return _cached_calls(key=cache_key((store_version, calls)), _store_version=store_version, _calls=calls)
+
+
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached_call(module: str, qualname: str, store_version: str, args: tuple, kwargs: tuple):
-    fn = getattr(importlib.import_module(module), qualname)
+def _cached_calls(key: str, _store_version: str, _calls: tuple) -> list:
+    # Streamlit hashes only `key`, which holds everything else (arguments starting with "_" are
+    # not hashed): see cache_key.
+    return _run_calls(_store_version, _calls)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shared_call(key: str, _store_version: str, _call: tuple):
+    return _run_calls(_store_version, (_call,))[0]
+
+
+def _run_calls(store_version: str, calls: tuple) -> list:
     path = store_version.split("|", 1)[0]
-    con = _root_connection(path, store_version)
+    con = _root_connection(path=path, version=store_version)
 
     def restore(value):
         if isinstance(value, tuple) and len(value) == 2 and value[0] == "__lang__":
             return i18n.get(value[1])
         return value
 
-    return fn(con, *(restore(a) for a in args), **{k: restore(v) for k, v in kwargs})
+    parts = {}
+    for n, (module, qualname, args, kwargs) in enumerate(calls):
+        fn = getattr(importlib.import_module(module), qualname)
+        parts[n] = functools.partial(fn, con, *(restore(a) for a in args), **{k: restore(v) for k, v in kwargs})
+    return list(run_parts(parts).values())
 
 
 @st.cache_resource(show_spinner=False)
@@ -238,10 +310,10 @@ def page(title: str, *, subtitle: str | None = None, show_title: bool = True) ->
     with st.spinner(_("Preparing the data store (first run only)…")):
         _ensure_store(path)
     version = _store_version(path)
-    con = _root_connection(path, version)
+    con = _root_connection(path=path, version=version)
     meta = store.get_meta(con)
     filters = sidebar_filters(con, profile, t, version)
-    status = _cached_call("tnt_dash.queries", "data_status", version, (filters, profile), ())
+    status = cached_call("tnt_dash.queries", "data_status", version, (filters, profile), ())
     ctx = PageContext(con=con, filters=filters, profile=profile, t=t, status=status, meta=meta,
                       store_version=version, identity=viewer)
     banners(ctx)
@@ -254,8 +326,8 @@ def page(title: str, *, subtitle: str | None = None, show_title: bool = True) ->
 
 def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     _ = t.gettext
-    options = _cached_call("tnt_dash.queries", "filter_options", version, (t.lang,), ())
-    bounds = _cached_call("tnt_dash.queries", "data_status", version,
+    options = cached_call("tnt_dash.queries", "filter_options", version, (t.lang,), ())
+    bounds = cached_call("tnt_dash.queries", "data_status", version,
                           (Filters(statuses=()), profile), ())
     data_end = bounds["date_max"] or date.today()
     data_start = bounds["date_min"] or data_end - timedelta(days=365)

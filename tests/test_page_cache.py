@@ -1,0 +1,168 @@
+"""The page cache's key: equal for equal arguments, never shared by arguments a query could tell apart."""
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from tnt_dash import access
+from tnt_dash.filters import Filters
+from tnt_dash.priority import Weights
+from tnt_dash.ui.frame import cache_key
+
+
+def test_equal_arguments_give_one_key():
+    a = (Filters(markets=("cocaine", "arms_trafficking"), date_from=date(2026, 1, 5)), access.SHARED, "fr")
+    b = (Filters(markets=["arms_trafficking", "cocaine"], date_from=date(2026, 1, 5)), access.SHARED, "fr")
+    assert cache_key(a) == cache_key(b)
+    assert cache_key({"level": "adm1", "top": 5}) == cache_key({"top": 5, "level": "adm1"})
+
+
+@pytest.mark.parametrize("left, right", [
+    (1, 1.0), (1, True), (1, "1"), (None, "None"), ("", ()), ((), []),
+    (date(2026, 1, 5), datetime(2026, 1, 5)), (("a", "b"), ("a,b",)), (("a",), (("a",),)),
+])
+def test_values_a_query_could_tell_apart_get_different_keys(left, right):
+    assert cache_key(left) != cache_key(right)
+
+
+def test_every_field_of_the_filters_and_the_profile_is_in_the_key():
+    base = Filters()
+    changed = [replace(base, date_from=date(2026, 1, 1)), replace(base, date_to=date(2026, 1, 1)),
+               replace(base, missions=("MINUSCA",)), replace(base, countries=("CAF",)),
+               replace(base, admin1=("CF-BGF",)), replace(base, markets=("cocaine",)),
+               replace(base, cyber=("none",)), replace(base, min_reliability="B"),
+               replace(base, min_credibility=2), replace(base, statuses=("draft",))]
+    keys = {cache_key(f) for f in [base, *changed]}
+    assert len(keys) == len(changed) + 1
+    profiles = {cache_key(p) for p in access.PROFILES.values()}
+    assert len(profiles) == len(access.PROFILES)
+    # A profile differing from the shared one in one rule only is another key.
+    assert cache_key(replace(access.SHARED, narratives="all")) != cache_key(access.SHARED)
+    assert cache_key(Weights()) != cache_key(replace(Weights(), trend_share=Weights().trend_share / 2))
+
+
+def test_two_dataclasses_with_the_same_fields_differ_by_type():
+    @dataclass(frozen=True)
+    class One:
+        x: int = 1
+
+    @dataclass(frozen=True)
+    class Other:
+        x: int = 1
+
+    assert cache_key(One()) != cache_key(Other())
+
+
+@pytest.mark.parametrize("value", [pd.DataFrame({"a": [1]}), object(), {1, 2}.__iter__()])
+def test_a_value_without_a_canonical_text_is_refused(value):
+    with pytest.raises(TypeError, match="cannot key a page cache"):
+        cache_key(("fr", value))
+
+
+def test_a_mutable_dataclass_is_refused():
+    @dataclass
+    class Mutable:
+        x: int = 1
+
+    with pytest.raises(TypeError, match="Mutable"):
+        cache_key(Mutable())
+
+
+@pytest.fixture
+def empty_store(tmp_path):
+    from tnt_dash import store
+    path = tmp_path / "cache.duckdb"
+    store.build(path, demo_rows=None)
+    return path
+
+
+def _context(store_path):
+    from tnt_dash import i18n
+    from tnt_dash.ui import frame
+    return frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
+                             meta={}, store_version=f"{store_path}|test", identity=None)
+
+
+def test_calls_together_are_one_cache_entry_with_results_in_order(empty_store, monkeypatch):
+    from functools import partial
+
+    from tnt_dash import activities
+    from tnt_dash.ui import frame
+
+    seen = []
+
+    def query(con, filters, tag):
+        seen.append(tag)
+        return f"{tag}:{len(filters.markets)}"
+
+    monkeypatch.setattr(activities, "query_for_test", query, raising=False)
+    query.__module__, query.__qualname__ = activities.__name__, "query_for_test"
+    frame._cached_calls.clear()
+    ctx = _context(empty_store)
+    two = Filters(markets=("cocaine", "arms_trafficking"))
+    assert ctx.call_together(partial(query, two, "a"), partial(query, Filters(), "b")) == ["a:2", "b:0"]
+    assert ctx.call_together(partial(query, two, "a"), partial(query, Filters(), "b")) == ["a:2", "b:0"]
+    assert sorted(seen) == ["a", "b"]          # the second time came from the cache
+    assert ctx.call(query, two, "a") == "a:2"   # a group is its own entry: the single call runs
+    assert sorted(seen) == ["a", "a", "b"]
+    frame._root_connection.clear()
+
+
+def test_a_failing_call_in_a_group_raises_and_is_not_cached(empty_store, monkeypatch):
+    from functools import partial
+
+    from tnt_dash import activities
+    from tnt_dash.ui import frame
+
+    runs = []
+
+    def failing(con, tag):
+        runs.append(tag)
+        if tag == "bad":
+            raise ValueError("bad input")
+        return tag
+
+    monkeypatch.setattr(activities, "failing_for_test", failing, raising=False)
+    failing.__module__, failing.__qualname__ = activities.__name__, "failing_for_test"
+    frame._cached_calls.clear()
+    ctx = _context(empty_store)
+    for _ in range(2):
+        with pytest.raises(ValueError, match="bad input"):
+            ctx.call_together(partial(failing, "good"), partial(failing, "bad"))
+    assert runs.count("bad") == 2
+    frame._root_connection.clear()
+
+
+def test_shared_reference_data_is_one_object(empty_store, monkeypatch):
+    from tnt_dash import activities
+    from tnt_dash.ui import frame
+
+    def outlines(con, iso3s):
+        return {"countries": list(iso3s)}
+
+    monkeypatch.setattr(activities, "outlines_for_test", outlines, raising=False)
+    outlines.__module__, outlines.__qualname__ = activities.__name__, "outlines_for_test"
+    frame._shared_call.clear()
+    ctx = _context(empty_store)
+    first = ctx.shared(outlines, ("CAF", "COD"))
+    assert first == {"countries": ["CAF", "COD"]}
+    assert ctx.shared(outlines, ("CAF", "COD")) is first
+    assert ctx.shared(outlines, ("CAF",)) is not first
+    frame._root_connection.clear()
+
+
+def test_the_maps_do_not_change_the_shared_outlines(empty_store):
+    """ctx.shared hands every session the same outlines: building a deck must leave them as they were."""
+    import json
+
+    from tnt_dash import geo, maps, store
+    con = store.connect(empty_store, read_only=True)
+    outlines = geo.outlines_for_maps(con)
+    before = json.dumps(outlines, sort_keys=True, default=str)
+    areas = pd.DataFrame({"admin1_code": ["CF-BGF"], "label": ["Bangui"], "lat": [4.36], "lon": [18.56],
+                          "incidents": [12]})
+    deck = maps.admin1_bubble_deck(areas, outlines)
+    deck.to_json()
+    assert json.dumps(outlines, sort_keys=True, default=str) == before
+    con.close()
