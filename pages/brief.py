@@ -29,7 +29,9 @@ level = top[1].segmented_control(_("Change table by"), options=list(level_labels
                                  format_func=level_labels.get, key="level", bind="query-params",
                                  required=True) or "adm1"
 week = brief.parse_iso_week(week_label or weeks[0])
-b = ctx.call(brief.weekly_brief, ctx.filters, ctx.profile, t.lang, week, destination="screen", level=level)
+b = ctx.call(brief.weekly_brief, ctx.filters, ctx.profile, t.lang, week, destination="screen", level=level,
+            with_appendix=False)
+appendix = ctx.call(brief.appendix, ctx.filters, ctx.profile, t.lang, week)
 
 
 def download(fmt: str) -> bytes:
@@ -93,7 +95,7 @@ def summary_panel() -> None:
     lines = b.summary_beside_priorities(t) if ctx.presentation else b.summary
     st.markdown("\n".join(f"- {line}" for line in lines))
     if not ctx.presentation:
-        st.caption(_("Appendix: gender parity in capacity building, last 52 weeks") + " – " + " ".join(b.appendix))
+        st.caption(_("Appendix: gender parity in capacity building, last 52 weeks") + " – " + " ".join(appendix))
 
 
 def anomaly_panel() -> None:

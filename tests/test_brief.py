@@ -471,3 +471,16 @@ def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(con, monkeypatc
     monkeypatch.setenv("TNT_PARALLEL_PARTS", "0")
     with pytest.raises(ValueError, match="TNT_PARALLEL_PARTS"):
         brief.weekly_brief(con, Filters(), profile, "fr", WEEK)
+
+
+def test_the_appendix_reads_period_and_missions_only_and_is_the_briefs_own(con):
+    """The page caches brief.appendix apart from the brief (a market change keeps it): it must read
+    only the fields it declares, and say what the brief's exports say."""
+    full = Filters(markets=("cocaine",), countries=("CAF",), min_reliability="B", missions=("MINUSCA",))
+    kept = full.keep(brief.appendix.filter_fields)
+    assert kept.markets == () and kept.missions == ("MINUSCA",)
+    for profile in (access.ANALYST, access.SHARED):
+        lines = brief.appendix(con, full, profile, "fr", WEEK)
+        assert lines == brief.appendix(con, kept, profile, "fr", WEEK)
+        assert brief.weekly_brief(con, full, profile, "fr", WEEK, destination="export").appendix == lines
+        assert brief.weekly_brief(con, full, profile, "fr", WEEK, with_appendix=False).appendix == []

@@ -21,7 +21,7 @@ import pandas as pd
 from . import activities, queries, stats, views
 from .access import Profile
 from .config import suppression_threshold
-from .filters import Filters
+from .filters import Filters, reads_only
 from .i18n import I18n, N_, get as get_i18n
 from .parallel import run_parts
 from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
@@ -411,9 +411,20 @@ def _priority_sentence(t: I18n, priorities: pd.DataFrame) -> str | None:
 
 # --- The brief -----------------------------------------------------------------------------------
 
+@reads_only(*activities.SCOPE_FIELDS)
+def appendix(con, filters: Filters, profile: Profile, lang: str, week: date) -> list[str]:
+    """The capacity-building appendix: gender parity over the 52 weeks to the week. It reads only
+    the period and missions, so the page caches it apart from the brief: a market change leaves it."""
+    week = queries.week_start(week)
+    year = filters.with_dates(week - timedelta(days=364), week + timedelta(days=6))
+    return [activities.parity_summary(con, year, profile, lang)["sentence"]]
+
+
 def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str = "screen",
-                 level: str = "adm1") -> Brief:
-    """Everything the brief shows for the ISO week starting on (or containing) `week`."""
+                 level: str = "adm1", with_appendix: bool = True) -> Brief:
+    """Everything the brief shows for the ISO week starting on (or containing) `week`.
+
+    with_appendix=False leaves the appendix empty, for the page, which reads `appendix()` apart."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     t = get_i18n(lang)
@@ -421,7 +432,6 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
     suppress = views.must_suppress(profile, destination)
     filters = filters.with_dates(None, None)
     # The parts are independent: tnt_dash/parallel.py runs them two at a time.
-    year = filters.with_dates(week - timedelta(days=364), week + timedelta(days=6))
     done = run_parts({
         "kpis": partial(_kpis, con, filters, profile, week, suppress, destination),
         "priorities": partial(_priorities, con, filters, profile, lang, week),
@@ -430,14 +440,14 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
         "victims": partial(_victims, con, filters, profile, t, week, suppress),
         "hotspots": partial(_hotspots, con, filters, profile, lang, week, destination),
         "notable": partial(_notable, con, filters, profile, lang, week, destination),
-        "parity": partial(activities.parity_summary, con, year, profile, lang),
+        **({"appendix": partial(appendix, con, filters, profile, lang, week)} if with_appendix else {}),
     })
     (kpis, weekly), (anomalies, tests), (victims, withheld) = done["kpis"], done["anomalies"], done["victims"]
     changes, priorities = done["changes"], done["priorities"]
     parts = dict(week=week, level=level, kpis=kpis, changes=changes, anomalies=anomalies, anomaly_tests=tests,
                  priorities=priorities, suppressed=suppress)
     summary = _summary(con, filters, profile, t, parts)
-    return Brief(appendix=[done["parity"]["sentence"]], week=week, level=level, lang=lang, destination=destination,
+    return Brief(appendix=done.get("appendix", []), week=week, level=level, lang=lang, destination=destination,
                  suppressed=suppress, kpis=kpis, weekly=weekly, changes=changes, anomalies=anomalies,
                  anomaly_tests=tests, priorities=priorities, incidents=done["notable"], victims=victims,
                  victims_withheld=withheld, hotspots=done["hotspots"], summary=summary)

@@ -235,18 +235,20 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     rows = np.fromiter((row_of[k] for k in zip(kept["area"], kept["market"])), dtype=int, count=len(kept))
     series[rows, full_bins - 1 - kept["bin"].to_numpy(dtype=int)] = kept["n"].to_numpy(dtype=int)
     trends = stats.mann_kendall_many(series) if full_bins else [stats.mann_kendall([]) for _ in row_of]
-    frame["trend"] = [tr.direction if not tr.insufficient else "insufficient" for tr in trends]
-    frame["trend_p"] = [tr.p_value for tr in trends]
-    frame["weeks_tested"] = full_bins
-    frame["days"] = days
-    frame["recent_4w"] = series[:, -4:].sum(axis=1).astype(int) if full_bins else 0
-    frame["prior"] = frame["incidents"] - frame["recent_4w"]
+    recent = series[:, -4:].sum(axis=1).astype(int) if full_bins else np.zeros(len(frame), dtype=int)
     ctx = gitoc_context(con)
-    frame["resilience"] = frame["iso3"].map(ctx["resilience"]).astype(float)
-    frame["resilience_edition"] = frame["iso3"].map(ctx["resilience_edition"])
-    frame["gitoc_market_score"] = [ctx["market"].get((iso3, gm)) for iso3, gm in
-                                   zip(frame["iso3"], frame["gitoc_market"])]
-    frame["gitoc_market_score"] = frame["gitoc_market_score"].astype(float)
+    iso3s, gitoc_markets = frame["iso3"].tolist(), frame["gitoc_market"].tolist()
+    # The new columns joined once (each column set alone is a pandas insert).
+    frame = pd.concat([frame, pd.DataFrame({
+        "trend": [tr.direction if not tr.insufficient else "insufficient" for tr in trends],
+        "trend_p": [tr.p_value for tr in trends],
+        "weeks_tested": full_bins, "days": days,
+        "recent_4w": recent, "prior": frame["incidents"].to_numpy() - recent,
+        "resilience": np.array([ctx["resilience"].get(c, np.nan) for c in iso3s], dtype=float),
+        "resilience_edition": np.array([ctx["resilience_edition"].get(c, np.nan) for c in iso3s], dtype=float),
+        "gitoc_market_score": np.array([ctx["market"].get((c, m), np.nan) for c, m in zip(iso3s, gitoc_markets)],
+                                       dtype=float),
+    }, index=frame.index)], axis=1)
     frame.attrs.update(start=start, end=end, level=level, gitoc_imported=ctx["imported"])
     return frame
 
@@ -286,40 +288,54 @@ def minmax(values) -> np.ndarray:
     return (x - lo) / (hi - lo)
 
 
-def harm_points(frame: pd.DataFrame, weights: Weights) -> pd.Series:
+def harm_points(frame, weights: Weights):
+    """Harm in victim-equivalents, for a frame or a mapping of arrays with the same columns."""
     return (frame["victims"] + weights.women_children * frame["women_children"]
             + weights.fatality * frame["fatalities"] + weights.seizure * frame["seizure_usd"] / SEIZURE_UNIT_USD)
 
 
 def score(raw: pd.DataFrame, weights: Weights = Weights()) -> pd.DataFrame:
     """The factors, score, rank and confidence for every row of `inputs()`. Pure arithmetic."""
-    out = raw.copy()
-    n = len(out)
+    n = len(raw)
     if n == 0:
+        out = raw.copy()
         for name in (*FACTORS, "harm_points", "per_week", "score", "rank", "confidence", "confidence_level",
                      "unknown"):
             out[name] = pd.Series(dtype=float)
         return out
-    out["harm_points"] = harm_points(out, weights)
-    out["harm"] = minmax(np.log1p(out["harm_points"]))
-    out["per_week"] = out["incidents"] / (out["days"] / 7.0)
-    trend = out["trend"].map(TREND_VALUE).fillna(0.5)     # untested (too few weeks) counts as no trend
-    out["likelihood"] = (1 - weights.trend_share) * minmax(np.log1p(out["per_week"])) + weights.trend_share * trend
-    out["cross_border_share"] = out["cross_border"] / out["incidents"]
-    out["reach"] = 0.5 * out["cross_border_share"] + 0.5 * minmax(np.log1p(out["countries_linked"]))
-    out["actor"] = np.where(out["actor_records"] > 0, (out["actor_mean"] - 1) / 4.0, np.nan)
-    out["capacity"] = (10.0 - out["resilience"].astype(float)) / 9.0
-    factors = out[list(FACTORS)].to_numpy(dtype=float)
-    w = np.asarray(weights.factor_weights())
-    known = ~np.isnan(factors)
-    known_weight = known.astype(float) @ w
+    # Each factor as a plain array, joined to the frame once: a column set one at a time costs a
+    # pandas insert each (a third of the brief's priority time went on bookkeeping).
+    col = {c: raw[c].to_numpy(dtype=float) for c in ("victims", "women_children", "fatalities", "seizure_usd",
+                                                      "incidents", "days", "cross_border", "countries_linked",
+                                                      "actor_records", "actor_mean", "resilience",
+                                                      "grade_quality", "corroborated")}
+    new = {"harm_points": harm_points(col, weights)}
+    new["harm"] = minmax(np.log1p(new["harm_points"]))
+    new["per_week"] = col["incidents"] / (col["days"] / 7.0)
+    trend = np.array([TREND_VALUE.get(v, 0.5) for v in raw["trend"].tolist()])   # untested (too few weeks): no trend
+    new["likelihood"] = ((1 - weights.trend_share) * minmax(np.log1p(new["per_week"]))
+                         + weights.trend_share * trend)
+    new["cross_border_share"] = col["cross_border"] / col["incidents"]
+    new["reach"] = 0.5 * new["cross_border_share"] + 0.5 * minmax(np.log1p(col["countries_linked"]))
+    new["actor"] = np.where(col["actor_records"] > 0, (col["actor_mean"] - 1) / 4.0, np.nan)
+    new["capacity"] = (10.0 - col["resilience"]) / 9.0
+    # Weighted sums added factor by factor, in FACTORS order: a matrix product's rounding depends on
+    # the array's memory layout, and near-tied ranks must not.
+    known_weight = np.zeros(n)
+    weighted = np.zeros(n)
+    for name, w in zip(FACTORS, weights.factor_weights()):
+        known_weight += ~np.isnan(new[name]) * w
+        weighted += np.nan_to_num(new[name]) * w
     # No known factor with a weight: no score at all rather than a 0 that would look like "no threat".
     safe = np.where(known_weight > 0, known_weight, 1.0)
-    out["score"] = np.where(known_weight > 0, 100.0 * (np.nan_to_num(factors) @ w) / safe, np.nan)
-    out["unknown"] = [", ".join(f for f, k in zip(FACTORS, row) if not k) for row in known]
-    out["confidence"] = (2 * out["grade_quality"] + out["corroborated"] / out["incidents"]
-                         + np.minimum(1.0, out["incidents"] / CONFIDENT_VOLUME)) / 4.0
-    out["confidence_level"] = out["confidence"].map(confidence_level)
+    new["score"] = np.where(known_weight > 0, 100.0 * weighted / safe, np.nan)
+    new["unknown"] = [", ".join(f for f, v in zip(FACTORS, row) if v != v) for row in
+                      zip(*(new[f].tolist() for f in FACTORS))]
+    new["confidence"] = (2 * col["grade_quality"] + col["corroborated"] / col["incidents"]
+                         + np.minimum(1.0, col["incidents"] / CONFIDENT_VOLUME)) / 4.0
+    new["confidence_level"] = [confidence_level(v) for v in new["confidence"].tolist()]
+    kept = raw.drop(columns=[c for c in new if c in raw.columns])
+    out = pd.concat([kept, pd.DataFrame(new, index=raw.index)], axis=1)
     out = out.sort_values(["score", "harm_points", "area", "market"], ascending=[False, False, True, True],
                           na_position="last", kind="mergesort").reset_index(drop=True)
     out["rank"] = np.arange(1, n + 1)
