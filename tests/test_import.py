@@ -141,7 +141,12 @@ def rollup_matches(db) -> bool:
     stored = """SELECT week, mission, iso3, admin1_code, market, status, tlp, classification, incidents, fatalities
                 FROM incident_weekly"""
     rows = query(db, f"SELECT count(*) FROM (({fresh} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {fresh}))")
-    return rows[0][0] == 0 and query(db, "SELECT count(*) FROM incident_weekly")[0][0] > 0
+    # And the dateless rollup (every page's status line) equals the incidents too.
+    fresh_status = """SELECT mission, iso3, admin1_code, market, status, tlp, classification, count(*),
+                             min(date_occurred), max(date_occurred), max(updated_at) FROM incidents GROUP BY ALL"""
+    status = query(db, f"""SELECT count(*) FROM (({fresh_status} EXCEPT SELECT * FROM incident_status)
+                                                 UNION ALL (SELECT * FROM incident_status EXCEPT {fresh_status}))""")
+    return rows[0][0] == 0 and status[0][0] == 0 and query(db, "SELECT count(*) FROM incident_weekly")[0][0] > 0
 
 
 def test_correction_updates_keeps_history_and_rollback_restores(db, tmp_path):
@@ -171,6 +176,7 @@ def test_correction_updates_keeps_history_and_rollback_restores(db, tmp_path):
     pipeline.rollback(db, first.batch_id)
     assert query(db, "SELECT count(*) FROM incidents")[0][0] == 0
     assert query(db, "SELECT count(*) FROM incident_weekly")[0][0] == 0
+    assert query(db, "SELECT count(*) FROM incident_status")[0][0] == 0
     with pytest.raises(pipeline.ImportRefused):
         pipeline.rollback(db, first.batch_id)   # already rolled back
 

@@ -169,3 +169,13 @@ def test_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
                     fatalities, first_date, last_date, last_updated FROM incident_weekly EXCEPT SELECT * FROM fresh))
         """).fetchone()[0]
     assert diff == 0
+
+
+def test_status_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
+    """The dateless rollup behind every page's status line is what the incidents sum to now."""
+    fresh = """SELECT mission, iso3, admin1_code, market, status, tlp, classification, count(*),
+                      min(date_occurred), max(date_occurred), max(updated_at) FROM incidents GROUP BY ALL"""
+    stored = "SELECT * FROM incident_status"
+    diff = demo_con.execute(f"SELECT count(*) FROM (({fresh} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {fresh}))")
+    assert diff.fetchone()[0] == 0
+    assert demo_con.execute("SELECT count(*) FROM incident_status").fetchone()[0] > 0

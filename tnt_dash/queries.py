@@ -76,12 +76,13 @@ def data_status(con, filters: Filters, profile: Profile) -> dict:
     """What the frame shows: how fresh the data is and how many records the viewer sees."""
     undated = filters.with_dates(None, None)
     # Every page runs this: no DISTINCT counts here (they cost more than the rest together at 10M),
-    # and the weekly rollup's per-group dates when it answers exactly (see kpi_source).
+    # and the dateless rollup's per-group dates when it answers exactly (no grading filter: see
+    # kpi_source; the period does not matter here).
     if kpi_source(undated)[0] == "incident_weekly":
-        where, params = scope(undated, profile, date_column="week")
+        where, params = scope(undated, profile)
         row = _one(con, f"""
             SELECT coalesce(sum(incidents), 0)::BIGINT, min(first_date), max(last_date), max(last_updated)
-            FROM incident_weekly i WHERE {where}""", params)
+            FROM incident_status i WHERE {where}""", params)
     else:
         where, params = scope(undated, profile)
         row = _one(con, f"""
@@ -112,7 +113,7 @@ def last_complete_week(con, profile: Profile, today: date | None = None) -> date
     # The rollup keeps each group's last date, and a profile restricts on status and marking only,
     # which the rollup keeps too: the same answer without a scan. On the incidents, a profile's
     # filter defeats DuckDB's min/max statistics (shared at 10M: 130-170 ms a call, every page).
-    table, column = (("incident_weekly", "last_date") if os.environ.get("TNT_ROLLUPS", "1") != "0"
+    table, column = (("incident_status", "last_date") if os.environ.get("TNT_ROLLUPS", "1") != "0"
                      else ("incidents", "date_occurred"))
     last_data = _one(con, f"SELECT max({column}) FROM {table} i WHERE {profile.where('i')}")[0]
     candidate = week_start(today) - timedelta(days=7)

@@ -82,11 +82,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return schema_version(con)
 
 
-ROLLUP_MIGRATIONS = {"004_incident_weekly.sql", "005_incident_weekly_dates.sql"}
+ROLLUP_MIGRATIONS = {"004_incident_weekly.sql", "005_incident_weekly_dates.sql", "006_incident_status.sql"}
 
 
 def refresh_rollups(con: duckdb.DuckDBPyConnection) -> float:
-    """Rebuild the weekly rollup from the incidents; returns the seconds it took.
+    """Rebuild the rollups (weekly, then dateless) from the incidents; returns the seconds it took.
 
     Call it inside the transaction that changed the incidents: readers then see either the old
     table and the old rollup, or both new. A full rebuild is exact by construction (about 1 s at
@@ -103,6 +103,12 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection) -> float:
                coalesce(sum(i.seizure_value_usd), 0),
                min(i.date_occurred), max(i.date_occurred), max(i.updated_at)
         FROM incidents i GROUP BY ALL ORDER BY week""")
+    con.execute("DELETE FROM incident_status")
+    con.execute("""
+        INSERT INTO incident_status
+        SELECT mission, iso3, admin1_code, market, status, tlp, classification, sum(incidents),
+               min(first_date), max(last_date), max(last_updated)
+        FROM incident_weekly GROUP BY ALL""")
     return time.perf_counter() - start
 
 
