@@ -71,10 +71,18 @@ def pick(event, dimension: str) -> None:
         st.rerun()
 
 
-data = ctx.call(trends.trends, filters, ctx.profile, t, by, grain)
-if data is None:
+bounds = ctx.call(trends.window, filters, ctx.profile, grain)
+if bounds is None:
     st.info(_("No complete week or month lies in the chosen period: widen the period in the sidebar."))
     st.stop()
+# The page's queries in two cache entries, the parts of each two at a time (the two heaviest, the
+# series and the seasonality, in one): a change of "Series by" reruns the first entry only.
+first, end = bounds[0], trends.period_end(bounds[1], grain)
+data, season = ctx.call_together(partial(trends.trends, filters, ctx.profile, t, by, grain),
+                                 partial(trends.seasonality, filters, ctx.profile, t.lang))
+rates, *split_totals = ctx.call_together(
+    partial(trends.rates, filters, ctx.profile, t.lang, first, end),
+    *(partial(trends.split_totals, filters, ctx.profile, t, split, first, end) for split in SPLITS))
 
 where = ctx.call(trends.where_text, filters, t)
 start, end = t.date(data.first), t.date(data.end)
@@ -143,11 +151,6 @@ notes.append(_("Trend: Mann–Kendall test on the counts per period; fewer than 
 st.caption(" ".join(notes))
 
 # --- Rates per 100,000 and the two market splits ---------------------------------------------------
-# Independent of one another: one cache entry, their queries two at a time on a change.
-rates, *split_totals, season = ctx.call_together(
-    partial(trends.rates, filters, ctx.profile, t.lang, data.first, data.end),
-    *(partial(trends.split_totals, filters, ctx.profile, t, split, data.first, data.end) for split in SPLITS),
-    partial(trends.seasonality, filters, ctx.profile, t.lang))
 left, right = st.columns([3, 2])
 with left:
     if rates.empty:
