@@ -132,6 +132,14 @@ def test_rollup_and_incidents_agree(demo_con, monkeypatch, first, weeks, profile
         base, rolled = _both(monkeypatch, lambda: trends.totals_between(
             demo_con, f, profile, by, f.date_from, f.date_to).sort_values("key").reset_index(drop=True))
         pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
+    # The brief's change table and anomaly series read whole weeks from the rollup.
+    from tnt_dash import brief
+    week = f.date_to - timedelta(days=6)
+    for level in brief.LEVELS:
+        base, rolled = _both(monkeypatch, lambda: brief._changes(demo_con, f, profile, "fr", week, level))
+        pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
+    base, rolled = _both(monkeypatch, lambda: brief.anomaly_series(demo_con, f, profile, week))
+    assert base == rolled
     # The status line (records, first and last date, data as of) from the rollup's group dates.
     base, rolled = _both(monkeypatch, lambda: queries.data_status(demo_con, f, profile))
     assert base == rolled

@@ -131,26 +131,32 @@ def _changes(con, filters: Filters, profile: Profile, lang: str, week: date, lev
     col = _lang(lang)
     key, label, country = (part.format(col=col) for part in _LEVEL_SQL[level])
     first = week - timedelta(weeks=BASELINE_LONG)
-    where, params = scope(filters.with_dates(first, week + timedelta(days=6)), profile)
+    # Whole ISO weeks: the weekly rollup answers exactly when no grading filter is set (kpi_source),
+    # and the labels are joined to the few hundred result rows, not to every incident. An area's
+    # country is its own (admin1.iso3); records without an admin-1 area have none to name.
+    area_country = "a.iso3" if level == "adm1" else "i.area"
+    dated = filters.with_dates(first, week + timedelta(days=6))
+    rolled = queries.kpi_source(dated)[0] == "incident_weekly"
+    table, day, one = ("incident_weekly", "i.week", "i.incidents") if rolled else ("incidents", "i.date_occurred", "1")
+    where, params = scope(dated, profile, date_column="week" if rolled else "date_occurred")
     frame = _df(con, f"""
         WITH counts AS (
-            SELECT {key} AS area, any_value({label}) AS area_label, any_value({country}) AS country_label,
-                   i.market, any_value(m.label_{col}) AS market_label,
-                   count(*) FILTER (WHERE i.date_occurred >= ?) AS week_count,
-                   count(*) FILTER (WHERE i.date_occurred >= ? AND i.date_occurred < ?) AS count_4w,
-                   count(*) FILTER (WHERE i.date_occurred < ?) AS count_52w
-            FROM incidents i JOIN markets m ON m.code = i.market
-            LEFT JOIN admin1 a ON a.code = i.admin1_code LEFT JOIN countries c ON c.iso3 = i.iso3
-            WHERE {where} GROUP BY {key}, i.market)
-        SELECT area, area_label, country_label, market, market_label, week_count,
-               count_4w / {BASELINE_SHORT}.0 AS mean_4w,
-               CASE WHEN count_4w > 0 THEN (week_count - count_4w / {BASELINE_SHORT}.0)
-                    / (count_4w / {BASELINE_SHORT}.0) END AS change_4w,
-               count_52w / {BASELINE_LONG}.0 AS mean_52w,
-               CASE WHEN count_52w > 0 THEN (week_count - count_52w / {BASELINE_LONG}.0)
-                    / (count_52w / {BASELINE_LONG}.0) END AS change_52w
-        FROM counts WHERE week_count > 0 OR count_4w > 0
-        ORDER BY week_count DESC, mean_4w DESC, area, market""",
+            SELECT {key} AS area, i.market,
+                   coalesce(sum({one}) FILTER (WHERE {day} >= ?), 0)::BIGINT AS week_count,
+                   coalesce(sum({one}) FILTER (WHERE {day} >= ? AND {day} < ?), 0)::BIGINT AS count_4w,
+                   coalesce(sum({one}) FILTER (WHERE {day} < ?), 0)::BIGINT AS count_52w
+            FROM {table} i WHERE {where} GROUP BY {key}, i.market)
+        SELECT i.area, {label} AS area_label, {country} AS country_label, i.market, m.label_{col} AS market_label,
+               i.week_count, i.count_4w / {BASELINE_SHORT}.0 AS mean_4w,
+               CASE WHEN i.count_4w > 0 THEN (i.week_count - i.count_4w / {BASELINE_SHORT}.0)
+                    / (i.count_4w / {BASELINE_SHORT}.0) END AS change_4w,
+               i.count_52w / {BASELINE_LONG}.0 AS mean_52w,
+               CASE WHEN i.count_52w > 0 THEN (i.week_count - i.count_52w / {BASELINE_LONG}.0)
+                    / (i.count_52w / {BASELINE_LONG}.0) END AS change_52w
+        FROM counts i JOIN markets m ON m.code = i.market
+        LEFT JOIN admin1 a ON a.code = i.area LEFT JOIN countries c ON c.iso3 = {area_country}
+        WHERE i.week_count > 0 OR i.count_4w > 0
+        ORDER BY i.week_count DESC, mean_4w DESC, i.area, i.market""",
         [week, week - timedelta(weeks=BASELINE_SHORT), week, week, *params])
     return frame
 
@@ -180,12 +186,14 @@ def sparse_anomaly(counts, baseline_weeks: int = ANOMALY_BASELINE, min_observed:
 def anomaly_series(con, filters: Filters, profile: Profile, week: date) -> dict[tuple[str, str], list[int]]:
     """Weekly incident counts per (admin-1, market) for the 13 weeks ending on `week`, zero-filled."""
     first = week - timedelta(weeks=ANOMALY_BASELINE)
-    where, params = scope(filters.with_dates(first, week + timedelta(days=6)), profile)
+    # Whole ISO weeks: the weekly rollup answers exactly unless a grading filter is set (kpi_source).
+    table, counts_sql, week_sql, where, params = queries.kpi_scope(
+        filters.with_dates(first, week + timedelta(days=6)), profile)
+    n_sql = "sum(i.incidents)" if table == "incident_weekly" else "count(*)"
     long = _df(con, f"""
         WITH weeks AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 7 DAY))::DATE AS week),
-        counts AS (SELECT i.admin1_code, i.market, date_trunc('week', i.date_occurred)::DATE AS week,
-                          count(*) AS n
-                   FROM incidents i WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY ALL),
+        counts AS (SELECT i.admin1_code, i.market, {week_sql} AS week, {n_sql} AS n
+                   FROM {table} i WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY ALL),
         cells AS (SELECT DISTINCT admin1_code, market FROM counts)
         SELECT cells.admin1_code, cells.market, w.week, coalesce(counts.n, 0)::BIGINT AS n
         FROM cells CROSS JOIN weeks w LEFT JOIN counts USING (admin1_code, market, week)
