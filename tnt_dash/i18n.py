@@ -96,6 +96,8 @@ class I18n:
             return "–"
         if isinstance(value, str):      # already suppressed, e.g. "<5"
             return value
+        if digits == 0 and type(value) is int:      # most counts: no Decimal needed
+            return format(value, ",").translate(self._symbols)
         return self._decimal(_as_decimal(value), digits)
 
     def _decimal(self, value: Decimal, digits: int) -> str:
