@@ -29,8 +29,9 @@ def duckdb_memory_limit() -> str:
 
 
 def parallel_parts() -> int:
-    """How many independent parts of a page's data (the brief's, the gender page's) run at once
-    (TNT_PARALLEL_PARTS, default 2: this project's machines have two cores). 1 runs them in turn."""
+    """How many independent parts of a page's data run at once (tnt_dash/parallel.py: the brief's,
+    the gender page's, a page's call_together group), from TNT_PARALLEL_PARTS, default 2: this
+    project's machines have two cores. 1 runs them in turn."""
     value = int(os.environ.get("TNT_PARALLEL_PARTS", "2"))
     if value < 1:
         raise ValueError(f"TNT_PARALLEL_PARTS must be 1 or more, got {value}")

@@ -53,12 +53,13 @@ COUNT_SQL = ", ".join(f"coalesce(sum({expr}), 0)::BIGINT AS {name}" for name, ex
 COUNT_COLUMNS = (*GROUPS, *SEX_PARTS, *AGE_PARTS, "victims")
 
 # Whitelist: a breakdown picks SQL from here, never from the caller's text.
+# (key, label, join): the label and its join apply to the aggregated rows, alias k (key k.key).
 BREAKDOWNS = {
-    "market": ("i.market", "m.label_{col}", "JOIN markets m ON m.code = i.market"),
-    "country": ("i.iso3", "c.name_{col}", "LEFT JOIN countries c ON c.iso3 = i.iso3"),
-    "admin1": ("i.admin1_code", "a.name_{col} || ' (' || i.iso3 || ')'", "LEFT JOIN admin1 a ON a.code = i.admin1_code"),
-    "mission": ("i.mission", "i.mission", ""),
-    "unit": ("i.reporting_unit", "i.reporting_unit", ""),
+    "market": ("i.market", "m.label_{col}", "JOIN markets m ON m.code = k.key"),
+    "country": ("i.iso3", "c.name_{col}", "LEFT JOIN countries c ON c.iso3 = k.key"),
+    "admin1": ("i.admin1_code", "a.name_{col} || ' (' || a.iso3 || ')'", "LEFT JOIN admin1 a ON a.code = k.key"),
+    "mission": ("i.mission", "k.key", ""),
+    "unit": ("i.reporting_unit", "k.key", ""),
 }
 BREAKDOWN_LABELS = {"market": N_("Market"), "country": N_("Country or territory"), "admin1": N_("Admin-1 area"),
                     "mission": N_("Mission"), "unit": N_("Reporting unit")}
@@ -335,7 +336,9 @@ class Table:
 
 def _with_total(frame: pd.DataFrame, columns: tuple[str, ...], label: str, key_col: str = "key") -> pd.DataFrame:
     total = {key_col: TOTAL_KEY, "label": label, **{c: int(frame[c].sum()) for c in columns}}
-    return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    # Column by column, one frame built at the end: pd.concat reconciled every column's dtype and
+    # cost more than the rest of building a gender table.
+    return pd.DataFrame({c: [*frame[c].tolist(), total.get(c)] for c in frame.columns})
 
 
 def _protect(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, suppress: bool) -> Table:
@@ -358,12 +361,14 @@ def counts_by(con, filters: Filters, profile: Profile, lang: str, by: str,
         raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}") from None
     col = _lang(lang)
     where, params = scope(filters, profile)
+    # Counted first, labelled after: the join touches the result rows, not every record.
     return _df(con, f"""
-        SELECT {key_sql} AS key, any_value({label_sql.format(col=col)}) AS label, {COUNT_SQL}
-        FROM incidents i {join.format(col=col)}
-        WHERE {where} AND {where_extra}
-        GROUP BY 1 HAVING sum({VICTIMS}) > 0
-        ORDER BY victims DESC, key NULLS LAST""", params)
+        WITH k AS (SELECT {key_sql} AS key, {COUNT_SQL}
+                   FROM incidents i WHERE {where} AND {where_extra}
+                   GROUP BY 1 HAVING sum({VICTIMS}) > 0)
+        SELECT k.key, {label_sql.format(col=col)} AS label, k.* EXCLUDE (key)
+        FROM k {join.format(col=col)}
+        ORDER BY k.victims DESC, k.key NULLS LAST""", params)
 
 
 def _fill_labels(frame: pd.DataFrame, t: I18n, by: str) -> pd.DataFrame:
