@@ -840,31 +840,34 @@ def _pct_range(f: pd.DataFrame, prefix: str) -> list:
 
 
 
+def _columns(f: pd.DataFrame, names: dict[str, str], values: dict[str, list] | None = None) -> pd.DataFrame:
+    """The columns `names` of `f` (or their replacement in `values`) under their display names, as
+    one new frame: a copy, then setting, selecting and renaming columns cost more than the table."""
+    values = values or {}
+    return pd.DataFrame({label: values[c] if c in values else f[c].tolist() for c, label in names.items()},
+                        index=range(len(f)))
+
+
 def groups_frame(t: I18n, table: Table, by: str) -> pd.DataFrame:
     _ = t.gettext
-    f = table.frame
     names = {"label": BREAKDOWN_LABELS[by], **GROUP_LABELS, "victims": N_("Victims")}
-    return f[list(names)].rename(columns={k: _(v) for k, v in names.items()})
+    return _columns(table.frame, {k: _(v) for k, v in names.items()})
 
 
 def shares_frame(t: I18n, table: Table, by: str) -> pd.DataFrame:
     _ = t.gettext
-    f = table.frame.copy()
-    f["share_female"] = f["share_female"].map(_pct)
-    f["share_child"] = f["share_child"].map(_pct)
+    f = table.frame
     names = {"label": BREAKDOWN_LABELS[by], "victims": N_("Victims"), "female": N_("Female"), "male": N_("Male"),
              "sex_unknown": N_("Sex unknown"), "share_female": N_("% female (of victims with sex recorded)"),
              "child": N_("Children"), "adult": N_("Adults"), "age_unknown": N_("Age unknown"),
              "share_child": N_("% children (of victims with age recorded)")}
-    return f[list(names)].rename(columns={k: _(v) for k, v in names.items()})
+    return _columns(f, {k: _(v) for k, v in names.items()},
+                    {c: [_pct(v) for v in f[c].tolist()] for c in ("share_female", "share_child")})
 
 
 def units_frame(t: I18n, table: Table, month: date | None) -> pd.DataFrame:
     _ = t.gettext
-    f = table.frame.copy()
-    for c in ("share_sex", "share_age", "last_share_sex", "last_share_age"):
-        if c in f:
-            f[c] = _pct_range(f, c)
+    f = table.frame
     month_label = t.date(month, "MMM y") if month else "–"
     # The month the flag is about comes first: at 1366 px the right-hand columns scroll out of view.
     names = {"label": _("Reporting unit"), "mission": _("Mission"),
@@ -874,7 +877,8 @@ def units_frame(t: I18n, table: Table, month: date | None) -> pd.DataFrame:
              "share_sex": _("% with sex recorded"), "share_age": _("% with age recorded"),
              "victims": _("Victims")}
     names = {k: v for k, v in names.items() if k in f}
-    return f[list(names)].rename(columns=names)
+    return _columns(f, names, {c: _pct_range(f, c) for c in ("share_sex", "share_age", "last_share_sex",
+                                                             "last_share_age") if c in f})
 
 
 def missions_frame(t: I18n, table: Table) -> pd.DataFrame:
@@ -898,8 +902,8 @@ def rate_frame(t: I18n, table: Table, compact: bool = False) -> pd.DataFrame:
     """Counts and rates per country. `compact` (the screen) keeps the victims count and the rates;
     the pack has every count beside its rate."""
     _ = t.gettext
-    f = table.frame.copy()
-    out = pd.DataFrame({_("Country or territory"): f["label"]})
+    f = table.frame
+    out = {_("Country or territory"): f["label"].tolist()}
     labels = {"victims": N_("All victims"), "female": N_("Female"), "male": N_("Male"),
               "sex_unknown": N_("Sex unknown"), "child": N_("Children"), "adult": N_("Adults"),
               "age_unknown": N_("Age unknown")}
@@ -909,17 +913,17 @@ def rate_frame(t: I18n, table: Table, compact: bool = False) -> pd.DataFrame:
         if not compact:
             out[_("{group}: victims detected").format(group=_(label))] = f[c].tolist()
         out[_("{group}: per 100,000 population").format(group=_(label)) if not compact else _(label)] = [
-            None if r is None or pd.isna(r) else round(float(r), 2 if compact else 3) for r in f[f"rate_{c}"]]
-    years = [None if pd.isna(y) else str(int(y)) for y in f["pop_year"]]
+            None if r is None or pd.isna(r) else round(float(r), 2 if compact else 3) for r in f[f"rate_{c}"].tolist()]
+    years = [None if pd.isna(y) else str(int(y)) for y in f["pop_year"].tolist()]
     if compact:
         out[_("Population (year, source)")] = [
-            "–" if pd.isna(p) else f"{t.number(int(p))} ({y}, {src})" for p, y, src in zip(f["population"], years,
-                                                                                      f["pop_source"])]
-        return out
+            "–" if pd.isna(p) else f"{t.number(int(p))} ({y}, {src})" for p, y, src in zip(f["population"].tolist(), years,
+                                                                                      f["pop_source"].tolist())]
+        return pd.DataFrame(out)
     out[_("Population")] = f["population"].tolist()
     out[_("Population year")] = years
     out[_("Population source")] = f["pop_source"].tolist()
-    return out
+    return pd.DataFrame(out)
 
 
 def national_frame(t: I18n, frame: pd.DataFrame) -> pd.DataFrame:
@@ -934,12 +938,12 @@ def national_frame(t: I18n, frame: pd.DataFrame) -> pd.DataFrame:
 
 def arrests_frame(t: I18n, table: Table) -> pd.DataFrame:
     _ = t.gettext
-    f = table.frame.copy()
-    f["share_women"] = f["share_women"].map(_pct) if "share_women" in f else None
+    f = table.frame
     names = {"label": N_("Market"), "arrests_female": N_("Women arrested"), "arrests_male": N_("Men arrested"),
              "arrests_unknown": N_("Sex not recorded"), "arrests": N_("Arrests"),
              "share_women": N_("% women (of arrested suspects with sex recorded)")}
-    return f[list(names)].rename(columns={k: _(v) for k, v in names.items()})
+    shares = [_pct(v) for v in f["share_women"].tolist()] if "share_women" in f else [None] * len(f)
+    return _columns(f, {k: _(v) for k, v in names.items()}, {"share_women": shares})
 
 
 # --- SDG reference cards ----------------------------------------------------------------------------

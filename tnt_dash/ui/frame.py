@@ -311,7 +311,7 @@ def page(title: str, *, subtitle: str | None = None, show_title: bool = True) ->
         _ensure_store(path)
     version = _store_version(path)
     con = _root_connection(path=path, version=version)
-    meta = store.get_meta(con)
+    meta = cached_call("tnt_dash.store", "get_meta", version, (), ())   # a write changes the version
     filters = sidebar_filters(con, profile, t, version)
     status = cached_call("tnt_dash.queries", "data_status", version, (filters, profile), ())
     ctx = PageContext(con=con, filters=filters, profile=profile, t=t, status=status, meta=meta,
