@@ -487,15 +487,17 @@ def tables(brief: Brief, t: I18n) -> dict[str, pd.DataFrame]:
     })
     c = brief.changes
     area_header = _("Admin-1 area") if brief.level == "adm1" else _("Country or territory")
+    # The query's own columns, not lists of them: a list of text is typed again, row by row.
+    c = c.reset_index(drop=True)
     changes = pd.DataFrame({
-        area_header: c["area_label"].fillna(_("No admin-1 area")).tolist(),
-        **({_("Country or territory"): c["country_label"].tolist()} if brief.level == "adm1" else {}),
-        _("Market"): c["market_label"].tolist(),
-        _("Incidents this week"): c["week_count"].astype(int).tolist(),
-        _("Mean of previous 4 weeks"): c["mean_4w"].round(2).tolist(),
-        _("% change vs 4-week mean"): [_pct(v) for v in c["change_4w"]],
-        _("Mean of previous 52 weeks"): c["mean_52w"].round(2).tolist(),
-        _("% change vs 52-week mean"): [_pct(v) for v in c["change_52w"]],
+        area_header: c["area_label"].fillna(_("No admin-1 area")),
+        **({_("Country or territory"): c["country_label"]} if brief.level == "adm1" else {}),
+        _("Market"): c["market_label"],
+        _("Incidents this week"): c["week_count"].astype(int),
+        _("Mean of previous 4 weeks"): c["mean_4w"].round(2),
+        _("% change vs 4-week mean"): [_pct(v) for v in c["change_4w"].tolist()],
+        _("Mean of previous 52 weeks"): c["mean_52w"].round(2),
+        _("% change vs 52-week mean"): [_pct(v) for v in c["change_52w"].tolist()],
     })
     a = brief.anomalies
     anomalies = pd.DataFrame({
