@@ -526,12 +526,16 @@ def share_bounds(recorded, unknown, total, k: int) -> tuple[float, float] | None
 def _completeness_shares(table: Table, prefix: str = "") -> Table:
     f = table.frame
     k = suppression_threshold()
+    shares = {}
     for what in ("sex", "age"):
-        bounds = [share_bounds(r, u, v, k) for r, u, v in zip(f[f"{what}_recorded"], f[f"{what}_unknown"],
-                                                                  f["victims"])]
-        f[f"share_{what}"] = [b[0] if b and b[0] == b[1] else None for b in bounds]
-        f[f"share_{what}_lo"] = [b[0] if b else None for b in bounds]
-        f[f"share_{what}_hi"] = [b[1] if b else None for b in bounds]
+        bounds = [share_bounds(r, u, v, k) for r, u, v in zip(f[f"{what}_recorded"].tolist(),
+                                                              f[f"{what}_unknown"].tolist(), f["victims"].tolist())]
+        shares[f"share_{what}"] = [b[0] if b and b[0] == b[1] else None for b in bounds]
+        shares[f"share_{what}_lo"] = [b[0] if b else None for b in bounds]
+        shares[f"share_{what}_hi"] = [b[1] if b else None for b in bounds]
+    # Joined once: six columns set one by one were six pandas inserts.
+    table.frame = pd.concat([f.drop(columns=[c for c in shares if c in f.columns]),
+                             pd.DataFrame(shares, index=f.index)], axis=1)
     return table
 
 
