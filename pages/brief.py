@@ -137,10 +137,15 @@ def changes_panel() -> None:
                "up_52w": "▲ " + _("52 wk"), "down_52w": "▼ " + _("52 wk")}
     tags = [signal_tags(four, year) for four, year in zip(shown[pct[0]], shown[pct[1]])]
     grid = shown.assign(**{c: shown[c].map(lambda v: t.number(v, 2)) for c in means}, **{_("Signal"): tags})
-    st.dataframe(grid, hide_index=True, height=420, width="stretch", column_config={
+    # Where, what and the signal first: at 1366 px the half-width grid shows three or four columns
+    # before it scrolls.
+    first = [c for c in grid.columns if c not in (*pct, *means, _("Signal"))][:2]
+    order = [*first, _("Signal"), *[c for c in grid.columns if c not in (*first, _("Signal"), *means)], *means]
+    st.dataframe(grid, hide_index=True, height=420, width="stretch", column_order=order, column_config={
+        **{c: st.column_config.TextColumn(width=w) for c, w in zip(first, (130, 140))},
         **{c: st.column_config.NumberColumn(format=t.percent_printf(signed=True)) for c in pct},
         _("Signal"): st.column_config.MultiselectColumn(
-            options=list(signals), format_func=signals.get, width="medium",
+            options=list(signals), format_func=signals.get, width=190,
             color=["#F4C7C3" if key.startswith("up") else "#CDE8D4" for key in signals])})
     note = _("Signal: ▲ at least 50 % above the 4-week or 52-week mean (red), ▼ at least 50 % below (green). "
              "No change shown: no incidents in the baseline.")
@@ -164,7 +169,7 @@ def marked_percent(value) -> str:
     text = percent_or_dash(value)
     if value is None or value != value or -50 < value < 50:
         return text
-    return f":{'red' if value >= 50 else 'green'}-background[{text}]"
+    return f":{'red' if value >= 50 else 'green'}-background[**{text}**]"
 
 
 def percent_or_dash(value) -> str:
