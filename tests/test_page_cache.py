@@ -42,6 +42,12 @@ def test_every_field_of_the_filters_and_the_profile_is_in_the_key():
     assert cache_key(Weights()) != cache_key(replace(Weights(), trend_share=Weights().trend_share / 2))
 
 
+def test_numpy_scalars_are_keyed_as_their_plain_values():
+    import numpy as np
+    assert cache_key((np.int64(3), np.str_("CAF"), np.float64(0.5))) == cache_key((3, "CAF", 0.5))
+    assert cache_key(np.int64(1)) != cache_key(np.float64(1.0))
+
+
 def test_two_dataclasses_with_the_same_fields_differ_by_type():
     @dataclass(frozen=True)
     class One:

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -100,6 +101,8 @@ def cache_key(value) -> str:
     and a Profile took 1.5 ms a call, two calls per cache miss, 20 ms a map rerun; this takes
     microseconds. Only plain values and frozen dataclasses of them are accepted: anything else
     (a DataFrame, a connection) raises instead of producing a key that could mix up two views."""
+    if isinstance(value, np.generic):      # a count or code read from a frame: keyed as the plain value
+        return cache_key(value.item())
     if value is None or isinstance(value, (bool, int, float, str, bytes, date, datetime, timedelta)):
         return f"{type(value).__name__}:{value!r}"
     if isinstance(value, enum.Enum):
