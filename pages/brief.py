@@ -156,20 +156,16 @@ def changes_panel() -> None:
 
 
 def signal_tags(change_4w, change_52w) -> list[str]:
-    """up_4w, down_52w…: the changes of at least 50 % either way (a percentage; None: no baseline)."""
-    tags = []
-    for window, value in (("4w", change_4w), ("52w", change_52w)):
-        if value is not None and value == value and abs(value) >= 50:
-            tags.append(("up_" if value > 0 else "down_") + window)
-    return tags
+    """up_4w, down_52w…: the tags of the laptop grid's Signal column."""
+    return [f"{signal}_{window}" for window, value in (("4w", change_4w), ("52w", change_52w))
+            if (signal := brief.change_signal(value))]
 
 
 def marked_percent(value) -> str:
-    """A change on the projector: red at least 50 % above the mean, green at least 50 % below."""
+    """A change on the projector, red or green where brief.change_signal marks it."""
     text = percent_or_dash(value)
-    if value is None or value != value or -50 < value < 50:
-        return text
-    return f":{'red' if value >= 50 else 'green'}-background[**{text}**]"
+    signal = brief.change_signal(value)
+    return f":{'red' if signal == 'up' else 'green'}-background[**{text}**]" if signal else text
 
 
 def percent_or_dash(value) -> str:

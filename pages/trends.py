@@ -77,12 +77,12 @@ if bounds is None:
     st.stop()
 # The page's queries in two cache entries, the parts of each two at a time (the two heaviest, the
 # series and the seasonality, in one): a change of "Series by" reruns the first entry only.
-first, end = bounds[0], trends.period_end(bounds[1], grain)
+period_from, period_to = bounds[0], trends.period_end(bounds[1], grain)
 data, season = ctx.call_together(partial(trends.trends, filters, ctx.profile, t, by, grain),
                                  partial(trends.seasonality, filters, ctx.profile, t.lang))
 rates, *split_totals = ctx.call_together(
-    partial(trends.rates, filters, ctx.profile, t.lang, first, end),
-    *(partial(trends.split_totals, filters, ctx.profile, t, split, first, end) for split in SPLITS))
+    partial(trends.rates, filters, ctx.profile, t.lang, period_from, period_to),
+    *(partial(trends.split_totals, filters, ctx.profile, t, split, period_from, period_to) for split in SPLITS))
 
 where = ctx.call(trends.where_text, filters, t)
 start, end = t.date(data.first), t.date(data.end)

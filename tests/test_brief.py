@@ -484,3 +484,8 @@ def test_the_appendix_reads_period_and_missions_only_and_is_the_briefs_own(con):
         assert lines == brief.appendix(con, kept, profile, "fr", WEEK)
         assert brief.weekly_brief(con, full, profile, "fr", WEEK, destination="export").appendix == lines
         assert brief.weekly_brief(con, full, profile, "fr", WEEK, with_appendix=False).appendix == []
+
+
+def test_change_signal_marks_changes_of_half_or_more_either_way():
+    assert [brief.change_signal(v) for v in (50.0, 49.9, -50.0, -49.9, 467.0, 0.0, None, float("nan"))] == \
+        ["up", None, "down", None, "up", None, None, None]

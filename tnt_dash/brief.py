@@ -31,6 +31,15 @@ LEVELS = ("adm1", "country")
 BASELINE_SHORT = 4      # weeks: "the mean of the previous 4 weeks" (ACLED's weekly dashboard)
 BASELINE_LONG = 52      # weeks: "the mean of the previous 52 weeks"
 ANOMALY_BASELINE = 12   # weeks before the tested week (stats.poisson_anomaly)
+SIGNAL_PERCENT = 50     # a change of at least this much either way is marked in the change table
+
+
+def change_signal(percent) -> str | None:
+    """"up" or "down" for a change of at least SIGNAL_PERCENT % either way; None for a smaller
+    change or none at all (no baseline: None or NaN). `percent` as in the change table (62.5 = +62.5 %)."""
+    if percent is None or percent != percent or abs(percent) < SIGNAL_PERCENT:
+        return None
+    return "up" if percent > 0 else "down"
 ANOMALY_ALPHA = 0.01    # Benjamini-Hochberg false discovery rate
 TOP_PRIORITIES = 5
 NOTABLE = 5
