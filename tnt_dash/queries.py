@@ -34,29 +34,26 @@ def scope(filters: Filters, profile: Profile, alias: str = "i", date_column: str
     return f"({fsql}) AND ({profile.where(alias)})", params
 
 
-def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None, how: str):
+    # Each query on a cursor of its own: the root connection is shared between sessions and threads.
     cur = con.cursor()
     try:
-        return cur.execute(sql, params or []).df()
+        return getattr(cur.execute(sql, params or []), how)()
     finally:
         cur.close()
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    return _fetch(con, sql, params, "df")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
     """Plain tuples, for small results read in Python: no DataFrame to build and walk."""
-    cur = con.cursor()
-    try:
-        return cur.execute(sql, params or []).fetchall()
-    finally:
-        cur.close()
+    return _fetch(con, sql, params, "fetchall")
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
-    cur = con.cursor()
-    try:
-        return cur.execute(sql, params or []).fetchone()
-    finally:
-        cur.close()
+    return _fetch(con, sql, params, "fetchone")
 
 
 def _lang(lang: str) -> str:
