@@ -179,6 +179,7 @@ def unvalidated_figure(monkeypatch):
     the way st.plotly_chart serialises it. Returns the served figure for further assertions."""
     import json
 
+    import orjson
     import plotly.graph_objects as go
     import plotly.io as pio
 
@@ -194,7 +195,13 @@ def unvalidated_figure(monkeypatch):
         assert validated._validate is True
         rebuilt = go.Figure(served.to_dict())          # raises ValueError on any invalid property
         assert json.loads(rebuilt.to_json()) == json.loads(validated.to_json())
-        json.loads(pio.to_json(served.to_dict(), validate=False))
+        # figures.Figure.to_dict (no deep copy) must give what plotly's own gives, and leave
+        # the figure as it was.
+        plotly_dict = pio.to_json(go.Figure.to_dict(served), validate=False)
+        assert pio.to_json(served.to_dict(), validate=False) == plotly_dict
+        assert pio.to_json(go.Figure.to_dict(served), validate=False) == plotly_dict
+        # orjson takes it as it is: no value sends the figure through plotly's slow fallback.
+        orjson.dumps(served.to_dict(), option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
         return served
     return check
 

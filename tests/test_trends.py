@@ -5,8 +5,11 @@ import math
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 
 from tnt_dash import access, i18n, stats, store, trends, views
 from tnt_dash import trends_figures as tf
@@ -385,3 +388,17 @@ def test_page_reads_the_drill_down_from_the_url(drill, expected, demo_env, monke
     assert [b.label for b in at.button if b.label == "Back to all"] == ["Back to all"]
     if drill == "country:HTI":
         assert any("Haiti, " in s.value for s in at.subheader)
+
+
+@given(hst.lists(hst.integers(min_value=0, max_value=10**6), min_size=0, max_size=60),
+       hst.sampled_from(["week", "month"]))
+def test_moving_average_equals_pandas_rolling_mean(values, grain):
+    """The numpy trailing mean (one series or a matrix of them) gives pandas' rolling mean exactly."""
+    size = trends.MA_WINDOW[grain]
+    expected = pd.Series(values, dtype=float).rolling(size, min_periods=size).mean().to_numpy()
+    np.testing.assert_array_equal(trends.moving_average(values, grain), expected)
+    matrix = np.array([values, values[::-1]], dtype=np.int64).reshape(2, len(values))
+    both = trends.moving_average(matrix, grain)
+    np.testing.assert_array_equal(both[0], expected)
+    np.testing.assert_array_equal(
+        both[1], pd.Series(values[::-1], dtype=float).rolling(size, min_periods=size).mean().to_numpy())

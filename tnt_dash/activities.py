@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .access import Profile
 from .config import REFERENCE_DIR
-from .figures import GRID, PALETTE, _layout, figure, update_layout
+from .figures import GRID, PALETTE, _layout, figure, json_dates, update_layout
 from .filters import Filters, reads_only
 from .i18n import I18n, N_
 
@@ -776,7 +776,7 @@ def trend_figure(trend: pd.DataFrame, t: I18n, area: str) -> go.Figure:
     """Score over successive assessments, one line per mission, for one area."""
     _ = t.gettext
     data = trend[trend["area"] == area]
-    traces = [dict(type="scatter", x=rows["assessed_on"].tolist(), y=rows["pct"].tolist(), mode="lines+markers",
+    traces = [dict(type="scatter", x=json_dates(rows["assessed_on"]), y=rows["pct"].tolist(), mode="lines+markers",
                    name=mission,
                    line={"color": PALETTE[n % len(PALETTE)], "dash": ("solid", "dot", "dash")[n // len(PALETTE) % 3]},
                    hovertemplate=mission + " · %{x}: %{y:.0f} %<extra></extra>")

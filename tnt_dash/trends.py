@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from . import queries, stats
@@ -189,10 +190,18 @@ def totals_between(con, filters: Filters, profile: Profile, by: str, start: date
         FROM {table} i JOIN markets m ON m.code = i.market WHERE {where} GROUP BY ALL""", params)
 
 
-def moving_average(values: pd.Series, grain: str) -> pd.Series:
-    """Trailing mean over MA_WINDOW periods; undefined until the window is full."""
+def moving_average(values, grain: str) -> np.ndarray:
+    """Trailing mean over MA_WINDOW periods along the last axis (one series, or one per row);
+    undefined (NaN) until the window is full. Counts are whole numbers, so the running sums are
+    exact and the means are those of pandas' rolling mean."""
     size = MA_WINDOW[grain]
-    return values.rolling(size, min_periods=size).mean()
+    x = np.asarray(values, dtype=float)
+    out = np.full(x.shape, np.nan)
+    if x.shape[-1] >= size:
+        running = np.cumsum(x, axis=-1)
+        before = np.concatenate([np.zeros((*x.shape[:-1], 1)), running[..., :-size]], axis=-1)
+        out[..., size - 1:] = (running[..., size - 1:] - before) / size
+    return out
 
 
 def trend_text(result: stats.TrendResult, t: I18n) -> str:
@@ -251,29 +260,33 @@ def trends(con, filters: Filters, profile: Profile, t: I18n, by: str = "market",
         "previous": partial(totals_between, con, filters, profile, by, prev_from, prev_to),
     })
     counts, labels, data_min = parts["counts"], parts["labels"], parts["data_min"]
-    counts["label"] = counts["key"].map(lambda k: labels.get(k, k))
-    counts["moving_average"] = counts.groupby("key", sort=False)["incidents"].transform(
-        lambda s: moving_average(s, grain))
-
-    total = counts.groupby("period", as_index=False)["incidents"].sum()
-    total["moving_average"] = moving_average(total["incidents"], grain)
+    # The query returns the full key × period grid, key by key (Others last), periods in order:
+    # one row of a matrix per key.
+    keys = list(dict.fromkeys(counts["key"].tolist()))
+    periods = counts["period"].iloc[:len(counts) // len(keys)].reset_index(drop=True) if keys \
+        else counts["period"].iloc[0:0]
+    matrix = counts["incidents"].to_numpy(dtype=np.int64).reshape(len(keys), len(periods))
+    strong = counts["strong"].to_numpy(dtype=np.int64).reshape(len(keys), len(periods))
+    counts = counts.assign(label=counts["key"].map(lambda k: labels.get(k, k)),
+                           moving_average=moving_average(matrix, grain).ravel())
+    column_sums = matrix.sum(axis=0)
+    total = pd.DataFrame({"period": periods, "incidents": column_sums,
+                          "moving_average": moving_average(column_sums, grain)})
 
     previous_complete = data_min is not None and data_min <= prev_from
     previous = parts["previous"].set_index("key")["incidents"]
-    shown = set(counts["key"]) - {OTHERS}
+    shown = set(keys) - {OTHERS}
     previous_others = int(previous[[k for k in previous.index if k not in shown]].sum())
 
     rows = []
-    for key, group in counts.groupby("key", sort=False):
-        values = group["incidents"].astype(int).tolist()
-        incidents, strong = int(sum(values)), int(group["strong"].sum())
-        result = stats.mann_kendall(values)
+    for key, values, graded, result in zip(keys, matrix, strong, stats.mann_kendall_many(matrix)):
+        incidents = int(values.sum())
         before = previous_others if key == OTHERS else int(previous.get(key, 0))
         before = before if previous_complete else None
         rows.append({
             "key": key, "label": labels.get(key, key), "incidents": incidents, "previous": before,
             "change": (incidents - before) / before if before else None,
-            "graded_share": graded_share(incidents, strong, profile),
+            "graded_share": graded_share(incidents, int(graded.sum()), profile),
             "trend": trend_text(result, t), "direction": "insufficient" if result.insufficient else result.direction,
             "p_value": result.p_value, "sen_slope": result.sen_slope,
         })
@@ -321,10 +334,9 @@ def split_totals(con, filters: Filters, profile: Profile, t: I18n, by: str, star
     frame = totals_between(con, filters, profile, by, start, end)
     labels = series_labels(con, by, t)
     order = list(CYBER_LABELS if by == "cyber" else FAMILY_LABELS)
-    frame = pd.DataFrame({"key": order}).merge(frame, on="key", how="left").fillna({"incidents": 0})
-    frame["incidents"] = frame["incidents"].astype(int)
-    frame["label"] = frame["key"].map(labels)
-    return frame[["key", "label", "incidents"]]
+    found = dict(zip(frame["key"].tolist(), frame["incidents"].tolist()))
+    return pd.DataFrame({"key": order, "label": [labels.get(k) for k in order],
+                         "incidents": np.array([found.get(k, 0) for k in order], dtype=np.int64)})
 
 
 def month_occurrences(first: date, last: date) -> dict[int, int]:
@@ -357,22 +369,26 @@ def seasonality(con, filters: Filters, profile: Profile, lang: str) -> Seasonali
     first, last = bounds
     col = _lang(lang)
     where, params = scope(filters.with_dates(first, period_end(last, "month")), profile)
-    frame = _df(con, f"""
-        SELECT i.market AS key, m.label_{col} AS label, month(i.date_occurred) AS month, count(*) AS incidents
-        FROM incidents i JOIN markets m ON m.code = i.market WHERE {where} GROUP BY ALL""", params)
-    if frame.empty:
-        return Seasonality(first, last, frame.assign(months=[], mean=[], index=[]))
     occurrences = month_occurrences(first, last)
-    grid = pd.MultiIndex.from_product([frame["key"].unique(), range(1, 13)], names=["key", "month"])
-    frame = (frame.set_index(["key", "month"]).reindex(grid).reset_index()
-             .assign(label=lambda f: f.groupby("key")["label"].transform("first"))
-             .fillna({"incidents": 0}))
-    frame["incidents"] = frame["incidents"].astype(int)
-    frame["months"] = frame["month"].map(occurrences)
-    frame["mean"] = frame["incidents"] / frame["months"].where(frame["months"] > 0)
-    market_mean = frame.groupby("key")["incidents"].transform("sum") / sum(occurrences.values())
-    frame["index"] = frame["mean"] / market_mean.where(market_mean > 0) * 100
-    return Seasonality(first, last, frame.sort_values(["label", "month"]).reset_index(drop=True))
+    # The 12-month grid, the means and the index in SQL: in pandas (reindex, two group transforms,
+    # a sort) they cost more than the query.
+    frame = _df(con, f"""
+        WITH counts AS (
+            SELECT i.market AS key, month(i.date_occurred) AS month, count(*) AS incidents
+            FROM incidents i WHERE {where} GROUP BY ALL),
+        grid AS (
+            SELECT k.key, o.month, o.months, coalesce(c.incidents, 0)::BIGINT AS incidents
+            FROM (SELECT DISTINCT key FROM counts) k
+            CROSS JOIN (SELECT unnest(range(1, 13)) AS month, unnest(?::BIGINT[]) AS months) o
+            LEFT JOIN counts c ON c.key = k.key AND c.month = o.month)
+        SELECT g.key, g.month, m.label_{col} AS label, g.incidents, g.months,
+               g.incidents / CASE WHEN g.months > 0 THEN g.months END AS mean,
+               g.incidents / CASE WHEN g.months > 0 THEN g.months END
+                 / CASE WHEN sum(g.incidents) OVER (PARTITION BY g.key) > 0
+                        THEN sum(g.incidents) OVER (PARTITION BY g.key) / ? END * 100 AS index
+        FROM grid g JOIN markets m ON m.code = g.key
+        ORDER BY label, g.month""", [*params, [occurrences[m] for m in range(1, 13)], sum(occurrences.values())])
+    return Seasonality(first, last, frame)
 
 
 def market_families(con) -> dict[str, tuple[str, ...]]:

@@ -12,7 +12,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from .figures import BASE_FONT, PALETTE, _layout, figure, update_layout
+from .figures import BASE_FONT, PALETTE, _layout, figure, json_dates, update_layout
 from .trends import NOT_RECORDED, OTHERS
 
 # The yellow of the Okabe–Ito set is unreadable as a thin line on white, and black is kept
@@ -46,7 +46,7 @@ def _date_ticks(periods: list, period_label: Callable, most: int = 8) -> dict:
     periods = sorted(set(periods))
     step = max(1, math.ceil(len(periods) / most))
     shown = periods[::step]
-    return {"tickmode": "array", "tickvals": shown, "ticktext": [period_label(p) for p in shown]}
+    return {"tickmode": "array", "tickvals": json_dates(shown), "ticktext": [period_label(p) for p in shown]}
 
 
 def _once_each(period_label: Callable) -> Callable:
