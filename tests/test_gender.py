@@ -485,3 +485,16 @@ def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(demo_con, monke
     assert list(sheets[0]) == list(sheets[1])
     for name in sheets[0]:
         pd.testing.assert_frame_equal(sheets[0][name], sheets[1][name], obj=name)
+
+
+def test_completeness_when_no_unit_recorded_victims_in_the_last_month(gender_store):
+    """A period whose last month has no victims (here December): the units keep their period
+    figures, the last month reads 0 victims and no share, and no unit is flagged. This raised a
+    KeyError before, so the page failed for such a period."""
+    period = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 12, 31))
+    units, month = gender.completeness_units(gender_store, period, access.ANALYST, T, "screen")
+    assert month == date(2026, 12, 1)
+    u = rows(units)
+    assert u["MINUSCA – North"]["victims"] == 20 and u["BINUH – West"]["victims"] == 8
+    assert all(r["last_victims"] == 0 and pd.isna(r["last_share_sex"]) for r in u.values())
+    assert gender.flag_units(units.frame, 0.8).empty

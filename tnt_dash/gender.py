@@ -578,28 +578,46 @@ def completeness_units(con, filters: Filters, profile: Profile, t: I18n, destina
                coalesce(sum({AGE_UNKNOWN}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_age_unknown
         FROM incidents i WHERE {where}
         GROUP BY 1 HAVING sum({VICTIMS}) > 0 ORDER BY 1 NULLS LAST""", [month] * 5 + params)
-    frame["label"] = frame["key"].fillna(t.gettext("No reporting unit recorded"))
-    frame["mission"] = frame["mission"].fillna("–")
     suppress = views.must_suppress(profile, destination)
     if frame.empty:
-        empty = frame.assign(**{c: [] for c in SHARE_COLUMNS}, **{f"last_{c}": [] for c in SHARE_COLUMNS})
+        empty = frame.assign(mission=frame["mission"].fillna("–"),
+                             label=frame["key"].fillna(t.gettext("No reporting unit recorded")),
+                             **{c: [] for c in SHARE_COLUMNS}, **{f"last_{c}": [] for c in SHARE_COLUMNS})
         return Table(empty, suppressed=suppress), month
-    period = _with_total(frame[["key", "label", "mission", *COMPLETENESS_COUNTS]], COMPLETENESS_COUNTS,
-                         t.gettext("Total"))
-    period["mission"] = period["mission"].fillna("")
+    # Plain lists in, one frame per table out: the pandas steps in between (fills, renames, a
+    # filter, a merge) cost more than the disclosure audit.
+    total_label = t.gettext("Total")
+    keys = frame["key"].astype(object).where(frame["key"].notna(), None).tolist()
+    labels = [t.gettext("No reporting unit recorded") if k is None else k for k in keys]
+    missions = frame["mission"].fillna("–").tolist()
+    period_counts = {c: frame[c].to_numpy(dtype=np.int64) for c in COMPLETENESS_COUNTS}
+    last_counts = {c: frame[f"last_{c}"].to_numpy(dtype=np.int64) for c in COMPLETENESS_COUNTS}
+    period = pd.DataFrame({"key": [*keys, TOTAL_KEY], "label": [*labels, total_label], "mission": [*missions, ""],
+                           **{c: [*v.tolist(), int(v.sum())] for c, v in period_counts.items()}})
     whole = _completeness_shares(_protect(period, COMPLETENESS_PARTS, "victims", suppress))
-    last_cols = {f"last_{c}": c for c in COMPLETENESS_COUNTS}
-    last = frame[["key", "label", "mission", *last_cols]].rename(columns=last_cols)
-    last = last[last["victims"] > 0]
-    last_table = Table(last.iloc[0:0]) if last.empty else _completeness_shares(
-        _protect(_with_total(last, COMPLETENESS_COUNTS, t.gettext("Total")), COMPLETENESS_PARTS, "victims", suppress))
     if whole.withheld:
         return whole, month
-    out = whole.frame.merge(
-        last_table.frame[["key", "victims", *SHARE_COLUMNS]].rename(
-            columns={"victims": "last_victims", **{c: f"last_{c}" for c in SHARE_COLUMNS}}),
-        on="key", how="left") if not last_table.withheld else whole.frame.assign(
-            last_victims=None, **{f"last_{c}": None for c in SHARE_COLUMNS})
+    # The units with victims in the last month, and where each sits in the period table.
+    rows = np.flatnonzero(last_counts["victims"] > 0)
+    if len(rows):
+        last = pd.DataFrame({"key": [*(keys[r] for r in rows), TOTAL_KEY],
+                             "label": [*(labels[r] for r in rows), total_label],
+                             "mission": [*(missions[r] for r in rows), None],
+                             **{c: [*v[rows].tolist(), int(v.sum())] for c, v in last_counts.items()}})
+        last_table = _completeness_shares(_protect(last, COMPLETENESS_PARTS, "victims", suppress))
+    else:
+        # No unit recorded victims in the last month: nothing to show beside the period.
+        last_table = Table(pd.DataFrame(columns=["victims", *SHARE_COLUMNS]))
+    if last_table.withheld:
+        out = whole.frame.assign(last_victims=None, **{f"last_{c}": None for c in SHARE_COLUMNS})
+    else:
+        beside = last_table.frame[["victims", *SHARE_COLUMNS]].rename(
+            columns={"victims": "last_victims", **{c: f"last_{c}" for c in SHARE_COLUMNS}})
+        # Placed by row position (what a left merge on the key did): missing units read NaN.
+        beside.index = [*rows, len(period) - 1] if len(beside) else []
+        beside = beside.reindex(range(len(whole.frame)))
+        beside.index = whole.frame.index
+        out = pd.concat([whole.frame, beside], axis=1)
     out["last_victims"] = out["last_victims"].astype(object).where(out["last_victims"].notna(), 0)
     return Table(out, suppressed=suppress), month
 
