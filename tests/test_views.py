@@ -60,3 +60,20 @@ def test_marks_as_text_formats_only_columns_that_mix_marks_and_counts():
     pa.Table.from_pandas(out)       # no conversion error
     with pytest.raises(pa.ArrowInvalid):
         pa.Table.from_pandas(frame)  # what the page sent before
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_screen_table_is_for_screen_as_arrow_text(lang):
+    """The gender page's tables go to st.dataframe as Arrow text; same cells and headers as for_screen."""
+    import numpy as np
+    t = i18n.get(lang)
+    frame = pd.DataFrame({"Market": ["Cocaine", None, "Total"], "Victims": [12345, 3, 0],
+                          "Share (%)": [12.5, float("nan"), 100.0], "Hidden": ["<5", "x", 7],
+                          "Range": ["10–20", "–", None], "Flag": [True, False, True],
+                          "Count": np.array([1, 2, 3], dtype=np.int64)}, index=[5, 6, 7])
+    expected = views.for_screen(frame, t)
+    table = views.screen_table(frame, t)
+    assert table.column_names == list(frame.columns)
+    assert all(str(field.type) == "string" for field in table.schema)
+    assert table.to_pydict() == {c: expected[c].tolist() for c in frame.columns}
+    assert expected["Victims"].tolist()[0] == t.number(12345) and expected["Hidden"].tolist()[:2] == ["<5", "x"]
