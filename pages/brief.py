@@ -68,7 +68,8 @@ def q_text(q: float) -> str:
     return "q < " + t.number(0.0001, 4) if q < 0.0001 else "q = " + t.number(q, 4)
 
 
-tables = brief.tables(b, t)
+# Only the four tables the page shows (the exports build all nine).
+tables = brief.tables(b, t, names=("Changes", "Priorities", "Women and children", "Notable incidents"))
 # A projector shows HTML tables (they grow with the presentation type size); the laptop
 # gets interactive grids. Presentation tables are cut to what a room can read.
 PRESENTATION_ROWS = 5

@@ -281,6 +281,19 @@ def test_xlsx_has_every_table(which, request):
                                                                else pytest.approx(row.value))
 
 
+def test_tables_by_name_are_the_same_tables(analyst_pack):
+    """The page builds only the tables it shows; they equal those of the full set, and an unknown
+    name is an error rather than a silently missing table."""
+    pack, _stamp, t, _files = analyst_pack
+    every = brief.tables(pack, t)
+    some = brief.tables(pack, t, names=("Notable incidents", "Changes"))
+    assert list(some) == [t.gettext("Changes"), t.gettext("Notable incidents")]     # export order kept
+    for name, frame in some.items():
+        pd.testing.assert_frame_equal(frame, every[name])
+    with pytest.raises(ValueError, match="Change"):
+        brief.tables(pack, t, names=("Change",))
+
+
 # --- Protection ----------------------------------------------------------------------------------------
 
 def _all_text(files: dict) -> str:

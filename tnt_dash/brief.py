@@ -479,11 +479,26 @@ def _pct(value) -> float | None:
     return round(float(value) * 100, 1)
 
 
-def tables(brief: Brief, t: I18n) -> dict[str, pd.DataFrame]:
-    """Every table behind the brief, in order, with headers in the UI language."""
+def tables(brief: Brief, t: I18n, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table behind the brief, in order, with headers in the UI language.
+
+    `names` (the English titles, e.g. "Changes") builds only those: the page shows four of the
+    nine, and each table is a pandas frame of its own to build."""
+    unknown = set(names or ()) - set(TABLE_BUILDERS)
+    if unknown:
+        raise ValueError(f"no brief table named {', '.join(sorted(unknown))}; choose from {', '.join(TABLE_BUILDERS)}")
+    return {t.gettext(name): build(brief, t) for name, build in TABLE_BUILDERS.items()
+            if names is None or name in names}
+
+
+def _summary_table(brief: Brief, t: I18n) -> pd.DataFrame:
+    return pd.DataFrame({t.gettext("Summary"): brief.summary})
+
+
+def _kpis_table(brief: Brief, t: I18n) -> pd.DataFrame:
     _ = t.gettext
     k = brief.kpis
-    kpis = pd.DataFrame({
+    return pd.DataFrame({
         _("Indicator"): [_(views.KPI_LABELS[name]) for name in k["kpi"]],
         _("This week"): [v if isinstance(v, str) else (round(v, 2) if name == "seizure_usd" else int(v))
                          for name, v in zip(k["kpi"], k["value"])],
@@ -494,11 +509,14 @@ def tables(brief: Brief, t: I18n) -> dict[str, pd.DataFrame]:
                                         for v in k["baseline_mean"]],
         _("% change vs 4-week mean"): [_pct(v) for v in k["change_4w"]],
     })
-    c = brief.changes
+
+
+def _changes_table(brief: Brief, t: I18n) -> pd.DataFrame:
+    _ = t.gettext
     area_header = _("Admin-1 area") if brief.level == "adm1" else _("Country or territory")
     # The query's own columns, not lists of them: a list of text is typed again, row by row.
-    c = c.reset_index(drop=True)
-    changes = pd.DataFrame({
+    c = brief.changes.reset_index(drop=True)
+    return pd.DataFrame({
         area_header: c["area_label"].fillna(_("No admin-1 area")),
         **({_("Country or territory"): c["country_label"]} if brief.level == "adm1" else {}),
         _("Market"): c["market_label"],
@@ -508,31 +526,33 @@ def tables(brief: Brief, t: I18n) -> dict[str, pd.DataFrame]:
         _("Mean of previous 52 weeks"): c["mean_52w"].round(2),
         _("% change vs 52-week mean"): [_pct(v) for v in c["change_52w"].tolist()],
     })
+
+
+def _anomalies_table(brief: Brief, t: I18n) -> pd.DataFrame:
+    _ = t.gettext
     a = brief.anomalies
-    anomalies = pd.DataFrame({
+    return pd.DataFrame({
         _("Admin-1 area"): a["area_label"].tolist(), _("Market"): a["market_label"].tolist(),
         _("Observed"): a["observed"].astype(int).tolist(), _("Expected"): a["expected"].round(1).tolist(),
         _("p-value"): a["p"].tolist(), _("q-value (Benjamini–Hochberg)"): a["q"].tolist(),
         _("Model"): [_(MODEL_LABELS[m]) for m in a["model"]], _("Explanation"): a["sentence"].tolist(),
     })
+
+
+def _priorities_table(brief: Brief, t: I18n) -> pd.DataFrame:
+    _ = t.gettext
     p = brief.priorities
-    priorities = pd.DataFrame({
+    return pd.DataFrame({
         _("Rank"): p["rank"].astype(int).tolist(), _("Admin-1 area"): p["area_label"].tolist(),
         _("Country or territory"): p["country_label"].tolist(), _("Market"): p["market_label"].tolist(),
         _("Incidents, last 4 weeks"): p["incidents_4w"].astype(int).tolist(),
         _("Incidents, 12 weeks before"): p["incidents_prior"].astype(int).tolist(),
         _("Score"): p["score"].round(2).tolist(),
     })
-    v = brief.victims
-    victims = pd.DataFrame({_("Market"): v["market_label"].tolist(),
-                            **{_(SEX_AGE_LABELS[s]): v[s].tolist() for s in SEX_AGE},
-                            _("Victims"): v["victims"].tolist()}) if len(v) else pd.DataFrame(
-        columns=[_("Market"), *[_(SEX_AGE_LABELS[s]) for s in SEX_AGE], _("Victims")])
-    h = brief.hotspots
-    hotspots = pd.DataFrame({
-        _("Admin-1 area"): h["admin1_label"].tolist(), _("Country or territory"): h["country_label"].tolist(),
-        **{_(views.KPI_LABELS[name]): h[name].tolist() for name in ("incidents", "victims", "fatalities", "arrests")},
-    })
+
+
+def _incidents_table(brief: Brief, t: I18n) -> pd.DataFrame:
+    _ = t.gettext
     i = brief.incidents
     incident_names = {"incident_id": N_("Record"), "date_occurred": N_("Date"), "country": N_("Country or territory"),
                       "admin1": N_("Admin-1 area"), "market": N_("Market"), "fatalities": N_("Fatalities"),
@@ -540,11 +560,35 @@ def tables(brief: Brief, t: I18n) -> dict[str, pd.DataFrame]:
                       "arrests": N_("Arrests"), "actor": N_("Actor"), "narrative": N_("Narrative")}
     incident_names = {key: value for key, value in incident_names.items() if key in i.columns}
     i = i.assign(date_occurred=pd.to_datetime(i["date_occurred"]).dt.date) if "date_occurred" in i else i
-    incidents = i[list(incident_names)].rename(columns={key: _(value) for key, value in incident_names.items()})
-    summary = pd.DataFrame({_("Summary"): brief.summary})
-    appendix = pd.DataFrame({_("Appendix: gender parity in capacity building, last 52 weeks"): brief.appendix})
-    return {
-        _("Summary"): summary, _("Key figures"): kpis, _("Changes"): changes, _("Anomalies"): anomalies,
-        _("Priorities"): priorities, _("Notable incidents"): incidents, _("Women and children"): victims,
-        _("Hotspots"): hotspots, _("Appendix"): appendix,
-    }
+    return i[list(incident_names)].rename(columns={key: _(value) for key, value in incident_names.items()})
+
+
+def _victims_table(brief: Brief, t: I18n) -> pd.DataFrame:
+    _ = t.gettext
+    v = brief.victims
+    return pd.DataFrame({_("Market"): v["market_label"].tolist(),
+                         **{_(SEX_AGE_LABELS[s]): v[s].tolist() for s in SEX_AGE},
+                         _("Victims"): v["victims"].tolist()}) if len(v) else pd.DataFrame(
+        columns=[_("Market"), *[_(SEX_AGE_LABELS[s]) for s in SEX_AGE], _("Victims")])
+
+
+def _hotspots_table(brief: Brief, t: I18n) -> pd.DataFrame:
+    _ = t.gettext
+    h = brief.hotspots
+    return pd.DataFrame({
+        _("Admin-1 area"): h["admin1_label"].tolist(), _("Country or territory"): h["country_label"].tolist(),
+        **{_(views.KPI_LABELS[name]): h[name].tolist() for name in ("incidents", "victims", "fatalities", "arrests")},
+    })
+
+
+def _appendix_table(brief: Brief, t: I18n) -> pd.DataFrame:
+    return pd.DataFrame({t.gettext("Appendix: gender parity in capacity building, last 52 weeks"): brief.appendix})
+
+
+# The brief's tables in the order of the exports; keys are the English titles (msgids).
+TABLE_BUILDERS = {
+    N_("Summary"): _summary_table, N_("Key figures"): _kpis_table, N_("Changes"): _changes_table,
+    N_("Anomalies"): _anomalies_table, N_("Priorities"): _priorities_table,
+    N_("Notable incidents"): _incidents_table, N_("Women and children"): _victims_table,
+    N_("Hotspots"): _hotspots_table, N_("Appendix"): _appendix_table,
+}
