@@ -187,27 +187,35 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     # links are counted on the distinct (area, market, countries) tuples of linked records only:
     # a per-group list of every record's countries cost 1.5 s a view at 10M incidents. The area
     # key determines the country, so a group without linked records links exactly its own.
+    # One scan of the incidents (`base`) feeds the sums, the linked countries and the weekly
+    # counts (a histogram of 7-day bins counted back from the end): one query instead of two.
     frame = _df(con, f"""
-        WITH agg AS (
-            SELECT {key} AS area, i.market, any_value(i.iso3) AS iso3,
-                   count(*) AS incidents,
-                   coalesce(sum({VICTIMS}), 0)::BIGINT AS victims,
-                   coalesce(sum({WOMEN_CHILDREN}), 0)::BIGINT AS women_children,
-                   coalesce(sum(i.fatalities), 0)::BIGINT AS fatalities,
-                   coalesce(sum(i.seizure_value_usd), 0)::DOUBLE AS seizure_usd,
-                   count(*) FILTER (WHERE i.cross_border) AS cross_border,
-                   count(ac.violence + ac.reach + ac.links) AS actor_records,
-                   avg(ac.violence + ac.reach + ac.links) / 3.0 AS actor_mean,
-                   avg({tenths}) / 20.0 AS grade_quality,
-                   count(*) FILTER (WHERE i.n_sources >= 2) AS corroborated
+        WITH base AS MATERIALIZED (
+            SELECT {key} AS area, i.market, i.iso3, i.origin_iso3, i.transit_iso3, i.destination_iso3,
+                   {VICTIMS} AS victims, {WOMEN_CHILDREN} AS women_children, i.fatalities,
+                   i.seizure_value_usd, i.cross_border, i.n_sources,
+                   ac.violence + ac.reach + ac.links AS actor_points, {tenths} AS grade_tenths,
+                   (date_diff('day', i.date_occurred, ?::DATE) // 7)::INTEGER AS bin
             FROM incidents i LEFT JOIN actors ac ON ac.actor_id = i.actor_id
-            WHERE {where} AND {key} IS NOT NULL
-            GROUP BY 1, 2),
+            WHERE {where} AND {key} IS NOT NULL),
+        agg AS (
+            SELECT area, market, any_value(iso3) AS iso3,
+                   count(*) AS incidents,
+                   coalesce(sum(victims), 0)::BIGINT AS victims,
+                   coalesce(sum(women_children), 0)::BIGINT AS women_children,
+                   coalesce(sum(fatalities), 0)::BIGINT AS fatalities,
+                   coalesce(sum(seizure_value_usd), 0)::DOUBLE AS seizure_usd,
+                   count(*) FILTER (WHERE cross_border) AS cross_border,
+                   count(actor_points) AS actor_records,
+                   avg(actor_points) / 3.0 AS actor_mean,
+                   avg(grade_tenths) / 20.0 AS grade_quality,
+                   count(*) FILTER (WHERE n_sources >= 2) AS corroborated,
+                   histogram(bin) AS weekly
+            FROM base GROUP BY 1, 2),
         linked AS (
-            SELECT DISTINCT {key} AS area, i.market, i.iso3, i.origin_iso3, i.transit_iso3, i.destination_iso3
-            FROM incidents i
-            WHERE {where} AND {key} IS NOT NULL
-              AND (i.origin_iso3 IS NOT NULL OR i.transit_iso3 IS NOT NULL OR i.destination_iso3 IS NOT NULL)),
+            SELECT DISTINCT area, market, iso3, origin_iso3, transit_iso3, destination_iso3
+            FROM base
+            WHERE origin_iso3 IS NOT NULL OR transit_iso3 IS NOT NULL OR destination_iso3 IS NOT NULL),
         links AS (
             SELECT area, market, count(DISTINCT u.country) AS countries_linked
             FROM linked, unnest([linked.iso3, linked.origin_iso3, linked.transit_iso3, linked.destination_iso3])
@@ -217,24 +225,20 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
                agg.market, m.label_{col} AS market_label, m.gitoc_market,
                agg.incidents, agg.victims, agg.women_children, agg.fatalities, agg.seizure_usd, agg.cross_border,
                coalesce(links.countries_linked, CASE WHEN agg.iso3 IS NULL THEN 0 ELSE 1 END) AS countries_linked,
-               agg.actor_records, agg.actor_mean, agg.grade_quality, agg.corroborated
+               agg.actor_records, agg.actor_mean, agg.grade_quality, agg.corroborated, agg.weekly
         FROM agg JOIN markets m ON m.code = agg.market
         LEFT JOIN admin1 a ON a.code = agg.area LEFT JOIN countries c ON c.iso3 = agg.iso3
         LEFT JOIN links ON links.area = agg.area AND links.market = agg.market
-        ORDER BY agg.area, agg.market""", [*params, *params])
-    weekly = _df(con, f"""
-        SELECT {key} AS area, i.market, (date_diff('day', i.date_occurred, ?::DATE) // 7)::INTEGER AS bin,
-               count(*) AS n
-        FROM incidents i WHERE {where} AND {key} IS NOT NULL GROUP BY ALL""", [end, *params])
+        ORDER BY agg.area, agg.market""", [end, *params])
     days = (end - start).days + 1
     full_bins = days // 7    # 7-day bins counted back from the end; a partial oldest bin is not tested
     # One row per area × market (frame order), one column per 7-day bin, oldest first.
-    row_of = {k: r for r, k in enumerate(zip(frame["area"], frame["market"]))}
     series = np.zeros((len(frame), full_bins), dtype=int)
-    kept = weekly[weekly["bin"] < full_bins]
-    rows = np.fromiter((row_of[k] for k in zip(kept["area"], kept["market"])), dtype=int, count=len(kept))
-    series[rows, full_bins - 1 - kept["bin"].to_numpy(dtype=int)] = kept["n"].to_numpy(dtype=int)
-    trends = stats.mann_kendall_many(series) if full_bins else [stats.mann_kendall([]) for _ in row_of]
+    for row, weekly in enumerate(frame.pop("weekly").tolist()):
+        for week_bin, n in weekly.items():
+            if week_bin < full_bins:
+                series[row, full_bins - 1 - week_bin] = n
+    trends = stats.mann_kendall_many(series) if full_bins else [stats.mann_kendall([]) for _ in range(len(frame))]
     recent = series[:, -4:].sum(axis=1).astype(int) if full_bins else np.zeros(len(frame), dtype=int)
     ctx = gitoc_context(con)
     iso3s, gitoc_markets = frame["iso3"].tolist(), frame["gitoc_market"].tolist()
