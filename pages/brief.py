@@ -86,7 +86,7 @@ def heading(text: str) -> None:
 def show_table(frame, **grid) -> None:
     if ctx.presentation:
         frame = frame.head(PRESENTATION_ROWS).rename(columns={_("Admin-1 area"): _("Area")})
-        st.table(views.for_screen(frame, t), hide_index=True)
+        st.table(views.screen_table(frame, t), hide_index=True)
     else:
         st.dataframe(frame, hide_index=True, width="stretch", **grid)
 
