@@ -24,4 +24,6 @@ PAGES = [
     st.Page(HERE / "pages" / "method.py", title=_(N_("Priority method")), icon=":material/menu_book:"),
     st.Page(HERE / "pages" / "data.py", title=_(N_("Data")), icon=":material/database:"),
 ]
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+st.session_state["_page"] = page.url_path   # widgets that outlive a page change (frame.coded_widget)
+page.run()

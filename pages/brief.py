@@ -25,9 +25,8 @@ week_label = top[0].selectbox(_("ISO week"), options=weeks, index=weeks.index(re
 if week_label and (requested or week_label != weeks[0]):
     st.query_params["week"] = week_label
 level_labels = {"adm1": _("Admin-1 area"), "country": _("Country or territory")}
-level = top[1].segmented_control(_("Change table by"), options=list(level_labels), default="adm1",
-                                 format_func=level_labels.get, key="level", bind="query-params",
-                                 required=True) or "adm1"
+level = frame.coded_widget(top[1].segmented_control, _("Change table by"), list(level_labels), default="adm1",
+                           format_func=level_labels.get, key="level", required=True) or "adm1"
 week = brief.parse_iso_week(week_label or weeks[0])
 b = ctx.call(brief.weekly_brief, ctx.filters, ctx.profile, t.lang, week, destination="screen", level=level,
             with_appendix=False)

@@ -34,9 +34,9 @@ def clear_focus() -> None:
 
 controls = st.columns([2, 3, 3])
 mode_names = {"areas": _("Areas"), "hexagons": _("Hexagons")}
-mode = controls[0].segmented_control(
-    _("Incidents by place shown as"), options=list(flows.MAP_MODES), default="areas",
-    format_func=mode_names.get, key="map_mode", bind="query-params", required=True) or "areas"
+mode = frame.coded_widget(
+    controls[0].segmented_control, _("Incidents by place shown as"), list(flows.MAP_MODES), default="areas",
+    format_func=mode_names.get, key="map_mode", required=True) or "areas"
 country_names = ctx.call(queries.labels, "countries", t.lang)
 # What the filters alone decide, then what the map selection narrows: each group is one cache
 # entry whose queries run two at a time, and a click on the map reruns the second group only.
@@ -52,9 +52,9 @@ table, markets, *narrowed = ctx.call_together(*focused)
 focused_flows, focused_crossings = narrowed or (flow_frame, crossings)
 zoom_options = ["all", *sorted(set(areas["iso3"]), key=lambda c: country_names.get(c, c))]
 busiest = flows.busiest_territory(areas)
-zoom = controls[1].selectbox(
-    _("Zoom to"), options=zoom_options, key="map_zoom", bind="query-params",
-    index=zoom_options.index(busiest) if busiest in zoom_options else 0,
+zoom = frame.coded_widget(
+    controls[1].selectbox, _("Zoom to"), zoom_options, key="map_zoom",
+    default=busiest if busiest in zoom_options else "all",
     format_func=lambda c: _("All territories in the filters") if c == "all" else country_names.get(c, c),
     help=_("Frames the map on one territory's areas and border crossings; the tables do not change."))
 show_records = False

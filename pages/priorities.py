@@ -30,10 +30,8 @@ with st.expander(_("Weights (relative; kept in the link)"), expanded=False):
     wc = cols[5].slider(_("Extra weight of a woman or child victim"), 0.0, 3.0, float(url_weights.women_children),
                         step=0.5, key="w_wc", bind="query-params",
                         help=_("Harm points per woman or child victim on top of 1 per victim: 1 counts them twice."))
-url_level = st.query_params.get("plevel")
-level = st.segmented_control(_("Areas"), options=list(level_labels), format_func=level_labels.get,
-                             default=url_level if url_level in level_labels else "adm1",
-                             key="plevel", bind="query-params", required=True) or "adm1"
+level = frame.coded_widget(st.segmented_control, _("Areas"), list(level_labels), format_func=level_labels.get,
+                          default="adm1", key="plevel", required=True) or "adm1"
 try:
     weights = priority.Weights(**factor_values, women_children=wc)
 except ValueError:

@@ -36,17 +36,14 @@ except ValueError:
 
 controls = st.columns([5, 2, 3])
 dimension_names = {k: _(v) for k, v in trends.DIMENSION_LABELS.items()}
-by = controls[0].segmented_control(_("Series by"), options=list(trends.DIMENSIONS), default="market",
-                                   format_func=dimension_names.get, key="tr_by", bind="query-params",
-                                   required=True, wrap=True) or "market"
+by = frame.coded_widget(controls[0].segmented_control, _("Series by"), list(trends.DIMENSIONS), default="market",
+                        format_func=dimension_names.get, key="tr_by", required=True, wrap=True) or "market"
 grain_names = {"week": _("Weekly"), "month": _("Monthly")}
-grain = controls[1].segmented_control(_("Time step"), options=list(grain_names), default="week",
-                                      format_func=grain_names.get, key="tr_grain", bind="query-params",
-                                      required=True, wrap=True) or "week"
+grain = frame.coded_widget(controls[1].segmented_control, _("Time step"), list(grain_names), default="week",
+                           format_func=grain_names.get, key="tr_grain", required=True, wrap=True) or "week"
 mode_names = {"stack": _("Stacked areas"), "multiples": _("Small multiples")}
-mode = controls[2].segmented_control(_("Chart"), options=list(mode_names), default="stack",
-                                     format_func=mode_names.get, key="tr_chart", bind="query-params",
-                                     required=True, wrap=True) or "stack"
+mode = frame.coded_widget(controls[2].segmented_control, _("Chart"), list(mode_names), default="stack",
+                          format_func=mode_names.get, key="tr_chart", required=True, wrap=True) or "stack"
 
 if drill or problem:
     note, button = st.columns([6, 1], vertical_alignment="center")

@@ -62,21 +62,42 @@ def test_page_settles_offline(server, browser, path):
     context.close()
 
 
-def test_url_filters_reproduce_the_view(server, browser):
+def _sidebar_shows(page, *texts: str) -> None:
+    # A widget seeded from the URL can trigger one more rerun: wait for the chips.
+    page.wait_for_function(
+        "(texts) => { const s = document.querySelector('[data-testid=\"stSidebar\"]');"
+        " return s && texts.every(t => s.innerText.includes(t)); }", arg=list(texts), timeout=30_000)
+
+
+def _open_sidebar(page) -> None:
+    if page.locator('[data-testid="stExpandSidebarButton"]').is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"]').click()   # shared screens start collapsed
+
+
+@pytest.mark.parametrize("lang, haiti, kidnapping", [("en", "Haiti", "Kidnapping for ransom"),
+                                                     ("fr", "Haïti", "Enlèvement contre rançon")])
+def test_url_filters_reproduce_the_view(server, browser, lang, haiti, kidnapping):
+    """Filters travel in the URL as codes, so one link opens filtered in either language (a link
+    copied from the French projector used to carry French labels and lost its filters in English);
+    the codes stay in the URL after moving to another page."""
     base, _profile = server
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    # Bound widgets carry their displayed labels in the URL (with ?lang= alongside).
-    page.goto(base + "/?country=Haiti&market=Kidnapping+for+ransom")
+    page.goto(base + f"/?lang={lang}&country=HTI&market=kidnapping_for_ransom&period=2026-03-02&period=2026-06-28")
     _settle(page)
-    # A bound widget seeded from the URL can trigger one more rerun: wait for the chips.
-    page.wait_for_function(
-        "() => { const s = document.querySelector('[data-testid=\"stSidebar\"]');"
-        " return s && s.innerText.includes('Haiti') && s.innerText.includes('Kidnapping for ransom'); }",
-        timeout=30_000)
-    sidebar = page.inner_text('[data-testid="stSidebar"]')
-    assert "Haiti" in sidebar and "Kidnapping for ransom" in sidebar, sidebar[:1000]
-    assert "Haiti" in page.url
+    _sidebar_shows(page, haiti, kidnapping)
+    assert "country=HTI" in page.url and "market=kidnapping_for_ransom" in page.url, page.url
+    assert "period=2026-03-02&period=2026-06-28" in page.url, page.url
+    _open_sidebar(page)
+    page.locator('[data-testid="stSidebarNav"] a').nth(1).click()
+    _settle(page)
+    page.wait_for_function("() => window.location.search.includes('market=kidnapping_for_ransom')"
+                           " && window.location.search.includes('country=HTI')"
+                           " && window.location.search.includes('period=2026-03-02')", timeout=30_000)
+    _sidebar_shows(page, haiti, kidnapping)
+    # The period picker shows the linked dates, not the default period, on the second page too.
+    inputs = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
+    assert [inputs.nth(i).input_value() for i in range(inputs.count())] == ["2026-03-02", "2026-06-28"]
     context.close()
 
 
@@ -86,8 +107,7 @@ def test_language_survives_navigation(server, browser):
     page = context.new_page()
     page.goto(base + "/?lang=fr")
     _settle(page)
-    if page.locator('[data-testid="stExpandSidebarButton"]').is_visible():
-        page.locator('[data-testid="stExpandSidebarButton"]').click()   # shared screens start collapsed
+    _open_sidebar(page)
     page.locator('[data-testid="stSidebarNav"] a').nth(1).click()
     _settle(page)
     page.wait_for_function("() => window.location.search.includes('lang=fr')", timeout=30_000)

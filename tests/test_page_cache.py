@@ -172,3 +172,16 @@ def test_the_maps_do_not_change_the_shared_outlines(empty_store):
     deck.to_json()
     assert json.dumps(outlines, sort_keys=True, default=str) == before
     con.close()
+
+
+def test_codes_from_url_reads_codes_and_older_label_links():
+    """URL filter values are option codes; a label (links made before codes, in the screen's
+    language) still resolves; unknown values are dropped; order kept, no duplicates."""
+    from tnt_dash.ui import frame
+    labels = {"cocaine": "Trafic de cocaïne", "heroin": "Trafic d'héroïne", "arms_trafficking": "Trafic d'armes"}
+    read = lambda values: frame.codes_from_url(values, list(labels), labels.get)   # noqa: E731
+    assert read(["cocaine"]) == ["cocaine"]
+    assert read(["Trafic de cocaïne", "heroin"]) == ["cocaine", "heroin"]
+    assert read(["Cocaine trafficking", "nonsense", ""]) == []          # another language's label
+    assert read(["heroin", "cocaine", "heroin"]) == ["heroin", "cocaine"]
+    assert frame.codes_from_url(["3", "x"], [1, 2, 3], str) == [3]      # numeric options by their text

@@ -327,6 +327,108 @@ def page(title: str, *, subtitle: str | None = None, show_title: bool = True) ->
     return ctx
 
 
+def coded_widget(widget, label: str, options, *, key: str, format_func=str, default=None, multi: bool = False,
+                 **kwargs):
+    """`widget` (st.multiselect, st.segmented_control, st.selectbox, …) tied to the URL parameter
+    `key` by option code, not by label.
+
+    Streamlit's bind="query-params" writes what format_func shows: a link copied from the French
+    screen named a market "Trafic de cocaïne", and opened in English it lost the filter. Here the
+    URL carries the codes (?market=cocaine). A label in the URL (links made before) is still
+    understood in the screen's language; unknown values are ignored. `default` is a code (a list
+    of codes when `multi`). See `url_state` for when the URL is read and written.
+    """
+    def from_url(values: list[str]):
+        wanted = codes_from_url(values, options, format_func)
+        return wanted if multi else (wanted[0] if wanted else None)
+    placed = url_state(key, from_url, options, multi)
+    if widget is st.selectbox or getattr(widget, "__name__", "") == "selectbox":
+        given = {"index": None if placed or default is None else list(options).index(default)}
+    else:
+        given = {"default": None if placed else default}
+    value = widget(label, options=options, key=key, format_func=format_func, **given, **kwargs)
+    as_list = (lambda v: list(v or [])) if multi else (lambda v: [] if v is None else [v])
+    write_url(key, value, [str(c) for c in as_list(value)], [str(c) for c in as_list(default)])
+    return value
+
+
+def url_state(key: str, from_url, options=None, multi: bool = False) -> bool:
+    """Before drawing widget `key`: set its value from the URL (once per session: a link being
+    opened; `from_url` turns the parameter's values into the widget's value, None to ignore them)
+    or, after a page change, back to the value it had (`restore_kept`). True when the value was
+    set here, so the caller passes the widget no default."""
+    state = st.session_state
+    placed = survives_page_change(key, options, multi)
+    seeded = state.setdefault("_url_seeded", set())
+    if key not in seeded:
+        seeded.add(key)
+        if key in st.query_params:
+            value = from_url(st.query_params.get_all(key))
+            if value is not None:
+                state[key] = value
+                placed = True
+    return placed
+
+
+def write_url(key: str, value, codes: list[str], default_codes: list[str]) -> None:
+    """After drawing widget `key`: keep its value for the next page, and name it in the URL
+    (page links drop the query string, so this runs on every run; the default is left out)."""
+    keep(key, value)
+    if codes == default_codes:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != codes:
+        st.query_params[key] = codes
+
+
+def survives_page_change(key: str, options=None, multi: bool = False) -> bool:
+    """If the page changed since widget `key` was last drawn, put its value back; True if it did."""
+    state = st.session_state
+    here = state.get("_page")
+    moved = state.get(f"_drawn_on_{key}") != here
+    state[f"_drawn_on_{key}"] = here
+    return moved and restore_kept(key, options, multi)
+
+
+def restore_kept(key: str, options=None, multi: bool = False) -> bool:
+    """Put back the value widget `key` had when last drawn; True if there was one.
+
+    Called after a page change: Streamlit forgets a widget's value on the first page change after
+    a page load, although the sidebar draws the same widget on every page, so a link opened with
+    filters showed them on its first page and lost them on the next. Each run keeps the value
+    under a key of its own (`keep`); it goes back cut to today's options."""
+    kept = st.session_state.get(f"_kept_{key}", _MISSING)
+    if kept is _MISSING:
+        return False
+    if options is not None:
+        allowed = set(options)
+        if multi:
+            kept = [v for v in kept if v in allowed]
+        elif kept not in allowed:
+            return False
+    st.session_state[key] = kept
+    return True
+
+
+def keep(key: str, value) -> None:
+    st.session_state[f"_kept_{key}"] = value
+
+
+_MISSING = object()
+
+
+def codes_from_url(values: list[str], options, format_func) -> list:
+    """The options a URL names, by code or (older links) by label; unknown values dropped, order kept."""
+    by_code = {str(option): option for option in options}
+    by_label = {str(format_func(option)): option for option in options}
+    out = []
+    for value in values:
+        option = by_code.get(value, by_label.get(value))
+        if option is not None and option not in out:
+            out.append(option)
+    return out
+
+
 def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     _ = t.gettext
     options = cached_call("tnt_dash.queries", "filter_options", version, (t.lang,), ())
@@ -336,16 +438,27 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     data_start = bounds["date_min"] or data_end - timedelta(days=365)
     sb = st.sidebar
     sb.header(_("Filters"))
-    period = sb.date_input(
-        _("Period (date occurred)"), value=default_period(data_start, data_end),
-        min_value=data_start, max_value=data_end, key="period", bind="query-params", format="YYYY-MM-DD",
-    )
+    default = default_period(data_start, data_end)
+
+    def dates_from_url(values: list[str]):
+        try:
+            dates = tuple(sorted(min(max(date.fromisoformat(v), data_start), data_end) for v in values[:2]))
+        except ValueError:
+            return None      # not a date: ignored, as any unknown URL value
+        return dates or None
+    placed = url_state("period", dates_from_url)
+    # A range picker is one because its value is a range: the value set from the URL goes in too.
+    period = sb.date_input(_("Period (date occurred)"), value=st.session_state["period"] if placed else default,
+                           min_value=data_start,
+                           max_value=data_end, key="period", format="YYYY-MM-DD")
+    shown = list(period) if isinstance(period, tuple) else [period] if period else []
+    write_url("period", period, [d.isoformat() for d in shown], [d.isoformat() for d in default])
     date_from, date_to = (period + (None, None))[:2] if isinstance(period, tuple) else (period, None)
 
     def multiselect(label: str, kind: str, key: str) -> list[str]:
         labels = dict(options[kind])
-        return sb.multiselect(label, options=list(labels), format_func=lambda c: labels.get(c, c),
-                              key=key, bind="query-params", placeholder=_("All"))
+        return coded_widget(sb.multiselect, label, list(labels), format_func=lambda c: labels.get(c, c),
+                            key=key, multi=True, placeholder=_("All"))
 
     missions = multiselect(_("Missions"), "missions", "mission")
     countries = multiselect(_("Countries and territories"), "countries", "country")
@@ -353,14 +466,14 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     markets = multiselect(_("Criminal markets"), "markets", "market")
     cyber_labels = {"cyber-dependent": _("Cyber-dependent"), "cyber-enabled": _("Cyber-enabled"),
                     "none": _("Not cyber-related")}
-    cyber = sb.multiselect(_("Cyber"), options=list(cyber_labels), format_func=cyber_labels.get, key="cyber",
-                           bind="query-params", placeholder=_("All"))
+    cyber = coded_widget(sb.multiselect, _("Cyber"), list(cyber_labels), format_func=cyber_labels.get, key="cyber",
+                         multi=True, placeholder=_("All"))
     with sb.expander(_("Grading and record status")):
-        reliability = st.selectbox(_("Minimum source reliability"), options=list(RELIABILITY_GRADES), index=5,
-                                   key="rel", bind="query-params",
+        reliability = coded_widget(st.selectbox, _("Minimum source reliability"), list(RELIABILITY_GRADES),
+                                   default=RELIABILITY_GRADES[5], key="rel",
                                    help=_("Admiralty scale: A completely reliable … F cannot be judged."))
-        credibility = st.selectbox(_("Minimum information credibility"), options=[1, 2, 3, 4, 5, 6], index=5,
-                                   key="cred", bind="query-params",
+        credibility = coded_widget(st.selectbox, _("Minimum information credibility"), [1, 2, 3, 4, 5, 6],
+                                   default=6, key="cred",
                                    help=_("1 confirmed by other sources … 6 truth cannot be judged."))
         status_labels = {"validated": _("Validated"), "in_review": _("In review"), "draft": _("Draft"),
                          "archived": _("Archived")}
@@ -368,8 +481,8 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
             st.caption(_("This screen shows validated records only."))
             statuses = list(profile.allowed_statuses)
         else:
-            statuses = st.multiselect(_("Record status"), options=list(STATUSES), default=["validated"],
-                                      format_func=status_labels.get, key="status", bind="query-params")
+            statuses = coded_widget(st.multiselect, _("Record status"), list(STATUSES), default=["validated"],
+                                    format_func=status_labels.get, key="status", multi=True)
     return Filters(date_from=date_from, date_to=date_to, missions=missions, countries=countries, admin1=admin1,
                    markets=markets, cyber=cyber, min_reliability=reliability, min_credibility=credibility,
                    statuses=statuses or ("validated",))
