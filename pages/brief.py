@@ -82,12 +82,14 @@ def heading(text: str) -> None:
         st.subheader(text)
 
 
-def show_table(frame, **grid) -> None:
+def show_table(frame, *, as_text: bool = False, **grid) -> None:
+    """A brief table: large-type text on the projector; on the laptop a grid, of locale-formatted
+    text (Arrow, views.screen_table) when `as_text`, else of the numbers (sortable)."""
     if ctx.presentation:
         frame = frame.head(PRESENTATION_ROWS).rename(columns={_("Admin-1 area"): _("Area")})
         st.table(views.screen_table(frame, t), hide_index=True)
     else:
-        st.dataframe(frame, hide_index=True, width="stretch", **grid)
+        st.dataframe(views.screen_table(frame, t) if as_text else frame, hide_index=True, width="stretch", **grid)
 
 
 def summary_panel() -> None:
@@ -206,7 +208,7 @@ def victims_panel() -> None:
         victims = tables[_("Women and children")]
         if ctx.presentation:
             victims = victims.rename(columns={_("Sex or age unknown"): _("Unknown")})
-        show_table(views.for_screen(victims, t))
+        show_table(victims, as_text=True)
     if b.suppressed:
         st.caption(_("“<5”: fewer than 5. “x”: hidden so that a “<5” cell cannot be worked out from the totals."))
 
@@ -221,7 +223,7 @@ def notable_panel() -> None:
             lambda d: t.date(pd.Timestamp(d).date(), "d MMM").replace(" ", "\u00a0"))})
         show_table(notable)
     else:
-        show_table(views.for_screen(notable, t),
+        show_table(notable, as_text=True,
                    column_config={_("Narrative"): st.column_config.TextColumn(width="large")})
 
 
