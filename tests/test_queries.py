@@ -1,6 +1,7 @@
 """The query layer on the hand-made store (tests/conftest.py); every number is worked out by hand."""
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -187,3 +188,28 @@ def test_status_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
     diff = demo_con.execute(f"SELECT count(*) FROM (({fresh} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {fresh}))")
     assert diff.fetchone()[0] == 0
     assert demo_con.execute("SELECT count(*) FROM incident_status").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("sql", [
+    """SELECT * FROM (VALUES
+       (1::BIGINT, 1::INTEGER, 1.5::DOUBLE, 'a', DATE '2026-01-01', TRUE, 1.25::DECIMAL(10,2),
+        TIMESTAMP '2026-01-01 10:00', [1, 2], MAP {1: 2}, 3::HUGEINT, 2::UTINYINT, 1.5::FLOAT, {'a': 1}),
+       (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL))
+       t(i64, i32, f, s, d, b, dec, ts, l, m, h, u8, f32, st)""",
+    "SELECT 1::BIGINT AS i, 'x' AS s, DATE '2026-01-01' AS d, FALSE AS b",
+    "SELECT NULL::VARCHAR AS s, NULL::DATE AS d, NULL::BIGINT AS i, NULL::BOOLEAN AS b, NULL::DOUBLE AS x",
+    "SELECT 'a'::VARCHAR AS s, 1::BIGINT AS i, [1] AS l WHERE false",
+    "SELECT CASE WHEN range % 3 = 0 THEN NULL ELSE range END AS r,"
+    " CASE WHEN range % 5 = 0 THEN NULL ELSE 'x' || range END AS s FROM range(5000)",
+    "SELECT histogram(range % 4) AS h FROM range(10)",
+    "SELECT 1 AS a, 2 AS a, 3 AS a_1",          # repeated names: renamed a, a_1, a_1_1 by both
+])
+def test_frames_equal_duckdb_df(sql):
+    """queries._frame builds results from fetchnumpy(); it must give exactly what .df() gives:
+    columns, dtypes, values and the kind of missing value (NaN, NaT, None, <NA>)."""
+    con = duckdb.connect()
+    expected = con.execute(sql).df()
+    got = queries._frame(con.cursor().execute(sql))
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    for column in expected.columns:
+        assert [type(v) for v in got[column].tolist()] == [type(v) for v in expected[column].tolist()], column
