@@ -49,10 +49,14 @@ with top[2] if ctx.presentation else top[2].popover(_("Download"), icon=":materi
 title_slot.title(f"{_('Weekly brief')} · {t.week(week)}" if ctx.presentation else _("Weekly brief"))
 
 KPI_SHORT = {"women_children": _("Women and children"), "seizure_usd": _("Seizures (USD)")}
-columns = st.columns(6)
+# Six cards in a row on the projector's wide screen; two rows of three on a laptop, where six cut
+# the labels and values ("Women a…", "29,…" at 1366 px).
+columns = st.columns(6) if ctx.presentation else st.columns(3) + st.columns(3)
 for column, row in zip(columns, b.kpis.itertuples()):
     suppressed = isinstance(row.value, str)
-    value = row.value if suppressed else (t.money(row.value) if row.kpi == "seizure_usd" else t.number(row.value))
+    # The label names the currency ("Seizures (USD)"): six cards share the row at 1366 px, and
+    # "29.1M USD" was cut to "29.…".
+    value = row.value if suppressed else (t.compact(row.value) if row.kpi == "seizure_usd" else t.number(row.value))
     delta = None if suppressed or row.change_4w is None else t.percent(row.change_4w, signed=True)
     previous = None if suppressed or row.change_prev is None else t.percent(row.change_prev, signed=True)
     column.metric(KPI_SHORT.get(row.kpi, _(views.KPI_LABELS[row.kpi])), value, delta=delta, delta_color="inverse",
