@@ -113,8 +113,13 @@ class I18n:
         if fraction is None:
             return "–"
         # The locale's own template keeps French spacing ("12,5 %"); only the decimals change.
-        text = self._percent_template.format(self._decimal(_as_decimal(fraction) * 100, digits))
-        if signed and fraction > 0:
+        # Rounded first (half to even, as the format does): a change that rounds to nothing reads
+        # "0 %", not "-0 %" or "+0 %" on the projector.
+        shown = round(_as_decimal(fraction) * 100, digits)
+        if shown == 0:
+            shown = abs(shown)
+        text = self._percent_template.format(self._decimal(shown, digits))
+        if signed and shown > 0:
             text = "+" + text
         return text
 
