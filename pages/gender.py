@@ -12,7 +12,8 @@ CHART = {"displayModeBar": False}
 top = st.columns([3, 3, 2])
 span_labels = {"quarter": _("Last 3 months of the period"), "period": _("Whole sidebar period")}
 span = frame.coded_widget(top[0].segmented_control, _("Tables cover"), list(span_labels), default="quarter",
-                          format_func=span_labels.get, key="gender_window", required=True) or "quarter"
+                          format_func=span_labels.get, key="gender_window", required=True,
+                          wrap=True) or "quarter"   # the French labels do not fit one line at 1366 px
 threshold = top[1].slider(_("Flag reporting units recording sex or age for fewer than (%) of victims"),
                           min_value=50, max_value=100, value=80, step=5, key="completeness_min",
                           bind="query-params",
