@@ -404,3 +404,4 @@ def test_a_change_that_rounds_to_nothing_has_no_sign(lang):
     assert t.percent(-0.002, signed=True) == zero and t.percent(0.002, signed=True) == zero
     assert t.percent(-0.0004, 1, signed=True) == t.percent(0, 1)
     assert t.percent(0.006, signed=True).startswith("+1") and t.percent(-0.006, signed=True).startswith("-1")
+    assert t.percent(float("nan"), signed=True) == t.percent(None) == "–"    # 0 ÷ 0: no share, never "NaN %"

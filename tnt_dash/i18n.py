@@ -115,7 +115,10 @@ class I18n:
         # The locale's own template keeps French spacing ("12,5 %"); only the decimals change.
         # Rounded first (half to even, as the format does): a change that rounds to nothing reads
         # "0 %", not "-0 %" or "+0 %" on the projector.
-        shown = round(_as_decimal(fraction) * 100, digits)
+        value = _as_decimal(fraction)
+        if value.is_nan():
+            return "–"     # no share to show (0 ÷ 0), as for None
+        shown = round(value * 100, digits)
         if shown == 0:
             shown = abs(shown)
         text = self._percent_template.format(self._decimal(shown, digits))
