@@ -342,7 +342,7 @@ def coded_widget(widget, label: str, options, *, key: str, format_func=str, defa
         wanted = codes_from_url(values, options, format_func)
         return wanted if multi else (wanted[0] if wanted else None)
     placed = url_state(key, from_url, options, multi)
-    if widget is st.selectbox or getattr(widget, "__name__", "") == "selectbox":
+    if getattr(widget, "__name__", "") == "selectbox":     # st.selectbox takes an index, not a default
         given = {"index": None if placed or default is None else list(options).index(default)}
     else:
         given = {"default": None if placed else default}
@@ -355,7 +355,7 @@ def coded_widget(widget, label: str, options, *, key: str, format_func=str, defa
 def url_state(key: str, from_url, options=None, multi: bool = False) -> bool:
     """Before drawing widget `key`: set its value from the URL (once per session: a link being
     opened; `from_url` turns the parameter's values into the widget's value, None to ignore them)
-    or, after a page change, back to the value it had (`restore_kept`). True when the value was
+    or, after a page change, back to the value it had (`survives_page_change`). True when the value was
     set here, so the caller passes the widget no default."""
     state = st.session_state
     placed = survives_page_change(key, options, multi)
@@ -373,7 +373,7 @@ def url_state(key: str, from_url, options=None, multi: bool = False) -> bool:
 def write_url(key: str, value, codes: list[str], default_codes: list[str]) -> None:
     """After drawing widget `key`: keep its value for the next page, and name it in the URL
     (page links drop the query string, so this runs on every run; the default is left out)."""
-    keep(key, value)
+    st.session_state[f"_kept_{key}"] = value
     if codes == default_codes:
         if key in st.query_params:
             del st.query_params[key]
@@ -382,39 +382,26 @@ def write_url(key: str, value, codes: list[str], default_codes: list[str]) -> No
 
 
 def survives_page_change(key: str, options=None, multi: bool = False) -> bool:
-    """If the page changed since widget `key` was last drawn, put its value back; True if it did."""
+    """If the page changed since widget `key` was last drawn, put back the value it had then (cut
+    to today's options); True if it did.
+
+    Streamlit forgets a widget's value on the first page change after a page load, although the
+    sidebar draws the same widget on every page: a link opened with filters showed them on its
+    first page and lost them on the next. `write_url` keeps each run's value for this."""
     state = st.session_state
     here = state.get("_page")
     moved = state.get(f"_drawn_on_{key}") != here
     state[f"_drawn_on_{key}"] = here
-    return moved and restore_kept(key, options, multi)
-
-
-def restore_kept(key: str, options=None, multi: bool = False) -> bool:
-    """Put back the value widget `key` had when last drawn; True if there was one.
-
-    Called after a page change: Streamlit forgets a widget's value on the first page change after
-    a page load, although the sidebar draws the same widget on every page, so a link opened with
-    filters showed them on its first page and lost them on the next. Each run keeps the value
-    under a key of its own (`keep`); it goes back cut to today's options."""
-    kept = st.session_state.get(f"_kept_{key}", _MISSING)
-    if kept is _MISSING:
+    if not moved or f"_kept_{key}" not in state:
         return False
+    kept = state[f"_kept_{key}"]
     if options is not None:
-        allowed = set(options)
         if multi:
-            kept = [v for v in kept if v in allowed]
-        elif kept not in allowed:
+            kept = [v for v in kept if v in set(options)]
+        elif kept not in set(options):
             return False
-    st.session_state[key] = kept
+    state[key] = kept
     return True
-
-
-def keep(key: str, value) -> None:
-    st.session_state[f"_kept_{key}"] = value
-
-
-_MISSING = object()
 
 
 def codes_from_url(values: list[str], options, format_func) -> list:
