@@ -188,10 +188,17 @@ def unvalidated_figure(monkeypatch):
     def check(build):
         monkeypatch.setattr(figures, "VALIDATE", False)
         served = build()
+        # Served as plain dicts (figures.PlainFigure): what st.plotly_chart reads must be what
+        # Plotly makes of the same dicts, read before anything turns them into Plotly objects.
+        plain = json.loads(pio.to_json(served.to_dict(), validate=False)) \
+            if type(served) is figures.PlainFigure else None
         monkeypatch.setattr(figures, "VALIDATE", True)
         validated = build()
         monkeypatch.setattr(figures, "VALIDATE", False)
         assert served._validate is False, "built with go.Figure/add_trace rather than figures.figure"
+        if plain is not None:
+            assert type(served) is figures.Figure      # reading an attribute made it a Plotly figure
+            assert plain == json.loads(pio.to_json(go.Figure.to_dict(served), validate=False))
         assert validated._validate is True
         rebuilt = go.Figure(served.to_dict())          # raises ValueError on any invalid property
         assert json.loads(rebuilt.to_json()) == json.loads(validated.to_json())
@@ -202,6 +209,7 @@ def unvalidated_figure(monkeypatch):
         assert pio.to_json(go.Figure.to_dict(served), validate=False) == plotly_dict
         # orjson takes it as it is: no value sends the figure through plotly's slow fallback.
         orjson.dumps(served.to_dict(), option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
+        assert plain is not None, "served as a Plotly figure: write path keys (marker_color) as nested dicts"
         return served
     return check
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from tnt_dash import figures
@@ -62,3 +63,52 @@ def test_unvalidated_check_catches_a_plain_go_figure(unvalidated_figure):
 def test_invalid_property_still_rejected():
     with pytest.raises(ValueError):
         figures.update_layout(_bars(), not_a_property=1)
+
+
+def _plain_and_plotly(traces, layout):
+    """The same dicts as a served PlainFigure and as the unvalidated Plotly figure it stands for."""
+    plain = figures.figure(traces, layout)
+    assert type(plain) is figures.PlainFigure
+    return plain, go.Figure(data=[dict(t) for t in traces], layout=dict(layout), _validate=False)
+
+
+def _json(fig_dict) -> dict:
+    return json.loads(pio.to_json(fig_dict, validate=False))
+
+
+def test_plain_figure_update_layout_as_plotly():
+    traces = [dict(type="bar", x=["a", "b"], y=[1, None], name=None, marker={"color": "red", "line": {}})]
+    layout = {"xaxis": {"title": {"text": "X"}}, "separators": None, "yaxis2": {"title": {"text": "Y2"}}}
+    plain, plotly_fig = _plain_and_plotly(traces, layout)
+    changes = {"xaxis": {"tickangle": -45}, "title": {"text": "T"}, "height": 300, "yaxis2": None,
+               "legend": {"orientation": "h"}}
+    figures.update_layout(plain, changes)
+    plotly_fig.update_layout(changes)
+    plotly_fig.layout.yaxis2 = None
+    assert type(plain) is figures.PlainFigure          # still plain dicts
+    assert _json(plain.to_dict()) == _json(plotly_fig.to_dict())
+    # A path key needs Plotly: the figure becomes a Plotly figure, with the same result.
+    figures.update_layout(plain, legend_title_text="L")
+    plotly_fig.update_layout(legend_title_text="L")
+    assert type(plain) is figures.Figure
+    assert _json(plain.to_dict()) == _json(plotly_fig.to_dict())
+
+
+def test_plain_figure_turns_into_plotly_when_read():
+    plain, plotly_fig = _plain_and_plotly([dict(type="scatter", x=[1, 2], y=[3, 4], mode="lines")],
+                                          {"height": 200})
+    assert plain.data[0].y == (3, 4) and plain.layout.height == 200
+    assert type(plain) is figures.Figure
+    assert _json(plain.to_dict()) == _json(plotly_fig.to_dict())
+    # Pickling (st.cache_data) and copying give the Plotly figure too.
+    import copy
+    import pickle
+    again, _ = _plain_and_plotly([dict(type="bar", x=[1], y=[2])], {})
+    assert _json(pickle.loads(pickle.dumps(again)).to_dict()) == _json(again.to_dict())
+    assert _json(copy.deepcopy(figures.figure([dict(type="bar", x=[1], y=[2])])).to_dict()) == _json(again.to_dict())
+
+
+def test_path_keys_are_built_by_plotly():
+    fig = figures.figure([dict(type="bar", x=[1], y=[2], marker_color="red")], {"xaxis1": {"title": {"text": "x"}}})
+    assert type(fig) is figures.Figure
+    assert fig.data[0].marker.color == "red" and fig.layout.xaxis.title.text == "x"

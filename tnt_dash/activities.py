@@ -734,7 +734,7 @@ def parity_figure(table: pd.DataFrame, t: I18n, period: str) -> go.Figure:
     for column, name, colour in (("share_participants", _("Participants"), PALETTE[0]),
                                  ("share_speakers", _("Speakers"), PALETTE[1])):
         values = [None if v is None or v != v else v * 100 for v in data[column].tolist()]
-        traces.append(dict(type="bar", y=units, x=values, name=name, orientation="h", marker_color=colour,
+        traces.append(dict(type="bar", y=units, x=values, name=name, orientation="h", marker={"color": colour},
                            text=[None if v is None else t.percent(v / 100) for v in values], textposition="outside",
                            cliponaxis=False, hovertemplate="%{y}: %{x:.0f} %<extra>" + name + "</extra>"))
     target = PARITY_TARGET * 100
@@ -798,7 +798,7 @@ def spending_figure(frame: pd.DataFrame, t: I18n, period: str) -> go.Figure:
     traces = []
     for column, name, colour in (("budget_usd", _("Budget"), PALETTE[5]), ("spent_usd", _("Spent"), PALETTE[0])):
         values = data[column].tolist()
-        traces.append(dict(type="bar", y=labels, x=values, name=name, orientation="h", marker_color=colour,
+        traces.append(dict(type="bar", y=labels, x=values, name=name, orientation="h", marker={"color": colour},
                            text=[t.number(v) for v in values], textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{x:,.0f} USD<extra>" + name + "</extra>"))
     fig = figure(traces, {"xaxis": {"title": {"text": _("US dollars")}, "rangemode": "tozero", "gridcolor": GRID}})

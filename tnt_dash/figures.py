@@ -5,6 +5,7 @@ from copy import deepcopy
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -62,8 +63,107 @@ def json_dates(values) -> list:
 
 
 def figure(data: list[dict] | None = None, layout: dict | None = None) -> go.Figure:
-    """A Figure from trace dicts ({"type": "bar", ...}) and a layout dict, without validation."""
-    return Figure(data=data or [], layout=layout, _validate=VALIDATE)
+    """A Figure from trace dicts ({"type": "bar", ...}) and a layout dict, without validation.
+
+    Served figures stay plain dicts (PlainFigure) unless a key needs Plotly's path machinery
+    ("marker_color"); with VALIDATE on (tests) they are validated Plotly figures."""
+    data, layout = [dict(trace) for trace in data or []], dict(layout or {})
+    if not VALIDATE and all(_plain_keys(trace) for trace in data) and _plain_keys(layout, "layout"):
+        return PlainFigure(data, layout)
+    return Figure(data=data, layout=layout, _validate=VALIDATE)
+
+
+_TRACE_PROPS: dict[str, frozenset] = {}
+
+
+def _plain_keys(spec: dict, kind: str | None = None) -> bool:
+    """Whether every key of a trace (or the layout) is a property of its own, not a path such as
+    "marker_color" that Plotly expands."""
+    if kind == "layout":
+        # Subplot axes (xaxis2, …) as Plotly names them; "xaxis1" it would rename, so not plain.
+        return all(key in go.Layout._valid_props or _is_subplot_key(key) for key in spec)
+    else:
+        kind = spec.get("type", "scatter")
+        if kind not in _TRACE_PROPS:
+            if kind not in _data_validator().class_strs_map:
+                return False   # an unknown trace type: Plotly reports it
+            _TRACE_PROPS[kind] = frozenset(_data_validator().get_trace_class(kind)._valid_props) | {"type"}
+        valid = _TRACE_PROPS[kind]
+    return all(key in valid for key in spec)
+
+
+def _is_subplot_key(key: str) -> bool:
+    match = go.Layout._subplotid_prop_re.match(key)
+    return bool(match) and match.group(2) != "1" and not match.group(2).startswith("0")
+
+
+def _data_validator():
+    from plotly.validator_cache import ValidatorCache
+    return ValidatorCache.get_validator("", "data")
+
+
+class PlainFigure(Figure):
+    """A Figure kept as the plain trace and layout dicts it was built from.
+
+    Building Plotly's objects costs 0.3-0.5 ms a trace and about a millisecond for the layout
+    and its template, unvalidated: a quarter of the gender page's time with every query
+    cached. A page only hands the figure to st.plotly_chart, which reads to_dict(); this class
+    answers that from the dicts. Anything else (fig.data, fig.layout, add_trace, pickling)
+    turns it into the Plotly figure the same dicts make, first. tests/conftest.py
+    `unvalidated_figure` requires the plain to_dict() to equal Plotly's for every figure function."""
+
+    def __init__(self, data: list[dict], layout: dict):
+        object.__setattr__(self, "_plain", (data, layout))
+
+    def __getattribute__(self, name):
+        if name not in _PLAIN_NAMES:
+            object.__getattribute__(self, "_materialise")()
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name, value):
+        self._materialise()
+        setattr(self, name, value)
+
+    def __reduce__(self):
+        self._materialise()
+        return self.__reduce__()
+
+    def _materialise(self) -> None:
+        state = object.__getattribute__(self, "__dict__")
+        if "_plain" not in state:
+            return
+        data, layout = state.pop("_plain")
+        object.__setattr__(self, "__class__", Figure)
+        Figure.__init__(self, data=data, layout=layout, _validate=False)
+
+    def to_dict(self):
+        state = object.__getattribute__(self, "__dict__")
+        if "_plain" not in state:
+            return Figure.to_dict(self)
+        data, layout = state["_plain"]
+        # What Plotly keeps of an unvalidated figure: top-level None values unset, nested ones
+        # kept; the trace type last; the default template unless the layout names one.
+        traces = [{**_json_ready({k: v for k, v in trace.items() if v is not None and k != "type"}),
+                   "type": trace.get("type", "scatter")} for trace in data]
+        out = _json_ready({k: v for k, v in layout.items() if v is not None})
+        if "template" not in out and pio.templates.default is not None:
+            out["template"] = _default_template()
+        return {"data": traces, "layout": out}
+
+
+_PLAIN_NAMES = frozenset({"__class__", "__dict__", "_plain", "_materialise", "to_dict", "__reduce__",
+                          "__setattr__", "__getattribute__"})
+_TEMPLATES: dict[str, dict] = {}
+
+
+def _default_template() -> dict:
+    """The default template as Plotly writes it into every figure's layout (read-only, shared)."""
+    name = pio.templates.default
+    if not isinstance(name, str):
+        return name.to_plotly_json()
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = pio.templates[name].to_plotly_json()
+    return _TEMPLATES[name]
 
 
 def update_layout(fig: go.Figure, changes: dict | None = None, **more) -> go.Figure:
@@ -74,9 +174,21 @@ def update_layout(fig: go.Figure, changes: dict | None = None, **more) -> go.Fig
     nested dicts merged into what is there (update_layout's semantics), gives the same figure;
     tests/test_figures.py compares the two. Path-style keys (legend_title_text) go the slow way.
     """
+    changes = {**(changes or {}), **more}
+    plain = fig.__dict__.get("_plain")
+    if plain is not None and _plain_keys(changes, "layout"):
+        layout = plain[1]
+        for key, value in changes.items():
+            if value is None:
+                layout.pop(key, None)     # as Plotly: None unsets a property
+            elif isinstance(value, dict) and isinstance(layout.get(key), dict):
+                layout[key] = _merged(layout[key], value)
+            else:
+                layout[key] = value
+        return fig
     layout = fig.layout
     valid = getattr(layout, "_valid_props", ())
-    for key, value in {**(changes or {}), **more}.items():
+    for key, value in changes.items():
         if key not in valid:
             fig.update_layout({key: value})
             continue
@@ -112,7 +224,7 @@ def weekly_bars(weeks: list[str], values: list[float], title: str, y_title: str,
     colours = [PALETTE[0]] * len(values)
     if highlight_last and colours:
         colours[-1] = PALETTE[3]
-    fig = figure([dict(type="bar", x=weeks, y=values, marker_color=colours,
+    fig = figure([dict(type="bar", x=weeks, y=values, marker={"color": colours},
                        hovertemplate="%{x}: %{y:,.0f}<extra></extra>")],
                  {"yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": GRID},
                   "xaxis": {"tickangle": -45}})
@@ -126,7 +238,7 @@ def ranked_bars(labels: list[str], values: list[float], title: str, x_title: str
     """Horizontal bars, largest on top, labelled with their value."""
     frame = pd.DataFrame({"label": labels, "value": values}).iloc[::-1]
     fig = figure([dict(type="bar", x=frame["value"].tolist(), y=frame["label"].tolist(), orientation="h",
-                       marker_color=PALETTE[0], text=frame["value"].tolist(), texttemplate="%{text:,.0f}",
+                       marker={"color": PALETTE[0]}, text=frame["value"].tolist(), texttemplate="%{text:,.0f}",
                        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:,.0f}<extra></extra>")],
                  {"xaxis": {"title": {"text": x_title}, "rangemode": "tozero", "gridcolor": GRID}})
     fig = _layout(fig, title, height)

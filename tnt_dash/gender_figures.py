@@ -44,7 +44,7 @@ def stacked_groups(labels: list[str], groups: list[str], counts: dict[str, list]
     """Horizontal stacked bars of victims per group; hidden cells are left out of the bar."""
     colours = [PALETTE[3], PALETTE[0], PALETTE[4], PALETTE[5], "#999999"]
     traces = [dict(type="bar", y=labels, x=[None if _hidden(v) else v for v in values], name=group, orientation="h",
-                   marker_color=colour, hovertemplate="%{y} · " + group + ": %{x:,.0f}<extra></extra>")
+                   marker={"color": colour}, hovertemplate="%{y} · " + group + ": %{x:,.0f}<extra></extra>")
               for colour, (group, values) in zip(colours, zip(groups, counts.values()))]
     fig = figure(traces, {"barmode": "stack", "yaxis": {"autorange": "reversed", "automargin": True},
                           "xaxis": {"title": {"text": x_title}, "rangemode": "tozero", "gridcolor": GRID}})
@@ -62,7 +62,7 @@ def weekly_trend(weeks: list[date], values: list[int | None], title: str, y_titl
                  separators: str = ".,") -> go.Figure:
     """Weekly counts as bars (hidden weeks have no bar) with Sen's slope line when a trend is named."""
     x = [f"{year}-W{week:02d}" for year, week, _ in (d.isocalendar() for d in weeks)]
-    traces = [dict(type="bar", x=x, y=values, name=line_label, marker_color=PALETTE[4],
+    traces = [dict(type="bar", x=x, y=values, name=line_label, marker={"color": PALETTE[4]},
                    hovertemplate="%{x}: %{y:,.0f}<extra></extra>")]
     shown = [(i, v) for i, v in enumerate(values) if v is not None]
     if trend_label and slope is not None and shown:

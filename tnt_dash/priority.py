@@ -710,7 +710,7 @@ def sensitivity_figure(frame: pd.DataFrame, title: str, x_title: str, names: dic
     traces = [
         # ±0.4 around each end so that a rank that never moves still shows as a short bar.
         dict(type="bar", y=labels, x=(part["rank_max"] - part["rank_min"] + 0.8).tolist(),
-             base=(part["rank_min"] - 0.4).tolist(), orientation="h", marker_color=PALETTE[5], name=names["range"],
+             base=(part["rank_min"] - 0.4).tolist(), orientation="h", marker={"color": PALETTE[5]}, name=names["range"],
              customdata=np.column_stack([part["rank_min"], part["rank_max"]]).tolist(), hovertemplate=hover),
         dict(type="scatter", y=labels, x=part["rank"].tolist(), mode="markers",
              marker={"color": PALETTE[3], "size": 10}, name=names["rank"], hoverinfo="skip"),

@@ -110,7 +110,7 @@ def small_multiples(series: pd.DataFrame, order: list[str], *, grain: str, title
         custom = [[key, period_label(p)] for p in part["period"]]
         axis = "" if n == 0 else str(n + 1)     # panels fill the grid row by row, as make_subplots numbers them
         data.append(dict(
-            type="bar", x=periods, y=part["incidents"].to_numpy(), name=bar_label, marker_color=PALETTE[0],
+            type="bar", x=periods, y=part["incidents"].to_numpy(), name=bar_label, marker={"color": PALETTE[0]},
             showlegend=n == 0, legendgroup="bars", customdata=custom, xaxis="x" + axis, yaxis="y" + axis,
             hovertemplate=f"<b>{_escape(label)}</b><br>%{{customdata[1]}}: %{{y:,.0f}} {_escape(unit)}<extra></extra>"))
         data.append(dict(
@@ -142,7 +142,7 @@ def ranked(frame: pd.DataFrame, *, value_col: str, title: str, x_title: str, sub
     text = list(reversed(text)) if text is not None else None
     hover = list(reversed(hover)) if hover is not None else frame["label"].tolist()
     bar = dict(type="bar", x=frame[value_col].astype(float).to_numpy(), y=frame["label"].tolist(), orientation="h",
-               marker_color=colour, textposition="outside", cliponaxis=False,
+               marker={"color": colour}, textposition="outside", cliponaxis=False,
                customdata=[[k, h] for k, h in zip(frame["key"], hover)],
                hovertemplate="%{customdata[1]}<extra></extra>")
     if text is not None:
