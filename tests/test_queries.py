@@ -213,3 +213,23 @@ def test_frames_equal_duckdb_df(sql):
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     for column in expected.columns:
         assert [type(v) for v in got[column].tolist()] == [type(v) for v in expected[column].tolist()], column
+
+
+def test_serving_connections_run_small_stores_on_one_thread_per_query(demo_db, monkeypatch):
+    from tnt_dash import config, store
+    monkeypatch.delenv("TNT_DUCKDB_THREADS", raising=False)
+    assert config.duckdb_threads(1_000_000) == 1
+    assert config.duckdb_threads(config.ONE_THREAD_UP_TO + 1) is None      # DuckDB's default: every core
+    monkeypatch.setenv("TNT_DUCKDB_THREADS", "3")
+    assert config.duckdb_threads(10) == 3
+    for bad in ("0", "two", "-1", ""):
+        monkeypatch.setenv("TNT_DUCKDB_THREADS", bad)
+        with pytest.raises(ValueError, match="TNT_DUCKDB_THREADS"):
+            config.duckdb_threads(10)
+    monkeypatch.delenv("TNT_DUCKDB_THREADS")
+    con = store.connect(demo_db, read_only=True)       # the demo store: a few thousand incidents
+    try:
+        assert store._incident_count(con) == con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    finally:
+        con.close()

@@ -47,7 +47,18 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
     # Serving connections get a memory ceiling (DuckDB's default is 80 % of RAM): a 10M-incident
     # store on an old laptop must not take the machine. Writers (build, import) keep the default.
     settings = {"memory_limit": config.duckdb_memory_limit()} if read_only else {}
-    return duckdb.connect(str(path), read_only=read_only, config=settings)
+    con = duckdb.connect(str(path), read_only=read_only, config=settings)
+    if read_only:
+        threads = config.duckdb_threads(_incident_count(con))
+        if threads is not None:
+            con.execute(f"SET threads = {threads}")
+    return con
+
+
+def _incident_count(con: duckdb.DuckDBPyConnection) -> int:
+    """The number of incidents from the catalogue (no scan); 0 for a store without the table."""
+    row = con.execute("SELECT estimated_size FROM duckdb_tables() WHERE table_name = 'incidents'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
