@@ -78,11 +78,10 @@ else:
 # --- Which threats hit women and girls most -----------------------------------------------------
 st.subheader(_("Which threats hit women and girls most"))
 if not groups.withheld and len(groups.frame):
-    body, body_shares = gender.heatmap_rows(groups)
+    body = gender.heatmap_rows(groups)
     group_names = [_(gender.GROUP_LABELS[g]) for g in gender.GROUPS]
     st.plotly_chart(gender_figures.group_heatmap(
-        body["label"].tolist(), group_names, body[list(gender.GROUPS)].values.tolist(),
-        body_shares[list(gender.GROUPS)].values.tolist(),
+        body.labels, group_names, body.counts, body.shares,
         _("Victims by criminal market and group, {period}").format(period=period),
         _("% of the market's victims"), _("Victims"), separators=t.plotly_separators),
         width="stretch", config=CHART)

@@ -498,3 +498,20 @@ def test_completeness_when_no_unit_recorded_victims_in_the_last_month(gender_sto
     assert u["MINUSCA – North"]["victims"] == 20 and u["BINUH – West"]["victims"] == 8
     assert all(r["last_victims"] == 0 and pd.isna(r["last_share_sex"]) for r in u.values())
     assert gender.flag_units(units.frame, 0.8).empty
+
+
+def test_heatmap_rows_keep_markets_with_enough_shown_victims():
+    frame = pd.DataFrame({
+        "key": ["hum", "mig", "arms", "kid", gender.TOTAL_KEY],
+        "label": ["Human trafficking", "Migrant smuggling", "Arms", "Kidnapping", "Total"],
+        "women": [6, "<5", 1, "x", 40], "men": [4, 8, 1, 2, 20], "girls": [2, "x", 0, 3, 9],
+        "boys": [0, 5, 0, 1, 6], "unknown": [0, 3, 0, 2, 5],
+        "victims": [12, 20, 2, "x", 80],
+    })
+    rows = gender.heatmap_rows(gender.Table(frame))
+    # Arms has too few victims to colour, kidnapping's total is hidden, the total row is no market.
+    assert rows.labels == ["Human trafficking", "Migrant smuggling"]
+    assert rows.counts == [[6, 4, 2, 0, 0], ["<5", 8, "x", 5, 3]]
+    assert rows.shares == [[0.5, 4 / 12, 2 / 12, 0.0, 0.0], [None, 0.4, None, 0.25, 0.15]]
+    assert gender.heatmap_rows(gender.Table(frame), min_victims=2).labels == ["Human trafficking", "Migrant smuggling",
+                                                                              "Arms"]

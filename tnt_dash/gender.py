@@ -395,26 +395,29 @@ def build_groups(counts: pd.DataFrame, total_label: str, suppress: bool) -> Tabl
     return _protect(frame, [GROUPS], "victims", suppress)
 
 
-def row_shares(table: Table) -> pd.DataFrame:
-    """Each group's share of its row's victims; None where the cell or its total is hidden."""
-    f = table.frame
-    out = pd.DataFrame({"key": f["key"], "label": f["label"]})
-    for g in GROUPS:
-        out[g] = [None if hidden(v) or hidden(tot) or not tot else int(v) / int(tot)
-                  for v, tot in zip(f[g], f["victims"])]
-    return out
-
-
 HEATMAP_MIN_VICTIMS = 10
 
 
-def heatmap_rows(table: Table, min_victims: int = HEATMAP_MIN_VICTIMS) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Counts and row shares of the rows worth colouring: a market with 1 victim would show 100 %.
-    Rows with fewer than `min_victims` victims, or a hidden total, stay in the table only."""
-    shares = row_shares(table)
-    keep = np.array([k != TOTAL_KEY and not hidden(v) and int(v) >= min_victims
-                     for k, v in zip(table.frame["key"], table.frame["victims"])], dtype=bool)
-    return table.frame[keep].reset_index(drop=True), shares[keep].reset_index(drop=True)
+@dataclass
+class HeatmapRows:
+    """The rows of the groups heatmap: labels, counts per group (ints, or their "<5"/"x" mark) and
+    each count's share of its row's victims (None where the cell or its total is hidden)."""
+    labels: list[str]
+    counts: list[list]
+    shares: list[list]
+
+
+def heatmap_rows(table: Table, min_victims: int = HEATMAP_MIN_VICTIMS) -> HeatmapRows:
+    """The rows worth colouring: a market with 1 victim would show 100 %. Rows with fewer than
+    `min_victims` victims, or a hidden total, stay in the table only. Plain lists: the page draws
+    these few rows on every rerun, and pandas selections cost more than the figure."""
+    f = table.frame
+    rows = [(label, cells, total) for key, label, total, *cells in
+            zip(f["key"].tolist(), f["label"].tolist(), f["victims"].tolist(), *(f[g].tolist() for g in GROUPS))
+            if key != TOTAL_KEY and not hidden(total) and int(total) >= min_victims]
+    return HeatmapRows(labels=[label for label, _, _ in rows], counts=[cells for _, cells, _ in rows],
+                       shares=[[None if hidden(v) or not total else int(v) / int(total) for v in cells]
+                               for _, cells, total in rows])
 
 
 def shares_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
