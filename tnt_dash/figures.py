@@ -82,14 +82,12 @@ def _plain_keys(spec: dict, kind: str | None = None) -> bool:
     if kind == "layout":
         # Subplot axes (xaxis2, …) as Plotly names them; "xaxis1" it would rename, so not plain.
         return all(key in go.Layout._valid_props or _is_subplot_key(key) for key in spec)
-    else:
-        kind = spec.get("type", "scatter")
-        if kind not in _TRACE_PROPS:
-            if kind not in _data_validator().class_strs_map:
-                return False   # an unknown trace type: Plotly reports it
-            _TRACE_PROPS[kind] = frozenset(_data_validator().get_trace_class(kind)._valid_props) | {"type"}
-        valid = _TRACE_PROPS[kind]
-    return all(key in valid for key in spec)
+    kind = spec.get("type", "scatter")
+    if kind not in _TRACE_PROPS:
+        if kind not in _data_validator().class_strs_map:
+            return False   # an unknown trace type: Plotly reports it
+        _TRACE_PROPS[kind] = frozenset(_data_validator().get_trace_class(kind)._valid_props) | {"type"}
+    return all(key in _TRACE_PROPS[kind] for key in spec)
 
 
 def _is_subplot_key(key: str) -> bool:
