@@ -113,3 +113,20 @@ def test_language_survives_navigation(server, browser):
     page.wait_for_function("() => window.location.search.includes('lang=fr')", timeout=30_000)
     assert "Note d'information hebdomadaire" in page.inner_text("body")
     context.close()
+
+
+def test_kiosk_rotation_keeps_the_linked_filters(demo_db, browser):
+    """An unattended screen (TNT_KIOSK) moves to its next page on its timer, with every filter of
+    its link, repeated parameters included, in the URL and on the sidebar."""
+    with streamlit_server(demo_db, "analyst", TNT_KIOSK="home,trends", TNT_KIOSK_SECONDS="15") as base:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = context.new_page()
+        page.goto(base + "/?lang=fr&market=cocaine&market=heroin")
+        _settle(page)
+        page.wait_for_function("() => window.location.pathname.endsWith('/trends')", timeout=45_000)
+        _settle(page)
+        query = urlparse(page.url).query
+        assert "market=cocaine" in query and "market=heroin" in query and "lang=fr" in query, page.url
+        _sidebar_shows(page, "Trafic de cocaïne", "Trafic d'héroïne")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        context.close()

@@ -288,7 +288,9 @@ def kiosk() -> None:
         if ticks > 1:   # the first run is the page being drawn; later runs are the timer
             st.session_state["_kiosk_ticks"] = 0
             st.session_state["_kiosk_index"] = (current + 1) % len(pages)
-            st.switch_page(pages[st.session_state["_kiosk_index"]], query_params=dict(st.query_params))
+            # Every value of a repeated parameter (two markets): dict(st.query_params) kept the last only.
+            st.switch_page(pages[st.session_state["_kiosk_index"]],
+                           query_params={key: st.query_params.get_all(key) for key in st.query_params})
 
     rotate()
 
