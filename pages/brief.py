@@ -142,7 +142,10 @@ def changes_panel() -> None:
     signals = {"up_4w": "▲ " + _("4 wk"), "down_4w": "▼ " + _("4 wk"),
                "up_52w": "▲ " + _("52 wk"), "down_52w": "▼ " + _("52 wk")}
     tags = [signal_tags(four, year) for four, year in zip(shown[pct[0]], shown[pct[1]])]
-    grid = shown.assign(**{c: shown[c].map(lambda v: t.number(v, 2)) for c in means}, **{_("Signal"): tags})
+    # Whole percentages, as the column format shows them, without negative zeros: printf would
+    # write a change of -0.3 % as "-0%", a fall that is not there.
+    grid = shown.assign(**{c: shown[c].map(lambda v: t.number(v, 2)) for c in means}, **{_("Signal"): tags},
+                        **{c: shown[c].astype(float).round(0) + 0.0 for c in pct})
     # Where, what and the signal first: at 1366 px the half-width grid shows three or four columns
     # before it scrolls.
     first = [c for c in grid.columns if c not in (*pct, *means, _("Signal"))][:2]

@@ -390,6 +390,17 @@ def test_page_kpis_match_brief(demo_db, tmp_path, monkeypatch):
     text = "\n".join(str(e.value) for e in at.markdown)
     for line in pack.summary:
         assert line in text
+    # The change grid: whole percentages (as its format shows them), never a negative zero, which
+    # printf writes "-0%"; the numbers are the brief's, rounded.
+    grid = next(d.value for d in at.dataframe if "Signal" in d.value.columns)
+    shown = brief.tables(pack, t, names=("Changes",))["Changes"].head(len(grid))
+    for column in ("% change vs 4-week mean", "% change vs 52-week mean"):
+        values = grid[column].to_numpy(dtype=float)
+        known = ~np.isnan(values)
+        assert (values[known] == np.round(values[known])).all()
+        assert not np.signbit(values[known][values[known] == 0]).any()
+        expected = np.round(shown[column].to_numpy(dtype=float)) + 0.0
+        np.testing.assert_array_equal(values, expected)
 
 
 def test_french_cli_brief_has_no_english_ui_string(demo_db, tmp_path):
