@@ -60,7 +60,7 @@ for column, row in zip(columns, b.kpis.itertuples()):
     delta = None if suppressed or row.change_4w is None else t.percent(row.change_4w, signed=True)
     previous = None if suppressed or row.change_prev is None else t.percent(row.change_prev, signed=True)
     column.metric(KPI_SHORT.get(row.kpi, _(views.KPI_LABELS[row.kpi])), value, delta=delta, delta_color="inverse",
-                  border=True, delta_description=_("vs 4-week mean") if delta else None,
+                  border=True, height="stretch", delta_description=_("vs 4-week mean") if delta else None,
                   help=_(views.KPI_LABELS[row.kpi]) + (". " + _("Change on the previous week: {change}.").format(
                       change=previous) if previous else ""))
 if not ctx.presentation:
@@ -196,8 +196,10 @@ def map_panel(height: int) -> None:
     heading(_("Hotspots this week"))
     areas = b.hotspots.assign(label=b.hotspots["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents") + ": {incidents}"
-    deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps),
-                                   value_col="incidents", tooltip_html=tooltip)
+    # Fitted to the narrowest the panel gets: a third of a 1366 px projector; on a 1366 px laptop
+    # with the sidebar open, three elevenths of what is left.
+    deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps), value_col="incidents",
+                                   tooltip_html=tooltip, width=370 if ctx.presentation else 230, height=height)
     st.pydeck_chart(deck, height=height)
     disclaimer = _("The boundaries and names shown and the designations used on this map do not imply official "
                    "endorsement or acceptance by the United Nations.")

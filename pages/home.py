@@ -18,7 +18,7 @@ for column, row in zip(columns, data.kpis.itertuples()):
     suppressed = isinstance(row.value, str)
     value = row.value if suppressed else (t.money(row.value) if row.kpi == "seizure_usd" else t.number(row.value))
     delta = None if suppressed or row.change is None else t.percent(row.change, signed=True)
-    column.metric(_(views.KPI_LABELS[row.kpi]), value, delta=delta, delta_color="inverse", border=True,
+    column.metric(_(views.KPI_LABELS[row.kpi]), value, delta=delta, delta_color="inverse", border=True, height="stretch",
                   chart_data=None if suppressed else data.sparklines[row.kpi], chart_type="bar",
                   help=KPI_HELP.get(row.kpi), delta_description=_("vs 4-week mean") if delta else None)
 st.caption(_("For crime counts a fall shows in green. Small victim counts are shown as “<5” on shared screens."))
@@ -28,7 +28,8 @@ with left:
     st.subheader(_("Where: incidents in the 30 days to {date}").format(date=t.date(data.window_to)))
     areas = data.areas.assign(label=data.areas["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents: {incidents}")
-    deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps), value_col="incidents", tooltip_html=tooltip)
+    deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps), value_col="incidents",
+                                   tooltip_html=tooltip, width=700, height=460)
     st.pydeck_chart(deck, height=460)
     st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "
                  "shown and the designations used on this map do not imply official endorsement or acceptance "

@@ -309,3 +309,45 @@ def test_cross_border_labels_near_goma_do_not_overlap():
     goma = [text for text in texts if "Barrière" in text]
     assert goma == ["Goma / Gisenyi-Rubavu\nGrande Barrière · Petite Barrière"]
     assert {"Rwanda", "Burundi", "North Kivu", "South Kivu", "Kavimvira / Gatumba"} <= set(texts)
+
+
+def test_bubble_labels_are_placed_clear_of_each_other_for_the_chart_size():
+    # Neighbouring provinces of one country, as on the brief's hotspot map: centred under their
+    # bubbles, these names were printed over each other.
+    rows = [(f"CD-{i}", name, lat, lon, n) for i, (name, lat, lon, n) in enumerate([
+        ("Nord-Kivu", -0.8, 29.0, 120), ("Sud-Kivu", -3.0, 28.3, 90), ("Ituri", 1.6, 29.9, 80),
+        ("Haut-Uele", 3.6, 27.9, 60), ("Tshopo", 0.5, 25.2, 40), ("Maniema", -2.9, 26.1, 30),
+        ("Tanganyika", -6.0, 27.5, 20), ("Haut-Katanga", -10.5, 27.3, 15)])]
+    small = admin1_bubble_deck(frame(rows), ADMIN0, width=340, height=240)
+    large = admin1_bubble_deck(frame(rows), ADMIN0, width=1000, height=600)
+    assert small.initial_view_state.zoom < large.initial_view_state.zoom
+    for deck in (small, large):
+        labels = layer(deck_dict(deck), "admin1_labels")["data"]
+        zoom = deck.initial_view_state.zoom
+        assert labels and not overlapping([label_box(row, maps.BUBBLE_LABEL_SIZE, zoom) for row in labels])
+        # Placed in priority order: the largest area is always named.
+        assert labels[0]["text"] == "Nord-Kivu"
+    assert len(layer(deck_dict(large), "admin1_labels")["data"]) >= len(layer(deck_dict(small), "admin1_labels")["data"])
+
+
+def test_labels_stay_inside_the_chart():
+    # A name at the chart's edge is moved inward or left out, never cut by the edge.
+    view = (28.0, -2.0, 300, 200)
+    zoom = 6.0
+    labels = [{"text": "A long province name", "lon": 28.0 + dx, "lat": -2.0, "size": 16, "r": 8}
+              for dx in (-4.4, 0.0, 4.4)]
+    placed = maps.place_labels(labels, zoom, view=view)
+    cx, cy = maps._project(view[0], view[1], zoom)
+    for row in placed:
+        left, top, right, bottom = label_box(row, 16, zoom)
+        assert cx - 150 <= left and right <= cx + 150 and cy - 100 <= top and bottom <= cy + 100
+    assert len(placed) < len(maps.place_labels(labels, zoom))   # without the chart, all three fit
+
+
+def test_a_narrow_chart_still_shows_points_on_two_continents():
+    # Haiti and the east of the DRC in a 340 px panel: the view zooms out until both fit.
+    view = fit_view([19.0, -1.5], [-72.3, 29.2], width=340, height=240, margin_px=36)
+    west, _ = maps._project(-72.3, 19.0, view.zoom)
+    east, _ = maps._project(29.2, -1.5, view.zoom)
+    cx, _ = maps._project(view.longitude, view.latitude, view.zoom)
+    assert cx - 170 + 36 <= west and east <= cx + 170 - 36

@@ -49,7 +49,6 @@ COUNTRY_LINE = [45, 45, 45, 255]
 ADMIN1_LINE = [110, 110, 110, 200]
 BUBBLE_FILL = [*OKABE_ITO["vermillion"], 190]
 BUBBLE_LINE = [40, 40, 40, 230]
-LABEL_COLOR = [20, 20, 20, 255]
 LABEL_BACKGROUND = [255, 255, 255, 210]
 # Arial's metrics first (Liberation Sans is metric-compatible on Linux): the cross-border map places
 # its labels from these widths (place_labels). Streamlit's own "Source Sans" is not available to
@@ -60,6 +59,7 @@ FONT_FAMILY = "Arial, 'Liberation Sans', 'Helvetica Neue', Helvetica, sans-serif
 MIN_RADIUS_PX = 4.0
 MAX_RADIUS_PX = 36.0
 LABELS_SHOWN = 10
+BUBBLE_LABEL_SIZE = 16
 
 TOOLTIP_STYLE = {
     "fontSize": "18px",
@@ -75,7 +75,8 @@ _WORLD_PX = 512.0
 DEFAULT_VIEW = {"latitude": 12.0, "longitude": 15.0, "zoom": 1.6}
 SINGLE_POINT_ZOOM = 7.0
 MAX_FIT_ZOOM = 9.0
-MIN_FIT_ZOOM = 1.0
+# Low enough for the missions of two continents (Haiti and Africa) in a third of a laptop screen.
+MIN_FIT_ZOOM = 0.0
 # pydeck turns any plain string argument into a data accessor ("@@=pixels"); constant
 # strings must be wrapped, or deck.gl silently falls back to metres.
 PIXELS = String("pixels")
@@ -239,13 +240,17 @@ def _bounds_of(collection: dict[str, Any] | None) -> tuple[list[float], list[flo
 
 def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any] | None = None,
                        value_col: str = "incidents", tooltip_html: str | None = None,
-                       *, labels: int = LABELS_SHOWN) -> pdk.Deck:
+                       *, labels: int = LABELS_SHOWN, width: int = 700, height: int = 500) -> pdk.Deck:
     """Bubbles per admin-1 area, sized by ``value_col``, over country and admin-1 outlines.
 
     ``frame`` (pandas) holds admin1_code, label (already translated), lat, lon,
     ``value_col`` (numeric; rows with no positive value are not drawn) and every column
     the tooltip names as ``{column}``. ``tooltip_html`` comes translated from the caller;
     the default shows only the label and the value, so it needs no translation.
+
+    ``width`` and ``height`` are the chart's size in pixels (about): the first view fits the
+    bubbles to it, and the largest ``labels`` bubbles get a name placed clear of the others
+    (``place_labels``); a name with no free room is left out, its tooltip still gives it.
     """
     if tooltip_html is None:
         tooltip_html = f"<b>{{label}}</b><br/>{{{value_col}}}"
@@ -270,11 +275,18 @@ def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any
         record = {col: _json_value(row[col]) for col in needed if col not in ("lat", "lon")}
         record.update(lat=round(lat, 4), lon=round(lon, 4), r=_radius(value, top))
         bubbles.append(record)
-    label_rows = [
-        # Labels carry raw text: the TextLayer draws characters, it does not parse HTML.
-        {"text": _plain_text(row["label"]), "lat": b["lat"], "lon": b["lon"], "dy": round(b["r"] + 3, 1)}
-        for (_, _, _, row), b in zip(points[:labels], bubbles[:labels])
-    ]
+    if bubbles:
+        # Room for the largest bubble on every side of the view.
+        view = fit_view([b["lat"] for b in bubbles], [b["lon"] for b in bubbles], width=width, height=height,
+                        margin_px=max(b["r"] for b in bubbles))
+    else:
+        view = fit_view(*_bounds_of(admin1 or admin0), width=width, height=height)
+    # Labels carry raw text: the TextLayer draws characters, it does not parse HTML. Centred
+    # under their bubbles, the names of neighbouring areas were printed over each other.
+    label_rows = place_labels(
+        [{"text": _plain_text(row["label"]), "lon": b["lon"], "lat": b["lat"], "size": BUBBLE_LABEL_SIZE, "r": b["r"]}
+         for (_, _, _, row), b in zip(points[:labels], bubbles[:labels])],
+        view.zoom, [(b["lon"], b["lat"], b["r"]) for b in bubbles], (view.longitude, view.latitude, width, height))
 
     data_layers = [
         pdk.Layer(
@@ -292,35 +304,9 @@ def admin1_bubble_deck(frame: Any, admin0: dict[str, Any], admin1: dict[str, Any
             pickable=True,
             auto_highlight=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            data=label_rows,
-            id="admin1_labels",
-            get_position=["lon", "lat"],
-            get_text="text",
-            get_size=16,
-            size_units=PIXELS,
-            get_color=LABEL_COLOR,
-            # Centred under the bubble, a label overhangs both sides equally, so the
-            # symmetric padding of fit_view keeps it inside the map.
-            get_pixel_offset="[0, dy]",
-            get_text_anchor=String("middle"),
-            get_alignment_baseline=String("top"),
-            # The default atlas is ASCII only: "Équateur" or "Đakovica" would lose letters.
-            character_set=String("auto"),
-            font_family=String(FONT_FAMILY),
-            font_weight=600,
-            background=True,
-            get_background_color=LABEL_BACKGROUND,
-            background_padding=[4, 2],
-            pickable=False,
-        ),
+        _label_layer(label_rows, "admin1_labels", BUBBLE_LABEL_SIZE),
     ]
 
-    if bubbles:
-        view = fit_view([b["lat"] for b in bubbles], [b["lon"] for b in bubbles])
-    else:
-        view = fit_view(*_bounds_of(admin1 or admin0))
     return CompactDeck(
         layers=[*outline_layers(admin0, admin1), *data_layers],
         initial_view_state=view,
@@ -456,14 +442,19 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 
 def place_labels(labels: list[dict[str, Any]], zoom: float,
-                 symbols: Iterable[tuple[float, float, float]] = ()) -> list[dict[str, Any]]:
+                 symbols: Iterable[tuple[float, float, float]] = (),
+                 view: tuple[float, float, float, float] | None = None) -> list[dict[str, Any]]:
     """Give each label a position where it overlaps no label placed before it.
 
     ``labels`` come in priority order, each with ``text``, ``lon``, ``lat``, ``size`` (px) and ``r``
     (the radius in px of its own symbol, 0 for none); ``symbols`` are (lon, lat, radius px) of the
-    circles a label should rather not cover. Returns the labels that found room, each with
-    ``anchor``, ``baseline``, ``dx``, ``dy`` for the TextLayer; the others are left out.
+    circles a label should rather not cover; ``view`` (longitude, latitude, width px, height px),
+    when given, is the chart a label must lie wholly inside. Returns the labels that found room,
+    each with ``anchor``, ``baseline``, ``dx``, ``dy`` for the TextLayer; the others are left out.
     """
+    if view is not None:
+        vx, vy = _project(view[0], view[1], zoom)
+        frame = (vx - view[2] / 2, vy - view[3] / 2, vx + view[2] / 2, vy + view[3] / 2)
     circles = []
     for lon, lat, radius in symbols:
         cx, cy = _project(lon, lat, zoom)
@@ -492,6 +483,8 @@ def place_labels(labels: list[dict[str, Any]], zoom: float,
         h = size * (text.count("\n") + 1) + 2 * LABEL_PADDING[1]
         best = None
         for rank, (box, fields) in enumerate(_candidates(x, y, r, w, h)):
+            if view is not None and (box[0] < frame[0] or box[1] < frame[1] or box[2] > frame[2] or box[3] > frame[3]):
+                continue    # it would be cut at the chart's edge
             grown = (box[0] - LABEL_MARGIN, box[1] - LABEL_MARGIN, box[2] + LABEL_MARGIN, box[3] + LABEL_MARGIN)
             if any(_overlap(grown, other) for other in placed):
                 continue
