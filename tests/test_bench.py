@@ -16,3 +16,13 @@ def test_bench_runs_every_page_and_judges_targets(tmp_path):
     names = [t["target"] for t in result["targets"]]
     assert any("payload" in n for n in names)
     assert "targets:" in bench.format_text(result)
+    # How fast the machine was, to compare runs: a speed check before and after, and the host's share.
+    assert all(ms > 0 for ms in result["machine"]["speed_check_ms"])
+    stolen = result["machine"]["stolen_pct"]
+    assert stolen is None or 0 <= stolen <= 100
+    assert "machine speed check" in bench.format_text(result)
+
+
+def test_stolen_share_from_two_readings():
+    assert bench._stolen_pct((1000, 10), (2000, 60)) == 5.0
+    assert bench._stolen_pct(None, (2000, 60)) is None and bench._stolen_pct((2000, 60), (2000, 60)) is None

@@ -47,6 +47,39 @@ class PageTiming:
     exception: str | None = None
 
 
+def speed_check_ms(repeats: int = 5) -> float:
+    """Milliseconds a fixed pure-Python workload takes, median of `repeats`.
+
+    The virtual machine this project is measured on runs the same work half as fast again from
+    one hour to the next (this check took 145 to 250 ms on one day), and every page time moves
+    with it: the report carries this figure so that two runs can be compared."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i % 7
+        times.append((time.perf_counter() - start) * 1000)
+    return round(sorted(times)[len(times) // 2], 1)
+
+
+def _cpu_ticks() -> tuple[int, int] | None:
+    """(all, stolen) CPU ticks since boot from /proc/stat; None where there is none (not Linux)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields), (fields[7] if len(fields) > 7 else 0)
+
+
+def _stolen_pct(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """Share of the CPU time the hypervisor gave to others ("steal") between two readings."""
+    if before is None or after is None or after[0] <= before[0]:
+        return None
+    return round(100 * (after[1] - before[1]) / (after[0] - before[0]), 1)
+
+
 def _pct(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -188,6 +221,7 @@ def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True,
     saved = {k: os.environ.get(k) for k in ("TNT_DB", "TNT_PROFILE")}
     os.environ["TNT_DB"] = str(db)
     pages = []
+    speed_before, ticks_before = speed_check_ms(), _cpu_ticks()
     try:
         for profile in profiles:
             os.environ["TNT_PROFILE"] = profile
@@ -198,12 +232,15 @@ def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True,
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+    ticks_after, speed_after = _cpu_ticks(), speed_check_ms()
     rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result = {
         "rows": rows, "db": str(db), "build_s": build_s, "peak_rss_mb": rss_mb,
         "rollup": {"rows": rollup_rows, "incidents": incidents,
                    "build_s": float(meta["rollup_seconds"]) if "rollup_seconds" in meta else None},
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                    "speed_check_ms": [speed_before, speed_after],
+                    "stolen_pct": _stolen_pct(ticks_before, ticks_after)},
         "date": time.strftime("%Y-%m-%d"),
         "pages": [{"page": p.page, "profile": p.profile, "cold_p50_ms": _pct(p.cold_ms, .5), "cold_p95_ms": _pct(p.cold_ms, .95),
                    "warm_p50_ms": _pct(p.warm_ms, .5), "warm_p95_ms": _pct(p.warm_ms, .95),
@@ -266,7 +303,10 @@ def format_text(result: dict) -> str:
              f"{result['machine']['cpus']} CPUs, build {result['build_s']} s (None = reused), "
              f"peak RSS {result['peak_rss_mb']} MB",
              f"weekly rollup: {result['rollup']['rows']:,} rows for {result['rollup']['incidents']:,} incidents, "
-             f"built in {result['rollup']['build_s']} s", "",
+             f"built in {result['rollup']['build_s']} s",
+             f"machine speed check (a fixed Python loop; lower is faster): {result['machine']['speed_check_ms'][0]} ms "
+             f"before the pages, {result['machine']['speed_check_ms'][1]} ms after; CPU time taken by the host "
+             f"during the pages: {result['machine']['stolen_pct']} %", "",
              f"{'page':<22}{'profile':<14}{'cold p50':>10}{'p95':>8}{'warm p50':>10}{'p95':>8}{'cached':>9}{'payload KB':>12}"]
     for p in result["pages"]:
         lines.append(f"{p['page']:<22}{p['profile']:<14}{p['cold_p50_ms']!s:>10}{p['cold_p95_ms']!s:>8}{p['warm_p50_ms']!s:>10}"
