@@ -72,11 +72,12 @@ def q_text(q: float) -> str:
 
 
 # Only the four tables the page shows (the exports build all nine).
-tables = brief.tables(b, t, names=("Changes", "Priorities", "Women and children", "Notable incidents"))
 # A projector shows HTML tables (they grow with the presentation type size); the laptop
 # gets interactive grids. Presentation tables are cut to what a room can read.
 PRESENTATION_ROWS = 5
 SCREEN_CHANGE_ROWS = 40
+tables = brief.tables(b, t, names=("Changes", "Priorities", "Women and children", "Notable incidents"),
+                      change_rows=PRESENTATION_ROWS if ctx.presentation else SCREEN_CHANGE_ROWS)
 
 
 def heading(text: str) -> None:
@@ -158,9 +159,9 @@ def changes_panel() -> None:
             color=["#F4C7C3" if key.startswith("up") else "#CDE8D4" for key in signals])})
     note = _("Signal: ▲ at least 50 % above the 4-week or 52-week mean (red), ▼ at least 50 % below (green). "
              "No change shown: no incidents in the baseline.")
-    if len(changes) > len(shown):
+    if len(b.changes) > len(shown):
         note += " " + _("Top {n} of {total} area–market rows by incidents this week; every row is in the "
-                        "workbook.").format(n=t.number(len(shown)), total=t.number(len(changes)))
+                        "workbook.").format(n=t.number(len(shown)), total=t.number(len(b.changes)))
     st.caption(note)
 
 

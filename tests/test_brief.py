@@ -292,6 +292,11 @@ def test_tables_by_name_are_the_same_tables(analyst_pack):
         pd.testing.assert_frame_equal(frame, every[name])
     with pytest.raises(ValueError, match="Change"):
         brief.tables(pack, t, names=("Change",))
+    # The screen's change table is the top of the full one; the others are whole.
+    assert len(every[t.gettext("Changes")]) > 3
+    top = brief.tables(pack, t, names=("Changes", "Notable incidents"), change_rows=3)
+    pd.testing.assert_frame_equal(top[t.gettext("Changes")], every[t.gettext("Changes")].head(3))
+    pd.testing.assert_frame_equal(top[t.gettext("Notable incidents")], every[t.gettext("Notable incidents")])
 
 
 # --- Protection ----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ and a suppressed KPI carries no % change. Incident counts are not victim counts 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
 
@@ -479,14 +479,18 @@ def _pct(value) -> float | None:
     return round(float(value) * 100, 1)
 
 
-def tables(brief: Brief, t: I18n, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+def tables(brief: Brief, t: I18n, names: tuple[str, ...] | None = None,
+           change_rows: int | None = None) -> dict[str, pd.DataFrame]:
     """Every table behind the brief, in order, with headers in the UI language.
 
     `names` (the English titles, e.g. "Changes") builds only those: the page shows four of the
-    nine, and each table is a pandas frame of its own to build."""
+    nine, and each table is a pandas frame of its own to build. `change_rows` keeps the first rows
+    of the change table only (a screen shows its busiest 40 of several hundred; exports keep all)."""
     unknown = set(names or ()) - set(TABLE_BUILDERS)
     if unknown:
         raise ValueError(f"no brief table named {', '.join(sorted(unknown))}; choose from {', '.join(TABLE_BUILDERS)}")
+    if change_rows is not None:
+        brief = replace(brief, changes=brief.changes.head(max(0, change_rows)))
     return {t.gettext(name): build(brief, t) for name, build in TABLE_BUILDERS.items()
             if names is None or name in names}
 
