@@ -76,7 +76,9 @@ def weekly_trend(weeks: list[date], values: list[int | None], title: str, y_titl
     fig = figure(traces, {"yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": GRID},
                           "xaxis": {"tickangle": -45, "nticks": 14}})
     fig = _layout(fig, title, height)
-    update_layout(fig, separators=separators, showlegend=True)
+    # The legend above the plot, on the right: below it, it covered the slanted week labels.
+    update_layout(fig, separators=separators, showlegend=True,
+                  legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
     return fig
 
 
