@@ -29,7 +29,7 @@ with left:
     areas = data.areas.assign(label=data.areas["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents: {incidents}")
     deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps), value_col="incidents",
-                                   tooltip_html=tooltip, width=700, height=460)
+                                   tooltip_html=tooltip, width=520, height=460)   # 3/5 of a 1366 px laptop, sidebar open
     st.pydeck_chart(deck, height=460)
     st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "
                  "shown and the designations used on this map do not imply official endorsement or acceptance "

@@ -112,3 +112,16 @@ def test_path_keys_are_built_by_plotly():
     fig = figures.figure([dict(type="bar", x=[1], y=[2], marker_color="red")], {"xaxis1": {"title": {"text": "x"}}})
     assert type(fig) is figures.Figure
     assert fig.data[0].marker.color == "red" and fig.layout.xaxis.title.text == "x"
+
+
+def test_long_bar_names_are_shortened_on_the_axis_and_whole_in_the_hover(unvalidated_figure):
+    names = ["Exploitation minière illicite et trafic de minerais", "Trafic d'armes",
+             "Escroquerie en ligne et fraude à l'argent mobile"]
+    fig = unvalidated_figure(lambda: figures.ranked_bars(names, [30, 20, 10], "Top", "Incidents", separators=", "))
+    shown, full = list(fig.data[0].y), list(fig.data[0].customdata)
+    assert full == names[::-1]
+    assert shown == ["Escroquerie en ligne et fra…", "Trafic d'armes", "Exploitation minière illici…"]
+    assert all(len(s) <= figures.AXIS_LABEL_CHARS for s in shown)
+    # Two names that would shorten to the same text keep their whole names (else one bar).
+    twins = ["Criminalité liée à la faune (trafic)", "Criminalité liée à la faune (chasse)"]
+    assert figures.short_labels(twins) == twins

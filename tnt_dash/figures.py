@@ -12,6 +12,7 @@ from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_a
 GRID = "rgba(128,128,128,0.25)"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 BASE_FONT = 16
+AXIS_LABEL_CHARS = 28   # longer names are shortened on a bar chart's category axis
 
 # Plotly validates every property as it is set, at about a millisecond a property: building a
 # dozen figures per rerun was the largest share of a page's server time. Figures are built here
@@ -233,12 +234,25 @@ def weekly_bars(weeks: list[str], values: list[float], title: str, y_title: str,
 
 def ranked_bars(labels: list[str], values: list[float], title: str, x_title: str, height: int = 360,
                 separators: str = ".,") -> go.Figure:
-    """Horizontal bars, largest on top, labelled with their value."""
+    """Horizontal bars, largest on top, labelled with their value. Long names are shortened on the
+    axis (Plotly cut "Exploitation minière illicite et trafic de minerais" at the chart's left
+    edge in a third of a laptop screen); the hover gives them whole."""
     frame = pd.DataFrame({"label": labels, "value": values}).iloc[::-1]
-    fig = figure([dict(type="bar", x=frame["value"].tolist(), y=frame["label"].tolist(), orientation="h",
+    full = frame["label"].tolist()
+    fig = figure([dict(type="bar", x=frame["value"].tolist(), y=short_labels(full), orientation="h",
                        marker={"color": PALETTE[0]}, text=frame["value"].tolist(), texttemplate="%{text:,.0f}",
-                       textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:,.0f}<extra></extra>")],
-                 {"xaxis": {"title": {"text": x_title}, "rangemode": "tozero", "gridcolor": GRID}})
+                       customdata=full, textposition="outside", cliponaxis=False,
+                       hovertemplate="%{customdata}: %{x:,.0f}<extra></extra>")],
+                 {"xaxis": {"title": {"text": x_title}, "rangemode": "tozero", "gridcolor": GRID},
+                  "yaxis": {"automargin": True}})
     fig = _layout(fig, title, height)
     update_layout(fig, separators=separators, margin={"l": 10, "r": 60, "t": 56, "b": 10})
     return fig
+
+
+def short_labels(labels: list[str], limit: int = AXIS_LABEL_CHARS) -> list[str]:
+    """Each label cut to `limit` characters with "…", unless that would make two of them the same
+    (a category axis would then draw them as one bar)."""
+    cut = [str(label) if len(str(label)) <= limit else str(label)[:limit - 1].rstrip() + "…" for label in labels]
+    clashes = {c for c in cut if cut.count(c) > 1}
+    return [str(label) if c in clashes else c for label, c in zip(labels, cut)]
