@@ -74,7 +74,7 @@ def marked_cells(out: pd.DataFrame, cols: list[str], total_col: str | None = Non
     """Grid positions the output shows as a mark (any mark, or just `mark`)."""
     data = out.drop(index=total_row) if total_row is not None else out
     grid = [*cols, *([total_col] if total_col else [])]
-    R, C = len(data), len(cols)
+    R = len(data)
     def hit(v) -> bool:
         return isinstance(v, str) and (mark is None or v == mark)
 

@@ -8,7 +8,7 @@ missing or older than their source, so a fresh checkout works without a build st
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import date as calendar_date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -142,18 +142,18 @@ class I18n:
         """Plotly's decimal and thousands characters for this locale ("1 234,5" in French)."""
         return ".," if self.lang == "en" else ", "
 
-    def date(self, value: date | datetime | None, fmt: str = "medium") -> str:
+    def date(self, value: calendar_date | datetime | None, fmt: str = "medium") -> str:
         if value is None:
             return "–"
         return format_date(value, format=fmt, locale=self.locale)
 
     @staticmethod
-    def iso_week(day: date) -> str:
+    def iso_week(day: calendar_date) -> str:
         """'2026-W47': the ISO week code, the same in every language."""
         year, week, _ = day.isocalendar()
         return f"{year}-W{week:02d}"
 
-    def week(self, monday: date) -> str:
+    def week(self, monday: calendar_date) -> str:
         """'2026-W47 (16–22 Nov 2026)' style label for an ISO week starting on `monday`."""
         iso = monday.isocalendar()
         from datetime import timedelta

@@ -3,4 +3,6 @@
 `pipeline.run_import(con, path, ...)` is the single entry point used by the CLI and the Data
 page; see docs/import.md.
 """
-from .detect import FileUnreadable   # noqa: F401
+from .detect import FileUnreadable
+
+__all__ = ["FileUnreadable"]   # callers catch it from the package
