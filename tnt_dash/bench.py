@@ -50,9 +50,10 @@ class PageTiming:
 def speed_check_ms(repeats: int = 5) -> float:
     """Milliseconds a fixed pure-Python workload takes, median of `repeats`.
 
-    The virtual machine this project is measured on runs the same work half as fast again from
-    one hour to the next (this check took 145 to 250 ms on one day), and every page time moves
-    with it: the report carries this figure so that two runs can be compared."""
+    The virtual machine this project is measured on runs the same work up to 1.7 times slower
+    from one hour to the next (this check read 71 ms before and 124 ms after the pages of one
+    run), and every page time moves with it: the report carries this figure so that two runs can
+    be compared."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
