@@ -26,3 +26,34 @@ def test_bench_runs_every_page_and_judges_targets(tmp_path):
 def test_stolen_share_from_two_readings():
     assert bench._stolen_pct((1000, 10), (2000, 60)) == 5.0
     assert bench._stolen_pct(None, (2000, 60)) is None and bench._stolen_pct((2000, 60), (2000, 60)) is None
+
+
+def test_reruns_reuse_the_compiled_page_as_a_server_does(demo_env):
+    """AppTest compiles the page on every run; a server compiles it once. Under the bench's shared
+    cache only the first run compiles, and a cleared cache (a cold run) compiles again."""
+    from unittest import mock
+
+    from streamlit.runtime.scriptrunner import script_cache
+    from streamlit.testing.v1 import AppTest
+
+    compiled = []
+
+    def counting_compile(source, filename, *args, **kwargs):
+        compiled.append(filename)
+        return compile(source, filename, *args, **kwargs)
+
+    app = str(bench.config.PROJECT_DIR / "app.py")
+    with mock.patch.object(script_cache, "compile", counting_compile, create=True), \
+            bench.server_script_cache() as scripts:
+        at = AppTest.from_file(app, default_timeout=120)
+        at.switch_page("pages/method.py")
+        at.run()
+        assert not at.exception
+        first = len(compiled)
+        assert any(name.endswith("method.py") for name in compiled)
+        at.run()
+        AppTest.from_file(app, default_timeout=120).switch_page("pages/method.py").run()
+        assert len(compiled) == first
+        scripts.clear()
+        at.run()
+        assert len(compiled) == 2 * first
