@@ -327,3 +327,28 @@ def test_only_the_explained_rows_publish_victims_and_they_are_protected_as_shown
             assert value in ("<5", "x") if isinstance(value, str) else (value == truth and not 1 <= value < 5)
     assert page.suppressed and any(isinstance(v, str) for v in f["victims_shown"].head(10)), \
         "the demo's first rows should include a small count, or this test checks nothing"
+
+
+def test_gitoc_context_is_kept_per_content_and_follows_every_change(tmp_path):
+    """The context is built once per content of gitoc_scores, and an insert, a corrected score
+    or a deletion through the same connection is seen on the next read."""
+    con = store.connect(tmp_path / "gitoc.duckdb")
+    store.migrate(con)
+    try:
+        assert priority.gitoc_context(con)["imported"] is False
+        con.execute("INSERT INTO gitoc_scores (iso3, edition, indicator, kind, score) VALUES "
+                    "('CAF', 2023, 'Law enforcement', 'resilience', 3.0), "
+                    "('CAF', 2023, 'Arms trafficking', 'market', 7.5)")
+        first = priority.gitoc_context(con)
+        assert first["resilience"] == {"CAF": 3.0} and first["market"] == {("CAF", "Arms trafficking"): 7.5}
+        assert priority.gitoc_context(con) is first                    # unchanged content: not rebuilt
+        con.execute("UPDATE gitoc_scores SET score = 6.0 WHERE indicator = 'Law enforcement'")
+        assert priority.gitoc_context(con)["resilience"] == {"CAF": 6.0}
+        con.execute("UPDATE gitoc_scores SET edition = 2025 WHERE indicator = 'Arms trafficking'")
+        assert priority.gitoc_context(con)["market"] == {("CAF", "Arms trafficking"): 7.5}
+        con.execute("DELETE FROM gitoc_scores WHERE kind = 'market'")
+        assert priority.gitoc_context(con)["market"] == {}
+        con.execute("DELETE FROM gitoc_scores")
+        assert priority.gitoc_context(con)["imported"] is False
+    finally:
+        con.close()
