@@ -198,9 +198,9 @@ def map_panel(height: int) -> None:
     areas = b.hotspots.assign(label=b.hotspots["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents") + ": {incidents}"
     # Fitted to the narrowest the panel gets: a third of a 1366 px projector; on a 1366 px laptop
-    # with the sidebar open, three elevenths of what is left.
+    # with the sidebar open, five elevenths of what is left.
     deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps), value_col="incidents",
-                                   tooltip_html=tooltip, width=370 if ctx.presentation else 230, height=height)
+                                   tooltip_html=tooltip, width=370 if ctx.presentation else 400, height=height)
     st.pydeck_chart(deck, height=height)
     disclaimer = _("The boundaries and names shown and the designations used on this map do not imply official "
                    "endorsement or acceptance by the United Nations.")
@@ -262,11 +262,12 @@ else:
         anomaly_panel()
     with right:
         changes_panel()
-    prio_col, map_col, vic_col = st.columns([4, 3, 4])
-    with prio_col:
+    # The priorities and the victims share one column and the map has the other: as a third of the
+    # row the map was 230 px wide with the sidebar open, too small to read the area names.
+    tables_col, map_col = st.columns([6, 5])
+    with tables_col:
         priorities_panel()
-    with map_col:
-        map_panel(height=300)
-    with vic_col:
         victims_panel()
+    with map_col:
+        map_panel(height=400)
     notable_panel()
