@@ -57,3 +57,19 @@ def test_reruns_reuse_the_compiled_page_as_a_server_does(demo_env):
         scripts.clear()
         at.run()
         assert len(compiled) == 2 * first
+
+
+def test_a_missed_warm_target_names_the_pages_and_how_slow_the_machine_ran():
+    page = {"page": "pages/brief.py", "profile": "shared", "warm_p50_ms": 301.0, "cached_p50_ms": 101.0,
+            "cold_p50_ms": 900.0, "payload_kb": 160.0, "exception": None}
+    result = {"rows": 1_000_000, "pages": [page], "peak_rss_mb": 400.0,
+              "machine": {"speed_check_ms": [108.3, 117.9]}}
+    warm = bench.verdicts(result)[0]
+    assert not warm["met"] and warm["value"] == 301.0
+    assert "brief (shared) 301 ms, of which about 101 ms" in warm["reason"]
+    assert "108–118 ms" in warm["reason"] and "1.5–1.7×" in warm["reason"]
+    # On a quiet hour the reason is the pages alone.
+    result["machine"]["speed_check_ms"] = [72.0, 74.0]
+    assert "speed check" not in bench.verdicts(result)[0]["reason"]
+    result["pages"] = [{**page, "warm_p50_ms": 240.0}]
+    assert bench.verdicts(result)[0]["met"] and "reason" not in bench.verdicts(result)[0]

@@ -35,6 +35,9 @@ TARGETS = {
 # suppress small victim counts, which is work of its own (a 760-row priority table took over a
 # minute before the suppression search was rewritten, and an analyst-only run never showed it).
 PROFILES = ("analyst", "commissioner", "shared")
+# The speed check's fastest reading on the build machine (2026-11-28, docs/performance.md): a missed
+# target says how much slower than that the machine ran, since every page time moves with it.
+QUIET_SPEED_CHECK_MS = 71.0
 
 
 @dataclass
@@ -300,7 +303,7 @@ def verdicts(result: dict) -> list[dict]:
             # The cached run has every query answered from the cache: what is left is rendering.
             verdict["reason"] = "; ".join(
                 f"{Path(p['page']).stem} ({p['profile']}) {p['warm_p50_ms']:.0f} ms, of which about {p['cached_p50_ms']:.0f} ms "
-                f"is building and sending the page with every query cached" for p in slow)
+                f"is building and sending the page with every query cached" for p in slow) + machine_note(result)
         out.append(verdict)
     cold = [p["cold_p50_ms"] for p in result["pages"] if p["cold_p50_ms"] is not None]
     if rows in TARGETS["first_page_s"] and cold:
@@ -321,6 +324,18 @@ def verdicts(result: dict) -> list[dict]:
     out.append({"target": "every page runs without exception", "value": exceptions or "none",
                 "met": not exceptions})
     return out
+
+
+def machine_note(result: dict) -> str:
+    """How much slower than on a quiet hour the machine ran, when that is enough to matter."""
+    checks = [ms for ms in result.get("machine", {}).get("speed_check_ms", []) if ms]
+    if not checks or min(checks) < 1.15 * QUIET_SPEED_CHECK_MS:
+        return ""
+    low, high = min(checks), max(checks)
+    return (f". The machine ran its speed check in {low:.0f}–{high:.0f} ms during this run, "
+            f"{low / QUIET_SPEED_CHECK_MS:.1f}–{high / QUIET_SPEED_CHECK_MS:.1f}× its {QUIET_SPEED_CHECK_MS:.0f} ms on a "
+            f"quiet hour, and page times move with it: compare with a run whose speed check is near "
+            f"{QUIET_SPEED_CHECK_MS:.0f} ms (docs/performance.md)")
 
 
 def format_text(result: dict) -> str:
