@@ -352,3 +352,34 @@ def test_gitoc_context_is_kept_per_content_and_follows_every_change(tmp_path):
         assert priority.gitoc_context(con)["imported"] is False
     finally:
         con.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 40), rows=st.integers(1, 45), seed=st.integers(0, 10_000), ties=st.booleans(),
+       missing=st.booleans())
+def test_rank_ranges_of_the_first_rows_equal_the_full_ranking(n, rows, seed, ties, missing):
+    """sensitivity(rows=k) counts the rows ahead instead of sorting: the same ranges as the full sort,
+    with tied scores and unknown factors (a row with none known scores 0 in every draw)."""
+    rng = np.random.default_rng(seed)
+    factors = rng.integers(0, 3, size=(n, len(priority.FACTORS))) / 2 if ties else rng.random((n, len(priority.FACTORS)))
+    if missing:
+        factors[rng.random((n, len(priority.FACTORS))) < 0.3] = np.nan
+        factors[rng.random(n) < 0.2] = np.nan           # whole rows unknown: no score
+    frame = pd.DataFrame(factors, columns=list(priority.FACTORS), index=np.arange(n) * 3 + 1)
+    full = priority.sensitivity(frame)
+    first = priority.sensitivity(frame, rows=min(rows, n))
+    pd.testing.assert_frame_equal(first, full.head(min(rows, n)), check_dtype=False)
+
+
+def test_the_briefs_top_five_carry_the_full_models_rank_ranges(demo_db):
+    con = store.connect(demo_db, read_only=True)
+    try:
+        window = Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22))
+        for profile in (access.ANALYST, access.SHARED):
+            full = priority.assess(con, window, profile, "en", destination="export", explain=0).frame
+            top = priority.assess(con, window, profile, "en", destination="export", explain=0, top=5).frame
+            assert len(full) > 5
+            columns = ["area", "market", "rank", "rank_min", "rank_max"]
+            pd.testing.assert_frame_equal(top[columns], full[columns].head(5), check_dtype=False)
+    finally:
+        con.close()
