@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -383,3 +383,21 @@ def test_the_briefs_top_five_carry_the_full_models_rank_ranges(demo_db):
             pd.testing.assert_frame_equal(top[columns], full[columns].head(5), check_dtype=False)
     finally:
         con.close()
+
+
+def test_weekly_bins_count_back_from_the_end_on_the_demo_store(demo_db):
+    """The 7-day bins behind the trend and the last-4-weeks count: each row's last four bins hold
+    exactly its incidents of the window's last 28 days, and a partial oldest bin is left out."""
+    con = store.connect(demo_db, read_only=True)
+    try:
+        end = date(2026, 11, 22)
+        window = Filters(date_from=date(2026, 7, 30), date_to=end)       # 116 days: 16 bins and 4 days over
+        frame = priority.inputs(con, window, access.ANALYST, "en")
+        direct = dict(((a, m), n) for a, m, n in con.execute(
+            "SELECT admin1_code, market, count(*) FROM incidents WHERE status = 'validated' "
+            "AND date_occurred BETWEEN ? AND ? AND admin1_code IS NOT NULL GROUP BY ALL",
+            [end - timedelta(days=27), end]).fetchall())
+    finally:
+        con.close()
+    assert (frame["weeks_tested"] == 16).all() and len(frame) > 50
+    assert {(a, m): n for a, m, n in zip(frame["area"], frame["market"], frame["recent_4w"]) if n} == direct

@@ -189,6 +189,8 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     # key determines the country, so a group without linked records links exactly its own.
     # One scan of the incidents (`base`) feeds the sums, the linked countries and the weekly
     # counts (a histogram of 7-day bins counted back from the end): one query instead of two.
+    days = (end - start).days + 1
+    full_bins = days // 7    # 7-day bins counted back from the end; a partial oldest bin is not tested
     frame = _df(con, f"""
         WITH base AS MATERIALIZED (
             SELECT {key} AS area, i.market, i.iso3, i.origin_iso3, i.transit_iso3, i.destination_iso3,
@@ -225,19 +227,18 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
                agg.market, m.label_{col} AS market_label, m.gitoc_market,
                agg.incidents, agg.victims, agg.women_children, agg.fatalities, agg.seizure_usd, agg.cross_border,
                coalesce(links.countries_linked, CASE WHEN agg.iso3 IS NULL THEN 0 ELSE 1 END) AS countries_linked,
-               agg.actor_records, agg.actor_mean, agg.grade_quality, agg.corroborated, agg.weekly
+               agg.actor_records, agg.actor_mean, agg.grade_quality, agg.corroborated,
+               list_transform(range(?), lambda b: coalesce(agg.weekly[b::INTEGER], 0)) AS weekly
         FROM agg JOIN markets m ON m.code = agg.market
         LEFT JOIN admin1 a ON a.code = agg.area LEFT JOIN countries c ON c.iso3 = agg.iso3
         LEFT JOIN links ON links.area = agg.area AND links.market = agg.market
-        ORDER BY agg.area, agg.market""", [end, *params])
-    days = (end - start).days + 1
-    full_bins = days // 7    # 7-day bins counted back from the end; a partial oldest bin is not tested
-    # One row per area × market (frame order), one column per 7-day bin, oldest first.
-    series = np.zeros((len(frame), full_bins), dtype=int)
-    for row, weekly in enumerate(frame.pop("weekly").tolist()):
-        for week_bin, n in weekly.items():
-            if week_bin < full_bins:
-                series[row, full_bins - 1 - week_bin] = n
+        ORDER BY agg.area, agg.market""", [end, *params, full_bins])
+    # One row per area × market (frame order), one column per 7-day bin, oldest first. The counts
+    # come as one list per row, newest bin first: as the histogram's map, every row became a Python
+    # dict, 40 ms for the 760 rows of an unfiltered 16-week view at 1M.
+    weekly = frame.pop("weekly").tolist()
+    series = (np.array(weekly, dtype=np.int64).reshape(len(frame), full_bins)[:, ::-1].astype(int)
+              if len(frame) else np.zeros((0, full_bins), dtype=int))
     trends = stats.mann_kendall_many(series) if full_bins else [stats.mann_kendall([]) for _ in range(len(frame))]
     recent = series[:, -4:].sum(axis=1).astype(int) if full_bins else np.zeros(len(frame), dtype=int)
     ctx = gitoc_context(con)
