@@ -12,26 +12,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import threading
 import time
 from urllib.parse import quote, unquote
 
 import pytest
 
-from .conftest import needs_chromium, streamlit_server, wait_until_settled
+from .conftest import free_port, needs_chromium, streamlit_server, wait_until_settled
 
 pytestmark = needs_chromium
 
 TRUSTED = {"X-Forwarded-Email": "email", "X-Forwarded-Groups": "roles"}
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade", "content-length", "content-encoding",
               "host", "origin"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _identity_headers(cookies: dict[str, str]) -> dict[str, str]:
@@ -102,7 +95,7 @@ def _proxy_app(upstream: str):
 @contextlib.contextmanager
 def sso_proxy(upstream: str):
     import uvicorn
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(_proxy_app(upstream), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
