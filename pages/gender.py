@@ -46,6 +46,13 @@ def show_legend() -> None:
         st.caption(legend)
 
 
+def show_merged_note(table: gender.Table) -> None:
+    if table.merged:
+        other = table.frame.loc[table.frame["key"] == gender.OTHER_KEY, "label"].iloc[0]
+        st.caption(_("The {n} smallest rows are grouped into one, “{other}”: shown one by one, their small "
+                     "counts could be worked out from the totals.").format(n=t.number(table.merged), other=other))
+
+
 def fmt_count(v) -> str:
     return v if isinstance(v, str) else t.number(v)
 
@@ -113,6 +120,7 @@ for tab, by in zip(tabs, gender.GROUP_BREAKDOWNS):
             if data.suppressed:
                 st.caption(_("Hidden cells (“<5”, “x”) are left out of the bars."))
         st.dataframe(views.screen_table(gender.groups_frame(t, table, by), t), hide_index=True, width="stretch")
+        show_merged_note(table)
         show_legend()
 
 # --- Shares ----------------------------------------------------------------------------------------
@@ -129,6 +137,7 @@ for tab, by in zip(share_tabs, gender.SHARE_BREAKDOWNS):
             st.info(WITHHELD)
             continue
         st.dataframe(views.screen_table(gender.shares_frame(t, table, by), t), hide_index=True, width="stretch")
+        show_merged_note(table)
 show_legend()
 
 # --- Trend -------------------------------------------------------------------------------------------

@@ -271,6 +271,78 @@ def test_shares_export_cannot_be_undone(cells):
                 assert value is None or pd.isna(value)   # a share never stands in for a hidden count
 
 
+def groups_counts(rows: list[tuple[int, int, int, int, int]]) -> pd.DataFrame:
+    """A counts_by()-shaped frame from (women, men, girls, boys, unknown) rows (groups table only)."""
+    return pd.DataFrame([{"key": f"a{n}", "label": f"Area {n}", **dict(zip(gender.GROUPS, r)), "victims": sum(r)}
+                         for n, r in enumerate(rows)])
+
+
+# A row of four "<5" cells whose total is "<5" gives every cell away: each is at least 1, so they
+# add up to 4 only if every one is 1. Hiding more cannot help; found on the shared screen's admin-1
+# table of human trafficking at 1M incidents, which was then withheld whole.
+ONES = (1, 0, 1, 1, 1)
+AREAS = [(30, 22, 14, 9, 12), (12, 9, 8, 6, 7), (9, 8, 6, 5, 6), ONES, (2, 0, 0, 0, 1), (0, 0, 3, 0, 0)]
+
+
+def test_rows_no_pattern_can_protect_are_grouped_instead_of_withholding_the_table():
+    counts = groups_counts(AREAS)
+    assert gender.build_groups(counts, "Total", suppress=True).withheld     # as before, without a label
+    table = gender.build_groups(counts, "Total", suppress=True, other_label="Other areas ({n})")
+    assert not table.withheld and table.merged == 3
+    f = table.frame
+    # The three areas under 5 victims, grouped before the total row; the others kept, in order.
+    assert f["key"].tolist() == ["a0", "a1", "a2", gender.OTHER_KEY, gender.TOTAL_KEY]
+    assert f["label"].tolist()[3] == "Other areas (3)"
+    truth = {g: sum(r[i] for r in (AREAS[3], AREAS[4], AREAS[5])) for i, g in enumerate(gender.GROUPS)}
+    assert truth == {"women": 3, "men": 0, "girls": 4, "boys": 1, "unknown": 2}
+    other = f.iloc[3]
+    assert all(other[g] == truth[g] or isinstance(other[g], str) for g in gender.GROUPS)
+    assert f.iloc[-1]["victims"] == sum(map(sum, AREAS))                     # the published total is the same
+    columns = [*gender.GROUPS, "victims"]
+    assert not [v for c in columns for v in f[c] if not isinstance(v, str) and 1 <= v < K]
+    assert pinned_cells(f, columns, "victims", [list(gender.GROUPS)]) == []
+
+
+def test_merge_small_rows_takes_rows_under_k_then_the_smallest_until_the_group_reaches_k():
+    frame = gender._with_total(groups_counts([(9, 0, 0, 0, 0), (1, 0, 0, 0, 0), (6, 0, 0, 0, 0), (2, 1, 0, 0, 0)]),
+                               (*gender.GROUPS, "victims"), "Total")
+    merged, n = gender.merge_small_rows(frame, list(gender.GROUPS), "victims", K, "Other ({n})")
+    # 1 and 3 victims are under 5 but add up to 4, so the next smallest row (6) joins them.
+    assert n == 3
+    assert merged["key"].tolist() == ["a0", gender.OTHER_KEY, gender.TOTAL_KEY]
+    assert merged["label"].tolist() == ["Area 0", "Other (3)", "Total"]
+    assert merged["women"].tolist() == [9, 9, 18] and merged["victims"].tolist() == [9, 10, 19]
+    assert merged["women"].dtype == frame["women"].dtype
+    # One row under k and nothing else to group it with: nothing to merge.
+    alone = gender._with_total(groups_counts([(3, 0, 0, 0, 0)]), (*gender.GROUPS, "victims"), "Total")
+    assert gender.merge_small_rows(alone, list(gender.GROUPS), "victims", K, "Other ({n})")[1] == 0
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.tuples(*[small_cell] * 5), st.permutations(ONES).map(tuple)), min_size=2, max_size=7))
+def test_grouping_only_when_needed_and_never_unsafe(areas):
+    counts = groups_counts(areas)
+    plain = gender.build_groups(counts, "Total", suppress=True)
+    table = gender.build_groups(counts, "Total", suppress=True, other_label="Other ({n})")
+    if not plain.withheld:      # a table that could be protected as it is stays as it is
+        assert table.merged == 0 and table.frame.equals(plain.frame)
+        return
+    if table.withheld:
+        return
+    f = table.frame
+    columns = [*gender.GROUPS, "victims"]
+    assert table.merged >= 2 and f["key"].tolist()[-2:] == [gender.OTHER_KEY, gender.TOTAL_KEY]
+    kept = [int(k[1:]) for k in f["key"].tolist()[:-2]]
+    grouped = [r for n, r in enumerate(areas) if n not in kept]
+    assert len(grouped) == table.merged
+    other, total = f.iloc[-2], f.iloc[-1]
+    for i, g in enumerate(gender.GROUPS):
+        assert isinstance(other[g], str) or other[g] == sum(r[i] for r in grouped)
+        assert isinstance(total[g], str) or total[g] == sum(r[i] for r in areas)    # column totals unchanged
+    assert not [v for c in columns for v in f[c] if not isinstance(v, str) and 1 <= v < K]
+    assert pinned_cells(f, columns, "victims", [list(gender.GROUPS)]) == []
+
+
 def test_analyst_tables_are_not_suppressed():
     frame = counts_frame([[1, 0, 0, 2, 0, 0, 0, 0, 0]])
     table = gender.build_groups(frame, "Total", suppress=False)
@@ -459,6 +531,39 @@ def test_page_computes_only_the_open_tab(demo_env):
     by_market, by_country = at.tabs[0], at.tabs[1]
     assert len(by_market.children) == 0 and len(by_country.children) > 0
     assert by_country.get("plotly_chart") and by_country.dataframe
+
+
+def test_page_shows_the_grouped_row_and_says_why(demo_env, monkeypatch):
+    """The shared screen in French, with every area under 5 victims made unprotectable (as a row of
+    four 1s is): the admin-1 table is shown with those areas grouped, and the page says why."""
+    import streamlit
+
+    from tnt_dash.suppression import DisclosureError
+    protect = gender.protect_parts
+
+    def unprotectable_small_rows(frame, parts, total, k):
+        body = frame.iloc[:-1]
+        if gender.OTHER_KEY not in body["key"].tolist() and (body[total] < k).any():
+            raise DisclosureError("a row under k, as if four 1s")
+        return protect(frame, parts, total, k)
+    monkeypatch.setattr(gender, "protect_parts", unprotectable_small_rows)
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    streamlit.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "fr"
+    at.run()
+    at.switch_page("pages/gender.py").run()
+    at.session_state["gender_groups_tab"] = "Par zone administrative de niveau 1"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    area_tab = at.tabs[2]
+    labels = area_tab.dataframe[0].value.iloc[:, 0].tolist()
+    other = [v for v in labels if v.startswith("Autres zones administratives de niveau 1 (")]
+    assert len(other) == 1 and labels[-1] == "Total" and labels[-2] == other[0]
+    assert any("plus petites lignes sont regroupées en une seule" in c.value and other[0] in c.value
+               for c in area_tab.caption)
+    assert not small_counts_in(area_tab.dataframe[0].value)
+    streamlit.cache_data.clear()
 
 
 def test_page_builds_the_full_unit_table_only_when_its_expander_is_open(demo_env):

@@ -11,8 +11,9 @@ count table goes through suppression.suppress_table with its row and column tota
 a hidden cell cannot be worked out from what is shown. A table split two ways over the
 same total (sex recorded or not, age recorded or not) is protected partition by
 partition, and the total is hidden wherever either partition hides it. A share is
-shown only when every count it is made of is shown. A table for which no safe pattern
-exists is withheld (`withheld=True`), never shown half-protected.
+shown only when every count it is made of is shown. Where no safe pattern exists, a victims
+table by market, country or area groups its smallest rows into one (merge_small_rows); failing
+that, the table is withheld (`withheld=True`), never shown half-protected.
 """
 from __future__ import annotations
 
@@ -328,10 +329,12 @@ def _share(num, den_parts: list) -> float | None:
 
 @dataclass
 class Table:
-    """One protected table: `frame` holds ints where shown and "<k"/"x" where hidden."""
+    """One protected table: `frame` holds ints where shown and "<k"/"x" where hidden. `merged` counts
+    the rows grouped into one OTHER_KEY row so that the rest could be shown (see _protect)."""
     frame: pd.DataFrame
     withheld: bool = False
     suppressed: bool = False
+    merged: int = 0
 
 
 def _with_total(frame: pd.DataFrame, columns: tuple[str, ...], label: str, key_col: str = "key") -> pd.DataFrame:
@@ -341,13 +344,64 @@ def _with_total(frame: pd.DataFrame, columns: tuple[str, ...], label: str, key_c
     return pd.DataFrame({c: [*frame[c].tolist(), total.get(c)] for c in frame.columns})
 
 
-def _protect(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, suppress: bool) -> Table:
+def _protect(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, suppress: bool,
+             other_label: str | None = None) -> Table:
+    """Protect `frame` (total row last), or withhold it. With `other_label` (a template with {n}), a
+    table no pattern of hidden cells can protect is tried once more with its smallest rows grouped
+    into one (merge_small_rows): a row of four "<5" cells whose total is "<5" gives each cell away
+    (each is at least 1, so four of them add up to 4 only if every one is 1), and hiding more
+    cannot help; grouped with other small rows it can be shown. This kept the whole admin-1 table of
+    human trafficking from the shared screen at 1M incidents."""
     if not suppress or frame.empty:
         return Table(frame.reset_index(drop=True), suppressed=suppress)
+    k = suppression_threshold()
     try:
-        return Table(protect_parts(frame, parts, total, suppression_threshold()), suppressed=True)
+        return Table(protect_parts(frame, parts, total, k), suppressed=True)
     except DisclosureError:
-        return Table(frame.iloc[0:0].reset_index(drop=True), withheld=True, suppressed=True)
+        pass
+    if other_label is not None:
+        merged, n = merge_small_rows(frame, [*dict.fromkeys(c for part in parts for c in part)], total, k,
+                                     other_label)
+        if n:
+            try:
+                return Table(protect_parts(merged, parts, total, k), suppressed=True, merged=n)
+            except DisclosureError:
+                pass
+    return Table(frame.iloc[0:0].reset_index(drop=True), withheld=True, suppressed=True)
+
+
+OTHER_KEY = "__other__"
+OTHER_LABELS = {"market": N_("Other markets ({n})"), "country": N_("Other countries or territories ({n})"),
+                "admin1": N_("Other admin-1 areas ({n})")}
+
+
+def _other_label(t: I18n, by: str) -> str | None:
+    return t.gettext(OTHER_LABELS[by]) if by in OTHER_LABELS else None
+
+
+def merge_small_rows(frame: pd.DataFrame, columns: list[str], total: str, k: int,
+                     other_label: str) -> tuple[pd.DataFrame, int]:
+    """The rows whose `total` is under k grouped into one row (key OTHER_KEY, label `other_label`
+    with {n} the number of rows), placed before the total row, which stays last. Smaller rows are
+    added, smallest first, until the group has at least two rows and a total of k or more. Returns
+    (frame, rows grouped); (frame unchanged, 0) when fewer than two rows could be grouped."""
+    frame = frame.reset_index(drop=True)
+    body = frame.iloc[:-1]
+    totals = body[total].to_numpy(dtype=np.int64)
+    order = np.argsort(totals, kind="stable")
+    group = [int(i) for i in order if totals[i] < k]
+    for i in order[len(group):]:
+        if len(group) >= 2 and totals[group].sum() >= k:
+            break
+        group.append(int(i))
+    if len(group) < 2:
+        return frame, 0
+    kept = body.drop(index=group)
+    other = {c: None for c in frame.columns}
+    other.update({c: int(body.loc[group, c].sum()) for c in (*columns, total)},
+                 key=OTHER_KEY, label=other_label.format(n=len(group)))
+    out = pd.concat([kept, pd.DataFrame([other], columns=frame.columns), frame.iloc[-1:]], ignore_index=True)
+    return out.astype({c: frame[c].dtype for c in (*columns, total)}), len(group)
 
 
 # --- Queries ----------------------------------------------------------------------------------
@@ -383,16 +437,17 @@ def _fill_labels(frame: pd.DataFrame, t: I18n, by: str) -> pd.DataFrame:
 def groups_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
     """Women, men, girls, boys and unknown per market, country or admin-1, with a total row."""
     frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
-    return build_groups(frame, t.gettext("Total"), views.must_suppress(profile, destination))
+    return build_groups(frame, t.gettext("Total"), views.must_suppress(profile, destination), _other_label(t, by))
 
 
-def build_groups(counts: pd.DataFrame, total_label: str, suppress: bool) -> Table:
-    """The groups table from a counts_by() frame: pure, so it can be tested on any counts."""
+def build_groups(counts: pd.DataFrame, total_label: str, suppress: bool, other_label: str | None = None) -> Table:
+    """The groups table from a counts_by() frame: pure, so it can be tested on any counts.
+    `other_label`: see _protect."""
     frame = counts[["key", "label", *GROUPS, "victims"]]
     if frame.empty:
         return Table(frame, suppressed=suppress)
     frame = _with_total(frame, (*GROUPS, "victims"), total_label)
-    return _protect(frame, [GROUPS], "victims", suppress)
+    return _protect(frame, [GROUPS], "victims", suppress, other_label)
 
 
 HEATMAP_MIN_VICTIMS = 10
@@ -424,16 +479,17 @@ def shares_table(con, filters: Filters, profile: Profile, t: I18n, by: str, dest
     """Share of female victims (of those with sex recorded) and of children (of those with age
     recorded), with every count the shares are made of, including the unknowns."""
     frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
-    return build_shares(frame, t.gettext("Total"), views.must_suppress(profile, destination))
+    return build_shares(frame, t.gettext("Total"), views.must_suppress(profile, destination), _other_label(t, by))
 
 
-def build_shares(counts: pd.DataFrame, total_label: str, suppress: bool) -> Table:
-    """The shares table from a counts_by() frame: pure, so it can be tested on any counts."""
+def build_shares(counts: pd.DataFrame, total_label: str, suppress: bool, other_label: str | None = None) -> Table:
+    """The shares table from a counts_by() frame: pure, so it can be tested on any counts.
+    `other_label`: see _protect."""
     frame = counts[["key", "label", "victims", *SEX_PARTS, *AGE_PARTS]]
     if frame.empty:
         return Table(frame.assign(share_female=[], share_child=[], sex_recorded=[]), suppressed=suppress)
     frame = _with_total(frame, ("victims", *SEX_PARTS, *AGE_PARTS), total_label)
-    table = _protect(frame, [SEX_PARTS, AGE_PARTS], "victims", suppress)
+    table = _protect(frame, [SEX_PARTS, AGE_PARTS], "victims", suppress, other_label)
     if table.withheld:
         return table
     f = table.frame
@@ -800,9 +856,9 @@ def _breakdown(con, quarter: Filters, profile: Profile, t: I18n, by: str, suppre
         raise ValueError(f"unknown breakdown {by!r}; choose from {', '.join(GROUP_BREAKDOWNS)}")
     # One query feeds both the groups table and the shares table.
     counts = _fill_labels(counts_by(con, quarter, profile, t.lang, by), t, by)
-    total = t.gettext("Total")
-    return (build_groups(counts, total, suppress),
-            build_shares(counts, total, suppress) if by in SHARE_BREAKDOWNS else None)
+    total, other = t.gettext("Total"), _other_label(t, by)
+    return (build_groups(counts, total, suppress, other),
+            build_shares(counts, total, suppress, other) if by in SHARE_BREAKDOWNS else None)
 
 
 def gender_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen",
@@ -1018,6 +1074,9 @@ def definitions(t: I18n, k: int) -> pd.DataFrame:
            "authorities in a year.")),
         (_("UNODC national series"), _("Imported from the UNODC data portal as published; “<5” stays “<5”.")),
         (_("Small counts"), legend(t, k)),
+        (_("“Other … (n)” rows"), _("Rows grouped into one because, shown one by one, their small counts could be "
+                                    "worked out from the totals; n is the number of rows grouped. Only where small "
+                                    "counts are protected.")),
     ]
     rows += [(_("SDG {code}").format(code=code), " ".join((_(text) + ".", _("Custodian: {agencies}").format(agencies=_(custodian)) + ".",
                                        _(SDG_NOTE))))
