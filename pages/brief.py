@@ -219,6 +219,8 @@ def victims_panel() -> None:
         if ctx.presentation:
             victims = victims.rename(columns={_("Sex or age unknown"): _("Unknown")})
         show_table(victims, as_text=True)
+    if b.victims_grouped:
+        st.caption(b.victims_grouped_note(t))
     if b.suppressed:
         st.caption(_("“<5”: fewer than 5. “x”: hidden so that a “<5” cell cannot be worked out from the totals."))
 

@@ -22,9 +22,10 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, brief, brief_export, i18n, queries, store, views
+from tnt_dash import access, brief, brief_export, i18n, queries, store, suppression, views
 from tnt_dash.filters import Filters
 
+from .conftest import first_admin1, insert_incident
 from .test_app import APP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,77 @@ def test_shared_sees_only_releasable_records(hand_store):
     assert kpis.loc["victims", "value"] == "<5"            # I1's 3 victims, suppressed
     assert kpis.loc["victims", "change_4w"] is None and kpis.loc["victims", "previous"] is None
     assert kpis.loc["incidents", "value"] == 1
+
+
+@pytest.fixture
+def ones_db(tmp_path: Path) -> Path:
+    """One week whose arms trafficking victims are one woman, one girl, one boy and one of unknown
+    sex and age: four "<5" cells under a "<5" total, which no pattern of hidden cells can protect."""
+    path = tmp_path / "ones.duckdb"
+    store.build(path, demo_rows=None)
+    con = store.connect(path)
+    caf = first_admin1(con, "CAF")
+    day = WEEK + timedelta(days=2)
+    rows = [("human_trafficking", dict(v_female_adult=9, v_male_adult=7, v_female_child=6, v_male_child=5,
+                                       v_unknown_unknown=8)),
+            ("migrant_smuggling", dict(v_female_adult=6, v_male_adult=12, v_female_child=5, v_male_child=6,
+                                       v_unknown_unknown=5)),
+            ("arms_trafficking", dict(v_female_adult=1, v_female_child=1, v_male_child=1, v_unknown_unknown=1)),
+            ("extortion", dict(v_male_adult=2)), ("cattle_rustling", dict(v_female_adult=1, v_male_adult=1))]
+    for n, (market, victims) in enumerate(rows):
+        insert_incident(con, incident_id=f"O{n}", date_occurred=day, mission="MINUSCA", iso3="CAF",
+                        admin1_code=caf, market=market, **victims)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def ones_store(ones_db: Path):
+    con = store.connect(ones_db, read_only=True)
+    yield con
+    con.close()
+
+
+def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_store):
+    pack = brief.weekly_brief(ones_store, Filters(), access.SHARED, "fr", WEEK, destination="export")
+    t = i18n.get("fr")
+    v = pack.victims
+    assert not pack.victims_withheld and pack.victims_grouped == 3
+    assert v["market"].tolist() == ["human_trafficking", "migrant_smuggling", suppression.OTHER_KEY, None]
+    assert v["market_label"].tolist()[2] == "Autres marchés (3)"
+    other = v.iloc[2]
+    # arms 4 + extortion 2 + cattle rustling 2 victims: 8, shown; women 2, men 3, girls, boys and
+    # unknown 1 each, all "<5", and no longer pinned by their total.
+    assert other[[*brief.SEX_AGE, "victims"]].tolist() == ["<5"] * 5 + [8]
+    assert not [x for c in (*brief.SEX_AGE, "victims") for x in v[c] if not isinstance(x, str) and 1 <= x <= 4]
+    note = pack.victims_grouped_note(t)
+    assert "Autres marchés (3)" in note and "regroupées" in note
+    stamp = views.stamp(ones_store, t, access.SHARED, t.gettext("Weekly brief"), Filters(), period=t.week(WEEK))
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(
+        brief_export.render("pdf", pack, stamp, t))).pages)
+    assert "Autres marchés (3)" in pdf and "plus petites lignes" in re.sub(r"\s+", " ", pdf)
+    # Without grouping, the whole breakdown was withheld (as the analyst's exact table shows, the
+    # arms row is the one that cannot be protected).
+    exact = brief.weekly_brief(ones_store, Filters(), access.ANALYST, "en", WEEK, destination="screen").victims
+    assert exact.set_index("market").loc["arms_trafficking", list(brief.SEX_AGE)].tolist() == [1, 0, 1, 1, 1]
+
+
+def test_brief_page_says_why_markets_are_grouped(ones_db, monkeypatch):
+    import streamlit
+    monkeypatch.setenv("TNT_DB", str(ones_db))
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/brief.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    tables = [tb.value for tb in at.table]
+    victims = next(tb for tb in tables if "Other markets (3)" in tb.to_numpy().ravel().tolist())
+    assert not {"1", "2", "3", "4"} & {str(x) for x in victims.to_numpy().ravel()}
+    assert any("The 3 smallest rows are grouped into one, “Other markets (3)”" in c.value for c in at.caption)
+    streamlit.cache_resource.clear()
 
 
 def test_country_level(hand_store):

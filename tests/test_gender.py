@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, gender, i18n, stats, store
+from tnt_dash import access, gender, i18n, stats, store, suppression
 from tnt_dash.filters import Filters
 
 from .conftest import first_admin1, insert_incident
@@ -291,7 +291,7 @@ def test_rows_no_pattern_can_protect_are_grouped_instead_of_withholding_the_tabl
     assert not table.withheld and table.merged == 3
     f = table.frame
     # The three areas under 5 victims, grouped before the total row; the others kept, in order.
-    assert f["key"].tolist() == ["a0", "a1", "a2", gender.OTHER_KEY, gender.TOTAL_KEY]
+    assert f["key"].tolist() == ["a0", "a1", "a2", suppression.OTHER_KEY, gender.TOTAL_KEY]
     assert f["label"].tolist()[3] == "Other areas (3)"
     truth = {g: sum(r[i] for r in (AREAS[3], AREAS[4], AREAS[5])) for i, g in enumerate(gender.GROUPS)}
     assert truth == {"women": 3, "men": 0, "girls": 4, "boys": 1, "unknown": 2}
@@ -306,16 +306,16 @@ def test_rows_no_pattern_can_protect_are_grouped_instead_of_withholding_the_tabl
 def test_merge_small_rows_takes_rows_under_k_then_the_smallest_until_the_group_reaches_k():
     frame = gender._with_total(groups_counts([(9, 0, 0, 0, 0), (1, 0, 0, 0, 0), (6, 0, 0, 0, 0), (2, 1, 0, 0, 0)]),
                                (*gender.GROUPS, "victims"), "Total")
-    merged, n = gender.merge_small_rows(frame, list(gender.GROUPS), "victims", K, "Other ({n})")
+    merged, n = suppression.merge_small_rows(frame, list(gender.GROUPS), "victims", K, "Other ({n})")
     # 1 and 3 victims are under 5 but add up to 4, so the next smallest row (6) joins them.
     assert n == 3
-    assert merged["key"].tolist() == ["a0", gender.OTHER_KEY, gender.TOTAL_KEY]
+    assert merged["key"].tolist() == ["a0", suppression.OTHER_KEY, gender.TOTAL_KEY]
     assert merged["label"].tolist() == ["Area 0", "Other (3)", "Total"]
     assert merged["women"].tolist() == [9, 9, 18] and merged["victims"].tolist() == [9, 10, 19]
     assert merged["women"].dtype == frame["women"].dtype
     # One row under k and nothing else to group it with: nothing to merge.
     alone = gender._with_total(groups_counts([(3, 0, 0, 0, 0)]), (*gender.GROUPS, "victims"), "Total")
-    assert gender.merge_small_rows(alone, list(gender.GROUPS), "victims", K, "Other ({n})")[1] == 0
+    assert suppression.merge_small_rows(alone, list(gender.GROUPS), "victims", K, "Other ({n})")[1] == 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -331,7 +331,7 @@ def test_grouping_only_when_needed_and_never_unsafe(areas):
         return
     f = table.frame
     columns = [*gender.GROUPS, "victims"]
-    assert table.merged >= 2 and f["key"].tolist()[-2:] == [gender.OTHER_KEY, gender.TOTAL_KEY]
+    assert table.merged >= 2 and f["key"].tolist()[-2:] == [suppression.OTHER_KEY, gender.TOTAL_KEY]
     kept = [int(k[1:]) for k in f["key"].tolist()[:-2]]
     grouped = [r for n, r in enumerate(areas) if n not in kept]
     assert len(grouped) == table.merged
@@ -543,7 +543,7 @@ def test_page_shows_the_grouped_row_and_says_why(demo_env, monkeypatch):
 
     def unprotectable_small_rows(frame, parts, total, k):
         body = frame.iloc[:-1]
-        if gender.OTHER_KEY not in body["key"].tolist() and (body[total] < k).any():
+        if suppression.OTHER_KEY not in body["key"].tolist() and (body[total] < k).any():
             raise DisclosureError("a row under k, as if four 1s")
         return protect(frame, parts, total, k)
     monkeypatch.setattr(gender, "protect_parts", unprotectable_small_rows)

@@ -25,7 +25,7 @@ from .filters import Filters, reads_only
 from .i18n import I18n, N_, get as get_i18n
 from .parallel import run_parts
 from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
-from .suppression import DisclosureError, suppress_table
+from .suppression import OTHER_KEY, DisclosureError, protect_or_group, suppress_table
 
 LEVELS = ("adm1", "country")
 BASELINE_SHORT = 4      # weeks: "the mean of the previous 4 weeks" (ACLED's weekly dashboard)
@@ -100,6 +100,16 @@ class Brief:
     hotspots: pd.DataFrame       # queries.admin1_totals for the week (protected)
     summary: list[str] = field(default_factory=list)
     appendix: list[str] = field(default_factory=list)   # capacity building: gender parity (issue #12)
+    victims_grouped: int = 0     # markets grouped into one OTHER_KEY row so the rest could be shown
+
+    def victims_grouped_note(self, t: I18n) -> str | None:
+        """Why the victims table has an "Other markets (n)" row, for the page and the exports."""
+        if not self.victims_grouped:
+            return None
+        other = self.victims.loc[self.victims["market"] == OTHER_KEY, "market_label"].iloc[0]
+        return t.gettext("The {n} smallest rows are grouped into one, “{other}”: shown one by one, their small "
+                         "counts could be worked out from the totals.").format(n=t.number(self.victims_grouped),
+                                                                              other=other)
 
     def summary_beside_priorities(self, t: I18n) -> list[str]:
         """The summary without its closing priority sentence, for a screen that shows the
@@ -303,7 +313,8 @@ def _priorities(con, filters: Filters, profile: Profile, lang: str, week: date) 
 
 
 def _victims(con, filters: Filters, profile: Profile, t: I18n, week: date, suppress: bool):
-    """Victims by sex and age per market, with a total row (market None) last."""
+    """(victims by sex and age per market with a total row (market None) last, withheld, markets
+    grouped into the OTHER_KEY row)."""
     col = _lang(t.lang)
     where, params = scope(filters.with_dates(week, week + timedelta(days=6)), profile)
     frame = _df(con, f"""
@@ -315,23 +326,27 @@ def _victims(con, filters: Filters, profile: Profile, t: I18n, week: date, suppr
         WHERE {where} GROUP BY i.market HAVING sum({VICTIMS}) > 0
         ORDER BY victims DESC, i.market""", params)
     if frame.empty:
-        return frame, False
+        return frame, False, 0
     total = {"market": None, "market_label": t.gettext("Total"),
              **{c: int(frame[c].sum()) for c in (*SEX_AGE, "victims")}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     if not suppress:
-        return frame, False
+        return frame, False, 0
+    k, other = suppression_threshold(), views.OTHER_LABELS["market"]
     try:
-        # Row and column totals are handed over so they can be hidden with the cells.
-        out = suppress_table(frame, list(SEX_AGE), k=suppression_threshold(), total_col="victims",
-                             total_row=len(frame) - 1)
+        # Row and column totals are handed over so they can be hidden with the cells. A market no
+        # pattern can protect (four 1s under a "<5" total) is grouped with the smallest others.
+        out, grouped = protect_or_group(
+            frame, lambda f: suppress_table(f, list(SEX_AGE), k=k, total_col="victims", total_row=len(f) - 1),
+            list(SEX_AGE), "victims", k, t.gettext(other), key_col="market",
+            label_col="market_label")
     except DisclosureError:
-        return frame.iloc[0:0], True
+        return frame.iloc[0:0], True, 0
     grand = out.iloc[-1]["victims"]
     if isinstance(grand, str) and grand != str(views.protect_count(total["victims"], profile, "export")):
         # The victims KPI publishes this total; a table that needs it hidden cannot be shown beside it.
-        return frame.iloc[0:0], True
-    return out, False
+        return frame.iloc[0:0], True, 0
+    return out, False, grouped
 
 
 def _notable(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
@@ -459,7 +474,7 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
         "notable": partial(_notable, con, filters, profile, lang, week, destination),
         **({"appendix": partial(appendix, con, filters, profile, lang, week)} if with_appendix else {}),
     })
-    (kpis, weekly), (anomalies, tests), (victims, withheld) = done["kpis"], done["anomalies"], done["victims"]
+    (kpis, weekly), (anomalies, tests), (victims, withheld, grouped) = done["kpis"], done["anomalies"], done["victims"]
     changes, priorities = done["changes"], done["priorities"]
     parts = dict(week=week, level=level, kpis=kpis, changes=changes, anomalies=anomalies, anomaly_tests=tests,
                  priorities=priorities, suppressed=suppress)
@@ -467,7 +482,7 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
     return Brief(appendix=done.get("appendix", []), week=week, level=level, lang=lang, destination=destination,
                  suppressed=suppress, kpis=kpis, weekly=weekly, changes=changes, anomalies=anomalies,
                  anomaly_tests=tests, priorities=priorities, incidents=done["notable"], victims=victims,
-                 victims_withheld=withheld, hotspots=done["hotspots"], summary=summary)
+                 victims_withheld=withheld, victims_grouped=grouped, hotspots=done["hotspots"], summary=summary)
 
 
 # --- Tables with translated headers: the XLSX sheets, and the rows the slides and PDF show ------

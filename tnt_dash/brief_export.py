@@ -264,8 +264,10 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
               {_(brief_mod.SEX_AGE_LABELS[s]): top[s].tolist() for s in brief_mod.SEX_AGE},
               Inches(0.5), Inches(1.3), width, Inches(5.0)).name = "chart-victims"
         if brief.suppressed:
+            grouped = brief.victims_grouped_note(t)
             text_box(slide, Inches(0.5), Inches(6.3), width, Inches(0.6),
-                     [_("Cells shown as “<5” or “x” in the workbook are left blank here.")], 14)
+                     [_("Cells shown as “<5” or “x” in the workbook are left blank here.")]
+                     + ([grouped] if grouped else []), 14)
 
     # 8. Hotspots
     slide = new_slide(_("Hotspots: incidents by admin-1 area"))
@@ -410,6 +412,8 @@ def to_pdf(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
         paragraph([_("No victims recorded this week.")])
     else:
         table(display(tables[_("Women and children")], t), size=9)
+        if brief.victims_grouped:
+            paragraph([brief.victims_grouped_note(t)], 9)
     heading(_("Hotspots: incidents by admin-1 area"))
     table(display(tables[_("Hotspots")], t, 10), size=9)
 

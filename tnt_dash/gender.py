@@ -31,7 +31,8 @@ from .filters import Filters
 from .i18n import I18n, N_
 from .parallel import run_parts
 from .queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
-from .suppression import COMPLEMENTARY_MARK, DisclosureError, primary_mark, suppress_counts, suppress_table
+from .suppression import (COMPLEMENTARY_MARK, OTHER_KEY, DisclosureError, primary_mark, protect_or_group,
+                          suppress_counts, suppress_table)
 
 GROUPS = ("women", "men", "girls", "boys", "unknown")
 GROUP_LABELS = {"women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"), "boys": N_("Boys"),
@@ -336,6 +337,12 @@ class Table:
     suppressed: bool = False
     merged: int = 0
 
+    def other_label(self) -> str | None:
+        """The label of the grouped row ("Other admin-1 areas (7)"), None when nothing was grouped."""
+        if not self.merged:
+            return None
+        return self.frame.loc[self.frame["key"] == OTHER_KEY, "label"].iloc[0]
+
 
 def _with_total(frame: pd.DataFrame, columns: tuple[str, ...], label: str, key_col: str = "key") -> pd.DataFrame:
     total = {key_col: TOTAL_KEY, "label": label, **{c: int(frame[c].sum()) for c in columns}}
@@ -347,61 +354,23 @@ def _with_total(frame: pd.DataFrame, columns: tuple[str, ...], label: str, key_c
 def _protect(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, suppress: bool,
              other_label: str | None = None) -> Table:
     """Protect `frame` (total row last), or withhold it. With `other_label` (a template with {n}), a
-    table no pattern of hidden cells can protect is tried once more with its smallest rows grouped
-    into one (merge_small_rows): a row of four "<5" cells whose total is "<5" gives each cell away
-    (each is at least 1, so four of them add up to 4 only if every one is 1), and hiding more
-    cannot help; grouped with other small rows it can be shown. This kept the whole admin-1 table of
-    human trafficking from the shared screen at 1M incidents."""
+    table no pattern of hidden cells can protect is shown with its smallest rows grouped instead
+    (suppression.protect_or_group): without it, the shared screen's admin-1 table of human
+    trafficking at 1M incidents was withheld whole for one row of four 1s."""
     if not suppress or frame.empty:
         return Table(frame.reset_index(drop=True), suppressed=suppress)
     k = suppression_threshold()
+    columns = [*dict.fromkeys(c for part in parts for c in part)]
     try:
-        return Table(protect_parts(frame, parts, total, k), suppressed=True)
+        shown, grouped = protect_or_group(frame, lambda f: protect_parts(f, parts, total, k), columns, total, k,
+                                          other_label)
     except DisclosureError:
-        pass
-    if other_label is not None:
-        merged, n = merge_small_rows(frame, [*dict.fromkeys(c for part in parts for c in part)], total, k,
-                                     other_label)
-        if n:
-            try:
-                return Table(protect_parts(merged, parts, total, k), suppressed=True, merged=n)
-            except DisclosureError:
-                pass
-    return Table(frame.iloc[0:0].reset_index(drop=True), withheld=True, suppressed=True)
-
-
-OTHER_KEY = "__other__"
-OTHER_LABELS = {"market": N_("Other markets ({n})"), "country": N_("Other countries or territories ({n})"),
-                "admin1": N_("Other admin-1 areas ({n})")}
+        return Table(frame.iloc[0:0].reset_index(drop=True), withheld=True, suppressed=True)
+    return Table(shown, suppressed=True, merged=grouped)
 
 
 def _other_label(t: I18n, by: str) -> str | None:
-    return t.gettext(OTHER_LABELS[by]) if by in OTHER_LABELS else None
-
-
-def merge_small_rows(frame: pd.DataFrame, columns: list[str], total: str, k: int,
-                     other_label: str) -> tuple[pd.DataFrame, int]:
-    """The rows whose `total` is under k grouped into one row (key OTHER_KEY, label `other_label`
-    with {n} the number of rows), placed before the total row, which stays last. Smaller rows are
-    added, smallest first, until the group has at least two rows and a total of k or more. Returns
-    (frame, rows grouped); (frame unchanged, 0) when fewer than two rows could be grouped."""
-    frame = frame.reset_index(drop=True)
-    body = frame.iloc[:-1]
-    totals = body[total].to_numpy(dtype=np.int64)
-    order = np.argsort(totals, kind="stable")
-    group = [int(i) for i in order if totals[i] < k]
-    for i in order[len(group):]:
-        if len(group) >= 2 and totals[group].sum() >= k:
-            break
-        group.append(int(i))
-    if len(group) < 2:
-        return frame, 0
-    kept = body.drop(index=group)
-    other = {c: None for c in frame.columns}
-    other.update({c: int(body.loc[group, c].sum()) for c in (*columns, total)},
-                 key=OTHER_KEY, label=other_label.format(n=len(group)))
-    out = pd.concat([kept, pd.DataFrame([other], columns=frame.columns), frame.iloc[-1:]], ignore_index=True)
-    return out.astype({c: frame[c].dtype for c in (*columns, total)}), len(group)
+    return t.gettext(views.OTHER_LABELS[by]) if by in views.OTHER_LABELS else None
 
 
 # --- Queries ----------------------------------------------------------------------------------

@@ -546,6 +546,57 @@ def suppression_mask(
     return pd.DataFrame(mask, index=df.index, columns=df.columns)
 
 
+OTHER_KEY = "__other__"
+
+
+def merge_small_rows(frame: pd.DataFrame, columns: list[str], total: str, k: int, other_label: str, *,
+                     key_col: str = "key", label_col: str = "label") -> tuple[pd.DataFrame, int]:
+    """The rows whose `total` is under k grouped into one row (`key_col` OTHER_KEY, `label_col`
+    `other_label` with {n} the number of rows), placed before the total row, which stays last. Smaller
+    rows are added, smallest first, until the group has at least two rows and a total of k or more.
+    Returns (frame, rows grouped); (frame unchanged, 0) when fewer than two rows could be grouped.
+
+    For a table no pattern of hidden cells can protect: four "<5" cells in a row whose total is "<5"
+    give every cell away (each is at least 1, so they add up to at most 4 only if every one is 1),
+    and a "<5" total cannot be hidden as "x", which means k or more. Grouped with other small rows,
+    the row can be protected; the column totals do not change."""
+    frame = frame.reset_index(drop=True)
+    body = frame.iloc[:-1]
+    totals = body[total].to_numpy(dtype=np.int64)
+    order = np.argsort(totals, kind="stable")
+    group = [int(i) for i in order if totals[i] < k]
+    for i in order[len(group):]:
+        if len(group) >= 2 and totals[group].sum() >= k:
+            break
+        group.append(int(i))
+    if len(group) < 2:
+        return frame, 0
+    kept = body.drop(index=group)
+    other = {c: None for c in frame.columns}
+    other.update({c: int(body.loc[group, c].sum()) for c in (*columns, total)},
+                 **{key_col: OTHER_KEY, label_col: other_label.format(n=len(group))})
+    out = pd.concat([kept, pd.DataFrame([other], columns=frame.columns), frame.iloc[-1:]], ignore_index=True)
+    return out.astype({c: frame[c].dtype for c in (*columns, total)}), len(group)
+
+
+def protect_or_group(frame: pd.DataFrame, protect: Callable[[pd.DataFrame], pd.DataFrame], columns: list[str],
+                     total: str, k: int, other_label: str | None, *, key_col: str = "key",
+                     label_col: str = "label") -> tuple[pd.DataFrame, int]:
+    """`protect(frame)`, or, when no pattern of hidden cells can protect the table and `other_label`
+    is given, `protect` of the table with its smallest rows grouped (merge_small_rows). Returns the
+    protected frame and how many rows were grouped (0: none). Raises DisclosureError when neither
+    can be shown: the caller withholds the table."""
+    try:
+        return protect(frame), 0
+    except DisclosureError:
+        if other_label is None:
+            raise
+        grouped, n = merge_small_rows(frame, columns, total, k, other_label, key_col=key_col, label_col=label_col)
+        if not n:
+            raise
+    return protect(grouped), n
+
+
 def suppress_table(
     df: pd.DataFrame,
     value_cols: list[str],

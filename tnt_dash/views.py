@@ -114,6 +114,11 @@ def profile_name(t: I18n, profile: Profile) -> str:
             "commissioner": _("Police Commissioner"), "analyst": _("Analyst")}[profile.name]
 
 
+# The row a protected table groups its smallest rows into (suppression.protect_or_group), by what
+# its rows are; {n} is the number of rows grouped.
+OTHER_LABELS = {"market": N_("Other markets ({n})"), "country": N_("Other countries or territories ({n})"),
+                "admin1": N_("Other admin-1 areas ({n})")}
+
 KPI_LABELS = {
     "incidents": N_("Incidents"),
     "victims": N_("Victims"),
