@@ -343,6 +343,19 @@ def test_grouping_only_when_needed_and_never_unsafe(areas):
     assert pinned_cells(f, columns, "victims", [list(gender.GROUPS)]) == []
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.lists(small_cell, min_size=9, max_size=9),
+                          st.permutations([1, 1, 1, 0, 0, 0, 0, 0, 0])), min_size=2, max_size=5))
+def test_grouped_shares_cannot_be_undone(cells):
+    table = gender.build_shares(counts_frame(cells), "Total", suppress=True, other_label="Other ({n})")
+    if table.withheld:
+        return
+    f = table.frame
+    columns = ["victims", *gender.SEX_PARTS, *gender.AGE_PARTS]
+    assert not [v for c in columns for v in f[c] if not isinstance(v, str) and 1 <= v < K]
+    assert pinned_cells(f, columns, "victims", [list(gender.SEX_PARTS), list(gender.AGE_PARTS)]) == []
+
+
 def test_analyst_tables_are_not_suppressed():
     frame = counts_frame([[1, 0, 0, 2, 0, 0, 0, 0, 0]])
     table = gender.build_groups(frame, "Total", suppress=False)
