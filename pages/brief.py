@@ -219,7 +219,9 @@ def victims_panel() -> None:
         if ctx.presentation:
             victims = victims.rename(columns={_("Sex or age unknown"): _("Unknown")})
         show_table(victims, as_text=True)
-    if b.victims_grouped:
+    # The projector shows the five largest markets, rarely the grouped row (it comes last): a note
+    # about a row the room cannot see would only push the brief past one screen.
+    if b.victims_grouped and not (ctx.presentation and b.victims_grouped_row() >= PRESENTATION_ROWS):
         st.caption(b.victims_grouped_note(t))
     if b.suppressed:
         st.caption(_("“<5”: fewer than 5. “x”: hidden so that a “<5” cell cannot be worked out from the totals."))

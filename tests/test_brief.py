@@ -90,19 +90,16 @@ def test_shared_sees_only_releasable_records(hand_store):
     assert kpis.loc["incidents", "value"] == 1
 
 
-@pytest.fixture
-def ones_db(tmp_path: Path) -> Path:
+def build_ones_db(path: Path, large: tuple[str, ...] = ("human_trafficking", "migrant_smuggling")) -> Path:
     """One week whose arms trafficking victims are one woman, one girl, one boy and one of unknown
-    sex and age: four "<5" cells under a "<5" total, which no pattern of hidden cells can protect."""
-    path = tmp_path / "ones.duckdb"
+    sex and age: four "<5" cells under a "<5" total, which no pattern of hidden cells can protect.
+    Each market in `large` has 30 or more victims in every group."""
     store.build(path, demo_rows=None)
     con = store.connect(path)
     caf = first_admin1(con, "CAF")
     day = WEEK + timedelta(days=2)
-    rows = [("human_trafficking", dict(v_female_adult=9, v_male_adult=7, v_female_child=6, v_male_child=5,
-                                       v_unknown_unknown=8)),
-            ("migrant_smuggling", dict(v_female_adult=6, v_male_adult=12, v_female_child=5, v_male_child=6,
-                                       v_unknown_unknown=5)),
+    rows = [*((market, dict(v_female_adult=9 + n, v_male_adult=7, v_female_child=6, v_male_child=5,
+                            v_unknown_unknown=8)) for n, market in enumerate(large)),
             ("arms_trafficking", dict(v_female_adult=1, v_female_child=1, v_male_child=1, v_unknown_unknown=1)),
             ("extortion", dict(v_male_adult=2)), ("cattle_rustling", dict(v_female_adult=1, v_male_adult=1))]
     for n, (market, victims) in enumerate(rows):
@@ -110,6 +107,11 @@ def ones_db(tmp_path: Path) -> Path:
                         admin1_code=caf, market=market, **victims)
     con.close()
     return path
+
+
+@pytest.fixture
+def ones_db(tmp_path: Path) -> Path:
+    return build_ones_db(tmp_path / "ones.duckdb")
 
 
 @pytest.fixture
@@ -124,7 +126,7 @@ def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_
     t = i18n.get("fr")
     v = pack.victims
     assert not pack.victims_withheld and pack.victims_grouped == 3
-    assert v["market"].tolist() == ["human_trafficking", "migrant_smuggling", suppression.OTHER_KEY, None]
+    assert v["market"].tolist() == ["migrant_smuggling", "human_trafficking", suppression.OTHER_KEY, None]
     assert v["market_label"].tolist()[2] == "Autres marchés (3)"
     other = v.iloc[2]
     # arms 4 + extortion 2 + cattle rustling 2 victims: 8, shown; women 2, men 3, girls, boys and
@@ -157,6 +159,33 @@ def test_brief_page_says_why_markets_are_grouped(ones_db, monkeypatch):
     tables = [tb.value for tb in at.table]
     victims = next(tb for tb in tables if "Other markets (3)" in tb.to_numpy().ravel().tolist())
     assert not {"1", "2", "3", "4"} & {str(x) for x in victims.to_numpy().ravel()}
+    assert any("The 3 smallest rows are grouped into one, “Other markets (3)”" in c.value for c in at.caption)
+    streamlit.cache_resource.clear()
+
+
+def test_projector_leaves_out_the_note_on_a_grouped_row_it_does_not_show(tmp_path, monkeypatch):
+    """Five large markets: the projector's five rows do not reach the grouped one, and a note on it
+    would push the brief past one screen."""
+    import streamlit
+    large = ("human_trafficking", "migrant_smuggling", "kidnapping_for_ransom", "illicit_mining", "cocaine")
+    monkeypatch.setenv("TNT_DB", str(build_ones_db(tmp_path / "ones5.duckdb", large)))
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/brief.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = [str(x) for tb in at.table for x in tb.value.to_numpy().ravel()]
+    assert "Other markets (3)" not in shown
+    assert not any("smallest rows are grouped" in c.value for c in at.caption)
+    monkeypatch.setenv("TNT_PRESENTATION", "0")
+    monkeypatch.setenv("TNT_PROFILE", "commissioner")     # the laptop view: every row, and the note
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/brief.py").run()
     assert any("The 3 smallest rows are grouped into one, “Other markets (3)”" in c.value for c in at.caption)
     streamlit.cache_resource.clear()
 

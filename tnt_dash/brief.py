@@ -102,11 +102,15 @@ class Brief:
     appendix: list[str] = field(default_factory=list)   # capacity building: gender parity (issue #12)
     victims_grouped: int = 0     # markets grouped into one OTHER_KEY row so the rest could be shown
 
+    def victims_grouped_row(self) -> int | None:
+        """The position of the "Other markets (n)" row in `victims`, None when nothing was grouped."""
+        return self.victims["market"].tolist().index(OTHER_KEY) if self.victims_grouped else None
+
     def victims_grouped_note(self, t: I18n) -> str | None:
         """Why the victims table has an "Other markets (n)" row, for the page and the exports."""
         if not self.victims_grouped:
             return None
-        other = self.victims.loc[self.victims["market"] == OTHER_KEY, "market_label"].iloc[0]
+        other = self.victims["market_label"].iloc[self.victims_grouped_row()]
         return t.gettext("The {n} smallest rows are grouped into one, “{other}”: shown one by one, their small "
                          "counts could be worked out from the totals.").format(n=t.number(self.victims_grouped),
                                                                               other=other)
