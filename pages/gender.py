@@ -48,9 +48,7 @@ def show_legend() -> None:
 
 def show_merged_note(table: gender.Table) -> None:
     if table.merged:
-        st.caption(_("The {n} smallest rows are grouped into one, “{other}”: shown one by one, their small "
-                     "counts could be worked out from the totals.").format(n=t.number(table.merged),
-                                                                            other=table.other_label()))
+        st.caption(views.grouped_note(t, table.merged, table.other_label()))
 
 
 def fmt_count(v) -> str:

@@ -111,9 +111,7 @@ class Brief:
         if not self.victims_grouped:
             return None
         other = self.victims["market_label"].iloc[self.victims_grouped_row()]
-        return t.gettext("The {n} smallest rows are grouped into one, “{other}”: shown one by one, their small "
-                         "counts could be worked out from the totals.").format(n=t.number(self.victims_grouped),
-                                                                              other=other)
+        return views.grouped_note(t, self.victims_grouped, other)
 
     def summary_beside_priorities(self, t: I18n) -> list[str]:
         """The summary without its closing priority sentence, for a screen that shows the

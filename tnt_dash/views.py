@@ -119,6 +119,12 @@ def profile_name(t: I18n, profile: Profile) -> str:
 OTHER_LABELS = {"market": N_("Other markets ({n})"), "country": N_("Other countries or territories ({n})"),
                 "admin1": N_("Other admin-1 areas ({n})")}
 
+def grouped_note(t: I18n, rows: int, other_label: str) -> str:
+    """Why a protected table has an "Other … (n)" row: the page caption and the exports' line."""
+    return t.gettext("The {n} smallest rows are grouped into one, “{other}”: shown one by one, their small "
+                     "counts could be worked out from the totals.").format(n=t.number(rows), other=other_label)
+
+
 KPI_LABELS = {
     "incidents": N_("Incidents"),
     "victims": N_("Victims"),
