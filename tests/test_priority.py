@@ -72,8 +72,17 @@ SCORE_C2 = 100 * (30 * LN(7) / LN(12) + 25 * 0.15 + 15 * 0 + 15 * 0.25) / 85
 SCORE_C3 = 100 * (30 * 0 + 25 * 1.0 + 15 * 0) / 70                          # actor and capacity unknown: /70
 
 
-def test_scores_by_hand(prio_store):
+@pytest.fixture(params=["incident_weekly", "incidents"])
+def source(request, monkeypatch) -> str:
+    """Each hand test on both sources of the model's inputs: the weekly rollup (PERIOD is whole ISO
+    weeks) and the incidents (TNT_ROLLUPS=0, as for a partial week or a grading filter)."""
+    monkeypatch.setenv("TNT_ROLLUPS", "1" if request.param == "incident_weekly" else "0")
+    return request.param
+
+
+def test_scores_by_hand(prio_store, source):
     con, caf, hti = prio_store
+    assert priority.inputs(con, PERIOD, access.ANALYST, "en").attrs["source"] == source
     result = priority.assess(con, PERIOD, access.ANALYST, "en")
     cells = _cells(result)
     c1, c2, c3 = cells["arms_trafficking"], cells["kidnapping_for_ransom"], cells["illicit_mining"]
@@ -97,7 +106,7 @@ def test_scores_by_hand(prio_store):
     pd.testing.assert_frame_equal(result.frame, again.frame)
 
 
-def test_weights_change_scores_by_hand(prio_store):
+def test_weights_change_scores_by_hand(prio_store, source):
     con, *_ = prio_store
     w = priority.Weights(harm=100, likelihood=0, reach=0, actor=0, capacity=0, women_children=0)
     cells = _cells(priority.assess(con, PERIOD, access.ANALYST, "en", weights=w))
@@ -106,7 +115,7 @@ def test_weights_change_scores_by_hand(prio_store):
     assert cells["illicit_mining"]["score"] == 0
 
 
-def test_shared_profile_never_scores_restricted_records(prio_store):
+def test_shared_profile_never_scores_restricted_records(prio_store, source):
     con, *_ = prio_store
     wide = replace(PERIOD, statuses=("validated", "in_review"))
     analyst = _cells(priority.assess(con, wide, access.ANALYST, "en"))
@@ -385,13 +394,17 @@ def test_the_briefs_top_five_carry_the_full_models_rank_ranges(demo_db):
         con.close()
 
 
-def test_weekly_bins_count_back_from_the_end_on_the_demo_store(demo_db):
+@pytest.mark.parametrize("first, source", [
+    (date(2026, 7, 30), "incidents"),          # 116 days: 16 bins and 4 days over, from the incidents
+    (date(2026, 8, 3), "incident_weekly"),     # 16 whole ISO weeks, from the weekly rollup
+])
+def test_weekly_bins_count_back_from_the_end_on_the_demo_store(demo_db, first, source):
     """The 7-day bins behind the trend and the last-4-weeks count: each row's last four bins hold
     exactly its incidents of the window's last 28 days, and a partial oldest bin is left out."""
     con = store.connect(demo_db, read_only=True)
     try:
         end = date(2026, 11, 22)
-        window = Filters(date_from=date(2026, 7, 30), date_to=end)       # 116 days: 16 bins and 4 days over
+        window = Filters(date_from=first, date_to=end)
         frame = priority.inputs(con, window, access.ANALYST, "en")
         direct = dict(((a, m), n) for a, m, n in con.execute(
             "SELECT admin1_code, market, count(*) FROM incidents WHERE status = 'validated' "
@@ -399,5 +412,6 @@ def test_weekly_bins_count_back_from_the_end_on_the_demo_store(demo_db):
             [end - timedelta(days=27), end]).fetchall())
     finally:
         con.close()
+    assert frame.attrs["source"] == source
     assert (frame["weeks_tested"] == 16).all() and len(frame) > 50
     assert {(a, m): n for a, m, n in zip(frame["area"], frame["market"], frame["recent_4w"]) if n} == direct

@@ -141,6 +141,15 @@ def test_rollup_and_incidents_agree(demo_con, monkeypatch, first, weeks, profile
         pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
     base, rolled = _both(monkeypatch, lambda: brief.anomaly_series(demo_con, f, profile, week))
     assert base == rolled
+    # The priority model's inputs (the brief's top 5 reads 16 whole weeks), at both levels; exact but
+    # for the seizure values, doubles summed in another order.
+    from tnt_dash import priority
+    for level in priority.LEVELS:
+        base, rolled = _both(monkeypatch, lambda: priority.inputs(demo_con, f, profile, "fr", level))
+        assert (base.attrs["source"], rolled.attrs["source"]) == ("incidents", "incident_weekly")
+        pd.testing.assert_frame_equal(base.drop(columns="seizure_usd"), rolled.drop(columns="seizure_usd"),
+                                      check_exact=True)
+        pd.testing.assert_series_equal(base["seizure_usd"], rolled["seizure_usd"], rtol=1e-12)
     # The status line (records, first and last date, data as of) from the rollup's group dates.
     base, rolled = _both(monkeypatch, lambda: queries.data_status(demo_con, f, profile))
     assert base == rolled
@@ -160,24 +169,68 @@ def test_rollup_used_only_where_exact():
 
 
 def test_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
-    """The stored rollup (built with the demo store) is exactly what the incidents sum to now."""
+    """The stored rollup (built with the demo store) is exactly what the incidents sum to now,
+    the priority model's counts included (written out here apart from priority.model_sums)."""
+    key = "week, mission, iso3, admin1_code, market, status, tlp, classification"
     diff = demo_con.execute(f"""
         WITH fresh AS (
             SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code, i.market,
                    i.status, i.tlp, i.classification, count(*) AS incidents,
                    sum({queries.VICTIMS}) AS victims, sum(i.fatalities) AS fatalities,
                    min(i.date_occurred) AS first_date, max(i.date_occurred) AS last_date,
-                   max(i.updated_at) AS last_updated
-            FROM incidents i GROUP BY ALL)
-        SELECT count(*) FROM (
-            (SELECT * FROM fresh EXCEPT SELECT week, mission, iso3, admin1_code, market, status, tlp, classification,
-                                               incidents, victims, fatalities, first_date, last_date, last_updated
-                                        FROM incident_weekly)
-            UNION ALL
-            (SELECT week, mission, iso3, admin1_code, market, status, tlp, classification, incidents, victims,
-                    fatalities, first_date, last_date, last_updated FROM incident_weekly EXCEPT SELECT * FROM fresh))
+                   max(i.updated_at) AS last_updated,
+                   sum(CASE WHEN i.cross_border THEN 1 ELSE 0 END) AS cross_border,
+                   sum(CASE WHEN i.n_sources > 1 THEN 1 ELSE 0 END) AS corroborated,
+                   sum(CASE WHEN a.violence IS NULL OR a.reach IS NULL OR a.links IS NULL THEN 0 ELSE 1 END)
+                       AS actor_records,
+                   coalesce(sum(a.violence + a.reach + a.links), 0) AS actor_points,
+                   sum(CASE i.source_reliability WHEN 'A' THEN 10 WHEN 'B' THEN 8 WHEN 'C' THEN 6
+                                                 WHEN 'D' THEN 4 ELSE 2 END
+                       + CASE WHEN i.info_credibility >= 5 THEN 2 ELSE 12 - 2 * i.info_credibility END)
+                       AS grade_tenths
+            FROM incidents i LEFT JOIN actors a USING (actor_id) GROUP BY ALL),
+        corridor AS (
+            SELECT DISTINCT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code,
+                   i.market, i.status, i.tlp, i.classification, u.country
+            FROM incidents i, unnest([i.iso3, i.origin_iso3, i.transit_iso3, i.destination_iso3]) AS u(country)
+            WHERE coalesce(i.origin_iso3, i.transit_iso3, i.destination_iso3) IS NOT NULL AND u.country IS NOT NULL),
+        linked AS (SELECT {key}, list(country ORDER BY country) AS linked_countries FROM corridor GROUP BY ALL),
+        expected AS (SELECT fresh.*, linked.linked_countries FROM fresh LEFT JOIN linked USING ({key})),
+        stored AS (SELECT {key}, incidents, victims, fatalities, first_date, last_date, last_updated,
+                          cross_border, corroborated, actor_records, actor_points, grade_tenths, linked_countries
+                   FROM incident_weekly)
+        SELECT count(*) FROM ((SELECT * FROM expected EXCEPT SELECT * FROM stored)
+                              UNION ALL (SELECT * FROM stored EXCEPT SELECT * FROM expected))
         """).fetchone()[0]
     assert diff == 0
+    # Every record is graded (both grades are required), and the demo names corridors and actors.
+    sums = demo_con.execute("""SELECT sum(graded) = sum(incidents), count(linked_countries) > 0,
+                                      sum(actor_records) > 0 FROM incident_weekly""").fetchone()
+    assert sums == (True, True, True)
+
+
+def test_an_older_store_gets_the_priority_columns_when_migrated(tmp_path):
+    """A store made before schema 007 has no priority columns in its weekly rollup: opening it with
+    this version adds them and fills them, equal to a store built now."""
+    from tnt_dash import store
+    path = tmp_path / "older.duckdb"
+    store.build(path, demo_rows=3_000)
+    con = store.connect(path)
+    try:
+        built = con.execute("SELECT * FROM incident_weekly ORDER BY ALL").fetchall()
+        for column in ("cross_border", "corroborated", "actor_records", "actor_points", "graded", "grade_tenths",
+                       "linked_countries"):
+            con.execute(f"ALTER TABLE incident_weekly DROP COLUMN {column}")
+        con.execute("DELETE FROM schema_version WHERE version = 7")
+    finally:
+        con.close()
+    store.ensure_store(path)
+    con = store.connect(path, read_only=True)
+    try:
+        assert store.schema_version(con) == store.SCHEMA_VERSION >= 7
+        assert con.execute("SELECT * FROM incident_weekly ORDER BY ALL").fetchall() == built
+    finally:
+        con.close()
 
 
 def test_status_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):

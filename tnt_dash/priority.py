@@ -158,6 +158,32 @@ def _case(column: str, mapping: dict) -> str:
     return f"CASE {column} {whens} END"
 
 
+# What the model reads from each incident (`i`, with its actor `ac`). Grades are whole tenths, summed
+# and divided once at the end: a sum of doubles such as 0.8 depends on the order DuckDB's threads
+# add them, and the same view then ranked ties differently.
+GRADE_TENTHS = (f"(({_case('i.source_reliability', {k: round(v * 10) for k, v in RELIABILITY_VALUE.items()})}) + "
+                f"({_case('i.info_credibility', {k: round(v * 10) for k, v in CREDIBILITY_VALUE.items()})}))")
+ACTOR_POINTS = "(ac.violence + ac.reach + ac.links)"
+NAMES_CORRIDOR = "(i.origin_iso3 IS NOT NULL OR i.transit_iso3 IS NOT NULL OR i.destination_iso3 IS NOT NULL)"
+MODEL_VALUES = {"cross_border": "i.cross_border", "corroborated": "(i.n_sources >= 2)",
+                "actor_points": ACTOR_POINTS, "grade_tenths": GRADE_TENTHS}
+MODEL_SUMS = ("cross_border", "corroborated", "actor_records", "actor_points", "graded", "grade_tenths")
+# The distinct countries of a cell's records that name a corridor (their own, origin, transit,
+# destination); NULL when none does. The weekly rollup keeps it per cell.
+LINKED_COUNTRIES = ("list_sort(list_distinct(flatten(list([i.iso3, i.origin_iso3, i.transit_iso3, "
+                    f"i.destination_iso3]) FILTER (WHERE {NAMES_CORRIDOR}))))")
+
+
+def model_sums(values: Mapping[str, str] = MODEL_VALUES) -> str:
+    """The counts and sums the model needs per cell (MODEL_SUMS), over rows whose per-incident values
+    are `values`: the incidents themselves (the weekly rollup's build) or a scan that named them."""
+    v = values
+    return (f"count(*) FILTER (WHERE {v['cross_border']}) AS cross_border, "
+            f"count(*) FILTER (WHERE {v['corroborated']}) AS corroborated, "
+            f"count({v['actor_points']}) AS actor_records, coalesce(sum({v['actor_points']}), 0) AS actor_points, "
+            f"count({v['grade_tenths']}) AS graded, coalesce(sum({v['grade_tenths']}), 0) AS grade_tenths")
+
+
 def period(con, filters: Filters, profile: Profile) -> tuple[date, date]:
     """The scored period: the filters' dates, or the sidebar's default (filters.default_period:
     the 52 ISO weeks to the latest record)."""
@@ -178,67 +204,33 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     col = _lang(lang)
     start, end = period(con, filters, profile)
     key, label = (part.format(col=col) for part in _LEVEL_SQL[level])
-    where, params = scope(filters.with_dates(start, end), profile)
-    # Grades summed as whole tenths and divided once at the end: a sum of doubles such as 0.8 depends
-    # on the order DuckDB's threads add them, and the same view then ranked ties differently.
-    tenths = (f"(({_case('i.source_reliability', {k: round(v * 10) for k, v in RELIABILITY_VALUE.items()})}) + "
-              f"({_case('i.info_credibility', {k: round(v * 10) for k, v in CREDIBILITY_VALUE.items()})}))")
-    # Aggregate the incidents first and label the few result rows after. The countries a corridor
-    # links are counted on the distinct (area, market, countries) tuples of linked records only:
-    # a per-group list of every record's countries cost 1.5 s a view at 10M incidents. The area
-    # key determines the country, so a group without linked records links exactly its own.
-    # One scan of the incidents (`base`) feeds the sums, the linked countries and the weekly
-    # counts (a histogram of 7-day bins counted back from the end): one query instead of two.
+    window = filters.with_dates(start, end)
+    # The weekly counts are 7-day bins counted back from the end; a partial oldest bin is not tested.
     days = (end - start).days + 1
-    full_bins = days // 7    # 7-day bins counted back from the end; a partial oldest bin is not tested
+    full_bins = days // 7
+    # Whole ISO weeks without a grading filter: the weekly rollup holds every input, already summed
+    # per cell (4 to 5 times fewer rows to read at 1M incidents). Otherwise the incidents.
+    source = queries.kpi_source(window)[0]
+    if source == "incident_weekly":
+        where, params = scope(window, profile, date_column="week")
+        agg = _rollup_cells(key, where)
+    else:
+        where, params = scope(window, profile)
+        agg = _incident_cells(key, where)
+    # The area key determines the country, so a cell without records naming a corridor links its own.
     frame = _df(con, f"""
-        WITH base AS MATERIALIZED (
-            SELECT {key} AS area, i.market, i.iso3, i.origin_iso3, i.transit_iso3, i.destination_iso3,
-                   {VICTIMS} AS victims, {WOMEN_CHILDREN} AS women_children, i.fatalities,
-                   i.seizure_value_usd, i.cross_border, i.n_sources,
-                   ac.violence + ac.reach + ac.links AS actor_points, {tenths} AS grade_tenths,
-                   (date_diff('day', i.date_occurred, ?::DATE) // 7)::INTEGER AS bin
-            FROM incidents i LEFT JOIN actors ac ON ac.actor_id = i.actor_id
-            WHERE {where} AND {key} IS NOT NULL),
-        agg AS (
-            SELECT area, market, any_value(iso3) AS iso3,
-                   count(*) AS incidents,
-                   coalesce(sum(victims), 0)::BIGINT AS victims,
-                   coalesce(sum(women_children), 0)::BIGINT AS women_children,
-                   coalesce(sum(fatalities), 0)::BIGINT AS fatalities,
-                   coalesce(sum(seizure_value_usd), 0)::DOUBLE AS seizure_usd,
-                   count(*) FILTER (WHERE cross_border) AS cross_border,
-                   count(actor_points) AS actor_records,
-                   avg(actor_points) / 3.0 AS actor_mean,
-                   avg(grade_tenths) / 20.0 AS grade_quality,
-                   count(*) FILTER (WHERE n_sources >= 2) AS corroborated,
-                   histogram(bin) AS weekly
-            FROM base GROUP BY 1, 2),
-        linked AS (
-            SELECT DISTINCT area, market, iso3, origin_iso3, transit_iso3, destination_iso3
-            FROM base
-            WHERE origin_iso3 IS NOT NULL OR transit_iso3 IS NOT NULL OR destination_iso3 IS NOT NULL),
-        links AS (
-            SELECT area, market, count(DISTINCT u.country) AS countries_linked
-            FROM linked, unnest([linked.iso3, linked.origin_iso3, linked.transit_iso3, linked.destination_iso3])
-                 AS u(country)
-            GROUP BY 1, 2)
+        WITH {agg}
         SELECT agg.area, {label} AS area_label, c.name_{col} AS country_label, agg.iso3,
                agg.market, m.label_{col} AS market_label, m.gitoc_market,
                agg.incidents, agg.victims, agg.women_children, agg.fatalities, agg.seizure_usd, agg.cross_border,
-               coalesce(links.countries_linked, CASE WHEN agg.iso3 IS NULL THEN 0 ELSE 1 END) AS countries_linked,
-               agg.actor_records, agg.actor_mean, agg.grade_quality, agg.corroborated,
-               list_transform(range(?), lambda b: coalesce(agg.weekly[b::INTEGER], 0)) AS weekly
+               CASE WHEN agg.linked > 0 THEN agg.linked WHEN agg.iso3 IS NULL THEN 0 ELSE 1 END AS countries_linked,
+               agg.actor_records, agg.actor_points / nullif(agg.actor_records, 0) / 3.0 AS actor_mean,
+               agg.grade_tenths / nullif(agg.graded, 0) / 20.0 AS grade_quality, agg.corroborated,
+               agg.bins, agg.counts
         FROM agg JOIN markets m ON m.code = agg.market
         LEFT JOIN admin1 a ON a.code = agg.area LEFT JOIN countries c ON c.iso3 = agg.iso3
-        LEFT JOIN links ON links.area = agg.area AND links.market = agg.market
-        ORDER BY agg.area, agg.market""", [end, *params, full_bins])
-    # One row per area × market (frame order), one column per 7-day bin, oldest first. The counts
-    # come as one list per row, newest bin first: as the histogram's map, every row became a Python
-    # dict, 40 ms for the 760 rows of an unfiltered 16-week view at 1M.
-    weekly = frame.pop("weekly").tolist()
-    series = (np.array(weekly, dtype=np.int64).reshape(len(frame), full_bins)[:, ::-1].astype(int)
-              if len(frame) else np.zeros((0, full_bins), dtype=int))
+        ORDER BY agg.area, agg.market""", [end, *params])
+    series = weekly_series(frame.pop("bins").tolist(), frame.pop("counts").tolist(), full_bins)
     trends = stats.mann_kendall_many(series) if full_bins else [stats.mann_kendall([]) for _ in range(len(frame))]
     recent = series[:, -4:].sum(axis=1).astype(int) if full_bins else np.zeros(len(frame), dtype=int)
     ctx = gitoc_context(con)
@@ -254,8 +246,80 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
         "gitoc_market_score": np.array([ctx["market"].get((c, m), np.nan) for c, m in zip(iso3s, gitoc_markets)],
                                        dtype=float),
     }, index=frame.index)], axis=1)
-    frame.attrs.update(start=start, end=end, level=level, gitoc_imported=ctx["imported"])
+    frame.attrs.update(start=start, end=end, level=level, gitoc_imported=ctx["imported"], source=source)
     return frame
+
+
+_TOTALS = ("victims", "women_children", "fatalities", "seizure_usd", *MODEL_SUMS)
+
+
+def _totals(expression: str) -> str:
+    """Every per-cell total as `expression` gives it ({name} stands for the total's name), typed the
+    same on both paths so that they give equal frames."""
+    return ", ".join(f"{expression.format(name=name)}::{'DOUBLE' if name == 'seizure_usd' else 'BIGINT'} AS {name}"
+                     for name in _TOTALS)
+
+
+def _rollup_cells(key: str, where: str) -> str:
+    """The `agg` CTE from the weekly rollup: exact for whole ISO weeks (the end is a Sunday, so all of
+    a week's records fall in the bin of its Monday). Parameters: the end, then the scope's."""
+    return f"""agg AS (
+            SELECT {key} AS area, i.market, any_value(i.iso3) AS iso3, sum(i.incidents)::BIGINT AS incidents,
+                   {_totals("coalesce(sum(i.{name}), 0)")},
+                   len(list_distinct(flatten(list(i.linked_countries)
+                                             FILTER (WHERE i.linked_countries IS NOT NULL)))) AS linked,
+                   list((date_diff('day', i.week, ?::DATE) // 7)::INTEGER) AS bins, list(i.incidents) AS counts
+            FROM incident_weekly i
+            WHERE {where} AND {key} IS NOT NULL GROUP BY 1, 2)"""
+
+
+def _incident_cells(key: str, where: str) -> str:
+    """The `agg` CTE from the incidents, for any period and grading filter. One scan (`base`) feeds
+    the sums, the linked countries and the weekly counts. The countries a corridor links are counted
+    on the distinct (area, market, countries) tuples of linked records only: a per-group list of
+    every record's countries cost 1.5 s a view at 10M incidents. Parameters: the end, then the scope's."""
+    return f"""base AS MATERIALIZED (
+            SELECT {key} AS area, i.market, i.iso3, i.origin_iso3, i.transit_iso3, i.destination_iso3,
+                   {NAMES_CORRIDOR} AS names_corridor, {VICTIMS} AS victims, {WOMEN_CHILDREN} AS women_children,
+                   i.fatalities, i.seizure_value_usd AS seizure_usd,
+                   {", ".join(f"{sql} AS {name}" for name, sql in MODEL_VALUES.items())},
+                   (date_diff('day', i.date_occurred, ?::DATE) // 7)::INTEGER AS bin
+            FROM incidents i LEFT JOIN actors ac ON ac.actor_id = i.actor_id
+            WHERE {where} AND {key} IS NOT NULL),
+        cells AS (
+            SELECT area, market, any_value(iso3) AS iso3, count(*) AS incidents,
+                   coalesce(sum(victims), 0) AS victims, coalesce(sum(women_children), 0) AS women_children,
+                   coalesce(sum(fatalities), 0) AS fatalities, coalesce(sum(seizure_usd), 0) AS seizure_usd,
+                   {model_sums({name: name for name in MODEL_VALUES})}, histogram(bin) AS weekly
+            FROM base GROUP BY 1, 2),
+        links AS (
+            SELECT area, market, count(DISTINCT u.country) AS linked
+            FROM (SELECT DISTINCT area, market, iso3, origin_iso3, transit_iso3, destination_iso3
+                  FROM base WHERE names_corridor) AS t,
+                 unnest([t.iso3, t.origin_iso3, t.transit_iso3, t.destination_iso3]) AS u(country)
+            GROUP BY 1, 2),
+        agg AS (
+            SELECT c.area, c.market, c.iso3, c.incidents, {_totals("c.{name}")}, links.linked,
+                   map_keys(c.weekly) AS bins, map_values(c.weekly) AS counts
+            FROM cells c LEFT JOIN links ON links.area = c.area AND links.market = c.market)"""
+
+
+def weekly_series(bins: list, counts: list, full_bins: int) -> np.ndarray:
+    """Per row, the counts of its 7-day bins (0 = the last 7 days; one list of bins and one of counts
+    per row, a bin possibly repeated) as one row of `full_bins` columns, oldest first. Older bins are
+    dropped. Summed with bincount on flat arrays: np.add.at was twice as slow for 760 rows."""
+    m = len(bins)
+    if not m or not full_bins:
+        return np.zeros((m, full_bins), dtype=int)
+    lengths = np.fromiter(map(len, bins), dtype=np.int64, count=m)
+    flat_bins = np.concatenate(bins).astype(np.int64, copy=False)
+    flat_counts = np.concatenate(counts).astype(np.int64, copy=False)
+    rows = np.repeat(np.arange(m), lengths)
+    keep = (flat_bins >= 0) & (flat_bins < full_bins)
+    cells = rows[keep] * full_bins + (full_bins - 1 - flat_bins[keep])
+    # Weights are summed as doubles: exact for counts below 2**53.
+    summed = np.bincount(cells, weights=flat_counts[keep], minlength=m * full_bins)
+    return summed.reshape(m, full_bins).astype(int)
 
 
 _GITOC_CONTEXTS: dict[tuple, dict] = {}

@@ -93,7 +93,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return schema_version(con)
 
 
-ROLLUP_MIGRATIONS = {"004_incident_weekly.sql", "005_incident_weekly_dates.sql", "006_incident_status.sql"}
+ROLLUP_MIGRATIONS = {"004_incident_weekly.sql", "005_incident_weekly_dates.sql", "006_incident_status.sql",
+                     "007_incident_weekly_priority.sql"}
 
 
 def refresh_rollups(con: duckdb.DuckDBPyConnection) -> float:
@@ -103,17 +104,22 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection) -> float:
     table and the old rollup, or both new. A full rebuild is exact by construction (about 1 s at
     1M incidents, 6 s at 10M on 2 cores), which an incremental update would have to prove.
     """
+    from .priority import LINKED_COUNTRIES, model_sums
     from .queries import ARRESTS, VICTIMS, WOMEN_CHILDREN
     start = time.perf_counter()
     con.execute("DELETE FROM incident_weekly")
     con.execute(f"""
-        INSERT INTO incident_weekly
+        INSERT INTO incident_weekly BY NAME
         SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code, i.market,
-               i.status, i.tlp, i.classification, count(*), coalesce(sum({VICTIMS}), 0),
-               coalesce(sum({WOMEN_CHILDREN}), 0), coalesce(sum(i.fatalities), 0), coalesce(sum({ARRESTS}), 0),
-               coalesce(sum(i.seizure_value_usd), 0),
-               min(i.date_occurred), max(i.date_occurred), max(i.updated_at)
-        FROM incidents i GROUP BY ALL ORDER BY week""")
+               i.status, i.tlp, i.classification, count(*) AS incidents,
+               coalesce(sum({VICTIMS}), 0) AS victims, coalesce(sum({WOMEN_CHILDREN}), 0) AS women_children,
+               coalesce(sum(i.fatalities), 0) AS fatalities, coalesce(sum({ARRESTS}), 0) AS arrests,
+               coalesce(sum(i.seizure_value_usd), 0) AS seizure_usd,
+               min(i.date_occurred) AS first_date, max(i.date_occurred) AS last_date,
+               max(i.updated_at) AS last_updated,
+               {model_sums()}, {LINKED_COUNTRIES} AS linked_countries
+        FROM incidents i LEFT JOIN actors ac ON ac.actor_id = i.actor_id
+        GROUP BY ALL ORDER BY week""")
     con.execute("DELETE FROM incident_status")
     con.execute("""
         INSERT INTO incident_status
