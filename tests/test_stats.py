@@ -274,3 +274,11 @@ def test_mann_kendall_many_matches_one_at_a_time(rows):
         assert result.var_s == pytest.approx(one.var_s)
         assert result.p_value == pytest.approx(one.p_value)
         assert result.sen_slope == pytest.approx(one.sen_slope, nan_ok=True)
+    if width >= 2:
+        # The arrays behind it, as the priority model reads them: the same figures, to the bit.
+        arrays = stats.mann_kendall_arrays(np.array(rows, dtype=float).reshape(len(rows), width))
+        for k, row in enumerate(rows):
+            one = stats.mann_kendall(row)
+            assert (arrays.s[k], arrays.var_s[k], arrays.z[k], arrays.p_value[k], arrays.direction[k],
+                    arrays.significant[k], arrays.insufficient) == \
+                   (one.s, one.var_s, one.z, one.p_value, one.direction, one.significant, one.insufficient)

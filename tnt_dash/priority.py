@@ -231,14 +231,18 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
         LEFT JOIN admin1 a ON a.code = agg.area LEFT JOIN countries c ON c.iso3 = agg.iso3
         ORDER BY agg.area, agg.market""", [end, *params])
     series = weekly_series(frame.pop("bins").tolist(), frame.pop("counts").tolist(), full_bins)
-    trends = stats.mann_kendall_many(series) if full_bins else [stats.mann_kendall([]) for _ in range(len(frame))]
+    if full_bins >= 2 and len(frame):
+        tested = stats.mann_kendall_arrays(series)
+        trend = ["insufficient"] * len(frame) if tested.insufficient else tested.direction.tolist()
+        trend_p = tested.p_value
+    else:   # no pair of bins to compare: as mann_kendall says for fewer than two points
+        trend, trend_p = ["insufficient"] * len(frame), np.ones(len(frame))
     recent = series[:, -4:].sum(axis=1).astype(int) if full_bins else np.zeros(len(frame), dtype=int)
     ctx = gitoc_context(con)
     iso3s, gitoc_markets = frame["iso3"].tolist(), frame["gitoc_market"].tolist()
     # The new columns joined once (each column set alone is a pandas insert).
     frame = pd.concat([frame, pd.DataFrame({
-        "trend": [tr.direction if not tr.insufficient else "insufficient" for tr in trends],
-        "trend_p": [tr.p_value for tr in trends],
+        "trend": trend, "trend_p": trend_p,
         "weeks_tested": full_bins, "days": days,
         "recent_4w": recent, "prior": frame["incidents"].to_numpy() - recent,
         "resilience": np.array([ctx["resilience"].get(c, np.nan) for c in iso3s], dtype=float),
@@ -415,11 +419,13 @@ def score(raw: pd.DataFrame, weights: Weights = Weights()) -> pd.DataFrame:
     # No known factor with a weight: no score at all rather than a 0 that would look like "no threat".
     safe = np.where(known_weight > 0, known_weight, 1.0)
     new["score"] = np.where(known_weight > 0, 100.0 * weighted / safe, np.nan)
-    new["unknown"] = [", ".join(f for f, v in zip(FACTORS, row) if v != v) for row in
-                      zip(*(new[f].tolist() for f in FACTORS))]
+    # The unknown factors' names: one of 32 patterns per row, looked up rather than joined row by row.
+    pattern = np.isnan(np.column_stack([new[f] for f in FACTORS])) @ (1 << np.arange(len(FACTORS)))
+    names = [", ".join(f for bit, f in enumerate(FACTORS) if code >> bit & 1) for code in range(1 << len(FACTORS))]
+    new["unknown"] = [names[code] for code in pattern.tolist()]
     new["confidence"] = (2 * col["grade_quality"] + col["corroborated"] / col["incidents"]
                          + np.minimum(1.0, col["incidents"] / CONFIDENT_VOLUME)) / 4.0
-    new["confidence_level"] = [confidence_level(v) for v in new["confidence"].tolist()]
+    new["confidence_level"] = confidence_levels(new["confidence"])
     kept = raw.drop(columns=[c for c in new if c in raw.columns])
     out = pd.concat([kept, pd.DataFrame(new, index=raw.index)], axis=1)
     out = out.sort_values(["score", "harm_points", "area", "market"], ascending=[False, False, True, True],
@@ -433,6 +439,13 @@ def confidence_level(value: float) -> str:
         if value >= threshold:
             return level
     return "low"
+
+
+def confidence_levels(values: np.ndarray) -> list[str]:
+    """confidence_level of each value."""
+    values = np.asarray(values, dtype=float)
+    return np.select([values >= threshold for threshold, _ in CONFIDENCE_LEVELS],
+                     [level for _, level in CONFIDENCE_LEVELS], "low").tolist()
 
 
 def sensitivity(scored: pd.DataFrame, weights: Weights = Weights(), spread: float = SENSITIVITY_SPREAD,

@@ -283,9 +283,59 @@ def mann_kendall(values: Sequence[float], alpha: float = 0.05) -> TrendResult:
                        direction=direction, significant=significant, insufficient=insufficient)
 
 
+@dataclass(frozen=True)
+class TrendArrays:
+    """`mann_kendall` for many series of one length, one array element per series."""
+    n: int
+    s: np.ndarray
+    var_s: np.ndarray
+    z: np.ndarray
+    p_value: np.ndarray
+    sen_slope: np.ndarray
+    direction: np.ndarray      # "rising", "falling" or "none", as str objects
+    significant: np.ndarray
+    insufficient: bool
+
+
+def mann_kendall_arrays(rows, alpha: float = 0.05) -> TrendArrays:
+    """`mann_kendall` for many series of one length at once (one series per row, at least two
+    points), with the same results as arrays: the priority model tests hundreds of area × market
+    series on every view, and a result object per series was most of the time."""
+    x = np.asarray(rows, dtype=float)
+    if x.ndim != 2:
+        raise ValueError("rows must be a two-dimensional array, one series per row")
+    m, n = x.shape
+    if n < 2:
+        raise ValueError("each series needs two points or more")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("values must be finite; a trend over gaps needs the gaps decided first")
+    i, j = np.triu_indices(n, k=1)
+    diffs = x[:, j] - x[:, i]
+    s = np.sign(diffs).sum(axis=1).astype(int)
+    # Tie groups per row: runs of equal values in the sorted row, counted with one bincount.
+    ordered = np.sort(x, axis=1)
+    starts = np.ones_like(ordered, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    run = np.cumsum(starts, axis=1) - 1
+    sizes = np.bincount((np.arange(m)[:, None] * n + run).ravel(), minlength=m * n).reshape(m, n).astype(float)
+    tie_term = np.sum(sizes * (sizes - 1) * (2 * sizes + 5), axis=1)
+    var_s = (n * (n - 1) * (2 * n + 5) - tie_term) / 18.0
+    sen = np.median(diffs / (j - i), axis=1) if m else np.zeros(0)
+    tested = (s != 0) & (var_s > 0.0)
+    z = np.where(tested, (s - np.sign(s)) / np.sqrt(np.where(tested, var_s, 1.0)), 0.0)
+    # math.erfc per value, as mann_kendall does: numpy has no erfc, and scipy's may round differently.
+    p_value = np.minimum(1.0, np.fromiter((math.erfc(v) for v in (np.abs(z) / math.sqrt(2.0)).tolist()),
+                                          dtype=float, count=m))
+    insufficient = n < MIN_TREND_POINTS
+    significant = (p_value < alpha) & (not insufficient)
+    direction = np.where(significant, np.where(s > 0, "rising", "falling"), "none").astype(object)
+    return TrendArrays(n=n, s=s, var_s=var_s, z=z, p_value=p_value, sen_slope=sen, direction=direction,
+                       significant=significant, insufficient=insufficient)
+
+
 def mann_kendall_many(rows, alpha: float = 0.05) -> list[TrendResult]:
     """`mann_kendall` for many series of one length at once (one series per row), with the same
-    results: the priority model tests hundreds of area × market series on every view."""
+    results."""
     x = np.asarray(rows, dtype=float)
     if x.ndim != 2:
         raise ValueError("rows must be a two-dimensional array, one series per row")
@@ -294,29 +344,9 @@ def mann_kendall_many(rows, alpha: float = 0.05) -> list[TrendResult]:
         return []
     if n < 2:
         return [mann_kendall(row, alpha) for row in x]
-    if not np.all(np.isfinite(x)):
-        raise ValueError("values must be finite; a trend over gaps needs the gaps decided first")
-    i, j = np.triu_indices(n, k=1)
-    diffs = x[:, j] - x[:, i]
-    s = np.sign(diffs).sum(axis=1).astype(int)
-    # Tie groups per row: runs of equal values in the sorted row.
-    ordered = np.sort(x, axis=1)
-    starts = np.ones_like(ordered, dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    run = np.cumsum(starts, axis=1) - 1
-    sizes = np.zeros((m, n))
-    np.add.at(sizes, (np.repeat(np.arange(m), n), run.ravel()), 1)
-    tie_term = np.sum(sizes * (sizes - 1) * (2 * sizes + 5), axis=1)
-    var_s = (n * (n - 1) * (2 * n + 5) - tie_term) / 18.0
-    sen = np.median(diffs / (j - i), axis=1)
-    insufficient = n < MIN_TREND_POINTS
-    out = []
-    for k in range(m):
-        sk, vk = int(s[k]), float(var_s[k])
-        z = 0.0 if sk == 0 or vk <= 0.0 else (sk - math.copysign(1, sk)) / math.sqrt(vk)
-        p_value = float(min(1.0, math.erfc(abs(z) / math.sqrt(2.0))))
-        significant = bool(not insufficient and p_value < alpha)
-        direction: Direction = ("rising" if sk > 0 else "falling") if significant else "none"
-        out.append(TrendResult(n=n, s=sk, var_s=vk, z=float(z), p_value=p_value, sen_slope=float(sen[k]),
-                               direction=direction, significant=significant, insufficient=insufficient))
-    return out
+    r = mann_kendall_arrays(x, alpha)
+    return [TrendResult(n=n, s=int(sk), var_s=float(vk), z=float(zk), p_value=float(pk), sen_slope=float(sen),
+                        direction=str(dk), significant=bool(sig), insufficient=r.insufficient)
+            for sk, vk, zk, pk, sen, dk, sig in zip(r.s.tolist(), r.var_s.tolist(), r.z.tolist(), r.p_value.tolist(),
+                                                    r.sen_slope.tolist(), r.direction.tolist(),
+                                                    r.significant.tolist())]
