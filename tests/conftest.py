@@ -148,32 +148,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerURL(str):
+    """A test server's base URL, with what the server has written to its log so far."""
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
 @contextlib.contextmanager
 def streamlit_server(db: Path, profile: str, **env: str):
     """`streamlit run app.py` on a free loopback port with this store and profile; yields its base URL
-    once the health check answers. The browser tests share it."""
+    (a ServerURL, whose log() the tests read) once the health check answers. The browser tests share it."""
+    import tempfile
     port = free_port()
+    # The log goes to a file: an unread pipe would block the server once it filled.
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env={**os.environ, "TNT_DB": str(db), "TNT_PROFILE": profile, **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+        stdout=log, stderr=subprocess.STDOUT)
+    base = ServerURL(f"http://127.0.0.1:{port}")
+    base.log_path = Path(log.name)
     deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
     try:
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            proc.kill()
+            proc.wait(timeout=20)
+            pytest.fail("streamlit did not start: " + base.log()[-2000:])
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=20)
+        log.close()
+        os.unlink(log.name)
 
 
 @pytest.fixture

@@ -99,6 +99,10 @@ def test_url_filters_reproduce_the_view(server, browser, lang, haiti, kidnapping
     inputs = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
     assert [inputs.nth(i).input_value() for i in range(inputs.count())] == ["2026-03-02", "2026-06-28"]
     context.close()
+    # The page change put the filters back without the server logging a warning or a stack trace
+    # (the period picker logged one until .streamlit/config.toml said it is meant).
+    log = base.log()
+    assert "Stack (most recent call last)" not in log and "Traceback" not in log, log[-3000:]
 
 
 def test_language_survives_navigation(server, browser):
