@@ -1,4 +1,6 @@
 """The benchmark keeps working (CI runs it at a tiny N; the 1M/10M figures are in docs/performance.md)."""
+import pytest
+
 from tnt_dash import bench
 
 
@@ -12,6 +14,9 @@ def test_bench_runs_every_page_and_judges_targets(tmp_path):
     assert all(p["exception"] is None for p in result["pages"]), result["pages"]
     assert all(p["cold_p50_ms"] > 0 and p["payload_kb"] > 0 for p in result["pages"])
     assert result["build_s"] is not None and result["peak_rss_mb"] > 0
+    # The store was built in a child process, which reports its own peak; a second run reuses it.
+    assert result["prepare_peak_rss_mb"] > 0
+    assert bench.prepare_store(tmp_path / "bench.duckdb", 3000)["build_s"] is None
     assert result["pandas_peer"]["ours_agg_s"] > 0 and result["pandas_peer"]["load_s"] > 0
     names = [t["target"] for t in result["targets"]]
     assert any("payload" in n for n in names)
@@ -21,6 +26,13 @@ def test_bench_runs_every_page_and_judges_targets(tmp_path):
     stolen = result["machine"]["stolen_pct"]
     assert stolen is None or 0 <= stolen <= 100
     assert "machine speed check" in bench.format_text(result)
+
+
+def test_a_store_that_cannot_be_prepared_says_why(tmp_path):
+    broken = tmp_path / "not-a-store.duckdb"
+    broken.write_bytes(b"this is not a DuckDB file" * 100)
+    with pytest.raises(RuntimeError, match="preparing the benchmark store"):
+        bench.prepare_store(broken, 3000)
 
 
 def test_stolen_share_from_two_readings():
