@@ -101,8 +101,8 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection) -> float:
     """Rebuild the rollups (weekly, then dateless) from the incidents; returns the seconds it took.
 
     Call it inside the transaction that changed the incidents: readers then see either the old
-    table and the old rollup, or both new. A full rebuild is exact by construction (about 1 s at
-    1M incidents, 6 s at 10M on 2 cores), which an incremental update would have to prove.
+    table and the old rollup, or both new. A full rebuild is exact by construction (about 1.6 s at
+    1M incidents, 9 s at 10M on 2 cores), which an incremental update would have to prove.
     """
     from .priority import LINKED_COUNTRIES, model_sums
     from .queries import ARRESTS, VICTIMS, WOMEN_CHILDREN
