@@ -40,7 +40,7 @@ from . import queries, stats, views
 from .access import Profile
 from .filters import Filters, default_period
 from .i18n import I18n, N_, get as get_i18n
-from .queries import VICTIMS, WOMEN_CHILDREN, _df, _lang, _rows, scope
+from .queries import VICTIMS, WOMEN_CHILDREN, _df, _lang, _rows
 
 FACTORS = ("harm", "likelihood", "reach", "actor", "capacity")
 FACTOR_LABELS = {
@@ -210,13 +210,8 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     full_bins = days // 7
     # Whole ISO weeks without a grading filter: the weekly rollup holds every input, already summed
     # per cell (4 to 5 times fewer rows to read at 1M incidents). Otherwise the incidents.
-    source = queries.kpi_source(window)[0]
-    if source == "incident_weekly":
-        where, params = scope(window, profile, date_column="week")
-        agg = _rollup_cells(key, where)
-    else:
-        where, params = scope(window, profile)
-        agg = _incident_cells(key, where)
+    source, _, _, where, params = queries.kpi_scope(window, profile)
+    agg = (_rollup_cells if source == "incident_weekly" else _incident_cells)(key, where)
     # The area key determines the country, so a cell without records naming a corridor links its own.
     frame = _df(con, f"""
         WITH {agg}
