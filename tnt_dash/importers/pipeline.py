@@ -119,7 +119,8 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
             if dry_run:
                 con.rollback()
             else:
-                store.refresh_rollups(con)    # same transaction: the rollup never disagrees
+                # Same transaction: the rollup never disagrees. Only the weeks this batch touched.
+                store.refresh_rollups(con, batch_weeks(con, report.batch_id))
                 con.commit()
         except BaseException:
             con.rollback()
@@ -129,6 +130,18 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
     finally:
         con.close()
     return report
+
+
+def batch_weeks(con, batch_id: str) -> set:
+    """The ISO weeks (Mondays) whose incidents a batch changed: the weeks of the records it wrote
+    and of the versions they replaced (kept in incident_history). A rollback changes the same
+    weeks back, so it asks before undoing. Context batches (GI-TOC, UNODC) change none."""
+    rows = con.execute("""
+        SELECT date_trunc('week', date_occurred)::DATE FROM incidents WHERE batch_id = ?
+        UNION
+        SELECT date_trunc('week', json_extract_string(previous, '$.date_occurred')::DATE)::DATE
+        FROM incident_history WHERE batch_id = ?""", [batch_id, batch_id]).fetchall()
+    return {week for (week,) in rows}
 
 
 def _test_pause() -> None:
@@ -296,8 +309,9 @@ def rollback(db_path, batch_id: str, user: str | None = None) -> dict:
         store.migrate(con)
         con.begin()
         try:
+            weeks = batch_weeks(con, batch_id)   # before: the records it wrote are about to go
             result = _rollback(con, batch_id, current_user(user))
-            store.refresh_rollups(con)
+            store.refresh_rollups(con, weeks)
             con.commit()
         except BaseException:
             con.rollback()
@@ -382,7 +396,7 @@ def resubmit(db_path, corrections: dict[str, dict], t=None, user: str | None = N
         con.begin()
         try:
             report = _resubmit(con, corrections, t, current_user(user))
-            store.refresh_rollups(con)
+            store.refresh_rollups(con, batch_weeks(con, report.batch_id))
             con.commit()
         except BaseException:
             con.rollback()
