@@ -77,3 +77,21 @@ def test_screen_table_is_for_screen_as_arrow_text(lang):
     assert all(str(field.type) == "string" for field in table.schema)
     assert table.to_pydict() == {c: expected[c].tolist() for c in frame.columns}
     assert expected["Victims"].tolist()[0] == t.number(12345) and expected["Hidden"].tolist()[:2] == ["<5", "x"]
+
+
+def test_screen_cells_are_read_from_every_column_type():
+    """Each cell on screen is screen_cell of that cell, whatever its column's type: nullable
+    integers with a gap, dates, timestamps, booleans, marks, and two columns of the same name."""
+    import datetime as dt
+    t = i18n.get("fr")
+    frame = pd.DataFrame({"a": pd.array([1, None, 1234567], dtype="Int64"), "b": [1.5, float("nan"), 2.0],
+                          "c": pd.Series(["<5", 3, None], dtype=object),
+                          "d": [dt.date(2026, 11, 2), None, dt.date(2026, 11, 29)],
+                          "e": pd.to_datetime(["2026-11-02", None, "2026-11-29"]), "f": [True, False, True],
+                          "g": pd.Series(["x", None, "10–20"], dtype="string")})
+    frame = pd.concat([frame, frame[["a"]]], axis=1)   # a repeated name, as a renamed table can have
+    expected = [[views.screen_cell(frame.iat[i, j], t) for i in range(len(frame))] for j in range(frame.shape[1])]
+    assert views._screen_columns(frame, t) == expected
+    assert expected[0] == [t.number(1), "–", t.number(1234567)] and expected[2] == ["<5", t.number(3), "–"]
+    assert expected[6] == ["x", "–", "10 – 20"]
+    assert views.screen_table(frame.iloc[0:0], t).num_rows == 0

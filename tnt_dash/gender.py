@@ -838,12 +838,14 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
     t = i18n.get(lang)
     quarter = window(con, filters, profile, span)
     suppress = views.must_suppress(profile, destination)
-    # Independent parts, two at a time (tnt_dash/parallel.py).
+    # Independent parts, two at a time (tnt_dash/parallel.py), longest first as they run side by
+    # side at 1M (units 72 ms, rate 43, market table 42, missions 40, trend 40, arrests 21): the
+    # two threads then finish closer together, 5-9 ms sooner than in the previous order (interleaved).
     parts = run_parts({
         "units": partial(completeness_units, con, filters, profile, t, destination),
-        "missions": partial(completeness_monthly, con, filters, profile, "mission", destination),
         "rate": partial(_rate_and_national, con, filters, profile, t, destination),
         **{f"table:{by}": partial(_breakdown, con, quarter, profile, t, by, suppress) for by in breakdowns},
+        "missions": partial(completeness_monthly, con, filters, profile, "mission", destination),
         "trend": partial(trend, con, filters, profile, destination),
         "arrests": partial(arrests_table, con, quarter, profile, t, destination),
     })

@@ -307,18 +307,25 @@ def screen_table(frame: pd.DataFrame, t: I18n) -> pa.Table:
 
 
 def _screen_columns(frame: pd.DataFrame, t: I18n) -> list[list[str]]:
-    def cell(v):
-        if v is None or (isinstance(v, float) and v != v):
-            return "–"
-        if isinstance(v, str):
-            return v.replace("–", " – ") if "–" in v and v[0].isdigit() else v
-        if isinstance(v, bool):
-            return str(v)
-        if isinstance(v, (int, np.integer)):
-            return t.number(int(v))
-        if isinstance(v, (float, np.floating)):
-            return t.number(int(v)) if float(v).is_integer() else t.number(float(v), 1)
-        if pd.isna(v):
-            return "–"
+    # One conversion of the whole frame to Python objects, then read column by column: a pandas
+    # column selection costs about 0.1 ms, which was half of formatting the gender page's tables.
+    columns = frame.to_numpy(dtype=object).T.tolist() if frame.shape[1] else []
+    return [[screen_cell(v, t) for v in column] for column in columns]
+
+
+def screen_cell(v, t: I18n) -> str:
+    """One cell as the screen shows it: a locale-formatted number, a mark or range as written, "–"
+    for nothing."""
+    if v is None or (isinstance(v, float) and v != v):
+        return "–"
+    if isinstance(v, str):
+        return v.replace("–", " – ") if "–" in v and v[0].isdigit() else v
+    if isinstance(v, bool):
         return str(v)
-    return [[cell(v) for v in frame.iloc[:, j].tolist()] for j in range(frame.shape[1])]
+    if isinstance(v, (int, np.integer)):
+        return t.number(int(v))
+    if isinstance(v, (float, np.floating)):
+        return t.number(int(v)) if float(v).is_integer() else t.number(float(v), 1)
+    if pd.isna(v):
+        return "–"
+    return str(v)
