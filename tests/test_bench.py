@@ -83,5 +83,8 @@ def test_a_missed_warm_target_names_the_pages_and_how_slow_the_machine_ran():
     # On a quiet hour the reason is the pages alone.
     result["machine"]["speed_check_ms"] = [72.0, 74.0]
     assert "speed check" not in bench.verdicts(result)[0]["reason"]
+    # A machine that slowed part-way is named too.
+    result["machine"]["speed_check_ms"] = [80.7, 122.7]
+    assert "81–123 ms" in bench.verdicts(result)[0]["reason"]
     result["pages"] = [{**page, "warm_p50_ms": 240.0}]
     assert bench.verdicts(result)[0]["met"] and "reason" not in bench.verdicts(result)[0]
