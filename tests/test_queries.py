@@ -170,7 +170,7 @@ def test_rollup_used_only_where_exact():
 
 def test_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
     """The stored rollup (built with the demo store) is exactly what the incidents sum to now,
-    the priority model's counts included (written out here apart from priority.model_sums)."""
+    the priority model's counts included (written out here apart from model_inputs.model_sums)."""
     key = "week, mission, iso3, admin1_code, market, status, tlp, classification"
     diff = demo_con.execute(f"""
         WITH fresh AS (

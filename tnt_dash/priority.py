@@ -40,6 +40,7 @@ from . import queries, stats, views
 from .access import Profile
 from .filters import Filters, default_period
 from .i18n import I18n, N_, get as get_i18n
+from .model_inputs import MODEL_SUMS, MODEL_VALUES, NAMES_CORRIDOR, model_sums
 from .queries import VICTIMS, WOMEN_CHILDREN, _df, _lang, _rows
 
 FACTORS = ("harm", "likelihood", "reach", "actor", "capacity")
@@ -56,10 +57,6 @@ TOP_THREATS_WEEKS = 16         # the brief: the last 4 weeks and the 12 before, 
 SENSITIVITY_SPREAD = 0.20      # each factor weight varies by ±20 %
 SENSITIVITY_DRAWS = 200
 SENSITIVITY_SEED = 20_101      # fixed, so the rank ranges are reproducible
-# Admiralty grades as 0–1 quality. F ("cannot be judged") and 6 ("truth cannot be judged") add no
-# more confidence than E/5: an unjudged source is not evidence.
-RELIABILITY_VALUE = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.2}
-CREDIBILITY_VALUE = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6: 0.2}
 CONFIDENT_VOLUME = 10          # records at which the volume part of confidence is full
 CONFIDENCE_LEVELS = ((0.70, "high"), (0.45, "medium"), (0.0, "low"))
 CONFIDENCE_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
@@ -150,38 +147,6 @@ _LEVEL_SQL = {   # column choices by whitelist only
     "adm1": ("i.admin1_code", "a.name_{col}"),
     "country": ("i.iso3", "c.name_{col}"),
 }
-
-
-def _case(column: str, mapping: dict) -> str:
-    # The mapping is a module constant above, never user input.
-    whens = " ".join(f"WHEN {k!r} THEN {v}" if isinstance(k, str) else f"WHEN {k} THEN {v}" for k, v in mapping.items())
-    return f"CASE {column} {whens} END"
-
-
-# What the model reads from each incident (`i`, with its actor `ac`). Grades are whole tenths, summed
-# and divided once at the end: a sum of doubles such as 0.8 depends on the order DuckDB's threads
-# add them, and the same view then ranked ties differently.
-GRADE_TENTHS = (f"(({_case('i.source_reliability', {k: round(v * 10) for k, v in RELIABILITY_VALUE.items()})}) + "
-                f"({_case('i.info_credibility', {k: round(v * 10) for k, v in CREDIBILITY_VALUE.items()})}))")
-ACTOR_POINTS = "(ac.violence + ac.reach + ac.links)"
-NAMES_CORRIDOR = "(i.origin_iso3 IS NOT NULL OR i.transit_iso3 IS NOT NULL OR i.destination_iso3 IS NOT NULL)"
-MODEL_VALUES = {"cross_border": "i.cross_border", "corroborated": "(i.n_sources >= 2)",
-                "actor_points": ACTOR_POINTS, "grade_tenths": GRADE_TENTHS}
-MODEL_SUMS = ("cross_border", "corroborated", "actor_records", "actor_points", "graded", "grade_tenths")
-# The distinct countries of a cell's records that name a corridor (their own, origin, transit,
-# destination); NULL when none does. The weekly rollup keeps it per cell.
-LINKED_COUNTRIES = ("list_sort(list_distinct(flatten(list([i.iso3, i.origin_iso3, i.transit_iso3, "
-                    f"i.destination_iso3]) FILTER (WHERE {NAMES_CORRIDOR}))))")
-
-
-def model_sums(values: Mapping[str, str] = MODEL_VALUES) -> str:
-    """The counts and sums the model needs per cell (MODEL_SUMS), over rows whose per-incident values
-    are `values`: the incidents themselves (the weekly rollup's build) or a scan that named them."""
-    v = values
-    return (f"count(*) FILTER (WHERE {v['cross_border']}) AS cross_border, "
-            f"count(*) FILTER (WHERE {v['corroborated']}) AS corroborated, "
-            f"count({v['actor_points']}) AS actor_records, coalesce(sum({v['actor_points']}), 0) AS actor_points, "
-            f"count({v['grade_tenths']}) AS graded, coalesce(sum({v['grade_tenths']}), 0) AS grade_tenths")
 
 
 def period(con, filters: Filters, profile: Profile) -> tuple[date, date]:

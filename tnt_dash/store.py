@@ -112,7 +112,7 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | No
     which an import of a few hundred records should not pay (tests/test_import.py checks the
     partial rebuild equals the full one after imports, corrections, rollbacks and re-submissions).
     """
-    from .priority import LINKED_COUNTRIES, model_sums
+    from .model_inputs import LINKED_COUNTRIES, model_sums
     from .queries import ARRESTS, VICTIMS, WOMEN_CHILDREN
     start = time.perf_counter()
     weeks = None if weeks is None else sorted(set(weeks))

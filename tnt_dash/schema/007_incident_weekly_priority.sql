@@ -8,7 +8,7 @@
 --   graded            records with both grades; grade_tenths their two grades in tenths (Admiralty)
 --   linked_countries  the distinct countries (own, origin, transit, destination) of the cell's
 --                     records that name a corridor; NULL when none does
--- The expressions are priority.model_sums() and LINKED_COUNTRIES; tnt_dash.store.refresh_rollups() fills them in the
+-- The expressions are model_inputs.model_sums() and LINKED_COUNTRIES; tnt_dash.store.refresh_rollups() fills them in the
 -- transaction that changes the incidents. Actors are reference data loaded when a store is built.
 ALTER TABLE incident_weekly ADD COLUMN IF NOT EXISTS cross_border BIGINT;
 ALTER TABLE incident_weekly ADD COLUMN IF NOT EXISTS corroborated BIGINT;
