@@ -497,3 +497,27 @@ def test_resubmit_gitoc_name_correction(db):
     report = pipeline.resubmit(db, {qid: cells})
     assert counts(report) == (1, 1, 0, 0, 0)
     assert query(db, "SELECT count(*) FROM gitoc_scores WHERE iso3 = 'CPV' AND edition = 2023")[0][0] == 8
+
+
+@pytest.mark.parametrize("interrupt", [ValueError("bad row"), KeyboardInterrupt()])
+def test_a_transaction_keeps_nothing_on_error_or_when_asked_not_to(db, interrupt):
+    """store.transaction, which every writer uses: an exception (an interrupt too) rolls back and
+    propagates; keep=False (a dry run) rolls back; otherwise the change is committed."""
+    con = store.connect(db)
+    try:
+        def count():
+            return con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        before = count()
+        with pytest.raises(type(interrupt)):
+            with store.transaction(con):
+                pipeline.audit(con, "test", None, "tester")
+                raise interrupt
+        assert count() == before
+        with store.transaction(con, keep=False):
+            pipeline.audit(con, "test", None, "tester")
+        assert count() == before
+        with store.transaction(con):
+            pipeline.audit(con, "test", None, "tester")
+        assert count() == before + 1
+    finally:
+        con.close()

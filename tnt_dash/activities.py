@@ -24,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import store
 from .access import Profile
 from .config import REFERENCE_DIR
 from .figures import GRID, PALETTE, _layout, figure, json_dates, update_layout
@@ -333,16 +334,11 @@ def import_file(con, path: Path, batch_id: str | None = None) -> ImportResult:
     ids = [r.activity_id for r in good]
     existing = {r[0] for r in con.execute("SELECT activity_id FROM activities WHERE activity_id IN (SELECT unnest(?))",
                                           [ids]).fetchall()} if ids else set()
-    con.begin()
-    try:
+    with store.transaction(con):
         if ids:
             con.execute("DELETE FROM activity_costs WHERE activity_id IN (SELECT unnest(?))", [ids])
             con.execute("DELETE FROM activities WHERE activity_id IN (SELECT unnest(?))", [ids])
         _insert(con, good, synthetic=False, batch_id=batch_id or Path(path).name)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return ImportResult(read=len(rows), inserted=len(good) - len(existing), updated=len(existing), errors=[])
 
 

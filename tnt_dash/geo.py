@@ -40,7 +40,7 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from tnt_dash import config
+from tnt_dash import config, store
 
 log = logging.getLogger(__name__)
 
@@ -492,26 +492,21 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[st
         for unit in sorted(units, key=lambda u: u.code)
     ]
 
-    con.begin()
     try:
-        if country_key:
-            con.execute("DELETE FROM boundaries WHERE level = ? AND iso3 = ?", [level_key, country_key])
-        else:
-            con.execute("DELETE FROM boundaries WHERE level = ?", [level_key])
-        con.executemany(
-            "INSERT INTO boundaries (level, code, iso3, name, geometry, batch_id) VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        con.commit()
+        with store.transaction(con):
+            if country_key:
+                con.execute("DELETE FROM boundaries WHERE level = ? AND iso3 = ?", [level_key, country_key])
+            else:
+                con.execute("DELETE FROM boundaries WHERE level = ?", [level_key])
+            con.executemany(
+                "INSERT INTO boundaries (level, code, iso3, name, geometry, batch_id) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
     except duckdb.ConstraintException:
-        con.rollback()
         # Only possible when importing one country: another country already holds a code.
         raise GeoImportError(
             f"{path.name}: some unit codes are already stored for another country at level {level_key}."
         ) from None
-    except BaseException:
-        con.rollback()
-        raise
     return BoundaryImportResult(level=level_key, country=country_key, units=len(rows),
                                 skipped=skipped, messages=messages)
 

@@ -22,6 +22,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
+from . import store
 from .access import CLASSIFICATION_ORDER, TLP_ORDER, Profile
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -172,8 +173,7 @@ def add_document(con, filename: str, data: bytes, *, tlp: str, classification: s
     text = extract_text(filename, data)
     title = (title or "").strip() or _title_from(text) or Path(filename).stem
     doc_id = hashlib.sha256(data).hexdigest()[:16]
-    con.begin()
-    try:
+    with store.transaction(con):
         replaced = con.execute("SELECT count(*) FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0] > 0
         con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
         con.execute("""INSERT INTO documents (doc_id, title, filename, media_type, language, markets, missions, tags,
@@ -181,10 +181,6 @@ def add_document(con, filename: str, data: bytes, *, tlp: str, classification: s
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [doc_id, title[:300], Path(filename).name, MEDIA_TYPES[suffix], language, markets, missions, tags,
                      tlp, classification, text, data, len(data), synthetic])
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return Added(doc_id=doc_id, title=title, characters=len(text), replaced=replaced)
 
 

@@ -11,7 +11,8 @@ import os
 import time
 import re
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -62,6 +63,23 @@ def _incident_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, keep: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction on `con`: committed when the block ends (rolled back instead when `keep` is
+    False, as for a dry run), rolled back on any exception, an interrupt included, which then
+    propagates. Every writer uses it, so none leaves a half-applied change."""
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    if keep:
+        con.commit()
+    else:
+        con.rollback()
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
@@ -79,14 +97,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for version, path in migrations():
         if version <= current:
             continue
-        con.begin()
-        try:
+        with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
         log.info("applied migration %s", path.name)
         rollup_changed |= path.name in ROLLUP_MIGRATIONS
     if rollup_changed:   # an older store: fill the new rollup, or its new columns, once

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -93,6 +94,22 @@ def connect_rw(db_path):
         raise store.StoreError(f"The store is busy (held by another process or connection): {exc}") from None
 
 
+@contextmanager
+def _writing(db_path, keep: bool = True):
+    """The writer's connection, the store brought to the current schema, and one transaction on it
+    (store.transaction). A kept change is checkpointed: the app's cache key is the file's mtime and
+    size, so the change becomes visible to the pages at once."""
+    con = connect_rw(db_path)
+    try:
+        store.migrate(con)
+        with store.transaction(con, keep=keep):
+            yield con
+        if keep:
+            con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -109,26 +126,12 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
     items, warnings = MODULES[kind].read(source, t)
     report = Report(format=kind, dry_run=dry_run, warnings=warnings, file_name=source.name,
                     sha256=hashlib.sha256(data).hexdigest())
-    con = connect_rw(db_path)
-    try:
-        store.migrate(con)
-        con.begin()
-        try:
-            _process(con, kind, items, report, t, user, action="import")
-            _test_pause()
-            if dry_run:
-                con.rollback()
-            else:
-                # Same transaction: the rollup never disagrees. Only the weeks this batch touched.
-                store.refresh_rollups(con, batch_weeks(con, report.batch_id))
-                con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+    with _writing(db_path, keep=not dry_run) as con:
+        _process(con, kind, items, report, t, user, action="import")
+        _test_pause()
         if not dry_run:
-            con.execute("CHECKPOINT")   # the app's cache key is the file's mtime+size: make the change visible
-    finally:
-        con.close()
+            # Same transaction: the rollup never disagrees. Only the weeks this batch touched.
+            store.refresh_rollups(con, batch_weeks(con, report.batch_id))
     return report
 
 
@@ -304,21 +307,10 @@ def batches(con, limit: int = 200) -> pd.DataFrame:
 
 
 def rollback(db_path, batch_id: str, user: str | None = None) -> dict:
-    con = connect_rw(db_path)
-    try:
-        store.migrate(con)
-        con.begin()
-        try:
-            weeks = batch_weeks(con, batch_id)   # before: the records it wrote are about to go
-            result = _rollback(con, batch_id, current_user(user))
-            store.refresh_rollups(con, weeks)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    with _writing(db_path) as con:
+        weeks = batch_weeks(con, batch_id)   # before: the records it wrote are about to go
+        result = _rollback(con, batch_id, current_user(user))
+        store.refresh_rollups(con, weeks)
     return result
 
 
@@ -390,20 +382,9 @@ def resubmit(db_path, corrections: dict[str, dict], t=None, user: str | None = N
     Rows that now pass are upserted and their quarantine entries closed; rows that still fail stay
     open with their new cells and reasons (they are not quarantined twice)."""
     t = t or i18n.get("en")
-    con = connect_rw(db_path)
-    try:
-        store.migrate(con)
-        con.begin()
-        try:
-            report = _resubmit(con, corrections, t, current_user(user))
-            store.refresh_rollups(con, batch_weeks(con, report.batch_id))
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    with _writing(db_path) as con:
+        report = _resubmit(con, corrections, t, current_user(user))
+        store.refresh_rollups(con, batch_weeks(con, report.batch_id))
     return report
 
 
@@ -465,21 +446,11 @@ def discard(db_path, ids: list[str], user: str | None = None) -> int:
     """Close quarantined rows that will not be corrected; they stay in the table, marked discarded."""
     if not ids:
         raise ImportRefused(N_("Nothing to discard."))
-    con = connect_rw(db_path)
-    try:
-        con.begin()
-        try:
-            marks = ", ".join("?" * len(ids))
-            n = con.execute(f"SELECT count(*) FROM quarantine WHERE status = 'open' AND quarantine_id IN ({marks})",
-                            ids).fetchone()[0]
-            con.execute(f"""UPDATE quarantine SET status = 'discarded', resolved_at = ?
-                            WHERE status = 'open' AND quarantine_id IN ({marks})""", [now(), *ids])
-            audit(con, "discard", None, current_user(user), details={"rows": n})
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    with _writing(db_path) as con:
+        marks = ", ".join("?" * len(ids))
+        n = con.execute(f"SELECT count(*) FROM quarantine WHERE status = 'open' AND quarantine_id IN ({marks})",
+                        ids).fetchone()[0]
+        con.execute(f"""UPDATE quarantine SET status = 'discarded', resolved_at = ?
+                        WHERE status = 'open' AND quarantine_id IN ({marks})""", [now(), *ids])
+        audit(con, "discard", None, current_user(user), details={"rows": n})
     return n
