@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 import numpy as np
-from scipy import stats as _sps
 
 K = TypeVar("K", bound=Hashable)
 
@@ -70,6 +69,14 @@ def _as_counts(counts, ndim: int = 1) -> np.ndarray:
     return arr.astype(np.int64)
 
 
+def _distributions():
+    """scipy.stats, loaded on first use (as brief.py, gender.py and suppression.py load SciPy): it
+    takes about 1.3 s to import, which every CLI command paid, an import or an export included,
+    because the CLI's parser loads the priority model and with it this module."""
+    from scipy import stats
+    return stats
+
+
 def poisson_anomaly(
     counts: Sequence[int],
     baseline_weeks: int = 12,
@@ -118,10 +125,10 @@ def poisson_anomaly(
         # Method of moments for scipy's (n, p) form: mean = n(1-p)/p, var = mean/p.
         p_nb = lam / var
         n_nb = lam * lam / (var - lam)
-        p_value = float(_sps.nbinom.sf(observed - 1, n_nb, p_nb))
+        p_value = float(_distributions().nbinom.sf(observed - 1, n_nb, p_nb))
     else:
         model = "poisson"
-        p_value = float(_sps.poisson.sf(observed - 1, lam))
+        p_value = float(_distributions().poisson.sf(observed - 1, lam))
 
     return AnomalyResult(
         observed=observed,
@@ -172,8 +179,9 @@ def poisson_anomaly_many(rows, baseline_weeks: int = 12, min_baseline_total: int
     p_value = np.full(m, np.nan)
     nb, po = overdispersed, tested & ~overdispersed
     p_nb = lam[nb] / var[nb]
-    p_value[nb] = _sps.nbinom.sf(observed[nb] - 1, lam[nb] * lam[nb] / (var[nb] - lam[nb]), p_nb)
-    p_value[po] = _sps.poisson.sf(observed[po] - 1, lam[po])
+    dist = _distributions()
+    p_value[nb] = dist.nbinom.sf(observed[nb] - 1, lam[nb] * lam[nb] / (var[nb] - lam[nb]), p_nb)
+    p_value[po] = dist.poisson.sf(observed[po] - 1, lam[po])
     return AnomalyTests(tested, observed, lam, p_value, overdispersed)
 
 

@@ -242,6 +242,13 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
     con.register("_stage_frame", frame)
     con.execute("INSERT INTO _stage BY NAME SELECT * FROM _stage_frame")
     con.unregister("_stage_frame")
+    # The stored rows that share a key with a staged row: found by their keys alone, then read whole
+    # by row id. Joining the staged rows with every column of the table read all of it, three times
+    # over (classify, history, created_at): 0.9 s for 200 rows at 10M incidents.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _existing AS
+        SELECT t.*, t.rowid AS _rowid FROM {target.table} t
+        WHERE t.rowid IN (SELECT x.rowid FROM {target.table} x SEMI JOIN _stage s ON {_match('x', 's', target.keys)})""")
     con.execute("DROP TABLE IF EXISTS _cat")
     same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM t.{c}" for c in target.values)
     # Joins (not correlated EXISTS) so that 60,000-row context files classify in one hash join.
@@ -249,23 +256,25 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
         CREATE TEMP TABLE _cat AS
         SELECT s._row, {', '.join('s.' + k for k in target.keys)},
                CASE WHEN t._present IS NULL THEN 'inserted' WHEN {same} THEN 'unchanged' ELSE 'updated' END AS cat
-        FROM _stage s LEFT JOIN (SELECT *, TRUE AS _present FROM {target.table}) t ON {_match('t', 's', target.keys)}""")
+        FROM _stage s LEFT JOIN (SELECT *, TRUE AS _present FROM _existing) t ON {_match('t', 's', target.keys)}""")
     con.execute("DROP TABLE IF EXISTS _changed")
     con.execute(f"CREATE TEMP TABLE _changed AS SELECT {', '.join(target.keys)} FROM _cat WHERE cat = 'updated'")
+    stored = "(SELECT * EXCLUDE (_rowid) FROM _existing)"   # the stored row as it is, for the history
     if incidents:
-        con.execute("""
+        con.execute(f"""
             INSERT INTO incident_history
             SELECT t.incident_id, coalesce(v.version, 0) + 1, ?, ?, to_json(t)::VARCHAR
-            FROM incidents t JOIN _changed c ON c.incident_id = t.incident_id
+            FROM {stored} t JOIN _changed c ON c.incident_id = t.incident_id
             LEFT JOIN (SELECT incident_id, max(version) AS version FROM incident_history GROUP BY incident_id) v
                    ON v.incident_id = t.incident_id""", [batch_id, stamp])
         con.execute("ALTER TABLE _stage ADD COLUMN created_at TIMESTAMP")
-        con.execute("UPDATE _stage s SET created_at = t.created_at FROM incidents t WHERE t.incident_id = s.incident_id")
+        con.execute("UPDATE _stage s SET created_at = t.created_at FROM _existing t WHERE t.incident_id = s.incident_id")
     else:
         con.execute(f"""INSERT INTO context_history
-                        SELECT ?, ?, to_json(t)::VARCHAR, ? FROM {target.table} t
+                        SELECT ?, ?, to_json(t)::VARCHAR, ? FROM {stored} t
                         JOIN _changed c ON {_match('c', 't', target.keys)}""", [batch_id, target.table, stamp])
-    con.execute(f"DELETE FROM {target.table} t USING _changed c WHERE {_match('c', 't', target.keys)}")
+    con.execute(f"""DELETE FROM {target.table} WHERE rowid IN (
+                        SELECT e._rowid FROM _existing e JOIN _changed c ON {_match('c', 'e', target.keys)})""")
     extra_cols = ", created_at, updated_at, batch_id" if incidents else ", batch_id"
     extra_vals = ", coalesce(s.created_at, ?), ?, ?" if incidents else ", ?"
     params = [stamp, stamp, batch_id] if incidents else [batch_id]
@@ -282,7 +291,7 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
     counts: dict[str, int] = {}
     for status, _n in rows:
         counts[status] = counts.get(status, 0) + 1
-    for table in ("_stage", "_cat", "_changed"):
+    for table in ("_stage", "_existing", "_cat", "_changed"):
         con.execute(f"DROP TABLE {table}")
     return counts
 
