@@ -18,6 +18,11 @@ def test_bench_runs_every_page_and_judges_targets(tmp_path):
     assert result["prepare_peak_rss_mb"] > 0
     assert bench.prepare_store(tmp_path / "bench.duckdb", 3000)["build_s"] is None
     assert result["pandas_peer"]["ours_agg_s"] > 0 and result["pandas_peer"]["load_s"] > 0
+    # An analyst's import, timed and rolled back: the store ends with the incidents it began with.
+    imported = result["import"]
+    assert imported["records"] == 200 and imported["import_s"] > 0 and imported["rollback_s"] > 0
+    assert imported["incidents_restored"] and imported["peak_rss_mb"] > 0
+    assert "import of 200 records" in bench.format_text(result)
     names = [t["target"] for t in result["targets"]]
     assert any("payload" in n for n in names)
     assert "targets:" in bench.format_text(result)
@@ -88,3 +93,12 @@ def test_a_missed_warm_target_names_the_pages_and_how_slow_the_machine_ran():
     assert "81–123 ms" in bench.verdicts(result)[0]["reason"]
     result["pages"] = [{**page, "warm_p50_ms": 240.0}]
     assert bench.verdicts(result)[0]["met"] and "reason" not in bench.verdicts(result)[0]
+
+
+def test_the_import_check_writes_into_demo_stores_only(tmp_path):
+    from tnt_dash import store
+    real = tmp_path / "real.duckdb"
+    store.build(real, demo_rows=None)   # no demo data: a store of real records looks like this
+    before = real.read_bytes()
+    assert "not a synthetic demo store" in bench.import_check(real)["skipped"]
+    assert real.read_bytes() == before

@@ -243,6 +243,64 @@ print(json.dumps({"build_s": build_s, "peak_rss_mb": round(resource.getrusage(re
 """
 
 
+_IMPORT = """
+import csv, json, random, resource, sys, tempfile, time, uuid
+from datetime import date, timedelta
+from pathlib import Path
+from tnt_dash import store
+from tnt_dash.importers import pipeline
+path, records = sys.argv[1], int(sys.argv[2])
+con = store.connect(path, read_only=True)
+try:
+    meta = store.get_meta(con)
+    count = lambda: con.execute("SELECT count(*), coalesce(sum(incidents), 0) FROM incident_weekly").fetchone()
+    before = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+finally:
+    con.close()
+if meta.get("dataset") != "synthetic-demo":
+    print(json.dumps({"skipped": "not a synthetic demo store: the benchmark imports into demo stores only"}))
+    sys.exit(0)
+end = date.fromisoformat(meta["data_end"])
+rnd, run = random.Random(7), uuid.uuid4().hex[:8]
+with tempfile.TemporaryDirectory() as tmp:
+    batch = Path(tmp) / "bench_batch.csv"
+    with batch.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["incident_id", "date_occurred", "iso3", "admin1_code", "market", "v_female_adult",
+                      "v_male_child", "source_reliability", "info_credibility", "classification", "tlp", "status"])
+        for i in range(records):   # the last two weeks, as a weekly return from the field would be
+            out.writerow([f"BENCH-{run}-{i}", (end - timedelta(days=rnd.randrange(14))).isoformat(), "CAF", "CF-BGF",
+                          rnd.choice(["arms_trafficking", "human_trafficking", "illicit_mining"]), rnd.randrange(3),
+                          rnd.randrange(2), "B", 2, "UNCLASSIFIED", "TLP:GREEN", "validated"])
+    start = time.perf_counter()
+    report = pipeline.run_import(path, batch, user="bench")
+    imported = time.perf_counter() - start
+start = time.perf_counter()
+pipeline.rollback(path, report.batch_id, user="bench")
+rolled_back = time.perf_counter() - start
+con = store.connect(path, read_only=True)
+try:
+    after = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+finally:
+    con.close()
+print(json.dumps({"records": report.inserted, "import_s": round(imported, 2), "rollback_s": round(rolled_back, 2),
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                  "incidents_restored": after == before}))
+"""
+
+
+def import_check(db: Path, records: int = 200) -> dict:
+    """What an analyst's import costs: `records` new incidents in the store's last two weeks,
+    imported and then rolled back (so the store ends as it began; both stay in its audit log), in a
+    child process that reports its peak RSS. Only on a synthetic demo store: a benchmark does not
+    write into real data."""
+    done = subprocess.run([sys.executable, "-c", _IMPORT, str(Path(db).resolve()), str(records)],
+                          cwd=config.PROJECT_DIR, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the import check on {db} failed: {done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def prepare_store(db: Path, rows: int) -> dict:
     """Build the store if it is missing and bring an older one up to the current schema and rollups,
     in a child process: a build or a rollup rebuild is not a page, and at 10M either would set the
@@ -261,6 +319,9 @@ def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True,
 
     db = Path(db or config.DATA_DIR / f"bench_{rows}.duckdb")
     prepared = prepare_store(db, rows)
+    # Before the pages, while no connection holds the store; the rollback leaves the incidents as
+    # they were, so the pages read the same data.
+    imported = import_check(db)
     con = store.connect(db, read_only=True)
     try:
         meta = store.get_meta(con)
@@ -286,7 +347,7 @@ def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True,
     rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result = {
         "rows": rows, "db": str(db), "build_s": prepared["build_s"], "peak_rss_mb": rss_mb,
-        "prepare_peak_rss_mb": prepared["peak_rss_mb"],
+        "prepare_peak_rss_mb": prepared["peak_rss_mb"], "import": imported,
         "rollup": {"rows": rollup_rows, "incidents": incidents,
                    "build_s": float(meta["rollup_seconds"]) if "rollup_seconds" in meta else None},
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
@@ -380,6 +441,12 @@ def format_text(result: dict) -> str:
                      + (f"  EXCEPTION: {p['exception']}" if p["exception"] else ""))
     if "pandas_peer" in result:
         lines += ["", f"pandas way: {result['pandas_peer']}"]
+    imported = result.get("import") or {}
+    if "import_s" in imported:
+        lines += ["", f"import of {imported['records']} records into the last two weeks: {imported['import_s']} s, "
+                      f"rolled back in {imported['rollback_s']} s; peak RSS of that process {imported['peak_rss_mb']} MB"]
+    elif imported:
+        lines += ["", f"import check skipped: {imported.get('skipped')}"]
     lines += ["", "targets:"] + [f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['value']}"
                                  + (f"\n      why: {t['reason']}" if t.get("reason") else "")
                                  for t in result["targets"]]
