@@ -114,8 +114,8 @@ def add_document_form() -> None:
     options = ctx.call(queries.filter_options, t.lang)
     with st.expander(_("Add a document"), icon=":material/upload_file:"):
         with st.form("add_document", clear_on_submit=True):
-            upload = st.file_uploader(_("PDF, Word (.docx) or Markdown (.md) file"), type=["pdf", "docx", "md"],
-                                      max_upload_size=library.MAX_BYTES // (1024 * 1024))
+            upload = frame.file_uploader(st, t, _("PDF, Word (.docx) or Markdown (.md) file"), ["pdf", "docx", "md"],
+                                         library.MAX_BYTES // (1024 * 1024), key="doc_upload")
             title = st.text_input(_("Title (default: the document's first line)"))
             c1, c2, c3 = st.columns(3)
             tlp = c1.selectbox(_("TLP"), TLP_ORDER, index=1)

@@ -71,8 +71,8 @@ with tab_import:
     st.caption(_("Check a file first: nothing is written until you commit. Every row is either stored, found "
                  "unchanged, or kept in the quarantine with its reasons; a whole import is one transaction."))
     left, right = st.columns([3, 2])
-    upload = left.file_uploader(_("File (CSV or XLSX)"), type=["csv", "txt", "xlsx", "xlsm"], key="data_upload",
-                                max_upload_size=max(1, admin.detect.max_bytes() // (1024 * 1024)))
+    upload = frame.file_uploader(left, t, _("File (CSV or XLSX)"), ["csv", "txt", "xlsx", "xlsm"],
+                                 max(1, admin.detect.max_bytes() // (1024 * 1024)), key="data_upload")
     fmt = right.selectbox(_("Format"), options=list(FORMATS), format_func=FORMATS.get, key="data_format")
     if upload is not None:
         key = (upload.file_id, fmt)

@@ -85,3 +85,22 @@ def test_analyst_corrects_two_rows_and_commits(monkeypatch, page_db):
     assert not at.exception
     assert [t.label for t in at.tabs][1] == "Quarantine (0)"
     assert "No row is waiting in the quarantine." in [s.body for s in at.success]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_upload_button_and_size_line_speak_the_pages_language(monkeypatch, page_db, lang):
+    """Streamlit writes "Upload" and "50MB per file" in English only: in French the page replaces
+    them (frame.file_uploader), scoped to its own uploader."""
+    monkeypatch.setenv("TNT_DB", str(page_db))
+    monkeypatch.setenv("TNT_PROFILE", "analyst")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    styles = [e.proto.body for e in at.get("html") if "stFileUploader" in e.proto.body]
+    if lang == "en":
+        assert styles == []
+    else:
+        assert len(styles) == 1 and ".st-key-data_upload" in styles[0]
+        assert '"Parcourir"' in styles[0] and "Mo par fichier • CSV, TXT, XLSX, XLSM" in styles[0]

@@ -271,6 +271,34 @@ def style(profile: Profile) -> None:
     st.html(f"<style>{css}</style>")
 
 
+def file_uploader(container, t: I18n, label: str, types: list[str], max_mb: int, key: str, **kwargs):
+    """st.file_uploader with its button and size line in the page's language.
+
+    Streamlit writes "Upload" and "50MB per file • CSV, …" in English whatever the page's language,
+    and offers no way to change them; in French they are replaced here by CSS scoped to this widget
+    (Streamlit gives each keyed widget the class st-key-KEY)."""
+    upload = container.file_uploader(label, type=types, key=key, max_upload_size=max_mb, **kwargs)
+    if t.lang != "en":
+        limit = t.gettext("{size} MB per file").format(size=t.number(max_mb)) + " • " + ", ".join(
+            x.upper() for x in types)
+        scope = f".st-key-{key}"
+        css = (f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] > div > * {{font-size: 0;}}'
+               f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] > div > *::before '
+               f'{{content: {_css_text(limit)}; font-size: .875rem;}}'
+               f'{scope} [data-testid="stFileUploaderDropzone"] button * {{font-size: 0;}}'
+               f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"] '
+               f'{{font-size: 1.25rem;}}'
+               f'{scope} [data-testid="stFileUploaderDropzone"] button::after '
+               f'{{content: {_css_text(t.gettext("Browse"))}; font-size: 1rem;}}')
+        container.html(f"<style>{css}</style>")
+    return upload
+
+
+def _css_text(text: str) -> str:
+    """A CSS string literal of `text` (our own catalogue's words, escaped all the same)."""
+    return '"' + "".join(ch if ch.isalnum() or ch in " •,.-" else f"\\{ord(ch):x} " for ch in text) + '"'
+
+
 def kiosk() -> None:
     """Optional rotation through pages for an unattended screen: TNT_KIOSK=home,brief and
     TNT_KIOSK_SECONDS=60. The server sets it; a viewer cannot switch it on."""
