@@ -287,9 +287,9 @@ def file_uploader(container, t: I18n, label: str, types: list[str], max_mb: int,
                f'{{content: {_css_text(limit)}; font-size: .875rem;}}'
                f'{scope} [data-testid="stFileUploaderDropzone"] button * {{font-size: 0;}}'
                f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"] '
-               f'{{font-size: 1.25rem;}}'
+               f'{{font-size: 1rem;}}'
                f'{scope} [data-testid="stFileUploaderDropzone"] button::after '
-               f'{{content: {_css_text(t.gettext("Browse"))}; font-size: 1rem;}}')
+               f'{{content: {_css_text(t.gettext("Browse"))}; font-size: .875rem;}}')   # Streamlit's own sizes
         container.html(f"<style>{css}</style>")
     return upload
 
