@@ -253,7 +253,6 @@ path, records = sys.argv[1], int(sys.argv[2])
 con = store.connect(path, read_only=True)
 try:
     meta = store.get_meta(con)
-    count = lambda: con.execute("SELECT count(*), coalesce(sum(incidents), 0) FROM incident_weekly").fetchone()
     before = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
 finally:
     con.close()

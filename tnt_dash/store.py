@@ -159,21 +159,24 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | No
         FROM incidents i LEFT JOIN actors ac ON ac.actor_id = i.actor_id
         {in_weeks}
         GROUP BY ALL ORDER BY week""", params)
-    status_sql = """
-        SELECT w.mission, w.iso3, w.admin1_code, w.market, w.status, w.tlp, w.classification, sum(w.incidents),
-               min(w.first_date), max(w.last_date), max(w.last_updated)
-        FROM incident_weekly w {join} GROUP BY ALL"""
+    def status_rows(join: str = "") -> str:
+        return f"""
+            INSERT INTO incident_status
+            SELECT {', '.join('w.' + c for c in STATUS_KEY)}, sum(w.incidents),
+                   min(w.first_date), max(w.last_date), max(w.last_updated)
+            FROM incident_weekly w {join} GROUP BY ALL"""
+
     if weeks is None:
         con.execute("DELETE FROM incident_status")
-        con.execute("INSERT INTO incident_status " + status_sql.format(join=""))
+        con.execute(status_rows())
     else:
         con.execute(f"""INSERT INTO _touched_groups
                         SELECT DISTINCT {key} FROM incident_weekly WHERE week = ANY(?::DATE[])""", [weeks])
-        same = " AND ".join(f"{{a}}.{c} IS NOT DISTINCT FROM g.{c}" for c in STATUS_KEY)
-        con.execute(f"""DELETE FROM incident_status s
-                        WHERE EXISTS (SELECT 1 FROM _touched_groups g WHERE {same.format(a="s")})""")
-        con.execute("INSERT INTO incident_status " + status_sql.format(
-            join=f"SEMI JOIN (SELECT DISTINCT * FROM _touched_groups) g ON {same.format(a='w')}"))
+
+        def in_group(alias: str) -> str:   # place and market columns may be NULL
+            return " AND ".join(f"{alias}.{c} IS NOT DISTINCT FROM g.{c}" for c in STATUS_KEY)
+        con.execute(f"DELETE FROM incident_status s WHERE EXISTS (SELECT 1 FROM _touched_groups g WHERE {in_group('s')})")
+        con.execute(status_rows(f"SEMI JOIN (SELECT DISTINCT * FROM _touched_groups) g ON {in_group('w')}"))
         con.execute("DROP TABLE _touched_groups")
     return time.perf_counter() - start
 
