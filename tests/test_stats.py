@@ -127,6 +127,23 @@ def test_trend_rejects_missing_values():
 
 # --- Poisson anomaly ---------------------------------------------------------
 
+def test_tails_from_scipy_special_equal_scipy_stats():
+    """stats takes its tails from scipy.special (scipy.stats costs 0.4 s more to import): they
+    must be scipy.stats' values, below the support and at a zero mean included."""
+    from tnt_dash.stats import chi2_ppf, nbinom_sf, poisson_sf
+    rng = np.random.default_rng(11)
+    k = rng.integers(-3, 80, 20_000).astype(float)
+    k[:50] = -1.0                                   # observed 0: P(X >= 0) is 1
+    mu = rng.gamma(2.0, 5.0, k.size)
+    mu[50:100] = 0.0
+    assert np.array_equal(poisson_sf(k, mu), sps.poisson.sf(k, mu))
+    n, p = rng.gamma(2.0, 3.0, k.size) + 0.01, rng.uniform(0.01, 0.66, k.size)
+    assert np.allclose(nbinom_sf(k, n, p), sps.nbinom.sf(k, n, p), rtol=1e-12, atol=0)
+    assert float(nbinom_sf(-1, 2.5, 0.3)) == 1.0 and float(poisson_sf(4.7, 2.0)) == sps.poisson.sf(4, 2.0)
+    df = 2.0 * (np.arange(500) + 1)
+    assert np.array_equal(chi2_ppf(0.975, df), sps.chi2.ppf(0.975, df))
+
+
 def test_spike_over_steady_baseline_is_flagged():
     r = poisson_anomaly(BASELINE + [20])
     assert isinstance(r, AnomalyResult)

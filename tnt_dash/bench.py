@@ -2,7 +2,8 @@
 
 For a store of N demo incidents it reports, per page, the full server-side script run
 (AppTest, in-process) cold (caches cleared), warm (a filter change that misses the
-cache) and cached, as p50/p95 over several runs; the bytes each page sends to the
+cache) and cached, as p50/p95 over several runs, and its first view in a new process (the
+first visitor after a server start, imports included); the bytes each page sends to the
 browser; peak RSS; the store build time; and the same aggregations done "the pandas
 way" (all rows in one DataFrame, then filter and groupby) side by side, with the ratio.
 Targets come from issue #11 and are printed beside each figure.
@@ -49,6 +50,7 @@ class PageTiming:
     cached_ms: list[float] = field(default_factory=list)
     payload_bytes: int = 0
     exception: str | None = None
+    fresh_start_ms: float | None = None
 
 
 def speed_check_ms(repeats: int = 5) -> float:
@@ -288,6 +290,39 @@ print(json.dumps({"records": report.inserted, "import_s": round(imported, 2), "r
 """
 
 
+_FIRST_PAGE = """
+import json, sys, time
+import streamlit   # a server has imported Streamlit before its first session connects
+from streamlit.components.v2.component_manager import BidiComponentManager
+from streamlit.testing.v1 import AppTest
+app, page = sys.argv[1], sys.argv[2]
+at = AppTest.from_file(app, default_timeout=600)
+# A server's Runtime scans the installed packages for components when it starts, before any
+# session; AppTest does it in its first run (0.35 s here), so it is done before the clock starts.
+components = BidiComponentManager()
+components.discover_and_register_components(start_file_watching=False)
+at._bidi_component_manager = components
+at.switch_page(page)
+start = time.perf_counter()
+at.run()
+print(json.dumps({"ms": round((time.perf_counter() - start) * 1000, 1),
+                  "exception": at.exception[0].message if at.exception else None}))
+"""
+
+
+def fresh_start_ms(page: str) -> dict:
+    """The first view of `page` in a new process, as the first visitor after the server starts
+    sees it: every import of the app's own modules and libraries (pandas, plotly, SciPy...), the
+    store's first connection and every query. The cold runs in the benchmark's own process clear
+    Streamlit's caches but not Python's modules, so they leave the imports out (1.5 s of the brief's
+    1.8 s first view at 1M on the build machine). The store is read under TNT_DB and TNT_PROFILE as set."""
+    done = subprocess.run([sys.executable, "-c", _FIRST_PAGE, str(config.PROJECT_DIR / "app.py"), page],
+                          cwd=config.PROJECT_DIR, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the first view of {page} in a new process failed: {done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def import_check(db: Path, records: int = 200) -> dict:
     """What an analyst's import costs: `records` new incidents in the store's last two weeks,
     imported and then rolled back (so the store ends as it began; both stay in its audit log), in a
@@ -335,7 +370,12 @@ def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True,
     try:
         for profile in profiles:
             os.environ["TNT_PROFILE"] = profile
-            pages += time_pages(runs, profile)
+            timed = time_pages(runs, profile)
+            for timing in timed:
+                first = fresh_start_ms(timing.page)
+                timing.fresh_start_ms = first["ms"]
+                timing.exception = timing.exception or first["exception"]
+            pages += timed
     finally:
         for key, value in saved.items():
             if value is None:
@@ -356,6 +396,7 @@ def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True,
         "pages": [{"page": p.page, "profile": p.profile, "cold_p50_ms": _pct(p.cold_ms, .5), "cold_p95_ms": _pct(p.cold_ms, .95),
                    "warm_p50_ms": _pct(p.warm_ms, .5), "warm_p95_ms": _pct(p.warm_ms, .95),
                    "cached_p50_ms": _pct(p.cached_ms, .5), "cached_p95_ms": _pct(p.cached_ms, .95),
+                   "fresh_start_ms": p.fresh_start_ms,
                    "payload_kb": round(p.payload_bytes / 1024, 1), "exception": p.exception} for p in pages],
     }
     if peer:
@@ -388,10 +429,18 @@ def verdicts(result: dict) -> list[dict]:
                 f"{Path(p['page']).stem} ({p['profile']}) {p['warm_p50_ms']:.0f} ms, of which about {p['cached_p50_ms']:.0f} ms "
                 f"is building and sending the page with every query cached" for p in slow) + machine_note(result)
         out.append(verdict)
-    cold = [p["cold_p50_ms"] for p in result["pages"] if p["cold_p50_ms"] is not None]
-    if rows in TARGETS["first_page_s"] and cold:
+    # After start means in a new process: its imports are part of what the first visitor waits for.
+    first = [p["fresh_start_ms"] for p in result["pages"] if p.get("fresh_start_ms") is not None]
+    if rows in TARGETS["first_page_s"] and first:
         limit = TARGETS["first_page_s"][rows] * 1000
-        out.append({"target": f"first page after start ≤ {limit:.0f} ms", "value": max(cold), "met": max(cold) <= limit})
+        verdict = {"target": f"first page after start ≤ {limit:.0f} ms", "value": max(first),
+                   "met": max(first) <= limit}
+        if not verdict["met"]:
+            slow = [p for p in result["pages"] if (p.get("fresh_start_ms") or 0) > limit]
+            verdict["reason"] = "; ".join(
+                f"{Path(p['page']).stem} ({p['profile']}) {p['fresh_start_ms']:.0f} ms in a new process, of which "
+                f"about {p['cold_p50_ms']:.0f} ms once the modules are loaded" for p in slow) + machine_note(result)
+        out.append(verdict)
     if rows in TARGETS["peak_rss_mb"]:
         limit = TARGETS["peak_rss_mb"][rows]
         out.append({"target": f"peak RSS ≤ {limit} MB", "value": result["peak_rss_mb"],
@@ -433,9 +482,11 @@ def format_text(result: dict) -> str:
              f"machine speed check (a fixed Python loop; lower is faster): {result['machine']['speed_check_ms'][0]} ms "
              f"before the pages, {result['machine']['speed_check_ms'][1]} ms after; CPU time taken by the host "
              f"during the pages: {result['machine']['stolen_pct']} %", "",
-             f"{'page':<22}{'profile':<14}{'cold p50':>10}{'p95':>8}{'warm p50':>10}{'p95':>8}{'cached':>9}{'payload KB':>12}"]
+             f"{'page':<22}{'profile':<14}{'new process':>12}{'cold p50':>10}{'p95':>8}{'warm p50':>10}{'p95':>8}"
+             f"{'cached':>9}{'payload KB':>12}"]
     for p in result["pages"]:
-        lines.append(f"{p['page']:<22}{p['profile']:<14}{p['cold_p50_ms']!s:>10}{p['cold_p95_ms']!s:>8}{p['warm_p50_ms']!s:>10}"
+        lines.append(f"{p['page']:<22}{p['profile']:<14}{p.get('fresh_start_ms')!s:>12}{p['cold_p50_ms']!s:>10}"
+                     f"{p['cold_p95_ms']!s:>8}{p['warm_p50_ms']!s:>10}"
                      f"{p['warm_p95_ms']!s:>8}{p['cached_p50_ms']!s:>9}{p['payload_kb']!s:>12}"
                      + (f"  EXCEPTION: {p['exception']}" if p["exception"] else ""))
     if "pandas_peer" in result:

@@ -192,14 +192,13 @@ def sparse_anomaly(counts, baseline_weeks: int = ANOMALY_BASELINE, min_observed:
     the Benjamini-Hochberg step. Returns an AnomalyResult with model 'sparse', or None
     when the last week has fewer than `min_observed` incidents (it is still counted as tested).
     """
-    from scipy import stats as sps
     arr = [int(c) for c in counts]
     if len(arr) < baseline_weeks + 1:
         return None
     baseline, observed = arr[-baseline_weeks - 1:-1], arr[-1]
     total = sum(baseline)
-    upper = float(sps.chi2.ppf(0.975, 2 * (total + 1)) / 2 / baseline_weeks)
-    p_value = min(max(float(sps.poisson.sf(observed - 1, upper)), 0.0), 1.0)
+    upper = float(stats.chi2_ppf(0.975, 2 * (total + 1)) / 2 / baseline_weeks)
+    p_value = min(max(float(stats.poisson_sf(observed - 1, upper)), 0.0), 1.0)
     return stats.AnomalyResult(observed=observed, expected=total / baseline_weeks, p_value=p_value,
                                model="sparse", flagged=False, ratio=observed / upper)
 
@@ -241,7 +240,6 @@ def scan(series: dict, alpha: float = ANOMALY_ALPHA, min_observed: int = 3):
     """
     from dataclasses import replace
 
-    from scipy import stats as sps
     if not 0.0 < alpha < 1.0:
         raise ValueError("alpha must be between 0 and 1")
     width = ANOMALY_BASELINE + 1
@@ -253,9 +251,9 @@ def scan(series: dict, alpha: float = ANOMALY_ALPHA, min_observed: int = 3):
     tests = stats.poisson_anomaly_many(rows, baseline_weeks=ANOMALY_BASELINE)
     sparse = ~tests.tested
     total = rows[:, :-1].sum(axis=1)
-    upper = sps.chi2.ppf(0.975, 2 * (total[sparse] + 1)) / 2 / ANOMALY_BASELINE
+    upper = stats.chi2_ppf(0.975, 2 * (total[sparse] + 1)) / 2 / ANOMALY_BASELINE
     p_values = tests.p_value.copy()
-    p_values[sparse] = np.clip(sps.poisson.sf(tests.observed[sparse] - 1, upper), 0.0, 1.0)
+    p_values[sparse] = np.clip(stats.poisson_sf(tests.observed[sparse] - 1, upper), 0.0, 1.0)
     qs = np.asarray(stats.benjamini_hochberg(p_values))
     flags = []
     for i in np.flatnonzero((qs < alpha) & (tests.observed >= min_observed)):

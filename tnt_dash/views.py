@@ -21,7 +21,6 @@ from .exports import Stamp
 from .filters import Filters
 from .i18n import I18n, N_
 from .store import get_meta
-from .activities import activities_view   # capacity building (docs/capacity.md)
 from .suppression import COMPLEMENTARY_MARK, DisclosureError, suppress_series_value, suppress_table
 
 VICTIM_COLUMNS = ("victims", "women_children")
@@ -204,6 +203,14 @@ def _priorities(*args, **kwargs) -> View:
     return view(*args, **kwargs)
 
 
+def _activities(*args, **kwargs) -> View:
+    # Imported on call: its validation models (pydantic) are not needed by the pages that show no
+    # activities, and the first page after a server start waited for them. Capacity building:
+    # docs/capacity.md.
+    from .activities import activities_view
+    return activities_view(*args, **kwargs)
+
+
 def _gender(*args, **kwargs) -> View:
     # Imported on call: tnt_dash.gender builds View objects from this module.
     from .gender import gender_view
@@ -220,7 +227,7 @@ REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
                                           "share graded A–B/1–2 and trend")),
     "trends_series": (_trends("series_view"), N_("Regional trends: weekly incidents per market with moving average")),
     "trends_rates": (_trends("rates_view"), N_("Regional trends: incidents per 100,000 population by country")),
-    "activities": (activities_view, N_("Capacity building: the SOC Focal Point Network's activities, with participants by sex")),
+    "activities": (_activities, N_("Capacity building: the SOC Focal Point Network's activities, with participants by sex")),
     "priorities": (_priorities, N_("Threat priorities: score, rank, confidence and rank range per area and market")),
     "gender": (_gender, N_("Women and children: victims by sex and age (women, men, girls, boys, unknown) per market")),
 }
