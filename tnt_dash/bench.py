@@ -36,9 +36,10 @@ TARGETS = {
 # suppress small victim counts, which is work of its own (a 760-row priority table took over a
 # minute before the suppression search was rewritten, and an analyst-only run never showed it).
 PROFILES = ("analyst", "commissioner", "shared")
-# The speed check's fastest reading on the build machine (2026-11-28, docs/performance.md): a missed
-# target says how much slower than that the machine ran, since every page time moves with it.
-QUIET_SPEED_CHECK_MS = 71.0
+# The speed check's fastest reading on the build machine (2026-11-29, docs/performance.md: 44-47 ms;
+# the machine of the earlier sessions read 71 ms at best): a missed target says how much slower than
+# that the machine ran, since every page time moves with it.
+QUIET_SPEED_CHECK_MS = 45.0
 
 
 @dataclass
