@@ -104,3 +104,17 @@ def test_the_upload_button_and_size_line_speak_the_pages_language(monkeypatch, p
     else:
         assert len(styles) == 1 and ".st-key-data_upload" in styles[0]
         assert '"Parcourir"' in styles[0] and "Mo par fichier • CSV, TXT, XLSX, XLSM" in styles[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_calendars_english_quick_choices_are_hidden_in_french(monkeypatch, page_db, lang):
+    """The date picker's month names follow the browser's language; its quick choices ("Date
+    range": "Past Week"…) are Streamlit's English only, so a French screen hides them."""
+    monkeypatch.setenv("TNT_DB", str(page_db))
+    monkeypatch.setenv("TNT_PROFILE", "shared")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    hidden = [e.proto.body for e in at.get("html") if "stDateInputQuickSelect" in e.proto.body]
+    assert hidden == ([] if lang == "en" else ['<style>[data-testid="stDateInputQuickSelect"] {display: none;}</style>'])

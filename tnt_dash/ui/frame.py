@@ -468,6 +468,11 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     period = sb.date_input(_("Period (date occurred)"), value=st.session_state["period"] if placed else default,
                            min_value=data_start,
                            max_value=data_end, key="period", format="YYYY-MM-DD")
+    if t.lang != "en":
+        # The calendar's month and day names follow the browser's language, but its quick choices
+        # ("Date range": "Past Week", "Past Month"…) are Streamlit's English, which it offers no way
+        # to translate: in French they are hidden, and the calendar and typed dates remain.
+        sb.html('<style>[data-testid="stDateInputQuickSelect"] {display: none;}</style>')
     shown = list(period) if isinstance(period, tuple) else [period] if period else []
     write_url("period", period, [d.isoformat() for d in shown], [d.isoformat() for d in default])
     date_from, date_to = (period + (None, None))[:2] if isinstance(period, tuple) else (period, None)
