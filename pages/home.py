@@ -10,7 +10,7 @@ data = ctx.call(views.overview, ctx.filters, ctx.profile, t.lang, destination="s
 
 st.subheader(_("Last complete week: {week}, against the mean of the 4 weeks before").format(week=t.week(data.week)))
 KPI_HELP = {
-    "women_children": _("Women and girls, boys, and children of unknown sex. Unknown ages are counted, never imputed."),
+    "women_children": _("Women and girls, boys, and children of unknown sex, including females of unknown age."),
     "seizure_usd": _("Sum of the estimated value of seizures recorded in the week."),
 }
 columns = st.columns(3) + st.columns(3)   # two rows of three stay legible from 1366 px to a projector

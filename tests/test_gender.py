@@ -83,7 +83,7 @@ def test_shares_denominators_exclude_unknowns(gender_store):
 
 def test_completeness_exact_and_flags(gender_store):
     units, month = gender.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
-    assert month == date(2026, 11, 1)
+    assert month == gender.JudgedMonth(date(2026, 11, 1), date(2026, 11, 30))
     u = rows(units)
     north = u["MINUSCA – North"]
     assert north["victims"] == 20
@@ -103,6 +103,49 @@ def test_completeness_exact_and_flags(gender_store):
     assert m[("MINUSCA", oct_)]["share_sex"] == pytest.approx(0.8) and m[("MINUSCA", oct_)]["share_age"] == pytest.approx(0.7)
     assert m[("MINUSCA", nov)]["share_sex"] == pytest.approx(0.6) and m[("MINUSCA", nov)]["share_age"] == 1.0
     assert m[("BINUH", nov)]["share_sex"] == 1.0
+
+
+def test_units_are_judged_on_the_last_whole_month_of_the_period(gender_store):
+    """A period that ends mid-month judges the units on the month before, not on a few days of
+    returns; a period holding no whole month judges the part of its last month inside it, and its
+    label gives the dates."""
+    assert gender.judged_month(date(2026, 10, 1), date(2026, 11, 30)) == gender.JudgedMonth(date(2026, 11, 1),
+                                                                                           date(2026, 11, 30))
+    assert gender.judged_month(None, date(2026, 6, 2)) == gender.JudgedMonth(date(2026, 5, 1), date(2026, 5, 31))
+    assert gender.judged_month(date(2026, 2, 15), date(2026, 3, 20)) == gender.JudgedMonth(date(2026, 3, 1),
+                                                                                          date(2026, 3, 20))
+    assert gender.judged_month(date(2026, 3, 5), date(2026, 3, 20)) == gender.JudgedMonth(date(2026, 3, 5),
+                                                                                         date(2026, 3, 20))
+    assert gender.judged_month(date(2026, 2, 1), date(2026, 3, 20)).label(T) == "February 2026"
+    assert gender.JudgedMonth(date(2026, 3, 5), date(2026, 3, 20)).label(T) == "5 Mar 2026 to 20 Mar 2026"
+    assert gender.JudgedMonth(date(2026, 2, 1), date(2026, 2, 28)).label(i18n.get("fr")) == "février 2026"
+
+    last = ["last_victims", "last_share_sex", "last_share_age"]
+    mid_november = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 11, 15))
+    units, month = gender.completeness_units(gender_store, mid_november, access.ANALYST, T, "screen")
+    assert month == gender.JudgedMonth(date(2026, 10, 1), date(2026, 10, 31))
+    october, _ = gender.completeness_units(gender_store, NOV, access.ANALYST, T, "screen", month=month)
+    november, _ = gender.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
+    by_key = lambda table: table.frame.set_index("key")[last]
+    pd.testing.assert_frame_equal(by_key(units), by_key(october))
+    assert not by_key(october).equals(by_key(november))
+    assert rows(units)["MINUSCA – North"]["last_victims"] == rows(october)["MINUSCA – North"]["last_victims"] > 0
+
+
+def test_small_rates_keep_two_significant_figures_on_screen():
+    """A few victims in a large country: 0.036 per 100,000 must not read "0.0"."""
+    en, fr = T, i18n.get("fr")
+    assert [gender.rate_text(en, r) for r in (0, 0.0009, 0.0381, 0.5, 2.345, 123.4)] == \
+        ["0", "0.0009", "0.038", "0.50", "2.3", "123.4"]
+    assert gender.rate_text(fr, 0.0381) == "0,038"
+    table = gender.Table(pd.DataFrame({
+        "label": ["DR Congo"], "population": [109_300_000], "pop_year": [2024], "pop_source": ["WPP"],
+        **{c: [42] for c in ("victims", "female", "male", "sex_unknown", "child", "adult", "age_unknown")},
+        **{f"rate_{c}": [42 / 109_300_000 * 100_000]
+           for c in ("victims", "female", "male", "sex_unknown", "child", "adult", "age_unknown")}}))
+    screen = gender.rate_frame(en, table, compact=True)
+    assert screen["Female"].tolist() == ["0.038"]
+    assert gender.rate_frame(en, table)["Female: per 100,000 population"].tolist() == [0.038]
 
 
 def test_trafficking_rate_exact(gender_store):
@@ -604,7 +647,7 @@ def test_completeness_when_no_unit_recorded_victims_in_the_last_month(gender_sto
     KeyError before, so the page failed for such a period."""
     period = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 12, 31))
     units, month = gender.completeness_units(gender_store, period, access.ANALYST, T, "screen")
-    assert month == date(2026, 12, 1)
+    assert month == gender.JudgedMonth(date(2026, 12, 1), date(2026, 12, 31))
     u = rows(units)
     assert u["MINUSCA – North"]["victims"] == 20 and u["BINUH – West"]["victims"] == 8
     assert all(r["last_victims"] == 0 and pd.isna(r["last_share_sex"]) for r in u.values())

@@ -17,6 +17,7 @@ that, the table is withheld (`withheld=True`), never shown half-protected.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -588,24 +589,58 @@ def completeness_monthly(con, filters: Filters, profile: Profile, by: str, desti
     return _completeness_shares(table)
 
 
+@dataclass(frozen=True)
+class JudgedMonth:
+    """The days reporting units are judged on: a whole calendar month, or part of one when the
+    period holds no whole month."""
+    first: date
+    last: date
+
+    @property
+    def whole(self) -> bool:
+        return self.first.day == 1 and (self.last + timedelta(days=1)).day == 1
+
+    def label(self, t: I18n, pattern: str = "MMMM y") -> str:
+        if self.whole:
+            return t.date(self.first, pattern)
+        return t.gettext("{start} to {end}").format(start=t.date(self.first), end=t.date(self.last))
+
+
+def judged_month(start: date | None, end: date) -> JudgedMonth:
+    """The last whole calendar month of the period from `start` (None: open) to `end`.
+
+    A month cut short by the period's end would judge a unit on a few days of returns (a period
+    ending on 2 June judged 6 units on two days, where May judges 55), so a period that does not end
+    on a month's last day is judged on the month before. Only when the period holds no whole month
+    is the part of its last month inside it judged, and labelled with its dates."""
+    first = end.replace(day=1)
+    if (end + timedelta(days=1)).day == 1:
+        return JudgedMonth(first, end)
+    previous_last = first - timedelta(days=1)
+    if start is None or start <= previous_last.replace(day=1):
+        return JudgedMonth(previous_last.replace(day=1), previous_last)
+    return JudgedMonth(max(first, start), end)
+
+
 def completeness_units(con, filters: Filters, profile: Profile, t: I18n, destination: str,
-                       month: date | None = None) -> tuple[Table, date | None]:
-    """Per reporting unit: completeness over the period and in its last month (`month`, default
-    the month of the period's last day), with the unit's mission."""
+                       month: JudgedMonth | None = None) -> tuple[Table, JudgedMonth | None]:
+    """Per reporting unit: completeness over the period and in the month it is judged on (`month`,
+    default `judged_month` of the period), with the unit's mission."""
     where, params = scope(filters, profile)
     end = filters.date_to or queries.data_status(con, filters, profile)["date_max"]
     if end is None:
         return Table(pd.DataFrame()), None
-    month = month or end.replace(day=1)
+    month = month or judged_month(filters.date_from, end)
+    in_month = "i.date_occurred BETWEEN ? AND ?"
     frame = _df(con, f"""
         SELECT i.reporting_unit AS key, any_value(i.mission) AS mission, {COMPLETENESS_SQL},
-               coalesce(sum({VICTIMS}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_victims,
-               coalesce(sum({FEMALE} + {MALE}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_sex_recorded,
-               coalesce(sum({SEX_UNKNOWN}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_sex_unknown,
-               coalesce(sum({CHILD} + {ADULT}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_age_recorded,
-               coalesce(sum({AGE_UNKNOWN}) FILTER (WHERE i.date_occurred >= ?), 0)::BIGINT AS last_age_unknown
+               coalesce(sum({VICTIMS}) FILTER (WHERE {in_month}), 0)::BIGINT AS last_victims,
+               coalesce(sum({FEMALE} + {MALE}) FILTER (WHERE {in_month}), 0)::BIGINT AS last_sex_recorded,
+               coalesce(sum({SEX_UNKNOWN}) FILTER (WHERE {in_month}), 0)::BIGINT AS last_sex_unknown,
+               coalesce(sum({CHILD} + {ADULT}) FILTER (WHERE {in_month}), 0)::BIGINT AS last_age_recorded,
+               coalesce(sum({AGE_UNKNOWN}) FILTER (WHERE {in_month}), 0)::BIGINT AS last_age_unknown
         FROM incidents i WHERE {where}
-        GROUP BY 1 HAVING sum({VICTIMS}) > 0 ORDER BY 1 NULLS LAST""", [month] * 5 + params)
+        GROUP BY 1 HAVING sum({VICTIMS}) > 0 ORDER BY 1 NULLS LAST""", [month.first, month.last] * 5 + params)
     suppress = views.must_suppress(profile, destination)
     if frame.empty:
         empty = frame.assign(mission=frame["mission"].fillna("–"),
@@ -783,7 +818,7 @@ class GenderData:
     trend: Trend                      # the sidebar period
     completeness_missions: Table      # the sidebar period, monthly
     units: Table                      # the sidebar period and its last month
-    units_month: date | None
+    units_month: JudgedMonth | None
     rate: Table
     national: pd.DataFrame
     national_rows: int
@@ -917,10 +952,10 @@ def shares_frame(t: I18n, table: Table, by: str) -> pd.DataFrame:
                     {c: [_pct(v) for v in f[c].tolist()] for c in ("share_female", "share_child")})
 
 
-def units_frame(t: I18n, table: Table, month: date | None) -> pd.DataFrame:
+def units_frame(t: I18n, table: Table, month: JudgedMonth | None) -> pd.DataFrame:
     _ = t.gettext
     f = table.frame
-    month_label = t.date(month, "MMM y") if month else "–"
+    month_label = month.label(t, "MMM y") if month else "–"
     # The month the flag is about comes first: at 1366 px the right-hand columns scroll out of view.
     names = {"label": _("Reporting unit"), "mission": _("Mission"),
              "last_share_sex": _("% with sex recorded, {month}").format(month=month_label),
@@ -950,6 +985,16 @@ def trend_frame(t: I18n, tr: Trend) -> pd.DataFrame:
                          _("Women and children victims"): tr.marks})
 
 
+def rate_text(t: I18n, rate: float) -> str:
+    """A rate per 100,000 as the screen shows it: one decimal from 1 up, two significant figures
+    below. Forty victims in a country of 110 million are 0.036 per 100,000: one decimal showed
+    "0.0", a count read as nothing."""
+    r = float(rate)
+    if r == 0:
+        return t.number(0)
+    return t.number(r, 1 if r >= 1 else min(4, 1 - math.floor(math.log10(r))))
+
+
 def rate_frame(t: I18n, table: Table, compact: bool = False) -> pd.DataFrame:
     """Counts and rates per country. `compact` (the screen) keeps the victims count and the rates;
     the pack has every count beside its rate."""
@@ -965,7 +1010,8 @@ def rate_frame(t: I18n, table: Table, compact: bool = False) -> pd.DataFrame:
         if not compact:
             out[_("{group}: victims detected").format(group=_(label))] = f[c].tolist()
         out[_("{group}: per 100,000 population").format(group=_(label)) if not compact else _(label)] = [
-            None if r is None or pd.isna(r) else round(float(r), 2 if compact else 3) for r in f[f"rate_{c}"].tolist()]
+            None if r is None or pd.isna(r) else rate_text(t, r) if compact else round(float(r), 3)
+            for r in f[f"rate_{c}"].tolist()]
     years = [None if pd.isna(y) else str(int(y)) for y in f["pop_year"].tolist()]
     if compact:
         out[_("Population (year, source)")] = [
@@ -991,9 +1037,9 @@ def national_frame(t: I18n, frame: pd.DataFrame) -> pd.DataFrame:
 def arrests_frame(t: I18n, table: Table) -> pd.DataFrame:
     _ = t.gettext
     f = table.frame
-    names = {"label": N_("Market"), "arrests_female": N_("Women arrested"), "arrests_male": N_("Men arrested"),
+    names = {"label": N_("Market"), "arrests_female": N_("Women and girls arrested"), "arrests_male": N_("Men and boys arrested"),
              "arrests_unknown": N_("Sex not recorded"), "arrests": N_("Arrests"),
-             "share_women": N_("% women (of arrested suspects with sex recorded)")}
+             "share_women": N_("% women and girls (of arrested suspects with sex recorded)")}
     shares = [_pct(v) for v in f["share_women"].tolist()] if "share_women" in f else [None] * len(f)
     return _columns(f, {k: _(v) for k, v in names.items()}, {"share_women": shares})
 
@@ -1036,6 +1082,8 @@ def definitions(t: I18n, k: int) -> pd.DataFrame:
         (_("% female"), _("Female victims divided by victims whose sex was recorded (female + male).")),
         (_("% children"), _("Child victims divided by victims whose age was recorded (children + adults).")),
         (_("% with sex recorded"), _("Victims whose sex was recorded divided by all victims; likewise for age.")),
+        (_("Month judged"), _("Reporting units are flagged on the last whole calendar month of the period, or, when "
+                              "the period holds no whole month, on the part of its last month inside it.")),
         (_("Women and children victims"), _("Women and girls, boys, and children of unknown sex, including "
                                              "females of unknown age.")),
         (_("Trend"), _("Mann–Kendall test on weekly counts: “rising” only when significant at 95 %.")),
