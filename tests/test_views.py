@@ -1,8 +1,10 @@
 """Views: what a page shows and an export writes, protected per profile."""
-import pytest
-import pandas as pd
+from datetime import date
 
-from tnt_dash import access, i18n, views
+import pandas as pd
+import pytest
+
+from tnt_dash import access, i18n, store, views
 
 
 def visible_small(frame, columns, k=5):
@@ -44,6 +46,36 @@ def test_overview_leaves_out_victim_sparklines_with_a_small_week(hand_store):
         if not suppressed:
             assert any(0 < v < 5 for v in victims)
         assert data.sparklines["incidents"] is not None
+
+
+def test_victim_cards_carry_no_change_on_protected_screens(tmp_path):
+    """8 victims at +1,500 % on the 4-week mean gave the mean away: 2 victims in four weeks, a
+    count the screen hides. Under suppression victim cards carry no comparison (as the brief's)."""
+    from tnt_dash.filters import Filters
+
+    from .conftest import first_admin1, insert_incident
+    path = tmp_path / "change.duckdb"
+    store.build(path, demo_rows=None)
+    con = store.connect(path)
+    caf = first_admin1(con, "CAF")
+    for i, (day, victims) in enumerate((("2026-10-20", 1), ("2026-11-03", 1), ("2026-11-22", 8))):
+        insert_incident(con, incident_id=f"C{i}", date_occurred=day, mission="MINUSCA", iso3="CAF",
+                        admin1_code=caf, market="extortion", v_male_adult=victims)
+    con.close()
+    con = store.connect(path, read_only=True)
+    try:
+        for profile, protected in ((access.ANALYST, False), (access.SHARED, True), (access.COMMISSIONER, True)):
+            data = views.overview(con, Filters(), profile, "en", destination="screen")
+            assert data.week == date(2026, 11, 16)
+            cards = data.kpis.set_index("kpi")
+            assert cards.loc["victims", "value"] == 8
+            if protected:
+                assert cards.loc["victims", "change"] is None and cards.loc["victims", "baseline_mean"] is None
+            else:
+                assert cards.loc["victims", "change"] == pytest.approx(15.0)
+            assert cards.loc["incidents", "change"] is not None     # incidents are not victim counts
+    finally:
+        con.close()
 
 
 def test_marks_as_text_formats_only_columns_that_mix_marks_and_counts():

@@ -274,6 +274,11 @@ def overview(con, filters: Filters, profile: Profile, lang: str, destination: st
         comparison["value"] = comparison.apply(
             lambda r: protect_count(r["value"], profile, destination) if r["kpi"] in VICTIM_COLUMNS else r["value"],
             axis=1).astype(object)
+        # A change on the 4-week mean gives the mean away (8 victims at +1,500 % are 2 in four weeks),
+        # as the brief's cards already knew: victim counts carry no comparison on a protected screen.
+        victims = comparison["kpi"].isin(VICTIM_COLUMNS)
+        for column in ("baseline_mean", "change"):
+            comparison[column] = comparison[column].astype(object).where(~victims, None)
     window_to = week + timedelta(days=6)
     window_from = window_to - timedelta(days=29)
     window = filters.with_dates(window_from, window_to)
