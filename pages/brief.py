@@ -232,13 +232,16 @@ def notable_panel() -> None:
     notable = tables[_("Notable incidents")]
     if ctx.presentation:
         # The room needs where, what and who was harmed; record ids and actors stay on the laptop view.
-        keep = [_("Date"), _("Admin-1 area"), _("Market"), _("Victims")]
+        keep = [c for c in (_("Date"), _("Admin-1 area"), _("Market"), _("Victims")) if c in notable.columns]
         notable = notable[keep].assign(**{_("Date"): notable[_("Date")].map(
             lambda d: t.date(pd.Timestamp(d).date(), "d MMM").replace(" ", "\u00a0"))})
         show_table(notable)
     else:
         show_table(notable, as_text=True,
                    column_config={_("Narrative"): st.column_config.TextColumn(width="large")})
+    if _("Victims") not in notable.columns:
+        st.caption(_("Victim counts per incident are not shown on this screen: beside the week's totals they "
+                     "could give a small count away."))
 
 
 if ctx.presentation:

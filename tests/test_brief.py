@@ -90,6 +90,33 @@ def test_shared_sees_only_releasable_records(hand_store):
     assert kpis.loc["incidents", "value"] == 1
 
 
+def test_protected_notable_incidents_carry_no_victim_counts(tmp_path):
+    """The notable list is the week's worst records, often all of its records with victims: a week
+    of 10 victims over records of 7 and 3 showed 7 and "<5" beside the total, which gave the 3 away.
+    Under suppression the list carries no per-record victim counts; the analyst's keeps them."""
+    path = tmp_path / "notable.duckdb"
+    store.build(path, demo_rows=None)
+    con = store.connect(path)
+    caf = first_admin1(con, "CAF")
+    for n, victims in enumerate((7, 3)):
+        insert_incident(con, incident_id=f"N{n}", date_occurred=WEEK + timedelta(days=n + 1), mission="MINUSCA",
+                        iso3="CAF", admin1_code=caf, market="human_trafficking", v_male_adult=victims)
+    con.close()
+    con = store.connect(path, read_only=True)
+    try:
+        for profile, destination in ((access.SHARED, "export"), (access.SHARED, "screen"),
+                                     (access.COMMISSIONER, "screen"), (access.COMMISSIONER, "export")):
+            pack = brief.weekly_brief(con, Filters(), profile, "en", WEEK, destination=destination)
+            assert pack.kpis.set_index("kpi").loc["victims", "value"] == 10
+            assert sorted(pack.incidents["incident_id"]) == ["N0", "N1"]
+            assert not set(views.VICTIM_COLUMNS) & set(pack.incidents.columns), (profile.name, destination)
+            assert "Victims" not in brief.tables(pack, i18n.get("en"))["Notable incidents"].columns
+        analyst = brief.weekly_brief(con, Filters(), access.ANALYST, "en", WEEK, destination="export")
+        assert sorted(analyst.incidents["victims"]) == [3, 7]
+    finally:
+        con.close()
+
+
 def build_ones_db(path: Path, large: tuple[str, ...] = ("human_trafficking", "migrant_smuggling")) -> Path:
     """One week whose arms trafficking victims are one woman, one girl, one boy and one of unknown
     sex and age: four "<5" cells under a "<5" total, which no pattern of hidden cells can protect.
