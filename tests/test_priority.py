@@ -415,3 +415,35 @@ def test_weekly_bins_count_back_from_the_end_on_the_demo_store(demo_db, first, s
     assert frame.attrs["source"] == source
     assert (frame["weeks_tested"] == 16).all() and len(frame) > 50
     assert {(a, m): n for a, m, n in zip(frame["area"], frame["market"], frame["recent_4w"]) if n} == direct
+
+
+def test_protected_scores_say_no_more_than_the_published_counts(demo_db, monkeypatch):
+    """Scored on hidden counts, a shared view's harm factor (min-max of ln(1 + harm points), with
+    fatalities and seizures published) gave every hidden victim count back. Under protection a
+    row's harm and score must not move when a "<5" cell's true value moves within 1..4 (the
+    protected table unchanged), and the analyst's must."""
+    con = store.connect(demo_db, read_only=True)
+    try:
+        weights = priority.Weights(women_children=0.0)
+        raw = priority.inputs(con, Filters(), access.SHARED, "en")
+        shown = priority.views.protect_victims(raw, access.SHARED, "screen")
+        small = [i for i, v in enumerate(shown["victims"]) if v == "<5" and shown["women_children"].iloc[i] == 0]
+        assert small, "the demo store has small victim cells under shared"
+        row = small[0]
+        moved = raw.copy()
+        moved.loc[row, "victims"] = 1 if raw.loc[row, "victims"] != 1 else 4
+        assert priority.views.protect_victims(moved, access.SHARED, "screen")[["victims", "women_children"]].equals(
+            shown[["victims", "women_children"]])
+        key = tuple(raw.loc[row, ["area", "market"]])
+
+        def assessed(frame, profile):
+            monkeypatch.setattr(priority, "inputs", lambda *a, **k: frame.copy())
+            result = priority.assess(con, Filters(), profile, "en", weights=weights).frame
+            return result.set_index(["area", "market"]).loc[key, ["harm", "score", "victims_shown"]]
+
+        before, after = assessed(raw, access.SHARED), assessed(moved, access.SHARED)
+        assert before["victims_shown"] == after["victims_shown"] == "<5"
+        assert before["harm"] == after["harm"] and before["score"] == after["score"]
+        assert assessed(raw, access.ANALYST)["harm"] != assessed(moved, access.ANALYST)["harm"]
+    finally:
+        con.close()

@@ -38,10 +38,12 @@ import pandas as pd
 
 from . import queries, stats, views
 from .access import Profile
+from .config import suppression_threshold
 from .filters import Filters, default_period
 from .i18n import I18n, N_, get as get_i18n
 from .model_inputs import MODEL_SUMS, MODEL_VALUES, NAMES_CORRIDOR, model_sums
 from .queries import VICTIMS, WOMEN_CHILDREN, _df, _lang, _rows
+from .suppression import COMPLEMENTARY_MARK, primary_mark
 
 FACTORS = ("harm", "likelihood", "reach", "actor", "capacity")
 FACTOR_LABELS = {
@@ -472,6 +474,16 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     raw = inputs(con, filters, profile, lang, level)
     # pandas deep-copies a frame's attrs on every operation: keep them aside while scoring.
     meta, raw.attrs = raw.attrs, {}
+    suppress = views.must_suppress(profile, destination)
+    # The victim counts as this profile may see them, for every row (a few milliseconds for 800
+    # rows), carried through the scoring beside the counts it scores.
+    shown = views.protect_victims(raw, profile, destination) if len(raw) else raw
+    raw = raw.assign(**{f"{c}_shown": shown[c].to_numpy() if len(raw) else [] for c in views.VICTIM_COLUMNS})
+    if suppress and len(raw):
+        # Scored on the counts as published: the harm factor and the score of a row scored on
+        # hidden counts gave them back (min-max of ln(1 + harm points) at 3 decimals, with the
+        # fatalities and seizures published, recovered all 161 hidden cells of a shared view).
+        raw = raw.assign(**{c: published_counts(shown[c], suppression_threshold()) for c in views.VICTIM_COLUMNS})
     scored = score(raw, weights)
     n = len(scored)
     # The rank ranges of the rows kept only (`top`), each still ranked against every row.
@@ -479,15 +491,11 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     if top is not None:
         scored = scored.head(max(0, top)).copy()
     scored["rank_min"], scored["rank_max"] = ranges["rank_min"], ranges["rank_max"]
-    suppress = views.must_suppress(profile, destination)
-    published = scored if publish is None else scored.head(max(0, publish))
-    shown = views.protect_victims(published, profile, destination) if len(published) else published
-    for column in ("victims", "women_children"):
-        if len(published) == len(scored):
-            scored[f"{column}_shown"] = shown[column] if len(scored) else []
-        else:
-            scored[f"{column}_shown"] = shown[column].reindex(scored.index).astype(object).where(
-                scored.index.isin(shown.index), None)
+    if publish is not None:
+        # Counts for the first rows only: a screen that shows them there alone.
+        for column in views.VICTIM_COLUMNS:
+            scored[f"{column}_shown"] = scored[f"{column}_shown"].astype(object).where(
+                np.arange(len(scored)) < max(0, publish), None)
     t = get_i18n(lang)
     explained = scored if explain is None else scored.head(max(0, explain))
     # (to_dict of no rows still walks every column: the brief explains none of its five.)
@@ -497,6 +505,14 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     scored.attrs = {}   # dates in attrs cannot go to Arrow; the Assessment carries them
     return Assessment(frame=scored, start=meta["start"], end=meta["end"], level=level, weights=weights,
                       gitoc_imported=meta["gitoc_imported"], suppressed=suppress)
+
+
+def published_counts(shown, k: int) -> np.ndarray:
+    """Counts for scoring that say no more than the protected table: a shown count as it is, a
+    "<k" cell as k/2 and an "x" cell (k or more, hidden so that a "<k" cannot be worked out) as k."""
+    primary = primary_mark(k)
+    return np.array([k / 2 if v == primary else float(k) if v == COMPLEMENTARY_MARK else float(v)
+                     for v in shown], dtype=float)
 
 
 def _fmt(t: I18n, value: float) -> str:
