@@ -590,11 +590,11 @@ def test_page_shows_the_grouped_row_and_says_why(demo_env, monkeypatch):
     from tnt_dash.suppression import DisclosureError
     protect = gender.protect_parts
 
-    def unprotectable_small_rows(frame, parts, total, k):
+    def unprotectable_small_rows(frame, parts, total, k, *linked):
         body = frame.iloc[:-1]
         if suppression.OTHER_KEY not in body["key"].tolist() and (body[total] < k).any():
             raise DisclosureError("a row under k, as if four 1s")
-        return protect(frame, parts, total, k)
+        return protect(frame, parts, total, k, *linked)
     monkeypatch.setattr(gender, "protect_parts", unprotectable_small_rows)
     monkeypatch.setenv("TNT_PROFILE", "shared")
     streamlit.cache_data.clear()
@@ -669,3 +669,76 @@ def test_heatmap_rows_keep_markets_with_enough_shown_victims():
     assert rows.shares == [[0.5, 4 / 12, 2 / 12, 0.0, 0.0], [None, 0.4, None, 0.25, 0.15]]
     assert gender.heatmap_rows(gender.Table(frame), min_victims=2).labels == ["Human trafficking", "Migrant smuggling",
                                                                               "Arms"]
+
+
+# Each published column as a sum of the nine recorded cells (sex × age, each with "unknown").
+BASE = ("w", "m", "g", "b", "fua", "mua", "uc", "ua", "uu")
+AS_BASE = {"women": ("w",), "men": ("m",), "girls": ("g",), "boys": ("b",),
+           "unknown": ("fua", "mua", "uc", "ua", "uu"), "female": ("w", "g", "fua"), "male": ("m", "b", "mua"),
+           "sex_unknown": ("uc", "ua", "uu"), "child": ("g", "b", "uc"), "adult": ("w", "m", "ua"),
+           "age_unknown": ("fua", "mua", "uu"), "victims": BASE}
+
+
+def pinned_by_reader(groups: gender.Table, shares: gender.Table, k: int = 5) -> list[tuple[str, str]]:
+    """The reader's attack on the two tables shown together, written apart from gender.py: the
+    unknowns are the nine recorded cells of each row; every shown count fixes a sum of them, "<k"
+    bounds it to 1..k-1, "x" to k or more, the total row to the column sums. A "<k" cell whose
+    smallest and largest possible values agree is given away."""
+    g, s = groups.frame, shares.frame
+    body = [i for i, key in enumerate(g["key"]) if key != gender.TOTAL_KEY]
+    var = {(r, b): n for n, (r, b) in enumerate((r, b) for r in body for b in BASE)}
+    rows, lo, hi, cells = [], [], [], []
+    for frame, columns in ((g, (*gender.GROUPS, "victims")), (s, (*gender.SEX_PARTS, *gender.AGE_PARTS))):
+        for i, key in enumerate(frame["key"]):
+            for c in columns:
+                coeffs = np.zeros(len(var))
+                for r in (body if key == gender.TOTAL_KEY else [i]):
+                    for b in AS_BASE[c]:
+                        coeffs[var[(r, b)]] += 1
+                v = frame[c].iloc[i]
+                low, high = (1, k - 1) if v == f"<{k}" else (k, np.inf) if v == "x" else (int(v), int(v))
+                rows.append(coeffs), lo.append(low), hi.append(high)
+                if v == f"<{k}":
+                    cells.append((frame["label"].iloc[i], c, coeffs))
+    constraint = LinearConstraint(np.array(rows), lo, hi)
+    pinned = []
+    for label, c, coeffs in cells:
+        ends = [milp(sign * coeffs, constraints=constraint, integrality=np.ones(len(var)),
+                     bounds=Bounds(0, np.inf)) for sign in (1, -1)]
+        assert all(e.success for e in ends)
+        if round(coeffs @ ends[0].x) == round(coeffs @ ends[1].x):
+            pinned.append((label, c))
+    return pinned
+
+
+def test_groups_and_shares_protected_together_give_nothing_away():
+    """Arms trafficking in Haiti (a leak audit, 2026-11-29): with no victim of unknown sex or age,
+    adults = women + men and female = women + girls, so the shares table beside the groups table
+    gave both "<5" cells (3 women, 2 girls) away. Protected together, neither is."""
+    counts = pd.DataFrame([
+        {"key": "ht", "label": "Human trafficking", "women": 30, "men": 20, "girls": 15, "boys": 10, "unknown": 8,
+         "female": 48, "male": 32, "sex_unknown": 3, "child": 26, "adult": 51, "age_unknown": 6, "victims": 83},
+        {"key": "mig", "label": "Migrant smuggling", "women": 12, "men": 25, "girls": 6, "boys": 7, "unknown": 0,
+         "female": 18, "male": 32, "sex_unknown": 0, "child": 13, "adult": 37, "age_unknown": 0, "victims": 50},
+        {"key": "arms", "label": "Arms trafficking", "women": 3, "men": 6, "girls": 2, "boys": 5, "unknown": 0,
+         "female": 5, "male": 11, "sex_unknown": 0, "child": 7, "adult": 9, "age_unknown": 0, "victims": 16}])
+    apart = gender.build_groups(counts, "Total", True), gender.build_shares(counts, "Total", True)
+    assert pinned_by_reader(*apart) == [("Arms trafficking", "women"), ("Arms trafficking", "girls")]
+    groups, shares = gender.build_joint(counts, "Total", True)
+    assert not groups.withheld and groups.frame["women"].tolist()[2] == "<5"
+    assert pinned_by_reader(groups, shares) == []
+    # Hiding is kept to what the links need: the large market and the totals stay readable.
+    assert groups.frame.iloc[0][list(gender.GROUPS)].tolist() == [30, 20, 15, 10, 8]
+    assert groups.frame.iloc[-1]["victims"] == 149
+
+
+def test_joint_protection_on_the_demo_store_under_shared(demo_con):
+    """Every market and country view of the demo store under shared, for three countries and
+    unfiltered: the reader's attack on the two tables together finds nothing."""
+    for countries in ((), ("HTI",), ("CAF",), ("COD",)):
+        data = gender.gender_data(demo_con, Filters(countries=countries), access.SHARED, "en", "screen",
+                                  breakdowns=("market", "country"))
+        for by in ("market", "country"):
+            groups, shares = data.groups[by], data.shares[by]
+            if not groups.withheld:
+                assert pinned_by_reader(groups, shares) == [], (countries, by)

@@ -80,7 +80,9 @@ def hidden(value) -> bool:
     return isinstance(value, str)
 
 
-def protect_parts(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, k: int) -> pd.DataFrame:
+def protect_parts(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, k: int,
+                  links: tuple[tuple[str, tuple[str, ...]], ...] = (),
+                  unpublished: tuple[str, ...] = ()) -> pd.DataFrame:
     """Protect each partition of `total` (rows plus a total row last); raises DisclosureError.
 
     The frame's last row must be the column totals. Each partition is audited by
@@ -104,8 +106,9 @@ def protect_parts(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
                 total_marks[pos] = value
     shown[total] = np.array([mark if mark is not None else int(v) for mark, v in zip(total_marks, truth[total].tolist())],
                             dtype=object)
-    if len(parts) > 1:
-        shown = _joint_audit(shown, truth, parts, total, k)
+    if len(parts) > 1 or links:
+        truth.update({c: frame[c].to_numpy(dtype=np.int64) for c in unpublished})
+        shown = _joint_audit(shown, truth, parts, total, k, links, unpublished)
     out = frame.copy()
     for c in columns:
         out[c] = pd.Series(shown[c], index=out.index, dtype=object)
@@ -116,7 +119,8 @@ MAX_AUDIT_ROUNDS = 20
 
 
 def _joint_audit(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], parts: list[tuple[str, ...]],
-                 total: str, k: int) -> dict[str, np.ndarray]:
+                 total: str, k: int, links: tuple[tuple[str, tuple[str, ...]], ...] = (),
+                 unpublished: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """Audit the partitions together and hide more until no "<k" cell can be worked out.
 
     Each partition was protected on its own, but the reader also knows that both add up to the
@@ -134,9 +138,16 @@ def _joint_audit(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], par
         return not hidden(v) and int(v) > 0
 
     for _round in range(MAX_AUDIT_ROUNDS):
-        pinned = pinned_cells(shown, columns, total, parts, k, truth=truth)
+        pinned = pinned_cells(shown, columns, total, parts, k, truth=truth, links=links, unpublished=unpublished)
         if not pinned:
             return shown
+        if links:
+            # Columns tied row by row open paths through other rows that the row-and-column rule
+            # below does not close, and closing them by hand hid whole tables: the fewest cells
+            # that free one pinned cell come from an integer program (`_cells_to_free`).
+            for r, c in _cells_to_free(shown, truth, columns, total, parts, k, links, unpublished, pinned):
+                shown[c][r] = COMPLEMENTARY_MARK
+            continue
         for r, c in pinned:
             # Break both ways in: its row (where the other partition gives the total away) and
             # its column (where the column total does), with the smallest shown count there.
@@ -151,12 +162,104 @@ def _joint_audit(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], par
     raise DisclosureError("the partitions cannot be shown together without giving a small count away")
 
 
+def _cells_to_free(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], columns: list[str], total: str,
+                   parts: list[tuple[str, ...]], k: int, links: tuple[tuple[str, tuple[str, ...]], ...],
+                   unpublished: tuple[str, ...], pinned: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Shown counts whose hiding lets the `pinned` "<k" cells take other values.
+
+    For each pinned cell in turn, a linear program over the tables the reader's model allows (see
+    `pinned_cells`) moves it one up (or, failing that, one down) while shown counts may move too,
+    at a cost per unit moved (five on the total row, so totals are the last to go), as long as
+    they stay k or more (they would then read "x"); shown zeros stay zero (no mark says "perhaps
+    zero"). The counts that moved are hidden. A linear program, not an integer one: a few
+    milliseconds where the integer program of the fewest cells ran for minutes; `_joint_audit`
+    audits the result exactly and comes back for any cell still pinned. Raises DisclosureError
+    when a pinned cell cannot move at all."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    rows = len(shown[total])
+    last = rows - 1
+    mark = primary_mark(k)
+    names = [*columns, *unpublished]
+    cells = [(r, c) for r in range(rows) for c in names]
+    index = {cell: i for i, cell in enumerate(cells)}
+    n = len(cells)
+    entries: list[tuple[int, int, float]] = []
+    rhs: list[float] = []
+
+    def equation(terms: dict[int, float], value: float = 0.0) -> None:
+        row = len(rhs)
+        entries.extend((row, i, a) for i, a in terms.items())
+        rhs.append(value)
+
+    for part in parts:
+        for r in range(rows):
+            equation({**{index[(r, c)]: 1.0 for c in part}, index[(r, total)]: -1.0})
+    for lhs, parts_of in links:
+        for r in range(rows):
+            equation({index[(r, lhs)]: 1.0, **{index[(r, c)]: -1.0 for c in parts_of}})
+    for c in names:
+        equation({**{index[(r, c)]: 1.0 for r in range(last)}, index[(last, c)]: -1.0})
+    base_rows = len(rhs)
+    hide: list[tuple[int, str]] = []
+    for target in pinned:
+        lo, hi = np.zeros(n), np.full(n, np.inf)
+        movable = []
+        for (r, c), i in index.items():
+            if c not in shown:
+                continue                                    # unpublished: 0 or more
+            v = shown[c][r]
+            if v == mark:
+                lo[i], hi[i] = 1, k - 1
+            elif hidden(v):
+                lo[i] = k
+            elif int(v) == 0:
+                hi[i] = 0
+            else:
+                lo[i] = k
+                movable.append((i, int(v), 5.0 if r == last else 1.0))
+        m = len(movable)
+        del entries[sum(1 for e in entries if e[0] < base_rows):]
+        del rhs[base_rows:]
+        cost = np.zeros(n + 2 * m)
+        for j, (i, value, weight) in enumerate(movable):
+            equation({i: 1.0, n + 2 * j: -1.0, n + 2 * j + 1: 1.0}, float(value))   # cell = value + rise - fall
+            cost[n + 2 * j] = cost[n + 2 * j + 1] = weight
+        matrix = sparse.csr_array(([a for _, _, a in entries], ([r for r, _, _ in entries], [i for _, i, _ in entries])),
+                                  shape=(len(rhs), n + 2 * m))
+        i, value = index[target], int(truth[target[1]][target[0]])
+        found = None
+        for low, high in ((value + 1, k - 1), (1, value - 1)):
+            if low > high:
+                continue
+            bounds = [*zip(lo, hi), *([(0, None)] * (2 * m))]
+            bounds[i] = (low, high)
+            bounds = [(a, None if b == np.inf else b) for a, b in bounds]
+            result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
+            if result.status == 0:
+                found = result
+                break
+        if found is None:
+            raise DisclosureError("a small count cannot be freed by hiding more")
+        for j, (i, _value, _weight) in enumerate(movable):
+            if found.x[n + 2 * j] + found.x[n + 2 * j + 1] > 1e-7:
+                r, c = cells[i]
+                shown[c][r] = COMPLEMENTARY_MARK
+                hide.append((r, c))
+    return hide
+
+
 def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: list[tuple[str, ...]],
                  k: int, truth: pd.DataFrame | None = None, witness_rounds: int = 6,
-                 method: str = "auto") -> list[tuple[int, str]]:
+                 method: str = "auto", links: tuple[tuple[str, tuple[str, ...]], ...] = (),
+                 unpublished: tuple[str, ...] = ()) -> list[tuple[int, str]]:
     """The "<k" cells of `shown` (rows, then a total row last) whose value every table consistent
     with what is shown agrees on. The reader's model: "<k" is 1..k-1, "x" at least k, shown cells
     exact, each partition adds up to the row's total, and the last row is the column sums.
+    `links` adds what the reader also knows of each row, a column equal to the sum of others, in
+    terms of `unpublished` columns too: counts nobody shows (0 or more; their truth comes with
+    `truth`), such as the females of unknown age that tie the sex column to the groups.
 
     A cell is pinned when its smallest and largest possible values (two integer programs) are
     equal. Two consistent tables that differ in a cell already prove it is not pinned, so
@@ -177,13 +280,15 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
     index = {(r, c): None for r in range(n_rows) for c in columns if hidden(cell_of[c][r])}
     if not any(cell_of[c][r] == mark for r, c in index):
         return []
+    index.update({(r, c): None for c in unpublished for r in range(n_rows)})
     index = {cell: i for i, cell in enumerate(index)}
     n = len(index)
-    lo = np.array([1 if cell_of[c][r] == mark else k for r, c in index], dtype=float)
-    hi = np.array([k - 1 if cell_of[c][r] == mark else np.inf for r, c in index])
+    free = {c: None for c in unpublished}
+    lo = np.array([0 if c in free else 1 if cell_of[c][r] == mark else k for r, c in index], dtype=float)
+    hi = np.array([np.inf if c in free else k - 1 if cell_of[c][r] == mark else np.inf for r, c in index])
     if method not in ("auto", "milp"):
         raise ValueError(f"method must be 'auto' or 'milp', not {method!r}")
-    if method == "auto" and truth is not None and len(parts) == 2:
+    if method == "auto" and truth is not None and len(parts) == 2 and not links:
         truth_of = {c: np.asarray(truth[c]) for c in columns}
         reference = np.array([float(truth_of[c][r]) for r, c in index])
         return _pinned_by_flow(index, lo, hi, reference, total, parts, n_rows - 1,
@@ -205,7 +310,10 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
     for part in parts:
         for r in range(n_rows):
             equation([(r, c, 1) for c in part] + [(r, total, -1)])
-    for c in columns:
+    for lhs, rhs_columns in links:
+        for r in range(n_rows):
+            equation([(r, lhs, 1)] + [(r, c, -1) for c in rhs_columns])
+    for c in (*columns, *unpublished):
         equation([(r, c, 1) for r in range(last)] + [(last, c, -1)])
     # Sparse: each equation touches a handful of the cells, and milp converts a dense matrix on every call.
     constraints = [LinearConstraint(sparse.csr_array(np.array(matrix)), rhs, rhs)] if matrix else []
@@ -216,9 +324,9 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
             raise DisclosureError(f"the disclosure audit could not be solved: {result.message}")
         return np.round(result.x)
 
-    small = [i for (r, c), i in index.items() if cell_of[c][r] == mark]
+    small = [i for (r, c), i in index.items() if c not in free and cell_of[c][r] == mark]
     # A consistent table to compare against: the truth when the caller has it, else a first solution.
-    truth_of = {c: np.asarray(truth[c]) for c in columns} if truth is not None else {}
+    truth_of = {c: np.asarray(truth[c]) for c in (*columns, *unpublished)} if truth is not None else {}
     reference = (solve(np.zeros(n)) if truth is None
                  else np.array([float(truth_of[c][r]) for r, c in index]))
     undecided, stalled = set(small), 0
@@ -238,7 +346,7 @@ def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: lis
         undecided -= moved
     pinned = []
     for (r, c), i in index.items():
-        if i not in undecided:
+        if i not in undecided or c in free:
             continue
         found = []
         for sense in (1.0, -1.0):
@@ -353,7 +461,8 @@ def _with_total(frame: pd.DataFrame, columns: tuple[str, ...], label: str, key_c
 
 
 def _protect(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, suppress: bool,
-             other_label: str | None = None) -> Table:
+             other_label: str | None = None, links: tuple[tuple[str, tuple[str, ...]], ...] = (),
+             unpublished: tuple[str, ...] = ()) -> Table:
     """Protect `frame` (total row last), or withhold it. With `other_label` (a template with {n}), a
     table no pattern of hidden cells can protect is shown with its smallest rows grouped instead
     (suppression.protect_or_group): without it, the shared screen's admin-1 table of human
@@ -362,9 +471,13 @@ def _protect(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, supp
         return Table(frame.reset_index(drop=True), suppressed=suppress)
     k = suppression_threshold()
     columns = [*dict.fromkeys(c for part in parts for c in part)]
+    def protect(f: pd.DataFrame) -> pd.DataFrame:
+        if not unpublished:
+            return protect_parts(f, parts, total, k)
+        return protect_parts(_with_unknowns(f), parts, total, k, links, unpublished).drop(columns=list(unpublished))
+
     try:
-        shown, grouped = protect_or_group(frame, lambda f: protect_parts(f, parts, total, k), columns, total, k,
-                                          other_label)
+        shown, grouped = protect_or_group(frame, protect, columns, total, k, other_label)
     except DisclosureError:
         return Table(frame.iloc[0:0].reset_index(drop=True), withheld=True, suppressed=True)
     return Table(shown, suppressed=True, merged=grouped)
@@ -405,9 +518,13 @@ def _fill_labels(frame: pd.DataFrame, t: I18n, by: str) -> pd.DataFrame:
 
 
 def groups_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
-    """Women, men, girls, boys and unknown per market, country or admin-1, with a total row."""
+    """Women, men, girls, boys and unknown per market, country or admin-1, with a total row; where a
+    shares table exists for the breakdown, protected as the page shows it, beside that table."""
     frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
-    return build_groups(frame, t.gettext("Total"), views.must_suppress(profile, destination), _other_label(t, by))
+    suppress = views.must_suppress(profile, destination)
+    if by in SHARE_BREAKDOWNS:
+        return build_joint(frame, t.gettext("Total"), suppress, _other_label(t, by))[0]
+    return build_groups(frame, t.gettext("Total"), suppress, _other_label(t, by))
 
 
 def build_groups(counts: pd.DataFrame, total_label: str, suppress: bool, other_label: str | None = None) -> Table:
@@ -449,17 +566,23 @@ def shares_table(con, filters: Filters, profile: Profile, t: I18n, by: str, dest
     """Share of female victims (of those with sex recorded) and of children (of those with age
     recorded), with every count the shares are made of, including the unknowns."""
     frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
-    return build_shares(frame, t.gettext("Total"), views.must_suppress(profile, destination), _other_label(t, by))
+    suppress = views.must_suppress(profile, destination)
+    if by in SHARE_BREAKDOWNS:
+        return build_joint(frame, t.gettext("Total"), suppress, _other_label(t, by))[1]
+    return build_shares(frame, t.gettext("Total"), suppress, _other_label(t, by))
 
 
 def build_shares(counts: pd.DataFrame, total_label: str, suppress: bool, other_label: str | None = None) -> Table:
     """The shares table from a counts_by() frame: pure, so it can be tested on any counts.
-    `other_label`: see _protect."""
+    `other_label`: see _protect. Shown beside the groups table, protect both with `build_joint`."""
     frame = counts[["key", "label", "victims", *SEX_PARTS, *AGE_PARTS]]
     if frame.empty:
         return Table(frame.assign(share_female=[], share_child=[], sex_recorded=[]), suppressed=suppress)
     frame = _with_total(frame, ("victims", *SEX_PARTS, *AGE_PARTS), total_label)
-    table = _protect(frame, [SEX_PARTS, AGE_PARTS], "victims", suppress, other_label)
+    return _with_shares(_protect(frame, [SEX_PARTS, AGE_PARTS], "victims", suppress, other_label))
+
+
+def _with_shares(table: Table) -> Table:
     if table.withheld:
         return table
     f = table.frame
@@ -467,6 +590,52 @@ def build_shares(counts: pd.DataFrame, total_label: str, suppress: bool, other_l
     f["share_child"] = [_share(c, [c, a]) for c, a in zip(f["child"], f["adult"])]
     f["sex_recorded"] = [None if hidden(fe) or hidden(m) else int(fe) + int(m) for fe, m in zip(f["female"], f["male"])]
     return table
+
+
+# The counts nobody shows that tie the shares table to the groups table, row by row: the groups
+# lump every victim of unknown sex or age together, the sex and age columns split them by what was
+# recorded. Side by side, the two tables gave hidden cells away through these (arms trafficking in
+# Haiti: no unknowns, so adults = women + men and female = women + girls, and both "<5" fell out).
+UNKNOWN_PARTS = ("female_age_unknown", "male_age_unknown", "child_sex_unknown", "adult_sex_unknown",
+                 "both_unknown")
+GROUP_LINKS = (
+    ("unknown", UNKNOWN_PARTS),
+    ("female", ("women", "girls", "female_age_unknown")),
+    ("male", ("men", "boys", "male_age_unknown")),
+    ("sex_unknown", ("child_sex_unknown", "adult_sex_unknown", "both_unknown")),
+    ("child", ("girls", "boys", "child_sex_unknown")),
+    ("adult", ("women", "men", "adult_sex_unknown")),
+    ("age_unknown", ("female_age_unknown", "male_age_unknown", "both_unknown")),
+)
+
+
+def _with_unknowns(frame: pd.DataFrame) -> pd.DataFrame:
+    """UNKNOWN_PARTS worked out from the published counts (each row, the total row included)."""
+    c = {name: frame[name].to_numpy(dtype=np.int64) for name in (*GROUPS, *SEX_PARTS, *AGE_PARTS)}
+    child_sex_unknown = c["child"] - c["girls"] - c["boys"]
+    adult_sex_unknown = c["adult"] - c["women"] - c["men"]
+    return frame.assign(female_age_unknown=c["female"] - c["women"] - c["girls"],
+                        male_age_unknown=c["male"] - c["men"] - c["boys"],
+                        child_sex_unknown=child_sex_unknown, adult_sex_unknown=adult_sex_unknown,
+                        both_unknown=c["sex_unknown"] - child_sex_unknown - adult_sex_unknown)
+
+
+def build_joint(counts: pd.DataFrame, total_label: str, suppress: bool,
+                other_label: str | None = None) -> tuple[Table, Table]:
+    """The groups and shares tables of one breakdown, shown side by side: protected together
+    (one audit over both, with GROUP_LINKS), so that neither gives away what the other hides."""
+    if not suppress or counts.empty:
+        return (build_groups(counts, total_label, suppress, other_label),
+                build_shares(counts, total_label, suppress, other_label))
+    columns = (*GROUPS, *SEX_PARTS, *AGE_PARTS, "victims")
+    frame = _with_total(counts[["key", "label", *columns]], columns, total_label)
+    both = _protect(frame, [GROUPS, SEX_PARTS, AGE_PARTS], "victims", suppress, other_label,
+                    links=GROUP_LINKS, unpublished=UNKNOWN_PARTS)
+
+    def part(names: tuple[str, ...]) -> Table:
+        return Table(both.frame[["key", "label", *names]].copy(), withheld=both.withheld,
+                     suppressed=both.suppressed, merged=both.merged)
+    return part((*GROUPS, "victims")), _with_shares(part(("victims", *SEX_PARTS, *AGE_PARTS)))
 
 
 # --- Trend --------------------------------------------------------------------------------------
@@ -861,8 +1030,9 @@ def _breakdown(con, quarter: Filters, profile: Profile, t: I18n, by: str, suppre
     # One query feeds both the groups table and the shares table.
     counts = _fill_labels(counts_by(con, quarter, profile, t.lang, by), t, by)
     total, other = t.gettext("Total"), _other_label(t, by)
-    return (build_groups(counts, total, suppress, other),
-            build_shares(counts, total, suppress, other) if by in SHARE_BREAKDOWNS else None)
+    if by not in SHARE_BREAKDOWNS:
+        return build_groups(counts, total, suppress, other), None
+    return build_joint(counts, total, suppress, other)
 
 
 def gender_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen",
