@@ -742,3 +742,18 @@ def test_joint_protection_on_the_demo_store_under_shared(demo_con):
             groups, shares = data.groups[by], data.shares[by]
             if not groups.withheld:
                 assert pinned_by_reader(groups, shares) == [], (countries, by)
+
+
+def test_protected_share_ranges_use_the_pages_number_format():
+    """A completeness share known only as a range reads 42.9–57.1 in English and 42,9–57,1 in French
+    (it read 42.9–57.1 on French screens)."""
+    frame = pd.DataFrame({"key": ["u1", "u2"], "label": ["Unit 1", "Unit 2"], "mission": ["M", "M"],
+                          "victims": [7, 20], "share_sex": [None, 0.8], "share_sex_lo": [3 / 7, None],
+                          "share_sex_hi": [4 / 7, None], "share_age": [None, None], "share_age_lo": [0.125, None],
+                          "share_age_hi": [0.5, None]})
+    english = gender.units_frame(T, gender.Table(frame), None)
+    french = gender.units_frame(i18n.get("fr"), gender.Table(frame), None)
+    assert english["% with sex recorded"].tolist() == ["42.9–57.1", 80.0]
+    assert english["% with age recorded"].tolist()[0] == "12.5–50" and pd.isna(english["% with age recorded"].iloc[1])
+    assert french["% avec sexe enregistré"].tolist() == ["42,9–57,1", 80.0]
+    assert french["% avec âge enregistré"].tolist()[0] == "12,5–50"

@@ -1082,14 +1082,19 @@ def _pct(value) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value) * 100, 1)
 
 
-def _pct_range(f: pd.DataFrame, prefix: str) -> list:
-    """The exact percentage, or "lo–hi" when small-cell protection leaves only a range."""
+def _pct_range(f: pd.DataFrame, prefix: str, t: I18n) -> list:
+    """The exact percentage, or "lo–hi" in the page's number format (42,9–57,1 in French) when
+    small-cell protection leaves only a range."""
+    def text(value) -> str:
+        pct = _pct(value)
+        return t.number(pct, 0 if float(pct).is_integer() else 1)
+
     out = []
     for exact, lo, hi in zip(f[prefix], f[f"{prefix}_lo"], f[f"{prefix}_hi"]):
         if exact is not None and not pd.isna(exact):
             out.append(_pct(exact))
         elif lo is not None and not pd.isna(lo):
-            out.append(f"{_pct(lo):g}–{_pct(hi):g}")
+            out.append(f"{text(lo)}–{text(hi)}")
         else:
             out.append(None)
     return out
@@ -1134,7 +1139,7 @@ def units_frame(t: I18n, table: Table, month: JudgedMonth | None) -> pd.DataFram
              "share_sex": _("% with sex recorded"), "share_age": _("% with age recorded"),
              "victims": _("Victims")}
     names = {k: v for k, v in names.items() if k in f}
-    return _columns(f, names, {c: _pct_range(f, c) for c in ("share_sex", "share_age", "last_share_sex",
+    return _columns(f, names, {c: _pct_range(f, c, t) for c in ("share_sex", "share_age", "last_share_sex",
                                                              "last_share_age") if c in f})
 
 
@@ -1142,8 +1147,8 @@ def missions_frame(t: I18n, table: Table) -> pd.DataFrame:
     _ = t.gettext
     f = table.frame.copy()
     f["month"] = [t.date(m, "MMM y") for m in f["month"]]
-    f["share_sex"] = _pct_range(f, "share_sex")
-    f["share_age"] = _pct_range(f, "share_age")
+    f["share_sex"] = _pct_range(f, "share_sex", t)
+    f["share_age"] = _pct_range(f, "share_age", t)
     names = {"label": _("Mission"), "month": _("Month"), "victims": _("Victims"),
              "share_sex": _("% with sex recorded"), "share_age": _("% with age recorded")}
     return f[list(names)].rename(columns=names)
