@@ -243,7 +243,7 @@ elif arrests.frame.empty:
 else:
     overall = arrests.frame.iloc[-1]
     if overall["share_women"] is not None and not pd.isna(overall["share_women"]):
-        st.markdown(_("**{share}** of arrested suspects whose sex was recorded were women.").format(
+        st.markdown(_("**{share}** of arrested suspects whose sex was recorded were women or girls.").format(
             share=t.percent(overall["share_women"], 1)))
     st.dataframe(views.screen_table(gender.arrests_frame(t, arrests), t), hide_index=True, width="stretch")
     show_legend()
