@@ -143,10 +143,9 @@ def _joint_audit(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], par
             return shown
         if links:
             # Columns tied row by row open paths through other rows that the row-and-column rule
-            # below does not close, and closing them by hand hid whole tables: the fewest cells
-            # that free one pinned cell come from an integer program (`_cells_to_free`).
-            for r, c in _cells_to_free(shown, truth, columns, total, parts, k, links, unpublished, pinned):
-                shown[c][r] = COMPLEMENTARY_MARK
+            # below does not close, and closing them by hand hid whole tables: the counts to hide
+            # come from a linear program per pinned cell (`_hide_to_free`).
+            _hide_to_free(shown, truth, columns, total, parts, k, links, unpublished, pinned)
             continue
         for r, c in pinned:
             # Break both ways in: its row (where the other partition gives the total away) and
@@ -162,19 +161,19 @@ def _joint_audit(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], par
     raise DisclosureError("the partitions cannot be shown together without giving a small count away")
 
 
-def _cells_to_free(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], columns: list[str], total: str,
-                   parts: list[tuple[str, ...]], k: int, links: tuple[tuple[str, tuple[str, ...]], ...],
-                   unpublished: tuple[str, ...], pinned: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Shown counts whose hiding lets the `pinned` "<k" cells take other values.
+def _hide_to_free(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], columns: list[str], total: str,
+                  parts: list[tuple[str, ...]], k: int, links: tuple[tuple[str, tuple[str, ...]], ...],
+                  unpublished: tuple[str, ...], pinned: list[tuple[int, str]]) -> None:
+    """Hide (in `shown`) counts that let the `pinned` "<k" cells take other values.
 
     For each pinned cell in turn, a linear program over the tables the reader's model allows (see
     `pinned_cells`) moves it one up (or, failing that, one down) while shown counts may move too,
     at a cost per unit moved (five on the total row, so totals are the last to go), as long as
     they stay k or more (they would then read "x"); shown zeros stay zero (no mark says "perhaps
-    zero"). The counts that moved are hidden. A linear program, not an integer one: a few
-    milliseconds where the integer program of the fewest cells ran for minutes; `_joint_audit`
-    audits the result exactly and comes back for any cell still pinned. Raises DisclosureError
-    when a pinned cell cannot move at all."""
+    zero"). The counts that moved are hidden before the next cell's program. A linear program,
+    not an integer one: a few milliseconds where the integer program of the fewest cells ran for
+    minutes; `_joint_audit` audits the result exactly and comes back for any cell still pinned.
+    Raises DisclosureError when a pinned cell cannot move at all."""
     from scipy import sparse
     from scipy.optimize import linprog
 
@@ -185,27 +184,20 @@ def _cells_to_free(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], c
     cells = [(r, c) for r in range(rows) for c in names]
     index = {cell: i for i, cell in enumerate(cells)}
     n = len(cells)
-    entries: list[tuple[int, int, float]] = []
-    rhs: list[float] = []
+    # What every table the reader allows satisfies, in the cells alone: the partitions, the links
+    # and the column sums.
+    equations = [{**{index[(r, c)]: 1.0 for c in part}, index[(r, total)]: -1.0} for part in parts for r in range(rows)]
+    equations += [{index[(r, lhs)]: 1.0, **{index[(r, c)]: -1.0 for c in of}} for lhs, of in links for r in range(rows)]
+    equations += [{**{index[(r, c)]: 1.0 for r in range(last)}, index[(last, c)]: -1.0} for c in names]
 
-    def equation(terms: dict[int, float], value: float = 0.0) -> None:
-        row = len(rhs)
-        entries.extend((row, i, a) for i, a in terms.items())
-        rhs.append(value)
+    def sparse_rows(terms: list[dict[int, float]], width: int):
+        data = [(row, i, a) for row, t in enumerate(terms) for i, a in t.items()]
+        return sparse.csr_array(([a for *_, a in data], ([r for r, *_ in data], [i for _, i, _ in data])),
+                                shape=(len(terms), width))
 
-    for part in parts:
-        for r in range(rows):
-            equation({**{index[(r, c)]: 1.0 for c in part}, index[(r, total)]: -1.0})
-    for lhs, parts_of in links:
-        for r in range(rows):
-            equation({index[(r, lhs)]: 1.0, **{index[(r, c)]: -1.0 for c in parts_of}})
-    for c in names:
-        equation({**{index[(r, c)]: 1.0 for r in range(last)}, index[(last, c)]: -1.0})
-    base_rows = len(rhs)
-    hide: list[tuple[int, str]] = []
     for target in pinned:
         lo, hi = np.zeros(n), np.full(n, np.inf)
-        movable = []
+        movable = []     # (cell's variable, shown value, cost per unit moved)
         for (r, c), i in index.items():
             if c not in shown:
                 continue                                    # unpublished: 0 or more
@@ -220,34 +212,30 @@ def _cells_to_free(shown: dict[str, np.ndarray], truth: dict[str, np.ndarray], c
                 lo[i] = k
                 movable.append((i, int(v), 5.0 if r == last else 1.0))
         m = len(movable)
-        del entries[sum(1 for e in entries if e[0] < base_rows):]
-        del rhs[base_rows:]
-        cost = np.zeros(n + 2 * m)
-        for j, (i, value, weight) in enumerate(movable):
-            equation({i: 1.0, n + 2 * j: -1.0, n + 2 * j + 1: 1.0}, float(value))   # cell = value + rise - fall
+        width = n + 2 * m     # the cells, then each movable count's rise and fall
+        moves = [{i: 1.0, n + 2 * j: -1.0, n + 2 * j + 1: 1.0} for j, (i, _v, _w) in enumerate(movable)]
+        matrix = sparse.vstack([sparse_rows(equations, width), sparse_rows(moves, width)])
+        rhs = [0.0] * len(equations) + [float(v) for _i, v, _w in movable]   # cell = value + rise - fall
+        cost = np.zeros(width)
+        for j, (_i, _v, weight) in enumerate(movable):
             cost[n + 2 * j] = cost[n + 2 * j + 1] = weight
-        matrix = sparse.csr_array(([a for _, _, a in entries], ([r for r, _, _ in entries], [i for _, i, _ in entries])),
-                                  shape=(len(rhs), n + 2 * m))
-        i, value = index[target], int(truth[target[1]][target[0]])
+        target_var, value = index[target], int(truth[target[1]][target[0]])
         found = None
         for low, high in ((value + 1, k - 1), (1, value - 1)):
             if low > high:
                 continue
-            bounds = [*zip(lo, hi), *([(0, None)] * (2 * m))]
-            bounds[i] = (low, high)
-            bounds = [(a, None if b == np.inf else b) for a, b in bounds]
+            bounds = [(a, None if b == np.inf else b) for a, b in zip(lo, hi)] + [(0, None)] * (2 * m)
+            bounds[target_var] = (low, high)
             result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
             if result.status == 0:
                 found = result
                 break
         if found is None:
             raise DisclosureError("a small count cannot be freed by hiding more")
-        for j, (i, _value, _weight) in enumerate(movable):
+        for j, (i, _v, _w) in enumerate(movable):
             if found.x[n + 2 * j] + found.x[n + 2 * j + 1] > 1e-7:
                 r, c = cells[i]
                 shown[c][r] = COMPLEMENTARY_MARK
-                hide.append((r, c))
-    return hide
 
 
 def pinned_cells(shown: pd.DataFrame, columns: list[str], total: str, parts: list[tuple[str, ...]],
