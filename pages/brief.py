@@ -239,7 +239,7 @@ def notable_panel() -> None:
     else:
         show_table(notable, as_text=True,
                    column_config={_("Narrative"): st.column_config.TextColumn(width="large")})
-    if _("Victims") not in notable.columns:
+    if b.suppressed:
         st.caption(_("Victim counts per incident are not shown on this screen: beside the week's totals they "
                      "could give a small count away."))
 

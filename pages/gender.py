@@ -17,7 +17,8 @@ span = frame.coded_widget(top[0].segmented_control, _("Tables cover"), list(span
 threshold = top[1].slider(_("Flag reporting units recording sex or age for fewer than (%) of victims"),
                           min_value=50, max_value=100, value=80, step=5, key="completeness_min",
                           bind="query-params",
-                          help=_("Applied to each unit's figures in the last whole month of the period. Default 80 %.")) / 100
+                          help=_("Applied to each unit's figures in the last whole month of the period. "
+                                 "Default 80 %.")) / 100
 # The market breakdown feeds the headline cards; the others are computed when their tab is opened.
 data = ctx.call(gender.gender_data, ctx.filters, ctx.profile, t.lang, destination="screen", span=span,
                 breakdowns=("market",))
@@ -151,8 +152,8 @@ st.plotly_chart(gender_figures.weekly_trend(
     trend_label=_("Trend (Sen's slope)") if tr.result.significant else None, slope=tr.result.sen_slope,
     separators=t.plotly_separators), width="stretch", config=CHART)
 st.caption(_("Complete weeks of the sidebar period. Women and children victims: women and girls, boys, and "
-             "children of unknown sex, including females of unknown age. The test is Mann–Kendall at 95 %; “no clear trend” means the weekly counts do not rise "
-             "or fall consistently enough to rule out chance.") + (
+             "children of unknown sex, including females of unknown age. The test is Mann–Kendall at 95 %; "
+             "“no clear trend” means the weekly counts do not rise or fall consistently enough to rule out chance.") + (
     " " + _("Weeks whose count is hidden have no bar.") if data.suppressed else ""))
 
 # --- Completeness ------------------------------------------------------------------------------------
@@ -199,8 +200,9 @@ with st.expander(_("All reporting units"), key="gender_all_units", on_change="re
 # --- SDG 16.2.2-style rate ------------------------------------------------------------------------------
 st.subheader(_("Detected trafficking victims per 100,000 population (SDG 16.2.2-style, from police records)"))
 st.caption(_("Victims in incidents recorded as human trafficking, {period}, divided by the population: a rate "
-             "for that period, not per year unless the period is a year. Not the official SDG 16.2.2 series: that counts victims detected by all national authorities in a year. "
-             "The two measure different things.").format(
+             "for that period, not per year unless the period is a year. Not the official SDG 16.2.2 series: "
+             "that counts victims detected by all national authorities in a year. The two measure different "
+             "things.").format(
     period=_("{start} to {end}").format(start=t.date(ctx.filters.date_from or ctx.status["date_min"]),
                                         end=t.date(ctx.filters.date_to or ctx.status["date_max"]))))
 if data.rate.withheld:

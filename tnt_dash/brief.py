@@ -94,7 +94,8 @@ class Brief:
     anomalies: pd.DataFrame      # admin1_code, area_label, market, market_label, observed, expected, p, q, model, sentence
     anomaly_tests: int           # how many series had enough data to be tested
     priorities: pd.DataFrame     # rank, area_label, market_label, incidents_4w, incidents_prior, trend, score
-    incidents: pd.DataFrame      # queries.incident_list for the week, highest harm first (protected)
+    incidents: pd.DataFrame      # queries.incident_list for the week, highest harm first (no victim
+                                 # counts where suppressed: _notable)
     victims: pd.DataFrame        # market, market_label, women..unknown, victims; total row last (protected)
     victims_withheld: bool       # the breakdown could not be published safely
     hotspots: pd.DataFrame       # queries.admin1_totals for the week (protected)

@@ -69,9 +69,9 @@ def _as_counts(counts, ndim: int = 1) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-# The three distribution functions below come from scipy.special, loaded on first use: scipy.stats wraps the same
-# functions but takes about 0.4 s more to import (0.5 s against 0.12 s on the build machine), which
-# the first brief after a server start waited for, as every CLI command once did.
+# The three distribution functions below come from scipy.special, loaded on first use: scipy.stats
+# wraps the same functions but takes about 0.4 s more to import (0.5 s against 0.12 s on the build
+# machine), which the first brief after a server start waited for, as every CLI command once did.
 def poisson_sf(k, mu):
     """P(X > k) for X ~ Poisson(mu): scipy.stats.poisson.sf, value for value (1 below the support)."""
     from scipy import special
