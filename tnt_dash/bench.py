@@ -317,10 +317,16 @@ def fresh_start_ms(page: str) -> dict:
     store's first connection and every query. The cold runs in the benchmark's own process clear
     Streamlit's caches but not Python's modules, so they leave the imports out (1.5 s of the brief's
     1.8 s first view at 1M on the build machine). The store is read under TNT_DB and TNT_PROFILE as set."""
-    done = subprocess.run([sys.executable, "-c", _FIRST_PAGE, str(config.PROJECT_DIR / "app.py"), page],
-                          cwd=config.PROJECT_DIR, capture_output=True, text=True)
+    return _child(_FIRST_PAGE, [str(config.PROJECT_DIR / "app.py"), page], f"the first view of {page} in a new process")
+
+
+def _child(script: str, args: list[str], what: str) -> dict:
+    """Run `script` in a new Python process from the project directory; its last line of output,
+    JSON, is the answer. A failure raises with `what` and the end of the child's error output."""
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=config.PROJECT_DIR, capture_output=True,
+                          text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"the first view of {page} in a new process failed: {done.stderr.strip()[-2000:]}")
+        raise RuntimeError(f"{what} failed: {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -329,11 +335,7 @@ def import_check(db: Path, records: int = 200) -> dict:
     imported and then rolled back (so the store ends as it began; both stay in its audit log), in a
     child process that reports its peak RSS. Only on a synthetic demo store: a benchmark does not
     write into real data."""
-    done = subprocess.run([sys.executable, "-c", _IMPORT, str(Path(db).resolve()), str(records)],
-                          cwd=config.PROJECT_DIR, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"the import check on {db} failed: {done.stderr.strip()[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _child(_IMPORT, [str(Path(db).resolve()), str(records)], f"the import check on {db}")
 
 
 def prepare_store(db: Path, rows: int) -> dict:
@@ -341,11 +343,7 @@ def prepare_store(db: Path, rows: int) -> dict:
     in a child process: a build or a rollup rebuild is not a page, and at 10M either would set the
     page process's peak RSS (2.0 GB for the rollup rebuild alone). Returns the build's seconds (None
     when the store was reused) and the child's peak RSS."""
-    done = subprocess.run([sys.executable, "-c", _PREPARE, str(Path(db).resolve()), str(rows)],
-                          cwd=config.PROJECT_DIR, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"preparing the benchmark store {db} failed: {done.stderr.strip()[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _child(_PREPARE, [str(Path(db).resolve()), str(rows)], f"preparing the benchmark store {db}")
 
 
 def run(rows: int, runs: int = 5, db: Path | None = None, peer: bool = True,
