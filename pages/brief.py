@@ -186,8 +186,10 @@ def priorities_panel() -> None:
     heading(_("Top 5 priority threats"))
     priorities = tables[_("Priorities")].drop(columns=[_("Country or territory")])
     if ctx.presentation:
+        # A short header: the full one wrapped to four lines once the cells stopped wrapping.
         show_table(priorities.drop(columns=[_("Incidents, 12 weeks before")]).assign(
-            **{_("Score"): priorities[_("Score")].map(lambda v: t.number(v, 1))}))
+            **{_("Score"): priorities[_("Score")].map(lambda v: t.number(v, 1))}).rename(
+            columns={_("Incidents, last 4 weeks"): _("Incidents, 4 wk")}))
     else:
         show_table(priorities, column_config={_("Score"): st.column_config.NumberColumn(format="%.2f")})
         st.caption(_(brief.PRIORITY_METHOD))
@@ -219,9 +221,20 @@ def victims_panel() -> None:
         if ctx.presentation:
             victims = victims.rename(columns={_("Sex or age unknown"): _("Unknown")})
         show_table(victims, as_text=True)
-    # The projector shows the five largest markets, rarely the grouped row (it comes last): a note
-    # about a row the room cannot see would only push the brief past one screen.
-    if b.victims_grouped and not (ctx.presentation and b.victims_grouped_row() >= PRESENTATION_ROWS):
+    if ctx.presentation:
+        # One short line whatever the week: the two full notes took three lines in French and
+        # pushed the brief past one screen in the weeks that needed both. The grouped row is
+        # named only when the room can see it (it comes last, often beyond the five rows shown).
+        legend = []
+        if b.suppressed:
+            legend.append(_("“<5”: fewer than 5 · “x”: hidden to protect a “<5”"))
+        if b.victims_grouped and b.victims_grouped_row() < PRESENTATION_ROWS:
+            other = b.victims["market_label"].iloc[b.victims_grouped_row()]
+            legend.append(_("“{other}”: small rows grouped").format(other=other))
+        if legend:
+            st.caption(" · ".join(legend))
+        return
+    if b.victims_grouped:
         st.caption(b.victims_grouped_note(t))
     if b.suppressed:
         st.caption(_("“<5”: fewer than 5. “x”: hidden so that a “<5” cell cannot be worked out from the totals."))
@@ -254,7 +267,7 @@ if ctx.presentation:
     with first[1]:
         priorities_panel()
     with first[2]:
-        map_panel(height=240)
+        map_panel(height=220)
     # The notable-incident list stays on the laptop view and in the exports: at projector size
     # the room cannot read a sixth table, and the change table already says where.
     second = st.columns([7, 5])

@@ -265,7 +265,11 @@ def style(profile: Profile) -> None:
         h1 {font-size: 2.1rem !important; padding: 0 !important;}
         [data-testid="stTable"] th, [data-testid="stTable"] td {font-size: .88rem; padding: .15rem .4rem;
                                                                 line-height: 1.3;}
-        [data-testid="stTable"] td:first-child {white-space: nowrap;}
+        /* One line a row, every week and in both languages (Streamlit's Markdown cells set their own
+           white-space, hence !important): a long French market name wrapped to
+           two lines and pushed the brief past one 1920×1080 screen in some weeks. */
+        [data-testid="stTable"] td p {white-space: nowrap !important; overflow: hidden; text-overflow: ellipsis;
+                                      max-width: 14rem;}
         [data-testid="stMarkdownContainer"] li {margin-bottom: 0;}
         """
     st.html(f"<style>{css}</style>")
