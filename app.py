@@ -4,7 +4,7 @@ from pathlib import Path
 import streamlit as st
 
 from tnt_dash.i18n import N_, get
-from tnt_dash.ui.frame import current_language
+from tnt_dash.ui.frame import current_language, shared_screen
 
 HERE = Path(__file__).resolve().parent
 
@@ -24,6 +24,11 @@ PAGES = [
     st.Page(HERE / "pages" / "method.py", title=_(N_("Priority method")), icon=":material/menu_book:"),
     st.Page(HERE / "pages" / "data.py", title=_(N_("Data")), icon=":material/database:"),
 ]
+# A host State's shared screen lists no mission-internal page (capacity building: parity shortfalls,
+# assessments, budget; the data desk). Opened by URL, those pages refuse it themselves (frame.page).
+INTERNAL = {"capacity", "data"}
+if shared_screen():
+    PAGES = [p for p in PAGES if p.url_path not in INTERNAL]
 page = st.navigation(PAGES)
 st.session_state["_page"] = page.url_path   # widgets that outlive a page change (frame.coded_widget)
 page.run()

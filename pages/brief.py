@@ -34,6 +34,7 @@ appendix = ctx.call(brief.appendix, ctx.filters, ctx.profile, t.lang, week)
 
 
 def download(fmt: str) -> bytes:
+    ctx.log_release("brief", f"brief {b.week_label} {fmt}")
     pack = ctx.call(brief.weekly_brief, ctx.filters, ctx.profile, t.lang, week, destination="export", level=level)
     stamp = views.stamp(ctx.con, t, ctx.profile, _("Weekly brief"), ctx.filters, period=t.week(week))
     return brief_export.render(fmt, pack, stamp, t)

@@ -1,12 +1,12 @@
 import streamlit as st
 
 from tnt_dash import store
-from tnt_dash.importers import FileUnreadable, admin, template
+from tnt_dash.importers import FileUnreadable, admin, releasability, template
 from tnt_dash.importers.pipeline import ImportRefused
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
-ctx = frame.page(N_("Data: imports and quality"))
+ctx = frame.page(N_("Data: imports and quality"), internal=True)
 t, _ = ctx.t, ctx.t.gettext
 
 if not admin.allowed(ctx.profile):
@@ -34,7 +34,7 @@ def write(action, *args):
     release_reader()
     try:
         return action(*args)
-    except (FileUnreadable, ImportRefused) as exc:
+    except (FileUnreadable, ImportRefused, releasability.ReleaseRefused) as exc:
         st.session_state["data_flash"] = ("error", exc.message(t))
     except store.StoreError as exc:
         st.session_state["data_flash"] = ("error", _("The store is busy (another import or server holds it). "
@@ -63,9 +63,9 @@ if flash:
     getattr(st, flash[0])(flash[1])
 
 quality = ctx.call(admin.quality, ctx.profile)
-tab_import, tab_quarantine, tab_batches, tab_dictionary, tab_quality = st.tabs(
+tab_import, tab_quarantine, tab_release, tab_batches, tab_dictionary, tab_quality = st.tabs(
     [_("Import a file"), _("Quarantine ({n})").format(n=t.number(quality["open_quarantine"])),
-     _("Batches and audit"), _("Data dictionary"), _("Data quality")])
+     _("Release to host States"), _("Batches and audit"), _("Data dictionary"), _("Data quality")])
 
 with tab_import:
     st.caption(_("Check a file first: nothing is written until you commit. Every row is either stored, found "
@@ -142,6 +142,60 @@ with tab_quarantine:
                     n=t.number(n)))
             st.rerun()
 
+with tab_release:
+    st.caption(_("Release records to host States: paste their ids, check the records, then choose the host States "
+                 "and apply. A host State's shared screen shows only validated UNCLASSIFIED records marked TLP:CLEAR "
+                 "or TLP:GREEN, in its own territory, that were released to it or that it reported itself. The "
+                 "change is one batch: it keeps the previous versions and can be rolled back."))
+    ids = tuple(releasability.parse_ids(st.text_area(_("Record ids: one per line, or separated by commas"),
+                                                     key="data_rel_ids", height=120)))
+    if ids:
+        found, unknown = ctx.call(admin.release_preview, ctx.profile, ids)
+        st.markdown(_("**{n} of the {total} ids are records in the store.**").format(
+            n=t.number(len(found)), total=t.number(len(ids))))
+        if unknown:
+            st.warning(_("Not in the store: {ids}. Remove them from the list: the change applies to every id "
+                         "or to none.").format(ids=", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else "")))
+        if len(found):
+            st.dataframe(found.head(500), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(found)),
+                         column_config={"incident_id": _("Record"),
+                                        "date_occurred": st.column_config.DateColumn(_("Date"), format="YYYY-MM-DD"),
+                                        "iso3": _("Country or territory"), "market": _("Market"), "status": _("Status"),
+                                        "classification": _("Classification"), "tlp": "TLP",
+                                        "releasable_to": _("Released to"), "originator": _("Originator"),
+                                        "originator_iso3": _("Reporting State")})
+        states = ctx.call(admin.host_states, ctx.profile)
+        state_label = (lambda code: f"{code} · {states[code][2 if t.lang == 'fr' else 1]}")
+        modes = {"add": _("Add these host States"), "remove": _("Remove these host States"),
+                 "replace": _("Replace the list with these host States")}
+        r1, r2 = st.columns([3, 2])
+        codes = r1.multiselect(_("Host States"), options=list(states), format_func=state_label, key="data_rel_states")
+        mode = r2.radio(_("Change"), options=list(modes), format_func=modes.get, key="data_rel_mode")
+        originator = originator_iso3 = None
+        if st.checkbox(_("Also set who reported these records"), key="data_rel_origin"):
+            origins = {"host_state": _("Host-State police"), "unpol": _("UN Police"), "un_other": _("Other UN entity"),
+                       "partner": _("Partner"), "open_source": _("Open source")}
+            o1, o2 = st.columns(2)
+            originator = o1.selectbox(_("Originator"), options=list(origins), format_func=origins.get,
+                                      key="data_rel_originator")
+            if originator == "host_state":
+                originator_iso3 = o2.selectbox(_("Reporting State"), options=list(states), format_func=state_label,
+                                               key="data_rel_originator_iso3")
+        withdraw = mode == "replace" and not codes
+        sure = st.checkbox((_("Withdraw every release of these {n} records") if withdraw else
+                            _("Apply to these {n} records")).format(n=t.number(len(found))), key="data_rel_sure")
+        if st.button(_("Apply"), type="primary", icon=":material/share:", disabled=not sure or bool(unknown),
+                     key="data_rel_apply"):
+            done = write(admin.release, DB, ctx.profile, list(ids), codes, mode, USER, originator, originator_iso3)
+            if done is not None:
+                st.session_state["data_flash"] = ("success", _(
+                    "{changed} records changed, {unchanged} already as asked. Every page now shows the change.").format(
+                    changed=t.number(done["changed"]), unchanged=t.number(done["unchanged"])))
+                st.session_state.pop("data_rel_sure", None)
+            st.rerun()
+    else:
+        st.info(_("Paste the ids of the records to release: the incident_id column of an export or of an import file."))
+
 with tab_batches:
     batches = ctx.call(admin.batches, ctx.profile)
     st.dataframe(batches.drop(columns=["sha256"]), hide_index=True, width="stretch", height=320,
@@ -151,7 +205,7 @@ with tab_batches:
                                 "updated": _("Updated"), "unchanged": _("Unchanged"), "quarantined": _("Quarantined"),
                                 "status": _("Status")})
     committed = [b for b, k, s in zip(batches["batch_id"], batches["kind"], batches["status"])
-                 if s == "committed" and k in ("native", "acled", "hxl", "gitoc", "unodc")]
+                 if s == "committed" and k in ("native", "acled", "hxl", "gitoc", "unodc", "release")]
     if committed:
         c1, c2, c3 = st.columns([3, 2, 2])
         target = c1.selectbox(_("Batch to roll back"), options=committed, key="data_rb_batch")

@@ -31,7 +31,8 @@ def breakdown(by: str) -> tuple[gender.Table, gender.Table | None]:
 period = _("{start} to {end}").format(start=t.date(data.window_from), end=t.date(data.window_to))
 with top[2]:
     st.download_button(_("Gender indicators pack (XLSX)"),
-                       data=lambda: ctx.call(gender.pack_bytes, ctx.filters, ctx.profile, t, span=span),
+                       data=lambda: ctx.log_release("export", "gender pack xlsx") or
+                       ctx.call(gender.pack_bytes, ctx.filters, ctx.profile, t, span=span),
                        file_name="gender-indicators.xlsx", icon=":material/download:", width="stretch",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore")

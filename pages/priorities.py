@@ -90,6 +90,7 @@ if notes:
 
 
 def download() -> bytes:
+    ctx.log_release("export", "priorities xlsx")
     full = ctx.call(priority.assess, ctx.filters, ctx.profile, t.lang, level, weights, destination="export")
     title = _("Threat priorities (analytic judgement of the mission, not a measurement)")
     stamp = views.stamp(ctx.con, t, ctx.profile, title, ctx.filters,

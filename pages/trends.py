@@ -221,6 +221,7 @@ EXPORTS = {"summary": (trends.summary_view, _("Series table (CSV)")),
 
 
 def export_csv(name: str) -> bytes:
+    ctx.log_release("export", f"trends_{name} csv", filters)
     builder = EXPORTS[name][0]
     kwargs = {"grain": grain} if name == "rates" else {"by": by, "grain": grain}
     view = ctx.call(builder, filters, ctx.profile, t, destination="export", **kwargs)

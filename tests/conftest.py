@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tnt_dash import store
+from tnt_dash import access, store
+
+# A shared screen is for one host State (access.md). The tests' shared screens are the Central
+# African Republic's, where the canary records below sit; tests of the setting itself unset it.
+os.environ.setdefault("TNT_HOST_STATE", "CAF")
+SHARED_STATE = "CAF"
+
+SHARED_CAF = access.SHARED.for_host_state(SHARED_STATE)
 
 DEMO_END = date(2026, 11, 29)   # a Sunday: fixed so demo-based tests do not move with the calendar
 DEMO_ROWS = 20_000
@@ -29,11 +36,16 @@ INCIDENT_DEFAULTS = dict(
     source_reliability="B", info_credibility=2, n_sources=1, classification="UNCLASSIFIED", tlp="TLP:GREEN",
     status="validated", narrative=None, narrative_restricted=False, source_ref=None, reporting_unit=None,
     created_at="2026-11-20 00:00:00", updated_at="2026-11-20 00:00:00", batch_id="fixture",
+    originator="host_state", releasable_to=[],
 )
 
 
 def insert_incident(con, **values) -> None:
+    """One incident; by default the host State's own report (so its shared screen may show it,
+    marking allowing), with originator_iso3 its country unless given."""
     row = {**INCIDENT_DEFAULTS, **values}
+    if row["originator"] == "host_state":
+        row.setdefault("originator_iso3", row["iso3"])
     columns = list(row)
     con.execute(f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 [row[c] for c in columns])

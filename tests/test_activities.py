@@ -21,6 +21,7 @@ import pytest
 
 from tnt_dash import access, activities, cli, i18n, store, views
 from tnt_dash.filters import Filters
+from .conftest import SHARED_CAF
 
 FIXTURES = Path(__file__).parent / "fixtures" / "activities"
 
@@ -71,13 +72,13 @@ def test_parity_respects_filters(loaded):
 
 
 def test_parity_summary_for_the_brief(loaded):
-    summary = activities.parity_summary(loaded, Filters(), access.SHARED, "en")
+    summary = activities.parity_summary(loaded, Filters(), SHARED_CAF, "en")
     assert summary["activities"] == 6
     assert summary["share_participants"] == pytest.approx(28 / 63)
     assert summary["unknown_participants"] == 6
     assert summary["below_target"] == ["Network-wide", "MINUSCA"]
     assert "44%" in summary["sentence"] and "46%" in summary["sentence"]
-    french = activities.parity_summary(loaded, Filters(), access.SHARED, "fr")
+    french = activities.parity_summary(loaded, Filters(), SHARED_CAF, "fr")
     assert "44\u00a0%" in french["sentence"] or "44\u202f%" in french["sentence"]
 
 
@@ -88,7 +89,7 @@ def test_spending_and_counts(loaded):
     budget = activities.load_budget().set_index("code")["amount_usd"]
     assert spent.loc["travel", "share_spent"] == pytest.approx(3000 / budget["travel"])
     # Budgets are UN-internal: nothing on the host-State screen.
-    assert activities.spending(loaded, Filters(), access.SHARED, "en").empty
+    assert activities.spending(loaded, Filters(), SHARED_CAF, "en").empty
     assert activities.totals(loaded, Filters(), access.ANALYST, "en") == {"activities": 6, "participants": 69,
                                                                           "missions": 3}
     months = activities.monthly_counts(loaded, Filters(), access.ANALYST, "en")
@@ -175,7 +176,7 @@ def test_assessments_scorecard_and_trend(loaded):
     assert trend["pct"].tolist() == [pytest.approx(3 / 8 * 100), pytest.approx(7 / 8 * 100)]
     card = activities.scorecard(scores, t).set_index("Criterion")
     assert card["MINUSCA"].tolist() == [75.0, 100.0]             # the latest assessment only
-    assert activities.assessment_scores(loaded, Filters(), access.SHARED, "en").empty
+    assert activities.assessment_scores(loaded, Filters(), SHARED_CAF, "en").empty
 
 
 def test_criteria_config_errors(tmp_path):
@@ -230,7 +231,7 @@ def test_marked_queries_read_only_the_fields_they_declare(loaded, query):
                    cyber=("none",))
     kept = full.keep(query.filter_fields)
     assert kept.markets == () and kept.missions == ("MINUSCA",) and kept.date_from == date(2026, 9, 1)
-    for profile in (access.ANALYST, access.SHARED):
+    for profile in (access.ANALYST, SHARED_CAF):
         with_all, with_kept = query(loaded, full, profile, "en"), query(loaded, kept, profile, "en")
         if isinstance(with_all, pd.DataFrame):
             pd.testing.assert_frame_equal(with_all, with_kept)

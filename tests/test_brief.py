@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash import access, brief, brief_export, i18n, queries, store, suppression, views
 from tnt_dash.filters import Filters
 
-from .conftest import first_admin1, insert_incident
+from .conftest import first_admin1, insert_incident, SHARED_CAF
 from .test_app import APP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def analyst_pack(con):
 
 @pytest.fixture(scope="module")
 def shared_pack(con):
-    pack, stamp, t = build(con, access.SHARED, "fr")
+    pack, stamp, t = build(con, SHARED_CAF, "fr")
     return pack, stamp, t, {fmt: brief_export.render(fmt, pack, stamp, t) for fmt in ("pptx", "pdf", "xlsx")}
 
 
@@ -82,7 +82,7 @@ def test_change_table_by_hand(hand_store):
 
 
 def test_shared_sees_only_releasable_records(hand_store):
-    pack = brief.weekly_brief(hand_store, Filters(), access.SHARED, "en", WEEK, destination="export")
+    pack = brief.weekly_brief(hand_store, Filters(), SHARED_CAF, "en", WEEK, destination="export")
     assert pack.changes[["market", "week_count", "mean_4w"]].values.tolist() == [["arms_trafficking", 1, 0.25]]
     kpis = pack.kpis.set_index("kpi")
     assert kpis.loc["victims", "value"] == "<5"            # I1's 3 victims, suppressed
@@ -104,7 +104,7 @@ def test_protected_notable_incidents_carry_no_victim_counts(tmp_path):
     con.close()
     con = store.connect(path, read_only=True)
     try:
-        for profile, destination in ((access.SHARED, "export"), (access.SHARED, "screen"),
+        for profile, destination in ((SHARED_CAF, "export"), (SHARED_CAF, "screen"),
                                      (access.COMMISSIONER, "screen"), (access.COMMISSIONER, "export")):
             pack = brief.weekly_brief(con, Filters(), profile, "en", WEEK, destination=destination)
             assert pack.kpis.set_index("kpi").loc["victims", "value"] == 10
@@ -149,7 +149,7 @@ def ones_store(ones_db: Path):
 
 
 def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_store):
-    pack = brief.weekly_brief(ones_store, Filters(), access.SHARED, "fr", WEEK, destination="export")
+    pack = brief.weekly_brief(ones_store, Filters(), SHARED_CAF, "fr", WEEK, destination="export")
     t = i18n.get("fr")
     v = pack.victims
     assert not pack.victims_withheld and pack.victims_grouped == 3
@@ -162,7 +162,7 @@ def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_
     assert not [x for c in (*brief.SEX_AGE, "victims") for x in v[c] if not isinstance(x, str) and 1 <= x <= 4]
     note = pack.victims_grouped_note(t)
     assert "Autres marchés (3)" in note and "regroupées" in note
-    stamp = views.stamp(ones_store, t, access.SHARED, t.gettext("Weekly brief"), Filters(), period=t.week(WEEK))
+    stamp = views.stamp(ones_store, t, SHARED_CAF, t.gettext("Weekly brief"), Filters(), period=t.week(WEEK))
     pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(
         brief_export.render("pdf", pack, stamp, t))).pages)
     assert "Autres marchés (3)" in pdf and "plus petites lignes" in re.sub(r"\s+", " ", pdf)
@@ -186,7 +186,10 @@ def test_brief_page_says_why_markets_are_grouped(ones_db, monkeypatch):
     tables = [tb.value for tb in at.table]
     victims = next(tb for tb in tables if "Other markets (3)" in tb.to_numpy().ravel().tolist())
     assert not {"1", "2", "3", "4"} & {str(x) for x in victims.to_numpy().ravel()}
-    assert any("The 3 smallest rows are grouped into one, “Other markets (3)”" in c.value for c in at.caption)
+    # The projector says it in one short line beside the "<5" legend (the full sentence is on the
+    # laptop view, the slides and the PDF).
+    assert any("“Other markets (3)”: small rows grouped" in c.value and "“<5”: fewer than 5" in c.value
+               for c in at.caption), [c.value for c in at.caption]
     streamlit.cache_resource.clear()
 
 
@@ -205,7 +208,7 @@ def test_projector_leaves_out_the_note_on_a_grouped_row_it_does_not_show(tmp_pat
     assert not at.exception, [e.message for e in at.exception]
     shown = [str(x) for tb in at.table for x in tb.value.to_numpy().ravel()]
     assert "Other markets (3)" not in shown
-    assert not any("smallest rows are grouped" in c.value for c in at.caption)
+    assert not any("grouped" in c.value for c in at.caption)
     monkeypatch.setenv("TNT_PRESENTATION", "0")
     monkeypatch.setenv("TNT_PROFILE", "commissioner")     # the laptop view: every row, and the note
     streamlit.cache_data.clear()
@@ -444,7 +447,7 @@ def test_shared_pack_has_no_restricted_record(canary_db, demo_db, lang):   # can
     for label, path in (("with", canary_db), ("without", demo_db)):
         c = store.connect(path, read_only=True)
         try:
-            pack, stamp, t = build(c, access.SHARED, lang, filters=ALL_STATUSES)
+            pack, stamp, t = build(c, SHARED_CAF, lang, filters=ALL_STATUSES)
             files = {fmt: brief_export.render(fmt, pack, stamp, t) for fmt in ("pptx", "pdf", "xlsx")}
             text = _all_text(files)
             assert "CANARY" not in text
@@ -612,7 +615,7 @@ def test_array_scan_flags_exactly_what_the_series_by_series_scan_flags(shapes, s
         assert a.q_value == pytest.approx(b.q_value, rel=1e-9, abs=1e-300)
 
 
-@pytest.mark.parametrize("profile", [access.ANALYST, access.SHARED], ids=lambda p: p.name)
+@pytest.mark.parametrize("profile", [access.ANALYST, SHARED_CAF], ids=lambda p: p.name)
 def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(con, monkeypatch, profile):
     """weekly_brief runs its independent parts in threads (config.parallel_parts); the brief must
     be the same as with one part at a time."""
@@ -636,7 +639,7 @@ def test_the_appendix_reads_period_and_missions_only_and_is_the_briefs_own(con):
     full = Filters(markets=("cocaine",), countries=("CAF",), min_reliability="B", missions=("MINUSCA",))
     kept = full.keep(brief.appendix.filter_fields)
     assert kept.markets == () and kept.missions == ("MINUSCA",)
-    for profile in (access.ANALYST, access.SHARED):
+    for profile in (access.ANALYST, SHARED_CAF):
         lines = brief.appendix(con, full, profile, "fr", WEEK)
         assert lines == brief.appendix(con, kept, profile, "fr", WEEK)
         assert brief.weekly_brief(con, full, profile, "fr", WEEK, destination="export").appendix == lines

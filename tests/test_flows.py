@@ -13,6 +13,7 @@ from tests.conftest import insert_incident
 from tnt_dash import access, cli, flows, i18n, store, views
 from tnt_dash.filters import Filters
 from tnt_dash.flows import Focus
+from .conftest import SHARED_CAF
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EN = i18n.get("en")
@@ -69,10 +70,13 @@ def test_corridors_ranked_with_markets_and_victims(flow_store):
 
 
 def test_corridors_obey_the_shared_profile(flow_store):
-    frame = flows.corridors(flow_store, Filters(), access.SHARED, "en")
-    # F3 is TLP:AMBER, F5 a draft: neither reaches the host-State screen.
-    assert list(zip(frame["origin"], frame["incidents"])) == [("CAF", 3), ("USA", 1)]
-    assert frame["main_markets"].tolist() == ["Arms trafficking, Human trafficking", "Cocaine trafficking"]
+    frame = flows.corridors(flow_store, Filters(), SHARED_CAF, "en")
+    # F3 is TLP:AMBER, F5 a draft: neither reaches the host-State screen. Each host State sees its
+    # own corridors: the Central African Republic's screen not Haiti's USA–DOM–HTI one, and back.
+    assert list(zip(frame["origin"], frame["incidents"])) == [("CAF", 3)]
+    assert frame["main_markets"].tolist() == ["Arms trafficking, Human trafficking"]
+    haiti = flows.corridors(flow_store, Filters(), access.SHARED.for_host_state("HTI"), "en")
+    assert list(zip(haiti["origin"], haiti["incidents"], haiti["main_markets"])) == [("USA", 1, "Cocaine trafficking")]
 
 
 def test_corridor_weekly_series_is_zero_filled(flow_store):
@@ -130,9 +134,11 @@ def test_hex_cells_contain_their_points(flow_store):
 
 
 def test_hex_cells_never_finer_than_admin1_under_shared(flow_store):
-    cells = flows.hex_cells(flow_store, Filters(), access.SHARED)
-    # Shared: F1, F2, F6, F7 at the Ouham centroid (F3 AMBER, F5 draft hidden); F4 at Artibonite's.
-    assert sorted(cells["incidents"].tolist()) == [1, 4]
+    cells = flows.hex_cells(flow_store, Filters(), SHARED_CAF)
+    # The Central African Republic's screen: F1, F2, F6, F7 at the Ouham centroid (F3 AMBER hidden);
+    # Haiti's: F4 at Artibonite's (F5 a draft).
+    assert sorted(cells["incidents"].tolist()) == [4]
+    assert flows.hex_cells(flow_store, Filters(), access.SHARED.for_host_state("HTI"))["incidents"].tolist() == [1]
     exact = Point(16.0, 3.0)
     assert not any(Polygon(flows.hex_polygon(c.q, c.r)).contains(exact) for c in cells.itertuples())
     assert any(Polygon(flows.hex_polygon(c.q, c.r)).contains(Point(17.8774, 6.9284)) for c in cells.itertuples())
@@ -146,7 +152,7 @@ def test_hex_polygon_of_origin_cell():
 
 
 def test_records_only_for_profiles_with_exact_coordinates(flow_store):
-    assert flows.record_points(flow_store, Filters(), access.SHARED, "en").empty
+    assert flows.record_points(flow_store, Filters(), SHARED_CAF, "en").empty
     points = flows.record_points(flow_store, Filters(), access.ANALYST, "en")
     assert points["incident_id"].tolist() == ["F7", "F6", "F4", "F3", "F2", "F1"]
     with pytest.raises(ValueError):
@@ -263,11 +269,11 @@ ADMIN0 = {"type": "FeatureCollection", "features": [
 
 @pytest.mark.parametrize("mode", flows.MAP_MODES)
 def test_build_map_is_offline_and_selectable(flow_store, mode):
-    kwargs = dict(areas=flows.area_totals(flow_store, Filters(), access.SHARED, "en"),
-                  flows=flows.flow_totals(flow_store, Filters(), access.SHARED, "en"),
-                  crossings=flows.crossing_totals(flow_store, Filters(), access.SHARED), t=EN, mode=mode,
-                  cells=flows.hex_cells(flow_store, Filters(), access.SHARED),
-                  points=flows.record_points(flow_store, Filters(), access.SHARED, "en"))
+    kwargs = dict(areas=flows.area_totals(flow_store, Filters(), SHARED_CAF, "en"),
+                  flows=flows.flow_totals(flow_store, Filters(), SHARED_CAF, "en"),
+                  crossings=flows.crossing_totals(flow_store, Filters(), SHARED_CAF), t=EN, mode=mode,
+                  cells=flows.hex_cells(flow_store, Filters(), SHARED_CAF),
+                  points=flows.record_points(flow_store, Filters(), SHARED_CAF, "en"))
     deck = flows.build_map(ADMIN0, **kwargs)
     text = deck.to_json()
     # Written by orjson: the same document the standard library writes.
@@ -336,7 +342,7 @@ def test_sankey_links(flow_store):
 # --------------------------------------------------------------------------- corridor table and export view
 
 def test_corridor_table_suppresses_small_victim_counts_on_shared_screens(flow_store):
-    shared = flows.corridor_table(flow_store, Filters(), access.SHARED, EN, "screen")
+    shared = flows.corridor_table(flow_store, Filters(), SHARED_CAF, EN, "screen")
     assert shared.columns.tolist() == ["Corridor (origin → destination)", "Incidents", "Weekly trend", "Main markets",
                                        "Victims", "Women and children victims"]
     first = shared.iloc[0]

@@ -18,6 +18,8 @@ FIX = Path(__file__).resolve().parent / "fixtures" / "import"
 def open_page(monkeypatch, db: Path, profile: str) -> AppTest:
     monkeypatch.setenv("TNT_DB", str(db))
     monkeypatch.setenv("TNT_PROFILE", profile)
+    if profile == "shared":     # not in a shared screen's navigation: the file, as opened by its URL
+        return AppTest.from_file(str(Path(APP).parent / "pages" / "data.py"), default_timeout=90).run()
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.switch_page("pages/data.py").run()
@@ -36,7 +38,9 @@ def page_db(demo_db, tmp_path) -> Path:
 def test_other_profiles_get_a_message_and_nothing_else(monkeypatch, page_db, profile):
     at = open_page(monkeypatch, page_db, profile)
     assert not at.exception
-    assert [i.body for i in at.info] == ["Imports, the quarantine and the audit trail are for the analyst profile only."]
+    assert [i.body for i in at.info] == [
+        "This page holds mission-internal material and is not shown on a host State's shared screen."
+        if profile == "shared" else "Imports, the quarantine and the audit trail are for the analyst profile only."]
     assert len(at.tabs) == 0 and len(at.dataframe) == 0 and len(at.button) == 0
 
 

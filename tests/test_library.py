@@ -9,6 +9,7 @@ import pytest
 from fpdf import FPDF
 
 from tnt_dash import access, cli, library, store
+from .conftest import SHARED_CAF
 
 MARKINGS = {   # file -> (TLP, classification); each carries a unique word in its body text
     "green.md": ("TLP:GREEN", "UNCLASSIFIED"),
@@ -42,15 +43,15 @@ def visible_words(con, profile, text="") -> set[str]:
 
 
 def test_shared_profile_sees_only_clear_green_unclassified(lib):
-    listing = library.search(lib, access.SHARED)
+    listing = library.search(lib, SHARED_CAF)
     assert sorted(listing["filename"]) == ["clear.md", "green.md"]
-    assert visible_words(lib, access.SHARED) == {word("green.md"), word("clear.md")}
+    assert visible_words(lib, SHARED_CAF) == {word("green.md"), word("clear.md")}
     # Searching for a restricted document's own word finds nothing, not even a count.
     for name in ("amber.md", "conf.md", "strict.md"):
-        assert library.search(lib, access.SHARED, word(name)).empty
+        assert library.search(lib, SHARED_CAF, word(name)).empty
         doc_id = library.search(lib, access.ANALYST, word(name))["doc_id"].iloc[0]
-        assert library.get_document(lib, access.SHARED, doc_id) is None
-    assert library.count(lib, access.SHARED) == 2
+        assert library.get_document(lib, SHARED_CAF, doc_id) is None
+    assert library.count(lib, SHARED_CAF) == 2
 
 
 def test_gender_profile_up_to_confidential(lib):
@@ -79,7 +80,7 @@ def test_docx_and_pdf_text_is_extracted_and_searchable(lib):
     assert library.extract_text("x.docx", buffer.getvalue()) == "Lessons on roadblock extortion\nSecond paragraph"
     added = library.add_document(lib, "x.docx", buffer.getvalue(), tlp="TLP:GREEN", classification="UNCLASSIFIED")
     assert added.title == "Lessons on roadblock extortion"
-    assert library.search(lib, access.SHARED, "roadblock")["doc_id"].tolist() == [added.doc_id]
+    assert library.search(lib, SHARED_CAF, "roadblock")["doc_id"].tolist() == [added.doc_id]
 
     pdf = FPDF()
     pdf.add_page()
@@ -89,7 +90,7 @@ def test_docx_and_pdf_text_is_extracted_and_searchable(lib):
     added = library.add_document(lib, "fraud.pdf", data, tlp="TLP:AMBER", classification="UNCLASSIFIED",
                                  language="fr", tags=["fraud"])
     assert library.search(lib, access.ANALYST, "typologies")["doc_id"].tolist() == [added.doc_id]
-    assert library.search(lib, access.SHARED, "typologies").empty
+    assert library.search(lib, SHARED_CAF, "typologies").empty
     assert library.get_document(lib, access.ANALYST, added.doc_id) == ("fraud.pdf", "application/pdf", data)
 
 
@@ -161,12 +162,20 @@ def test_shared_page_lists_only_releasable_documents(demo_env, monkeypatch):
                   if not (tlp in ("TLP:CLEAR", "TLP:GREEN") and classification == "UNCLASSIFIED")
                   for title in [_rest[-1].splitlines()[0].lstrip("# ")]]
     assert len(restricted) == 2
-    for profile, expected in (("shared", 2), ("analyst", 4)):
+    # The capacity page is mission-internal (no shared screen shows it); the library's own rule
+    # still gives a shared profile the releasable documents only.
+    con = store.connect(demo_env, read_only=True)
+    try:
+        titles = " ".join(library.search(con, SHARED_CAF).to_csv() for _ in [0])
+        assert library.count(con, SHARED_CAF) == 2 and not any(title in titles for title in restricted)
+    finally:
+        con.close()
+    for profile, expected in (("analyst", 4),):
         monkeypatch.setenv("TNT_PROFILE", profile)
         at = AppTest.from_file(app, default_timeout=60)
         at.run()
         at.switch_page("pages/capacity.py").run()
         assert not at.exception, [e.message for e in at.exception]
         shown = " ".join(df.value.to_csv() for df in at.dataframe)
-        assert sum(title in shown for title in restricted) == (0 if profile == "shared" else 2)
+        assert sum(title in shown for title in restricted) == 2
         assert any(len(df.value) == expected and "Marking" in df.value.columns for df in at.dataframe)

@@ -9,11 +9,12 @@ from tnt_dash import access
 from tnt_dash.filters import Filters
 from tnt_dash.priority import Weights
 from tnt_dash.ui.frame import cache_key
+from .conftest import SHARED_CAF
 
 
 def test_equal_arguments_give_one_key():
-    a = (Filters(markets=("cocaine", "arms_trafficking"), date_from=date(2026, 1, 5)), access.SHARED, "fr")
-    b = (Filters(markets=["arms_trafficking", "cocaine"], date_from=date(2026, 1, 5)), access.SHARED, "fr")
+    a = (Filters(markets=("cocaine", "arms_trafficking"), date_from=date(2026, 1, 5)), SHARED_CAF, "fr")
+    b = (Filters(markets=["arms_trafficking", "cocaine"], date_from=date(2026, 1, 5)), SHARED_CAF, "fr")
     assert cache_key(a) == cache_key(b)
     assert cache_key({"level": "adm1", "top": 5}) == cache_key({"top": 5, "level": "adm1"})
 
@@ -38,7 +39,7 @@ def test_every_field_of_the_filters_and_the_profile_is_in_the_key():
     profiles = {cache_key(p) for p in access.PROFILES.values()}
     assert len(profiles) == len(access.PROFILES)
     # A profile differing from the shared one in one rule only is another key.
-    assert cache_key(replace(access.SHARED, narratives="all")) != cache_key(access.SHARED)
+    assert cache_key(replace(SHARED_CAF, narratives="all")) != cache_key(SHARED_CAF)
     assert cache_key(Weights()) != cache_key(replace(Weights(), trend_share=Weights().trend_share / 2))
 
 

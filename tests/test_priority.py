@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash import access, brief, i18n, priority, store
 from tnt_dash.filters import Filters
 
-from .conftest import first_admin1, insert_incident
+from .conftest import first_admin1, insert_incident, SHARED_CAF
 from .test_app import APP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +119,7 @@ def test_shared_profile_never_scores_restricted_records(prio_store, source):
     con, *_ = prio_store
     wide = replace(PERIOD, statuses=("validated", "in_review"))
     analyst = _cells(priority.assess(con, wide, access.ANALYST, "en"))
-    shared = _cells(priority.assess(con, wide, access.SHARED, "en"))
+    shared = _cells(priority.assess(con, wide, access.SHARED.for_host_state("HTI"), "en"))   # C2 is in Haiti
     assert analyst["kidnapping_for_ransom"]["fatalities"] == 50     # X8, TLP:RED and in review
     assert shared["kidnapping_for_ransom"]["fatalities"] == 0
     assert shared["kidnapping_for_ransom"]["victims_shown"] == "<5"   # 3 women, suppressed on a shared screen
@@ -264,7 +264,7 @@ def test_cli_gives_the_same_numbers(demo_db, tmp_path):
     con = store.connect(demo_db, read_only=True)
     try:
         expected = priority.assess(con, Filters(date_from=date(2026, 9, 1), date_to=date(2026, 11, 29)),
-                                   access.SHARED, "en", "country", priority.Weights(harm=50), destination="export")
+                                   SHARED_CAF, "en", "country", priority.Weights(harm=50), destination="export")
     finally:
         con.close()
     assert [r["Rank"] for r in rows] == expected.frame["rank"].tolist()
@@ -325,7 +325,7 @@ def test_only_the_explained_rows_publish_victims_and_they_are_protected_as_shown
     con = store.connect(demo_db, read_only=True)
     try:
         period = Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22))
-        page = priority.assess(con, period, access.SHARED, "en", explain=10, publish=10)
+        page = priority.assess(con, period, SHARED_CAF, "en", explain=10, publish=10)
     finally:
         con.close()
     f = page.frame
@@ -384,7 +384,7 @@ def test_the_briefs_top_five_carry_the_full_models_rank_ranges(demo_db):
     con = store.connect(demo_db, read_only=True)
     try:
         window = Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22))
-        for profile in (access.ANALYST, access.SHARED):
+        for profile in (access.ANALYST, SHARED_CAF):
             full = priority.assess(con, window, profile, "en", destination="export", explain=0).frame
             top = priority.assess(con, window, profile, "en", destination="export", explain=0, top=5).frame
             assert len(full) > 5
@@ -425,14 +425,14 @@ def test_protected_scores_say_no_more_than_the_published_counts(demo_db, monkeyp
     con = store.connect(demo_db, read_only=True)
     try:
         weights = priority.Weights(women_children=0.0)
-        raw = priority.inputs(con, Filters(), access.SHARED, "en")
-        shown = priority.views.protect_victims(raw, access.SHARED, "screen")
+        raw = priority.inputs(con, Filters(), SHARED_CAF, "en")
+        shown = priority.views.protect_victims(raw, SHARED_CAF, "screen")
         small = [i for i, v in enumerate(shown["victims"]) if v == "<5" and shown["women_children"].iloc[i] == 0]
         assert small, "the demo store has small victim cells under shared"
         row = small[0]
         moved = raw.copy()
         moved.loc[row, "victims"] = 1 if raw.loc[row, "victims"] != 1 else 4
-        assert priority.views.protect_victims(moved, access.SHARED, "screen")[["victims", "women_children"]].equals(
+        assert priority.views.protect_victims(moved, SHARED_CAF, "screen")[["victims", "women_children"]].equals(
             shown[["victims", "women_children"]])
         key = tuple(raw.loc[row, ["area", "market"]])
 
@@ -441,7 +441,7 @@ def test_protected_scores_say_no_more_than_the_published_counts(demo_db, monkeyp
             result = priority.assess(con, Filters(), profile, "en", weights=weights).frame
             return result.set_index(["area", "market"]).loc[key, ["harm", "score", "victims_shown"]]
 
-        before, after = assessed(raw, access.SHARED), assessed(moved, access.SHARED)
+        before, after = assessed(raw, SHARED_CAF), assessed(moved, SHARED_CAF)
         assert before["victims_shown"] == after["victims_shown"] == "<5"
         assert before["harm"] == after["harm"] and before["score"] == after["score"]
         assert assessed(raw, access.ANALYST)["harm"] != assessed(moved, access.ANALYST)["harm"]

@@ -153,11 +153,14 @@ def test_moving_average_and_total(con):
 
 
 def test_shared_profile_drops_the_restricted_record_and_withholds_small_grade_shares(con):
-    data = trends.trends(con, FILTERS, access.get_profile("shared"), EN, "market", "week")
-    s = data.summary
+    # Haiti's screen: its cocaine records but the TLP:RED one; none of the Central African Republic's.
+    s = trends.trends(con, FILTERS, access.get_profile("shared", "HTI"), EN, "market", "week").summary
     assert by_key(s, "incidents")["cocaine"] == 16
     assert by_key(s, "graded_share")["cocaine"] == pytest.approx(0.5)
-    # 3 records: a share would give away their grades to a profile without detailed grades.
+    assert set(by_key(s, "incidents")) == {"cocaine", "online_fraud"}
+    # The Central African Republic's: 3 ransomware records, and a share would give away their grades
+    # to a profile without detailed grades.
+    s = trends.trends(con, FILTERS, access.get_profile("shared", "CAF"), EN, "market", "week").summary
     assert pd.isna(by_key(s, "graded_share")["ransomware"])
 
 

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from tnt_dash import access, i18n, store, views
+from .conftest import SHARED_CAF
 
 
 def visible_small(frame, columns, k=5):
@@ -18,18 +19,18 @@ def test_protect_victims_never_shows_small_counts_or_crashes():
         pd.DataFrame({"victims": [2, 2], "women_children": [2, 0]}),
     ]
     for frame in tables:
-        shared = views.protect_victims(frame, access.SHARED, "screen")
+        shared = views.protect_victims(frame, SHARED_CAF, "screen")
         assert not visible_small(shared, ["victims", "women_children"]), shared
         analyst = views.protect_victims(frame, access.ANALYST, "screen")
         assert analyst.equals(frame)
 
 
 def test_protect_count_by_profile_and_destination():
-    assert views.protect_count(3, access.SHARED, "screen") == "<5"
+    assert views.protect_count(3, SHARED_CAF, "screen") == "<5"
     assert views.protect_count(3, access.GENDER, "screen") == 3
     assert views.protect_count(3, access.GENDER, "export") == "<5"
-    assert views.protect_count(0, access.SHARED, "export") == 0
-    assert views.protect_count(7, access.SHARED, "export") == 7
+    assert views.protect_count(0, SHARED_CAF, "export") == 0
+    assert views.protect_count(7, SHARED_CAF, "export") == 7
 
 
 def test_overview_leaves_out_victim_sparklines_with_a_small_week(hand_store):
@@ -37,7 +38,7 @@ def test_overview_leaves_out_victim_sparklines_with_a_small_week(hand_store):
     suppression: the sparkline goes, the card shows "<5". st.metric refuses None in chart data,
     so a None in the list took the whole home page down on small stores."""
     from tnt_dash.filters import Filters
-    for profile, suppressed in ((access.ANALYST, False), (access.SHARED, True), (access.COMMISSIONER, True)):
+    for profile, suppressed in ((access.ANALYST, False), (SHARED_CAF, True), (access.COMMISSIONER, True)):
         data = views.overview(hand_store, Filters(), profile, "en", destination="screen")
         for name, values in data.sparklines.items():
             assert values is None or all(isinstance(v, (int, float)) for v in values), (name, values)
@@ -64,7 +65,7 @@ def test_victim_cards_carry_no_change_on_protected_screens(tmp_path):
     con.close()
     con = store.connect(path, read_only=True)
     try:
-        for profile, protected in ((access.ANALYST, False), (access.SHARED, True), (access.COMMISSIONER, True)):
+        for profile, protected in ((access.ANALYST, False), (SHARED_CAF, True), (access.COMMISSIONER, True)):
             data = views.overview(con, Filters(), profile, "en", destination="screen")
             assert data.week == date(2026, 11, 16)
             cards = data.kpis.set_index("kpi")

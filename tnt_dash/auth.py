@@ -11,6 +11,11 @@ never raise it. A shared-screen server therefore stays shared whoever logs in.
 Roles come from a token claim (default "roles"; "groups" also works) and are mapped
 to profiles by configuration ([tnt_roles] in secrets.toml, or TNT_ROLE_MAP as
 "role=profile,role=profile").
+
+A shared screen is for one host State. A role can name it: "shared:HTI" in the role map, or a
+role spelled tnt.hoststate.HTI, which needs no entry. Otherwise the server's TNT_HOST_STATE
+applies; without either the viewer gets a shared profile with no State, which the query layer
+refuses (fail closed). A server that is itself shared keeps its own State whatever the role says.
 """
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .access import PROFILES, Profile, ProfileError, get_profile, server_profile
+import re
+
+from .access import ISO3, PROFILES, Profile, ProfileError, get_profile, server_profile
 
 MODES = ("none", "oidc", "header")
 # Ordering for the ceiling: a profile may only be replaced by one at or below the server's.
@@ -44,8 +51,11 @@ def auth_mode() -> str:
     return mode
 
 
+HOST_STATE_ROLE = re.compile(r"tnt\.hoststate\.([A-Za-z]{3})")
+
+
 def parse_role_map(text: str | None) -> dict[str, str]:
-    """'unpol-analysts=analyst, host-state=shared' -> {'unpol-analysts': 'analyst', ...}."""
+    """'unpol-analysts=analyst, hti-police=shared:HTI' -> {'unpol-analysts': 'analyst', ...}."""
     mapping: dict[str, str] = {}
     for part in (text or "").split(","):
         if not part.strip():
@@ -53,9 +63,12 @@ def parse_role_map(text: str | None) -> dict[str, str]:
         if "=" not in part:
             raise AuthConfigError(f"role map entry {part.strip()!r} is not role=profile")
         role, profile = (p.strip() for p in part.split("=", 1))
-        if profile not in PROFILES:
-            raise AuthConfigError(f"role map sends {role!r} to unknown profile {profile!r}")
-        mapping[role] = profile
+        name, _, state = profile.partition(":")
+        if name not in PROFILES:
+            raise AuthConfigError(f"role map sends {role!r} to unknown profile {name!r}")
+        if state and (name != "shared" or not ISO3.fullmatch(state.upper())):
+            raise AuthConfigError(f"role map entry {role!r}: only shared takes a host State, as shared:ISO3")
+        mapping[role] = f"{name}:{state.upper()}" if state else name
     return mapping
 
 
@@ -76,13 +89,29 @@ def profile_for(roles: Iterable[str], role_map: Mapping[str, str], ceiling: Prof
     No mapped role means the least capable profile (shared): an unknown user must
     never see more than the host-State screen.
     """
-    granted = [role_map[r] for r in roles if r in role_map]
+    roles = list(roles)
+    granted = [role_map[r].partition(":")[0] for r in roles if r in role_map]
+    states = [role_map[r].partition(":")[2] for r in roles if ":" in role_map.get(r, "")]
+    states += [m.group(1).upper() for r in roles if (m := HOST_STATE_ROLE.fullmatch(r))]
+    if states:
+        granted.append("shared")
     if not granted:
-        return PROFILES["shared"], "no mapped role"
+        return _shared(ceiling, states), "no mapped role"
     best = max(granted, key=RANK.__getitem__)
     if RANK[best] > RANK[ceiling.name]:
         return ceiling, f"role grants {best}, capped by this server at {ceiling.name}"
+    if best == "shared":
+        return _shared(ceiling, states), "role grants shared"
     return PROFILES[best], f"role grants {best}"
+
+
+def _shared(ceiling: Profile, states: list[str]) -> Profile:
+    """The shared profile for this viewer's host State: the server's own when the server is shared,
+    else the one the roles name (the first), else TNT_HOST_STATE; with none, no State at all, which
+    every query refuses."""
+    state = ceiling.host_state if ceiling.releasable_to_host_state else (
+        states[0] if states else os.environ.get("TNT_HOST_STATE"))
+    return PROFILES["shared"].for_host_state(state) if state else PROFILES["shared"]
 
 
 def resolve(claims: Mapping | None, role_map: Mapping[str, str], role_claim: str = "roles",
@@ -93,7 +122,7 @@ def resolve(claims: Mapping | None, role_map: Mapping[str, str], role_claim: str
     if mode == "none":
         return Identity(ceiling, mode, None, "set by the server (TNT_PROFILE)")
     if not claims:
-        return Identity(PROFILES["shared"], mode, None, "not signed in")
+        return Identity(_shared(ceiling, []), mode, None, "not signed in")
     profile, reason = profile_for(roles_from_claims(claims, role_claim), role_map, ceiling)
     user = claims.get("email") or claims.get("name") or claims.get("preferred_username")
     return Identity(profile, mode, str(user) if user else None, reason)

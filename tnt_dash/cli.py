@@ -9,10 +9,10 @@ import json
 import logging
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from . import access, activities, config, i18n, priority, queries, store, views
+from . import access, activities, config, i18n, priority, queries, releases, store, views
 from .exports import FORMATS, write
 from .importers import cli as import_cli
 from .filters import CYBER_FLAGS, STATUSES, Filters
@@ -97,7 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", choices=("adm1", "country"), default="adm1", help="areas of the change table")
     p.add_argument("--profile", help="produce the pack for a profile that sees no more than TNT_PROFILE's, "
                                      "e.g. shared for the host State")
+    p.add_argument("--host-state", metavar="ISO3", help="with --profile shared: the host State the pack is "
+                                                        "for (default TNT_HOST_STATE)")
     add_filter_flags(p)
+
+    p = sub.add_parser("releases", help="the release log: what each host State was shown (see docs/access.md)")
+    p.add_argument("--since", type=_date, help="entries from this date, YYYY-MM-DD")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
     activities.add_cli_parsers(sub)   # activities import, docs add/search (docs/capacity.md)
     priority.add_cli_parser(sub, add_filter_flags)   # threat priorities (docs/priority.md)
     import_cli.add_cli_parsers(sub)   # import, batches, rollback, template (docs/import.md)
@@ -151,6 +157,7 @@ def cmd_info(args) -> int:
     profile = access.server_profile()
     con = store.connect(_db(args), read_only=True)
     try:
+        queries.host_state_name(con, profile, "en")
         info = queries.store_info(con)
         visible = queries.data_status(con, Filters(statuses=()), profile)
         meta = store.get_meta(con)
@@ -164,6 +171,13 @@ def cmd_info(args) -> int:
         "schema_version": version, "profile": profile.name,
         "visible_to_profile": visible["records"], "dataset": meta.get("dataset", "curated"),
     }
+    if profile.releasable_to_host_state:
+        # A host State's operator sees its own released records only: no store-wide count, no
+        # other territory.
+        result = {"host_state": profile.host_state, "profile": profile.name, "visible_to_profile": visible["records"],
+                  "date_min": visible["date_min"].isoformat() if visible["date_min"] else None,
+                  "date_max": visible["date_max"].isoformat() if visible["date_max"] else None,
+                  "schema_version": version, "dataset": meta.get("dataset", "curated")}
     if args.json:
         print(json.dumps(result))
     else:
@@ -186,8 +200,10 @@ def cmd_export(args) -> int:
     filters = filters_from(args)
     con = store.connect(_db(args), read_only=True)
     try:
+        queries.host_state_name(con, profile, t.lang)     # a shared profile's State must host a mission
         view = views.build(args.view, con, filters, profile, t, destination="export")
         stamp = views.stamp(con, t, profile, view.title, filters)
+        log_release(con, _db(args), profile, "export", f"{args.view} {args.format}", filters)
     finally:
         con.close()
     write(view.frame, args.format, stamp, args.out)
@@ -204,28 +220,74 @@ def _permissions(profile: access.Profile) -> tuple:
             not profile.releasable_to_host_state)
 
 
-def lowered_profile(requested: str | None) -> access.Profile:
-    """TNT_PROFILE's profile, or `requested` if it sees nothing that TNT_PROFILE's does not."""
+def lowered_profile(requested: str | None, host_state: str | None = None) -> access.Profile:
+    """TNT_PROFILE's profile, or `requested` if it sees nothing that TNT_PROFILE's does not. A shared
+    profile is for `host_state`, else TNT_HOST_STATE; a shared server keeps its own State."""
     server = access.server_profile()
     if not requested:
+        if host_state and (not server.releasable_to_host_state or host_state.upper() != server.host_state):
+            raise CliError("--host-state goes with --profile shared, and a shared server keeps its own "
+                           "TNT_HOST_STATE")
         return server
-    profile = access.get_profile(requested)
+    profile = access.get_profile(requested, host_state)
     if any(mine > theirs for mine, theirs in zip(_permissions(profile), _permissions(server))):
         raise CliError(f"--profile {profile.name} sees more than this server's profile ({server.name}); "
                        "--profile can only lower the clearance")
+    if server.releasable_to_host_state and profile.host_state != server.host_state:
+        raise CliError(f"this server is for {server.host_state}; it cannot produce another host State's pack")
     return profile
+
+
+def log_release(con, db: Path, profile: access.Profile, kind: str, item: str, filters: Filters) -> None:
+    """The release-log entry of an export or brief made for a host State (releases.py)."""
+    if profile.releasable_to_host_state:
+        releases.log_release(db, profile, kind=kind, item=item, filters=filters,
+                             records=queries.record_count(con, filters, profile), user=_operator())
+
+
+def _operator() -> str:
+    import getpass
+    return f"cli:{getpass.getuser()}"
+
+
+def cmd_releases(args) -> int:
+    """What was released to host States: the table, after moving the spool into it when the store
+    can be written now, else the table and the spool as they are."""
+    import duckdb
+    import io
+    db = _db(args)
+    try:
+        con = store.connect(db)
+        releases.drain(con, db)
+    except duckdb.IOException:       # a server holds the store: read without writing
+        con = store.connect(db, read_only=True)
+    try:
+        frame = releases.read(con, db, since=args.since)
+    finally:
+        con.close()
+    frame["logged_at"] = frame["logged_at"].map(lambda v: v.isoformat(sep=" ", timespec="milliseconds"))
+    if args.format == "json":
+        print(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False, default=int, indent=1))
+    else:
+        out = io.StringIO()
+        frame.to_csv(out, index=False)
+        sys.stdout.write(out.getvalue())
+    return 0
 
 
 def cmd_brief(args) -> int:
     from . import brief, brief_export
     t = i18n.get(args.lang)
-    profile = lowered_profile(args.profile)
+    profile = lowered_profile(args.profile, args.host_state)
     filters = filters_from(args)
     con = store.connect(_db(args), read_only=True)
     try:
+        queries.host_state_name(con, profile, t.lang)
         week = brief.parse_iso_week(args.week) if args.week else queries.last_complete_week(con, profile)
         pack = brief.weekly_brief(con, filters, profile, args.lang, week, destination="export", level=args.level)
         stamp = views.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
+        log_release(con, _db(args), profile, "brief", f"brief {pack.week_label} {args.format}",
+                    filters.with_dates(pack.week, pack.week + timedelta(days=6)))
     finally:
         con.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +355,8 @@ def cmd_geo(args) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": cmd_bench, "brief": cmd_brief}
+COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": cmd_bench, "brief": cmd_brief,
+            "releases": cmd_releases}
 COMMANDS.update(activities.CLI_COMMANDS)
 COMMANDS["geo"] = cmd_geo
 COMMANDS["priorities"] = priority.cli_command

@@ -107,6 +107,15 @@ SEIZURES = {  # market -> (commodity, unit, median quantity, USD per unit, proba
 }
 SOURCE_TYPES = ["UNPOL patrol", "Host-State police report", "Community alert network", "Open source",
                 "Partner agency", "Human source"]
+# Who reports each kind of source, and how often the mission releases such a report to the host
+# State (access.md): a host-State report goes back to its State by right; UNPOL's own patrols are
+# often shared, community-alert and open-source items sometimes; partner agencies' reports rarely
+# (their originator must agree); human-source reporting never (it could expose the source).
+ORIGINATOR = {"UNPOL patrol": "unpol", "Host-State police report": "host_state",
+              "Community alert network": "un_other", "Open source": "open_source",
+              "Partner agency": "partner", "Human source": "unpol"}
+RELEASE_RATE = {"UNPOL patrol": 0.55, "Host-State police report": 0.0, "Community alert network": 0.35,
+                "Open source": 0.7, "Partner agency": 0.05, "Human source": 0.0}
 RELIABILITY = (["A", "B", "C", "D", "E", "F"], [0.05, 0.3, 0.35, 0.14, 0.05, 0.11])
 CREDIBILITY = ([1, 2, 3, 4, 5, 6], [0.1, 0.35, 0.3, 0.12, 0.05, 0.08])
 CLASSIFICATION = (["UNCLASSIFIED", "CONFIDENTIAL", "STRICTLY CONFIDENTIAL"], [0.76, 0.19, 0.05])
@@ -353,6 +362,8 @@ def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_week
     source_type = rng.choice(SOURCE_TYPES, n)
 
     ids = np.arange(id_offset + 1, id_offset + n + 1)
+    # Drawn last, so every column above stays what it was before releases existed.
+    released = rng.random(n) < np.array([RELEASE_RATE[s] for s in source_type])
     return pd.DataFrame({
         "seq": ids,
         "date_occurred": occurred, "date_precision": date_precision, "date_reported": reported,
@@ -375,6 +386,8 @@ def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_week
         "classification": classification, "tlp": tlp, "status": status,
         "narrative_restricted": restricted | (rng.random(n) < 0.1),
         "source_no": rng.integers(1, 900, n),
+        "originator": np.array([ORIGINATOR[s] for s in source_type], dtype=object),
+        "released": released,
     })
 
 
@@ -422,8 +435,12 @@ def _insert(con, frame: pd.DataFrame, seed: int) -> None:
                    CASE WHEN b.admin1_code IS NULL THEN b.mission || ' – cybercrime desk'
                         ELSE b.mission || ' – ' || a.name_en END AS reporting_unit,
                    b.date_reported::TIMESTAMP AS created_at, b.date_reported::TIMESTAMP AS updated_at,
-                   ? AS batch_id
+                   ? AS batch_id,
+                   b.originator,
+                   CASE WHEN b.originator = 'host_state' THEN ms.host_iso3 END AS originator_iso3,
+                   CASE WHEN b.released THEN [ms.host_iso3] ELSE []::VARCHAR[] END AS releasable_to
             FROM demo_block b
+            LEFT JOIN missions ms ON ms.code = b.mission
             LEFT JOIN admin1 a ON a.code = b.admin1_code
             JOIN markets m ON m.code = b.market
             ORDER BY b.seq

@@ -157,7 +157,8 @@ def focus_sql(focus: Focus | None, alias: str = "i") -> tuple[str, list]:
 def _where(filters: Filters, profile: Profile, focus: Focus | None = None, alias: str = "i") -> tuple[str, list]:
     where, params = scope(filters, profile, alias)
     fsql, fparams = focus_sql(focus, alias)
-    return f"{where} AND ({fsql})", [*params, *fparams]
+    # On a host State's screen only the flows it is an end or the transit of (access.Profile.flow_where).
+    return f"{where} AND ({fsql}) AND ({profile.flow_where(alias)})", [*params, *fparams]
 
 
 def focus_label(con, focus: Focus, lang: str) -> str:

@@ -1059,8 +1059,10 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
 def _rate_and_national(con, filters: Filters, profile: Profile, t, destination: str):
     """The trafficking rate, then the national series of the countries it covers."""
     rate = trafficking_rate(con, filters, profile, t, destination)
-    iso3s = tuple(sorted(set(rate.frame["key"]) if not rate.frame.empty else set(filters.countries)))
-    return rate, national_series(con, iso3s)
+    iso3s = set(rate.frame["key"]) if not rate.frame.empty else set(filters.countries)
+    if profile.releasable_to_host_state:      # a host State's screen: its own national series only
+        iso3s &= {profile.require_host_state()}
+    return rate, national_series(con, tuple(sorted(iso3s)))
 
 
 # --- Tables for people: translated headers --------------------------------------------------------

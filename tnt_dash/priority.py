@@ -715,7 +715,7 @@ def cli_command(args) -> int:
     from pathlib import Path
 
     from . import access, config, exports, i18n, store
-    from .cli import CliError, filters_from
+    from .cli import CliError, filters_from, log_release
     t = i18n.get(args.lang)
     profile = access.server_profile()
     filters = filters_from(args)
@@ -731,6 +731,8 @@ def cli_command(args) -> int:
         frame = table(result, t)
         title = t.gettext("Threat priorities (analytic judgement of the mission, not a measurement)")
         stamp = views.stamp(con, t, profile, title, filters, period=f"{t.date(result.start)} – {t.date(result.end)}")
+        log_release(con, args.db or config.db_path(), profile, "export", f"priorities {args.format}",
+                    filters.with_dates(result.start, result.end))
     finally:
         con.close()
     stamp.lines.append(t.gettext("Weights: {weights}").format(

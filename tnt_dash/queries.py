@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .access import Profile
+from .access import HostStateError, Profile
 from .filters import Filters
 
 WOMEN = "i.v_female_adult"
@@ -30,9 +30,14 @@ ARRESTS = "(i.arrests_female + i.arrests_male + i.arrests_unknown)"
 LANG_COLUMNS = {"en": "en", "fr": "fr"}   # whitelist: the language picks a column, never a value
 
 
-def scope(filters: Filters, profile: Profile, alias: str = "i", date_column: str = "date_occurred") -> tuple[str, list]:
+def scope(filters: Filters, profile: Profile, alias: str = "i", date_column: str = "date_occurred",
+          rollup: bool | None = None) -> tuple[str, list]:
+    """The viewer's filters and the profile's records as one WHERE clause. `rollup`: the table is a
+    rollup (incident_weekly, incident_status), which keeps the host States a record is released to
+    as a column; by default, a table dated by `week` is the weekly rollup."""
     fsql, params = filters.where(alias, date_column)
-    return f"({fsql}) AND ({profile.where(alias)})", params
+    rolled = date_column == "week" if rollup is None else rollup
+    return f"({fsql}) AND ({profile.where(alias, rollup=rolled)})", params
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None, how: str):
@@ -112,7 +117,7 @@ def data_status(con, filters: Filters, profile: Profile) -> dict:
     # and the dateless rollup's per-group dates when it answers exactly (no grading filter: see
     # kpi_source; the period does not matter here).
     if kpi_source(undated)[0] == "incident_weekly":
-        where, params = scope(undated, profile)
+        where, params = scope(undated, profile, rollup=True)
         row = _one(con, f"""
             SELECT coalesce(sum(incidents), 0)::BIGINT, min(first_date), max(last_date), max(last_updated)
             FROM incident_status i WHERE {where}""", params)
@@ -122,6 +127,13 @@ def data_status(con, filters: Filters, profile: Profile) -> dict:
             SELECT count(*), min(date_occurred), max(date_occurred), max(updated_at)
             FROM incidents i WHERE {where}""", params)
     return {"records": row[0], "date_min": row[1], "date_max": row[2], "as_of": row[3]}
+
+
+def record_count(con, filters: Filters, profile: Profile) -> int:
+    """The records behind a view, export or brief: these filters, their dates included."""
+    table, _, _, where, params = kpi_scope(filters, profile)
+    count = "sum(i.incidents)" if table == "incident_weekly" else "count(*)"
+    return int(_one(con, f"SELECT coalesce({count}, 0)::BIGINT FROM {table} i WHERE {where}", params)[0])
 
 
 def first_date(con, filters: Filters, profile: Profile) -> date | None:
@@ -146,9 +158,9 @@ def last_complete_week(con, profile: Profile, today: date | None = None) -> date
     # The rollup keeps each group's last date, and a profile restricts on status and marking only,
     # which the rollup keeps too: the same answer without a scan. On the incidents, a profile's
     # filter defeats DuckDB's min/max statistics (shared at 10M: 130-170 ms a call, every page).
-    table, column = (("incident_status", "last_date") if os.environ.get("TNT_ROLLUPS", "1") != "0"
-                     else ("incidents", "date_occurred"))
-    last_data = _one(con, f"SELECT max({column}) FROM {table} i WHERE {profile.where('i')}")[0]
+    rolled = os.environ.get("TNT_ROLLUPS", "1") != "0"
+    table, column = ("incident_status", "last_date") if rolled else ("incidents", "date_occurred")
+    last_data = _one(con, f"SELECT max({column}) FROM {table} i WHERE {profile.where('i', rollup=rolled)}")[0]
     candidate = week_start(today) - timedelta(days=7)
     if last_data is not None:
         candidate = min(candidate, week_start(last_data))
@@ -157,21 +169,38 @@ def last_complete_week(con, profile: Profile, today: date | None = None) -> date
 
 # --- Reference options for the filters ------------------------------------------------------
 
-def filter_options(con, lang: str) -> dict[str, list[tuple[str, str]]]:
-    """(code, label) pairs for every sidebar filter. Reference data only: no records."""
+def filter_options(con, lang: str, profile: Profile | None = None) -> dict[str, list[tuple[str, str]]]:
+    """(code, label) pairs for every sidebar filter. Reference data only: no records. On a host
+    State's screen only that State's mission, territory and areas are offered."""
     col = _lang(lang)
+    state = profile.require_host_state() if profile is not None and profile.releasable_to_host_state else None
+    only = "" if state is None else "WHERE {column} = ?"
+    params = [] if state is None else [state]
+
+    def pairs(sql: str, column: str) -> list[tuple[str, str]]:
+        return [tuple(r) for r in _rows(con, sql.format(where=only.format(column=column)), params)]
     return {
-        "missions": [tuple(r) for r in _df(con, f"SELECT code, code || ' – ' || host_territory_{col} FROM missions "
-                                                "ORDER BY code").itertuples(index=False)],
-        "countries": [tuple(r) for r in _df(con, f"SELECT iso3, name_{col} FROM countries ORDER BY name_{col}")
-                      .itertuples(index=False)],
-        "admin1": [tuple(r) for r in _df(con, f"""SELECT a.code, a.name_{col} || ' (' || a.iso3 || ')'
-                                                  FROM admin1 a JOIN countries c ON c.iso3 = a.iso3
-                                                  WHERE c.is_host ORDER BY a.iso3, a.name_{col}""")
-                   .itertuples(index=False)],
-        "markets": [tuple(r) for r in _df(con, f"SELECT code, label_{col} FROM markets ORDER BY label_{col}")
-                    .itertuples(index=False)],
+        "missions": pairs(f"SELECT code, code || ' – ' || host_territory_{col} FROM missions {{where}} ORDER BY code",
+                          "host_iso3"),
+        "countries": pairs(f"SELECT iso3, name_{col} FROM countries {{where}} ORDER BY name_{col}", "iso3"),
+        "admin1": pairs(f"""SELECT a.code, a.name_{col} || ' (' || a.iso3 || ')'
+                            FROM admin1 a JOIN countries c ON c.iso3 = a.iso3
+                            WHERE c.is_host {{where}} ORDER BY a.iso3, a.name_{col}""".replace(
+                                "{where}", "" if state is None else "AND a.iso3 = ?"), "a.iso3"),
+        "markets": [tuple(r) for r in _rows(con, f"SELECT code, label_{col} FROM markets ORDER BY label_{col}")],
     }
+
+
+def host_state_name(con, profile: Profile, lang: str) -> str | None:
+    """The name of the host State a shared profile is scoped to (None for other profiles); refused
+    (HostStateError) unless it is the host State of a mission in the store."""
+    if not profile.releasable_to_host_state:
+        return None
+    state = profile.require_host_state()
+    row = _one(con, f"SELECT c.name_{_lang(lang)} FROM countries c WHERE c.iso3 = ? AND c.is_host", [state])
+    if row is None:
+        raise HostStateError(f"TNT_HOST_STATE={state} is not the host State of a mission in this store")
+    return row[0]
 
 
 def labels(con, table: str, lang: str) -> dict[str, str]:

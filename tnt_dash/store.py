@@ -108,10 +108,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 
 ROLLUP_MIGRATIONS = {"004_incident_weekly.sql", "005_incident_weekly_dates.sql", "006_incident_status.sql",
-                     "007_incident_weekly_priority.sql"}
+                     "007_incident_weekly_priority.sql", "008_release_to_host_state.sql"}
 
 
-STATUS_KEY = ("mission", "iso3", "admin1_code", "market", "status", "tlp", "classification")
+STATUS_KEY = ("mission", "iso3", "admin1_code", "market", "status", "tlp", "classification", "released_to")
 
 
 def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | None = None) -> float:
@@ -125,6 +125,7 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | No
     which an import of a few hundred records should not pay (tests/test_import.py checks the
     partial rebuild equals the full one after imports, corrections, rollbacks and re-submissions).
     """
+    from .access import RELEASED_TO
     from .model_inputs import LINKED_COUNTRIES, model_sums
     from .queries import ARRESTS, VICTIMS, WOMEN_CHILDREN
     start = time.perf_counter()
@@ -149,7 +150,7 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | No
     con.execute(f"""
         INSERT INTO incident_weekly BY NAME
         SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code, i.market,
-               i.status, i.tlp, i.classification, count(*) AS incidents,
+               i.status, i.tlp, i.classification, {RELEASED_TO} AS released_to, count(*) AS incidents,
                coalesce(sum({VICTIMS}), 0) AS victims, coalesce(sum({WOMEN_CHILDREN}), 0) AS women_children,
                coalesce(sum(i.fatalities), 0) AS fatalities, coalesce(sum({ARRESTS}), 0) AS arrests,
                coalesce(sum(i.seizure_value_usd), 0) AS seizure_usd,
@@ -161,9 +162,10 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | No
         GROUP BY ALL ORDER BY week""", params)
     def status_rows(join: str = "") -> str:
         return f"""
-            INSERT INTO incident_status
-            SELECT {', '.join('w.' + c for c in STATUS_KEY)}, sum(w.incidents),
-                   min(w.first_date), max(w.last_date), max(w.last_updated)
+            INSERT INTO incident_status BY NAME
+            SELECT {', '.join('w.' + c for c in STATUS_KEY)}, sum(w.incidents) AS incidents,
+                   min(w.first_date) AS first_date, max(w.last_date) AS last_date,
+                   max(w.last_updated) AS last_updated
             FROM incident_weekly w {join} GROUP BY ALL"""
 
     if weeks is None:

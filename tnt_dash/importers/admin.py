@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..i18n import N_
-from . import detect, pipeline
+from . import detect, pipeline, releasability
 from .native import FIELDS
 from .pipeline import ImportRefused
 
@@ -80,6 +80,27 @@ def resubmit(db_path, profile, corrections: dict, t, user: str | None):
 def discard(db_path, profile, ids: list[str], user: str | None) -> int:
     require(profile)
     return pipeline.discard(db_path, ids, user=user)
+
+
+def release(db_path, profile, ids: list[str], codes: list[str], mode: str, user: str | None,
+            originator: str | None = None, originator_iso3: str | None = None) -> dict:
+    require(profile)
+    return releasability.release(db_path, ids, releasable_to=codes, originator=originator,
+                                 originator_iso3=originator_iso3, mode=mode, user=user)
+
+
+def release_preview(con, profile, ids: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    require(profile)
+    return releasability.preview(con, list(ids))
+
+
+def host_states(con, profile) -> dict[str, tuple[str, str, str]]:
+    """ISO3 -> (ISO3, English name, French name) for the host-State picker: mission host States first."""
+    require(profile)
+    rows = con.execute("""
+        SELECT c.iso3, c.name_en, c.name_fr, c.iso3 IN (SELECT host_iso3 FROM missions) AS host
+        FROM countries c ORDER BY host DESC, c.iso3""").fetchall()
+    return {iso3: (iso3, en, fr) for iso3, en, fr, _host in rows}
 
 
 def batches(con, profile) -> pd.DataFrame:

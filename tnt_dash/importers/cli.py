@@ -1,4 +1,4 @@
-"""The import subcommands of `python -m tnt_dash`: import, batches, rollback, template (docs/import.md)."""
+"""The import subcommands of `python -m tnt_dash`: import, batches, rollback, template, release set (docs/import.md)."""
 from __future__ import annotations
 
 import json
@@ -20,6 +20,17 @@ def add_cli_parsers(sub) -> None:
     p = sub.add_parser("template", help="write the native import template (headers in --lang)")
     p.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
     p.add_argument("--out", type=Path, required=True)
+    p = sub.add_parser("release", help="release records to host States in bulk (see docs/import.md)")
+    release_sub = p.add_subparsers(dest="release_command", required=True)
+    p = release_sub.add_parser("set", help="set, add or remove the host States records are released to")
+    p.add_argument("--ids", required=True, metavar="FILE_OR_COMMA_LIST",
+                   help="record ids: a file (one per line, or separated by , or ;) or a comma-separated list")
+    p.add_argument("--to", required=True, metavar="ISO3[,ISO3]",
+                   help="host States, ISO3 codes separated by commas; with --mode replace, '' withdraws every release")
+    p.add_argument("--mode", choices=("replace", "add", "remove"), default="replace")
+    p.add_argument("--originator", help="also set who reported the records: host_state, unpol, un_other, partner, "
+                                        "open_source")
+    p.add_argument("--originator-iso3", dest="originator_iso3", help="the reporting State, with --originator host_state")
 
 
 def _fail(message: str):
@@ -93,4 +104,23 @@ def cmd_template(args) -> int:
     return 0
 
 
-CLI_COMMANDS = {"import": cmd_import, "batches": cmd_batches, "rollback": cmd_rollback, "template": cmd_template}
+def cmd_release(args) -> int:
+    from . import releasability
+    _require_data_admin()
+    t = i18n.get(args.lang)
+    try:
+        ids = releasability.ids_argument(args.ids)
+        result = releasability.release(_db(args), ids, releasable_to=args.to, originator=args.originator,
+                                       originator_iso3=args.originator_iso3, mode=args.mode)
+    except releasability.ReleaseRefused as exc:
+        _fail(exc.message(t))
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read the ids from {args.ids}: {exc}")
+    batch = f"batch {result['batch_id']}" if result["batch_id"] else "no batch"
+    print(f"release {args.mode} ({batch}): {result['records']} records, {result['changed']} changed, "
+          f"{result['unchanged']} unchanged")
+    return 0
+
+
+CLI_COMMANDS = {"import": cmd_import, "batches": cmd_batches, "rollback": cmd_rollback, "template": cmd_template,
+                "release": cmd_release}

@@ -10,9 +10,10 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..access import ORIGINATORS as ORIGINATOR_VALUES
 from ..i18n import N_
 
 VICTIM_CELLS = ("v_female_child", "v_female_adult", "v_female_unknown", "v_male_child", "v_male_adult",
@@ -57,11 +58,17 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
     "seizure_unit": ("saisie_unite", False, N_("Unit of the quantity seized, e.g. kg.")),
     "seizure_value_usd": ("saisie_valeur_usd", False, N_("Estimated value of the seizure in US dollars.")),
     "source_type": ("type_source", False, N_("Type of source, e.g. UNPOL patrol.")),
+    "originator": ("emetteur", False, N_("Who reported the record: host_state, unpol, un_other, partner or "
+                                         "open_source (French labels accepted).")),
+    "originator_iso3": ("emetteur_iso3", False, N_("ISO3 code of the State whose report it is: required when the "
+                                                   "originator is host_state, empty otherwise.")),
     "source_reliability": ("fiabilite_source", True, N_("Admiralty source reliability, A to F.")),
     "info_credibility": ("credibilite_info", True, N_("Admiralty information credibility, 1 to 6.")),
     "n_sources": ("nb_sources", False, N_("Number of independent sources (default 1).")),
     "classification": ("classification", True, N_("UNCLASSIFIED, CONFIDENTIAL or STRICTLY CONFIDENTIAL.")),
     "tlp": ("tlp", True, N_("Traffic Light Protocol: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.")),
+    "releasable_to": ("communicable_a", False, N_("ISO3 codes of the host States this record is released to, "
+                                                  "separated by ; or , or spaces (e.g. HTI; DOM); empty: none.")),
     "status": ("statut", True, N_("draft, in_review, validated or archived.")),
     "narrative": ("recit", False, N_("Narrative of the incident.")),
     "narrative_restricted": ("recit_restreint", False, N_("yes/no: the narrative is restricted.")),
@@ -69,6 +76,12 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
     "reporting_unit": ("unite_declarante", False, N_("Unit that reported the incident.")),
 }
 STORE_COLUMNS = tuple(FIELDS)     # the incidents columns an import writes (plus created_at, updated_at, batch_id)
+
+# Release to a host State (issue #26) is decided record by record, often after the import (Data page,
+# `release set`). A file without these columns (an older template, ACLED, HXL) keeps what the store
+# holds: the pipeline copies the stored values into such rows (pipeline._upsert). A file with the
+# column, even blank, sets it. originator and originator_iso3 go together: kept only if both are absent.
+KEEP_FLAGS = {"_keep_releasable_to": ("releasable_to",), "_keep_originator": ("originator", "originator_iso3")}
 
 # The template's example row is refused (quarantined with a clear reason) so it can never become a record.
 EXAMPLE_ID = "EXAMPLE-delete-this-row"
@@ -80,8 +93,9 @@ EXAMPLE_ROW = {
     "arrests_female": 0, "arrests_male": 2, "arrests_unknown": 0, "v_female_child": 0, "v_female_adult": 0,
     "v_female_unknown": 0, "v_male_child": 0, "v_male_adult": 0, "v_male_unknown": 0, "v_unknown_child": 0,
     "v_unknown_adult": 0, "v_unknown_unknown": 0, "seizure_commodity": "AK-pattern rifles", "seizure_quantity": 4,
-    "seizure_unit": "items", "seizure_value_usd": 2400, "source_type": "UNPOL patrol", "source_reliability": "B",
-    "info_credibility": 2, "n_sources": 1, "classification": "UNCLASSIFIED", "tlp": "TLP:GREEN", "status": "validated",
+    "seizure_unit": "items", "seizure_value_usd": 2400, "source_type": "UNPOL patrol", "originator": "unpol",
+    "originator_iso3": "", "source_reliability": "B", "info_credibility": 2, "n_sources": 1,
+    "classification": "UNCLASSIFIED", "tlp": "TLP:GREEN", "releasable_to": "", "status": "validated",
     "narrative": "Example: patrol seized four rifles at a checkpoint.", "narrative_restricted": "no",
     "source_ref": "", "reporting_unit": "UNPOL Birao",
 }
@@ -102,7 +116,10 @@ def _header_aliases() -> dict[str, str]:
                     "date_des_faits": "date_occurred", "pays": "iso3", "country": "iso3", "market_code": "market",
                     "admin1": "admin1_code", "marche_criminel": "market", "statut_fiche": "status",
                     "fiabilite": "source_reliability", "credibilite": "info_credibility", "lat": "lat", "lon": "lon",
-                    "long": "lon", "longitude": "lon", "latitude": "lat", "morts": "fatalities", "tues": "fatalities"})
+                    "long": "lon", "longitude": "lon", "latitude": "lat", "morts": "fatalities", "tues": "fatalities",
+                    "origine": "originator", "origine_iso3": "originator_iso3", "emetteur_pays": "originator_iso3",
+                    "releasable": "releasable_to", "released_to": "releasable_to", "communicable": "releasable_to",
+                    "diffusable_a": "releasable_to"})
     return aliases
 
 
@@ -136,6 +153,46 @@ STATUSES = {"draft": "draft", "brouillon": "draft", "in_review": "in_review", "e
             "en_cours_d_examen": "in_review", "validee": "validated", "archivee": "archived", "validated": "validated",
             "valide": "validated", "archived": "archived", "archive": "archived"}
 TLPS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+# Who reported a record (access.ORIGINATORS), by code or by English or French label (after norm_header).
+ORIGINATOR_CODES = ORIGINATOR_VALUES
+ORIGINATORS = {**{code: code for code in ORIGINATOR_CODES},
+               "host_state_police": "host_state", "etat_hote": "host_state", "pays_hote": "host_state",
+               "police_etat_hote": "host_state", "police_du_pays_hote": "host_state",
+               "police_des_nations_unies": "unpol", "police_onu": "unpol", "police_de_l_onu": "unpol",
+               "other_un": "un_other", "autre_onu": "un_other", "onu_autre": "un_other",
+               "autre_entite_onu": "un_other", "nations_unies_autre": "un_other",
+               "partenaire": "partner", "open_sources": "open_source", "source_ouverte": "open_source",
+               "sources_ouvertes": "open_source", "osint": "open_source"}
+ISO3_SPLIT = re.compile(r"[\s;,]+")
+
+
+def parse_iso3_list(value, countries=None) -> list[str]:
+    """'hti; DOM,hti' -> ['DOM', 'HTI']: ISO3 codes separated by ; or , or spaces, upper-cased,
+    duplicates dropped, sorted. Every code must be three letters and, when `countries` is given,
+    one of them. A list (a cell already split) is read the same way; blank gives []."""
+    if value is None:
+        return []
+    parts = value if isinstance(value, (list, tuple)) else ISO3_SPLIT.split(str(value).replace("\u00a0", " "))
+    codes = set()
+    for part in parts:
+        code = str(part or "").strip().upper()
+        if not code:
+            continue
+        if not re.fullmatch(r"[A-Z]{3}", code) or (countries is not None and code not in countries):
+            raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=str(part).strip())
+        codes.add(code)
+    return sorted(codes)
+
+
+def parse_originator(value) -> str | None:
+    text = text_or_none(value)
+    if text is None:
+        return None
+    found = ORIGINATORS.get(norm_header(text))
+    if not found:
+        raise _error(N_("unknown originator: {value} (expected host_state, unpol, un_other, partner or open_source)"),
+                     value=str(value))
+    return found
 
 
 def _error(msgid: str, **params):
@@ -271,11 +328,15 @@ class NativeRow(BaseModel):
     seizure_unit: Optional[str] = None
     seizure_value_usd: Optional[float] = None
     source_type: Optional[str] = None
+    originator: Optional[Literal["host_state", "unpol", "un_other", "partner", "open_source"]] = None
+    # Validated even when the column is absent: a host-State report without its State is refused.
+    originator_iso3: Optional[str] = Field(default=None, validate_default=True)
     source_reliability: Literal["A", "B", "C", "D", "E", "F"]
     info_credibility: int
     n_sources: int = 1
     classification: Literal["UNCLASSIFIED", "CONFIDENTIAL", "STRICTLY CONFIDENTIAL"]
     tlp: Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"]
+    releasable_to: list[str] = Field(default_factory=list)
     status: Literal["draft", "in_review", "validated", "archived"]
     narrative: Optional[str] = None
     narrative_restricted: bool = False
@@ -408,6 +469,35 @@ class NativeRow(BaseModel):
             raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=str(value))
         return text
 
+    @field_validator("releasable_to", mode="before")
+    @classmethod
+    def _releasable(cls, value, info: ValidationInfo):
+        return parse_iso3_list(value, (info.context or {}).get("countries"))
+
+    @field_validator("originator", mode="before")
+    @classmethod
+    def _originator(cls, value):
+        return parse_originator(value)
+
+    @field_validator("originator_iso3", mode="before")
+    @classmethod
+    def _originator_iso3(cls, value, info: ValidationInfo):
+        text = (text_or_none(value) or "").upper()
+        if "originator" not in info.data:
+            return text or None   # the originator itself was refused; its reason says why
+        host_state = info.data["originator"] == "host_state"
+        if host_state and not text:
+            raise _error(N_("the originating State is required when the originator is host_state"))
+        if text and not host_state:
+            raise _error(N_("only a host-State report (originator host_state) has an originating State: {value}"),
+                         value=str(value))
+        if not text:
+            return None
+        countries = (info.context or {}).get("countries")
+        if not re.fullmatch(r"[A-Z]{3}", text) or (countries is not None and text not in countries):
+            raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=str(value))
+        return text
+
     @field_validator("mission", mode="before")
     @classmethod
     def _mission(cls, value, info: ValidationInfo):
@@ -444,6 +534,7 @@ class NativeRow(BaseModel):
 
 REQUIRED = {name for name, (_fr, required, _h) in FIELDS.items() if required}
 DEFAULTED = {"date_precision": 1, "cross_border": False, "narrative_restricted": False, "n_sources": 1,
+             "releasable_to": (),
              **{c: 0 for c in ("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS)}}
 
 
@@ -468,7 +559,10 @@ def validate(cells: dict, context: dict, t) -> tuple[dict | None, list[dict]]:
     except ValidationError as exc:
         return None, [{"field": ".".join(str(p) for p in err["loc"]) or "row", "reason": reason(err, t)}
                       for err in exc.errors()]
-    return row.model_dump(), []
+    record = row.model_dump()
+    for flag, fields in KEEP_FLAGS.items():
+        record[flag] = not any(name in cells for name in fields)
+    return record, []
 
 
 _GENERIC = {

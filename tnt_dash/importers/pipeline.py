@@ -36,7 +36,10 @@ class Target:
 
 
 INCIDENTS = Target("incidents", ("incident_id",), tuple(c for c in native.STORE_COLUMNS if c != "incident_id"))
-TARGETS = {"native": INCIDENTS, "acled": INCIDENTS, "hxl": INCIDENTS, "gitoc": gitoc.TARGET, "unodc": unodc.TARGET}
+# "release": a bulk release to host States (releasability.py) rewrites incidents and keeps their history like
+# an import, so it rolls back like one.
+TARGETS = {"native": INCIDENTS, "acled": INCIDENTS, "hxl": INCIDENTS, "gitoc": gitoc.TARGET, "unodc": unodc.TARGET,
+           "release": INCIDENTS}
 
 
 @dataclass
@@ -234,11 +237,14 @@ def _match(a: str, b: str, columns) -> str:
 def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: datetime) -> dict:
     """Set-based upsert: stage, classify each row, keep history of what changes, replace, insert."""
     columns = target.keys + target.values
-    frame = pd.DataFrame.from_records(records, columns=[*columns, "_row"])
     incidents = target is INCIDENTS
+    keep = tuple(native.KEEP_FLAGS) if incidents else ()
+    frame = pd.DataFrame.from_records(records, columns=[*columns, "_row", *keep])
     con.execute("DROP TABLE IF EXISTS _stage")
     con.execute(f"CREATE TEMP TABLE _stage AS SELECT {', '.join(columns)} FROM {target.table} WHERE FALSE")
     con.execute("ALTER TABLE _stage ADD COLUMN _row INTEGER")
+    for flag in keep:
+        con.execute(f"ALTER TABLE _stage ADD COLUMN {flag} BOOLEAN")
     con.register("_stage_frame", frame)
     con.execute("INSERT INTO _stage BY NAME SELECT * FROM _stage_frame")
     con.unregister("_stage_frame")
@@ -249,6 +255,10 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
         CREATE OR REPLACE TEMP TABLE _existing AS
         SELECT t.*, t.rowid AS _rowid FROM {target.table} t
         WHERE t.rowid IN (SELECT x.rowid FROM {target.table} x SEMI JOIN _stage s ON {_match('x', 's', target.keys)})""")
+    for flag, kept in native.KEEP_FLAGS.items() if incidents else ():
+        # A file without the release columns leaves the stored release as it is (native.KEEP_FLAGS).
+        con.execute(f"""UPDATE _stage s SET {', '.join(f'{c} = t.{c}' for c in kept)}
+                        FROM _existing t WHERE s.{flag} AND t.incident_id = s.incident_id""")
     con.execute("DROP TABLE IF EXISTS _cat")
     same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM t.{c}" for c in target.values)
     # Joins (not correlated EXISTS) so that 60,000-row context files classify in one hash join.

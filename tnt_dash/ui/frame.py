@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import html
 import importlib
 import inspect
 import os
@@ -18,9 +19,9 @@ import numpy as np
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from tnt_dash import auth, i18n, store
+from tnt_dash import auth, i18n, releases, store
 from tnt_dash.parallel import run_parts
-from tnt_dash.access import Profile
+from tnt_dash.access import HostStateError, Profile
 from tnt_dash.filters import RELIABILITY_GRADES, STATUSES, Filters, default_period
 from tnt_dash.i18n import I18n
 
@@ -36,6 +37,7 @@ class PageContext:
     meta: dict
     store_version: str
     identity: auth.Identity
+    host_state_name: str | None = None    # the State a shared screen is for, in the page's language
 
     @property
     def is_demo(self) -> bool:
@@ -61,6 +63,17 @@ class PageContext:
         module, qualname, args, kwargs = _prepared(fn, args, kwargs)
         return _shared_call(key=cache_key((self.store_version, module, qualname, args, kwargs)),
                             _store_version=self.store_version, _call=(module, qualname, args, kwargs))
+
+    def log_release(self, kind: str, item: str, filters: Filters | None = None) -> None:
+        """Log what a host State's screen produced (page view, export or brief; releases.py), with
+        the records behind it. Other profiles release nothing and log nothing."""
+        if not self.profile.releasable_to_host_state:
+            return
+        from tnt_dash.queries import record_count
+        filters = filters or self.filters
+        records = self.call(record_count, filters, self.profile)
+        releases.log_release(self.store_version.split("|", 1)[0], self.profile, kind=kind, item=item,
+                             filters=filters, records=records, user=self.identity.user)
 
     def call_together(self, *calls: functools.partial) -> list:
         """Several independent calls (each a functools.partial of a query without its connection),
@@ -327,17 +340,48 @@ def kiosk() -> None:
     rotate()
 
 
-def page(title: str, *, subtitle: str | None = None, show_title: bool = True) -> PageContext:
+def shared_screen() -> bool:
+    """Whether this viewer gets a host State's shared screen (for the navigation: app.py lists no
+    mission-internal page there). A shared screen without its State is one too."""
+    try:
+        return identity(language_only()).profile.releasable_to_host_state
+    except HostStateError:
+        return True
+
+
+def language_only() -> I18n:
+    return i18n.get(current_language())
+
+
+def _refuse(t: I18n, message: str) -> None:
+    st.title("tnt-dash")
+    st.error(message, icon=":material/block:")
+    st.stop()
+
+
+def page(title: str, *, subtitle: str | None = None, show_title: bool = True, internal: bool = False) -> PageContext:
     """Set up the page. `title` is an English msgid; it is translated here. A page that puts
-    more in its title (the brief names its week) passes show_title=False and writes its own."""
+    more in its title (the brief names its week) passes show_title=False and writes its own.
+    An `internal` page (mission-internal material) refuses a host State's shared screen, even
+    when opened by its URL: the navigation does not list it there."""
     # Again here: a page opened by direct URL on a fresh server can run before app.py has.
     st.set_page_config(page_title="tnt-dash", page_icon=str(store.config.PROJECT_DIR / "static" / "favicon.png"),
                        layout="wide")
     _leave_pages_directory_mode()
     t = language()
     _ = t.gettext
-    viewer = identity(t)
+    try:
+        viewer = identity(t)
+        viewer.profile.where()      # a shared profile without its host State fails here, closed
+    except HostStateError:
+        _refuse(t, _("This shared screen has no host State. The server must set TNT_HOST_STATE "
+                     "(an ISO 3166 alpha-3 code such as HTI) or map a role to one."))
     profile = viewer.profile
+    if internal and profile.releasable_to_host_state:
+        st.title(_(title))
+        st.info(_("This page holds mission-internal material and is not shown on a host State's shared "
+                  "screen."), icon=":material/lock:")
+        st.stop()
     if presentation_mode(profile):
         # The filters and language stay one click away; the screen is for the content.
         st.set_page_config(initial_sidebar_state="collapsed")
@@ -349,16 +393,34 @@ def page(title: str, *, subtitle: str | None = None, show_title: bool = True) ->
     version = _store_version(path)
     con = _root_connection(path=path, version=version)
     meta = cached_call("tnt_dash.store", "get_meta", version, (), ())   # a write changes the version
+    try:
+        host_name = cached_call("tnt_dash.queries", "host_state_name", version, (profile, t.lang), ())
+    except HostStateError:
+        _refuse(t, _("This shared screen's host State ({state}) is not the host State of a mission in this "
+                     "store.").format(state=profile.host_state))
     filters = sidebar_filters(con, profile, t, version)
     status = cached_call("tnt_dash.queries", "data_status", version, (filters, profile), ())
     ctx = PageContext(con=con, filters=filters, profile=profile, t=t, status=status, meta=meta,
-                      store_version=version, identity=viewer)
+                      store_version=version, identity=viewer, host_state_name=host_name)
     banners(ctx)
+    _log_page_view(ctx, title)
     if show_title:
         st.title(_(title))
     if subtitle:
         st.caption(subtitle)
     return ctx
+
+
+def _log_page_view(ctx: PageContext, title: str) -> None:
+    """One release-log entry per page and filters a session is shown (not one per rerun: a widget
+    that changes nothing on screen would fill the log)."""
+    if not ctx.profile.releasable_to_host_state:
+        return
+    seen = st.session_state.setdefault("_released_views", set())
+    view = cache_key((title, ctx.filters, ctx.profile))
+    if view not in seen:
+        seen.add(view)
+        ctx.log_release("page", title)
 
 
 def coded_widget(widget, label: str, options, *, key: str, format_func=str, default=None, multi: bool = False,
@@ -452,7 +514,7 @@ def codes_from_url(values: list[str], options, format_func) -> list:
 
 def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     _ = t.gettext
-    options = cached_call("tnt_dash.queries", "filter_options", version, (t.lang,), ())
+    options = cached_call("tnt_dash.queries", "filter_options", version, (t.lang, profile), ())
     bounds = cached_call("tnt_dash.queries", "data_status", version,
                           (Filters(statuses=()), profile), ())
     data_end = bounds["date_max"] or date.today()
@@ -522,9 +584,16 @@ def banners(ctx: PageContext) -> None:
     if ctx.is_demo and ctx.presentation:
         # One line, not a second box: a projector has no height to spare.
         demo = f" · <span class='tnt-demo'>{_('Synthetic demonstration data – not real incidents')}</span>"
-    st.markdown(
-        f"<div class='tnt-banner tnt-{ctx.profile.name}'><b>{profile_name(ctx.t, ctx.profile)}</b> · {marking}"
-        f"{demo}</div>", unsafe_allow_html=True)
+    if ctx.host_state_name:
+        # What the screen shows, counted; never what is withheld.
+        said = _("Released to {state}: {records} validated records (UNCLASSIFIED, TLP:CLEAR/GREEN)").format(
+            state=html.escape(ctx.host_state_name), records=ctx.t.number(ctx.status["records"]))
+        st.markdown(f"<div class='tnt-banner tnt-{ctx.profile.name}'><b>{said}</b>{demo}</div>",
+                    unsafe_allow_html=True)
+    else:
+        st.markdown(
+            f"<div class='tnt-banner tnt-{ctx.profile.name}'><b>{profile_name(ctx.t, ctx.profile)}</b> · {marking}"
+            f"{demo}</div>", unsafe_allow_html=True)
     if ctx.is_demo and not ctx.presentation:
         st.warning(_("Synthetic demonstration data – not real incidents. Load curated data to replace it."),
                    icon=":material/science:")
