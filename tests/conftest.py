@@ -124,6 +124,9 @@ RESTRICTIONS = {
 }
 
 
+OTHER_STATE = "OTHERSTATE"
+
+
 def canary(kind: str) -> str:
     return f"CANARY{kind}ZQX"
 
@@ -146,6 +149,17 @@ def canary_db(demo_db, tmp_path_factory):
                           reporting_unit=word, tlp="TLP:GREEN", classification="UNCLASSIFIED", status="validated")
             values.update(restriction)
             insert_incident(con, **values)
+    # And a second host State's record, as releasable as a record gets (its own report, released to
+    # the Central African Republic too): no shared screen of the Central African Republic shows it.
+    word = canary(OTHER_STATE)
+    con.execute("INSERT INTO actors VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{word}", word])
+    for day in range(3):
+        insert_incident(con, incident_id=f"{word}-{day}", date_occurred=last_week + timedelta(days=day),
+                        mission="MONUSCO", iso3="COD", admin1_code=first_admin1(con, "COD"), place=word,
+                        market="human_trafficking", v_female_child=2, v_female_adult=3, fatalities=1,
+                        actor_id=f"ACT-{word}", narrative=word, source_ref=word, reporting_unit=word,
+                        tlp="TLP:CLEAR", originator="host_state", originator_iso3="COD",
+                        releasable_to=["COD", SHARED_STATE])
     con.close()
     return path
 

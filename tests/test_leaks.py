@@ -13,7 +13,7 @@ from tnt_dash.filters import Filters
 
 from .test_app import INTERNAL_PAGES, PAGES, run_page
 
-from .conftest import RESTRICTIONS, canary, SHARED_CAF
+from .conftest import OTHER_STATE, RESTRICTIONS, SHARED_CAF, canary
 
 
 def test_canaries_are_in_the_store_for_the_analyst(canary_db):
@@ -22,7 +22,7 @@ def test_canaries_are_in_the_store_for_the_analyst(canary_db):
         rows = queries.incident_list(con, Filters(statuses=("validated", "draft")), access.ANALYST, "en", limit=500)
     finally:
         con.close()
-    assert {c for c in rows["narrative"].dropna() if "CANARY" in c} == {canary(k) for k in RESTRICTIONS}
+    assert {c for c in rows["narrative"].dropna() if "CANARY" in c} == {canary(k) for k in (*RESTRICTIONS, OTHER_STATE)}
 
 
 def walk_protos(at: AppTest) -> str:
