@@ -1,6 +1,6 @@
 import streamlit as st
 
-from tnt_dash import store
+from tnt_dash import releases, store
 from tnt_dash.importers import FileUnreadable, admin, releasability, template
 from tnt_dash.importers.pipeline import ImportRefused
 from tnt_dash.i18n import N_
@@ -195,6 +195,16 @@ with tab_release:
             st.rerun()
     else:
         st.info(_("Paste the ids of the records to release: the incident_id column of an export or of an import file."))
+    st.subheader(_("Release log"))
+    st.caption(_("Every page view, export and brief made for a host State, newest first (also: python -m tnt_dash "
+                 "releases). Entries still in the spool beside the store are included."))
+    # Headers translated in the frame itself: a column's code would otherwise reach the screen.
+    log_headers = {"logged_at": _("When (UTC)"), "host_state": _("Host State"), "user_name": _("Who"),
+                   "kind": _("What"), "item": _("Page, export or brief"), "filters": _("Filters"),
+                   "records": _("Records"), "marking": _("Marking")}
+    st.dataframe(releases.read(ctx.con, DB).head(500).drop(columns=["entry_id"]).rename(columns=log_headers),
+                 hide_index=True, width="stretch", height=300, column_config={
+                     _("When (UTC)"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
 
 with tab_batches:
     batches = ctx.call(admin.batches, ctx.profile)

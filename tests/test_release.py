@@ -262,3 +262,20 @@ def test_shared_screen_logs_each_view_once_and_hides_internal_pages(demo_db, tmp
     for page in INTERNAL_PAGES:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)
+
+
+def test_the_analyst_reads_the_release_log_on_the_data_page(demo_db, tmp_path, monkeypatch):
+    db = tmp_path / "log.duckdb"
+    shutil.copy(demo_db, db)
+    assert releases.log_release(db, access.SHARED.for_host_state("HTI"), kind="export", item="markets csv",
+                                filters=Filters(markets=("cocaine",)), records=12)
+    monkeypatch.setenv("TNT_DB", str(db))
+    monkeypatch.setenv("TNT_PROFILE", "analyst")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    log = next(df.value for df in at.dataframe if "Host State" in df.value.columns)
+    assert log[["Host State", "What", "Page, export or brief", "Records"]].values.tolist() == [
+        ["HTI", "export", "markets csv", 12]]
+    assert json.loads(log["Filters"].iloc[0])["markets"] == ["cocaine"]

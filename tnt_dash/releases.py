@@ -119,9 +119,14 @@ def drain(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> int:
 
 
 def read(con: duckdb.DuckDBPyConnection, db_path: Path | str, since: date | None = None) -> pd.DataFrame:
-    """Every release, newest first: the table and the entries still in the spool."""
-    table = con.execute("SELECT * FROM releases WHERE ? IS NULL OR logged_at >= ?",
-                        [since, since]).df() if _has_table(con) else pd.DataFrame(columns=list(COLUMNS))
+    """Every release, newest first: the table and the entries still in the spool. On a cursor of its
+    own: the Data page passes the server's shared read connection."""
+    cur = con.cursor()
+    try:
+        table = cur.execute("SELECT * FROM releases WHERE ? IS NULL OR logged_at >= ?",
+                            [since, since]).df() if _has_table(cur) else pd.DataFrame(columns=list(COLUMNS))
+    finally:
+        cur.close()
     spooled = pd.DataFrame([e for f in _spool_files(db_path) for e in _spooled(f)], columns=list(COLUMNS))
     if not spooled.empty:
         spooled["logged_at"] = pd.to_datetime(spooled["logged_at"])
