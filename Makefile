@@ -16,7 +16,7 @@ locales:
 	$(PYTHON) -c "from tnt_dash.i18n import compile_catalogues; compile_catalogues()"
 
 run: install locales
-	$(PYTHON) -c "from tnt_dash.store import ensure_store; print('store:', ensure_store())"
+	$(PYTHON) -c "from tnt_dash.seed import ensure_store; print('store:', ensure_store())"
 	$(PYTHON) -m streamlit run app.py
 
 test: install browser locales

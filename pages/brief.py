@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from tnt_dash import brief, brief_export, geo, maps, queries, views
+from tnt_dash import brief, brief_export, geo, maps, presented, queries, views
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -36,7 +36,7 @@ appendix = ctx.call(brief.appendix, ctx.filters, ctx.profile, t.lang, week)
 def download(fmt: str) -> bytes:
     ctx.log_release("brief", f"brief {b.week_label} {fmt}")
     pack = ctx.call(brief.weekly_brief, ctx.filters, ctx.profile, t.lang, week, destination="export", level=level)
-    stamp = views.stamp(ctx.con, t, ctx.profile, _("Weekly brief"), ctx.filters, period=t.week(week))
+    stamp = presented.stamp(ctx.con, t, ctx.profile, _("Weekly brief"), ctx.filters, period=t.week(week))
     return brief_export.render(fmt, pack, stamp, t)
 
 
@@ -90,12 +90,12 @@ def heading(text: str) -> None:
 
 def show_table(frame, *, as_text: bool = False, **grid) -> None:
     """A brief table: large-type text on the projector; on the laptop a grid, of locale-formatted
-    text (Arrow, views.screen_table) when `as_text`, else of the numbers (sortable)."""
+    text (Arrow, presented.screen_table) when `as_text`, else of the numbers (sortable)."""
     if ctx.presentation:
         frame = frame.head(PRESENTATION_ROWS).rename(columns={_("Admin-1 area"): _("Area")})
-        st.table(views.screen_table(frame, t), hide_index=True)
+        st.table(presented.screen_table(frame, t), hide_index=True)
     else:
-        st.dataframe(views.screen_table(frame, t) if as_text else frame, hide_index=True, width="stretch", **grid)
+        st.dataframe(presented.screen_table(frame, t) if as_text else frame, hide_index=True, width="stretch", **grid)
 
 
 def summary_panel() -> None:

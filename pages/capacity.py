@@ -2,7 +2,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from tnt_dash import activities, library, queries, store, views
+from tnt_dash import activities, library, presented, queries, store
 from tnt_dash.access import CLASSIFICATION_ORDER, TLP_ORDER
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
@@ -120,7 +120,7 @@ def add_document_form() -> None:
             c1, c2, c3 = st.columns(3)
             tlp = c1.selectbox(_("TLP"), TLP_ORDER, index=1)
             classification = c2.selectbox(_("Classification"), CLASSIFICATION_ORDER,
-                                          format_func=lambda c: views.classification_label(t, c))
+                                          format_func=lambda c: presented.classification_label(t, c))
             language = c3.selectbox(_("Language"), library.LANGUAGES)
             market_labels, mission_labels = dict(options["markets"]), dict(options["missions"])
             markets = st.multiselect(_("Criminal markets"), list(market_labels), format_func=market_labels.get)
@@ -166,7 +166,7 @@ with tabs[_("Good-practice library")]:
         market_labels, mission_labels = dict(options["markets"]), dict(options["missions"])
         st.dataframe(pd.DataFrame({
             _("Title"): found["title"],
-            _("Marking"): [f"{views.classification_label(t, c)} – {tlp}"
+            _("Marking"): [f"{presented.classification_label(t, c)} – {tlp}"
                            for c, tlp in zip(found["classification"], found["tlp"])],
             _("Excerpt"): found["snippet"],
             _("Criminal markets"): found["markets"].map(lambda ms: ", ".join(market_labels.get(m, m) for m in ms)),

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from tnt_dash import gender, gender_figures, views
+from tnt_dash import gender, gender_figures, presented
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -50,7 +50,7 @@ def show_legend() -> None:
 
 def show_merged_note(table: gender.Table) -> None:
     if table.merged:
-        st.caption(views.grouped_note(t, table.merged, table.other_label()))
+        st.caption(presented.grouped_note(t, table.merged, table.other_label()))
 
 
 def fmt_count(v) -> str:
@@ -119,7 +119,7 @@ for tab, by in zip(tabs, gender.GROUP_BREAKDOWNS):
                 separators=t.plotly_separators), width="stretch", config=CHART)
             if data.suppressed:
                 st.caption(_("Hidden cells (“<5”, “x”) are left out of the bars."))
-        st.dataframe(views.screen_table(gender.groups_frame(t, table, by), t), hide_index=True, width="stretch")
+        st.dataframe(presented.screen_table(gender.groups_frame(t, table, by), t), hide_index=True, width="stretch")
         show_merged_note(table)
         show_legend()
 
@@ -136,7 +136,7 @@ for tab, by in zip(share_tabs, gender.SHARE_BREAKDOWNS):
         if table.withheld:
             st.info(WITHHELD)
             continue
-        st.dataframe(views.screen_table(gender.shares_frame(t, table, by), t), hide_index=True, width="stretch")
+        st.dataframe(presented.screen_table(gender.shares_frame(t, table, by), t), hide_index=True, width="stretch")
         show_merged_note(table)
 show_legend()
 
@@ -167,7 +167,7 @@ else:
     if len(flagged):
         st.error(_("Reporting units that recorded sex or age for fewer than {pct} of victims in {month}: {n}.").format(
             n=t.number(len(flagged)), pct=t.percent(threshold), month=month_label), icon=":material/flag:")
-        st.dataframe(views.screen_table(gender.units_frame(t, gender.Table(flagged), data.units_month), t), hide_index=True,
+        st.dataframe(presented.screen_table(gender.units_frame(t, gender.Table(flagged), data.units_month), t), hide_index=True,
                      width="stretch")
     else:
         st.success(_("No reporting unit fell below {pct} in {month}.").format(pct=t.percent(threshold),
@@ -194,7 +194,7 @@ elif len(missions.frame):
 with st.expander(_("All reporting units"), key="gender_all_units", on_change="rerun") as all_units:
     if all_units.open:
         if not data.units.withheld:
-            st.dataframe(views.screen_table(gender.units_frame(t, data.units, data.units_month), t), hide_index=True,
+            st.dataframe(presented.screen_table(gender.units_frame(t, data.units, data.units_month), t), hide_index=True,
                          width="stretch")
         show_legend()
 
@@ -211,7 +211,7 @@ if data.rate.withheld:
 elif data.rate.frame.empty:
     st.info(_("No human trafficking victims recorded in this period and selection."))
 else:
-    st.dataframe(views.screen_table(gender.rate_frame(t, data.rate, compact=True), t), hide_index=True,
+    st.dataframe(presented.screen_table(gender.rate_frame(t, data.rate, compact=True), t), hide_index=True,
                  width="stretch")
     st.caption(_("Per 100,000 population, by sex and age of the victims. All counts are in the pack."))
     show_legend()
@@ -222,7 +222,7 @@ if data.national_rows == 0:
 elif data.national.empty:
     st.info(_("The imported UNODC series have no trafficking-victim rows for these countries."))
 else:
-    st.dataframe(views.screen_table(gender.national_frame(t, data.national), t), hide_index=True, width="stretch")
+    st.dataframe(presented.screen_table(gender.national_frame(t, data.national), t), hide_index=True, width="stretch")
     st.caption(_("As published by UNODC, latest year of each series; “<5” stays “<5”. National totals from all "
                  "authorities, not this mission's records."))
 
@@ -248,5 +248,5 @@ else:
     if overall["share_women"] is not None and not pd.isna(overall["share_women"]):
         st.markdown(_("**{share}** of arrested suspects whose sex was recorded were women or girls.").format(
             share=t.percent(overall["share_women"], 1)))
-    st.dataframe(views.screen_table(gender.arrests_frame(t, arrests), t), hide_index=True, width="stretch")
+    st.dataframe(presented.screen_table(gender.arrests_frame(t, arrests), t), hide_index=True, width="stretch")
     show_legend()

@@ -2,7 +2,7 @@ from functools import partial
 
 import streamlit as st
 
-from tnt_dash import figures, flows, geo, queries, views
+from tnt_dash import figures, flows, geo, presented, queries
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -97,7 +97,7 @@ st.subheader(_("Corridors ranked by incidents – {where}, {period}").format(whe
 if table.empty:
     st.info(_("No cross-border incidents in this selection."))
 else:
-    st.dataframe(views.marks_as_text(table, t), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 460),
+    st.dataframe(presented.marks_as_text(table, t), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 460),
                  column_config={_("Main markets"): st.column_config.TextColumn(width="large")})
     st.caption(_("Trend: Mann-Kendall test on the weekly counts of the period (5 % level), with Sen's slope. "
                  "“<5”: fewer than 5 victims; “x”: hidden so that a “<5” cell cannot be worked out."))

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from tnt_dash import exports, priority, views
+from tnt_dash import exports, presented, priority
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -93,7 +93,7 @@ def download() -> bytes:
     ctx.log_release("export", "priorities xlsx")
     full = ctx.call(priority.assess, ctx.filters, ctx.profile, t.lang, level, weights, destination="export")
     title = _("Threat priorities (analytic judgement of the mission, not a measurement)")
-    stamp = views.stamp(ctx.con, t, ctx.profile, title, ctx.filters,
+    stamp = presented.stamp(ctx.con, t, ctx.profile, title, ctx.filters,
                         period=f"{t.date(result.start)} – {t.date(result.end)}")
     return exports.to_bytes(priority.table(full, t), "xlsx", stamp)
 

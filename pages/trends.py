@@ -2,7 +2,7 @@ from functools import partial
 
 import streamlit as st
 
-from tnt_dash import exports, trends, views
+from tnt_dash import exports, presented, trends
 from tnt_dash import trends_figures as tf
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
@@ -225,7 +225,7 @@ def export_csv(name: str) -> bytes:
     builder = EXPORTS[name][0]
     kwargs = {"grain": grain} if name == "rates" else {"by": by, "grain": grain}
     view = ctx.call(builder, filters, ctx.profile, t, destination="export", **kwargs)
-    stamp = views.stamp(ctx.con, t, ctx.profile, view.title, filters,
+    stamp = presented.stamp(ctx.con, t, ctx.profile, view.title, filters,
                         period=_("{start} to {end}").format(start=start, end=end))
     return exports.to_bytes(view.frame, "csv", stamp)
 

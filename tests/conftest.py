@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tnt_dash import access, store
+from tnt_dash import access, seed, store
 
 # A shared screen is for one host State (access.md). The tests' shared screens are the Central
 # African Republic's, where the canary records below sit; tests of the setting itself unset it.
@@ -67,7 +67,7 @@ def first_admin1(con, iso3: str) -> str:
 @pytest.fixture
 def hand_store(tmp_path: Path):
     path = tmp_path / "hand.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
     insert_incident(con, incident_id="I1", date_occurred="2026-11-16", mission="MINUSCA", iso3="CAF",
@@ -97,7 +97,7 @@ def hand_store(tmp_path: Path):
 def demo_db(tmp_path_factory) -> Path:
     """A small demo store built once per test session (seed 7, fixed end date)."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store.build(path, demo_rows=DEMO_ROWS, seed=7, end=DEMO_END)
+    seed.build(path, demo_rows=DEMO_ROWS, seed=7, end=DEMO_END)
     return path
 
 

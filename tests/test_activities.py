@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tnt_dash import access, activities, cli, i18n, store, views
+from tnt_dash import access, activities, cli, i18n, seed, store, views
 from tnt_dash.filters import Filters
 from .conftest import SHARED_CAF
 
@@ -29,7 +29,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "activities"
 @pytest.fixture
 def empty_store(tmp_path):
     path = tmp_path / "cap.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     return path
 
 
@@ -150,7 +150,7 @@ def test_cli_import_and_export(empty_store, tmp_path, capsys, monkeypatch):
 
 def test_store_without_the_tables_reads_as_empty(tmp_path):
     path = tmp_path / "old.duckdb"
-    store.build(path, demo_rows=None)     # build() adds the tables only with demo data
+    seed.build(path, demo_rows=None)     # build() adds the tables only with demo data
     con = store.connect(path, read_only=True)
     try:
         assert not activities.tables_present(con)
@@ -193,7 +193,7 @@ def test_demo_generator_is_deterministic_and_synthetic(tmp_path):
     counts = []
     for n in range(2):
         path = tmp_path / f"demo{n}.duckdb"
-        store.build(path, demo_rows=500, seed=3, end=date(2026, 11, 29))
+        seed.build(path, demo_rows=500, seed=3, end=date(2026, 11, 29))
         con = store.connect(path, read_only=True)
         try:
             counts.append(con.execute("SELECT count(*), sum(participants_female), bool_and(synthetic), "

@@ -1,7 +1,7 @@
 """The benchmark keeps working (CI runs it at a tiny N; the 1M/10M figures are in docs/performance.md)."""
 import pytest
 
-from tnt_dash import bench
+from tnt_dash import bench, seed
 
 
 def test_bench_runs_every_page_and_judges_targets(tmp_path):
@@ -113,9 +113,8 @@ def test_the_first_page_after_start_is_judged_in_a_new_process():
 
 
 def test_the_import_check_writes_into_demo_stores_only(tmp_path):
-    from tnt_dash import store
     real = tmp_path / "real.duckdb"
-    store.build(real, demo_rows=None)   # no demo data: a store of real records looks like this
+    seed.build(real, demo_rows=None)   # no demo data: a store of real records looks like this
     before = real.read_bytes()
     assert "not a synthetic demo store" in bench.import_check(real)["skipped"]
     assert real.read_bytes() == before

@@ -22,7 +22,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, brief, brief_export, i18n, queries, store, suppression, views
+from tnt_dash import access, brief, brief_export, i18n, presented, queries, seed, store, suppression, views
 from tnt_dash.filters import Filters
 
 from .conftest import first_admin1, insert_incident, SHARED_CAF
@@ -43,7 +43,7 @@ def con(demo_db):
 def build(con, profile, lang="en", week=WEEK, filters=Filters(), level="adm1"):
     t = i18n.get(lang)
     pack = brief.weekly_brief(con, filters, profile, lang, week, destination="export", level=level)
-    stamp = views.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
+    stamp = presented.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
     return pack, stamp, t
 
 
@@ -95,7 +95,7 @@ def test_protected_notable_incidents_carry_no_victim_counts(tmp_path):
     of 10 victims over records of 7 and 3 showed 7 and "<5" beside the total, which gave the 3 away.
     Under suppression the list carries no per-record victim counts; the analyst's keeps them."""
     path = tmp_path / "notable.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     caf = first_admin1(con, "CAF")
     for n, victims in enumerate((7, 3)):
@@ -109,7 +109,7 @@ def test_protected_notable_incidents_carry_no_victim_counts(tmp_path):
             pack = brief.weekly_brief(con, Filters(), profile, "en", WEEK, destination=destination)
             assert pack.kpis.set_index("kpi").loc["victims", "value"] == 10
             assert sorted(pack.incidents["incident_id"]) == ["N0", "N1"]
-            assert not set(views.VICTIM_COLUMNS) & set(pack.incidents.columns), (profile.name, destination)
+            assert not set(presented.VICTIM_COLUMNS) & set(pack.incidents.columns), (profile.name, destination)
             assert "Victims" not in brief.tables(pack, i18n.get("en"))["Notable incidents"].columns
         analyst = brief.weekly_brief(con, Filters(), access.ANALYST, "en", WEEK, destination="export")
         assert sorted(analyst.incidents["victims"]) == [3, 7]
@@ -121,7 +121,7 @@ def build_ones_db(path: Path, large: tuple[str, ...] = ("human_trafficking", "mi
     """One week whose arms trafficking victims are one woman, one girl, one boy and one of unknown
     sex and age: four "<5" cells under a "<5" total, which no pattern of hidden cells can protect.
     Each market in `large` has 30 or more victims in every group."""
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     caf = first_admin1(con, "CAF")
     day = WEEK + timedelta(days=2)
@@ -162,7 +162,7 @@ def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_
     assert not [x for c in (*brief.SEX_AGE, "victims") for x in v[c] if not isinstance(x, str) and 1 <= x <= 4]
     note = pack.victims_grouped_note(t)
     assert "Autres marchés (3)" in note and "regroupées" in note
-    stamp = views.stamp(ones_store, t, SHARED_CAF, t.gettext("Weekly brief"), Filters(), period=t.week(WEEK))
+    stamp = presented.stamp(ones_store, t, SHARED_CAF, t.gettext("Weekly brief"), Filters(), period=t.week(WEEK))
     pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(
         brief_export.render("pdf", pack, stamp, t))).pages)
     assert "Autres marchés (3)" in pdf and "plus petites lignes" in re.sub(r"\s+", " ", pdf)
@@ -300,7 +300,7 @@ def test_summary_says_nothing_unsupported(con, shared_pack):
     for value in pack.victims[list(brief.SEX_AGE)].to_numpy().ravel():
         assert isinstance(value, str) or value == 0 or value >= 5
     kpis = pack.kpis.set_index("kpi")
-    for name in views.VICTIM_COLUMNS:
+    for name in presented.VICTIM_COLUMNS:
         value = kpis.loc[name, "value"]
         assert isinstance(value, str) or value == 0 or value >= 5
     quiet = brief.weekly_brief(con, Filters(markets=("cocaine",)), access.ANALYST, "en", WEEK)
@@ -482,7 +482,7 @@ def test_cli_brief_matches_weekly_brief(demo_db, con, tmp_path):
     for row in pack.kpis.itertuples():
         label = t.gettext(views.KPI_LABELS[row.kpi])
         assert key[label] == (row.value if isinstance(row.value, str) else pytest.approx(row.value))
-    assert book[t.gettext("Key figures")]["A1"].value == views.marking_text(t, access.COMMISSIONER)
+    assert book[t.gettext("Key figures")]["A1"].value == presented.marking_text(t, access.COMMISSIONER)
     for fmt in ("pptx", "pdf"):
         result = cli("--lang", "fr", "brief", "--week", "2026-W47", "--format", fmt, "--out", tmp_path / f"b.{fmt}",
                      db=demo_db, profile="shared")

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from tests.conftest import insert_incident
-from tnt_dash import access, cli, flows, i18n, store, views
+from tnt_dash import access, cli, flows, i18n, seed, store, views
 from tnt_dash.filters import Filters
 from tnt_dash.flows import Focus
 from .conftest import SHARED_CAF
@@ -34,7 +34,7 @@ BASE = dict(mission="MINUSCA", iso3="CAF", admin1_code="CF-AC", lat=6.9, lon=17.
 @pytest.fixture
 def flow_store(tmp_path):
     path = tmp_path / "flows.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     cb = dict(cross_border=True, origin_iso3="CAF", destination_iso3="CMR")
     insert_incident(con, incident_id="F1", date_occurred="2026-11-02", market="arms_trafficking",
@@ -374,7 +374,7 @@ def _boundaries(path):
 @pytest.mark.parametrize("bad", ["adm1_malformed.geojson", "adm1_points_only.geojson", "missing.geojson"])
 def test_geo_import_rejects_bad_files_and_keeps_stored_boundaries(tmp_path, capsys, bad):
     path = tmp_path / "geo.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     assert cli.main(["--db", str(path), "geo", "import", str(FIXTURES / "adm1_small.geojson")]) == 0
     before, _ = _boundaries(path)
     assert [code for _, code, _ in before] == ["CF-TA", "CF-TB", "KOS-9003"]
@@ -392,7 +392,7 @@ def test_geo_import_rejects_bad_files_and_keeps_stored_boundaries(tmp_path, caps
 
 def test_geo_import_one_country(tmp_path, capsys):
     path = tmp_path / "geo.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     assert cli.main(["--db", str(path), "geo", "import", str(FIXTURES / "adm1_small.geojson"),
                      "--level", "adm1", "--country", "CAF"]) == 0
     assert "imported 2 adm1 units for CAF" in capsys.readouterr().out

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, gender, i18n, stats, store, suppression
+from tnt_dash import access, gender, i18n, seed, stats, store, suppression
 from tnt_dash.filters import Filters
 
 from .conftest import first_admin1, insert_incident, SHARED_CAF
@@ -35,7 +35,7 @@ NOV = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 11, 30))
 @pytest.fixture
 def gender_store(tmp_path: Path):
     path = tmp_path / "gender.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
     common = dict(market="human_trafficking", mission="MINUSCA", iso3="CAF", admin1_code=caf,
@@ -175,7 +175,7 @@ def test_national_series_empty_then_censored_kept(gender_store, tmp_path):
 
 def test_national_series_keeps_censored_values(tmp_path):
     path = tmp_path / "ns.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     for year, text, value, censored in ((2020, "12", 12.0, False), (2022, "<5", None, True)):
         con.execute("INSERT INTO national_series VALUES ('UNODC GLOTIP', 'CAF', 'Detected trafficking victims', "

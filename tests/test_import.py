@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tnt_dash import i18n, store
+from tnt_dash import i18n, seed, store
 from tnt_dash.importers import FileUnreadable, pipeline, template
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -41,7 +41,7 @@ EXPECTED = {
 @pytest.fixture
 def db(tmp_path) -> Path:
     path = tmp_path / "store.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     return path
 
 
@@ -179,7 +179,7 @@ def test_imports_rebuild_only_the_weeks_they_touch(tmp_path):
     rebuild only the weeks their records sit in (and sat in): the rollups still equal a full
     rebuild after each, and a context import leaves them as they were."""
     db = tmp_path / "store.duckdb"
-    store.build(db, demo_rows=3000, end=date(2026, 11, 29))
+    seed.build(db, demo_rows=3000, end=date(2026, 11, 29))
     first = pipeline.run_import(db, FIX / "native_en_bom.csv")
     assert rollups_equal_a_full_rebuild(db, tmp_path)
     text = (FIX / "native_en_bom.csv").read_text(encoding="utf-8-sig")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tnt_dash import i18n, store
+from tnt_dash import i18n, seed, store
 from tnt_dash.importers import pipeline, releasability, template
 from tnt_dash.importers.releasability import ReleaseRefused, set_release
 
@@ -74,7 +74,7 @@ def write_csv(path: Path, header, rows, delimiter=",", encoding="utf-8") -> Path
 @pytest.fixture
 def db(tmp_path) -> Path:
     path = tmp_path / "store.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     return path
 
 
@@ -222,7 +222,7 @@ def test_template_has_the_columns(db, tmp_path, lang, names):
 def released_db(tmp_path) -> Path:
     """A small demo store (so that a partial rollup rebuild has other weeks to leave alone) and R-1..R-3."""
     path = tmp_path / "demo.duckdb"
-    store.build(path, demo_rows=3000, end=date(2026, 11, 29))
+    seed.build(path, demo_rows=3000, end=date(2026, 11, 29))
     pipeline.run_import(path, write_csv(tmp_path / "en.csv", EN_HEADER, GOOD))
     return path
 

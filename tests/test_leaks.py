@@ -7,7 +7,7 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, i18n, queries, store, views
+from tnt_dash import access, i18n, presented, queries, store, views
 from tnt_dash.exports import FORMATS, to_bytes
 from tnt_dash.filters import Filters
 
@@ -62,7 +62,7 @@ def test_no_canary_in_shared_exports_nor_counts(canary_db, demo_db, view):
         con = store.connect(path, read_only=True)
         try:
             built = views.build(view, con, filters, SHARED_CAF, t, destination="export")
-            stamp = views.stamp(con, t, SHARED_CAF, built.title, filters)
+            stamp = presented.stamp(con, t, SHARED_CAF, built.title, filters)
             outputs[label] = built.frame
             for fmt in FORMATS:
                 assert b"CANARY" not in to_bytes(built.frame, fmt, stamp), (view, fmt)

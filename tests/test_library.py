@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from fpdf import FPDF
 
-from tnt_dash import access, cli, library, store
+from tnt_dash import access, cli, library, seed, store
 from .conftest import SHARED_CAF
 
 MARKINGS = {   # file -> (TLP, classification); each carries a unique word in its body text
@@ -27,7 +27,7 @@ def word(name: str) -> str:
 @pytest.fixture
 def lib(tmp_path):
     path = tmp_path / "lib.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     for name, (tlp, classification) in MARKINGS.items():
         text = f"# Practice {name}\n\nCommunity policing note with the word {word(name)} inside.\n"
@@ -127,7 +127,7 @@ def test_bad_files_rejected(lib):
 
 def test_cli_docs_add_and_search(tmp_path, capsys, monkeypatch):
     path = tmp_path / "cli.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     note = tmp_path / "note.md"
     note.write_text("# Border post practice\n\nJoint patrols at the ferry crossing.\n", encoding="utf-8")
     args = ["--db", str(path), "docs", "add", str(note), "--tlp", "TLP:AMBER", "--classification", "UNCLASSIFIED",
@@ -146,7 +146,7 @@ def test_cli_docs_add_and_search(tmp_path, capsys, monkeypatch):
 
 def test_store_without_documents_table(tmp_path):
     path = tmp_path / "old.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path, read_only=True)
     try:
         assert library.search(con, access.ANALYST, "x").empty and library.count(con, access.ANALYST) == 0

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from tnt_dash import access
+from tnt_dash import access, seed
 from tnt_dash.filters import Filters
 from tnt_dash.priority import Weights
 from tnt_dash.ui.frame import cache_key
@@ -78,9 +78,8 @@ def test_a_mutable_dataclass_is_refused():
 
 @pytest.fixture
 def empty_store(tmp_path):
-    from tnt_dash import store
     path = tmp_path / "cache.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     return path
 
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, brief, i18n, priority, store
+from tnt_dash import access, brief, i18n, priority, seed, store
 from tnt_dash.filters import Filters
 
 from .conftest import first_admin1, insert_incident, SHARED_CAF
@@ -38,7 +38,7 @@ LN = math.log
 @pytest.fixture
 def prio_store(tmp_path: Path):
     path = tmp_path / "prio.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
     insert_incident(con, incident_id="X1", date_occurred="2026-11-20", iso3="CAF", admin1_code=caf,
@@ -426,13 +426,13 @@ def test_protected_scores_say_no_more_than_the_published_counts(demo_db, monkeyp
     try:
         weights = priority.Weights(women_children=0.0)
         raw = priority.inputs(con, Filters(), SHARED_CAF, "en")
-        shown = priority.views.protect_victims(raw, SHARED_CAF, "screen")
+        shown = priority.presented.protect_victims(raw, SHARED_CAF, "screen")
         small = [i for i, v in enumerate(shown["victims"]) if v == "<5" and shown["women_children"].iloc[i] == 0]
         assert small, "the demo store has small victim cells under shared"
         row = small[0]
         moved = raw.copy()
         moved.loc[row, "victims"] = 1 if raw.loc[row, "victims"] != 1 else 4
-        assert priority.views.protect_victims(moved, SHARED_CAF, "screen")[["victims", "women_children"]].equals(
+        assert priority.presented.protect_victims(moved, SHARED_CAF, "screen")[["victims", "women_children"]].equals(
             shown[["victims", "women_children"]])
         key = tuple(raw.loc[row, ["area", "market"]])
 

@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tnt_dash import access, queries
+from tnt_dash import access, queries, seed
 from tnt_dash.filters import Filters
 from .conftest import SHARED_CAF
 
@@ -218,7 +218,7 @@ def test_an_older_store_gets_the_priority_columns_when_migrated(tmp_path):
     this version adds them and fills them, equal to a store built now."""
     from tnt_dash import store
     path = tmp_path / "older.duckdb"
-    store.build(path, demo_rows=3_000)
+    seed.build(path, demo_rows=3_000)
     con = store.connect(path)
     try:
         store_columns = [r[0] for r in con.execute("DESCRIBE incident_weekly").fetchall()]
@@ -229,7 +229,7 @@ def test_an_older_store_gets_the_priority_columns_when_migrated(tmp_path):
         con.execute("DELETE FROM schema_version WHERE version >= 7")
     finally:
         con.close()
-    store.ensure_store(path)
+    seed.ensure_store(path)
     con = store.connect(path, read_only=True)
     try:
         assert store.schema_version(con) == store.SCHEMA_VERSION >= 7

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, brief, i18n, queries, releases, store, views
+from tnt_dash import access, brief, i18n, presented, queries, releases, seed, store, views
 from tnt_dash.filters import Filters
 
 from .conftest import DEMO_END, ROOT, SHARED_STATE, first_admin1, insert_incident
@@ -116,7 +116,7 @@ def test_the_brief_pack_is_the_same_with_and_without_a_second_states_records(sec
         con = store.connect(path, read_only=True)
         try:
             packs[label] = brief.weekly_brief(con, Filters(), CAF, "fr", week, destination="export")
-            stamp = views.stamp(con, t, CAF, "Brief", Filters(), period=t.week(week))
+            stamp = presented.stamp(con, t, CAF, "Brief", Filters(), period=t.week(week))
             files[label] = {fmt: brief_export.render(fmt, packs[label], stamp, t) for fmt in ("xlsx", "pptx", "pdf")}
         finally:
             con.close()
@@ -130,7 +130,7 @@ def test_the_brief_pack_is_the_same_with_and_without_a_second_states_records(sec
 
 def _hand(tmp_path):
     path = tmp_path / "release.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     caf = con.execute("SELECT min(code) FROM admin1 WHERE iso3 = 'CAF'").fetchone()[0]
     hti = con.execute("SELECT min(code) FROM admin1 WHERE iso3 = 'HTI'").fetchone()[0]
@@ -226,7 +226,7 @@ def test_cli_refuses_shared_without_a_state_and_logs_what_it_releases(demo_db, t
 
 def test_release_log_survives_a_spool_it_cannot_write(tmp_path, monkeypatch, caplog):
     db = tmp_path / "s.duckdb"
-    store.build(db, demo_rows=None)
+    seed.build(db, demo_rows=None)
     blocked = tmp_path / "no-such-dir" / "s.duckdb"
     assert not releases.log_release(blocked, CAF, kind="page", item="Overview", filters=Filters(), records=3)
     assert "wait in memory" in caplog.text and SHARED_STATE not in caplog.text

@@ -277,7 +277,7 @@ def test_threshold_is_a_parameter():
 
 
 def test_views_style_call_with_total_col():
-    # The shape views.protect_victims uses: a part, the rest, and the total.
+    # The shape presented.protect_victims uses: a part, the rest, and the total.
     parts = pd.DataFrame({"women_children": [2, 14, 0, 9], "other": [30, 3, 8, 11]})
     parts["victims"] = parts.sum(axis=1)
     cols = ["women_children", "other"]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hst
 
-from tnt_dash import access, i18n, stats, store, trends, views
+from tnt_dash import access, i18n, seed, stats, store, trends, views
 from tnt_dash import trends_figures as tf
 from tnt_dash.filters import Filters
 
@@ -44,7 +44,7 @@ def wednesday(week: int) -> date:
 @pytest.fixture(scope="module")
 def trend_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("trends") / "trends.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
     n = 0

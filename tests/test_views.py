@@ -4,7 +4,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tnt_dash import access, i18n, store, views
+from tnt_dash import access, i18n, presented, seed, store, views
 from .conftest import SHARED_CAF
 
 
@@ -19,18 +19,18 @@ def test_protect_victims_never_shows_small_counts_or_crashes():
         pd.DataFrame({"victims": [2, 2], "women_children": [2, 0]}),
     ]
     for frame in tables:
-        shared = views.protect_victims(frame, SHARED_CAF, "screen")
+        shared = presented.protect_victims(frame, SHARED_CAF, "screen")
         assert not visible_small(shared, ["victims", "women_children"]), shared
-        analyst = views.protect_victims(frame, access.ANALYST, "screen")
+        analyst = presented.protect_victims(frame, access.ANALYST, "screen")
         assert analyst.equals(frame)
 
 
 def test_protect_count_by_profile_and_destination():
-    assert views.protect_count(3, SHARED_CAF, "screen") == "<5"
-    assert views.protect_count(3, access.GENDER, "screen") == 3
-    assert views.protect_count(3, access.GENDER, "export") == "<5"
-    assert views.protect_count(0, SHARED_CAF, "export") == 0
-    assert views.protect_count(7, SHARED_CAF, "export") == 7
+    assert presented.protect_count(3, SHARED_CAF, "screen") == "<5"
+    assert presented.protect_count(3, access.GENDER, "screen") == 3
+    assert presented.protect_count(3, access.GENDER, "export") == "<5"
+    assert presented.protect_count(0, SHARED_CAF, "export") == 0
+    assert presented.protect_count(7, SHARED_CAF, "export") == 7
 
 
 def test_overview_leaves_out_victim_sparklines_with_a_small_week(hand_store):
@@ -56,7 +56,7 @@ def test_victim_cards_carry_no_change_on_protected_screens(tmp_path):
 
     from .conftest import first_admin1, insert_incident
     path = tmp_path / "change.duckdb"
-    store.build(path, demo_rows=None)
+    seed.build(path, demo_rows=None)
     con = store.connect(path)
     caf = first_admin1(con, "CAF")
     for i, (day, victims) in enumerate((("2026-10-20", 1), ("2026-11-03", 1), ("2026-11-22", 8))):
@@ -85,7 +85,7 @@ def test_marks_as_text_formats_only_columns_that_mix_marks_and_counts():
     t = i18n.get("fr")
     frame = pd.DataFrame({"incidents": [1, 2000], "victims": pd.Series([1500, "<5"], dtype=object),
                           "corridor": ["A → B", "C → D"]})
-    out = views.marks_as_text(frame, t)
+    out = presented.marks_as_text(frame, t)
     assert out["victims"].tolist() == [t.number(1500), "<5"]
     assert out["incidents"].tolist() == [1, 2000] and out["incidents"].dtype.kind == "i"
     assert out["corridor"].tolist() == ["A → B", "C → D"]
@@ -104,8 +104,8 @@ def test_screen_table_is_for_screen_as_arrow_text(lang):
                           "Share (%)": [12.5, float("nan"), 100.0], "Hidden": ["<5", "x", 7],
                           "Range": ["10–20", "–", None], "Flag": [True, False, True],
                           "Count": np.array([1, 2, 3], dtype=np.int64)}, index=[5, 6, 7])
-    expected = views.for_screen(frame, t)
-    table = views.screen_table(frame, t)
+    expected = presented.for_screen(frame, t)
+    table = presented.screen_table(frame, t)
     assert table.column_names == list(frame.columns)
     assert all(str(field.type) == "string" for field in table.schema)
     assert table.to_pydict() == {c: expected[c].tolist() for c in frame.columns}
@@ -123,8 +123,8 @@ def test_screen_cells_are_read_from_every_column_type():
                           "e": pd.to_datetime(["2026-11-02", None, "2026-11-29"]), "f": [True, False, True],
                           "g": pd.Series(["x", None, "10–20"], dtype="string")})
     frame = pd.concat([frame, frame[["a"]]], axis=1)   # a repeated name, as a renamed table can have
-    expected = [[views.screen_cell(frame.iat[i, j], t) for i in range(len(frame))] for j in range(frame.shape[1])]
-    assert views._screen_columns(frame, t) == expected
+    expected = [[presented.screen_cell(frame.iat[i, j], t) for i in range(len(frame))] for j in range(frame.shape[1])]
+    assert presented._screen_columns(frame, t) == expected
     assert expected[0] == [t.number(1), "–", t.number(1234567)] and expected[2] == ["<5", t.number(3), "–"]
     assert expected[6] == ["x", "–", "10 – 20"]
-    assert views.screen_table(frame.iloc[0:0], t).num_rows == 0
+    assert presented.screen_table(frame.iloc[0:0], t).num_rows == 0

@@ -661,7 +661,7 @@ def totals(con, filters: Filters, profile: Profile, lang: str) -> dict:
 
 def activities_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export"):
     """Export view "activities": one row per activity; costs only for UN-internal profiles."""
-    from .views import View
+    from .presented import View
     names = {"activity_id": N_("Activity"), "type_label": N_("Type"), "title": N_("Title"),
              "date_start": N_("Start"), "date_end": N_("End"), "mission_label": N_("Mission"),
              "partners": N_("Partners"), "participants_female": N_("Participants, women"),

@@ -234,14 +234,14 @@ def _week_span(con):
 _PREPARE = """
 import json, resource, sys, time
 from pathlib import Path
-from tnt_dash import store
+from tnt_dash import seed
 path, rows = sys.argv[1], int(sys.argv[2])
 build_s = None
 if not Path(path).exists():
     start = time.perf_counter()
-    store.build(path, demo_rows=rows, seed=7)
+    seed.build(path, demo_rows=rows, seed=7)
     build_s = round(time.perf_counter() - start, 1)
-store.ensure_store(path)
+seed.ensure_store(path)
 print(json.dumps({"build_s": build_s, "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 """
 

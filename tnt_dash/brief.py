@@ -5,7 +5,7 @@ scoped by `queries.scope(filters, profile)`; the page, the PPTX/PDF/XLSX packs a
 all call it, so they cannot disagree. No Streamlit here. The brief ignores the date filter of
 the sidebar: the week (and the baselines before it) decide the dates.
 
-Protection: victim counts are suppressed for profiles that require it (views.must_suppress),
+Protection: victim counts are suppressed for profiles that require it (presented.must_suppress),
 and a suppressed KPI carries no % change. Incident counts are not victim counts and are shown.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from . import activities, queries, stats, views
+from . import activities, presented, queries, stats, views
 from .access import Profile
 from .config import suppression_threshold
 from .filters import Filters, reads_only
@@ -112,7 +112,7 @@ class Brief:
         if not self.victims_grouped:
             return None
         other = self.victims["market_label"].iloc[self.victims_grouped_row()]
-        return views.grouped_note(t, self.victims_grouped, other)
+        return presented.grouped_note(t, self.victims_grouped, other)
 
     def summary_beside_priorities(self, t: I18n) -> list[str]:
         """The summary without its closing priority sentence, for a screen that shows the
@@ -137,9 +137,9 @@ def _kpis(con, filters: Filters, profile: Profile, week: date, suppress: bool, d
         row = {"kpi": name, "value": value, "previous": prev,
                "change_prev": (value - prev) / prev if prev else None,
                "baseline_mean": base, "change_4w": (value - base) / base if base else None}
-        if suppress and name in views.VICTIM_COLUMNS:
+        if suppress and name in presented.VICTIM_COLUMNS:
             # A protected count shows as "<k" and carries no comparison that would reveal it.
-            row.update(value=views.protect_count(int(value), profile, destination), previous=None,
+            row.update(value=presented.protect_count(int(value), profile, destination), previous=None,
                        change_prev=None, baseline_mean=None, change_4w=None)
         rows.append(row)
     kpis = pd.DataFrame(rows).astype(object)
@@ -333,7 +333,7 @@ def _victims(con, filters: Filters, profile: Profile, t: I18n, week: date, suppr
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     if not suppress:
         return frame, False, 0
-    k, other = suppression_threshold(), views.OTHER_LABELS["market"]
+    k, other = suppression_threshold(), presented.OTHER_LABELS["market"]
     try:
         # Row and column totals are handed over so they can be hidden with the cells. A market no
         # pattern can protect (four 1s under a "<5" total) is grouped with the smallest others.
@@ -344,7 +344,7 @@ def _victims(con, filters: Filters, profile: Profile, t: I18n, week: date, suppr
     except DisclosureError:
         return frame.iloc[0:0], True, 0
     grand = out.iloc[-1]["victims"]
-    if isinstance(grand, str) and grand != str(views.protect_count(total["victims"], profile, "export")):
+    if isinstance(grand, str) and grand != str(presented.protect_count(total["victims"], profile, "export")):
         # The victims KPI publishes this total; a table that needs it hidden cannot be shown beside it.
         return frame.iloc[0:0], True, 0
     return out, False, grouped
@@ -353,22 +353,22 @@ def _victims(con, filters: Filters, profile: Profile, t: I18n, week: date, suppr
 def _notable(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
     frame = queries.incident_list(con, filters.with_dates(week, week + timedelta(days=6)), profile, lang,
                                   limit=NOTABLE, order="harm")
-    if views.must_suppress(profile, destination):
+    if presented.must_suppress(profile, destination):
         # Per-record victim counts are left out, not marked one by one: the list holds the week's
         # worst records, often all of its records with victims, so the week's published total minus
         # the counts shown gave a "<5" record away (10 victims, records of 7 and "<5": the other is 3).
-        frame = frame.drop(columns=[c for c in views.VICTIM_COLUMNS if c in frame.columns])
+        frame = frame.drop(columns=[c for c in presented.VICTIM_COLUMNS if c in frame.columns])
     return frame
 
 
 def _hotspots(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
     frame = queries.admin1_totals(con, filters.with_dates(week, week + timedelta(days=6)), profile, lang)
     try:
-        return views.protect_victims(frame, profile, destination)
+        return presented.protect_victims(frame, profile, destination)
     except DisclosureError:
         # No safe pattern exists for this week's small counts: withhold the victim columns.
         out = frame.copy()
-        for column in views.VICTIM_COLUMNS:
+        for column in presented.VICTIM_COLUMNS:
             out[column] = pd.Series([None] * len(out), dtype=object)
         return out
 
@@ -464,7 +464,7 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     t = get_i18n(lang)
     week = queries.week_start(week)
-    suppress = views.must_suppress(profile, destination)
+    suppress = presented.must_suppress(profile, destination)
     filters = filters.with_dates(None, None)
     # The parts are independent: tnt_dash/parallel.py runs them two at a time.
     done = run_parts({

@@ -1,7 +1,7 @@
 """The weekly brief as a slide deck (PPTX), a PDF and a workbook (XLSX), built on the server.
 
 Every file carries the marking in its header and footer and the synthetic-data notice while demo
-data is loaded (both come in the Stamp from views.stamp). The numbers come from one `Brief`
+data is loaded (both come in the Stamp from presented.stamp). The numbers come from one `Brief`
 (brief.weekly_brief) and are formatted by the same `cell_text` for slides and PDF; the workbook
 holds brief.tables() unformatted. Slides use native, editable PowerPoint charts (no images).
 """

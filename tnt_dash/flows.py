@@ -654,7 +654,7 @@ CORRIDOR_HEADERS = {
 def corridor_table(con, filters: Filters, profile: Profile, t: I18n, destination: str = "screen",
                    focus: Focus | None = None) -> pd.DataFrame:
     """The ranked corridor table with translated headers, victims protected for `destination`."""
-    from .views import protect_victims
+    from .presented import protect_victims
 
     frame = corridors(con, filters, profile, t.lang, focus)
     frame = protect_victims(frame, profile, destination)
@@ -667,7 +667,7 @@ def corridor_table(con, filters: Filters, profile: Profile, t: I18n, destination
 
 def corridors_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export"):
     """Export view "corridors": the map page's corridor table."""
-    from .views import View
+    from .presented import View
 
     return View("corridors", t.gettext("Cross-border corridors (origin → destination)"),
                 corridor_table(con, filters, profile, t, destination=destination))

@@ -36,7 +36,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from . import queries, stats, views
+from . import presented, queries, stats
 from .access import Profile
 from .config import suppression_threshold
 from .filters import Filters, default_period
@@ -474,16 +474,16 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     raw = inputs(con, filters, profile, lang, level)
     # pandas deep-copies a frame's attrs on every operation: keep them aside while scoring.
     meta, raw.attrs = raw.attrs, {}
-    suppress = views.must_suppress(profile, destination)
+    suppress = presented.must_suppress(profile, destination)
     # The victim counts as this profile may see them, for every row (a few milliseconds for 800
     # rows), carried through the scoring beside the counts it scores.
-    shown = views.protect_victims(raw, profile, destination) if len(raw) else raw
-    raw = raw.assign(**{f"{c}_shown": shown[c].to_numpy() if len(raw) else [] for c in views.VICTIM_COLUMNS})
+    shown = presented.protect_victims(raw, profile, destination) if len(raw) else raw
+    raw = raw.assign(**{f"{c}_shown": shown[c].to_numpy() if len(raw) else [] for c in presented.VICTIM_COLUMNS})
     if suppress and len(raw):
         # Scored on the counts as published: the harm factor and the score of a row scored on
         # hidden counts gave them back (min-max of ln(1 + harm points) at 3 decimals, with the
         # fatalities and seizures published, recovered all 161 hidden cells of a shared view).
-        raw = raw.assign(**{c: published_counts(shown[c], suppression_threshold()) for c in views.VICTIM_COLUMNS})
+        raw = raw.assign(**{c: published_counts(shown[c], suppression_threshold()) for c in presented.VICTIM_COLUMNS})
     scored = score(raw, weights)
     n = len(scored)
     # The rank ranges of the rows kept only (`top`), each still ranked against every row.
@@ -493,7 +493,7 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     scored["rank_min"], scored["rank_max"] = ranges["rank_min"], ranges["rank_max"]
     if publish is not None:
         # Counts for the first rows only: a screen that shows them there alone.
-        for column in views.VICTIM_COLUMNS:
+        for column in presented.VICTIM_COLUMNS:
             scored[f"{column}_shown"] = scored[f"{column}_shown"].astype(object).where(
                 np.arange(len(scored)) < max(0, publish), None)
     t = get_i18n(lang)
@@ -619,9 +619,9 @@ def table(result: Assessment, t: I18n) -> pd.DataFrame:
 
 
 def view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export", level: str = "adm1",
-         weights: Weights = Weights()) -> views.View:
+         weights: Weights = Weights()) -> presented.View:
     result = assess(con, filters, profile, t.lang, level, weights, destination=destination)
-    return views.View("priorities", t.gettext("Threat priorities (analytic judgement of the mission, not a "
+    return presented.View("priorities", t.gettext("Threat priorities (analytic judgement of the mission, not a "
                                               "measurement)"), table(result, t))
 
 
@@ -687,62 +687,6 @@ METHOD_NOTE = [
         "orders threats for discussion; it does not measure them, and it should be read with the confidence "
         "figure and the narrative assessment of the analysts.")),
 ]
-
-
-# --- Command line: `python -m tnt_dash priorities` (registered in cli.py) ---------------------------
-
-def add_cli_parser(sub, add_filter_flags) -> None:
-    p = sub.add_parser("priorities", help="threat priorities per area and market (see docs/priority.md)")
-    p.add_argument("--period", help="the N days to the --to date or the latest record, e.g. 90d "
-                                    "(default: 365 days, as on the page; not with --from)")
-    p.add_argument("--level", choices=LEVELS, default="adm1", help="areas: admin-1 units or countries")
-    p.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
-    p.add_argument("--out", help="output file (default: CSV on standard output)")
-    p.add_argument("--weight", action="append", default=[], metavar="KEY=VALUE",
-                   help=f"change a weight, as in the page's link: {', '.join(PARAM_KEYS)} (repeatable)")
-    add_filter_flags(p)
-
-
-def parse_period(text: str) -> int:
-    text = text.strip().lower()
-    if not text.endswith("d") or not text[:-1].isdigit() or int(text[:-1]) < 1:
-        raise ValueError(f"--period takes a number of days such as 90d (got {text!r})")
-    return int(text[:-1])
-
-
-def cli_command(args) -> int:
-    import sys
-    from pathlib import Path
-
-    from . import access, config, exports, i18n, store
-    from .cli import CliError, filters_from, log_release
-    t = i18n.get(args.lang)
-    profile = access.server_profile()
-    filters = filters_from(args)
-    weights = parse_weight_flags(args.weight)
-    con = store.connect(args.db or config.db_path(), read_only=True)
-    try:
-        if args.period:
-            if args.date_from:
-                raise CliError("give either --period or --from, not both")
-            end = filters.date_to or period(con, filters, profile)[1]
-            filters = filters.with_dates(end - timedelta(days=parse_period(args.period) - 1), end)
-        result = assess(con, filters, profile, args.lang, args.level, weights, destination="export")
-        frame = table(result, t)
-        title = t.gettext("Threat priorities (analytic judgement of the mission, not a measurement)")
-        stamp = views.stamp(con, t, profile, title, filters, period=f"{t.date(result.start)} – {t.date(result.end)}")
-        log_release(con, args.db or config.db_path(), profile, "export", f"priorities {args.format}",
-                    filters.with_dates(result.start, result.end))
-    finally:
-        con.close()
-    stamp.lines.append(t.gettext("Weights: {weights}").format(
-        weights=", ".join(f"{k}={v}" for k, v in weights_to_params(weights).items())))
-    if args.out:
-        exports.write(frame, args.format, stamp, Path(args.out))
-        print(f"wrote {len(frame)} ranked area–market rows to {args.out}")
-    else:
-        sys.stdout.buffer.write(exports.to_bytes(frame, args.format, stamp))
-    return 0
 
 
 # --- Figures (pure: frame in, Figure out; text arrives translated) --------------------------------

@@ -1,4 +1,7 @@
-"""The DuckDB store: connections, versioned migrations, reference data and first-run build.
+"""The DuckDB store: connections, versioned migrations, reference data and the rollups.
+
+Building a store with its demonstration data is seed.py's job, one floor up: the store knows
+nothing of what fills it.
 
 Readers (pages, exports) share one read-only connection and take a cursor per query;
 writers (init, import) open their own read-write connection and work in transactions
@@ -7,10 +10,8 @@ writers (init, import) open their own read-write connection and work in transact
 from __future__ import annotations
 
 import logging
-import os
 import time
 import re
-import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -209,63 +210,6 @@ def get_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         return dict(cur.execute("SELECT key, value FROM meta").fetchall())
     finally:
         cur.close()
-
-
-def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=None) -> Path:
-    """Build a complete store at `path`, atomically: a half-built file is never left behind.
-
-    The store is written to a temporary file beside `path` and renamed into place, so a
-    reader (or a second process racing to build on first run) sees either nothing or a
-    complete store.
-    """
-    from . import activities, demo
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp_name)  # DuckDB wants to create the file itself
-    try:
-        con = duckdb.connect(tmp_name)
-        try:
-            migrate(con)
-            load_reference(con)
-            set_meta(con, built_at=_now().isoformat(timespec="seconds"))
-            if demo_rows:
-                demo.generate(con, rows=demo_rows, seed=seed, end=end)
-                activities.generate_demo_activities(con, seed=seed, end=end or demo.default_end())
-            set_meta(con, rollup_seconds=round(refresh_rollups(con), 2))
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        os.replace(tmp_name, path)
-    finally:
-        for leftover in (tmp_name, tmp_name + ".wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
-    return path
-
-
-def ensure_store(path: Path | str | None = None) -> Path:
-    """Open-or-build for the app's first run; also brings an old store up to the current schema."""
-    path = Path(path or config.db_path())
-    if not path.exists():
-        log.info("no store at %s: building the synthetic demo store", path)
-        return build(path)
-    # Check read-only first: a read-write open would fail while another process (an import,
-    # a second server) holds the file, and most starts need no migration.
-    con = connect(path, read_only=True)
-    try:
-        current = schema_version(con)
-    finally:
-        con.close()
-    if current < SCHEMA_VERSION:
-        con = connect(path)
-        try:
-            migrate(con)
-        finally:
-            con.close()
-    return path
 
 
 def _now() -> datetime:

@@ -546,14 +546,14 @@ def rates_table(frame: pd.DataFrame, t: I18n) -> pd.DataFrame:
 
 
 def _empty_view(key: str, title: str):
-    from .views import View
+    from .presented import View
     return View(key, title, pd.DataFrame())
 
 
 def summary_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export",
                  by: str = "market", grain: str = "week"):
     """Export view "trends": one row per series (counts only: no victim figures to suppress)."""
-    from .views import View
+    from .presented import View
     data = trends(con, filters, profile, t, by, grain)
     title = t.gettext("Incident trends by series")
     if data is None:
@@ -563,7 +563,7 @@ def summary_view(con, filters: Filters, profile: Profile, t: I18n, destination: 
 
 def series_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export",
                 by: str = "market", grain: str = "week"):
-    from .views import View
+    from .presented import View
     data = trends(con, filters, profile, t, by, grain)
     title = t.gettext("Incidents per period by series")
     if data is None:
@@ -572,7 +572,7 @@ def series_view(con, filters: Filters, profile: Profile, t: I18n, destination: s
 
 
 def rates_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export", grain: str = "week"):
-    from .views import View
+    from .presented import View
     title = t.gettext("Incidents per 100,000 population")
     bounds = window(con, filters, profile, grain)
     if bounds is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, Optional
 
@@ -604,8 +605,15 @@ def header_cells(row: list) -> list[str]:
     return out
 
 
+@dataclass
+class Item:
+    """One row of a source file as the pipeline takes it, from any reader."""
+    row: int            # 1-based row number in the source file (sheet rows for workbooks)
+    raw: dict           # the original cells, keyed by header (by hashtag for HXL)
+    sheet: str | None = None
+
+
 def table_items(rows: list[tuple[int, list]], header_index: int, headers: list[str], sheet: str | None = None):
-    from .pipeline import Item
     from .detect import nonblank
     items = []
     for number, row in rows[header_index + 1:]:

@@ -23,6 +23,7 @@ from .. import i18n, store
 from ..i18n import N_
 from . import acled, detect, gitoc, hxl, native, unodc
 from .detect import FileUnreadable
+from .native import Item
 
 INCIDENT_KINDS = ("native", "acled", "hxl")
 MODULES = {"native": native, "acled": acled, "hxl": hxl, "gitoc": gitoc, "unodc": unodc}
@@ -40,13 +41,6 @@ INCIDENTS = Target("incidents", ("incident_id",), tuple(c for c in native.STORE_
 # an import, so it rolls back like one.
 TARGETS = {"native": INCIDENTS, "acled": INCIDENTS, "hxl": INCIDENTS, "gitoc": gitoc.TARGET, "unodc": unodc.TARGET,
            "release": INCIDENTS}
-
-
-@dataclass
-class Item:
-    row: int            # 1-based row number in the source file (sheet rows for workbooks)
-    raw: dict           # the original cells, keyed by header (by hashtag for HXL)
-    sheet: str | None = None
 
 
 @dataclass

@@ -19,7 +19,7 @@ import numpy as np
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from tnt_dash import auth, i18n, releases, store
+from tnt_dash import auth, i18n, releases, seed, store
 from tnt_dash.parallel import run_parts
 from tnt_dash.access import HostStateError, Profile
 from tnt_dash.filters import RELIABILITY_GRADES, STATUSES, Filters, default_period
@@ -174,7 +174,7 @@ def _run_calls(store_version: str, calls: tuple) -> list:
 
 @st.cache_resource(show_spinner=False)
 def _ensure_store(path: str) -> None:
-    store.ensure_store(path)
+    seed.ensure_store(path)
 
 
 def _store_version(path: str) -> str:
@@ -578,7 +578,7 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
 
 def banners(ctx: PageContext) -> None:
     _ = ctx.t.gettext
-    from tnt_dash.views import marking_text, profile_name
+    from tnt_dash.presented import marking_text, profile_name
     marking = marking_text(ctx.t, ctx.profile)
     demo = ""
     if ctx.is_demo and ctx.presentation:

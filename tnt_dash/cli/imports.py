@@ -34,7 +34,7 @@ def add_cli_parsers(sub) -> None:
 
 
 def _fail(message: str):
-    from ..cli import CliError
+    from .common import CliError
     raise CliError(message)
 
 
@@ -49,7 +49,7 @@ def _require_data_admin() -> None:
 
 
 def cmd_import(args) -> int:
-    from . import FileUnreadable, pipeline
+    from ..importers import FileUnreadable, pipeline
     _require_data_admin()
     t = i18n.get(args.lang)
     try:
@@ -71,7 +71,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_batches(args) -> int:
-    from . import pipeline
+    from ..importers import pipeline
     _require_data_admin()
     con = store.connect(_db(args), read_only=True)
     try:
@@ -86,7 +86,7 @@ def cmd_batches(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    from . import pipeline
+    from ..importers import pipeline
     _require_data_admin()
     try:
         result = pipeline.rollback(_db(args), args.batch_id)
@@ -97,7 +97,7 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from . import template
+    from ..importers import template
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(template.render(args.format, i18n.get(args.lang)))
     print(f"wrote the {args.format} template to {args.out}")
@@ -105,7 +105,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_release(args) -> int:
-    from . import releasability
+    from ..importers import releasability
     _require_data_admin()
     t = i18n.get(args.lang)
     try:

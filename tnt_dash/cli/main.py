@@ -9,55 +9,14 @@ import json
 import logging
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from . import access, activities, config, i18n, priority, queries, releases, store, views
-from .exports import FORMATS, write
-from .importers import cli as import_cli
-from .filters import CYBER_FLAGS, STATUSES, Filters
-
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed as one line, exit code 2."""
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _grade(text: str) -> tuple[str, int]:
-    text = text.strip().upper()
-    if len(text) != 2 or text[0] not in "ABCDEF" or text[1] not in "123456":
-        raise argparse.ArgumentTypeError(f"a grade is a letter A-F and a digit 1-6, e.g. B2 (got {text!r})")
-    return text[0], int(text[1])
-
-
-def add_filter_flags(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("filters (the same as the sidebar)")
-    g.add_argument("--from", dest="date_from", type=_date, help="first date occurred, YYYY-MM-DD")
-    g.add_argument("--to", dest="date_to", type=_date, help="last date occurred, YYYY-MM-DD")
-    g.add_argument("--mission", action="append", default=[], help="mission code, e.g. MINUSCA (repeatable)")
-    g.add_argument("--country", action="append", default=[], help="ISO3 code (repeatable)")
-    g.add_argument("--admin1", action="append", default=[], help="admin-1 code (repeatable)")
-    g.add_argument("--market", action="append", default=[], help="market code (repeatable)")
-    g.add_argument("--cyber", action="append", default=[], choices=CYBER_FLAGS)
-    g.add_argument("--min-grade", type=_grade, default=("F", 6), help="keep records graded this or better, e.g. B2")
-    g.add_argument("--status", action="append", default=[], choices=STATUSES,
-                   help="record status (repeatable; default validated)")
-
-
-def filters_from(args: argparse.Namespace) -> Filters:
-    return Filters(date_from=args.date_from, date_to=args.date_to, missions=args.mission, countries=args.country,
-                   admin1=args.admin1, markets=args.market, cyber=args.cyber,
-                   min_reliability=args.min_grade[0], min_credibility=args.min_grade[1],
-                   statuses=args.status or ("validated",))
-
+from .. import access, activities, config, i18n, presented, queries, releases, seed, store, views
+from ..exports import FORMATS, write
+from ..filters import Filters
+from . import imports as import_cli, priorities
+from .common import EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tnt_dash", description="tnt-dash command line")
@@ -105,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_date, help="entries from this date, YYYY-MM-DD")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     activities.add_cli_parsers(sub)   # activities import, docs add/search (docs/capacity.md)
-    priority.add_cli_parser(sub, add_filter_flags)   # threat priorities (docs/priority.md)
+    priorities.add_cli_parser(sub)   # threat priorities (docs/priority.md)
     import_cli.add_cli_parsers(sub)   # import, batches, rollback, template (docs/import.md)
 
     p = sub.add_parser("geo", help="boundary files for the maps (see docs/map.md)")
@@ -123,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Migrations are applied on start, for the CLI as for the app: an older store is upgraded.
         if args.command not in ("init", "bench") and _db(args).exists():
-            store.ensure_store(_db(args))
+            seed.ensure_store(_db(args))
         return COMMANDS[args.command](args)
     except (CliError, access.ProfileError, store.StoreError, ValueError, KeyError) as exc:
         message = exc.args[0] if exc.args else str(exc)
@@ -142,7 +101,7 @@ def cmd_init(args) -> int:
     if args.rows < 0:
         raise CliError("--rows must be positive")
     started = time.perf_counter()
-    store.build(path, demo_rows=args.rows if args.demo else None, seed=args.seed, end=args.end)
+    seed.build(path, demo_rows=args.rows if args.demo else None, seed=args.seed, end=args.end)
     con = store.connect(path, read_only=True)
     try:
         info = queries.store_info(con)
@@ -202,52 +161,13 @@ def cmd_export(args) -> int:
     try:
         queries.host_state_name(con, profile, t.lang)     # a shared profile's State must host a mission
         view = views.build(args.view, con, filters, profile, t, destination="export")
-        stamp = views.stamp(con, t, profile, view.title, filters)
+        stamp = presented.stamp(con, t, profile, view.title, filters)
         log_release(con, _db(args), profile, "export", f"{args.view} {args.format}", filters)
     finally:
         con.close()
     write(view.frame, args.format, stamp, args.out)
     print(f"wrote {len(view.frame)} rows to {args.out}")
     return 0
-
-
-def _permissions(profile: access.Profile) -> tuple:
-    """What a profile may see, each item ordered so that larger means more."""
-    return (access.CLASSIFICATION_ORDER.index(profile.ceiling), profile.allowed_statuses is None,
-            ("none", "unrestricted", "all").index(profile.narratives), profile.source_identities,
-            profile.detailed_grades, profile.restricted_actor_names, profile.exact_coordinates,
-            not profile.suppress_on_screen, not profile.suppress_in_exports, profile.data_admin,
-            not profile.releasable_to_host_state)
-
-
-def lowered_profile(requested: str | None, host_state: str | None = None) -> access.Profile:
-    """TNT_PROFILE's profile, or `requested` if it sees nothing that TNT_PROFILE's does not. A shared
-    profile is for `host_state`, else TNT_HOST_STATE; a shared server keeps its own State."""
-    server = access.server_profile()
-    if not requested:
-        if host_state and (not server.releasable_to_host_state or host_state.upper() != server.host_state):
-            raise CliError("--host-state goes with --profile shared, and a shared server keeps its own "
-                           "TNT_HOST_STATE")
-        return server
-    profile = access.get_profile(requested, host_state)
-    if any(mine > theirs for mine, theirs in zip(_permissions(profile), _permissions(server))):
-        raise CliError(f"--profile {profile.name} sees more than this server's profile ({server.name}); "
-                       "--profile can only lower the clearance")
-    if server.releasable_to_host_state and profile.host_state != server.host_state:
-        raise CliError(f"this server is for {server.host_state}; it cannot produce another host State's pack")
-    return profile
-
-
-def log_release(con, db: Path, profile: access.Profile, kind: str, item: str, filters: Filters) -> None:
-    """The release-log entry of an export or brief made for a host State (releases.py)."""
-    if profile.releasable_to_host_state:
-        releases.log_release(db, profile, kind=kind, item=item, filters=filters,
-                             records=queries.record_count(con, filters, profile), user=_operator())
-
-
-def _operator() -> str:
-    import getpass
-    return f"cli:{getpass.getuser()}"
 
 
 def cmd_releases(args) -> int:
@@ -276,7 +196,7 @@ def cmd_releases(args) -> int:
 
 
 def cmd_brief(args) -> int:
-    from . import brief, brief_export
+    from .. import brief, brief_export
     t = i18n.get(args.lang)
     profile = lowered_profile(args.profile, args.host_state)
     filters = filters_from(args)
@@ -285,7 +205,7 @@ def cmd_brief(args) -> int:
         queries.host_state_name(con, profile, t.lang)
         week = brief.parse_iso_week(args.week) if args.week else queries.last_complete_week(con, profile)
         pack = brief.weekly_brief(con, filters, profile, args.lang, week, destination="export", level=args.level)
-        stamp = views.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
+        stamp = presented.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
         log_release(con, _db(args), profile, "brief", f"brief {pack.week_label} {args.format}",
                     filters.with_dates(pack.week, pack.week + timedelta(days=6)))
     finally:
@@ -297,11 +217,11 @@ def cmd_brief(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from . import bench
+    from .. import bench
 
     if args.rows < 1000:
         raise CliError("--rows must be at least 1000")
-    from .access import PROFILES
+    from ..access import PROFILES
     profiles = tuple(p.strip() for p in args.profiles.split(",") if p.strip())
     unknown = [p for p in profiles if p not in PROFILES]
     if unknown or not profiles:
@@ -321,7 +241,7 @@ def cmd_geo(args) -> int:
 
     import duckdb
 
-    from . import geo
+    from .. import geo
 
     path = Path(args.file)
     digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
@@ -359,5 +279,5 @@ COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": c
             "releases": cmd_releases}
 COMMANDS.update(activities.CLI_COMMANDS)
 COMMANDS["geo"] = cmd_geo
-COMMANDS["priorities"] = priority.cli_command
+COMMANDS["priorities"] = priorities.cli_command
 COMMANDS.update(import_cli.CLI_COMMANDS)
