@@ -12,7 +12,7 @@ t, _ = ctx.t, ctx.t.gettext
 CHART = {"displayModeBar": False}
 f = ctx.filters
 period = _("{start} to {end}").format(start=t.date(f.date_from), end=t.date(f.date_to)) if f.date_from else _("all dates")
-internal = activities.sees_internal(ctx.profile)
+internal = ctx.profile.sees_internal
 loaded = activities.tables_present(ctx.con)
 
 

@@ -9,7 +9,7 @@ from tnt_dash.ui import frame
 ctx = frame.page(N_("Data: imports and quality"), internal=True)
 t, _ = ctx.t, ctx.t.gettext
 
-if not admin.allowed(ctx.profile):
+if not ctx.profile.data_admin:
     st.info(_("Imports, the quarantine and the audit trail are for the analyst profile only."),
             icon=":material/lock:")
     st.stop()

@@ -67,6 +67,23 @@ class Profile:
             sql = f"({sql}) AND {alias}.iso3 = '{state}' AND list_contains({released}, '{state}')"
         return sql
 
+    def marking_where(self, alias: str = "d") -> str:
+        """The marking part of the record rule alone (static SQL over `alias`), for what has a marking
+        but no status, place or release: the good-practice library's documents."""
+        return self.record_predicate.replace("i.", f"{alias}.")
+
+    def must_suppress(self, destination: str) -> bool:
+        """Whether small victim counts are hidden in what goes to `destination` ("screen" or "export")."""
+        if destination not in ("screen", "export"):
+            raise ValueError(f"unknown destination {destination!r}")
+        return self.suppress_on_screen if destination == "screen" else self.suppress_in_exports
+
+    @property
+    def sees_internal(self) -> bool:
+        """Mission-internal material (capacity budgets and assessments, the data desk) is never on a
+        host State's shared screen."""
+        return not self.releasable_to_host_state
+
     def flow_where(self, alias: str = "i") -> str:
         """Cross-border flows this profile may see: on a host State's screen only those the State is
         an end of, or the transit of. A neighbour is named as the other end, never with figures of its own."""

@@ -470,9 +470,6 @@ def _scope(filters: Filters, alias: str = "a", date_column: str = "date_start") 
     return " AND ".join(clauses) or "TRUE", params
 
 
-def sees_internal(profile: Profile) -> bool:
-    """Budgets and assessments of the host State's capacity are UN-internal, never on a shared screen."""
-    return not profile.releasable_to_host_state
 
 
 def _type_label(t: I18n, code: str) -> str:
@@ -592,7 +589,7 @@ def assessment_scores(con, filters: Filters, profile: Profile, lang: str) -> pd.
     criterion no longer configured is left out. Empty under a profile that must not see them.
     """
     columns = ["mission", "assessed_on", "criterion", "criterion_label", "area", "area_label", "score", "max_score"]
-    if not sees_internal(profile) or not tables_present(con):
+    if not profile.sees_internal or not tables_present(con):
         return pd.DataFrame(columns=columns)
     where, params = _scope(filters, "s", "assessed_on")
     frame = _df(con, f"""SELECT s.mission, s.assessed_on, s.criterion, s.score FROM assessments s
@@ -631,7 +628,7 @@ def assessment_trend(scores: pd.DataFrame) -> pd.DataFrame:
 def spending(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """Spent (activities in the period) against the configured budget, per budget line."""
     columns = ["code", "label", "budget_usd", "spent_usd", "share_spent"]
-    if not sees_internal(profile) or not tables_present(con):
+    if not profile.sees_internal or not tables_present(con):
         return pd.DataFrame(columns=columns)
     where, params = _scope(filters)
     spent = _df(con, f"""SELECT c.budget_line AS code, sum(c.amount_usd) AS spent_usd
@@ -669,7 +666,7 @@ def activities_view(con, filters: Filters, profile: Profile, t: I18n, destinatio
              "speakers_female": N_("Speakers, women"), "speakers_male": N_("Speakers, men"),
              "speakers_unknown": N_("Speakers, sex unknown"), "outputs": N_("Outputs"),
              "cost_usd": N_("Cost (USD)")}
-    if not sees_internal(profile):
+    if not profile.sees_internal:
         names.pop("cost_usd")
     title = t.gettext("Capacity-building activities")
     if not tables_present(con):

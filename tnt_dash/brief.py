@@ -5,7 +5,7 @@ scoped by `queries.scope(filters, profile)`; the page, the PPTX/PDF/XLSX packs a
 all call it, so they cannot disagree. No Streamlit here. The brief ignores the date filter of
 the sidebar: the week (and the baselines before it) decide the dates.
 
-Protection: victim counts are suppressed for profiles that require it (presented.must_suppress),
+Protection: victim counts are suppressed for profiles that require it (Profile.must_suppress),
 and a suppressed KPI carries no % change. Incident counts are not victim counts and are shown.
 """
 from __future__ import annotations
@@ -353,7 +353,7 @@ def _victims(con, filters: Filters, profile: Profile, t: I18n, week: date, suppr
 def _notable(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
     frame = queries.incident_list(con, filters.with_dates(week, week + timedelta(days=6)), profile, lang,
                                   limit=NOTABLE, order="harm")
-    if presented.must_suppress(profile, destination):
+    if profile.must_suppress(destination):
         # Per-record victim counts are left out, not marked one by one: the list holds the week's
         # worst records, often all of its records with victims, so the week's published total minus
         # the counts shown gave a "<5" record away (10 victims, records of 7 and "<5": the other is 3).
@@ -464,7 +464,7 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     t = get_i18n(lang)
     week = queries.week_start(week)
-    suppress = presented.must_suppress(profile, destination)
+    suppress = profile.must_suppress(destination)
     filters = filters.with_dates(None, None)
     # The parts are independent: tnt_dash/parallel.py runs them two at a time.
     done = run_parts({

@@ -6,7 +6,7 @@ recorded (DOMAIN.md §3): unknowns are counted and shown, never spread over the 
 cells. A share of female victims is taken over the victims whose sex was recorded, a
 share of children over those whose age was recorded, and the unknowns sit beside it.
 
-Small-cell protection: when presented.must_suppress(profile, destination) says so, every
+Small-cell protection: when profile.must_suppress(destination) says so, every
 count table goes through suppression.suppress_table with its row and column totals, so
 a hidden cell cannot be worked out from what is shown. A table split two ways over the
 same total (sex recorded or not, age recorded or not) is protected partition by
@@ -509,7 +509,7 @@ def groups_table(con, filters: Filters, profile: Profile, t: I18n, by: str, dest
     """Women, men, girls, boys and unknown per market, country or admin-1, with a total row; where a
     shares table exists for the breakdown, protected as the page shows it, beside that table."""
     frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
-    suppress = presented.must_suppress(profile, destination)
+    suppress = profile.must_suppress(destination)
     if by in SHARE_BREAKDOWNS:
         return build_joint(frame, t.gettext("Total"), suppress, _other_label(t, by))[0]
     return build_groups(frame, t.gettext("Total"), suppress, _other_label(t, by))
@@ -554,7 +554,7 @@ def shares_table(con, filters: Filters, profile: Profile, t: I18n, by: str, dest
     """Share of female victims (of those with sex recorded) and of children (of those with age
     recorded), with every count the shares are made of, including the unknowns."""
     frame = _fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
-    suppress = presented.must_suppress(profile, destination)
+    suppress = profile.must_suppress(destination)
     if by in SHARE_BREAKDOWNS:
         return build_joint(frame, t.gettext("Total"), suppress, _other_label(t, by))[1]
     return build_shares(frame, t.gettext("Total"), suppress, _other_label(t, by))
@@ -652,7 +652,7 @@ def trend(con, filters: Filters, profile: Profile, destination: str, end: date |
     result = stats.mann_kendall(values)
     marks: list[int | str] = list(values)
     total: int | str = sum(values)
-    if presented.must_suppress(profile, destination) and values:
+    if profile.must_suppress(destination) and values:
         table = pd.DataFrame({"wc": values + [sum(values)]})
         try:
             protected = suppress_table(table, ["wc"], k=suppression_threshold(), total_row=len(values))["wc"].tolist()
@@ -740,7 +740,7 @@ def completeness_monthly(con, filters: Filters, profile: Profile, by: str, desti
     if frame.empty:
         return _completeness_shares(Table(frame))
     frame = _with_total(frame, COMPLETENESS_COUNTS, "Total")
-    table = _protect(frame, COMPLETENESS_PARTS, "victims", presented.must_suppress(profile, destination))
+    table = _protect(frame, COMPLETENESS_PARTS, "victims", profile.must_suppress(destination))
     table.frame = table.frame[table.frame["key"] != TOTAL_KEY].reset_index(drop=True) if not table.withheld \
         else table.frame
     return _completeness_shares(table)
@@ -798,7 +798,7 @@ def completeness_units(con, filters: Filters, profile: Profile, t: I18n, destina
                coalesce(sum({AGE_UNKNOWN}) FILTER (WHERE {in_month}), 0)::BIGINT AS last_age_unknown
         FROM incidents i WHERE {where}
         GROUP BY 1 HAVING sum({VICTIMS}) > 0 ORDER BY 1 NULLS LAST""", [month.first, month.last] * 5 + params)
-    suppress = presented.must_suppress(profile, destination)
+    suppress = profile.must_suppress(destination)
     if frame.empty:
         empty = frame.assign(mission=frame["mission"].fillna("–"),
                              label=frame["key"].fillna(t.gettext("No reporting unit recorded")),
@@ -892,7 +892,7 @@ def trafficking_rate(con, filters: Filters, profile: Profile, t: I18n, destinati
         FROM agg JOIN countries c ON c.iso3 = agg.key
         ORDER BY agg.victims DESC, agg.key""", [*params, HUMAN_TRAFFICKING])
     frame = frame[["key", "label", "population", "pop_year", "pop_source", "victims", *SEX_PARTS, *AGE_PARTS]]
-    suppress = presented.must_suppress(profile, destination)
+    suppress = profile.must_suppress(destination)
     if frame.empty:
         return Table(frame, suppressed=suppress)
     # The total row exists only so the audit knows the column totals; a rate over several
@@ -951,7 +951,7 @@ def arrests_table(con, filters: Filters, profile: Profile, t: I18n, destination:
         FROM incidents i JOIN markets m ON m.code = i.market
         WHERE {where} GROUP BY 1 HAVING sum(i.arrests_female + i.arrests_male + i.arrests_unknown) > 0
         ORDER BY arrests DESC, key""", params)
-    suppress = presented.must_suppress(profile, destination)
+    suppress = profile.must_suppress(destination)
     if frame.empty:
         return Table(frame.assign(share_women=[]), suppressed=suppress)
     frame = _with_total(frame, (*ARREST_PARTS, "arrests"), t.gettext("Total"))
@@ -1009,7 +1009,7 @@ def breakdown(con, filters: Filters, profile: Profile, lang: str, by: str, desti
     audit, and under suppression the three together were a fifth of the page's time."""
     from . import i18n
     return _breakdown(con, window(con, filters, profile, span), profile, i18n.get(lang), by,
-                      presented.must_suppress(profile, destination))
+                      profile.must_suppress(destination))
 
 
 def _breakdown(con, quarter: Filters, profile: Profile, t: I18n, by: str, suppress: bool) -> tuple[Table, Table | None]:
@@ -1030,7 +1030,7 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
     from . import i18n
     t = i18n.get(lang)
     quarter = window(con, filters, profile, span)
-    suppress = presented.must_suppress(profile, destination)
+    suppress = profile.must_suppress(destination)
     # Independent parts, two at a time (tnt_dash/parallel.py), longest first as they run side by
     # side at 1M (units 72 ms, rate 43, market table 42, missions 40, trend 40, arrests 21): the
     # two threads then finish closer together, 5-9 ms sooner than in the previous order (interleaved).

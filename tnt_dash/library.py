@@ -73,12 +73,6 @@ def table_present(con) -> bool:
         cur.close()
 
 
-def visible(profile: Profile, alias: str = "d") -> str:
-    """The profile's record rule (access.py, static SQL) applied to a document's marking.
-
-    Documents have no record status, so only the marking part of the rule applies.
-    """
-    return profile.record_predicate.replace("i.", f"{alias}.")
 
 
 # --- Text extraction ------------------------------------------------------------------------------
@@ -206,7 +200,7 @@ def search(con, profile: Profile, text: str = "", limit: int = 200) -> pd.DataFr
     if not table_present(con):
         return pd.DataFrame(columns=LIST_COLUMNS)
     words = [w for w in re.split(r"\s+", (text or "").strip()) if w][:10]
-    clauses, params = [visible(profile)], []
+    clauses, params = [profile.marking_where()], []
     for word in words:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append("(d.title ILIKE ? ESCAPE '\\' OR array_to_string(d.tags, ' ') ILIKE ? ESCAPE '\\' "
@@ -239,7 +233,7 @@ def get_document(con, profile: Profile, doc_id: str) -> tuple[str, str, bytes] |
         return None
     cur = con.cursor()
     try:
-        row = cur.execute(f"SELECT filename, media_type, content FROM documents d WHERE d.doc_id = ? AND {visible(profile)}",
+        row = cur.execute(f"SELECT filename, media_type, content FROM documents d WHERE d.doc_id = ? AND {profile.marking_where()}",
                           [doc_id]).fetchone()
     finally:
         cur.close()
@@ -251,7 +245,7 @@ def count(con, profile: Profile) -> int:
         return 0
     cur = con.cursor()
     try:
-        return cur.execute(f"SELECT count(*) FROM documents d WHERE {visible(profile)}").fetchone()[0]
+        return cur.execute(f"SELECT count(*) FROM documents d WHERE {profile.marking_where()}").fetchone()[0]
     finally:
         cur.close()
 

@@ -28,15 +28,11 @@ class View:
     frame: pd.DataFrame
 
 
-def must_suppress(profile: Profile, destination: str) -> bool:
-    if destination not in ("screen", "export"):
-        raise ValueError(f"unknown destination {destination!r}")
-    return profile.suppress_on_screen if destination == "screen" else profile.suppress_in_exports
 
 
 def protect_count(value: int, profile: Profile, destination: str) -> int | str:
     """A single victim count (a KPI) as the profile may see it: 1..k-1 becomes "<k"."""
-    if not must_suppress(profile, destination):
+    if not profile.must_suppress(destination):
         return int(value)
     return suppress_series_value(int(value), suppression_threshold())
 
@@ -47,7 +43,7 @@ def protect_victims(frame: pd.DataFrame, profile: Profile, destination: str) -> 
     women_children is part of victims, so the pair (women_children, other victims) is
     protected together with victims as the row total; the column sums are the KPIs.
     """
-    if not must_suppress(profile, destination) or frame.empty or "victims" not in frame:
+    if not profile.must_suppress(destination) or frame.empty or "victims" not in frame:
         return frame
     out = frame.copy()
     k = suppression_threshold()

@@ -474,7 +474,7 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     raw = inputs(con, filters, profile, lang, level)
     # pandas deep-copies a frame's attrs on every operation: keep them aside while scoring.
     meta, raw.attrs = raw.attrs, {}
-    suppress = presented.must_suppress(profile, destination)
+    suppress = profile.must_suppress(destination)
     # The victim counts as this profile may see them, for every row (a few milliseconds for 800
     # rows), carried through the scoring beside the counts it scores.
     shown = presented.protect_victims(raw, profile, destination) if len(raw) else raw

@@ -17,7 +17,7 @@ from .access import Profile
 from .filters import Filters
 from .i18n import I18n, N_
 from .config import suppression_threshold
-from .presented import VICTIM_COLUMNS, View, must_suppress, protect_count, protect_victims
+from .presented import VICTIM_COLUMNS, View, protect_count, protect_victims
 
 KPI_LABELS = {
     "incidents": N_("Incidents"),
@@ -61,7 +61,7 @@ def areas(con, filters: Filters, profile: Profile, t: I18n, destination: str = "
 def incidents(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export",
               limit: int = queries.INCIDENT_LIST_CAP) -> View:
     frame = queries.incident_list(con, filters, profile, t.lang, limit=limit)
-    if must_suppress(profile, destination):
+    if profile.must_suppress(destination):
         for column in VICTIM_COLUMNS:
             frame[column] = frame[column].map(lambda v: protect_count(v, profile, destination)).astype(object)
     names = {
@@ -164,8 +164,8 @@ def overview(con, filters: Filters, profile: Profile, lang: str, destination: st
         # A bar chart cannot show "<5", and a gap or a zero would misstate the week: a victim
         # sparkline with a small week in it is left out altogether (the card itself shows "<5").
         small = any(0 < v < suppression_threshold() for v in values)
-        sparklines[name] = None if name in VICTIM_COLUMNS and small and must_suppress(profile, destination) else values
-    if must_suppress(profile, destination):
+        sparklines[name] = None if name in VICTIM_COLUMNS and small and profile.must_suppress(destination) else values
+    if profile.must_suppress(destination):
         comparison["value"] = comparison.apply(
             lambda r: protect_count(r["value"], profile, destination) if r["kpi"] in VICTIM_COLUMNS else r["value"],
             axis=1).astype(object)

@@ -15,12 +15,10 @@ from .pipeline import ImportRefused
 PREVIEW_ROWS = 20
 
 
-def allowed(profile) -> bool:
-    return bool(profile.data_admin)
 
 
 def require(profile) -> None:
-    if not allowed(profile):
+    if not profile.data_admin:
         raise ImportRefused(N_("Imports, the quarantine and the audit trail are for the analyst profile only."))
 
 
