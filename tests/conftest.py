@@ -288,3 +288,38 @@ def wait_until_settled(page) -> None:
     """Until Streamlit has finished running the page's script."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
     page.wait_for_function(SETTLED, timeout=60_000)
+
+
+# --- Markers: `pytest -m unit` for the tests that run no page (a few minutes on 2 cores), `-m page` for
+# every page under AppTest, `-m browser` for headless Chromium. Set from what a test module uses,
+# so a new test is marked without anyone remembering to.
+def pytest_configure(config):
+    config.addinivalue_line("markers", "unit: queries, indicators, importers and files, no Streamlit run")
+    config.addinivalue_line("markers", "page: runs the app's pages with Streamlit's AppTest")
+    config.addinivalue_line("markers", "browser: a Streamlit server in headless Chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    kinds: dict[str, str] = {}
+    for item in items:
+        path = Path(str(item.fspath))
+        if path not in kinds:
+            source = path.read_text(encoding="utf-8")
+            kinds[path] = ("browser" if "sync_playwright" in source or "streamlit_server(" in source
+                           or "browser" in path.stem else "page" if "AppTest" in source else "unit")
+        kind = kinds[path]
+        # A page module's own fast tests stay unit tests unless they run the app.
+        if kind == "page" and not any(word in _source_of(item) for word in PAGE_RUNNERS):
+            kind = "unit"
+        item.add_marker(getattr(pytest.mark, kind))
+
+
+PAGE_RUNNERS = ("AppTest", "run_page", "open_page", "_french_app", "switch_page")
+
+
+def _source_of(item) -> str:
+    import inspect
+    try:
+        return inspect.getsource(item.function)
+    except (OSError, TypeError, AttributeError):
+        return "AppTest"
