@@ -77,8 +77,15 @@ deck = flows.build_map(admin0, areas=areas, flows=flow_frame, crossings=crossing
 st.subheader(_("Cross-border flows, areas and border crossings, {period}").format(period=period))
 st.pydeck_chart(deck, height=620, on_select="rerun", selection_mode="single-object", key=chart_key,
                 alt=_("Map of cross-border flows between countries, incidents by place and border crossings"))
-st.caption(_("The boundaries and names shown and the designations used on this map do not imply official "
-             "endorsement or acceptance by the United Nations."))
+disclaimer = _("The boundaries and names shown and the designations used on this map do not imply official "
+               "endorsement or acceptance by the United Nations.")
+if polygons and polygons.get("attribution"):   # the shipped admin-1 outlines require their credit
+    # The credit in the page's language when it is the one the shipped file carries (a translation
+    # of a licence credit names the same sources); an imported file's own credit as it is written.
+    credit = polygons["attribution"]
+    credit = _(geo.REFERENCE_ATTRIBUTION) if credit == geo.REFERENCE_ATTRIBUTION else credit
+    disclaimer += " " + _("Admin-1 boundaries: {attribution}").format(attribution=credit)
+st.caption(disclaimer)
 st.markdown(flows.legend_html(flow_frame, t, mode, bool(polygons)), unsafe_allow_html=True)
 st.caption(_("Click an arc, an area or a border crossing to narrow the tables below; the selection is kept "
              "in the page address, so a copied link shows the same view."))

@@ -387,3 +387,29 @@ def test_light_outlines_keep_hosts_and_shrink_context(tmp_path, monkeypatch):
     caf_full = next(f for f in full["features"] if f["properties"]["iso3"] == "CAF")
     assert by_iso["CAF"]["geometry"] == caf_full["geometry"]
     assert len(json.dumps(light)) < 0.8 * len(json.dumps(full))
+
+
+def test_stores_ship_with_the_current_admin1_outlines(tmp_path):
+    """Issue #27: a new store has the reference outlines (with their attribution) and the missions'
+    areas; a store that lost its outlines gets them back from ensure_store."""
+    from tnt_dash import queries, seed, store
+    path = seed.build(tmp_path / "s.duckdb", demo_rows=None)
+    con = store.connect(path, read_only=True)
+    try:
+        polygons = geo.boundaries_geojson(con, "adm1", ["COD"])
+        assert len(polygons["features"]) == 26 and "geoBoundaries" in polygons["attribution"]
+        assert {f["properties"]["code"] for f in polygons["features"]} >= {"CD-IT", "CD-HK", "CD-TA"}
+        assert queries.mission_area(con, "MONUSCO") == ("CD-IT", "CD-NK")
+        assert queries.mission_area(con, "MINUSMA") == ()
+    finally:
+        con.close()
+    con = store.connect(path)
+    con.execute("DELETE FROM boundaries")
+    con.close()
+    seed.ensure_store(path)
+    con = store.connect(path, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM boundaries WHERE batch_id = ?",
+                           [geo.REFERENCE_BATCH]).fetchone()[0] == 844
+    finally:
+        con.close()

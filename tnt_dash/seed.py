@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import activities, config, demo, store
+from . import activities, config, demo, geo, store
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=N
         try:
             store.migrate(con)
             store.load_reference(con)
+            geo.load_reference_boundaries(con)   # current admin-1 outlines, so maps draw polygons offline
             store.set_meta(con, built_at=store._now().isoformat(timespec="seconds"))
             if demo_rows:
                 demo.generate(con, rows=demo_rows, seed=seed, end=end)
@@ -58,12 +59,19 @@ def ensure_store(path: Path | str | None = None) -> Path:
     con = store.connect(path, read_only=True)
     try:
         current = store.schema_version(con)
+        # A store built before the admin-1 outlines were shipped gets them, if its admin1 table is
+        # the current reference (older codes would have no polygon and vanish from the map).
+        add_outlines = current > 0 and not con.execute(
+            "SELECT count(*) FROM boundaries WHERE level = 'adm1'").fetchone()[0] and geo.reference_boundaries_fit(con)
     finally:
         con.close()
-    if current < store.SCHEMA_VERSION:
+    if current < store.SCHEMA_VERSION or add_outlines:
         con = store.connect(path)
         try:
             store.migrate(con)
+            if add_outlines:
+                with store.transaction(con):
+                    geo.load_reference_boundaries(con)
         finally:
             con.close()
     return path

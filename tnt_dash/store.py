@@ -24,7 +24,8 @@ from . import config
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-REFERENCE_TABLES = ("countries", "admin1", "missions", "markets", "border_crossings", "actors")
+REFERENCE_TABLES = ("countries", "admin1", "admin1_aliases", "missions", "mission_areas", "markets", "border_crossings",
+                    "actors")
 
 
 class StoreError(RuntimeError):

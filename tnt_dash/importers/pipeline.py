@@ -6,6 +6,7 @@ A row is never dropped silently: it is stored, found identical, or kept in `quar
 from __future__ import annotations
 
 import getpass
+from collections import Counter
 import hashlib
 import json
 import os
@@ -162,11 +163,14 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     records, quarantine = [], []
     seen: dict[tuple, tuple[int, dict]] = {}
     duplicate_rows: dict[int, int] = {}
+    unmatched: Counter = Counter()   # (iso3, admin-1 name) that matched no area, over the rows that import
     for seq, item in enumerate(items):
         converted, errors = module.convert(item.raw, context, t)
+        names = _take_unmatched(context)
         if errors:
             quarantine.append((item, errors))
             continue
+        unmatched.update(set(names))
         conflict, fresh = None, []
         for record in converted:
             key = tuple(record[k] for k in target.keys)
@@ -190,6 +194,11 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     for row, first in duplicate_rows.items():
         report.warnings.append({"row": row, "field": "", "reason": t.gettext(
             N_("duplicate of row {row}: counted once")).format(row=first)})
+    # No silent loss of place: each admin-1 spelling that matched nothing, once, with its count.
+    for (iso3, name), n in sorted(unmatched.items()):
+        report.warnings.append({"row": None, "field": "admin1", "reason": t.gettext(
+            N_("admin-1 name “{name}” ({country}) matches no area in the gazetteer: imported without an "
+               "admin-1 area (rows: {n})")).format(name=name, country=iso3, n=n)})
     counts = _upsert(con, target, records, report.batch_id, stamp) if records else {}
     for status in ("inserted", "updated", "unchanged"):
         setattr(report, status, getattr(report, status) + counts.get(status, 0))
@@ -216,6 +225,16 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     audit(con, action, report.batch_id, who, report.file_name, report.sha256,
           {k: getattr(report, k) for k in ("rows_read", "inserted", "updated", "unchanged", "quarantined")}
           | {"format": kind, "warnings": len(report.warnings)})
+
+
+def _take_unmatched(context) -> list[tuple[str, str]]:
+    """The admin-1 names the row just converted left unmatched (importers.common.admin1_code), cleared
+    for the next row; formats without an admin-1 lookup have none."""
+    if not isinstance(context, dict) or not context.get("admin1_unmatched"):
+        return []
+    names = list(context["admin1_unmatched"])
+    context["admin1_unmatched"].clear()
+    return names
 
 
 def audit(con, action: str, batch_id, who, file_name=None, sha256=None, details: dict | None = None) -> None:
