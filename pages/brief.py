@@ -12,7 +12,9 @@ last = ctx.call(queries.last_complete_week, ctx.profile)
 weeks = brief.recent_weeks(last, 26)
 # On a projector the presenter picks the week beforehand (it is in the URL); the controls
 # wait in the collapsed sidebar so the brief itself fits one 1920×1080 screen.
-title_slot = st.empty()     # the title names the week on a projector, so it is written once the week is known
+# The title names the week on a projector, so it is written once the week is known; beside it the
+# presenter's pager through the analyst's notes and the figures.
+title_slot, pager = st.columns([8, 2], vertical_alignment="bottom") if ctx.presentation else (st.empty(), None)
 controls = st.sidebar.container() if ctx.presentation else st.container()
 top = [controls] * 3 if ctx.presentation else st.columns([5, 7, 3], vertical_alignment="bottom")
 # The link carries the ISO week code (?week=2026-W47), not the displayed label, so a projector's
@@ -48,6 +50,42 @@ with top[2] if ctx.presentation else top[2].popover(_("Download"), icon=":materi
                            mime=brief_export.MIME[fmt], icon=":material/download:", width="stretch",
                            on_click="ignore")
 title_slot.title(f"{_('Weekly brief')} · {t.week(week)}" if ctx.presentation else _("Weekly brief"))
+
+
+def notes_columns(columns) -> None:
+    """The analyst's notes in two columns: section titles in bold, items as bullets."""
+    for column, sections in zip(st.columns(2, gap="large"), columns):
+        with column:
+            for title, items in sections:
+                st.markdown(f"**{title}**")
+                st.markdown("\n".join(f"- {item}" for item in items))
+
+
+notes = brief.notes_sections(b, t)
+by = _("Notes by {author}, {date}.").format(author=b.notes_by["author"], date=t.date(b.notes_by["created_at"].date())) \
+    if b.notes_by else None
+if ctx.presentation and notes:
+    # The presenter pages through the notes, then the figures: never a scroll. The screen is in
+    # the link (?screen=2), so a bookmark opens where the meeting left off.
+    screens = brief.notes_screens(notes)
+    options = [str(n) for n in range(1, len(screens) + 1)] + ["figures"]
+    names = {"figures": _("Figures"), "1": _("Assessment"),
+             **{str(n): _("Assessment (continued {n})").format(n=n) for n in range(2, len(screens) + 1)}}
+    # Without notes or decisions the figures come first; the assessment screen then only says so.
+    opening = "1" if not b.notes.empty() or len(b.decisions) else "figures"
+    screen = frame.coded_widget(pager.segmented_control, _("Screen"), options, default=opening, key="screen",
+                                format_func=names.get, required=True, label_visibility="collapsed") or opening
+    if screen != "figures":
+        notes_columns(screens[int(screen) - 1])
+        if by:
+            st.caption(by)
+        st.stop()
+elif notes:
+    heading_text = _("Analyst's assessment")
+    st.subheader(heading_text)
+    notes_columns([notes[: (len(notes) + 1) // 2], notes[(len(notes) + 1) // 2:]])
+    if by:
+        st.caption(by)
 
 KPI_SHORT = {"women_children": _("Women and children"), "seizure_usd": _("Seizures (USD)")}
 # Six cards in a row on the projector's wide screen; two rows of three on a laptop, where six cut
@@ -130,11 +168,14 @@ def changes_panel() -> None:
         # Short headers so no cell wraps at projector size.
         short = {_("Admin-1 area"): _("Area"), _("Incidents this week"): _("This week"), _("% change vs 4-week mean"): _("vs 4-week mean"),
                  _("% change vs 52-week mean"): _("vs 52-week mean")}
-        shown = changes.drop(columns=means).head(PRESENTATION_ROWS).rename(columns=short)
-        # st.table cells are Markdown: the colour goes in the text, without a pandas Styler
-        # (12 ms a rerun for five rows).
-        st.table(shown.assign(**{short.get(c, c): shown[short.get(c, c)].map(marked_percent) for c in pct},
-                              **{_("This week"): shown[_("This week")].map(t.number)}), hide_index=True)
+        top = changes.head(PRESENTATION_ROWS)
+        count = top[_("Incidents this week")].tolist()
+        # st.table cells are Markdown: the colour goes in the text, without a pandas Styler. Each
+        # change reads against its own mean: below MIN_BASE a week, the counts instead of a percentage.
+        marked = {c: [marked_change(v, n, m) for v, n, m in zip(top[c], count, top[mean])]
+                  for c, mean in zip(pct, means)}
+        shown = top.assign(**marked).drop(columns=means).rename(columns=short)
+        st.table(shown.assign(**{_("This week"): shown[_("This week")].map(t.number)}), hide_index=True)
         return
     # The laptop grid: numbers stay sortable, and a tag column carries the red and green signal
     # (a pandas Styler cost 20 ms a rerun for 40 rows). The screen shows the busiest rows; the
@@ -159,7 +200,8 @@ def changes_panel() -> None:
             options=list(signals), format_func=signals.get, width=190,
             color=["#F4C7C3" if key.startswith("up") else "#CDE8D4" for key in signals])})
     note = _("Signal: ▲ at least 50 % above the 4-week or 52-week mean (red), ▼ at least 50 % below (green). "
-             "No change shown: no incidents in the baseline.")
+             "No change shown: fewer than 3 incidents a week in the baseline (compare the counts; the "
+             "anomaly test judges them).")
     if len(b.changes) > len(shown):
         note += " " + _("Top {n} of {total} area–market rows by incidents this week; every row is in the "
                         "workbook.").format(n=t.number(len(shown)), total=t.number(len(b.changes)))
@@ -172,15 +214,12 @@ def signal_tags(change_4w, change_52w) -> list[str]:
             if (signal := brief.change_signal(value))]
 
 
-def marked_percent(value) -> str:
-    """A change on the projector, red or green where brief.change_signal marks it."""
-    text = percent_or_dash(value)
-    signal = brief.change_signal(value)
+def marked_change(percent, count, mean) -> str:
+    """A change on the projector (brief.change_text), red or green where brief.change_signal marks it."""
+    change = None if percent is None or percent != percent else percent / 100
+    text = brief.change_text(t, change, count, mean)
+    signal = brief.change_signal(percent)
     return f":{'red' if signal == 'up' else 'green'}-background[**{text}**]" if signal else text
-
-
-def percent_or_dash(value) -> str:
-    return "–" if value is None or value != value else t.percent(value / 100, signed=True)
 
 
 def priorities_panel() -> None:

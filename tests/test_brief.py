@@ -67,18 +67,26 @@ def test_change_table_by_hand(hand_store):
             for r in pack.changes.itertuples()]
     # I1 arms (this week) against I5 (27 Oct, in the 4 weeks before); I2 mining is new; I4 (HTI) and I6
     # (COD, no admin-1) fell to zero. I3 is a draft. Sorted by this week's count, then the 4-week mean.
-    assert rows == [("arms_trafficking", 1, 0.25, 3.0), ("illicit_mining", 1, 0.0, None),
-                    ("kidnapping_for_ransom", 0, 0.25, -1.0), ("ransomware", 0, 0.25, -1.0)]
+    # Every base is under brief.MIN_BASE (3 a week): no percentage ("+300 %" on 0.25 a week), the counts.
+    assert rows == [("arms_trafficking", 1, 0.25, None), ("illicit_mining", 1, 0.0, None),
+                    ("kidnapping_for_ransom", 0, 0.25, None), ("ransomware", 0, 0.25, None)]
     arms = pack.changes.iloc[0]
-    assert arms["mean_52w"] == pytest.approx(1 / 52) and arms["change_52w"] == pytest.approx(51.0)
+    assert arms["mean_52w"] == pytest.approx(1 / 52) and pd.isna(arms["change_52w"])
+    t = i18n.get("en")
+    assert brief.change_text(t, None, 1, 0.25) == "1 vs 0.25/wk"
+    assert brief.change_text(t, None, 1, 0.0) == "–"
+    assert brief.change_text(t, 0.5, 6, 4.0) == "+50%"
+    assert i18n.get("fr").gettext("{n} vs {mean}/wk") == "{n} contre {mean}/sem."
     kpis = pack.kpis.set_index("kpi")
     assert kpis.loc["incidents", "value"] == 2 and kpis.loc["victims", "value"] == 7
     assert kpis.loc["fatalities", "value"] == 2 and kpis.loc["seizure_usd", "value"] == 1000
     # Previous week (9-15 Nov) holds only the draft I3: no validated incident.
     assert kpis.loc["incidents", "previous"] == 0 and kpis.loc["incidents", "change_prev"] is None
-    # Mean of 19 Oct-15 Nov: I6 (20 Oct), I5 (27 Oct), I4 (3 Nov) -> 0.75 a week.
+    # Mean of 19 Oct-15 Nov: I6 (20 Oct), I5 (27 Oct), I4 (3 Nov) -> 0.75 a week: too small a base
+    # for a percentage; the summary gives the counts.
     assert kpis.loc["incidents", "baseline_mean"] == 0.75
-    assert kpis.loc["incidents", "change_4w"] == pytest.approx((2 - 0.75) / 0.75)
+    assert kpis.loc["incidents", "change_4w"] is None
+    assert pack.summary[0].endswith(": 2 incidents, against 0.75 a week in the previous 4 weeks.")
 
 
 def test_shared_sees_only_releasable_records(hand_store):
@@ -105,14 +113,18 @@ def test_protected_notable_incidents_carry_no_victim_counts(tmp_path):
     con = store.connect(path, read_only=True)
     try:
         for profile, destination in ((SHARED_CAF, "export"), (SHARED_CAF, "screen"),
-                                     (access.COMMISSIONER, "screen"), (access.COMMISSIONER, "export")):
+                                     (access.GENDER, "export")):
             pack = brief.weekly_brief(con, Filters(), profile, "en", WEEK, destination=destination)
             assert pack.kpis.set_index("kpi").loc["victims", "value"] == 10
             assert sorted(pack.incidents["incident_id"]) == ["N0", "N1"]
             assert not set(presented.VICTIM_COLUMNS) & set(pack.incidents.columns), (profile.name, destination)
             assert "Victims" not in brief.tables(pack, i18n.get("en"))["Notable incidents"].columns
-        analyst = brief.weekly_brief(con, Filters(), access.ANALYST, "en", WEEK, destination="export")
-        assert sorted(analyst.incidents["victims"]) == [3, 7]
+        # Inside the UN the commissioner, as the analyst, sees each record's victims (issue #30).
+        for profile in (access.ANALYST, access.COMMISSIONER):
+            for destination in ("screen", "export"):
+                pack = brief.weekly_brief(con, Filters(), profile, "en", WEEK, destination=destination)
+                assert sorted(pack.incidents["victims"]) == [3, 7]
+                assert sorted(brief.tables(pack, i18n.get("en"))["Notable incidents"]["Victims"]) == [3, 7]
     finally:
         con.close()
 
@@ -210,13 +222,15 @@ def test_projector_leaves_out_the_note_on_a_grouped_row_it_does_not_show(tmp_pat
     assert "Other markets (3)" not in shown
     assert not any("grouped" in c.value for c in at.caption)
     monkeypatch.setenv("TNT_PRESENTATION", "0")
-    monkeypatch.setenv("TNT_PROFILE", "commissioner")     # the laptop view: every row, and the note
+    monkeypatch.setenv("TNT_PROFILE", "commissioner")     # the laptop view, inside the UN: exact counts
     streamlit.cache_data.clear()
     streamlit.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("pages/brief.py").run()
-    assert any("The 3 smallest rows are grouped into one, “Other markets (3)”" in c.value for c in at.caption)
+    assert not any("grouped" in c.value for c in at.caption)
+    victims = next(df.value for df in at.dataframe if "Girls" in df.value.columns)
+    assert "Other markets (3)" not in victims.to_numpy().ravel().tolist() and "<5" not in victims.to_csv()
     streamlit.cache_resource.clear()
 
 

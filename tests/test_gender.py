@@ -422,7 +422,7 @@ def small_counts_in(frame: pd.DataFrame) -> list:
     return found
 
 
-@pytest.mark.parametrize("profile", ["shared", "commissioner"])
+@pytest.mark.parametrize("profile", ["shared"])   # the commissioner sees exact counts (access.md)
 def test_protected_page_shows_no_small_count(demo_env, monkeypatch, profile):
     monkeypatch.setenv("TNT_PROFILE", profile)
     at = AppTest.from_file(APP, default_timeout=120)

@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tnt_dash import brief
+
 from .conftest import CHROME_ARGS, CHROMIUM, DEMO_END, ROOT, needs_chromium, streamlit_server
 
 APP = str(ROOT / "app.py")
@@ -119,3 +121,57 @@ def test_brief_week_comes_from_an_iso_code_in_the_link(demo_env, monkeypatch):
     at.sidebar.selectbox(key="week_choice").set_value("2026-W45").run()
     assert "2026-W45" in at.title[0].value
     assert at.query_params["week"] == ["2026-W45"] or at.query_params["week"] == "2026-W45"
+
+
+LONG_NOTES = "\n".join([
+    "## Key judgements",
+    *[f"- Judgement {n}: arms flows from Sudan through Vakaga and Bamingui-Bangoran will continue at their "
+      f"present level through the dry season [likely] [confidence: moderate]" for n in range(1, 7)],
+    "## Outlook", "- Transhumance corridors open in January: more cattle-rustling reports from Ouham-Pendé.",
+    "## Recommendations", "- Reinforce joint patrols with the gendarmerie at the Sam Ouandja crossing.",
+    "## Threats to UN personnel", "- Roadside threats on the RN8 north of Ndélé.",
+    "## Decisions",
+    *[f"- Decision {n}: joint patrols at crossing {n} | owner: UNPOL Sector East | due: 2026-12-15 | status: open"
+      for n in range(1, 5)]])
+
+
+@needs_chromium
+def test_a_projector_pages_through_long_notes_and_the_figures_without_scrolling(demo_db, tmp_path):
+    """A UN meeting room's projector (TNT_PRESENTATION=1, commissioner): the analyst's notes, long
+    enough to need a second screen, then the figures, each screen within 1920×1080, in both languages."""
+    import shutil
+
+    from tnt_dash import brief_notes, store
+    db = tmp_path / "notes.duckdb"
+    shutil.copy(demo_db, db)
+    con = store.connect(db)
+    for week in demo_weeks()[-2:]:
+        brief_notes.save(con, brief_notes.parse(LONG_NOTES), brief.parse_iso_week(week), "MINUSCA", "analyst")
+    con.close()
+    from playwright.sync_api import sync_playwright
+    overflowing, screens_seen = [], set()
+    with streamlit_server(db, "commissioner", TNT_PRESENTATION="1") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        for week in demo_weeks()[-2:]:
+            for lang in ("fr", "en"):
+                for screen in ("1", "2", "figures"):
+                    page.goto(f"{base}/brief?lang={lang}&week={week}&mission=MINUSCA&screen={screen}")
+                    page.wait_for_function(
+                        "(w) => { const a = document.querySelector('[data-testid=\"stApp\"]');"
+                        " const h = document.querySelector('h1');"
+                        " return a && a.getAttribute('data-test-script-state') === 'notRunning'"
+                        "   && h && h.innerText.includes(w); }", arg=week, timeout=90_000)
+                    page.wait_for_timeout(1500)
+                    body = page.inner_text("body")
+                    if screen == "2":
+                        assert "Judgement 6" in body or "Decision 4" in body, body[:500]
+                        assert "Judgement 1:" not in body
+                    screens_seen.add(screen)
+                    scroll, client = page.evaluate(
+                        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                        " return [m.scrollHeight, m.clientHeight]; }")
+                    if scroll > client + 2:
+                        overflowing.append(f"{week} {lang} screen {screen}: {scroll - client} px")
+        browser.close()
+    assert not overflowing, "a screen needs scrolling at 1920×1080: " + ", ".join(overflowing)

@@ -231,10 +231,11 @@ def test_brief_top5_comes_from_the_model(demo_db):
     con = store.connect(demo_db, read_only=True)
     try:
         week = date(2026, 11, 16)
-        pack = brief.weekly_brief(con, Filters(), access.COMMISSIONER, "en", week, destination="export")
-        top = priority.top_threats(con, Filters(), access.COMMISSIONER, "en", date(2026, 11, 22))
+        # The Gender Officer's exports are protected (the commissioner's no longer are: access.md).
+        pack = brief.weekly_brief(con, Filters(), access.GENDER, "en", week, destination="export")
+        top = priority.top_threats(con, Filters(), access.GENDER, "en", date(2026, 11, 22))
         full = priority.assess(con, Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22)),
-                               access.COMMISSIONER, "en", destination="export")
+                               access.GENDER, "en", destination="export")
     finally:
         con.close()
     assert len(top) == 5 and top["rank"].tolist() == [1, 2, 3, 4, 5]

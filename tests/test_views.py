@@ -38,7 +38,7 @@ def test_overview_leaves_out_victim_sparklines_with_a_small_week(hand_store):
     suppression: the sparkline goes, the card shows "<5". st.metric refuses None in chart data,
     so a None in the list took the whole home page down on small stores."""
     from tnt_dash.filters import Filters
-    for profile, suppressed in ((access.ANALYST, False), (SHARED_CAF, True), (access.COMMISSIONER, True)):
+    for profile, suppressed in ((access.ANALYST, False), (SHARED_CAF, True), (access.COMMISSIONER, False)):
         data = views.overview(hand_store, Filters(), profile, "en", destination="screen")
         for name, values in data.sparklines.items():
             assert values is None or all(isinstance(v, (int, float)) for v in values), (name, values)
@@ -65,7 +65,7 @@ def test_victim_cards_carry_no_change_on_protected_screens(tmp_path):
     con.close()
     con = store.connect(path, read_only=True)
     try:
-        for profile, protected in ((access.ANALYST, False), (SHARED_CAF, True), (access.COMMISSIONER, True)):
+        for profile, protected in ((access.ANALYST, False), (SHARED_CAF, True), (access.COMMISSIONER, False)):
             data = views.overview(con, Filters(), profile, "en", destination="screen")
             assert data.week == date(2026, 11, 16)
             cards = data.kpis.set_index("kpi")

@@ -137,8 +137,10 @@ COMMISSIONER = Profile(
     # TLP:RED names its recipients: the analyst who holds it, nobody downstream.
     record_predicate="i.tlp <> 'TLP:RED'",
     allowed_statuses=None,
+    # Small counts are hidden where data leaves the UN (the shared screen, packs made with
+    # --profile shared), not from the commissioner's own screen and STRICTLY CONFIDENTIAL files.
     narratives="all", source_identities=False, detailed_grades=True, restricted_actor_names=True,
-    exact_coordinates=True, suppress_on_screen=True, suppress_in_exports=True, data_admin=False,
+    exact_coordinates=True, suppress_on_screen=False, suppress_in_exports=False, data_admin=False,
     releasable_to_host_state=False, ceiling="STRICTLY CONFIDENTIAL",
 )
 ANALYST = Profile(

@@ -18,7 +18,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from . import activities, presented, queries, stats, views
+from . import activities, brief_notes, presented, queries, stats, views
+from .brief_notes import Notes
 from .access import Profile
 from .config import suppression_threshold
 from .filters import Filters, reads_only
@@ -32,6 +33,20 @@ BASELINE_SHORT = 4      # weeks: "the mean of the previous 4 weeks" (ACLED's wee
 BASELINE_LONG = 52      # weeks: "the mean of the previous 52 weeks"
 ANOMALY_BASELINE = 12   # weeks before the tested week (stats.poisson_anomaly)
 SIGNAL_PERCENT = 50     # a change of at least this much either way is marked in the change table
+# No percentage on a base smaller than this (a weekly mean, or last week's count): "+4,700 %" on a
+# four-week mean of 0.25 says nothing that "12 against 0.25 a week" does not say better. The
+# anomaly test judges such counts (docs/brief.md).
+MIN_BASE = 3.0
+
+
+def change_text(t: I18n, change, count, mean) -> str:
+    """A change as a room reads it: a percentage on a base of MIN_BASE a week or more; below it the
+    counts themselves ("12 vs 0.25/wk"); "–" with no incident in the baseline."""
+    if change is not None and change == change:
+        return t.percent(change, signed=True)
+    if mean is None or mean != mean or not mean:
+        return "–"
+    return t.gettext("{n} vs {mean}/wk").format(n=t.number(count), mean=t.number(mean, 2 if mean < 1 else 1))
 
 
 def change_signal(percent) -> str | None:
@@ -102,6 +117,10 @@ class Brief:
     summary: list[str] = field(default_factory=list)
     appendix: list[str] = field(default_factory=list)   # capacity building: gender parity (issue #12)
     victims_grouped: int = 0     # markets grouped into one OTHER_KEY row so the rest could be shown
+    notes: Notes = field(default_factory=Notes)   # the analyst's judgements (brief_notes.py); none on a shared screen
+    notes_by: dict | None = None                  # who wrote them, when
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)   # brief_notes.follow_up
+    suppressed_notes: bool = False                # a host State's brief: notes are not part of it
 
     def victims_grouped_row(self) -> int | None:
         """The position of the "Other markets (n)" row in `victims`, None when nothing was grouped."""
@@ -135,8 +154,8 @@ def _kpis(con, filters: Filters, profile: Profile, week: date, suppress: bool, d
     for name in queries.KPI_NAMES:
         value, prev, base = float(current[name]), float(previous[name]), float(baseline[name])
         row = {"kpi": name, "value": value, "previous": prev,
-               "change_prev": (value - prev) / prev if prev else None,
-               "baseline_mean": base, "change_4w": (value - base) / base if base else None}
+               "change_prev": (value - prev) / prev if prev >= MIN_BASE else None,
+               "baseline_mean": base, "change_4w": (value - base) / base if base >= MIN_BASE else None}
         if suppress and name in presented.VICTIM_COLUMNS:
             # A protected count shows as "<k" and carries no comparison that would reveal it.
             row.update(value=presented.protect_count(int(value), profile, destination), previous=None,
@@ -170,10 +189,10 @@ def _changes(con, filters: Filters, profile: Profile, lang: str, week: date, lev
             FROM {table} i WHERE {where} GROUP BY {key}, i.market)
         SELECT i.area, {label} AS area_label, {country} AS country_label, i.market, m.label_{col} AS market_label,
                i.week_count, i.count_4w / {BASELINE_SHORT}.0 AS mean_4w,
-               CASE WHEN i.count_4w > 0 THEN (i.week_count - i.count_4w / {BASELINE_SHORT}.0)
+               CASE WHEN i.count_4w / {BASELINE_SHORT}.0 >= {MIN_BASE} THEN (i.week_count - i.count_4w / {BASELINE_SHORT}.0)
                     / (i.count_4w / {BASELINE_SHORT}.0) END AS change_4w,
                i.count_52w / {BASELINE_LONG}.0 AS mean_52w,
-               CASE WHEN i.count_52w > 0 THEN (i.week_count - i.count_52w / {BASELINE_LONG}.0)
+               CASE WHEN i.count_52w / {BASELINE_LONG}.0 >= {MIN_BASE} THEN (i.week_count - i.count_52w / {BASELINE_LONG}.0)
                     / (i.count_52w / {BASELINE_LONG}.0) END AS change_52w
         FROM counts i JOIN markets m ON m.code = i.market
         LEFT JOIN admin1 a ON a.code = i.area LEFT JOIN countries c ON c.iso3 = {area_country}
@@ -393,7 +412,11 @@ def _summary(con, filters: Filters, profile: Profile, t: I18n, b: dict) -> list[
     out = []
     kpis = b["kpis"].set_index("kpi")
     incidents = kpis.loc["incidents"]
-    if incidents["change_4w"] is None or pd.isna(incidents["change_4w"]):
+    base = incidents["baseline_mean"]
+    if (incidents["change_4w"] is None or pd.isna(incidents["change_4w"])) and base:
+        out.append(_("{week}: {n} incidents, against {mean} a week in the previous 4 weeks.").format(
+            week=t.week(b["week"]), n=t.number(incidents["value"]), mean=t.number(base, 2 if base < 1 else 1)))
+    elif incidents["change_4w"] is None or pd.isna(incidents["change_4w"]):
         out.append(_("{week}: {n} incidents recorded.").format(week=t.week(b["week"]), n=t.number(incidents["value"])))
     else:
         out.append(_("{week}: {n} incidents, {change} on the mean of the previous 4 weeks ({mean}).").format(
@@ -476,6 +499,7 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
         "hotspots": partial(_hotspots, con, filters, profile, lang, week, destination),
         "notable": partial(_notable, con, filters, profile, lang, week, destination),
         **({"appendix": partial(appendix, con, filters, profile, lang, week)} if with_appendix else {}),
+        "notes": partial(_notes, con, filters, profile, week),
     })
     (kpis, weekly), (anomalies, tests), (victims, withheld, grouped) = done["kpis"], done["anomalies"], done["victims"]
     changes, priorities = done["changes"], done["priorities"]
@@ -485,7 +509,93 @@ def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date,
     return Brief(appendix=done.get("appendix", []), week=week, level=level, lang=lang, destination=destination,
                  suppressed=suppress, kpis=kpis, weekly=weekly, changes=changes, anomalies=anomalies,
                  anomaly_tests=tests, priorities=priorities, incidents=done["notable"], victims=victims,
-                 victims_withheld=withheld, victims_grouped=grouped, hotspots=done["hotspots"], summary=summary)
+                 victims_withheld=withheld, victims_grouped=grouped, hotspots=done["hotspots"], summary=summary,
+                 notes=done["notes"][0], notes_by=done["notes"][1], decisions=done["notes"][2],
+                 suppressed_notes=profile.releasable_to_host_state)
+
+
+NO_NOTES = N_("No analyst judgement recorded for this week.")
+JUDGEMENTS_TITLE = brief_notes.SECTION_TITLES["judgements"]
+
+
+def notes_sections(brief: "Brief", t: I18n) -> list[tuple[str, list[str]]]:
+    """The analyst's notes as (section title, lines) in the reader's language, for the page, the
+    slides and the PDF: each judgement with its likelihood word and range and its confidence, each
+    decision with its owner, due date and status. No notes: one section saying so; none at all on a
+    host State's pack (notes are mission-internal)."""
+    _ = t.gettext
+    notes = brief.notes
+    out = []
+    if notes.judgements:
+        lines = []
+        for j in notes.judgements:
+            said = []
+            if j.likelihood:
+                low, high = brief_notes.LIKELIHOOD[j.likelihood]
+                said.append(f"{_(brief_notes.LIKELIHOOD_LABELS[j.likelihood])} ({t.number(low)}–{t.percent(high / 100)})")
+            if j.confidence:
+                said.append(_(brief_notes.CONFIDENCE_LABELS[j.confidence]))
+            lines.append(j.text + (f" — {', '.join(said)}" if said else ""))
+        out.append((_(JUDGEMENTS_TITLE), lines))
+    for section in ("outlook", "recommendations", "threats"):
+        if getattr(notes, section):
+            out.append((_(brief_notes.SECTION_TITLES[section]), list(getattr(notes, section))))
+    if len(brief.decisions):
+        lines = []
+        for d in brief.decisions.itertuples():
+            parts = [p for p in (d.owner if isinstance(d.owner, str) else None,
+                                 _("due {date}").format(date=t.date(pd.Timestamp(d.due).date())) if not pd.isna(d.due)
+                                 else None, _(brief_notes.STATUS_LABELS[d.status])) if p]
+            since = "" if pd.Timestamp(d.raised).date() == brief.week else " " + _("(since {week})").format(
+                week=iso_week(pd.Timestamp(d.raised).date()))
+            lines.append(f"{d.text} — {' · '.join(parts)}{since}")
+        out.append((_("Decisions to follow up"), lines))
+    if not notes.judgements and not brief.suppressed_notes:
+        out.insert(0, (_(JUDGEMENTS_TITLE), [_(NO_NOTES)]))
+    return out
+
+
+# What one projector screen holds of the notes, in lines of a half-width column at projector type
+# (two columns a screen; a line is about 75 characters; a section title counts two).
+SCREEN_LINES, LINE_CHARS = 15, 75
+
+
+def notes_screens(sections: list[tuple[str, list[str]]]) -> list[list[list[tuple[str, list[str]]]]]:
+    """The notes laid out for the projector: screens of two columns of (title, items), each column at
+    most SCREEN_LINES lines; what does not fit goes to the next screen ("continued"), never to a
+    scroll. Items keep their order; a section split over two columns repeats its title."""
+    def cost(item: str) -> int:
+        return max(1, math.ceil(len(item) / LINE_CHARS))
+    columns: list[list[tuple[str, list[str]]]] = [[]]
+    used = 0
+    for title, items in sections:
+        for item in items:
+            need = cost(item) + (2 if not columns[-1] or columns[-1][-1][0] != title else 0)
+            if used + need > SCREEN_LINES and columns[-1]:
+                columns.append([])
+                used = 0
+                need = cost(item) + 2
+            if not columns[-1] or columns[-1][-1][0] != title:
+                columns[-1].append((title, []))
+            columns[-1][-1][1].append(item)
+            used += need
+    columns = [c for c in columns if c]
+    return [columns[i:i + 2] for i in range(0, len(columns), 2)]
+
+
+def notes_mission(filters: Filters) -> str:
+    """Whose notes a brief shows: the first mission in the filters, or '' for a regional brief."""
+    return filters.missions[0] if filters.missions else ""
+
+
+def _notes(con, filters: Filters, profile: Profile, week: date):
+    """The analyst's notes and the decisions to follow up: mission-internal, so none for a host
+    State's screen or pack (its brief is the figures released to it)."""
+    if profile.releasable_to_host_state:
+        return Notes(), None, pd.DataFrame()
+    mission = notes_mission(filters)
+    notes, by = brief_notes.current(con, week, mission)
+    return notes, by, brief_notes.follow_up(con, week, mission)
 
 
 # --- Tables with translated headers: the XLSX sheets, and the rows the slides and PDF show ------
@@ -544,9 +654,10 @@ def _changes_table(brief: Brief, t: I18n) -> pd.DataFrame:
         _("Market"): c["market_label"],
         _("Incidents this week"): c["week_count"].astype(int),
         _("Mean of previous 4 weeks"): c["mean_4w"].round(2),
-        _("% change vs 4-week mean"): [_pct(v) for v in c["change_4w"].tolist()],
+        # Numbers even when no row has a base big enough for a percentage (every cell empty).
+        _("% change vs 4-week mean"): pd.Series([_pct(v) for v in c["change_4w"].tolist()], dtype="float64"),
         _("Mean of previous 52 weeks"): c["mean_52w"].round(2),
-        _("% change vs 52-week mean"): [_pct(v) for v in c["change_52w"].tolist()],
+        _("% change vs 52-week mean"): pd.Series([_pct(v) for v in c["change_52w"].tolist()], dtype="float64"),
     })
 
 

@@ -199,14 +199,22 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
     text_box(slide, Inches(0.8), Inches(3.0), width, Inches(0.8), [t.week(brief.week)], 28)
     text_box(slide, Inches(0.8), Inches(4.0), width, Inches(2.6), stamp.lines, BODY_PT)
 
-    # 2. Summary
+    # 2. The analyst's assessment (none in a host State's pack)
+    sections = brief_mod.notes_sections(brief, t)
+    if sections:
+        slide = new_slide(_("Analyst's assessment"))
+        lines = [line for title, items in sections for line in (title, *[f"• {item}" for item in items])]
+        text_box(slide, Inches(0.6), Inches(1.4), width - Inches(0.2), Inches(5.4), lines,
+                 20 if len(lines) <= 12 else 16).name = "notes"
+
+    # 3. Summary
     slide = new_slide(_("Summary"))
     text_box(slide, Inches(0.6), Inches(1.4), width - Inches(0.2), Inches(4.4),
              [f"• {line}" for line in brief.summary], 22)
     text_box(slide, Inches(0.6), Inches(5.9), width - Inches(0.2), Inches(0.9),
              [_("Appendix: gender parity in capacity building, last 52 weeks") + " – " + " ".join(brief.appendix)], 14)
 
-    # 3. Key figures: table and the weekly series as a native column chart
+    # 4. Key figures: table and the weekly series as a native column chart
     slide = new_slide(_("Key figures for the week"))
     table(slide, _kpi_display(brief, t), x=Inches(0.5), w=Inches(7.4), col_widths=[3.0, 1.5, 1.9, 1.9])
     chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, _week_labels(brief.weekly["week"]),
@@ -218,7 +226,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
         text_box(slide, Inches(0.5), Inches(5.3), Inches(7.0), Inches(1.4),
                  [_("Small victim counts are shown as “<5” and carry no % change.")], 16)
 
-    # 4. Changes
+    # 5. Changes
     changes = tables[_("Changes")]
     shown = changes.drop(columns=[_("Country or territory")]) if brief.level == "adm1" else changes
     slide = new_slide(_("Change against the previous 4 and 52 weeks"))
@@ -227,7 +235,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
              [_("Top {n} of {total} area–market rows by incidents this week; every row is in the workbook.")
               .format(n=min(CHANGE_ROWS, len(changes)), total=len(changes))], 14)
 
-    # 5. Anomalies
+    # 6. Anomalies
     slide = new_slide(_("Unusual activity this week"))
     if brief.anomalies.empty:
         text_box(slide, Inches(0.6), Inches(1.5), width, Inches(2),
@@ -243,13 +251,13 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
              [_("Each admin-1 area × market tested against its previous 12 weeks; Benjamini–Hochberg "
                 "false discovery rate 1 %.")], 14)
 
-    # 6. Priorities
+    # 7. Priorities
     slide = new_slide(_("Top 5 priority threats"))
     priorities = tables[_("Priorities")]
     table(slide, display(priorities, t), col_widths=[0.8, 2.2, 2.8, 2.8, 1.5, 1.5, 1.0], size=16)
     text_box(slide, Inches(0.5), Inches(5.75), width, Inches(1.1), [_(brief_mod.PRIORITY_METHOD)], 12)
 
-    # 7. Women and children: stacked bars, one per market
+    # 8. Women and children: stacked bars, one per market
     slide = new_slide(_("Victims by sex and age, by market"))
     victims = brief.victims
     if brief.victims_withheld:
@@ -269,7 +277,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
                      [_("Cells shown as “<5” or “x” in the workbook are left blank here.")]
                      + ([grouped] if grouped else []), 14)
 
-    # 8. Hotspots
+    # 9. Hotspots
     slide = new_slide(_("Hotspots: incidents by admin-1 area"))
     hot = brief.hotspots.head(10)
     if hot.empty:
@@ -279,7 +287,7 @@ def to_pptx(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
         chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, labels[::-1], {_("Incidents"): hot["incidents"].tolist()[::-1]},
               Inches(0.5), Inches(1.3), width, Inches(5.4)).name = "chart-hotspots"
 
-    # 9. Notable incidents
+    # 10. Notable incidents
     slide = new_slide(_("Notable incidents (highest harm)"))
     incidents = tables[_("Notable incidents")]
     keep = [c for c in incidents.columns if c not in (_("Narrative"), _("Actor"), _("Record"))]
@@ -378,6 +386,9 @@ def to_pdf(brief: Brief, stamp: Stamp, t: I18n) -> bytes:
     pdf.set_font(family, "", 14)
     pdf.cell(0, 8, safe(t.week(brief.week)), new_x="LMARGIN", new_y="NEXT")
     paragraph(stamp.lines, 10)
+    for title, items in brief_mod.notes_sections(brief, t):
+        heading(title)
+        paragraph([f"• {item}" for item in items], 12)
     heading(_("Summary"))
     paragraph([f"• {line}" for line in brief.summary], 12)
     heading(_("Appendix: gender parity in capacity building, last 52 weeks"))

@@ -82,9 +82,9 @@ def log_release(con, db: Path, profile: access.Profile, kind: str, item: str, fi
     """The release-log entry of an export or brief made for a host State (releases.py)."""
     if profile.releasable_to_host_state:
         releases.log_release(db, profile, kind=kind, item=item, filters=filters,
-                             records=queries.record_count(con, filters, profile), user=_operator())
+                             records=queries.record_count(con, filters, profile), user=operator_name())
 
 
-def _operator() -> str:
+def operator_name() -> str:
     import getpass
     return f"cli:{getpass.getuser()}"

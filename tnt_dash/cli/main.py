@@ -16,7 +16,8 @@ from .. import access, activities, config, i18n, presented, queries, releases, s
 from ..exports import FORMATS, write
 from ..filters import Filters
 from . import imports as import_cli, priorities
-from .common import EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile
+from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile,
+                     operator_name)
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tnt_dash", description="tnt-dash command line")
@@ -59,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host-state", metavar="ISO3", help="with --profile shared: the host State the pack is "
                                                         "for (default TNT_HOST_STATE)")
     add_filter_flags(p)
+
+    p = sub.add_parser("brief-notes", help="the analyst's notes on a week: judgements, outlook, decisions "
+                                           "(see docs/brief.md)")
+    notes_sub = p.add_subparsers(dest="notes_command", required=True)
+    n = notes_sub.add_parser("import", help="import a Markdown notes file for one week (analyst)")
+    n.add_argument("file", type=Path)
+    n.add_argument("--week", required=True, help="ISO week, e.g. 2026-W47")
+    n.add_argument("--mission", help="mission code (default: the regional brief)")
 
     p = sub.add_parser("releases", help="the release log: what each host State was shown (see docs/access.md)")
     p.add_argument("--since", type=_date, help="entries from this date, YYYY-MM-DD")
@@ -170,6 +179,42 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_brief_notes(args) -> int:
+    """`brief-notes import`: the file is read and checked whole before anything is written."""
+    import duckdb
+
+    from .. import brief, brief_notes
+    if not access.server_profile().data_admin:
+        raise CliError("the analyst's notes are written under the analyst profile (TNT_PROFILE=analyst)")
+    if not args.file.is_file():
+        raise CliError(f"no notes file at {args.file}")
+    week = brief.parse_iso_week(args.week)
+    try:
+        notes = brief_notes.parse(args.file.read_text(encoding="utf-8-sig"))
+    except brief_notes.NotesError as exc:
+        raise CliError(f"{args.file.name}: {exc}") from None
+    db = _db(args)
+    if args.mission:
+        con = store.connect(db, read_only=True)
+        try:
+            known = {m for m, _label in queries.filter_options(con, "en")["missions"]}
+        finally:
+            con.close()
+        if args.mission not in known:
+            raise CliError(f"unknown mission {args.mission!r}; expected one of {', '.join(sorted(known))}")
+    try:
+        con = store.connect(db)
+    except duckdb.IOException:
+        raise CliError("the store is busy (a server or an import holds it); try again when it is free") from None
+    try:
+        brief_notes.save(con, notes, week, args.mission, author=operator_name())
+    finally:
+        con.close()
+    counts = ", ".join(f"{len(getattr(notes, s))} {s}" for s in brief_notes.SECTIONS)
+    print(f"saved the notes of {args.week} ({args.mission or 'regional'}): {counts}")
+    return 0
+
+
 def cmd_releases(args) -> int:
     """What was released to host States: the table, after moving the spool into it when the store
     can be written now, else the table and the spool as they are."""
@@ -276,7 +321,7 @@ def cmd_geo(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": cmd_bench, "brief": cmd_brief,
-            "releases": cmd_releases}
+            "releases": cmd_releases, "brief-notes": cmd_brief_notes}
 COMMANDS.update(activities.CLI_COMMANDS)
 COMMANDS["geo"] = cmd_geo
 COMMANDS["priorities"] = priorities.cli_command

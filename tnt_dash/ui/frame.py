@@ -282,7 +282,7 @@ def style(profile: Profile) -> None:
            white-space, hence !important): a long French market name wrapped to
            two lines and pushed the brief past one 1920×1080 screen in some weeks. */
         [data-testid="stTable"] td p {white-space: nowrap !important; overflow: hidden; text-overflow: ellipsis;
-                                      max-width: 12rem;}
+                                      max-width: 11rem;}
         [data-testid="stMarkdownContainer"] li {margin-bottom: 0;}
         """
     st.html(f"<style>{css}</style>")
