@@ -167,6 +167,12 @@ def canary_db(demo_db, tmp_path_factory):
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`python -m tnt_dash ARGS` in a process of its own with exactly this environment."""
+    return subprocess.run([sys.executable, "-m", "tnt_dash", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
 def free_port() -> int:
     """A loopback port nothing listens on now."""
     with socket.socket() as s:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import subprocess
-import sys
 from datetime import date, timedelta
 
 import pytest
@@ -18,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash import access, brief, brief_export, brief_notes, i18n, presented, store
 from tnt_dash.filters import Filters
 
-from .conftest import ROOT, SHARED_CAF
+from .conftest import run_cli, ROOT, SHARED_CAF
 
 APP = str(ROOT / "app.py")
 W47 = date(2026, 11, 16)
@@ -139,22 +137,17 @@ def test_the_newest_import_is_read_and_the_earlier_kept(notes_db):
         con.close()
 
 
-def _cli(*args, env):
-    return subprocess.run([sys.executable, "-m", "tnt_dash", *args], cwd=ROOT, capture_output=True, text=True,
-                          env=env, timeout=300)
-
-
 def test_notes_on_the_page_the_slides_and_the_pdf_in_both_languages(notes_db, tmp_path, monkeypatch):
     env = {**os.environ, "TNT_DB": str(notes_db), "TNT_PROFILE": "analyst"}
     path = tmp_path / "notes.md"
     path.write_text(NOTES_EN, encoding="utf-8")
-    done = _cli("brief-notes", "import", str(path), "--week", "2026-W47", "--mission", "MINUSCA", env=env)
+    done = run_cli("brief-notes", "import", str(path), "--week", "2026-W47", "--mission", "MINUSCA", env=env)
     assert done.returncode == 0, done.stderr
     bad = tmp_path / "bad.md"
     bad.write_text("## Findings\n- x\n", encoding="utf-8")
-    refused = _cli("brief-notes", "import", str(bad), "--week", "2026-W47", env=env)
+    refused = run_cli("brief-notes", "import", str(bad), "--week", "2026-W47", env=env)
     assert refused.returncode == 2 and "line 1: unknown heading 'Findings'" in refused.stderr
-    assert _cli("brief-notes", "import", str(path), "--week", "2026-W47",
+    assert run_cli("brief-notes", "import", str(path), "--week", "2026-W47",
                 env={**env, "TNT_PROFILE": "commissioner"}).returncode == 2
 
     judgement = "Arms flows from Sudan through Vakaga will continue at the present level"
@@ -162,7 +155,7 @@ def test_notes_on_the_page_the_slides_and_the_pdf_in_both_languages(notes_db, tm
                         ("fr", ("Jugements clés", "probable (55–75", "confiance modérée"))):
         out = tmp_path / f"brief-{lang}"
         for fmt in ("pptx", "pdf"):
-            made = _cli("--lang", lang, "brief", "--week", "2026-W47", "--mission", "MINUSCA", "--format", fmt,
+            made = run_cli("--lang", lang, "brief", "--week", "2026-W47", "--mission", "MINUSCA", "--format", fmt,
                         "--out", str(out.with_suffix("." + fmt)), env={**env, "TNT_PROFILE": "commissioner"})
             assert made.returncode == 0, made.stderr
         slide = Presentation(str(out.with_suffix(".pptx"))).slides[1]

@@ -24,6 +24,8 @@ from tnt_dash import i18n, seed, store
 from tnt_dash.importers import pipeline, releasability, template
 from tnt_dash.importers.releasability import ReleaseRefused, set_release
 
+from .test_import import rollups_equal_a_full_rebuild
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TABLES = ("incidents", "quarantine", "incident_history", "import_batches", "audit_log", "incident_weekly",
@@ -100,27 +102,6 @@ def snapshot(path: Path, tables=TABLES) -> str:
 
 def counts(report) -> tuple:
     return (report.rows_read, report.inserted, report.updated, report.unchanged, report.quarantined)
-
-
-def rollups_equal_a_full_rebuild(path: Path, tmp_path: Path) -> bool:
-    """Both rollups equal what a full rebuild makes of the same incidents (on a copy of the store)."""
-    copy = tmp_path / "full_rebuild.duckdb"
-    shutil.copyfile(path, copy)
-    con = store.connect(copy)
-    try:
-        def tables():
-            return [con.execute("SELECT * EXCLUDE (seizure_usd), round(seizure_usd, 6) FROM incident_weekly "
-                                "ORDER BY ALL").fetchall(),
-                    con.execute("SELECT * FROM incident_status ORDER BY ALL").fetchall()]
-        kept = tables()
-        con.begin()
-        store.refresh_rollups(con)
-        rebuilt = tables()
-        con.rollback()
-        return kept == rebuilt and len(kept[0]) > 0
-    finally:
-        con.close()
-        copy.unlink()
 
 
 # --- The template's columns -------------------------------------------------------------------------------

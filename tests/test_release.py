@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -19,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash import access, brief, i18n, presented, queries, releases, seed, store, views
 from tnt_dash.filters import Filters
 
-from .conftest import DEMO_END, ROOT, SHARED_STATE, first_admin1, insert_incident
+from .conftest import run_cli, DEMO_END, SHARED_STATE, first_admin1, insert_incident
 from .test_app import APP, INTERNAL_PAGES, PAGES, run_page
 from .test_leaks import walk_protos
 
@@ -182,30 +180,25 @@ def test_a_shared_profile_without_its_state_fails_closed(monkeypatch):
     assert access.get_profile("shared", "hti").host_state == "HTI"
 
 
-def _cli(*args, env):
-    return subprocess.run([sys.executable, "-m", "tnt_dash", *args], cwd=ROOT, capture_output=True, text=True,
-                          env=env, timeout=300)
-
-
 def test_cli_refuses_shared_without_a_state_and_logs_what_it_releases(demo_db, tmp_path):
     import os
     db = tmp_path / "cli.duckdb"
     shutil.copy(demo_db, db)
     env = {k: v for k, v in os.environ.items() if k != "TNT_HOST_STATE"}
     env.update(TNT_DB=str(db), TNT_PROFILE="shared")
-    refused = _cli("info", env=env)
+    refused = run_cli("info", env=env)
     assert refused.returncode == 2
     assert refused.stderr.strip().count("\n") == 0 and "TNT_HOST_STATE" in refused.stderr
-    assert _cli("info", env={**env, "TNT_HOST_STATE": "FRA"}).returncode == 2    # not a mission's host
+    assert run_cli("info", env={**env, "TNT_HOST_STATE": "FRA"}).returncode == 2    # not a mission's host
 
     env["TNT_HOST_STATE"] = "HTI"
-    info = json.loads(_cli("info", "--json", env=env).stdout)
+    info = json.loads(run_cli("info", "--json", env=env).stdout)
     assert info["host_state"] == "HTI" and "incidents" not in info and "territories" not in info
     out = tmp_path / "markets.csv"
-    assert _cli("export", "markets", "--format", "csv", "--out", str(out), env=env).returncode == 0
+    assert run_cli("export", "markets", "--format", "csv", "--out", str(out), env=env).returncode == 0
     # The analyst reads the log; the spool is moved into the table on the way.
     analyst = {**env, "TNT_PROFILE": "analyst"}
-    logged = json.loads(_cli("releases", "--format", "json", env=analyst).stdout)
+    logged = json.loads(run_cli("releases", "--format", "json", env=analyst).stdout)
     assert [(e["host_state"], e["kind"], e["item"]) for e in logged] == [("HTI", "export", "markets csv")]
     assert logged[0]["records"] > 0 and logged[0]["marking"].startswith("UNCLASSIFIED")
     assert not releases.spool_path(db).exists()
@@ -215,12 +208,12 @@ def test_cli_refuses_shared_without_a_state_and_logs_what_it_releases(demo_db, t
     finally:
         con.close()
     # A brief made by the analyst for Haiti is logged too; an analyst's own export is not.
-    assert _cli("brief", "--profile", "shared", "--host-state", "HTI", "--format", "xlsx",
+    assert run_cli("brief", "--profile", "shared", "--host-state", "HTI", "--format", "xlsx",
                 "--out", str(tmp_path / "b.xlsx"), env=analyst).returncode == 0
-    assert _cli("export", "markets", "--format", "csv", "--out", str(out), env=analyst).returncode == 0
-    logged = json.loads(_cli("releases", "--format", "json", env=analyst).stdout)
+    assert run_cli("export", "markets", "--format", "csv", "--out", str(out), env=analyst).returncode == 0
+    logged = json.loads(run_cli("releases", "--format", "json", env=analyst).stdout)
     assert [e["kind"] for e in logged] == ["brief", "export"]
-    csv_text = _cli("releases", "--since", "2000-01-01", env=analyst).stdout
+    csv_text = run_cli("releases", "--since", "2000-01-01", env=analyst).stdout
     assert csv_text.splitlines()[0].startswith("entry_id,logged_at,host_state")
 
 

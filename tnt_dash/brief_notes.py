@@ -23,6 +23,7 @@ from datetime import date, datetime, timezone
 import duckdb
 import pandas as pd
 
+from . import store
 from .i18n import N_
 
 SECTIONS = ("judgements", "outlook", "recommendations", "threats", "decisions")
@@ -186,15 +187,10 @@ def save(con: duckdb.DuckDBPyConnection, notes: Notes, week: date, mission: str 
              for section in ("outlook", "recommendations", "threats") for n, text in enumerate(getattr(notes, section))]
     rows += [(set_id, week, mission or "", "decisions", n, d.text, None, None, d.owner, d.due, d.status)
              for n, d in enumerate(notes.decisions)]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.execute("INSERT INTO brief_note_sets VALUES (?, ?, ?, ?, ?)", [set_id, week, mission or "", author, stamp])
         if rows:
             con.executemany("INSERT INTO brief_notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return set_id
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import store
 from .access import Profile, marking
 from .filters import Filters
 
@@ -104,15 +105,10 @@ def drain(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> int:
     if entries:
         frame = pd.DataFrame(entries, columns=list(COLUMNS))
         frame["logged_at"] = pd.to_datetime(frame["logged_at"])
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with store.transaction(con):
             con.register("spooled_releases", frame)
             con.execute("INSERT OR IGNORE INTO releases BY NAME SELECT * FROM spooled_releases")
             con.unregister("spooled_releases")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     for f in files:
         f.unlink()
     return con.execute("SELECT count(*) FROM releases").fetchone()[0] - before
