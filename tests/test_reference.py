@@ -177,23 +177,25 @@ def test_admin1_current_units(frames):
 
 
 def _alias_key(name: str) -> str:
-    from tnt_dash.importers.common import admin1_key
+    from tnt_dash.names import admin1_key
     return admin1_key(name)
 
 
 def test_admin1_aliases():
     a = load("admin1").set_index("code")
     al = load("admin1_aliases")
+    former = load("admin1_former").set_index("code")
     assert list(al.columns) == ["code", "alias", "source"]
-    assert set(al.code) <= set(a.index), set(al.code) - set(a.index)
+    assert set(al.code) <= set(a.index) | set(former.index), set(al.code) - set(a.index) - set(former.index)
     assert (al.alias.str.strip() != "").all() and (al.source.str.strip() != "").all()
     # No spelling may point to two units of one country, counting the units' own names.
     keys: dict[tuple[str, str], set[str]] = {}
     for code, row in a.iterrows():
         for name in (row.name_en, row.name_fr):
             keys.setdefault((row.iso3, _alias_key(name)), set()).add(code)
+    country = pd.concat([a.iso3, former.iso3])
     for code, alias in zip(al.code, al.alias):
-        keys.setdefault((a.loc[code, "iso3"], _alias_key(alias)), set()).add(code)
+        keys.setdefault((country[code], _alias_key(alias)), set()).add(code)
     ambiguous = {k: v for k, v in keys.items() if len(v) > 1}
     assert not ambiguous, ambiguous
     for spelling in ("Hiiraan", "Middle Shabelle", "Shabeellaha Hoose", "Galguduud", "Waqooyi Galbeed",

@@ -537,19 +537,6 @@ def _reference_boundaries() -> dict[str, Any]:
     return json.loads(REFERENCE_BOUNDARIES.read_text(encoding="utf-8"))
 
 
-def reference_boundaries_fit(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the store's admin1 table has every code of the shipped outlines. A store built
-    before the current admin-1 reference (pre-2015 DR Congo provinces) does not: drawing the new
-    outlines there would hide its areas, whose codes have no polygon."""
-    codes = [f["properties"]["code"] for f in _reference_boundaries()["features"]]
-    cur = con.cursor()
-    try:
-        found = cur.execute("SELECT count(*) FROM admin1 WHERE list_contains(?, code)", [codes]).fetchone()[0]
-    finally:
-        cur.close()
-    return found == len(set(codes))
-
-
 def load_reference_boundaries(con: duckdb.DuckDBPyConnection) -> int:
     """Fill the adm1 boundaries with the shipped outlines when the store has none; returns the units
     written (0 when boundaries were already there, e.g. imported by the mission). The file is already

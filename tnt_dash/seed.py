@@ -2,6 +2,7 @@
 incidents and capacity-building activities; and the app's first-run open-or-build."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import activities, config, demo, geo, store
+from . import activities, config, demo, gazetteer, geo, store
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=N
             store.migrate(con)
             store.load_reference(con)
             geo.load_reference_boundaries(con)   # current admin-1 outlines, so maps draw polygons offline
-            store.set_meta(con, built_at=store._now().isoformat(timespec="seconds"))
+            store.set_meta(con, built_at=store._now().isoformat(timespec="seconds"), geography=geography_stamp())
             if demo_rows:
                 demo.generate(con, rows=demo_rows, seed=seed, end=end)
                 activities.generate_demo_activities(con, seed=seed, end=end or demo.default_end())
@@ -49,29 +50,56 @@ def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=N
 
 
 def ensure_store(path: Path | str | None = None) -> Path:
-    """Open-or-build for the app's first run; also brings an old store up to the current schema."""
+    """Open-or-build for the app's first run; also brings an old store up to the current schema
+    and the current admin-1 geography."""
     path = Path(path or config.db_path())
     if not path.exists():
         log.info("no store at %s: building the synthetic demo store", path)
         return build(path)
     # Check read-only first: a read-write open would fail while another process (an import,
-    # a second server) holds the file, and most starts need no migration.
+    # a second server) holds the file, and most starts need no change.
     con = store.connect(path, read_only=True)
     try:
         current = store.schema_version(con)
-        # A store built before the admin-1 outlines were shipped gets them, if its admin1 table is
-        # the current reference (older codes would have no polygon and vanish from the map).
-        add_outlines = current > 0 and not con.execute(
-            "SELECT count(*) FROM boundaries WHERE level = 'adm1'").fetchone()[0] and geo.reference_boundaries_fit(con)
+        stale_geography = current > 0 and (store.get_meta(con).get("geography") != geography_stamp() or not con.execute(
+            "SELECT count(*) FROM boundaries WHERE level = 'adm1'").fetchone()[0])
     finally:
         con.close()
-    if current < store.SCHEMA_VERSION or add_outlines:
+    if current < store.SCHEMA_VERSION or stale_geography:
         con = store.connect(path)
         try:
             store.migrate(con)
-            if add_outlines:
-                with store.transaction(con):
-                    geo.load_reference_boundaries(con)
+            if stale_geography:
+                counts = refresh_geography(con)
+                log.info("admin-1 geography brought up to date: %s", counts)
         finally:
             con.close()
     return path
+
+
+# The reference files that make up the admin-1 geography; a change to any of them reaches existing
+# stores through refresh_geography.
+GEOGRAPHY_TABLES = ("admin1", "admin1_former", "admin1_successors", "admin1_aliases", "mission_areas")
+
+
+def geography_stamp() -> str:
+    digest = hashlib.sha256()
+    for file in [config.REFERENCE_DIR / f"{t}.csv" for t in GEOGRAPHY_TABLES] + [geo.REFERENCE_BOUNDARIES]:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def refresh_geography(con) -> dict[str, int]:
+    """Bring a store's admin-1 reference up to the shipped one, in one transaction: the areas,
+    former units, successors, aliases and mission areas are reloaded; the shipped outlines replace
+    the previously shipped ones (outlines a mission imported are kept); records coded to a former
+    unit move to its successor where that is certain (gazetteer.remap_former_codes); the rollups
+    are rebuilt. Returns {moved, kept}: records moved, and records left on a flagged former code."""
+    with store.transaction(con):
+        store.load_reference(con, GEOGRAPHY_TABLES)
+        con.execute("DELETE FROM boundaries WHERE level = 'adm1' AND batch_id = ?", [geo.REFERENCE_BATCH])
+        geo.load_reference_boundaries(con)
+        counts = gazetteer.remap_former_codes(con)
+        store.refresh_rollups(con)
+        store.set_meta(con, geography=geography_stamp())
+    return counts

@@ -24,8 +24,8 @@ from . import config
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-REFERENCE_TABLES = ("countries", "admin1", "admin1_aliases", "missions", "mission_areas", "markets", "border_crossings",
-                    "actors")
+REFERENCE_TABLES = ("countries", "admin1", "admin1_former", "admin1_successors", "admin1_aliases", "missions",
+                    "mission_areas", "markets", "border_crossings", "actors")
 
 
 class StoreError(RuntimeError):
@@ -185,10 +185,12 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | No
     return time.perf_counter() - start
 
 
-def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Replace the reference tables with the committed CSVs (tnt_dash/reference/)."""
+def load_reference(con: duckdb.DuckDBPyConnection, tables: Collection[str] = REFERENCE_TABLES) -> dict[str, int]:
+    """Replace the reference tables (all, or `tables`) with the committed CSVs (tnt_dash/reference/)."""
     counts = {}
-    for table in REFERENCE_TABLES:
+    for table in tables:
+        if table not in REFERENCE_TABLES:
+            raise ValueError(f"{table} is not a reference table")
         csv_path = config.REFERENCE_DIR / f"{table}.csv"
         con.execute(f"DELETE FROM {table}")
         # Read as text and let the typed table cast: guessing types would turn ICCS "0204" into 204.

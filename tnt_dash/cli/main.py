@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import access, activities, config, i18n, presented, queries, releases, seed, store, views
 from ..exports import FORMATS, write
 from ..filters import Filters
-from . import imports as import_cli, priorities
+from . import geo as geo_cli, imports as import_cli, priorities
 from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile,
                      operator_name)
 
@@ -76,12 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     priorities.add_cli_parser(sub)   # threat priorities (docs/priority.md)
     import_cli.add_cli_parsers(sub)   # import, batches, rollback, template (docs/import.md)
 
-    p = sub.add_parser("geo", help="boundary files for the maps (see docs/map.md)")
-    geo_sub = p.add_subparsers(dest="geo_command", required=True)
-    g = geo_sub.add_parser("import", help="import admin-1 (or other) boundaries from a GeoJSON file")
-    g.add_argument("file", type=Path, help="GeoJSON FeatureCollection of Polygon/MultiPolygon features")
-    g.add_argument("--level", default="adm1", help="boundary level (default adm1)")
-    g.add_argument("--country", help="replace only this country's boundaries (ISO3)")
+    geo_cli.add_cli_parser(sub)   # geo import, geo resolve (docs/map.md)
     return parser
 
 
@@ -277,52 +272,9 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def cmd_geo(args) -> int:
-    """`geo import`: all or nothing, and an audit_log row whether the file was taken or refused."""
-    import getpass
-    import hashlib
-    import uuid
-    from datetime import datetime, timezone
-
-    import duckdb
-
-    from .. import geo
-
-    path = Path(args.file)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    try:
-        con = store.connect(_db(args))
-    except duckdb.IOException as exc:
-        raise CliError(f"cannot open the store for writing (is the app running on it?): {exc}") from None
-    batch_id = f"geo-{uuid.uuid4().hex[:12]}"
-    try:
-        store.migrate(con)
-        try:
-            result = geo.import_boundaries(con, path, level=args.level, country=args.country, batch_id=batch_id)
-            error = None
-        except geo.GeoImportError as exc:
-            result, error = None, str(exc)
-        details = ({"status": "rejected", "error": error, "level": args.level, "country": args.country} if error else
-                   {"status": "committed", "level": result.level, "country": result.country, "units": result.units,
-                    "skipped": result.skipped, "messages": result.messages})
-        con.execute("INSERT INTO audit_log (audit_id, logged_at, actor, action, batch_id, file_name, sha256, details) "
-                    "VALUES (?, ?, ?, 'geo_import', ?, ?, ?, ?)",
-                    [uuid.uuid4().hex, datetime.now(timezone.utc).replace(tzinfo=None), getpass.getuser(),
-                     None if error else batch_id, path.name, digest, json.dumps(details)])
-    finally:
-        con.close()
-    if error:
-        raise CliError(error)
-    scope = f" for {result.country}" if result.country else ""
-    print(f"imported {result.units} {result.level} units{scope} from {path.name} ({result.skipped} features skipped)")
-    for message in result.messages:
-        print(f"  {message}")
-    return 0
-
-
 COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": cmd_bench, "brief": cmd_brief,
             "releases": cmd_releases, "brief-notes": cmd_brief_notes}
 COMMANDS.update(activities.CLI_COMMANDS)
-COMMANDS["geo"] = cmd_geo
+COMMANDS["geo"] = geo_cli.cli_command
 COMMANDS["priorities"] = priorities.cli_command
 COMMANDS.update(import_cli.CLI_COMMANDS)

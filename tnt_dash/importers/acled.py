@@ -114,7 +114,8 @@ def convert(raw: dict, ctx: dict, t):
         "date_occurred": raw.get("event_date"), "date_precision": raw.get("time_precision"),
         "iso3": iso3 or _text(raw, "country"),
         "mission": ctx["mission_by_iso3"].get(iso3),
-        "admin1_code": common.admin1_code(iso3, raw.get("admin1"), ctx),
+        "admin1_code": common.admin1_code(iso3, raw.get("admin1"), ctx, *common.place_coordinates(
+            raw.get("latitude"), raw.get("longitude"), raw.get("geo_precision"))),
         "place": ", ".join(p for p in (_text(raw, "location"), _text(raw, "admin2")) if p) or None,
         "lat": raw.get("latitude"), "lon": raw.get("longitude"), "geo_precision": raw.get("geo_precision"),
         "market": market or event_type, "subtype": sub_type or None, "fatalities": raw.get("fatalities"),

@@ -2,27 +2,21 @@
 alias (the gazetteer, reference/admin1_aliases.csv), missions."""
 from __future__ import annotations
 
-import re
-
 import pycountry
 
-from .native import norm_header, reference_context
+from ..gazetteer import BY_FORMER, Gazetteer
+from ..names import norm_header
+from .native import reference_context
 
 
 def incident_context(con) -> dict:
     ctx = reference_context(con)
-    ctx["admin1_by_name"] = {}
-    names = con.execute("SELECT code, iso3, name_en, name_fr FROM admin1").fetchall()
-    # The store's own names first, then the gazetteer's aliases (a store built before it has none).
-    aliases = con.execute("""SELECT a.code, d.iso3, a.alias, NULL FROM admin1_aliases a
-                             JOIN admin1 d ON d.code = a.code""").fetchall() if _has_table(con, "admin1_aliases") else []
-    for code, iso3, *spellings in names + aliases:
-        for name in spellings:
-            if name:
-                ctx["admin1_by_name"].setdefault((iso3, admin1_key(name)), code)
-    # (iso3, name) of each admin-1 name the current row gave that matched nothing: the pipeline counts
-    # them for the rows that import, and reports each spelling once with its count.
+    ctx["gazetteer"] = Gazetteer.from_store(con)
+    # (iso3, name) of each admin-1 name the current row gave that matched nothing, and of each former
+    # unit a name resolved to without coordinates to choose its successor: the pipeline counts them
+    # for the rows that import, and reports each spelling once with its count.
     ctx["admin1_unmatched"] = []
+    ctx["admin1_former"] = []
     # The mission deployed in a host territory today; closed missions (end_date set) are not guessed.
     ctx["mission_by_iso3"] = dict(con.execute(
         "SELECT host_iso3, min(code) FROM missions WHERE end_date IS NULL GROUP BY host_iso3").fetchall())
@@ -60,31 +54,31 @@ def iso3_from_name(name, ctx: dict) -> str | None:
         return None
 
 
-# Words that only say what kind of unit a name is: "Unity State", "Province du Nord-Kivu",
-# "Région de l'Ouest", "District of Prishtina" match "Unity", "Nord-Kivu", "Ouest", "Prishtina".
-_UNIT_WORDS = r"(?:province|provincia|region|state|etat|prefecture|departement|department|district|county|governorate|wilaya)"
-_LEADING = re.compile(rf"^{_UNIT_WORDS}_(?:(?:of|de|du|d|de_la|de_l|del)_)?")
-_TRAILING = re.compile(rf"_{_UNIT_WORDS}$")
-
-
-def admin1_key(name) -> str:
-    """The form admin-1 names and aliases are compared in: case, accents, spaces, hyphens and
-    apostrophes do not matter (norm_header), nor a leading or trailing word naming the unit type."""
-    key = norm_header(name)
-    return _TRAILING.sub("", _LEADING.sub("", key)) or key
-
-
-def _has_table(con, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                            [table]).fetchone()[0])
-
-
-def admin1_code(iso3: str | None, name, ctx: dict) -> str | None:
-    """The admin-1 code for a name or alias in a country; None, and the name noted as unmatched, if none."""
+def admin1_code(iso3: str | None, name, ctx: dict, lat=None, lon=None) -> str | None:
+    """The admin-1 code a name or alias means in a country (through the gazetteer: a former unit's
+    successor, chosen by the coordinates when it was split); None, and the name noted as
+    unmatched, if nothing matches."""
     text = str(name).strip() if name is not None else ""
     if not iso3 or not text:
         return None
-    code = ctx["admin1_by_name"].get((iso3, admin1_key(text)))
-    if code is None and "admin1_unmatched" in ctx:
+    match = ctx["gazetteer"].lookup(iso3, text, _number(lat), _number(lon))
+    if match is None:
         ctx["admin1_unmatched"].append((iso3, text))
-    return code
+        return None
+    if match.how == BY_FORMER:
+        ctx["admin1_former"].append((iso3, text))
+    return match.code
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if number == number else None   # NaN is no coordinate
+
+
+def place_coordinates(lat, lon, precision) -> tuple:
+    """Coordinates that may choose between a split unit's successors: not those of a point placed at
+    an area's centroid (precision 3, ACLED's "larger region"), which say nothing about the part."""
+    return (None, None) if str(precision).strip() in ("3", "3.0") else (lat, lon)

@@ -127,7 +127,8 @@ def convert(raw: dict, ctx: dict, t):
     if isinstance(iso3, str) and len(iso3) == 3:
         cells.setdefault("mission", ctx["mission_by_iso3"].get(iso3))
     code, name = cells.pop("_adm1_code", None), cells.pop("_adm1_name", None)
-    cells["admin1_code"] = code or common.admin1_code(iso3, name, ctx)
+    cells["admin1_code"] = code or common.admin1_code(iso3, name, ctx, *common.place_coordinates(
+        cells.get("lat"), cells.get("lon"), cells.get("geo_precision")))
     victims, problem = victim_cells(grid)
     if problem:
         return [], [{"field": "#affected", "reason": t.gettext(problem)}]

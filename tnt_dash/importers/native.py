@@ -6,16 +6,17 @@ same model, so one set of rules decides what enters the incidents table.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..access import ORIGINATORS as ORIGINATOR_VALUES
 from ..i18n import N_
+from ..gazetteer import Gazetteer
+from ..names import norm_header
 
 VICTIM_CELLS = ("v_female_child", "v_female_adult", "v_female_unknown", "v_male_child", "v_male_adult",
                 "v_male_unknown", "v_unknown_child", "v_unknown_adult", "v_unknown_unknown")
@@ -100,12 +101,6 @@ EXAMPLE_ROW = {
     "narrative": "Example: patrol seized four rifles at a checkpoint.", "narrative_restricted": "no",
     "source_ref": "", "reporting_unit": "UNPOL Birao",
 }
-
-
-def norm_header(text: Any) -> str:
-    """'Date des faits ' -> 'date_des_faits': case, accents, spaces and punctuation do not matter."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 def _header_aliases() -> dict[str, str]:
@@ -549,7 +544,8 @@ def reference_context(con) -> dict:
         "markets": markets,
         "countries": {r[0] for r in con.execute("SELECT iso3 FROM countries").fetchall()},
         "missions": {r[0] for r in con.execute("SELECT code FROM missions").fetchall()},
-        "admin1": dict(con.execute("SELECT upper(code), iso3 FROM admin1").fetchall()),
+        # Former codes too: a file written before an area was split still imports (convert moves it).
+        "admin1": dict(con.execute("SELECT upper(code), iso3 FROM admin1_named").fetchall()),
     }
 
 
@@ -587,7 +583,7 @@ def reason(err: dict, t) -> str:
 
 # The importer interface (see pipeline.py): context, read, convert --------------------------------------------
 def context(con) -> dict:
-    return reference_context(con)
+    return {**reference_context(con), "gazetteer": Gazetteer.from_store(con)}
 
 
 def header_cells(row: list) -> list[str]:
@@ -657,6 +653,13 @@ def convert(raw: dict, ctx: dict, t):
         if field and field not in cells:
             cells[field] = value
     record, errors = validate(cells, ctx, t)
+    if record and record.get("admin1_code") and "gazetteer" in ctx:
+        # A former unit's code moves to its successor when that is certain (gazetteer.py).
+        precise = record.get("geo_precision") != 3
+        match = ctx["gazetteer"].lookup_code(record["admin1_code"], record.get("lat") if precise else None,
+                                             record.get("lon") if precise else None)
+        if match is not None:
+            record["admin1_code"] = match.code
     if str(cells.get("incident_id") or "").strip() == EXAMPLE_ID:
         record, errors = None, errors + [{"field": "incident_id", "reason": t.gettext(
             N_("this is the template's example row: delete it before importing"))}]

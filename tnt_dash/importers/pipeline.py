@@ -163,14 +163,19 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     records, quarantine = [], []
     seen: dict[tuple, tuple[int, dict]] = {}
     duplicate_rows: dict[int, int] = {}
-    unmatched: Counter = Counter()   # (iso3, admin-1 name) that matched no area, over the rows that import
+    # (iso3, admin-1 name) that matched no area, and that named a split former unit the row's
+    # coordinates could not place in one successor, over the rows that import
+    unmatched: Counter = Counter()
+    former: Counter = Counter()
     for seq, item in enumerate(items):
         converted, errors = module.convert(item.raw, context, t)
-        names = _take_unmatched(context)
+        names = _take_names(context, "admin1_unmatched")
+        former_names = _take_names(context, "admin1_former")
         if errors:
             quarantine.append((item, errors))
             continue
         unmatched.update(set(names))
+        former.update(set(former_names))
         conflict, fresh = None, []
         for record in converted:
             key = tuple(record[k] for k in target.keys)
@@ -199,6 +204,11 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
         report.warnings.append({"row": None, "field": "admin1", "reason": t.gettext(
             N_("admin-1 name “{name}” ({country}) matches no area in the gazetteer: imported without an "
                "admin-1 area (rows: {n})")).format(name=name, country=iso3, n=n)})
+    for (iso3, name), n in sorted(former.items()):
+        report.warnings.append({"row": None, "field": "admin1", "reason": t.gettext(
+            N_("admin-1 name “{name}” ({country}) is a former unit since split, and the rows give no "
+               "coordinates inside one of its successors: they keep the former unit, flagged as such "
+               "(rows: {n})")).format(name=name, country=iso3, n=n)})
     counts = _upsert(con, target, records, report.batch_id, stamp) if records else {}
     for status in ("inserted", "updated", "unchanged"):
         setattr(report, status, getattr(report, status) + counts.get(status, 0))
@@ -227,13 +237,13 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
           | {"format": kind, "warnings": len(report.warnings)})
 
 
-def _take_unmatched(context) -> list[tuple[str, str]]:
-    """The admin-1 names the row just converted left unmatched (importers.common.admin1_code), cleared
-    for the next row; formats without an admin-1 lookup have none."""
-    if not isinstance(context, dict) or not context.get("admin1_unmatched"):
+def _take_names(context, key: str) -> list[tuple[str, str]]:
+    """The admin-1 names the row just converted noted under `key` (importers.common.admin1_code),
+    cleared for the next row; formats without an admin-1 lookup have none."""
+    if not isinstance(context, dict) or not context.get(key):
         return []
-    names = list(context["admin1_unmatched"])
-    context["admin1_unmatched"].clear()
+    names = list(context[key])
+    context[key].clear()
     return names
 
 
