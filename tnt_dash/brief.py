@@ -195,7 +195,7 @@ def _changes(con, filters: Filters, profile: Profile, lang: str, week: date, lev
                CASE WHEN i.count_52w / {BASELINE_LONG}.0 >= {MIN_BASE} THEN (i.week_count - i.count_52w / {BASELINE_LONG}.0)
                     / (i.count_52w / {BASELINE_LONG}.0) END AS change_52w
         FROM counts i JOIN markets m ON m.code = i.market
-        LEFT JOIN admin1 a ON a.code = i.area LEFT JOIN countries c ON c.iso3 = {area_country}
+        LEFT JOIN admin1_named a ON a.code = i.area LEFT JOIN countries c ON c.iso3 = {area_country}
         WHERE i.week_count > 0 OR i.count_4w > 0
         ORDER BY i.week_count DESC, mean_4w DESC, i.area, i.market""",
         [week, week - timedelta(weeks=BASELINE_SHORT), week, week, *params])

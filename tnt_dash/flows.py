@@ -199,7 +199,7 @@ def flow_totals(con, filters: Filters, profile: Profile, lang: str, focus: Focus
                round(sum(agg.n * a.lon) / sum(agg.n) FILTER (WHERE a.lon IS NOT NULL), 3) AS lon,
                sum(agg.n)::BIGINT AS incidents
         FROM agg JOIN markets m ON m.code = agg.market
-        LEFT JOIN admin1 a ON a.code = agg.admin1_code
+        LEFT JOIN admin1_named a ON a.code = agg.admin1_code
         LEFT JOIN countries co ON co.iso3 = agg.origin
         LEFT JOIN countries ct ON ct.iso3 = agg.transit
         LEFT JOIN countries cd ON cd.iso3 = agg.destination
@@ -289,7 +289,7 @@ def area_totals(con, filters: Filters, profile: Profile, lang: str, focus: Focus
             FROM incidents i WHERE {where} AND i.admin1_code IS NOT NULL AND i.iso3 IS NOT NULL GROUP BY ALL)
         SELECT agg.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, agg.iso3,
                a.lat, a.lon, agg.incidents, agg.cross_border
-        FROM agg JOIN admin1 a ON a.code = agg.admin1_code JOIN countries c ON c.iso3 = agg.iso3
+        FROM agg JOIN admin1_named a ON a.code = agg.admin1_code JOIN countries c ON c.iso3 = agg.iso3
         ORDER BY agg.incidents DESC, agg.admin1_code""", params)
 
 
@@ -324,7 +324,7 @@ def hex_cells(con, filters: Filters, profile: Profile, size: float = HEX_SIZE) -
     return _df(con, f"""
         WITH pts AS (
             SELECT {lon} AS x, degrees(ln(tan(pi() / 4 + radians({lat}) / 2))) AS y, i.cross_border
-            FROM incidents i LEFT JOIN admin1 a ON a.code = i.admin1_code
+            FROM incidents i LEFT JOIN admin1_named a ON a.code = i.admin1_code
             WHERE {where} AND {lat} IS NOT NULL AND {lon} IS NOT NULL AND abs({lat}) < 85),
         frac AS (SELECT (sqrt(3) / 3 * x - y / 3) / ? AS fq, (2.0 / 3 * y) / ? AS fr, cross_border FROM pts),
         cube AS (SELECT fq, fr, -fq - fr AS fs, round(fq) AS rq, round(fr) AS rr, round(-fq - fr) AS rs,

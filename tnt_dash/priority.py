@@ -190,7 +190,7 @@ def inputs(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
                agg.grade_tenths / nullif(agg.graded, 0) / 20.0 AS grade_quality, agg.corroborated,
                agg.bins, agg.counts
         FROM agg JOIN markets m ON m.code = agg.market
-        LEFT JOIN admin1 a ON a.code = agg.area LEFT JOIN countries c ON c.iso3 = agg.iso3
+        LEFT JOIN admin1_named a ON a.code = agg.area LEFT JOIN countries c ON c.iso3 = agg.iso3
         ORDER BY agg.area, agg.market""", [end, *params])
     series = weekly_series(frame.pop("bins").tolist(), frame.pop("counts").tolist(), full_bins)
     if full_bins >= 2 and len(frame):

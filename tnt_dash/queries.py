@@ -183,9 +183,11 @@ def filter_options(con, lang: str, profile: Profile | None = None) -> dict[str, 
         "missions": pairs(f"SELECT code, code || ' – ' || host_territory_{col} FROM missions {{where}} ORDER BY code",
                           "host_iso3"),
         "countries": pairs(f"SELECT iso3, name_{col} FROM countries {{where}} ORDER BY name_{col}", "iso3"),
+        # Today's areas, and a former one only while records still carry its code (flagged by name).
         "admin1": pairs(f"""SELECT a.code, a.name_{col} || ' (' || a.iso3 || ')'
-                            FROM admin1 a JOIN countries c ON c.iso3 = a.iso3
-                            WHERE c.is_host {{where}} ORDER BY a.iso3, a.name_{col}""".replace(
+                            FROM admin1_named a JOIN countries c ON c.iso3 = a.iso3
+                            WHERE c.is_host AND (a.current OR a.code IN (SELECT DISTINCT admin1_code FROM incident_status))
+                            {{where}} ORDER BY a.iso3, a.name_{col}""".replace(
                                 "{where}", "" if state is None else "AND a.iso3 = ?"), "a.iso3"),
         "markets": [tuple(r) for r in _rows(con, f"SELECT code, label_{col} FROM markets ORDER BY label_{col}")],
     }
@@ -208,7 +210,7 @@ def labels(con, table: str, lang: str) -> dict[str, str]:
     sql = {
         "markets": f"SELECT code, label_{col} FROM markets",
         "countries": f"SELECT iso3, name_{col} FROM countries",
-        "admin1": f"SELECT code, name_{col} FROM admin1",
+        "admin1": f"SELECT code, name_{col} FROM admin1_named",
         "missions": "SELECT code, code FROM missions",
     }[table]
     return dict(_rows(con, sql))
@@ -300,7 +302,7 @@ def admin1_totals(con, filters: Filters, profile: Profile, lang: str) -> pd.Data
                      WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY i.admin1_code)
         SELECT agg.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, a.iso3,
                a.lat, a.lon, agg.* EXCLUDE (admin1_code)
-        FROM agg JOIN admin1 a ON a.code = agg.admin1_code JOIN countries c ON c.iso3 = a.iso3
+        FROM agg JOIN admin1_named a ON a.code = agg.admin1_code JOIN countries c ON c.iso3 = a.iso3
         ORDER BY incidents DESC, agg.admin1_code""", params)
 
 
@@ -351,7 +353,7 @@ def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int
     return _df(con, f"""
         SELECT {', '.join(columns)}
         FROM incidents i JOIN markets m ON m.code = i.market
-        LEFT JOIN admin1 a ON a.code = i.admin1_code LEFT JOIN countries c ON c.iso3 = i.iso3
+        LEFT JOIN admin1_named a ON a.code = i.admin1_code LEFT JOIN countries c ON c.iso3 = i.iso3
         LEFT JOIN actors ac ON ac.actor_id = i.actor_id
         WHERE {where} ORDER BY {order_sql}, i.incident_id LIMIT ?""", [*params, limit])
 

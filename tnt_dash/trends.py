@@ -142,7 +142,7 @@ def series_labels(con, by: str, t: I18n) -> dict[str, str]:
     elif by == "mission":
         labels = queries.labels(con, "missions", t.lang)
     else:
-        labels = dict(_df(con, f"SELECT code, name_{col} || ' (' || iso3 || ')' FROM admin1")
+        labels = dict(_df(con, f"SELECT code, name_{col} || ' (' || iso3 || ')' FROM admin1_named")
                       .itertuples(index=False))
     return {**labels, OTHERS: _("All others"), NOT_RECORDED: _("Not recorded")}
 
