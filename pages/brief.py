@@ -5,7 +5,7 @@ from tnt_dash import brief, brief_export, geo, maps, presented, queries, views
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
-ctx = frame.page(N_("Weekly brief"), show_title=False)
+ctx = frame.page(N_("Weekly brief"), show_title=False, operations_area=True)
 t, _ = ctx.t, ctx.t.gettext
 
 last = ctx.call(queries.last_complete_week, ctx.profile)
@@ -49,7 +49,9 @@ with top[2] if ctx.presentation else top[2].popover(_("Download"), icon=":materi
         st.download_button(label, data=lambda fmt=fmt: download(fmt), file_name=f"brief-{b.week_label}.{fmt}",
                            mime=brief_export.MIME[fmt], icon=":material/download:", width="stretch",
                            on_click="ignore")
-title_slot.title(f"{_('Weekly brief')} · {t.week(week)}" if ctx.presentation else _("Weekly brief"))
+# The brief opens on the missions' areas of operations; the title says so when it is on.
+scope = f" · {_('areas of operations')}" if ctx.filters.operations_area else ""
+title_slot.title(f"{_('Weekly brief')} · {t.week(week)}{scope}" if ctx.presentation else _("Weekly brief") + scope)
 
 
 def notes_columns(columns) -> None:

@@ -490,7 +490,10 @@ def test_cli_brief_matches_weekly_brief(demo_db, con, tmp_path):
     result = cli("brief", "--week", "2026-W47", "--format", "xlsx", "--out", out, "--profile", "commissioner",
                  db=demo_db, profile="analyst")
     assert result.returncode == 0, result.stderr
-    pack, _stamp, t = build(con, access.COMMISSIONER)
+    # The CLI opens on the missions' areas of operations, as the page does.
+    pack, _stamp, t = build(con, access.COMMISSIONER, filters=Filters(operations_area=True))
+    assert pack.kpis.set_index("kpi").loc["incidents", "value"] < \
+        build(con, access.COMMISSIONER)[0].kpis.set_index("kpi").loc["incidents", "value"]
     book = openpyxl.load_workbook(out)
     key = {r[0]: r[1] for r in book[t.gettext("Key figures")].iter_rows(values_only=True) if r and r[0]}
     for row in pack.kpis.itertuples():
@@ -527,10 +530,11 @@ def test_page_kpis_match_brief(demo_db, tmp_path, monkeypatch):
     c = store.connect(demo_env, read_only=True)
     try:
         week = queries.last_complete_week(c, access.COMMISSIONER)
-        pack = brief.weekly_brief(c, Filters(), access.COMMISSIONER, "en", week)
+        pack = brief.weekly_brief(c, Filters(operations_area=True), access.COMMISSIONER, "en", week)
     finally:
         c.close()
     t = i18n.get("en")
+    assert at.toggle(key="ao").value is True     # the brief opens on the areas of operations
     metrics = {m.label: m.value for m in at.metric}
     kpis = pack.kpis.set_index("kpi")
     assert metrics["Incidents"] == t.number(kpis.loc["incidents", "value"])

@@ -264,7 +264,9 @@ def test_cli_gives_the_same_numbers(demo_db, tmp_path):
     rows = [dict(zip(payload["columns"], row)) for row in payload["rows"]]
     con = store.connect(demo_db, read_only=True)
     try:
-        expected = priority.assess(con, Filters(date_from=date(2026, 9, 1), date_to=date(2026, 11, 29)),
+        # The command opens on the missions' areas of operations, as the page does (all of CAR for MINUSCA).
+        expected = priority.assess(con, Filters(date_from=date(2026, 9, 1), date_to=date(2026, 11, 29),
+                                                operations_area=True),
                                    SHARED_CAF, "en", "country", priority.Weights(harm=50), destination="export")
     finally:
         con.close()
@@ -296,8 +298,8 @@ def test_page_reads_weights_from_url(demo_env, monkeypatch):
     table = at.dataframe[0].value
     con = store.connect(demo_env, read_only=True)
     try:
-        start, end = priority.period(con, Filters(), access.ANALYST)
-        expected = priority.assess(con, Filters(date_from=start, date_to=end), access.ANALYST, "en",
+        start, end = priority.period(con, Filters(operations_area=True), access.ANALYST)
+        expected = priority.assess(con, Filters(date_from=start, date_to=end, operations_area=True), access.ANALYST, "en",
                                    weights=priority.Weights(harm=60, capacity=0, women_children=2))
     finally:
         con.close()

@@ -27,6 +27,9 @@ class Filters:
     min_reliability: str = "F"     # keep sources graded this or better (A best)
     min_credibility: int = 6       # keep information graded this or better (1 best)
     statuses: tuple[str, ...] = field(default=DEFAULT_STATUSES)
+    # Only records placed in their mission's area of operations (reference table mission_areas).
+    # Records with no admin-1 area (a cybercrime desk's) cannot be outside it and stay.
+    operations_area: bool = False
 
     def __post_init__(self) -> None:
         for name in ("missions", "countries", "admin1", "markets", "cyber", "statuses"):
@@ -39,6 +42,7 @@ class Filters:
         if int(self.min_credibility) not in CREDIBILITY_GRADES:
             raise ValueError("minimum information credibility must be between 1 and 6")
         object.__setattr__(self, "min_credibility", int(self.min_credibility))
+        object.__setattr__(self, "operations_area", bool(self.operations_area))
         unknown = set(self.statuses) - set(STATUSES)
         if unknown:
             raise ValueError(f"unknown record status: {', '.join(sorted(unknown))}")
@@ -78,6 +82,9 @@ class Filters:
         if self.cyber:
             clauses.append(f"{a}.market IN (SELECT code FROM markets WHERE cyber IN ({', '.join('?' * len(self.cyber))}))")
             params.extend(self.cyber)
+        if self.operations_area:
+            clauses.append(f"({a}.admin1_code IS NULL OR EXISTS (SELECT 1 FROM mission_areas ao "
+                           f"WHERE ao.mission = {a}.mission AND ao.admin1_code = {a}.admin1_code))")
         if self.min_reliability != "F":
             clauses.append(f"{a}.source_reliability <= ?")
             params.append(self.min_reliability)
@@ -94,6 +101,7 @@ class Filters:
             "missions": list(self.missions), "countries": list(self.countries), "admin1": list(self.admin1),
             "markets": list(self.markets), "cyber": list(self.cyber),
             "min_grade": f"{self.min_reliability}{self.min_credibility}", "statuses": list(self.statuses),
+            "operations_area": self.operations_area,
         }
 
 

@@ -14,6 +14,7 @@ from .access import Profile
 from .config import suppression_threshold
 from .exports import Stamp
 from .filters import Filters
+from .i18n import N_
 from .i18n import I18n, N_
 from .store import get_meta
 from .suppression import COMPLEMENTARY_MARK, DisclosureError, suppress_series_value, suppress_table
@@ -80,9 +81,27 @@ def stamp(con, t: I18n, profile: Profile, title: str, filters: Filters, period: 
         lines.append(_("Period: {period}").format(period=period))
     lines.append(_("Data as of {date}").format(date=t.date(status["as_of"]) if status["as_of"] else "–"))
     lines.append(_("Access profile: {profile}").format(profile=profile_name(t, profile)))
+    if filters.operations_area:
+        lines.append(_("Scope: each mission's area of operations (records without an admin-1 area included)"))
     if meta.get("dataset") == "synthetic-demo":
         lines.append(_("Synthetic demonstration data – not real incidents"))
+    if may_show_kosovo(filters, profile):
+        lines.append(_(KOSOVO_FOOTNOTE))
     return Stamp(title=title, marking=marking_text(t, profile), lines=lines)
+
+
+# The United Nations' footnote wherever Kosovo is named in a document (DOMAIN.md §1).
+KOSOVO_FOOTNOTE = N_("References to Kosovo shall be understood to be in the context of Security Council "
+                     "resolution 1244 (1999).")
+
+
+def may_show_kosovo(filters: Filters, profile: Profile) -> bool:
+    """Whether a document made with these filters for this profile can name Kosovo."""
+    if profile.host_state and profile.host_state != "XKX":
+        return False
+    if filters.countries and "XKX" not in filters.countries:
+        return False
+    return not filters.missions or "UNMIK" in filters.missions
 
 
 def marking_text(t: I18n, profile: Profile) -> str:

@@ -42,13 +42,19 @@ def add_filter_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--min-grade", type=_grade, default=("F", 6), help="keep records graded this or better, e.g. B2")
     g.add_argument("--status", action="append", default=[], choices=STATUSES,
                    help="record status (repeatable; default validated)")
+    g.add_argument("--operations-area", action=argparse.BooleanOptionalAction, default=None,
+                   help="only records in their mission's area of operations (default: on for brief and "
+                        "priorities, as on their pages; off otherwise)")
 
 
-def filters_from(args: argparse.Namespace) -> Filters:
+def filters_from(args: argparse.Namespace, operations_area: bool = False) -> Filters:
+    """The sidebar's filters from the flags; `operations_area` is the command's default for
+    --operations-area, the same as its page's."""
     return Filters(date_from=args.date_from, date_to=args.date_to, missions=args.mission, countries=args.country,
                    admin1=args.admin1, markets=args.market, cyber=args.cyber,
                    min_reliability=args.min_grade[0], min_credibility=args.min_grade[1],
-                   statuses=args.status or ("validated",))
+                   statuses=args.status or ("validated",),
+                   operations_area=operations_area if args.operations_area is None else args.operations_area)
 
 
 def _permissions(profile: access.Profile) -> tuple:

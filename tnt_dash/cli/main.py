@@ -239,7 +239,7 @@ def cmd_brief(args) -> int:
     from .. import brief, brief_export
     t = i18n.get(args.lang)
     profile = lowered_profile(args.profile, args.host_state)
-    filters = filters_from(args)
+    filters = filters_from(args, operations_area=True)
     con = store.connect(_db(args), read_only=True)
     try:
         queries.host_state_name(con, profile, t.lang)

@@ -32,7 +32,7 @@ def parse_period(text: str) -> int:
 def cli_command(args) -> int:
     t = i18n.get(args.lang)
     profile = access.server_profile()
-    filters = filters_from(args)
+    filters = filters_from(args, operations_area=True)
     weights = parse_weight_flags(args.weight)
     con = store.connect(args.db or config.db_path(), read_only=True)
     try:

@@ -359,9 +359,11 @@ def _refuse(t: I18n, message: str) -> None:
     st.stop()
 
 
-def page(title: str, *, subtitle: str | None = None, show_title: bool = True, internal: bool = False) -> PageContext:
+def page(title: str, *, subtitle: str | None = None, show_title: bool = True, internal: bool = False,
+         operations_area: bool = False) -> PageContext:
     """Set up the page. `title` is an English msgid; it is translated here. A page that puts
     more in its title (the brief names its week) passes show_title=False and writes its own.
+    `operations_area`: the page opens on the missions' areas of operations (brief, priorities).
     An `internal` page (mission-internal material) refuses a host State's shared screen, even
     when opened by its URL: the navigation does not list it there."""
     # Again here: a page opened by direct URL on a fresh server can run before app.py has.
@@ -398,7 +400,7 @@ def page(title: str, *, subtitle: str | None = None, show_title: bool = True, in
     except HostStateError:
         _refuse(t, _("This shared screen's host State ({state}) is not the host State of a mission in this "
                      "store.").format(state=profile.host_state))
-    filters = sidebar_filters(con, profile, t, version)
+    filters = sidebar_filters(con, profile, t, version, operations_area)
     status = cached_call("tnt_dash.queries", "data_status", version, (filters, profile), ())
     ctx = PageContext(con=con, filters=filters, profile=profile, t=t, status=status, meta=meta,
                       store_version=version, identity=viewer, host_state_name=host_name)
@@ -512,7 +514,34 @@ def codes_from_url(values: list[str], options, format_func) -> list:
     return out
 
 
-def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
+def operations_area_toggle(container, t: I18n, page_default: bool) -> bool:
+    """The "missions' areas of operations only" switch. Unlike the other filters its default is the
+    page's (on for the brief and priorities, off elsewhere), so only a viewer's own choice (or a
+    link's `ao=1`/`ao=0`) is kept across pages and written in the URL."""
+    state = st.session_state
+    seeded = state.setdefault("_url_seeded", set())
+    if "ao" not in seeded:
+        seeded.add("ao")
+        if st.query_params.get("ao") in ("0", "1"):
+            state["_ao_chosen"] = st.query_params.get("ao") == "1"
+    chosen = state.get("_ao_chosen")
+    state["ao"] = page_default if chosen is None else chosen
+
+    def remember() -> None:
+        state["_ao_chosen"] = state["ao"]
+    value = container.toggle(t.gettext("Missions' areas of operations only"), key="ao", on_change=remember,
+                             help=t.gettext("Only records placed in their mission's area of operations (for "
+                                            "MONUSCO, Ituri and North Kivu). Records without an admin-1 "
+                                            "area, such as a cybercrime desk's, are kept."))
+    if chosen is None:
+        if "ao" in st.query_params:
+            del st.query_params["ao"]
+    elif st.query_params.get("ao") != ("1" if chosen else "0"):
+        st.query_params["ao"] = "1" if chosen else "0"
+    return bool(value)
+
+
+def sidebar_filters(con, profile: Profile, t: I18n, version: str, operations_area: bool = False) -> Filters:
     _ = t.gettext
     options = cached_call("tnt_dash.queries", "filter_options", version, (t.lang, profile), ())
     bounds = cached_call("tnt_dash.queries", "data_status", version,
@@ -551,6 +580,7 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
     missions = multiselect(_("Missions"), "missions", "mission")
     countries = multiselect(_("Countries and territories"), "countries", "country")
     admin1 = multiselect(_("Admin-1 areas"), "admin1", "admin1")
+    in_operations_area = operations_area_toggle(sb, t, operations_area)
     markets = multiselect(_("Criminal markets"), "markets", "market")
     cyber_labels = {"cyber-dependent": _("Cyber-dependent"), "cyber-enabled": _("Cyber-enabled"),
                     "none": _("Not cyber-related")}
@@ -573,7 +603,7 @@ def sidebar_filters(con, profile: Profile, t: I18n, version: str) -> Filters:
                                     format_func=status_labels.get, key="status", multi=True)
     return Filters(date_from=date_from, date_to=date_to, missions=missions, countries=countries, admin1=admin1,
                    markets=markets, cyber=cyber, min_reliability=reliability, min_credibility=credibility,
-                   statuses=statuses or ("validated",))
+                   statuses=statuses or ("validated",), operations_area=in_operations_area)
 
 
 def banners(ctx: PageContext) -> None:
