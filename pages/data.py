@@ -258,3 +258,15 @@ with tab_quality:
                     n=t.number(quality["with_victims"])))
     q[3].metric(_("Validated"), t.percent(quality["validated"]), border=True,
                 help=_("Records with the status validated."))
+    places = ctx.call(admin.place_names_to_review, ctx.profile)
+    st.subheader(_("Place names to review ({n})").format(n=t.number(len(places))))
+    st.caption(_("Admin-1 names that imports could not place, and records still on a former unit. Add a "
+                 "missing spelling to the gazetteer (tnt_dash/reference/admin1_aliases.csv) or correct the "
+                 "records; `python -m tnt_dash geo resolve NAME` shows the nearest spellings."))
+    if len(places):
+        problems = {"unmatched": _("no matching area"), "former unit, no coordinates":
+                    _("former unit, no coordinates to choose its successor"),
+                    "records on a former unit": _("records on a former unit")}
+        st.dataframe(places.assign(problem=places.problem.map(problems)).rename(columns={
+            "country": _("Country"), "name": _("Name"), "rows": _("Rows"), "problem": _("Problem"),
+            "batch_id": _("Batch"), "file_name": _("File")}), hide_index=True, width="stretch")

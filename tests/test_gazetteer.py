@@ -144,6 +144,22 @@ def test_acled_rows_with_former_provinces(tmp_path):
     assert names["ACLED-DRC4"] == "Katanga (pre-2015 province)"
     former = [w["reason"] for w in report.warnings if w["field"] == "admin1"]
     assert len(former) == 1 and "Katanga" in former[0] and "rows: 2" in former[0]
+    # The Data quality tab lists them for the analyst, until the batch is rolled back.
+    con = store.connect(db, read_only=True)
+    try:
+        review = pipeline.place_names_to_review(con)
+    finally:
+        con.close()
+    assert review[["country", "name", "rows", "problem"]].values.tolist() == [
+        ["COD", "Katanga", 2, "former unit, no coordinates"],
+        ["COD", "Katanga (pre-2015 province)", 2, "records on a former unit"]]
+    assert review.file_name[0] == "acled_former.csv"
+    pipeline.rollback(db, report.batch_id)
+    con = store.connect(db, read_only=True)
+    try:
+        assert pipeline.place_names_to_review(con).empty
+    finally:
+        con.close()
 
 
 def _as_previous_version(path: Path) -> None:

@@ -116,6 +116,11 @@ def quality(con, profile) -> dict:
     return pipeline.data_quality(con)
 
 
+def place_names_to_review(con, profile) -> pd.DataFrame:
+    require(profile)
+    return pipeline.place_names_to_review(con)
+
+
 def quarantine_batches(con, profile) -> list[tuple[str, str, int]]:
     require(profile)
     return con.execute("""

@@ -234,7 +234,10 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
                  report.inserted, report.updated, report.unchanged, report.quarantined])
     audit(con, action, report.batch_id, who, report.file_name, report.sha256,
           {k: getattr(report, k) for k in ("rows_read", "inserted", "updated", "unchanged", "quarantined")}
-          | {"format": kind, "warnings": len(report.warnings)})
+          | {"format": kind, "warnings": len(report.warnings),
+             # Kept for the Data quality tab: place names an analyst should add to the gazetteer.
+             "admin1_unmatched": [[iso3, name, n] for (iso3, name), n in sorted(unmatched.items())],
+             "admin1_former": [[iso3, name, n] for (iso3, name), n in sorted(former.items())]})
 
 
 def _take_names(context, key: str) -> list[tuple[str, str]]:
@@ -477,6 +480,28 @@ def data_quality(con) -> dict:
     return {"records": records, "geolocated": share(geolocated, records), "graded": share(graded, records),
             "disaggregated": share(disaggregated, with_victims), "validated": share(validated, records),
             "with_victims": with_victims, "open_quarantine": open_q}
+
+
+def place_names_to_review(con) -> pd.DataFrame:
+    """Admin-1 names that imports could not place, per committed batch (the audit log keeps them),
+    and records still coded to a former unit: what the analyst should add to the gazetteer
+    (reference/admin1_aliases.csv) or correct. Columns: country, name, rows, problem, batch_id,
+    file_name."""
+    return con.execute("""
+        WITH names AS (
+            SELECT a.batch_id, a.file_name, k.problem AS kind,
+                   unnest(CAST(json_extract(a.details, '$.' || k.problem) AS VARCHAR[][])) AS item
+            FROM audit_log a JOIN import_batches b ON b.batch_id = a.batch_id AND b.status = 'committed',
+                 (VALUES ('admin1_unmatched'), ('admin1_former')) k(problem)
+            WHERE json_extract(a.details, '$.' || k.problem) IS NOT NULL)
+        SELECT item[1] AS country, item[2] AS name, CAST(sum(CAST(item[3] AS BIGINT)) AS BIGINT) AS rows,
+               CASE kind WHEN 'admin1_unmatched' THEN 'unmatched' ELSE 'former unit, no coordinates' END AS problem,
+               string_agg(DISTINCT batch_id, ', ') AS batch_id, string_agg(DISTINCT file_name, ', ') AS file_name
+        FROM names GROUP BY ALL
+        UNION ALL
+        SELECT f.iso3, f.name_en, CAST(count(*) AS BIGINT), 'records on a former unit', NULL, NULL
+        FROM incidents i JOIN admin1_former f ON f.code = i.admin1_code GROUP BY ALL
+        ORDER BY rows DESC, country, name""").df()
 
 
 def audit_trail(con, limit: int = 200) -> pd.DataFrame:
