@@ -1,7 +1,9 @@
 import pandas as pd
 import streamlit as st
 
-from tnt_dash import gender, gender_figures, presented
+from tnt_dash import exports, presented
+from tnt_dash.gender import completeness, counts, definitions, figures, pack, tables, trend, victims
+from tnt_dash.gender import data as gdata, table as gtable
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -20,26 +22,26 @@ threshold = top[1].slider(_("Flag reporting units recording sex or age for fewer
                           help=_("Applied to each unit's figures in the last whole month of the period. "
                                  "Default 80 %.")) / 100
 # The market breakdown feeds the headline cards; the others are computed when their tab is opened.
-data = ctx.call(gender.gender_data, ctx.filters, ctx.profile, t.lang, destination="screen", span=span,
+data = ctx.call(gdata.gender_data, ctx.filters, ctx.profile, t.lang, destination="screen", span=span,
                 breakdowns=("market",))
 
 
-def breakdown(by: str) -> tuple[gender.Table, gender.Table | None]:
+def breakdown(by: str) -> tuple[gtable.Table, gtable.Table | None]:
     if by in data.groups:
         return data.groups[by], data.shares.get(by)
-    return ctx.call(gender.breakdown, ctx.filters, ctx.profile, t.lang, by, destination="screen", span=span)
+    return ctx.call(victims.breakdown, ctx.filters, ctx.profile, t.lang, by, destination="screen", span=span)
 period = _("{start} to {end}").format(start=t.date(data.window_from), end=t.date(data.window_to))
 with top[2]:
     st.download_button(_("Gender indicators pack (XLSX)"),
                        data=lambda: ctx.log_release("export", "gender pack xlsx") or
-                       ctx.call(gender.pack_bytes, ctx.filters, ctx.profile, t, span=span),
+                       exports.xlsx_bytes(*ctx.call(pack.pack, ctx.filters, ctx.profile, t, span=span)),
                        file_name="gender-indicators.xlsx", icon=":material/download:", width="stretch",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore")
     if ctx.profile.suppress_in_exports:
         st.caption(_("Small counts are suppressed in the pack for this profile."))
 
-legend = gender.legend(t, data.k) if data.suppressed else None
+legend = definitions.legend(t, data.k) if data.suppressed else None
 WITHHELD = _("Withheld: these counts are too small to publish safely.")
 
 
@@ -48,7 +50,7 @@ def show_legend() -> None:
         st.caption(legend)
 
 
-def show_merged_note(table: gender.Table) -> None:
+def show_merged_note(table: gtable.Table) -> None:
     if table.merged:
         st.caption(presented.grouped_note(t, table.merged, table.other_label()))
 
@@ -72,8 +74,8 @@ else:
     # Two rows of four stay legible from 1366 px to a projector.
     cards = st.columns(4) + st.columns(4)
     cards[0].metric(_("Victims"), fmt_count(total["victims"]), border=True)
-    for column, g in zip(cards[1:6], gender.GROUPS):
-        column.metric(_(gender.GROUP_LABELS[g]), fmt_count(total[g]), border=True)
+    for column, g in zip(cards[1:6], counts.GROUPS):
+        column.metric(_(counts.GROUP_LABELS[g]), fmt_count(total[g]), border=True)
     if share_total is not None:
         known = pd.notna(share_total["share_female"])
         cards[6].metric(_("Female share"), t.percent(share_total["share_female"]) if known else "–", border=True,
@@ -85,16 +87,16 @@ else:
 # --- Which threats hit women and girls most -----------------------------------------------------
 st.subheader(_("Which threats hit women and girls most"))
 if not groups.withheld and len(groups.frame):
-    body = gender.heatmap_rows(groups)
-    group_names = [_(gender.GROUP_LABELS[g]) for g in gender.GROUPS]
-    st.plotly_chart(gender_figures.group_heatmap(
+    body = victims.heatmap_rows(groups)
+    group_names = [_(counts.GROUP_LABELS[g]) for g in counts.GROUPS]
+    st.plotly_chart(figures.group_heatmap(
         body.labels, group_names, body.counts, body.shares,
         _("Victims by criminal market and group, {period}").format(period=period),
         _("% of the market's victims"), _("Victims"), separators=t.plotly_separators),
         width="stretch", config=CHART)
     st.caption(_("Colour: share of the market's victims in each group; number: victims. Unknown: sex or age not "
                  "recorded, shown as its own group and never spread over the others. Markets with fewer than {n} "
-                 "victims are in the table below only.").format(n=gender.HEATMAP_MIN_VICTIMS))
+                 "victims are in the table below only.").format(n=victims.HEATMAP_MIN_VICTIMS))
     show_legend()
 else:
     st.info(WITHHELD if groups.withheld else _("No victims recorded in this period and selection."))
@@ -102,7 +104,7 @@ else:
 # Lazy tabs (on_change="rerun"): only the open tab's breakdown is computed and sent.
 tabs = st.tabs([_("By market"), _("By country or territory"), _("By admin-1 area")], key="gender_groups_tab",
                on_change="rerun")
-for tab, by in zip(tabs, gender.GROUP_BREAKDOWNS):
+for tab, by in zip(tabs, victims.GROUP_BREAKDOWNS):
     if not tab.open:
         continue
     with tab:
@@ -111,15 +113,15 @@ for tab, by in zip(tabs, gender.GROUP_BREAKDOWNS):
             st.info(WITHHELD)
             continue
         if by == "country" and len(table.frame):
-            body = table.frame[table.frame["key"] != gender.TOTAL_KEY]
-            st.plotly_chart(gender_figures.stacked_groups(
-                body["label"].tolist(), [_(gender.GROUP_LABELS[g]) for g in gender.GROUPS],
-                {g: body[g].tolist() for g in gender.GROUPS},
+            body = table.frame[table.frame["key"] != gtable.TOTAL_KEY]
+            st.plotly_chart(figures.stacked_groups(
+                body["label"].tolist(), [_(counts.GROUP_LABELS[g]) for g in counts.GROUPS],
+                {g: body[g].tolist() for g in counts.GROUPS},
                 _("Victims by country or territory and group, {period}").format(period=period), _("Victims"),
                 separators=t.plotly_separators), width="stretch", config=CHART)
             if data.suppressed:
                 st.caption(_("Hidden cells (“<5”, “x”) are left out of the bars."))
-        st.dataframe(presented.screen_table(gender.groups_frame(t, table, by), t), hide_index=True, width="stretch")
+        st.dataframe(presented.screen_table(tables.groups_frame(t, table, by), t), hide_index=True, width="stretch")
         show_merged_note(table)
         show_legend()
 
@@ -128,7 +130,7 @@ st.subheader(_("Share of female victims and of child victims"))
 st.caption(_("% female = female victims ÷ victims whose sex was recorded. % children = child victims ÷ victims "
              "whose age was recorded. The victims with sex or age unknown are shown beside each share."))
 share_tabs = st.tabs([_("By market"), _("By country or territory")], key="gender_shares_tab", on_change="rerun")
-for tab, by in zip(share_tabs, gender.SHARE_BREAKDOWNS):
+for tab, by in zip(share_tabs, victims.SHARE_BREAKDOWNS):
     if not tab.open:
         continue
     with tab:
@@ -136,17 +138,17 @@ for tab, by in zip(share_tabs, gender.SHARE_BREAKDOWNS):
         if table.withheld:
             st.info(WITHHELD)
             continue
-        st.dataframe(presented.screen_table(gender.shares_frame(t, table, by), t), hide_index=True, width="stretch")
+        st.dataframe(presented.screen_table(tables.shares_frame(t, table, by), t), hide_index=True, width="stretch")
         show_merged_note(table)
 show_legend()
 
 # --- Trend -------------------------------------------------------------------------------------------
 st.subheader(_("Is it rising? Women and children victims per week"))
 tr = data.trend
-sentence = gender.trend_sentence(t, tr.result)
+sentence = trend.trend_sentence(t, tr.result)
 (st.warning if tr.result.direction == "rising" else st.info)(sentence, icon=":material/trending_up:")
 first, last = (tr.weeks[0], tr.weeks[-1]) if tr.weeks else (None, None)
-st.plotly_chart(gender_figures.weekly_trend(
+st.plotly_chart(figures.weekly_trend(
     tr.weeks, tr.values,
     _("Women and children victims per week, {start} to {end}").format(start=t.date(first), end=t.date(last)),
     _("Victims per week"), _("Women and children victims"),
@@ -163,17 +165,17 @@ month_label = data.units_month.label(t) if data.units_month else "–"
 if data.units.withheld:
     st.info(WITHHELD)
 else:
-    flagged = gender.flag_units(data.units.frame, threshold)
+    flagged = completeness.flag_units(data.units.frame, threshold)
     if len(flagged):
         st.error(_("Reporting units that recorded sex or age for fewer than {pct} of victims in {month}: {n}.").format(
             n=t.number(len(flagged)), pct=t.percent(threshold), month=month_label), icon=":material/flag:")
-        st.dataframe(presented.screen_table(gender.units_frame(t, gender.Table(flagged), data.units_month), t), hide_index=True,
+        st.dataframe(presented.screen_table(tables.units_frame(t, gtable.Table(flagged), data.units_month), t), hide_index=True,
                      width="stretch")
     else:
         st.success(_("No reporting unit fell below {pct} in {month}.").format(pct=t.percent(threshold),
                                                                               month=month_label))
     st.caption(_("Completeness = victims whose sex (or age) was recorded ÷ all victims. A unit with fewer than "
-                 "{n} victims that month is not judged.").format(n=gender.MIN_VICTIMS_TO_JUDGE) + (" " + _("Where small counts are hidden the share is given as a "
+                 "{n} victims that month is not judged.").format(n=completeness.MIN_VICTIMS_TO_JUDGE) + (" " + _("Where small counts are hidden the share is given as a "
                                                           "range, and a unit is flagged only if the whole range is "
                                                           "below the threshold.") if data.suppressed else ""))
 missions = data.completeness_missions
@@ -183,7 +185,7 @@ elif len(missions.frame):
     mframe = missions.frame.assign(month_label=[t.date(m, "MMM y") for m in missions.frame["month"]])
     for what, title in (("share_sex", _("Victims with sex recorded, by mission and month")),
                         ("share_age", _("Victims with age recorded, by mission and month"))):
-        st.plotly_chart(gender_figures.completeness_lines(
+        st.plotly_chart(figures.completeness_lines(
             mframe, what, title, _("% of victims"), threshold,
             _("Threshold {pct}").format(pct=t.percent(threshold)), separators=t.plotly_separators),
             width="stretch", config=CHART)
@@ -194,7 +196,7 @@ elif len(missions.frame):
 with st.expander(_("All reporting units"), key="gender_all_units", on_change="rerun") as all_units:
     if all_units.open:
         if not data.units.withheld:
-            st.dataframe(presented.screen_table(gender.units_frame(t, data.units, data.units_month), t), hide_index=True,
+            st.dataframe(presented.screen_table(tables.units_frame(t, data.units, data.units_month), t), hide_index=True,
                          width="stretch")
         show_legend()
 
@@ -211,7 +213,7 @@ if data.rate.withheld:
 elif data.rate.frame.empty:
     st.info(_("No human trafficking victims recorded in this period and selection."))
 else:
-    st.dataframe(presented.screen_table(gender.rate_frame(t, data.rate, compact=True), t), hide_index=True,
+    st.dataframe(presented.screen_table(tables.rate_frame(t, data.rate, compact=True), t), hide_index=True,
                  width="stretch")
     st.caption(_("Per 100,000 population, by sex and age of the victims. All counts are in the pack."))
     show_legend()
@@ -222,15 +224,15 @@ if data.national_rows == 0:
 elif data.national.empty:
     st.info(_("The imported UNODC series have no trafficking-victim rows for these countries."))
 else:
-    st.dataframe(presented.screen_table(gender.national_frame(t, data.national), t), hide_index=True, width="stretch")
+    st.dataframe(presented.screen_table(tables.national_frame(t, data.national), t), hide_index=True, width="stretch")
     st.caption(_("As published by UNODC, latest year of each series; “<5” stays “<5”. National totals from all "
                  "authorities, not this mission's records."))
 
 # --- Survey-based indicators --------------------------------------------------------------------------
 st.subheader(_("Survey-based indicators (reference only)"))
-st.caption(_(gender.SDG_NOTE))
+st.caption(_(definitions.SDG_NOTE))
 cards = st.columns(2) + st.columns(2)   # long official names: two per row stay readable at 1366 px
-for column, (code, text, custodian) in zip(cards, gender.SDG_CARDS):
+for column, (code, text, custodian) in zip(cards, definitions.SDG_CARDS):
     with column.container(border=True):
         st.markdown("**" + _("SDG {code}").format(code=code) + "**")
         st.write(_(text))
@@ -248,5 +250,5 @@ else:
     if overall["share_women"] is not None and not pd.isna(overall["share_women"]):
         st.markdown(_("**{share}** of arrested suspects whose sex was recorded were women or girls.").format(
             share=t.percent(overall["share_women"], 1)))
-    st.dataframe(presented.screen_table(gender.arrests_frame(t, arrests), t), hide_index=True, width="stretch")
+    st.dataframe(presented.screen_table(tables.arrests_frame(t, arrests), t), hide_index=True, width="stretch")
     show_legend()
