@@ -16,7 +16,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from streamlit.testing.v1 import AppTest
 
 from tnt_dash import access, exports, i18n, seed, stats, store, suppression
-from tnt_dash.gender import arrests, audit, completeness, pack, rates, trend, victims
+from tnt_dash.gender import arrests, audit, completeness, pack, rates, screen, trend, victims
 from tnt_dash.gender import counts as gcounts, data as gdata, table as gtable, tables as gtables
 from tnt_dash.filters import Filters
 
@@ -759,3 +759,32 @@ def test_protected_share_ranges_use_the_pages_number_format():
     assert english["% with age recorded"].tolist()[0] == "12.5–50" and pd.isna(english["% with age recorded"].iloc[1])
     assert french["% avec sexe enregistré"].tolist() == ["42,9–57,1", 80.0]
     assert french["% avec âge enregistré"].tolist()[0] == "12,5–50"
+
+
+def test_screen_sections_carry_the_hand_figures(gender_store):
+    """The page's sections, built without Streamlit: the cards are the market table's total row,
+    the slider's percentage is the flag's threshold, and every block is an element the page draws."""
+    data = gdata.gender_data(gender_store, NOV, access.ANALYST, "en", "screen")
+    cards = screen.key_figures(T, data).cards
+    assert [(c.label, c.value) for c in cards] == [
+        ("Victims", "28"), ("Women", "10"), ("Men", "5"), ("Girls", "3"), ("Boys", "3"), ("Sex or age unknown", "7"),
+        ("Female share", T.percent(14 / 22))]
+    assert "(22); 6 with sex unknown" in cards[-1].note
+    flagged = screen.completeness(T, data, 80).blocks
+    assert [b.kind for b in flagged[:3]] == ["error", "table", "caption"]
+    assert flagged[1].body.iloc[:, 0].tolist() == ["MINUSCA – North"]
+    assert screen.completeness(T, data, 60).blocks[0].kind == "success"      # 6/10 is not below 60 %
+    sections = [screen.key_figures(T, data), screen.heatmap(T, data), screen.trend(T, data),
+                screen.completeness(T, data, 80), screen.rates(T, data, NOV, {}), screen.arrests(T, data)]
+    kinds = {b.kind for s in sections for b in s.blocks}
+    assert kinds <= {"caption", "info", "warning", "error", "success", "markdown", "write", "chart", "table"}
+
+
+def test_the_gender_package_imports_downward_only():
+    """Domain code: never the export registry, the file writers or the command line, which sit above it."""
+    from .test_architecture import graph
+    edges = graph()
+    package = {m for m in edges if m == "tnt_dash.gender" or m.startswith("tnt_dash.gender.")}
+    assert len(package) > 10
+    above = {"tnt_dash.views", "tnt_dash.exports"} | {m for m in edges if m.startswith("tnt_dash.cli")}
+    assert {name: edges[name] & above for name in package if edges[name] & above} == {}
