@@ -12,6 +12,7 @@ from .counts import BREAKDOWN_LABELS, GROUP_LABELS
 from .table import Table
 from .trend import Trend
 
+
 def _pct(value) -> float | None:
     """A share as a percentage rounded to one decimal, for spreadsheets and st.dataframe."""
     return None if value is None or pd.isna(value) else round(float(value) * 100, 1)
@@ -33,8 +34,6 @@ def _pct_range(f: pd.DataFrame, prefix: str, t: I18n) -> list:
         else:
             out.append(None)
     return out
-
-
 
 
 def _columns(f: pd.DataFrame, names: dict[str, str], values: dict[str, list] | None = None) -> pd.DataFrame:
