@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from tnt_dash import gender_figures as gf
+from tnt_dash.gender import figures as gf
 from tnt_dash import trends_figures as tf
 
 GROUPS = ["Women", "Girls", "Boys", "Men", "Unknown"]

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, gender, i18n, seed, stats, store, suppression
+from tnt_dash import access, exports, i18n, seed, stats, store, suppression
+from tnt_dash.gender import arrests, audit, completeness, pack, rates, screen, trend, victims
+from tnt_dash.gender import counts as gcounts, data as gdata, table as gtable, tables as gtables
 from tnt_dash.filters import Filters
 
 from .conftest import first_admin1, insert_incident, SHARED_CAF
@@ -53,37 +55,37 @@ def gender_store(tmp_path: Path):
     ro.close()
 
 
-def rows(table: gender.Table) -> dict:
+def rows(table: gtable.Table) -> dict:
     return {r["key"]: r for r in table.frame.to_dict("records")}
 
 
 def test_groups_exact_and_unknowns_never_imputed(gender_store):
-    table = gender.groups_table(gender_store, NOV, access.ANALYST, T, "market", "screen")
+    table = victims.groups_table(gender_store, NOV, access.ANALYST, T, "market", "screen")
     r = rows(table)
     ht = r["human_trafficking"]
     # Women are the 4 female adults only: the female of unknown age stays in "unknown".
     assert (ht["women"], ht["men"], ht["girls"], ht["boys"], ht["unknown"], ht["victims"]) == (4, 5, 3, 1, 7, 20)
-    assert tuple(r["kidnapping_for_ransom"][g] for g in (*gender.GROUPS, "victims")) == (6, 0, 0, 2, 0, 8)
-    total = r[gender.TOTAL_KEY]
-    assert tuple(total[g] for g in (*gender.GROUPS, "victims")) == (10, 5, 3, 3, 7, 28)
+    assert tuple(r["kidnapping_for_ransom"][g] for g in (*gcounts.GROUPS, "victims")) == (6, 0, 0, 2, 0, 8)
+    total = r[gtable.TOTAL_KEY]
+    assert tuple(total[g] for g in (*gcounts.GROUPS, "victims")) == (10, 5, 3, 3, 7, 28)
     for row in r.values():   # the five groups add up to the victims: nothing spread, nothing lost
-        assert sum(row[g] for g in gender.GROUPS) == row["victims"]
+        assert sum(row[g] for g in gcounts.GROUPS) == row["victims"]
 
 
 def test_shares_denominators_exclude_unknowns(gender_store):
-    r = rows(gender.shares_table(gender_store, NOV, access.ANALYST, T, "market", "screen"))
+    r = rows(victims.shares_table(gender_store, NOV, access.ANALYST, T, "market", "screen"))
     ht = r["human_trafficking"]
     assert (ht["female"], ht["male"], ht["sex_unknown"]) == (8, 6, 6)
     assert (ht["child"], ht["adult"], ht["age_unknown"]) == (6, 11, 3)
     assert ht["share_female"] == pytest.approx(8 / 14)       # of the 14 with sex recorded, not of 20
     assert ht["share_child"] == pytest.approx(6 / 17)        # of the 17 with age recorded
-    total = r[gender.TOTAL_KEY]
+    total = r[gtable.TOTAL_KEY]
     assert total["share_female"] == pytest.approx(14 / 22) and total["share_child"] == pytest.approx(8 / 25)
 
 
 def test_completeness_exact_and_flags(gender_store):
-    units, month = gender.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
-    assert month == gender.JudgedMonth(date(2026, 11, 1), date(2026, 11, 30))
+    units, month = completeness.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
+    assert month == completeness.JudgedMonth(date(2026, 11, 1), date(2026, 11, 30))
     u = rows(units)
     north = u["MINUSCA – North"]
     assert north["victims"] == 20
@@ -91,13 +93,13 @@ def test_completeness_exact_and_flags(gender_store):
     assert north["last_victims"] == 10
     assert north["last_share_sex"] == pytest.approx(6 / 10) and north["last_share_age"] == pytest.approx(1.0)
     assert u["BINUH – West"]["last_share_sex"] == 1.0
-    assert gender.flag_units(units.frame, 0.8)["key"].tolist() == ["MINUSCA – North"]
-    assert gender.flag_units(units.frame, 0.6).empty           # 6/10 is not below 60 %
-    assert gender.flag_units(units.frame, 0.8, min_victims=11).empty   # too few victims that month to judge
+    assert completeness.flag_units(units.frame, 0.8)["key"].tolist() == ["MINUSCA – North"]
+    assert completeness.flag_units(units.frame, 0.6).empty           # 6/10 is not below 60 %
+    assert completeness.flag_units(units.frame, 0.8, min_victims=11).empty   # too few victims that month to judge
     with pytest.raises(ValueError):
-        gender.flag_units(units.frame, 80)
+        completeness.flag_units(units.frame, 80)
 
-    monthly = gender.completeness_monthly(gender_store, NOV, access.ANALYST, "mission", "screen").frame
+    monthly = completeness.completeness_monthly(gender_store, NOV, access.ANALYST, "mission", "screen").frame
     m = {(r["key"], r["month"]): r for r in monthly.to_dict("records")}
     oct_, nov = pd.Timestamp("2026-10-01").date(), pd.Timestamp("2026-11-01").date()
     assert m[("MINUSCA", oct_)]["share_sex"] == pytest.approx(0.8) and m[("MINUSCA", oct_)]["share_age"] == pytest.approx(0.7)
@@ -109,23 +111,23 @@ def test_units_are_judged_on_the_last_whole_month_of_the_period(gender_store):
     """A period that ends mid-month judges the units on the month before, not on a few days of
     returns; a period holding no whole month judges the part of its last month inside it, and its
     label gives the dates."""
-    assert gender.judged_month(date(2026, 10, 1), date(2026, 11, 30)) == gender.JudgedMonth(date(2026, 11, 1),
+    assert completeness.judged_month(date(2026, 10, 1), date(2026, 11, 30)) == completeness.JudgedMonth(date(2026, 11, 1),
                                                                                            date(2026, 11, 30))
-    assert gender.judged_month(None, date(2026, 6, 2)) == gender.JudgedMonth(date(2026, 5, 1), date(2026, 5, 31))
-    assert gender.judged_month(date(2026, 2, 15), date(2026, 3, 20)) == gender.JudgedMonth(date(2026, 3, 1),
+    assert completeness.judged_month(None, date(2026, 6, 2)) == completeness.JudgedMonth(date(2026, 5, 1), date(2026, 5, 31))
+    assert completeness.judged_month(date(2026, 2, 15), date(2026, 3, 20)) == completeness.JudgedMonth(date(2026, 3, 1),
                                                                                           date(2026, 3, 20))
-    assert gender.judged_month(date(2026, 3, 5), date(2026, 3, 20)) == gender.JudgedMonth(date(2026, 3, 5),
+    assert completeness.judged_month(date(2026, 3, 5), date(2026, 3, 20)) == completeness.JudgedMonth(date(2026, 3, 5),
                                                                                          date(2026, 3, 20))
-    assert gender.judged_month(date(2026, 2, 1), date(2026, 3, 20)).label(T) == "February 2026"
-    assert gender.JudgedMonth(date(2026, 3, 5), date(2026, 3, 20)).label(T) == "5 Mar 2026 to 20 Mar 2026"
-    assert gender.JudgedMonth(date(2026, 2, 1), date(2026, 2, 28)).label(i18n.get("fr")) == "février 2026"
+    assert completeness.judged_month(date(2026, 2, 1), date(2026, 3, 20)).label(T) == "February 2026"
+    assert completeness.JudgedMonth(date(2026, 3, 5), date(2026, 3, 20)).label(T) == "5 Mar 2026 to 20 Mar 2026"
+    assert completeness.JudgedMonth(date(2026, 2, 1), date(2026, 2, 28)).label(i18n.get("fr")) == "février 2026"
 
     last = ["last_victims", "last_share_sex", "last_share_age"]
     mid_november = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 11, 15))
-    units, month = gender.completeness_units(gender_store, mid_november, access.ANALYST, T, "screen")
-    assert month == gender.JudgedMonth(date(2026, 10, 1), date(2026, 10, 31))
-    october, _ = gender.completeness_units(gender_store, NOV, access.ANALYST, T, "screen", month=month)
-    november, _ = gender.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
+    units, month = completeness.completeness_units(gender_store, mid_november, access.ANALYST, T, "screen")
+    assert month == completeness.JudgedMonth(date(2026, 10, 1), date(2026, 10, 31))
+    october, _ = completeness.completeness_units(gender_store, NOV, access.ANALYST, T, "screen", month=month)
+    november, _ = completeness.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
     by_key = lambda table: table.frame.set_index("key")[last]
     pd.testing.assert_frame_equal(by_key(units), by_key(october))
     assert not by_key(october).equals(by_key(november))
@@ -135,21 +137,21 @@ def test_units_are_judged_on_the_last_whole_month_of_the_period(gender_store):
 def test_small_rates_keep_two_significant_figures_on_screen():
     """A few victims in a large country: 0.036 per 100,000 must not read "0.0"."""
     en, fr = T, i18n.get("fr")
-    assert [gender.rate_text(en, r) for r in (0, 0.0009, 0.0381, 0.5, 2.345, 123.4)] == \
+    assert [gtables.rate_text(en, r) for r in (0, 0.0009, 0.0381, 0.5, 2.345, 123.4)] == \
         ["0", "0.0009", "0.038", "0.50", "2.3", "123.4"]
-    assert gender.rate_text(fr, 0.0381) == "0,038"
-    table = gender.Table(pd.DataFrame({
+    assert gtables.rate_text(fr, 0.0381) == "0,038"
+    table = gtable.Table(pd.DataFrame({
         "label": ["DR Congo"], "population": [109_300_000], "pop_year": [2024], "pop_source": ["WPP"],
         **{c: [42] for c in ("victims", "female", "male", "sex_unknown", "child", "adult", "age_unknown")},
         **{f"rate_{c}": [42 / 109_300_000 * 100_000]
            for c in ("victims", "female", "male", "sex_unknown", "child", "adult", "age_unknown")}}))
-    screen = gender.rate_frame(en, table, compact=True)
+    screen = gtables.rate_frame(en, table, compact=True)
     assert screen["Female"].tolist() == ["0.038"]
-    assert gender.rate_frame(en, table)["Female: per 100,000 population"].tolist() == [0.038]
+    assert gtables.rate_frame(en, table)["Female: per 100,000 population"].tolist() == [0.038]
 
 
 def test_trafficking_rate_exact(gender_store):
-    table = gender.trafficking_rate(gender_store, NOV, access.ANALYST, T, "screen")
+    table = rates.trafficking_rate(gender_store, NOV, access.ANALYST, T, "screen")
     caf = rows(table)["CAF"]
     assert caf["population"] == 5_331_000 and caf["pop_year"] == 2024 and "World Population Prospects" in caf["pop_source"]
     assert caf["victims"] == 20 and caf["female"] == 8 and caf["child"] == 6
@@ -160,16 +162,16 @@ def test_trafficking_rate_exact(gender_store):
 
 
 def test_arrests_share_of_women(gender_store):
-    r = rows(gender.arrests_table(gender_store, NOV, access.ANALYST, T, "screen"))
+    r = rows(arrests.arrests_table(gender_store, NOV, access.ANALYST, T, "screen"))
     ht = r["human_trafficking"]
     assert (ht["arrests_female"], ht["arrests_male"], ht["arrests_unknown"], ht["arrests"]) == (1, 6, 2, 9)
     assert ht["share_women"] == pytest.approx(1 / 7)          # of the 7 arrested with sex recorded
 
 
 def test_national_series_empty_then_censored_kept(gender_store, tmp_path):
-    assert gender.national_series_count(gender_store) == 0
-    assert gender.national_series(gender_store, ("CAF",)).empty
-    sheets = gender.pack_sheets(gender.gender_data(gender_store, NOV, access.ANALYST, "en", "export"), T)
+    assert rates.national_series_count(gender_store) == 0
+    assert rates.national_series(gender_store, ("CAF",)).empty
+    sheets = pack.pack_sheets(gdata.gender_data(gender_store, NOV, access.ANALYST, "en", "export"), T)
     assert "No UNODC series imported" in sheets["UNODC series"].iloc[0, 0]
 
 
@@ -184,7 +186,7 @@ def test_national_series_keeps_censored_values(tmp_path):
     con.close()
     con = store.connect(path, read_only=True)
     try:
-        frame = gender.national_series(con, ("CAF",))
+        frame = rates.national_series(con, ("CAF",))
     finally:
         con.close()
     assert frame["year"].tolist() == [2022] and frame["value_text"].tolist() == ["<5"]   # latest year, as published
@@ -192,10 +194,10 @@ def test_national_series_keeps_censored_values(tmp_path):
 
 def test_trend_sentences():
     rising = stats.mann_kendall(list(range(1, 13)))
-    assert gender.trend_sentence(T, rising).startswith("Rising, significant at 95 %")
+    assert trend.trend_sentence(T, rising).startswith("Rising, significant at 95 %")
     flat = stats.mann_kendall([5, 6, 5, 6, 5, 6, 5, 6, 5, 6])
-    assert gender.trend_sentence(T, flat).startswith("No clear trend")
-    assert "Too few weeks" in gender.trend_sentence(T, stats.mann_kendall([1, 2, 3]))
+    assert trend.trend_sentence(T, flat).startswith("No clear trend")
+    assert "Too few weeks" in trend.trend_sentence(T, stats.mann_kendall([1, 2, 3]))
 
 
 # --- Small-cell protection cannot be undone ------------------------------------------------------
@@ -287,14 +289,14 @@ tables = st.lists(st.lists(small_cell, min_size=9, max_size=9), min_size=1, max_
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables)
 def test_groups_export_cannot_be_undone(cells):
-    table = gender.build_groups(counts_frame(cells), "Total", suppress=True)
+    table = victims.build_groups(counts_frame(cells), "Total", suppress=True)
     if table.withheld:
         return
-    shown = gender.groups_frame(T, table, "market").rename(
-        columns={T.gettext(v): k for k, v in {**gender.GROUP_LABELS, "victims": "Victims"}.items()})
-    columns = [*gender.GROUPS, "victims"]
+    shown = gtables.groups_frame(T, table, "market").rename(
+        columns={T.gettext(v): k for k, v in {**gcounts.GROUP_LABELS, "victims": "Victims"}.items()})
+    columns = [*gcounts.GROUPS, "victims"]
     assert not [v for c in columns for v in shown[c] if not isinstance(v, str) and 1 <= v < K]
-    assert pinned_cells(shown, columns, "victims", [list(gender.GROUPS)]) == []
+    assert pinned_cells(shown, columns, "victims", [list(gcounts.GROUPS)]) == []
 
 
 # Rows of three 1s (sex or age parts all 1 under a "<5" total) cannot be protected: the shares
@@ -306,14 +308,14 @@ rows_with_ones = st.lists(st.one_of(st.lists(small_cell, min_size=9, max_size=9)
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows_with_ones, st.sampled_from([None, "Other ({n})"]))
 def test_shares_export_cannot_be_undone(cells, other_label):
-    table = gender.build_shares(counts_frame(cells), "Total", suppress=True, other_label=other_label)
+    table = victims.build_shares(counts_frame(cells), "Total", suppress=True, other_label=other_label)
     if table.withheld:
         return
     f = table.frame
-    columns = ["victims", *gender.SEX_PARTS, *gender.AGE_PARTS]
+    columns = ["victims", *gcounts.SEX_PARTS, *gcounts.AGE_PARTS]
     assert not [v for c in columns for v in f[c] if not isinstance(v, str) and 1 <= v < K]
     # The two partitions are checked together: they share the victims total.
-    assert pinned_cells(f, columns, "victims", [list(gender.SEX_PARTS), list(gender.AGE_PARTS)]) == []
+    assert pinned_cells(f, columns, "victims", [list(gcounts.SEX_PARTS), list(gcounts.AGE_PARTS)]) == []
     for share, part in (("share_female", ("female", "male")), ("share_child", ("child", "adult"))):
         for value, *counts in zip(f[share], *(f[c] for c in part)):
             if any(isinstance(c, str) for c in counts):
@@ -322,7 +324,7 @@ def test_shares_export_cannot_be_undone(cells, other_label):
 
 def groups_counts(rows: list[tuple[int, int, int, int, int]]) -> pd.DataFrame:
     """A counts_by()-shaped frame from (women, men, girls, boys, unknown) rows (groups table only)."""
-    return pd.DataFrame([{"key": f"a{n}", "label": f"Area {n}", **dict(zip(gender.GROUPS, r)), "victims": sum(r)}
+    return pd.DataFrame([{"key": f"a{n}", "label": f"Area {n}", **dict(zip(gcounts.GROUPS, r)), "victims": sum(r)}
                          for n, r in enumerate(rows)])
 
 
@@ -335,74 +337,74 @@ AREAS = [(30, 22, 14, 9, 12), (12, 9, 8, 6, 7), (9, 8, 6, 5, 6), ONES, (2, 0, 0,
 
 def test_rows_no_pattern_can_protect_are_grouped_instead_of_withholding_the_table():
     counts = groups_counts(AREAS)
-    assert gender.build_groups(counts, "Total", suppress=True).withheld     # as before, without a label
-    table = gender.build_groups(counts, "Total", suppress=True, other_label="Other areas ({n})")
+    assert victims.build_groups(counts, "Total", suppress=True).withheld     # as before, without a label
+    table = victims.build_groups(counts, "Total", suppress=True, other_label="Other areas ({n})")
     assert not table.withheld and table.merged == 3
     f = table.frame
     # The three areas under 5 victims, grouped before the total row; the others kept, in order.
-    assert f["key"].tolist() == ["a0", "a1", "a2", suppression.OTHER_KEY, gender.TOTAL_KEY]
+    assert f["key"].tolist() == ["a0", "a1", "a2", suppression.OTHER_KEY, gtable.TOTAL_KEY]
     assert f["label"].tolist()[3] == "Other areas (3)"
-    truth = {g: sum(r[i] for r in (AREAS[3], AREAS[4], AREAS[5])) for i, g in enumerate(gender.GROUPS)}
+    truth = {g: sum(r[i] for r in (AREAS[3], AREAS[4], AREAS[5])) for i, g in enumerate(gcounts.GROUPS)}
     assert truth == {"women": 3, "men": 0, "girls": 4, "boys": 1, "unknown": 2}
     other = f.iloc[3]
-    assert all(other[g] == truth[g] or isinstance(other[g], str) for g in gender.GROUPS)
+    assert all(other[g] == truth[g] or isinstance(other[g], str) for g in gcounts.GROUPS)
     assert f.iloc[-1]["victims"] == sum(map(sum, AREAS))                     # the published total is the same
-    columns = [*gender.GROUPS, "victims"]
+    columns = [*gcounts.GROUPS, "victims"]
     assert not [v for c in columns for v in f[c] if not isinstance(v, str) and 1 <= v < K]
-    assert pinned_cells(f, columns, "victims", [list(gender.GROUPS)]) == []
+    assert pinned_cells(f, columns, "victims", [list(gcounts.GROUPS)]) == []
 
 
 def test_merge_small_rows_takes_rows_under_k_then_the_smallest_until_the_group_reaches_k():
-    frame = gender._with_total(groups_counts([(9, 0, 0, 0, 0), (1, 0, 0, 0, 0), (6, 0, 0, 0, 0), (2, 1, 0, 0, 0)]),
-                               (*gender.GROUPS, "victims"), "Total")
-    merged, n = suppression.merge_small_rows(frame, list(gender.GROUPS), "victims", K, "Other ({n})")
+    frame = gtable.with_total(groups_counts([(9, 0, 0, 0, 0), (1, 0, 0, 0, 0), (6, 0, 0, 0, 0), (2, 1, 0, 0, 0)]),
+                               (*gcounts.GROUPS, "victims"), "Total")
+    merged, n = suppression.merge_small_rows(frame, list(gcounts.GROUPS), "victims", K, "Other ({n})")
     # 1 and 3 victims are under 5 but add up to 4, so the next smallest row (6) joins them.
     assert n == 3
-    assert merged["key"].tolist() == ["a0", suppression.OTHER_KEY, gender.TOTAL_KEY]
+    assert merged["key"].tolist() == ["a0", suppression.OTHER_KEY, gtable.TOTAL_KEY]
     assert merged["label"].tolist() == ["Area 0", "Other (3)", "Total"]
     assert merged["women"].tolist() == [9, 9, 18] and merged["victims"].tolist() == [9, 10, 19]
     assert merged["women"].dtype == frame["women"].dtype
     # One row under k and nothing else to group it with: nothing to merge.
-    alone = gender._with_total(groups_counts([(3, 0, 0, 0, 0)]), (*gender.GROUPS, "victims"), "Total")
-    assert suppression.merge_small_rows(alone, list(gender.GROUPS), "victims", K, "Other ({n})")[1] == 0
+    alone = gtable.with_total(groups_counts([(3, 0, 0, 0, 0)]), (*gcounts.GROUPS, "victims"), "Total")
+    assert suppression.merge_small_rows(alone, list(gcounts.GROUPS), "victims", K, "Other ({n})")[1] == 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.tuples(*[small_cell] * 5), st.permutations(ONES).map(tuple)), min_size=2, max_size=7))
 def test_grouping_only_when_needed_and_never_unsafe(areas):
     counts = groups_counts(areas)
-    plain = gender.build_groups(counts, "Total", suppress=True)
-    table = gender.build_groups(counts, "Total", suppress=True, other_label="Other ({n})")
+    plain = victims.build_groups(counts, "Total", suppress=True)
+    table = victims.build_groups(counts, "Total", suppress=True, other_label="Other ({n})")
     if not plain.withheld:      # a table that could be protected as it is stays as it is
         assert table.merged == 0 and table.frame.equals(plain.frame)
         return
     if table.withheld:
         return
     f = table.frame
-    columns = [*gender.GROUPS, "victims"]
-    assert table.merged >= 2 and f["key"].tolist()[-2:] == [suppression.OTHER_KEY, gender.TOTAL_KEY]
+    columns = [*gcounts.GROUPS, "victims"]
+    assert table.merged >= 2 and f["key"].tolist()[-2:] == [suppression.OTHER_KEY, gtable.TOTAL_KEY]
     kept = [int(k[1:]) for k in f["key"].tolist()[:-2]]
     grouped = [r for n, r in enumerate(areas) if n not in kept]
     assert len(grouped) == table.merged
     other, total = f.iloc[-2], f.iloc[-1]
-    for i, g in enumerate(gender.GROUPS):
+    for i, g in enumerate(gcounts.GROUPS):
         assert isinstance(other[g], str) or other[g] == sum(r[i] for r in grouped)
         assert isinstance(total[g], str) or total[g] == sum(r[i] for r in areas)    # column totals unchanged
     assert not [v for c in columns for v in f[c] if not isinstance(v, str) and 1 <= v < K]
-    assert pinned_cells(f, columns, "victims", [list(gender.GROUPS)]) == []
+    assert pinned_cells(f, columns, "victims", [list(gcounts.GROUPS)]) == []
 
 
 def test_analyst_tables_are_not_suppressed():
     frame = counts_frame([[1, 0, 0, 2, 0, 0, 0, 0, 0]])
-    table = gender.build_groups(frame, "Total", suppress=False)
+    table = victims.build_groups(frame, "Total", suppress=False)
     assert table.frame["women"].tolist() == [1, 1]
 
 
 def test_share_bounds_only_restate_the_marks():
-    assert gender.share_bounds(36, "<5", 38, 5) == (34 / 38, 37 / 38)
-    assert gender.share_bounds("<5", "x", 20, 5) == (1 / 20, 4 / 20)
-    assert gender.share_bounds(9, 1, 10, 5) == (0.9, 0.9)
-    assert gender.share_bounds("x", "x", 40, 5) is None and gender.share_bounds(3, 1, "x", 5) is None
+    assert completeness.share_bounds(36, "<5", 38, 5) == (34 / 38, 37 / 38)
+    assert completeness.share_bounds("<5", "x", 20, 5) == (1 / 20, 4 / 20)
+    assert completeness.share_bounds(9, 1, 10, 5) == (0.9, 0.9)
+    assert completeness.share_bounds("x", "x", 40, 5) is None and completeness.share_bounds(3, 1, "x", 5) is None
 
 
 # --- The shared profile never shows a count from 1 to 4 ----------------------------------------------
@@ -450,12 +452,12 @@ def test_shared_pack_and_cli_export_show_no_small_count(demo_db, monkeypatch, tm
     con = store.connect(demo_db, read_only=True)
     try:
         filters = Filters(date_from=date(2025, 12, 1), date_to=date(2026, 11, 29))
-        data = gender.gender_data(con, filters, SHARED_CAF, "en", destination="export")
-        sheets = gender.pack_sheets(data, T)
+        data = gdata.gender_data(con, filters, SHARED_CAF, "en", destination="export")
+        sheets = pack.pack_sheets(data, T)
         for name, frame in sheets.items():
             if name != "Definitions":
                 assert not small_counts_in(frame), (name, small_counts_in(frame))
-        payload = gender.pack_bytes(con, filters, SHARED_CAF, T)
+        payload = exports.xlsx_bytes(*pack.pack(con, filters, SHARED_CAF, T))
     finally:
         con.close()
     import openpyxl
@@ -496,9 +498,9 @@ def marked_tables(draw):
     shown as "<5", each larger one shown or "x" at random (the audit's input, not yet safe)."""
     cells = draw(longer_tables)
     counts = counts_frame(cells)
-    frame = gender._with_total(counts, tuple(c for c in counts.columns if c not in ("key", "label")),
+    frame = gtable.with_total(counts, tuple(c for c in counts.columns if c not in ("key", "label")),
                                "Total").reset_index(drop=True)
-    columns = ["victims", *gender.SEX_PARTS, *gender.AGE_PARTS]
+    columns = ["victims", *gcounts.SEX_PARTS, *gcounts.AGE_PARTS]
     shown = frame[columns].astype(object).copy()
     for c in columns:
         for r in range(len(shown)):
@@ -515,10 +517,10 @@ def marked_tables(draw):
 def test_witness_rounds_find_the_same_pinned_cells_as_one_program_per_cell(table, with_truth):
     """The audit's shortcut (settle many cells with one program) must not change its answer."""
     shown, truth, columns = table
-    parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
+    parts = [tuple(gcounts.SEX_PARTS), tuple(gcounts.AGE_PARTS)]
     truth = truth if with_truth else None
-    assert (gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth, method="milp")
-            == gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth, witness_rounds=0,
+    assert (audit.pinned_cells(shown, columns, "victims", parts, K, truth=truth, method="milp")
+            == audit.pinned_cells(shown, columns, "victims", parts, K, truth=truth, witness_rounds=0,
                                    method="milp"))
 
 
@@ -528,9 +530,9 @@ def test_path_search_finds_the_same_pinned_cells_as_one_program_per_cell(table):
     """With the true table at hand, the audit decides cells by paths in the equations' network;
     the integer programs, one per cell, are the oracle."""
     shown, truth, columns = table
-    parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
-    assert (gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth)
-            == gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth, witness_rounds=0,
+    parts = [tuple(gcounts.SEX_PARTS), tuple(gcounts.AGE_PARTS)]
+    assert (audit.pinned_cells(shown, columns, "victims", parts, K, truth=truth)
+            == audit.pinned_cells(shown, columns, "victims", parts, K, truth=truth, witness_rounds=0,
                                    method="milp"))
 
 
@@ -540,31 +542,31 @@ def test_witness_rounds_are_exercised_on_a_table_with_pinned_cells():
     shown = pd.DataFrame({"victims": [7, 9, 16], "female": [7, 9, 16], "male": [0, 0, 0],
                           "sex_unknown": [0, 0, 0], "child": ["<5", "<5", 5], "adult": [5, 6, 11],
                           "age_unknown": [0, 0, 0]}, dtype=object)
-    columns = ["victims", *gender.SEX_PARTS, *gender.AGE_PARTS]
-    parts = [tuple(gender.SEX_PARTS), tuple(gender.AGE_PARTS)]
-    assert gender.pinned_cells(shown, columns, "victims", parts, K) == [(0, "child"), (1, "child")]
-    assert gender.pinned_cells(shown, columns, "victims", parts, K, witness_rounds=0) == [(0, "child"), (1, "child")]
+    columns = ["victims", *gcounts.SEX_PARTS, *gcounts.AGE_PARTS]
+    parts = [tuple(gcounts.SEX_PARTS), tuple(gcounts.AGE_PARTS)]
+    assert audit.pinned_cells(shown, columns, "victims", parts, K) == [(0, "child"), (1, "child")]
+    assert audit.pinned_cells(shown, columns, "victims", parts, K, witness_rounds=0) == [(0, "child"), (1, "child")]
     truth = pd.DataFrame({"victims": [7, 9, 16], "female": [7, 9, 16], "male": [0, 0, 0], "sex_unknown": [0, 0, 0],
                           "child": [2, 3, 5], "adult": [5, 6, 11], "age_unknown": [0, 0, 0]})
-    assert gender.pinned_cells(shown, columns, "victims", parts, K, truth=truth) == [(0, "child"), (1, "child")]
+    assert audit.pinned_cells(shown, columns, "victims", parts, K, truth=truth) == [(0, "child"), (1, "child")]
 
 
 @pytest.mark.parametrize("profile", [access.ANALYST, SHARED_CAF], ids=lambda p: p.name)
 def test_one_breakdown_equals_the_full_packs(gender_store, profile):
-    full = gender.gender_data(gender_store, NOV, profile, "en", "screen")
-    market_only = gender.gender_data(gender_store, NOV, profile, "en", "screen", breakdowns=("market",))
+    full = gdata.gender_data(gender_store, NOV, profile, "en", "screen")
+    market_only = gdata.gender_data(gender_store, NOV, profile, "en", "screen", breakdowns=("market",))
     assert set(market_only.groups) == {"market"} and set(market_only.shares) == {"market"}
-    assert set(full.groups) == set(gender.GROUP_BREAKDOWNS) and set(full.shares) == set(gender.SHARE_BREAKDOWNS)
-    for by in gender.GROUP_BREAKDOWNS:
-        groups, shares = gender.breakdown(gender_store, NOV, profile, "en", by)
+    assert set(full.groups) == set(victims.GROUP_BREAKDOWNS) and set(full.shares) == set(victims.SHARE_BREAKDOWNS)
+    for by in victims.GROUP_BREAKDOWNS:
+        groups, shares = victims.breakdown(gender_store, NOV, profile, "en", by)
         pd.testing.assert_frame_equal(groups.frame, full.groups[by].frame)
         assert groups.withheld == full.groups[by].withheld
-        if by in gender.SHARE_BREAKDOWNS:
+        if by in victims.SHARE_BREAKDOWNS:
             pd.testing.assert_frame_equal(shares.frame, full.shares[by].frame)
         else:
             assert shares is None
     with pytest.raises(ValueError, match="unknown breakdown"):
-        gender.breakdown(gender_store, NOV, profile, "en", "mission")
+        victims.breakdown(gender_store, NOV, profile, "en", "mission")
 
 
 def test_page_computes_only_the_open_tab(demo_env):
@@ -588,14 +590,14 @@ def test_page_shows_the_grouped_row_and_says_why(demo_env, monkeypatch):
     import streamlit
 
     from tnt_dash.suppression import DisclosureError
-    protect = gender.protect_parts
+    protect = audit.protect_parts
 
     def unprotectable_small_rows(frame, parts, total, k, *linked):
         body = frame.iloc[:-1]
         if suppression.OTHER_KEY not in body["key"].tolist() and (body[total] < k).any():
             raise DisclosureError("a row under k, as if four 1s")
         return protect(frame, parts, total, k, *linked)
-    monkeypatch.setattr(gender, "protect_parts", unprotectable_small_rows)
+    monkeypatch.setattr(gtable, "protect_parts", unprotectable_small_rows)
     monkeypatch.setenv("TNT_PROFILE", "shared")
     streamlit.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=120)
@@ -634,8 +636,8 @@ def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(demo_con, monke
     sheets = []
     for parts in ("1", "2"):
         monkeypatch.setenv("TNT_PARALLEL_PARTS", parts)
-        data = gender.gender_data(demo_con, Filters(), SHARED_CAF, "fr", destination="export")
-        sheets.append(gender.pack_sheets(data, i18n.get("fr")))
+        data = gdata.gender_data(demo_con, Filters(), SHARED_CAF, "fr", destination="export")
+        sheets.append(pack.pack_sheets(data, i18n.get("fr")))
     assert list(sheets[0]) == list(sheets[1])
     for name in sheets[0]:
         pd.testing.assert_frame_equal(sheets[0][name], sheets[1][name], obj=name)
@@ -646,28 +648,28 @@ def test_completeness_when_no_unit_recorded_victims_in_the_last_month(gender_sto
     figures, the last month reads 0 victims and no share, and no unit is flagged. This raised a
     KeyError before, so the page failed for such a period."""
     period = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 12, 31))
-    units, month = gender.completeness_units(gender_store, period, access.ANALYST, T, "screen")
-    assert month == gender.JudgedMonth(date(2026, 12, 1), date(2026, 12, 31))
+    units, month = completeness.completeness_units(gender_store, period, access.ANALYST, T, "screen")
+    assert month == completeness.JudgedMonth(date(2026, 12, 1), date(2026, 12, 31))
     u = rows(units)
     assert u["MINUSCA – North"]["victims"] == 20 and u["BINUH – West"]["victims"] == 8
     assert all(r["last_victims"] == 0 and pd.isna(r["last_share_sex"]) for r in u.values())
-    assert gender.flag_units(units.frame, 0.8).empty
+    assert completeness.flag_units(units.frame, 0.8).empty
 
 
 def test_heatmap_rows_keep_markets_with_enough_shown_victims():
     frame = pd.DataFrame({
-        "key": ["hum", "mig", "arms", "kid", gender.TOTAL_KEY],
+        "key": ["hum", "mig", "arms", "kid", gtable.TOTAL_KEY],
         "label": ["Human trafficking", "Migrant smuggling", "Arms", "Kidnapping", "Total"],
         "women": [6, "<5", 1, "x", 40], "men": [4, 8, 1, 2, 20], "girls": [2, "x", 0, 3, 9],
         "boys": [0, 5, 0, 1, 6], "unknown": [0, 3, 0, 2, 5],
         "victims": [12, 20, 2, "x", 80],
     })
-    rows = gender.heatmap_rows(gender.Table(frame))
+    rows = victims.heatmap_rows(gtable.Table(frame))
     # Arms has too few victims to colour, kidnapping's total is hidden, the total row is no market.
     assert rows.labels == ["Human trafficking", "Migrant smuggling"]
     assert rows.counts == [[6, 4, 2, 0, 0], ["<5", 8, "x", 5, 3]]
     assert rows.shares == [[0.5, 4 / 12, 2 / 12, 0.0, 0.0], [None, 0.4, None, 0.25, 0.15]]
-    assert gender.heatmap_rows(gender.Table(frame), min_victims=2).labels == ["Human trafficking", "Migrant smuggling",
+    assert victims.heatmap_rows(gtable.Table(frame), min_victims=2).labels == ["Human trafficking", "Migrant smuggling",
                                                                               "Arms"]
 
 
@@ -679,20 +681,20 @@ AS_BASE = {"women": ("w",), "men": ("m",), "girls": ("g",), "boys": ("b",),
            "age_unknown": ("fua", "mua", "uu"), "victims": BASE}
 
 
-def pinned_by_reader(groups: gender.Table, shares: gender.Table, k: int = 5) -> list[tuple[str, str]]:
-    """The reader's attack on the two tables shown together, written apart from gender.py: the
+def pinned_by_reader(groups: gtable.Table, shares: gtable.Table, k: int = 5) -> list[tuple[str, str]]:
+    """The reader's attack on the two tables shown together, written apart from tnt_dash/gender/: the
     unknowns are the nine recorded cells of each row; every shown count fixes a sum of them, "<k"
     bounds it to 1..k-1, "x" to k or more, the total row to the column sums. A "<k" cell whose
     smallest and largest possible values agree is given away."""
     g, s = groups.frame, shares.frame
-    body = [i for i, key in enumerate(g["key"]) if key != gender.TOTAL_KEY]
+    body = [i for i, key in enumerate(g["key"]) if key != gtable.TOTAL_KEY]
     var = {(r, b): n for n, (r, b) in enumerate((r, b) for r in body for b in BASE)}
     rows, lo, hi, cells = [], [], [], []
-    for frame, columns in ((g, (*gender.GROUPS, "victims")), (s, (*gender.SEX_PARTS, *gender.AGE_PARTS))):
+    for frame, columns in ((g, (*gcounts.GROUPS, "victims")), (s, (*gcounts.SEX_PARTS, *gcounts.AGE_PARTS))):
         for i, key in enumerate(frame["key"]):
             for c in columns:
                 coeffs = np.zeros(len(var))
-                for r in (body if key == gender.TOTAL_KEY else [i]):
+                for r in (body if key == gtable.TOTAL_KEY else [i]):
                     for b in AS_BASE[c]:
                         coeffs[var[(r, b)]] += 1
                 v = frame[c].iloc[i]
@@ -722,13 +724,13 @@ def test_groups_and_shares_protected_together_give_nothing_away():
          "female": 18, "male": 32, "sex_unknown": 0, "child": 13, "adult": 37, "age_unknown": 0, "victims": 50},
         {"key": "arms", "label": "Arms trafficking", "women": 3, "men": 6, "girls": 2, "boys": 5, "unknown": 0,
          "female": 5, "male": 11, "sex_unknown": 0, "child": 7, "adult": 9, "age_unknown": 0, "victims": 16}])
-    apart = gender.build_groups(counts, "Total", True), gender.build_shares(counts, "Total", True)
+    apart = victims.build_groups(counts, "Total", True), victims.build_shares(counts, "Total", True)
     assert pinned_by_reader(*apart) == [("Arms trafficking", "women"), ("Arms trafficking", "girls")]
-    groups, shares = gender.build_joint(counts, "Total", True)
+    groups, shares = victims.build_joint(counts, "Total", True)
     assert not groups.withheld and groups.frame["women"].tolist()[2] == "<5"
     assert pinned_by_reader(groups, shares) == []
     # Hiding is kept to what the links need: the large market and the totals stay readable.
-    assert groups.frame.iloc[0][list(gender.GROUPS)].tolist() == [30, 20, 15, 10, 8]
+    assert groups.frame.iloc[0][list(gcounts.GROUPS)].tolist() == [30, 20, 15, 10, 8]
     assert groups.frame.iloc[-1]["victims"] == 149
 
 
@@ -736,7 +738,7 @@ def test_joint_protection_on_the_demo_store_under_shared(demo_con):
     """Every market and country view of the demo store on three host States' shared screens, by
     market and unfiltered: the reader's attack on the two tables together finds nothing."""
     for state, countries in (("CAF", ()), ("HTI", ("HTI",)), ("CAF", ("CAF",)), ("COD", ("COD",))):
-        data = gender.gender_data(demo_con, Filters(countries=countries), access.SHARED.for_host_state(state), "en",
+        data = gdata.gender_data(demo_con, Filters(countries=countries), access.SHARED.for_host_state(state), "en",
                                   "screen", breakdowns=("market", "country"))
         for by in ("market", "country"):
             groups, shares = data.groups[by], data.shares[by]
@@ -751,9 +753,38 @@ def test_protected_share_ranges_use_the_pages_number_format():
                           "victims": [7, 20], "share_sex": [None, 0.8], "share_sex_lo": [3 / 7, None],
                           "share_sex_hi": [4 / 7, None], "share_age": [None, None], "share_age_lo": [0.125, None],
                           "share_age_hi": [0.5, None]})
-    english = gender.units_frame(T, gender.Table(frame), None)
-    french = gender.units_frame(i18n.get("fr"), gender.Table(frame), None)
+    english = gtables.units_frame(T, gtable.Table(frame), None)
+    french = gtables.units_frame(i18n.get("fr"), gtable.Table(frame), None)
     assert english["% with sex recorded"].tolist() == ["42.9–57.1", 80.0]
     assert english["% with age recorded"].tolist()[0] == "12.5–50" and pd.isna(english["% with age recorded"].iloc[1])
     assert french["% avec sexe enregistré"].tolist() == ["42,9–57,1", 80.0]
     assert french["% avec âge enregistré"].tolist()[0] == "12,5–50"
+
+
+def test_screen_sections_carry_the_hand_figures(gender_store):
+    """The page's sections, built without Streamlit: the cards are the market table's total row,
+    the slider's percentage is the flag's threshold, and every block is an element the page draws."""
+    data = gdata.gender_data(gender_store, NOV, access.ANALYST, "en", "screen")
+    cards = screen.key_figures(T, data).cards
+    assert [(c.label, c.value) for c in cards] == [
+        ("Victims", "28"), ("Women", "10"), ("Men", "5"), ("Girls", "3"), ("Boys", "3"), ("Sex or age unknown", "7"),
+        ("Female share", T.percent(14 / 22))]
+    assert "(22); 6 with sex unknown" in cards[-1].note
+    flagged = screen.completeness(T, data, 80).blocks
+    assert [b.kind for b in flagged[:3]] == ["error", "table", "caption"]
+    assert flagged[1].body.iloc[:, 0].tolist() == ["MINUSCA – North"]
+    assert screen.completeness(T, data, 60).blocks[0].kind == "success"      # 6/10 is not below 60 %
+    sections = [screen.key_figures(T, data), screen.heatmap(T, data), screen.trend(T, data),
+                screen.completeness(T, data, 80), screen.rates(T, data, NOV, {}), screen.arrests(T, data)]
+    kinds = {b.kind for s in sections for b in s.blocks}
+    assert kinds <= {"caption", "info", "warning", "error", "success", "markdown", "write", "chart", "table"}
+
+
+def test_the_gender_package_imports_downward_only():
+    """Domain code: never the export registry, the file writers or the command line, which sit above it."""
+    from .test_architecture import graph
+    edges = graph()
+    package = {m for m in edges if m == "tnt_dash.gender" or m.startswith("tnt_dash.gender.")}
+    assert len(package) > 10
+    above = {"tnt_dash.views", "tnt_dash.exports"} | {m for m in edges if m.startswith("tnt_dash.cli")}
+    assert {name: edges[name] & above for name in package if edges[name] & above} == {}

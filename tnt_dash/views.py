@@ -107,7 +107,7 @@ def _activities(*args, **kwargs) -> View:
 
 
 def _gender(*args, **kwargs) -> View:
-    # Imported on call: tnt_dash.gender builds View objects from this module.
+    # Imported on call: a page that shows no gender table need not load the gender package.
     from .gender import gender_view
     return gender_view(*args, **kwargs)
 

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .figures import BASE_FONT, GRID, PALETTE, _layout, figure, update_layout
+from ..figures import BASE_FONT, GRID, PALETTE, _layout, figure, update_layout
 
 # Sequential, colour-blind-safe (single hue, light to dark), for shares.
 SHARE_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
@@ -50,7 +50,7 @@ def stacked_groups(labels: list[str], groups: list[str], counts: dict[str, list]
                           "xaxis": {"title": {"text": x_title}, "rangemode": "tozero", "gridcolor": GRID}})
     fig = _layout(fig, title, height or max(300, 150 + 30 * len(labels)))
     # The legend sits at the foot of the figure (container coordinates), under the axis title: placed
-    # in plot coordinates it covered the title on short charts. It reads in the bars' order.
+    # in plot coordinates it would cover the title on short charts. It reads in the bars' order.
     update_layout(fig, separators=separators, margin={"b": 48},
                   legend={"orientation": "h", "x": 0, "yref": "container", "y": 0, "yanchor": "bottom",
                           "traceorder": "normal"})
@@ -76,7 +76,7 @@ def weekly_trend(weeks: list[date], values: list[int | None], title: str, y_titl
     fig = figure(traces, {"yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": GRID},
                           "xaxis": {"tickangle": -45, "nticks": 14}})
     fig = _layout(fig, title, height)
-    # The legend above the plot, on the right: below it, it covered the slanted week labels.
+    # The legend above the plot, on the right: below it, it would cover the slanted week labels.
     update_layout(fig, separators=separators, showlegend=True,
                   legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
     return fig
@@ -127,7 +127,7 @@ def completeness_lines(frame: pd.DataFrame, value_col: str, title: str, y_title:
     # Start the axis near the data (never above the threshold) so a 10-point drop is visible.
     floor = max(0.0, min(float(min(values)) * 100 if values else 0.0, threshold * 100) - 10)
     # The threshold as a layout shape and note, as add_hline makes them, without its subplot
-    # bookkeeping (the slowest step of this figure).
+    # bookkeeping.
     fig = figure(traces, {
         "shapes": [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
                     "y0": threshold * 100, "y1": threshold * 100,

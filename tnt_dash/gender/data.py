@@ -1,0 +1,71 @@
+"""Everything the gender page and pack show, computed together: the independent parts run side by
+side (tnt_dash/parallel.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+import pandas as pd
+
+from .. import i18n
+from ..access import Profile
+from ..config import suppression_threshold
+from ..filters import Filters
+from ..parallel import run_parts
+from .arrests import arrests_table
+from .completeness import JudgedMonth, completeness_monthly, completeness_units
+from .rates import national_series_count, rate_and_national
+from .table import Table
+from .trend import Trend, trend
+from .victims import GROUP_BREAKDOWNS, breakdown_of, window
+
+
+@dataclass
+class GenderData:
+    window_from: date | None
+    window_to: date | None
+    suppressed: bool
+    k: int
+    groups: dict[str, Table]          # by market, country, admin1 (the quarter window): those asked for
+    shares: dict[str, Table]          # by market, country (the quarter window): those asked for
+    trend: Trend                      # the sidebar period
+    completeness_missions: Table      # the sidebar period, monthly
+    units: Table                      # the sidebar period and its last month
+    units_month: JudgedMonth | None
+    rate: Table
+    national: pd.DataFrame
+    national_rows: int
+    arrests: Table
+
+
+def gender_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen",
+                span: str = "quarter", breakdowns: tuple[str, ...] = GROUP_BREAKDOWNS) -> GenderData:
+    """Everything the gender page and pack show; `breakdowns` limits the groups and shares tables
+    to those asked for (the page asks for "market", and for the others when their tab is open)."""
+    t = i18n.get(lang)
+    quarter = window(con, filters, profile, span)
+    suppress = profile.must_suppress(destination)
+    # Independent parts, two at a time (tnt_dash/parallel.py), the longest first so that the
+    # threads finish close together.
+    parts = run_parts({
+        "units": partial(completeness_units, con, filters, profile, t, destination),
+        "rate": partial(rate_and_national, con, filters, profile, t, destination),
+        **{f"table:{by}": partial(breakdown_of, con, quarter, profile, t, by, suppress) for by in breakdowns},
+        "missions": partial(completeness_monthly, con, filters, profile, "mission", destination),
+        "trend": partial(trend, con, filters, profile, destination),
+        "arrests": partial(arrests_table, con, quarter, profile, t, destination),
+    })
+    (units, month), (rate, national) = parts["units"], parts["rate"]
+    tables = {by: parts[f"table:{by}"] for by in breakdowns}
+    return GenderData(
+        window_from=quarter.date_from, window_to=quarter.date_to,
+        suppressed=suppress, k=suppression_threshold(),
+        groups={by: groups for by, (groups, _) in tables.items()},
+        shares={by: shares for by, (_, shares) in tables.items() if shares is not None},
+        trend=parts["trend"], completeness_missions=parts["missions"],
+        units=units, units_month=month, rate=rate,
+        national=national, national_rows=national_series_count(con),
+        arrests=parts["arrests"],
+    )
+
