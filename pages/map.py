@@ -70,8 +70,9 @@ admin0 = geo.admin0_outlines(countries)
 polygons = ctx.shared(flows.area_polygons, tuple(sorted(set(areas["iso3"])))) if mode == "areas" else None
 cells = ctx.call(flows.hex_cells, ctx.filters, ctx.profile) if mode == "hexagons" else None
 points = ctx.call(flows.record_points, ctx.filters, ctx.profile, t.lang) if show_records else None
+operations_areas = ctx.shared(flows.operations_areas, tuple(sorted(set(areas["iso3"]))))
 deck = flows.build_map(admin0, areas=areas, flows=flow_frame, crossings=crossings, t=t, focus=focus, mode=mode,
-                       area_polygons=polygons, cells=cells, points=points,
+                       area_polygons=polygons, cells=cells, points=points, operations_areas=operations_areas,
                        country_names=country_names, view_iso3=None if zoom in (None, "all") else zoom)
 
 st.subheader(_("Cross-border flows, areas and border crossings, {period}").format(period=period))
@@ -86,7 +87,7 @@ if polygons and polygons.get("attribution"):   # the shipped admin-1 outlines re
     credit = _(geo.REFERENCE_ATTRIBUTION) if credit == geo.REFERENCE_ATTRIBUTION else credit
     disclaimer += " " + _("Admin-1 boundaries: {attribution}").format(attribution=credit)
 st.caption(disclaimer)
-st.markdown(flows.legend_html(flow_frame, t, mode, bool(polygons)), unsafe_allow_html=True)
+st.markdown(flows.legend_html(flow_frame, t, mode, bool(polygons), bool(operations_areas)), unsafe_allow_html=True)
 st.caption(_("Click an arc, an area or a border crossing to narrow the tables below; the selection is kept "
              "in the page address, so a copied link shows the same view."))
 

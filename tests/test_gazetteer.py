@@ -228,3 +228,41 @@ def test_geo_resolve_cli(demo_db):
     assert missed.returncode == 2 and "CD-IT" in missed.stdout.splitlines()[1]
     wrong = run_cli("geo", "resolve", "Ituri", "--country", "ZZZ", env=env)
     assert wrong.returncode == 2 and "ZZZ" in wrong.stderr
+
+
+@pytest.mark.unit
+def test_operations_area_filter_and_outline(demo_con):
+    from shapely.geometry import Point, shape
+
+    from tnt_dash import access, flows, geo, i18n, queries
+    from tnt_dash.filters import Filters
+
+    def count(**kw):
+        return demo_con.execute(f"SELECT count(*) FROM incidents i WHERE {Filters(statuses=(), **kw).where()[0]}",
+                                Filters(statuses=(), **kw).where()[1]).fetchone()[0]
+    monusco = dict(missions=("MONUSCO",))
+    inside = demo_con.execute("""SELECT count(*) FROM incidents WHERE mission = 'MONUSCO'
+                                 AND (admin1_code IS NULL OR admin1_code IN ('CD-IT', 'CD-NK'))""").fetchone()[0]
+    assert 0 < count(operations_area=True, **monusco) == inside < count(**monusco)
+    # South Kivu, which MONUSCO left in 2024, is outside; records with no admin-1 area stay.
+    assert count(operations_area=True, admin1=("CD-SK",)) == 0 < count(admin1=("CD-SK",))
+    no_place = demo_con.execute("SELECT count(*) FROM incidents WHERE admin1_code IS NULL").fetchone()[0]
+    assert no_place > 0 and demo_con.execute(
+        f"SELECT count(*) FROM incidents i WHERE i.admin1_code IS NULL AND {Filters(statuses=(), operations_area=True).where()[0]}"
+    ).fetchone()[0] == no_place
+    # The rollups give the same answer as the incidents (the predicate reads only mission and area).
+    filters = Filters(operations_area=True, **monusco)
+    assert queries.record_count(demo_con, filters, access.ANALYST) == demo_con.execute(
+        f"SELECT count(*) FROM incidents i WHERE {filters.where()[0]}", filters.where()[1]).fetchone()[0]
+    # The map's outline: one dissolved shape per mission, Bunia and Goma inside, Bukavu and Kinshasa out.
+    outlines = geo.operations_area_outlines(demo_con, ["COD"])
+    assert [f["properties"]["mission"] for f in outlines["features"]] == ["MONUSCO"]
+    area = shape(outlines["features"][0]["geometry"])
+    assert area.contains(Point(30.25, 1.56)) and area.contains(Point(29.22, -1.68))
+    assert not area.contains(Point(28.86, -2.51)) and not area.contains(Point(15.31, -4.32))
+    cod = Filters(countries=("COD",))
+    deck = flows.build_map(geo.admin0_outlines(["COD"]), areas=flows.area_totals(demo_con, cod, access.ANALYST, "en"),
+                           flows=flows.flow_totals(demo_con, cod, access.ANALYST, "en"),
+                           crossings=flows.crossing_totals(demo_con, cod, access.ANALYST),
+                           t=i18n.get("en"), operations_areas=outlines)
+    assert "operations_areas" in [layer.id for layer in deck.layers]

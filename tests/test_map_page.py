@@ -104,7 +104,7 @@ def test_shared_map_shows_no_restricted_record_nor_exact_place(canary_db, monkey
     doc = json.loads(text)
     assert "cells" in layer_ids(doc)
     assert "records" not in layer_ids(doc)
-    assert len(at.toggle) == 0
+    assert [toggle.key for toggle in at.toggle] == ["ao"]     # no records toggle, only the sidebar's scope
     page = "\n".join(str(e.value) for e in at.dataframe) + "\n".join(str(p.proto.spec) for p in at.get("plotly_chart"))
     for kind in RESTRICTIONS:
         assert canary(kind) not in page, kind

@@ -393,6 +393,18 @@ def map_countries(con, filters: Filters, profile: Profile) -> tuple[str, ...]:
     return tuple(frame["code"])
 
 
+def operations_areas(con, iso3s: tuple[str, ...]) -> dict[str, Any] | None:
+    """The missions' areas of operations in these countries, one outline each (geo.py), read
+    through a cursor of its own."""
+    from . import geo
+
+    cur = con.cursor()
+    try:
+        return geo.operations_area_outlines(cur, iso3s)
+    finally:
+        cur.close()
+
+
 def area_polygons(con, iso3s: tuple[str, ...]) -> dict[str, Any] | None:
     """Imported admin-1 boundaries of these countries, read through a cursor of its own
     (the page's root connection is shared between sessions)."""
@@ -692,7 +704,8 @@ def build_map(admin0: dict[str, Any], *, areas: pd.DataFrame, flows: pd.DataFram
               t: I18n, focus: Focus | None = None, mode: str = "areas",
               area_polygons: dict[str, Any] | None = None, cells: pd.DataFrame | None = None,
               points: pd.DataFrame | None = None, country_names: dict[str, str] | None = None,
-              view_iso3: str | None = None, width: int = 860, height: int = 620):
+              view_iso3: str | None = None, width: int = 860, height: int = 620,
+              operations_areas: dict[str, Any] | None = None):
     """The cross-border Deck from the frames the query functions above return."""
     from . import maps
 
@@ -710,10 +723,12 @@ def build_map(admin0: dict[str, Any], *, areas: pd.DataFrame, flows: pd.DataFram
         cells=hex_records(cells, t) if mode == "hexagons" and cells is not None else None,
         points=point_records(points, t) if points is not None and not points.empty else None,
         country_labels=labels, view_iso3=view_iso3, width=width, height=height,
+        operations_areas=operations_areas,
     )
 
 
-def legend_html(flows: pd.DataFrame, t: I18n, mode: str, has_polygons: bool) -> str:
+def legend_html(flows: pd.DataFrame, t: I18n, mode: str, has_polygons: bool,
+                has_operations_areas: bool = False) -> str:
     """The map legend as HTML swatches: arc colour = market family, arc width = volume."""
     _ = t.gettext
     present = [f for f in FAMILIES if not flows.empty and f in set(flows["family"])]
@@ -739,4 +754,6 @@ def legend_html(flows: pd.DataFrame, t: I18n, mode: str, has_polygons: bool) -> 
                   "Import admin-1 boundaries to see areas instead.")
     parts.append(html.escape(place))
     parts.append(html.escape(_("White circles: border crossings, sized by the incidents recorded there.")))
+    if has_operations_areas:
+        parts.append(html.escape(_("Dark blue line: the missions' areas of operations.")))
     return "<div style='font-size:1.05rem;line-height:1.7'>" + "<br/>".join(parts) + "</div>"

@@ -593,3 +593,27 @@ def outlines_for_maps(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     finally:
         cur.close()
     return admin0_outlines_light([r[0] for r in rows], [r[0] for r in rows if r[1]])
+
+
+def operations_area_outlines(con: duckdb.DuckDBPyConnection, iso3s: Iterable[str]) -> dict[str, Any] | None:
+    """Each mission's area of operations in these countries as one dissolved outline (a
+    FeatureCollection, properties mission), from the stored admin-1 boundaries; None if none."""
+    wanted = sorted({code for code in (to_iso3(c) for c in iso3s) if code})
+    if not wanted:
+        return None
+    rows = con.execute("""SELECT m.mission, b.geometry FROM mission_areas m
+                          JOIN boundaries b ON b.level = 'adm1' AND b.code = m.admin1_code
+                          WHERE list_contains(?, b.iso3) ORDER BY m.mission, b.code""", [wanted]).fetchall()
+    by_mission: dict[str, list[BaseGeometry]] = {}
+    for mission, geometry in rows:
+        by_mission.setdefault(mission, []).append(shape(json.loads(geometry)))
+    if not by_mission:
+        return None
+    features = []
+    for mission, parts in by_mission.items():
+        # The outline only: simplified again after the union, the inner borders gone.
+        outline = shapely.set_precision(shapely.union_all([shapely.make_valid(p) for p in parts]).simplify(
+            0.01, preserve_topology=True), 0.001)
+        features.append({"type": "Feature", "properties": {"mission": mission},
+                         "geometry": json.loads(json.dumps(mapping(_polygonal(outline))))})
+    return {"type": "FeatureCollection", "features": features}

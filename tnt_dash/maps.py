@@ -551,12 +551,15 @@ def merge_close_crossings(crossings: list[dict[str, Any]], zoom: float) -> list[
     return merged
 
 
+OPERATIONS_AREA_LINE = [0, 60, 136, 230]     # dark UN blue: apart from the greys and the market colours
+
+
 def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], crossings: list[dict[str, Any]],
                       areas: list[dict[str, Any]] | None = None, area_polygons: dict[str, Any] | None = None,
                       cells: list[dict[str, Any]] | None = None, points: list[dict[str, Any]] | None = None,
                       country_labels: dict[str, tuple[float, float, str]] | None = None,
                       area_labels: int = 6, crossing_labels: int = 5, view_iso3: str | None = None,
-                      width: int = 1000, height: int = 620) -> pdk.Deck:
+                      width: int = 1000, height: int = 620, operations_areas: dict[str, Any] | None = None) -> pdk.Deck:
     """The cross-border map: country outlines, then incidents by place (admin-1 polygons,
     admin-1 bubbles or hexagons), arcs, border crossings and, optionally, capped records.
 
@@ -615,6 +618,11 @@ def cross_border_deck(admin0: dict[str, Any], *, arcs: list[dict[str, Any]], cro
         if view_iso3 is None or a.get("iso3") == view_iso3:
             view_lats.append(a["lat"])
             view_lons.append(a["lon"])
+    if operations_areas:
+        # Outline only, above the areas and under the arcs: the scope the brief and priorities open on.
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", data=operations_areas, id="operations_areas", stroked=True, filled=False,
+            get_line_color=OPERATIONS_AREA_LINE, line_width_units=PIXELS, get_line_width=2.5, pickable=False))
 
     layers.append(pdk.Layer(
         "ArcLayer", data=arcs, id="flows", get_source_position="from", get_target_position="to",
