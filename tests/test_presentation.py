@@ -97,7 +97,7 @@ def test_presentation_brief_is_the_compact_layout(demo_env, monkeypatch):
     at.run()
     assert not at.exception
     assert len(at.table) == 0 and len(at.dataframe) >= 4
-    assert at.title[0].value == "Weekly brief"
+    assert at.title[0].value == "Weekly brief · areas of operations"   # the scope it opens on
 
     monkeypatch.setenv("TNT_PRESENTATION", "1")     # a UN meeting room's projector
     at = AppTest.from_file(APP, default_timeout=120)
