@@ -20,7 +20,7 @@ FORMATS = {"auto": _("Detect automatically"), "native": _("Native template (CSV 
            "acled": _("ACLED export (CSV)"), "hxl": _("HXL-tagged table"),
            "gitoc": _("GI-TOC Organized Crime Index workbook"), "unodc": _("UNODC data-portal export")}
 COUNT_LABELS = {"rows_read": _("Rows read"), "inserted": _("New records"), "updated": _("Updated records"),
-                "unchanged": _("Unchanged"), "quarantined": _("Quarantined")}
+                "unchanged": _("Unchanged"), "quarantined": _("Quarantined"), "out_of_scope": _("Out of scope")}
 
 
 def release_reader() -> None:
@@ -43,8 +43,11 @@ def write(action, *args):
 
 
 def counts_row(report) -> None:
-    for column, (key, label) in zip(st.columns(5), COUNT_LABELS.items()):
+    for column, (key, label) in zip(st.columns(len(COUNT_LABELS)), COUNT_LABELS.items()):
         column.metric(label, t.number(getattr(report, key)), border=True)
+    if report.out_of_scope_by:
+        st.caption(_("Out of scope (no crime market, not kept): {kinds}").format(kinds="; ".join(
+            f"{label} {t.number(n)}" for label, n in sorted(report.out_of_scope_by.items(), key=lambda kv: -kv[1]))))
 
 
 def problems(report) -> None:
@@ -213,7 +216,7 @@ with tab_batches:
                                 "created_at": st.column_config.DatetimeColumn(_("When (UTC)"), format="YYYY-MM-DD HH:mm"),
                                 "created_by": _("Who"), "rows_read": _("Rows read"), "inserted": _("New"),
                                 "updated": _("Updated"), "unchanged": _("Unchanged"), "quarantined": _("Quarantined"),
-                                "status": _("Status")})
+                                "out_of_scope": _("Out of scope"), "status": _("Status")})
     committed = [b for b, k, s in zip(batches["batch_id"], batches["kind"], batches["status"])
                  if s == "committed" and k in ("native", "acled", "hxl", "gitoc", "unodc", "release")]
     if committed:

@@ -26,15 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("incidents", "quarantine", "incident_history", "gitoc_scores", "national_series", "import_batches",
           "audit_log", "context_history")
 
-# file: (rows_read, inserted, updated, unchanged, quarantined) on an empty store
+# file: (rows_read, inserted, updated, unchanged, quarantined, out_of_scope) on an empty store
 EXPECTED = {
-    "native_fr_cp1252.csv": (7, 4, 0, 1, 2),
-    "native_fr.xlsx": (6, 4, 0, 0, 2),
-    "native_en_bom.csv": (3, 3, 0, 0, 0),
-    "acled_sample.csv": (4, 3, 0, 0, 1),
-    "hxl_sample.csv": (3, 2, 0, 0, 1),
-    "gitoc_sample.xlsx": (7, 6, 0, 0, 1),
-    "unodc_glotip_sample.xlsx": (5, 4, 0, 0, 1),
+    "native_fr_cp1252.csv": (7, 4, 0, 1, 2, 0),
+    "native_fr.xlsx": (6, 4, 0, 0, 2, 0),
+    "native_en_bom.csv": (3, 3, 0, 0, 0, 0),
+    "acled_sample.csv": (4, 3, 0, 0, 0, 1),      # the battle is no crime: out of scope, not quarantined
+    "hxl_sample.csv": (3, 2, 0, 0, 1, 0),
+    "gitoc_sample.xlsx": (7, 6, 0, 0, 1, 0),
+    "unodc_glotip_sample.xlsx": (5, 4, 0, 0, 1, 0),
 }
 
 
@@ -67,16 +67,18 @@ def query(path: Path, sql: str, params=()):
 
 
 def counts(report) -> tuple:
-    return (report.rows_read, report.inserted, report.updated, report.unchanged, report.quarantined)
+    return (report.rows_read, report.inserted, report.updated, report.unchanged, report.quarantined,
+            report.out_of_scope)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_fixture_counts_and_identity(db, name):
     report = pipeline.run_import(db, FIX / name)
     assert counts(report) == EXPECTED[name]
-    assert report.rows_read == report.inserted + report.updated + report.unchanged + report.quarantined
+    assert report.rows_read == (report.inserted + report.updated + report.unchanged + report.quarantined
+                                + report.out_of_scope)
     assert query(db, "SELECT count(*) FROM quarantine WHERE batch_id = ?", [report.batch_id])[0][0] == report.quarantined
-    batch = query(db, "SELECT rows_read, inserted, updated, unchanged, quarantined, status FROM import_batches "
+    batch = query(db, "SELECT rows_read, inserted, updated, unchanged, quarantined, out_of_scope, status FROM import_batches "
                       "WHERE batch_id = ?", [report.batch_id])[0]
     assert batch == (*EXPECTED[name], "committed")
     audit = query(db, "SELECT action, file_name, sha256, details FROM audit_log WHERE batch_id = ?", [report.batch_id])
@@ -91,8 +93,8 @@ def test_reimport_changes_nothing(db, name):
     before = query(db, "SELECT * FROM incidents ORDER BY ALL"), query(db, "SELECT raw FROM quarantine ORDER BY ALL"), \
         query(db, "SELECT * FROM gitoc_scores ORDER BY ALL"), query(db, "SELECT * FROM national_series ORDER BY ALL")
     again = pipeline.run_import(db, FIX / name)
-    rows, _ins, _upd, _unch, quarantined = EXPECTED[name]
-    assert counts(again) == (rows, 0, 0, rows - quarantined, quarantined)
+    rows, _ins, _upd, _unch, quarantined, out_of_scope = EXPECTED[name]
+    assert counts(again) == (rows, 0, 0, rows - quarantined - out_of_scope, quarantined, out_of_scope)
     after = query(db, "SELECT * FROM incidents ORDER BY ALL"), query(db, "SELECT raw FROM quarantine ORDER BY ALL"), \
         query(db, "SELECT * FROM gitoc_scores ORDER BY ALL"), query(db, "SELECT * FROM national_series ORDER BY ALL")
     assert after == before
@@ -124,7 +126,7 @@ def test_french_cp1252_semicolon_values(db):
 def test_xlsx_matches_csv(db):
     pipeline.run_import(db, FIX / "native_fr_cp1252.csv")
     report = pipeline.run_import(db, FIX / "native_fr.xlsx")
-    assert counts(report) == (6, 0, 0, 4, 2)   # the same four records
+    assert counts(report) == (6, 0, 0, 4, 2, 0)   # the same four records
     # The workbook's bad rows differ from the CSV's (row numbers, typed cells): each is queued for correction.
     assert query(db, "SELECT count(*) FROM quarantine WHERE status = 'open'")[0][0] == 4
 
@@ -217,7 +219,7 @@ def test_correction_updates_keeps_history_and_rollback_restores(db, tmp_path):
     before = query(db, "SELECT * FROM incidents WHERE incident_id = 'EN-3'")[0]
     created = query(db, "SELECT created_at FROM incidents WHERE incident_id = 'EN-3'")[0][0]
     second = pipeline.run_import(db, corrected)
-    assert counts(second) == (3, 0, 1, 2, 0)
+    assert counts(second) == (3, 0, 1, 2, 0, 0)
     history = query(db, "SELECT incident_id, version, batch_id, previous FROM incident_history")
     assert len(history) == 1 and history[0][:3] == ("EN-3", 1, second.batch_id)
     assert json.loads(history[0][3])["date_occurred"] == "2026-11-12"
@@ -258,7 +260,7 @@ def test_acled(db):
     assert "(Political militia)" in rows["ACLED-CAF9002"][9]              # text inter code
     assert "(Political militia)" in rows["ACLED-CAF9001"][9]              # numeric inter code 3
     assert rows["ACLED-DRC9004"][2:4] == ("COD", "CD-NK")                 # iso 180, admin1 by French name
-    assert report.errors[0]["row"] == 4 and "Battles" in report.errors[0]["reason"]
+    assert report.errors == [] and report.out_of_scope_by == {"Battles / Armed clash": 1}
 
 
 def test_acled_map_override(db, tmp_path, monkeypatch):
@@ -266,7 +268,7 @@ def test_acled_map_override(db, tmp_path, monkeypatch):
     mapping.write_text("event_type,sub_event_type,market\nBattles,Armed clash,arms_trafficking\n", encoding="utf-8")
     monkeypatch.setenv("TNT_ACLED_MAP", str(mapping))
     report = pipeline.run_import(db, FIX / "acled_sample.csv")
-    assert counts(report) == (4, 1, 0, 0, 3)
+    assert counts(report) == (4, 1, 0, 0, 0, 3)    # the abductions have no market in this map
     mapping.write_text("event_type,sub_event_type,market\nBattles,Armed clash,no_such_market\n", encoding="utf-8")
     with pytest.raises(FileUnreadable):
         pipeline.run_import(db, FIX / "acled_sample.csv")
@@ -325,7 +327,7 @@ def test_resubmit_corrected_rows(db):
             cells["Date des faits"], cells["Crédibilité info"] = "28/02/2026", "3"
         fixes[qid] = cells
     report = pipeline.resubmit(db, fixes)
-    assert counts(report) == (2, 2, 0, 0, 0)
+    assert counts(report) == (2, 2, 0, 0, 0, 0)
     assert query(db, "SELECT count(*) FROM quarantine WHERE status = 'open'")[0][0] == 0
     assert query(db, "SELECT count(*) FROM quarantine WHERE status = 'resubmitted'")[0][0] == 2
     assert query(db, "SELECT date_occurred::VARCHAR FROM incidents WHERE incident_id = 'FR-6'")[0][0] == "2026-02-28"
@@ -337,7 +339,7 @@ def test_resubmit_corrected_rows(db):
     qid = open_rows[0][0]
     still_bad = {**json.loads(open_rows[0][1]), "Marché": "encore inconnu"}
     again = pipeline.resubmit(db, {qid: still_bad})
-    assert counts(again) == (1, 0, 0, 0, 1)
+    assert counts(again) == (1, 0, 0, 0, 1, 0)
     assert query(db, "SELECT count(*) FROM quarantine WHERE status = 'open'")[0][0] == len(open_rows)
     assert bad
 
@@ -346,7 +348,7 @@ def test_template_example_row_is_refused(db, tmp_path):
     out = tmp_path / "template.csv"
     out.write_bytes(template.render("csv", i18n.get("en")))
     report = pipeline.run_import(db, out)
-    assert counts(report) == (1, 0, 0, 0, 1)
+    assert counts(report) == (1, 0, 0, 0, 1, 0)
     assert report.errors[0]["field"] == "incident_id"
 
 
@@ -416,8 +418,8 @@ def test_cli_json_and_exit_codes(db, tmp_path):
     done = run_cli("--db", str(db), "import", str(FIX / "hxl_sample.csv"), "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert {k: result[k] for k in ("rows_read", "inserted", "updated", "unchanged", "quarantined")} == \
-        dict(zip(("rows_read", "inserted", "updated", "unchanged", "quarantined"), EXPECTED["hxl_sample.csv"]))
+    keys = ("rows_read", "inserted", "updated", "unchanged", "quarantined", "out_of_scope")
+    assert {k: result[k] for k in keys} == dict(zip(keys, EXPECTED["hxl_sample.csv"]))
     assert result["errors"][0] == {"row": 5, "field": "#affected",
                                    "reason": "a total #affected column is smaller than the sum of its detailed columns"}
     assert result["batch_id"]
@@ -497,7 +499,7 @@ def test_resubmit_gitoc_name_correction(db):
     assert cells["_sheet"] == "2023_dataset"
     cells["Country"] = "Cabo Verde"
     report = pipeline.resubmit(db, {qid: cells})
-    assert counts(report) == (1, 1, 0, 0, 0)
+    assert counts(report) == (1, 1, 0, 0, 0, 0)
     assert query(db, "SELECT count(*) FROM gitoc_scores WHERE iso3 = 'CPV' AND edition = 2023")[0][0] == 8
 
 

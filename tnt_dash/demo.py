@@ -155,8 +155,9 @@ def generate(con: duckdb.DuckDBPyConnection, rows: int = 50_000, seed: int = 7, 
     ref = _reference(con)
     plan = _plan(ref, rows, n_weeks, seed)
     con.execute(
-        "INSERT INTO import_batches VALUES (?, 'demo', NULL, NULL, now()::TIMESTAMP, 'demo generator', NULL, NULL,"
-        " NULL, NULL, 0, 'committed')", [f"demo-{seed}"])
+        "INSERT INTO import_batches (batch_id, kind, file_name, sha256, created_at, created_by, rows_read, inserted,"
+        " updated, unchanged, quarantined, status) VALUES (?, 'demo', NULL, NULL, now()::TIMESTAMP, 'demo generator',"
+        " NULL, NULL, NULL, NULL, 0, 'committed')", [f"demo-{seed}"])
     written = 0
     for block_start in range(0, n_weeks, WEEKS_PER_BLOCK):
         block_weeks = range(block_start, min(block_start + WEEKS_PER_BLOCK, n_weeks))

@@ -14,7 +14,6 @@ from .access import Profile
 from .config import suppression_threshold
 from .exports import Stamp
 from .filters import Filters
-from .i18n import N_
 from .i18n import I18n, N_
 from .store import get_meta
 from .suppression import COMPLEMENTARY_MARK, DisclosureError, suppress_series_value, suppress_table

@@ -58,13 +58,15 @@ def cmd_import(args) -> int:
         _fail(exc.message(t))
     result = report.as_dict()
     if args.json:
-        keys = ("rows_read", "inserted", "updated", "unchanged", "quarantined", "errors", "batch_id", "format",
-                "dry_run", "warnings")
+        keys = ("rows_read", "inserted", "updated", "unchanged", "quarantined", "out_of_scope", "out_of_scope_by",
+                "errors", "batch_id", "format", "dry_run", "warnings")
         print(json.dumps({k: result[k] for k in keys}, ensure_ascii=False, default=str))
     else:
         print(("dry run: " if args.dry_run else "") + f"{report.format} batch {report.batch_id}: "
               f"{report.rows_read} rows read, {report.inserted} inserted, {report.updated} updated, "
-              f"{report.unchanged} unchanged, {report.quarantined} quarantined")
+              f"{report.unchanged} unchanged, {report.quarantined} quarantined, {report.out_of_scope} out of scope")
+        for label, n in sorted(report.out_of_scope_by.items(), key=lambda kv: -kv[1]):
+            print(f"  out of scope: {label}: {n}")
         for error in report.errors[:50] + report.warnings[:20]:
             print(f"  row {error['row']}: {error['field']}: {error['reason']}")
     return 0

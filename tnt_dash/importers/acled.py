@@ -23,6 +23,7 @@ REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "coun
 # Older files code the actor types 1-8; newer ones write the label (ACLED codebook).
 INTER = {"0": "", "1": "State forces", "2": "Rebel group", "3": "Political militia", "4": "Identity militia",
          "5": "Rioters", "6": "Protesters", "7": "Civilians", "8": "External/Other forces"}
+STATE_ACTORS = ("State forces", "External/Other forces")
 # Judgement: ACLED is a curated, multi-source public dataset: graded B3 (usually reliable, possibly true)
 # until an analyst grades a record; TLP:GREEN because ACLED's terms forbid public redistribution.
 DEFAULTS = {"source_type": "ACLED", "source_reliability": "B", "info_credibility": 3,
@@ -92,6 +93,13 @@ def convert(raw: dict, ctx: dict, t):
     market = ctx["acled_map"].get((norm_header(event_type), norm_header(sub_type))) or \
         ctx["acled_map"].get((norm_header(event_type), "")) or ctx["acled_map"].get((norm_header(event_type), "*"))
     errors = []
+    if event_type and not market:
+        # Battles, protests, strategic developments: outside the crime markets, not an error.
+        return common.OutOfScope(f"{event_type} / {sub_type}" if sub_type else event_type)
+    if market == "kidnapping_for_ransom" and inter_label(raw.get("inter1")) in STATE_ACTORS:
+        # An abduction by state or foreign forces is a detention or an enforced disappearance, a human
+        # rights matter, not the crime of kidnapping for ransom.
+        return common.OutOfScope(f"{event_type} / {sub_type} by {inter_label(raw.get('inter1'))}")
     if not market:
         errors.append({"field": "market", "reason": t.gettext(
             N_("no criminal market mapped for ACLED event type “{event}” / “{sub}” (edit the ACLED market mapping)")

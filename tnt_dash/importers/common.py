@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pycountry
 
+from dataclasses import dataclass
+
 from ..gazetteer import BY_FORMER, Gazetteer
 from ..names import norm_header
 from .native import reference_context
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    """What a mapper returns for a row that is no error but no crime either (an ACLED battle or
+    protest): the batch counts it as out of scope, by `label`, and keeps nothing of it."""
+    label: str
 
 
 def incident_context(con) -> dict:

@@ -266,6 +266,11 @@ def parse_date(value) -> date | None:
 
 
 def _serial(number: float, original) -> date:
+    # A year alone ("1997") is not a day: read as a serial it would become 1905-06-19. Serial days
+    # of years 1905-1910 are no incident's date either, so the two cannot be confused.
+    if number == int(number) and 1900 <= number <= 2100:
+        raise _error(N_("a year alone is not a date: {value} (give the day, or the month's first day "
+                        "with date precision 3, month)"), value=str(original))
     if not 1 <= number < 100_000:
         raise _error(N_("not a date (YYYY-MM-DD or DD/MM/YYYY): {value}"), value=str(original))
     return EXCEL_EPOCH + timedelta(days=int(number))

@@ -1,6 +1,7 @@
 """One import = one transaction: read, validate, upsert by stable id, quarantine, history, audit.
 
-The counting identity holds for every batch: rows_read = inserted + updated + unchanged + quarantined.
+The counting identity holds for every batch: rows_read = inserted + updated + unchanged + quarantined
++ out_of_scope (rows that are no error and no crime, such as an ACLED battle).
 A row is never dropped silently: it is stored, found identical, or kept in `quarantine` with its reasons.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pandas as pd
 from .. import i18n, store
 from ..i18n import N_
 from . import acled, detect, gitoc, hxl, native, unodc
+from .common import OutOfScope
 from .detect import FileUnreadable
 from .native import Item
 
@@ -51,6 +53,8 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    out_of_scope: int = 0                           # rows that are no crime (an ACLED battle): not kept
+    out_of_scope_by: dict = field(default_factory=dict)   # {label: rows}, e.g. {"Battles / Armed clash": 12}
     errors: list = field(default_factory=list)      # [{"row", "field", "reason"}]
     batch_id: str | None = None
     format: str | None = None
@@ -63,7 +67,8 @@ class Report:
         return asdict(self)
 
     def balanced(self) -> bool:
-        return self.rows_read == self.inserted + self.updated + self.unchanged + self.quarantined
+        return self.rows_read == (self.inserted + self.updated + self.unchanged + self.quarantined
+                                  + self.out_of_scope)
 
 
 def now() -> datetime:
@@ -168,7 +173,14 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     unmatched: Counter = Counter()
     former: Counter = Counter()
     for seq, item in enumerate(items):
-        converted, errors = module.convert(item.raw, context, t)
+        result = module.convert(item.raw, context, t)
+        if isinstance(result, OutOfScope):
+            for key in ("admin1_unmatched", "admin1_former"):   # not this row's to report
+                _take_names(context, key)
+            report.out_of_scope += 1
+            report.out_of_scope_by[result.label] = report.out_of_scope_by.get(result.label, 0) + 1
+            continue
+        converted, errors = result
         names = _take_names(context, "admin1_unmatched")
         former_names = _take_names(context, "admin1_former")
         if errors:
@@ -229,11 +241,14 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     report.quarantined = len(quarantine)
     assert report.balanced(), report   # the identity is the contract; a bug here must not commit
     who = current_user(user)
-    con.execute("INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed')",
+    con.execute("""INSERT INTO import_batches (batch_id, kind, file_name, sha256, created_at, created_by, rows_read,
+                                              inserted, updated, unchanged, quarantined, out_of_scope, status)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed')""",
                 [report.batch_id, kind, report.file_name, report.sha256, stamp, who, report.rows_read,
-                 report.inserted, report.updated, report.unchanged, report.quarantined])
+                 report.inserted, report.updated, report.unchanged, report.quarantined, report.out_of_scope])
     audit(con, action, report.batch_id, who, report.file_name, report.sha256,
-          {k: getattr(report, k) for k in ("rows_read", "inserted", "updated", "unchanged", "quarantined")}
+          {k: getattr(report, k) for k in ("rows_read", "inserted", "updated", "unchanged", "quarantined",
+                                           "out_of_scope", "out_of_scope_by")}
           | {"format": kind, "warnings": len(report.warnings),
              # Kept for the Data quality tab: place names an analyst should add to the gazetteer.
              "admin1_unmatched": [[iso3, name, n] for (iso3, name), n in sorted(unmatched.items())],
@@ -347,7 +362,7 @@ class ImportRefused(Exception):
 def batches(con, limit: int = 200) -> pd.DataFrame:
     return con.execute("""
         SELECT batch_id, kind, file_name, created_at, created_by, rows_read, inserted, updated, unchanged,
-               quarantined, status, sha256
+               quarantined, out_of_scope, status, sha256
         FROM import_batches ORDER BY created_at DESC, batch_id DESC LIMIT ?""", [limit]).df()
 
 

@@ -148,7 +148,9 @@ def set_release(con, incident_ids, *, releasable_to, originator=None, originator
         batch_id, stamp = pipeline.new_batch_id(), pipeline.now()
         _write(con, changes, batch_id, stamp)
         weeks = pipeline.batch_weeks(con, batch_id)
-        con.execute("INSERT INTO import_batches VALUES (?, 'release', ?, NULL, ?, ?, ?, 0, ?, ?, 0, 'committed')",
+        con.execute("""INSERT INTO import_batches (batch_id, kind, file_name, sha256, created_at, created_by, rows_read,
+                                                  inserted, updated, unchanged, quarantined, status)
+                       VALUES (?, 'release', ?, NULL, ?, ?, ?, 0, ?, ?, 0, 'committed')""",
                     [batch_id, label, stamp, who, len(ids), len(changes), len(ids) - len(changes)])
         pipeline.audit(con, "release", batch_id, who, label, None, details)
         store.refresh_rollups(con, weeks)   # same transaction: the rollups never disagree
