@@ -202,7 +202,7 @@ def _plan(ref: dict, rows: int, n_weeks: int, seed: int, first_monday: date, end
                 raise ValueError(f"scenario market {market!r} is missing from reference markets.csv")
             weight = trafficking if market == "human_trafficking" else float(row.weight) / other_total * (1 - trafficking)
             cyber = markets.loc[market, "cyber"] != "none"
-            trend = rng.normal(0.0, 0.35)          # relative change over the whole period
+            drift = rng.normal(0.0, 0.25)          # undocumented drift over the whole period
             amplitude, peak_week = world.season(iso3, market)
             # Cyber-enabled incidents are reported by the mission but not tied to a place.
             if cyber:
@@ -212,6 +212,8 @@ def _plan(ref: dict, rows: int, n_weeks: int, seed: int, first_monday: date, end
                 targets = [(c, x) for c, x in zip(units_here.code, w / w.sum()) if x > 0]
             for code, unit_weight in targets:
                 base = rows * share * weight * unit_weight / n_weeks
+                documented = world.trend(iso3, market, code)    # relative change over the whole period
+                trend = drift if documented is None else documented
                 records.append((iso3, mission, code, market, markets.loc[market, "family"], cyber, base, trend,
                                 amplitude, peak_week - 13, float(row.cross_border), float(row.actor_known)))
         for code in units_here.code:

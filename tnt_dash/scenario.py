@@ -46,6 +46,16 @@ class Scenario:
     seasons: pd.DataFrame         # iso3, market ('*'), peak_month, amplitude
     arrests: pd.DataFrame         # market, female_share, unknown_share
     actors: pd.DataFrame          # actor_id, home_iso3, home_admin1, markets, active years, transnational
+    trends: pd.DataFrame          # iso3, market ('*'), admin1_code ('*'), change over the whole period
+
+    def trend(self, iso3: str, market: str, admin1_code: str | None) -> float | None:
+        """A documented change over the period for a cell, most specific row first; None if none."""
+        rows = self.trends[self.trends.iso3 == iso3]
+        for m, a in ((market, admin1_code), (market, "*"), ("*", admin1_code)):
+            row = rows[(rows.market == m) & (rows.admin1_code == a)]
+            if len(row):
+                return float(row.change.iloc[0])
+        return None
 
     def hotspot_weights(self, iso3: str, market: str, codes: list[str]) -> np.ndarray:
         """Weights of `codes` (the territory's admin-1 units) for one market."""
@@ -86,7 +96,7 @@ def load() -> Scenario:
         market_mix=_csv("market_mix.csv"), rates=_csv("trafficking_rates.csv"), hotspots=_csv("hotspots.csv"),
         routes=_csv("routes.csv"), subtypes=_csv("subtypes.csv"), reliability=_csv("reliability.csv"),
         credibility=_csv("credibility.csv"), markings=_csv("markings.csv"), seasons=_csv("seasons.csv"),
-        arrests=_csv("arrests.csv"), actors=_csv("actors.csv"))
+        arrests=_csv("arrests.csv"), actors=_csv("actors.csv"), trends=_csv("trends.csv"))
 
 
 def route_partner(host: str, origin: str | None, transit: str | None, destination: str | None) -> str | None:
