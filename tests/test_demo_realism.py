@@ -213,3 +213,16 @@ def test_budget_lines_are_the_project_documents():
     assert budget.to_dict() == {"travel_workshop": 70_000, "travel_missions": 70_000, "conference_services": 5_000,
                                 "programme_support": 18_850}
     assert budget["programme_support"] == pytest.approx(0.13 * (budget.sum() - budget["programme_support"]))
+
+
+def test_every_scenario_row_names_a_documented_source():
+    sources = (REFERENCE_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    documented = set()
+    for line in sources.split("## scenario/")[1].splitlines():
+        if line.startswith("| ") and not line.startswith("| Key") and not line.startswith("| File"):
+            documented |= {k.strip() for k in line.split("|")[1].split(",")}
+    for path in sorted(SCENARIO.glob("*.csv")):
+        for n, row in enumerate(_rows(path.name), start=2):
+            keys = [k for k in row["source"].split(";") if k]
+            assert keys, (path.name, n)
+            assert set(keys) <= documented, (path.name, n, set(keys) - documented)
