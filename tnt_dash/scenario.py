@@ -47,14 +47,14 @@ class Scenario:
     arrests: pd.DataFrame         # market, female_share, unknown_share
     actors: pd.DataFrame          # actor_id, home_iso3, home_admin1, markets, active years, transnational
     trends: pd.DataFrame          # iso3, market ('*'), admin1_code ('*'), change over the whole period
+    trend_table: dict             # the same, keyed (iso3, market, admin1_code)
 
     def trend(self, iso3: str, market: str, admin1_code: str | None) -> float | None:
         """A documented change over the period for a cell, most specific row first; None if none."""
-        rows = self.trends[self.trends.iso3 == iso3]
+        table = self.trend_table
         for m, a in ((market, admin1_code), (market, "*"), ("*", admin1_code)):
-            row = rows[(rows.market == m) & (rows.admin1_code == a)]
-            if len(row):
-                return float(row.change.iloc[0])
+            if (iso3, m, a) in table:
+                return table[(iso3, m, a)]
         return None
 
     def hotspot_weights(self, iso3: str, market: str, codes: list[str]) -> np.ndarray:
@@ -92,11 +92,13 @@ class Scenario:
 
 @lru_cache(maxsize=1)
 def load() -> Scenario:
+    trends = _csv("trends.csv")
     return Scenario(
         market_mix=_csv("market_mix.csv"), rates=_csv("trafficking_rates.csv"), hotspots=_csv("hotspots.csv"),
         routes=_csv("routes.csv"), subtypes=_csv("subtypes.csv"), reliability=_csv("reliability.csv"),
         credibility=_csv("credibility.csv"), markings=_csv("markings.csv"), seasons=_csv("seasons.csv"),
-        arrests=_csv("arrests.csv"), actors=_csv("actors.csv"), trends=_csv("trends.csv"))
+        arrests=_csv("arrests.csv"), actors=_csv("actors.csv"), trends=trends,
+        trend_table={(r.iso3, r.market, r.admin1_code): float(r.change) for r in trends.itertuples()})
 
 
 def route_partner(host: str, origin: str | None, transit: str | None, destination: str | None) -> str | None:
