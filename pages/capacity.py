@@ -49,6 +49,9 @@ if loaded:
         counts = ctx.call(activities.monthly_counts, f, ctx.profile, t.lang)
         if counts.empty:
             st.info(_("No activities in this period and selection."))
+            first, last = activities.IMPLEMENTATION
+            st.caption(_("The project's implementation period is {start} to {end}: choose it in the sidebar.").format(
+                start=t.date(first), end=t.date(last)))
         else:
             st.plotly_chart(activities.calendar_figure(counts, t, period), width="stretch", config=CHART)
             st.caption(_("Each cell: number of activities of that type starting in the month. Network-wide activities "
@@ -56,6 +59,21 @@ if loaded:
             st.subheader(_("Activities by mission and type, {period}").format(period=period))
             st.dataframe(ctx.call(activities.counts_by_mission, f, ctx.profile, t.lang), hide_index=True,
                          width="stretch")
+
+        if internal:
+            roster = ctx.call(activities.focal_point_roster, f, ctx.profile, t.lang)
+            with st.expander(_("Focal-point roster and rotations")):
+                if roster.empty:
+                    st.info(_("No focal point in post in this period and selection."))
+                else:
+                    st.dataframe(pd.DataFrame({
+                        _("Mission"): roster["mission"], _("Post"): roster["post"], _("Holder"): roster["holder"],
+                        _("In post since"): roster["start_date"].map(t.date),
+                        _("Rotation due"): roster["rotation_due"].map(t.date),
+                        _("Handover pack ready"): roster["handover_pack"].map({True: _("Yes"), False: _("No")}),
+                    }), hide_index=True, width="stretch")
+                st.caption(_("Posts are numbered, never named. A handover with the handover pack is due before "
+                             "each rotation: it answers the turnover risk the project document names."))
 
     with tabs[_("Gender parity")]:
         body = parity[parity["mission"] != "__total__"] if len(parity) else parity

@@ -84,10 +84,12 @@ def test_parity_summary_for_the_brief(loaded):
 
 def test_spending_and_counts(loaded):
     spent = activities.spending(loaded, Filters(), access.ANALYST, "en").set_index("code")
-    assert spent.loc["travel", "spent_usd"] == 3000 and spent.loc["venue", "spent_usd"] == 500
-    assert spent.loc["experts", "spent_usd"] == 750 and spent.loc["materials", "spent_usd"] == 0
+    # good.csv's cost columns: A1 travel_workshop 1000 + conference_services 500, A2 travel_missions 2000,
+    # A3 travel_missions 750 (the budget lines of the project document, tnt_dash/reference/budget.csv).
+    assert spent.loc["travel_workshop", "spent_usd"] == 1000 and spent.loc["conference_services", "spent_usd"] == 500
+    assert spent.loc["travel_missions", "spent_usd"] == 2750 and spent.loc["programme_support", "spent_usd"] == 0
     budget = activities.load_budget().set_index("code")["amount_usd"]
-    assert spent.loc["travel", "share_spent"] == pytest.approx(3000 / budget["travel"])
+    assert spent.loc["travel_missions", "share_spent"] == pytest.approx(2750 / budget["travel_missions"])
     # Budgets are UN-internal: nothing on the host-State screen.
     assert activities.spending(loaded, Filters(), SHARED_CAF, "en").empty
     assert activities.totals(loaded, Filters(), access.ANALYST, "en") == {"activities": 6, "participants": 69,
@@ -102,7 +104,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(loaded):
     assert not result.ok and result.inserted == 0
     found = {(e.row, e.field) for e in result.errors}
     assert found == {(3, "activity_type"), (4, "date_start"), (5, "participants_female"), (6, "mission"),
-                     (7, "partners"), (8, "cost_travel"), (9, "activity_id"), (10, "row")}
+                     (7, "partners"), (8, "cost_travel_workshop"), (9, "activity_id"), (10, "row")}
     reasons = {e.row: e.reason for e in result.errors}
     assert "webinar" not in reasons[3] and "unknown activity type" in reasons[3]
     assert "NATO" in reasons[7] and "duplicate of row 2" in reasons[9] and "before" in reasons[10]
@@ -131,7 +133,7 @@ def test_xlsx_import_and_reimport_replaces(loaded, tmp_path):
     result = activities.import_file(loaded, path)
     assert result.ok and (result.inserted, result.updated) == (0, 6)
     assert loaded.execute("SELECT date_start FROM activities WHERE activity_id = 'A1'").fetchone()[0] == date(2026, 6, 3)
-    assert loaded.execute("SELECT count(*) FROM activity_costs").fetchone()[0] == 4   # A1 travel + venue, A2, A3
+    assert loaded.execute("SELECT count(*) FROM activity_costs").fetchone()[0] == 4   # A1 travel + conference services, A2, A3
 
 
 def test_cli_import_and_export(empty_store, tmp_path, capsys, monkeypatch):
@@ -203,7 +205,8 @@ def test_demo_generator_is_deterministic_and_synthetic(tmp_path):
             con.close()
     assert counts[0] == counts[1]
     n, _women, synthetic, first, last = counts[0]
-    assert n > 40 and synthetic and first >= date(2025, 11, 30) and last <= date(2026, 11, 29)
+    # The project document's implementation period, January-December 2024 (activities.IMPLEMENTATION).
+    assert n > 40 and synthetic and first >= date(2024, 1, 1) and last <= date(2024, 12, 31)
 
 
 def test_figures_show_the_target_and_blank_empty_months(loaded):
@@ -219,13 +222,13 @@ def test_figures_show_the_target_and_blank_empty_months(loaded):
 
 
 MARKED = [activities.monthly_counts, activities.counts_by_mission, activities.parity, activities.parity_summary,
-          activities.assessment_scores, activities.spending, activities.totals]
+          activities.assessment_scores, activities.spending, activities.totals, activities.focal_point_roster]
 
 
 @pytest.mark.parametrize("query", MARKED, ids=lambda q: q.__name__)
 def test_marked_queries_read_only_the_fields_they_declare(loaded, query):
     """The page cache keys these on filter_fields alone; any other field must change nothing."""
-    assert query.filter_fields == activities.SCOPE_FIELDS
+    assert set(query.filter_fields) == set(activities.SCOPE_FIELDS)
     full = Filters(missions=("MINUSCA",), date_from=date(2026, 9, 1), markets=("human_trafficking",),
                    countries=("CAF",), min_reliability="B", min_credibility=2, statuses=("validated", "draft"),
                    cyber=("none",))
@@ -291,3 +294,36 @@ def test_page_cache_treats_a_default_argument_like_an_omitted_one(empty_store, m
     assert ctx.call(query, Filters(), "en", "area:X") == 2
     assert seen == [None, "area:X"]
     frame._root_connection.clear()
+
+
+def test_demo_activities_follow_the_project_document(demo_con):
+    """The seed-7 demo store's capacity data hold the project document's own facts."""
+    budget = activities.load_budget().set_index("code")["amount_usd"]
+    assert budget.sum() == 163_850
+    kinds = dict(demo_con.execute("SELECT activity_type, count(*) FROM activities GROUP BY 1").fetchall())
+    assert {"remote_pki_support", "online_workshop", "gender_consultation", "handover", "workshop"} <= set(kinds)
+    assert kinds["workshop"] == 1
+    first, last = demo_con.execute("SELECT min(date_start), max(date_start) FROM activities").fetchone()
+    assert (first, last) >= (date(2024, 1, 1), date(2024, 1, 1)) and last <= date(2024, 12, 31)
+    partners = {p for (p,) in demo_con.execute("SELECT DISTINCT unnest(partners) FROM activities").fetchall()}
+    assert {"GFP", "INTERPOL", "PCC"} <= partners
+    assert demo_con.execute("""SELECT count(*) FROM activities WHERE activity_type IN ('training_pki', 'remote_pki_support')
+                               AND list_contains(partners, 'HOST_STATE')""").fetchone()[0] == 0
+    people = demo_con.execute("""SELECT participants_female + participants_male + participants_unknown, outputs
+                                 FROM activities WHERE activity_type = 'workshop'""").fetchone()
+    focal_points = int(people[1].split(" focal points")[0])
+    assert 15 <= focal_points <= 20 and people[0] > focal_points
+    # Specialized Police Teams are supplied by Member States: no cost to the project.
+    assert demo_con.execute("""SELECT count(*) FROM activity_costs c JOIN activities a USING (activity_id)
+                               WHERE a.activity_type = 'spt_deployment'""").fetchone()[0] == 0
+    spent = activities.spending(demo_con, Filters(), access.ANALYST, "en").set_index("code")
+    assert (spent["spent_usd"] <= spent["budget_usd"]).all() and spent["spent_usd"].sum() > 0.8 * 163_850
+    assert spent.loc["programme_support", "spent_usd"] == pytest.approx(
+        0.13 * spent.drop("programme_support")["spent_usd"].sum(), abs=200)
+    # The roster answers the turnover risk: rotation dates, and a handover with the pack before each one.
+    roster = activities.focal_point_roster(demo_con, Filters(), access.ANALYST, "en")
+    assert len(roster) > 18 and (roster["rotation_due"] > roster["start_date"]).all()
+    rotations = demo_con.execute("""SELECT count(*) FROM focal_points WHERE handover_pack
+                                    AND rotation_due BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'""").fetchone()[0]
+    assert rotations == kinds["handover"] > 0
+    assert activities.focal_point_roster(demo_con, Filters(), SHARED_CAF, "en").empty

@@ -44,9 +44,22 @@ ACTIVITY_TYPES = {
     "assessment": N_("PKI and crime-intelligence assessment"),
     "spt_deployment": N_("Specialized Police Team deployment"),
     "partner_contribution": N_("Contribution to a partner's programme"),
+    # The project document's mitigation when travel is impossible (a pandemic): support at a distance.
+    "remote_pki_support": N_("Remote PKI support"),
+    "online_workshop": N_("Online workshop"),
+    "gender_consultation": N_("Consultation with the Police Gender Officer and female police networks"),
+    # The answer to the turnover risk the document names: a roster with rotation dates and a handover pack.
+    "handover": N_("Focal-point handover with the handover pack"),
 }
-PARTNERS = ("UNODC", "INTERPOL", "UNDP", "OHCHR", "HOST_STATE")
-PARTNER_LABELS = {"HOST_STATE": N_("Host State")}
+# Partners named in the project document: the Global Focal Point arrangement for the Police, Justice and
+# Corrections Areas (UNDP, OHCHR, UNODC, as a whole or one by one), INTERPOL, police-contributing countries
+# (which supply the Specialized Police Teams) and, for crime trainings only, the host State.
+PARTNERS = ("UNODC", "INTERPOL", "UNDP", "OHCHR", "GFP", "PCC", "HOST_STATE")
+PARTNER_LABELS = {"HOST_STATE": N_("Host State"), "GFP": N_("Global Focal Point arrangement (UNDP, OHCHR, UNODC)"),
+                  "PCC": N_("Police-contributing countries")}
+# The project document's implementation period; the demo's activities fall in it.
+IMPLEMENTATION = (date(2024, 1, 1), date(2024, 12, 31))
+MISSION_INTERNAL = ("training_pki", "remote_pki_support")   # PKI support: the host State takes no part
 AREAS = {"pki": N_("Peacekeeping-intelligence"), "crime_intel": N_("Crime intelligence")}
 NETWORK_WIDE = N_("Network-wide")
 NETWORK = "__network__"     # the unit code of activities with no mission
@@ -83,6 +96,16 @@ CREATE TABLE IF NOT EXISTS assessments (
     score DOUBLE NOT NULL,
     synthetic BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (assessment_id, criterion)
+);
+CREATE TABLE IF NOT EXISTS focal_points (
+    mission VARCHAR NOT NULL,
+    post VARCHAR NOT NULL,                 -- 'focal_point' | 'alternate'
+    holder VARCHAR NOT NULL,               -- a post number, never a name
+    start_date DATE NOT NULL,
+    rotation_due DATE NOT NULL,            -- end of the deployment: the handover is due before it
+    handover_pack BOOLEAN NOT NULL,        -- the handover pack is ready for the successor
+    synthetic BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (mission, post, start_date)
 );
 CREATE TABLE IF NOT EXISTS budget_lines (
     code VARCHAR PRIMARY KEY, label_en VARCHAR NOT NULL, label_fr VARCHAR NOT NULL, amount_usd DOUBLE NOT NULL
@@ -224,6 +247,8 @@ class ActivityRow(BaseModel):
             self.date_end = self.date_start
         if self.date_end < self.date_start:
             raise ValueError("date_end is before date_start")
+        if self.activity_type in MISSION_INTERNAL and "HOST_STATE" in self.partners:
+            raise ValueError("PKI support is mission-internal: the host State is not a participant")
         return self
 
 
@@ -368,12 +393,21 @@ DEMO_MISSIONS = ("MINUSCA", "MONUSCO", "UNMISS", "UNISFA", "UNFICYP", "UNMIK", "
 
 
 def generate_demo_activities(con, seed: int = 7, end: date | None = None) -> int:
-    """A plausible year of network activities and assessments ending `end`, flagged synthetic."""
+    """The project's implementation period (IMPLEMENTATION, January-December 2024) as the project
+    document plans it, flagged synthetic: monthly calls, the newsletter, one Focal Point Network
+    workshop (15-20 participants and key partners), in-mission trainings, visits and assessments,
+    remote PKI support and online workshops, consultations with the Police Gender Officer and female
+    police networks, Specialized Police Teams (supplied by Member States, at no cost to the project),
+    and a focal-point roster whose rotations are handed over with the handover pack.
+
+    Costs use the document's budget lines and stay within them; programme support is 13 % of each
+    activity's direct costs. Records after `end` (a store that ends earlier) are left out."""
     from . import library
     ensure_tables(con)
     end = end or date.today()
-    start = end - timedelta(days=364)
+    start, stop = IMPLEMENTATION
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(42,)))
+    budget = load_budget().set_index("code")["amount_usd"]
     rows: list[ActivityRow] = []
 
     def people(n: int, women: float) -> tuple[int, int, int]:
@@ -389,51 +423,81 @@ def generate_demo_activities(con, seed: int = 7, end: date | None = None) -> int
             activity_id=f"DEMO-{len(rows) + 1:04d}", activity_type=kind, title=title, date_start=day,
             date_end=day + timedelta(days=days - 1), mission=mission, partners=partners,
             participants_female=pf, participants_male=pm, participants_unknown=pu,
-            speakers_female=sf, speakers_male=sm, speakers_unknown=su, outputs=outputs,
-            costs={k: round(v, -1) for k, v in costs.items()}))
+            speakers_female=sf, speakers_male=sm, speakers_unknown=su, outputs=outputs, costs=costs))
 
-    month = date(start.year, start.month, 1)
-    while month <= end:
+    def day_in(first: int = 0, last: int = 365) -> date:
+        return start + timedelta(days=int(rng.integers(first, last)))
+
+    month = start
+    while month <= stop:
         call = month + timedelta(days=(1 - month.weekday()) % 7 + 7)   # second Tuesday
-        if start <= call <= end:
-            add("video_call", call, None, f"SOC Focal Point Network call {call:%Y-%m}", int(rng.integers(14, 24)),
-                0.38, 3, [], {})
+        add("video_call", call, None, f"SOC Focal Point Network call {call:%Y-%m}", int(rng.integers(14, 24)),
+            0.38, 3, [], {})
         issue = month + timedelta(days=27)
-        if month.month % 3 != 0 and start <= issue <= end:     # no issue in the quarter's closing month
-            add("newsletter", issue, None, f"SOC network newsletter {issue:%Y-%m}", 0, 0.4, 0, [],
-                {"materials": float(rng.uniform(400, 900))}, outputs="Newsletter issue")
+        if month.month % 3 != 0:     # no issue in the quarter's closing month
+            add("newsletter", issue, None, f"SOC network newsletter {issue:%Y-%m}", 0, 0.4, 0, [], {},
+                outputs="Newsletter issue")
         month = (month + timedelta(days=32)).replace(day=1)
-    workshop = start + timedelta(days=int(rng.integers(120, 240)))
-    add("workshop", workshop, None, "Annual SOC Focal Point Network workshop", int(rng.integers(15, 21)) + 6, 0.45, 8,
-        ["UNODC", "INTERPOL", "UNDP", "OHCHR"], {"travel": 52000, "venue": 18000, "experts": 9000}, days=4,
-        outputs="Workshop report; updated network work plan")
+    workshop = day_in(120, 240)
+    focal_points, key_partners = int(rng.integers(15, 21)), int(rng.integers(4, 7))
+    add("workshop", workshop, None, "Annual SOC Focal Point Network workshop", focal_points + key_partners, 0.45, 8,
+        ["GFP", "UNODC", "INTERPOL", "OHCHR", "PCC"],
+        {"travel_workshop": budget["travel_workshop"] * rng.uniform(0.9, 0.98),
+         "conference_services": budget["conference_services"] * rng.uniform(0.85, 0.98)}, days=4,
+        outputs=f"{focal_points} focal points and {key_partners} key partners; workshop report; updated work plan")
+    for offset in (60, 270):
+        add("online_workshop", day_in(offset, offset + 30), None, "Online workshop of the SOC Focal Point Network",
+            int(rng.integers(18, 30)), 0.42, 4, ["GFP", "UNODC"], {}, outputs="Recording and summary shared")
     women_by_mission = dict(zip(DEMO_MISSIONS, (0.34, 0.31, 0.42, 0.22, 0.6, 0.55, 0.36, 0.28, 0.3)))
+    visits = []     # in-mission activities paid from the travel line, scaled to it below
     for mission in DEMO_MISSIONS:
-        for kind, partners, base in (("training_crime", ["UNODC", "HOST_STATE"], 5000),
-                                     ("training_pki", ["HOST_STATE"], 3500)):
-            for _ in range(int(rng.integers(1, 4))):
-                day = start + timedelta(days=int(rng.integers(0, 360)))
-                add(kind, day, mission, f"{ACTIVITY_TYPES[kind]} – {mission}", int(rng.integers(12, 35)),
-                    women_by_mission[mission], int(rng.integers(2, 5)), partners,
-                    {"travel": base * rng.uniform(0.5, 1.2), "materials": rng.uniform(200, 800)},
-                    days=int(rng.integers(2, 6)), outputs="Participants trained; post-course test")
-        for month_offset in (60, 270):
-            day = start + timedelta(days=month_offset + int(rng.integers(0, 40)))
-            add("assessment", day, mission, f"PKI and crime-intelligence assessment – {mission}", 0, 0.5, 0,
-                ["HOST_STATE"], {"travel": rng.uniform(3000, 6000)}, days=3, outputs="Assessment report")
+        women = women_by_mission[mission]
+        for _ in range(int(rng.integers(1, 3))):
+            visits.append(len(rows))
+            add("training_crime", day_in(20, 340), mission, f"{ACTIVITY_TYPES['training_crime']} – {mission}",
+                int(rng.integers(12, 35)), women, int(rng.integers(2, 5)), ["GFP", "UNODC", "HOST_STATE"],
+                {"travel_missions": rng.uniform(2500, 5000)}, days=int(rng.integers(2, 6)),
+                outputs="Participants trained; post-course test")
+        visits.append(len(rows))
+        add("training_pki", day_in(20, 340), mission, f"{ACTIVITY_TYPES['training_pki']} – {mission}",
+            int(rng.integers(10, 25)), women, int(rng.integers(2, 4)), [],
+            {"travel_missions": rng.uniform(2000, 4000)}, days=int(rng.integers(2, 4)),
+            outputs="Mission staff trained (mission-internal)")
+        for first, last in ((30, 120), (240, 330)):
+            visits.append(len(rows))
+            add("assessment", day_in(first, last), mission, f"PKI and crime-intelligence assessment – {mission}", 0,
+                0.5, 0, [], {"travel_missions": rng.uniform(1500, 3000)}, days=3, outputs="Assessment report")
+        for _ in range(int(rng.integers(1, 4))):
+            add("remote_pki_support", day_in(), mission, f"{ACTIVITY_TYPES['remote_pki_support']} – {mission}",
+                int(rng.integers(2, 8)), women, 1, [], {}, outputs="PKI products reviewed at a distance")
+        add("gender_consultation", day_in(30, 330), mission, f"Consultation with the Police Gender Officer and "
+            f"female police network – {mission}", int(rng.integers(6, 20)), max(women, 0.75), 1, [], {},
+            outputs="Gender considerations in the mission's SOC work plan")
         if rng.random() < 0.5:
-            day = start + timedelta(days=int(rng.integers(30, 300)))
-            add("spt_deployment", day, mission, f"Specialized Police Team on crime intelligence – {mission}",
-                int(rng.integers(8, 20)), women_by_mission[mission], 4, ["HOST_STATE", "UNDP"],
-                {"experts": rng.uniform(15000, 30000)}, days=int(rng.integers(30, 90)),
-                outputs="Crime-intelligence unit mentored")
+            add("spt_deployment", day_in(30, 300), mission, f"Specialized Police Team on crime intelligence – {mission}",
+                int(rng.integers(8, 20)), women, 4, ["PCC"], {}, days=int(rng.integers(30, 90)),
+                outputs="Crime-intelligence unit mentored; team supplied by a Member State")
         if rng.random() < 0.4:
-            day = start + timedelta(days=int(rng.integers(0, 360)))
-            add("partner_contribution", day, mission, f"Contribution to INTERPOL regional operation – {mission}",
-                int(rng.integers(5, 15)), women_by_mission[mission], 1, ["INTERPOL", "HOST_STATE"], {},
-                days=2, outputs="Mission briefing to the operation")
-    rows = [r for r in rows if r.date_start <= end]
+            add("partner_contribution", day_in(), mission, f"Contribution to INTERPOL regional operation – {mission}",
+                int(rng.integers(5, 15)), women, 1, ["INTERPOL"], {}, days=2, outputs="Mission briefing to the operation")
+    # The in-mission travel spends a share of its budget line; programme support is 13 % of direct costs.
+    direct = sum(rows[i].costs["travel_missions"] for i in visits)
+    scale = budget["travel_missions"] * rng.uniform(0.88, 0.97) / direct
+    for i in visits:
+        rows[i].costs["travel_missions"] *= scale
+    for row in rows:
+        row.costs = {k: round(v, -1) for k, v in row.costs.items()}
+        if row.costs:
+            row.costs["programme_support"] = round(0.13 * sum(row.costs.values()), -1)
+
+    roster, handovers = _demo_roster(rng, women_by_mission)
+    for mission, day, holder in handovers:
+        add("handover", day, mission, f"Focal-point handover – {mission}", 2, women_by_mission[mission], 0, [], {},
+            outputs=f"Handover pack passed on by {holder}: contacts, open files, reporting calendar, PKI products")
+    rows = sorted((r for r in rows if r.date_start <= end), key=lambda r: (r.date_start, r.activity_id))
     _insert(con, rows, synthetic=True, batch_id=f"demo-{seed}")
+    con.executemany("INSERT INTO focal_points VALUES (?, ?, ?, ?, ?, ?, TRUE)",
+                    [r for r in roster if r[3] <= end])
 
     criteria = load_criteria()
     scores = []
@@ -448,6 +512,51 @@ def generate_demo_activities(con, seed: int = 7, end: date | None = None) -> int
         con.executemany("INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?)", scores)
     library.generate_demo_documents(con)
     return len(rows)
+
+
+def _demo_roster(rng, missions) -> tuple[list[tuple], list[tuple]]:
+    """Each mission's focal point and alternate, deployed for about a year, rotating through the
+    implementation period; a handover (with the pack, nine times in ten) before each rotation."""
+    start, stop = IMPLEMENTATION
+    roster, handovers = [], []
+    for mission in missions:
+        for n, post in enumerate(("focal_point", "alternate")):
+            began = start - timedelta(days=int(rng.integers(30, 330)))
+            number = 1
+            while began <= stop:
+                due = began + timedelta(days=int(rng.integers(330, 396)))
+                holder = f"{mission}-{'FP' if n == 0 else 'ALT'}-{number:02d}"
+                ready = bool(rng.random() < 0.9) if due <= stop + timedelta(days=60) else False
+                roster.append((mission, post, holder, began, due, ready))
+                if start <= due <= stop and ready:
+                    handovers.append((mission, due - timedelta(days=int(rng.integers(5, 20))), holder))
+                began, number = due, number + 1
+    return roster, handovers
+
+
+@reads_only("date_from", "date_to", "missions")
+def focal_point_roster(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+    """The roster in the selected missions for the tenures that overlap the period: who holds each
+    post (a post number, never a name), since when, when the rotation is due and whether the handover
+    pack is ready. Mission-internal: empty on a shared screen."""
+    columns = ["mission", "post", "holder", "start_date", "rotation_due", "handover_pack"]
+    if not profile.sees_internal or not tables_present(con, "focal_points"):
+        return pd.DataFrame(columns=columns)
+    t = _i18n(lang)
+    clauses, params = [], []
+    if filters.date_from:
+        clauses.append("rotation_due >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        clauses.append("start_date <= ?")
+        params.append(filters.date_to)
+    if filters.missions:
+        clauses.append("mission IN (SELECT unnest(?))")
+        params.append(list(filters.missions))
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    frame = _df(con, f"SELECT {', '.join(columns)} FROM focal_points {where} ORDER BY mission, post, start_date", params)
+    frame["post"] = frame["post"].map({"focal_point": t.gettext("Focal point"), "alternate": t.gettext("Alternate")})
+    return frame
 
 
 # --- Queries --------------------------------------------------------------------------------------

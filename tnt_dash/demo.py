@@ -20,91 +20,39 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from . import scenario
 from .store import set_meta
 
 DEMO_NOTICE = "Synthetic demonstration data"
 YEARS = 3.5
 WEEKS_PER_BLOCK = 13
 
-# Territory -> (mission, share of all incidents, market weights).
-TERRITORIES: dict[str, tuple[str, float, dict[str, float]]] = {
-    "CAF": ("MINUSCA", 0.20, {"illicit_mining": 0.22, "arms_trafficking": 0.18, "human_trafficking": 0.09,
-                              "extortion": 0.12, "kidnapping_for_ransom": 0.05, "fauna_crimes": 0.08,
-                              "cattle_rustling": 0.08, "cannabis": 0.06, "online_fraud": 0.05,
-                              "sextortion": 0.03, "money_laundering": 0.02, "online_child_sexual_exploitation": 0.02}),
-    "COD": ("MONUSCO", 0.26, {"illicit_mining": 0.27, "arms_trafficking": 0.12, "human_trafficking": 0.09,
-                              "extortion": 0.1, "kidnapping_for_ransom": 0.07, "fauna_crimes": 0.07,
-                              "flora_crimes": 0.07, "cannabis": 0.05, "online_fraud": 0.06, "sextortion": 0.04,
-                              "ransomware": 0.02, "online_child_sexual_exploitation": 0.02, "money_laundering": 0.02}),
-    "SSD": ("UNMISS", 0.16, {"arms_trafficking": 0.22, "cattle_rustling": 0.24, "human_trafficking": 0.1,
-                             "kidnapping_for_ransom": 0.1, "illicit_mining": 0.07, "fauna_crimes": 0.07,
-                             "excise_goods": 0.05, "migrant_smuggling": 0.1, "online_fraud": 0.05}),
-    "HTI": ("BINUH", 0.16, {"arms_trafficking": 0.24, "kidnapping_for_ransom": 0.22, "extortion": 0.15,
-                            "human_trafficking": 0.09, "cocaine": 0.1, "migrant_smuggling": 0.1,
-                            "online_fraud": 0.05, "sextortion": 0.03, "money_laundering": 0.02}),
-    "XKX": ("UNMIK", 0.08, {"migrant_smuggling": 0.18, "excise_goods": 0.14, "cannabis": 0.13, "heroin": 0.1,
-                            "synthetic_drugs": 0.1, "arms_trafficking": 0.05, "human_trafficking": 0.07,
-                            "online_fraud": 0.1, "counterfeit_goods": 0.07, "ransomware": 0.03,
-                            "online_child_sexual_exploitation": 0.03}),
-    "SOM": ("UNTMIS", 0.10, {"arms_trafficking": 0.2, "migrant_smuggling": 0.15, "human_trafficking": 0.1,
-                             "extortion": 0.2, "excise_goods": 0.13, "flora_crimes": 0.1,
-                             "kidnapping_for_ransom": 0.05, "money_laundering": 0.05, "online_fraud": 0.02}),
-    "CYP": ("UNFICYP", 0.04, {"migrant_smuggling": 0.25, "human_trafficking": 0.15, "excise_goods": 0.18,
-                              "cannabis": 0.1, "synthetic_drugs": 0.1, "online_fraud": 0.1, "money_laundering": 0.07,
-                              "ransomware": 0.05}),
-}
+# The world the data describe (territories, market mixes, hotspots, routes, actors, subtypes,
+# grades, markings, seasons, arrests by sex) is the scenario in reference/scenario/, each row with
+# its public source (scenario.py, SOURCES.md). What stays here is how records are drawn from it.
 
-# Admin-1 units where public reporting places each territory's hotspots (matched by name).
-HOTSPOTS = {
-    "CAF": ["Haut-Mbomou", "Vakaga", "Ouham-Pendé", "Nana-Mambéré", "Haute-Kotto", "Bangui", "Mambéré-Kadéï"],
-    "COD": ["Nord-Kivu", "Sud-Kivu", "Ituri", "Haut-Uélé", "Haut-Katanga", "Maniema", "Kinshasa"],
-    "SSD": ["Central Equatoria", "Jonglei", "Upper Nile", "Unity", "Warrap", "Western Bahr el Ghazal"],
-    "HTI": ["Ouest", "Artibonite", "Centre", "Nord-Est"],
-    "XKX": ["Mitrovica", "Prishtina", "Prizren", "Pristina", "Mitrovicë", "Prishtinë", "Prizreni"],
-    "SOM": ["Banadir", "Lower Juba", "Bari", "Gedo", "Mudug"],
-    "CYP": ["Nicosia", "Larnaca", "Limassol", "Famagusta", "Lefkoşa"],
-}
-
-# Corridors along real borders: (host, partner, crossing code prefix match, weight).
-# Direction per market family: resources and people flow out of the host, arms and drugs in.
-CORRIDORS = {
-    "CAF": [("CMR", 0.35), ("TCD", 0.25), ("SDN", 0.25), ("COD", 0.15)],
-    "COD": [("RWA", 0.4), ("UGA", 0.35), ("BDI", 0.25)],
-    "SSD": [("SDN", 0.5), ("UGA", 0.35), ("ETH", 0.15)],
-    "HTI": [("DOM", 0.75), ("USA", 0.25)],
-    "XKX": [("SRB", 0.4), ("ALB", 0.35), ("MKD", 0.25)],
-    "SOM": [("KEN", 0.5), ("ETH", 0.5)],
-    "CYP": [("TUR", 0.6), ("GRC", 0.4)],
-}
-INBOUND_FAMILIES = {"arms", "drugs"}
-CROSS_BORDER_SHARE = {"arms": 0.45, "drugs": 0.5, "resources": 0.35, "people": 0.55, "other": 0.15,
-                      "cyber_financial": 0.0}
-
-# Victim profile by market: expected victims per incident and the split over
-# (female, male) x (child, adult) before recording gaps; order: fc, fa, mc, ma.
+# Victims by market: (share of incidents with any victim, mean victims when there are any, split
+# over (female, male) x (child, adult) before recording gaps; order fc, fa, mc, ma). Smuggled
+# migrants are not victims of the smuggling (Smuggling of Migrants Protocol): only aggravated
+# smuggling (endangerment, inhuman treatment) records victims.
 VICTIMS = {
-    "human_trafficking": (3.2, (0.28, 0.36, 0.14, 0.22)),
-    "migrant_smuggling": (4.0, (0.06, 0.22, 0.12, 0.60)),
-    "kidnapping_for_ransom": (1.6, (0.12, 0.28, 0.12, 0.48)),
-    "sextortion": (1.2, (0.42, 0.22, 0.24, 0.12)),
-    "online_child_sexual_exploitation": (1.5, (0.68, 0.0, 0.32, 0.0)),
-    "online_fraud": (2.5, (0.02, 0.46, 0.02, 0.50)),
-    "extortion": (1.0, (0.02, 0.38, 0.02, 0.58)),
-    "cattle_rustling": (0.8, (0.05, 0.15, 0.20, 0.60)),
-    "arms_trafficking": (0.4, (0.1, 0.2, 0.15, 0.55)),
-    "illicit_mining": (0.6, (0.18, 0.22, 0.25, 0.35)),
-    "ransomware": (0.3, (0.0, 0.5, 0.0, 0.5)),
+    "human_trafficking": (0.97, 3.3, (0.28, 0.36, 0.14, 0.22)),
+    "migrant_smuggling": (0.06, 2.5, (0.06, 0.22, 0.12, 0.60)),
+    "kidnapping_for_ransom": (0.85, 1.9, (0.12, 0.28, 0.12, 0.48)),
+    "sextortion": (0.75, 1.6, (0.42, 0.22, 0.24, 0.12)),
+    "online_child_sexual_exploitation": (0.8, 1.9, (0.68, 0.0, 0.32, 0.0)),
+    "online_fraud": (0.9, 2.7, (0.02, 0.46, 0.02, 0.50)),
+    "extortion": (0.6, 1.6, (0.02, 0.38, 0.02, 0.58)),
+    "cattle_rustling": (0.5, 1.6, (0.05, 0.15, 0.20, 0.60)),
+    "arms_trafficking": (0.3, 1.3, (0.1, 0.2, 0.15, 0.55)),
+    "illicit_mining": (0.4, 1.5, (0.18, 0.22, 0.25, 0.35)),
+    "ransomware": (0.25, 1.2, (0.0, 0.5, 0.0, 0.5)),
 }
+OTHER_VICTIMS = (0.05, 1.0, (0.25, 0.25, 0.25, 0.25))
+# Mean fatalities per incident; markets not listed 0.03, cyber-enabled and cyber-dependent ones none.
 FATALITY_RATE = {"arms_trafficking": 0.6, "cattle_rustling": 0.9, "kidnapping_for_ransom": 0.35,
-                 "extortion": 0.2, "illicit_mining": 0.25}
-SEIZURES = {  # market -> (commodity, unit, median quantity, USD per unit, probability)
-    "cocaine": ("cocaine", "kg", 8, 24000, 0.6), "heroin": ("heroin", "kg", 3, 30000, 0.6),
-    "cannabis": ("cannabis", "kg", 40, 300, 0.6), "synthetic_drugs": ("synthetic drugs", "kg", 2, 15000, 0.5),
-    "illicit_mining": ("gold", "g", 300, 60, 0.4), "arms_trafficking": ("firearms", "pieces", 4, 1500, 0.5),
-    "fauna_crimes": ("ivory", "kg", 15, 700, 0.4), "flora_crimes": ("timber", "m3", 20, 250, 0.4),
-    "excise_goods": ("cigarettes", "cartons", 200, 25, 0.5), "counterfeit_goods": ("medicines", "packs", 500, 8, 0.5),
-    "cattle_rustling": ("cattle", "head", 60, 400, 0.4),
-}
+                 "extortion": 0.2, "illicit_mining": 0.25, "migrant_smuggling": 0.02}
+ARRESTS_PER_INCIDENT = 0.9
 SOURCE_TYPES = ["UNPOL patrol", "Host-State police report", "Community alert network", "Open source",
                 "Partner agency", "Human source"]
 # Who reports each kind of source, and how often the mission releases such a report to the host
@@ -116,10 +64,9 @@ ORIGINATOR = {"UNPOL patrol": "unpol", "Host-State police report": "host_state",
               "Partner agency": "partner", "Human source": "unpol"}
 RELEASE_RATE = {"UNPOL patrol": 0.55, "Host-State police report": 0.0, "Community alert network": 0.35,
                 "Open source": 0.7, "Partner agency": 0.05, "Human source": 0.0}
-RELIABILITY = (["A", "B", "C", "D", "E", "F"], [0.05, 0.3, 0.35, 0.14, 0.05, 0.11])
-CREDIBILITY = ([1, 2, 3, 4, 5, 6], [0.1, 0.35, 0.3, 0.12, 0.05, 0.08])
-CLASSIFICATION = (["UNCLASSIFIED", "CONFIDENTIAL", "STRICTLY CONFIDENTIAL"], [0.76, 0.19, 0.05])
-TLP = (["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"], [0.2, 0.46, 0.24, 0.05, 0.05])
+GRADES = ["A", "B", "C", "D", "E", "F"]
+HUMAN_SOURCES = 900          # HS-0001 ... HS-0899: each keeps one reliability grade, its own record
+RESTRICTED_TLP = ["TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"]
 
 
 @dataclass(frozen=True)
@@ -153,7 +100,7 @@ def generate(con: duckdb.DuckDBPyConnection, rows: int = 50_000, seed: int = 7, 
     n_weeks = int(round(YEARS * 52))
     first_monday = end - timedelta(days=end.weekday()) - timedelta(weeks=n_weeks - 1)
     ref = _reference(con)
-    plan = _plan(ref, rows, n_weeks, seed)
+    plan = _plan(ref, rows, n_weeks, seed, first_monday, end)
     con.execute(
         "INSERT INTO import_batches (batch_id, kind, file_name, sha256, created_at, created_by, rows_read, inserted,"
         " updated, unchanged, quarantined, status) VALUES (?, 'demo', NULL, NULL, now()::TIMESTAMP, 'demo generator',"
@@ -186,6 +133,12 @@ class _Plan:
     cells: pd.DataFrame          # one row per (iso3, admin1, market) with its weekly base rate
     spike_cells: list            # per SPIKES entry: (admin1_code, cell index) or None
     units: dict                  # admin1_code -> (sex-recording gap, age-recording gap, degrades)
+    routes: dict                 # per cell: route slots (origin, transit, destination, crossing) and their cum. probs
+    actors: dict                 # per (cell, year): actor slots (None = no known actor) and cum. probs
+    subtypes: dict               # per cell: subtype slots (index into `subtype_table`) and cum. probs
+    subtype_table: pd.DataFrame  # subtype, seizure_commodity, seizure_unit, median_quantity, usd_per_unit, probability
+    first_year: int
+    sources: dict                # source-type shares, reliability by type, credibility, markings, human grades
 
 
 def _reference(con) -> dict:
@@ -196,51 +149,195 @@ def _reference(con) -> dict:
         "markets": frame("SELECT code, family, cyber FROM markets ORDER BY code"),
         "crossings": frame("SELECT code, iso3_a, iso3_b, lat, lon FROM border_crossings ORDER BY code"),
         "actors": frame("SELECT actor_id FROM actors ORDER BY actor_id")["actor_id"].tolist(),
+        "population": dict(con.execute("SELECT iso3, population FROM countries").fetchall()),
     }
 
 
-def _plan(ref: dict, rows: int, n_weeks: int, seed: int) -> _Plan:
-    """Fixed per-cell base rates, so the weekly series have stable structure plus noise."""
+def _slots(options: list[list], probs: list[list]) -> tuple[np.ndarray, np.ndarray]:
+    """Pad per-key option lists into (values, cumulative probabilities) arrays for _draw."""
+    width = max(1, max((len(o) for o in options), default=1))
+    values = np.full((len(options), width), None, dtype=object)
+    cum = np.ones((len(options), width))
+    for i, (opts, p) in enumerate(zip(options, probs)):
+        if not opts:
+            continue
+        p = np.asarray(p, dtype=float)
+        values[i, :len(opts)] = opts
+        cum[i, :len(opts)] = np.cumsum(p / p.sum())
+        cum[i, len(opts) - 1:] = 1.0
+    return values, cum
+
+
+def _draw(rng, cum: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """One slot per row, drawn from the row's key's cumulative probabilities (vectorised)."""
+    u = rng.random(len(keys))
+    return np.minimum((u[:, None] >= cum[keys]).sum(axis=1), cum.shape[1] - 1)
+
+
+def _plan(ref: dict, rows: int, n_weeks: int, seed: int, first_monday: date, end: date) -> _Plan:
+    """Fixed per-cell base rates and choices, so the weekly series have stable structure plus noise."""
+    world = scenario.load()
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(10**6,)))
     admin1 = ref["admin1"]
     markets = ref["markets"].set_index("code")
+    mix = world.market_mix
     records = []
     units = {}
-    for iso3, (mission, share, mix) in TERRITORIES.items():
+    for iso3 in dict.fromkeys(mix.iso3):
+        here = mix[mix.iso3 == iso3]
+        mission, share = here.mission.iloc[0], float(here.territory_share.iloc[0])
         units_here = admin1[admin1.iso3 == iso3]
         if units_here.empty:
             raise ValueError(f"reference data has no admin-1 units for {iso3}")
-        hot = units_here.name_en.apply(lambda n: any(h.lower() in n.lower() for h in HOTSPOTS[iso3])).to_numpy()
-        unit_weights = rng.gamma(1.2, 1.0, len(units_here)) * np.where(hot, 4.0, 1.0)
-        unit_weights /= unit_weights.sum()
-        total_mix = sum(mix.values())
-        for market, weight in mix.items():
+        # Trafficking in persons is set from the scenario's victims per 100,000 a year (at the app's
+        # store size), the other markets share the rest in their scenario proportions.
+        rate = world.rates.set_index("iso3").victims_per_100k.astype(float).get(iso3, 0.0)
+        p_any, mean_any, _ = VICTIMS["human_trafficking"]
+        trafficking = (rate / 1e5 * ref["population"].get(iso3, 0) * YEARS
+                       / (scenario.DEFAULT_ROWS * share * p_any * mean_any))
+        others = here[here.market != "human_trafficking"]
+        other_total = others.weight.astype(float).sum()
+        for row in here.itertuples():
+            market = row.market
             if market not in markets.index:
-                raise ValueError(f"demo market {market!r} is missing from reference markets.csv")
+                raise ValueError(f"scenario market {market!r} is missing from reference markets.csv")
+            weight = trafficking if market == "human_trafficking" else float(row.weight) / other_total * (1 - trafficking)
             cyber = markets.loc[market, "cyber"] != "none"
-            trend = rng.normal(0.0, 0.35)          # relative change over the whole period
-            amplitude = rng.uniform(0.0, 0.45)      # seasonal swing
-            phase = rng.uniform(0, 52)
+            drift = rng.normal(0.0, 0.25)          # undocumented drift over the whole period
+            amplitude, peak_week = world.season(iso3, market)
             # Cyber-enabled incidents are reported by the mission but not tied to a place.
-            targets = [(None, 1.0)] if cyber else list(zip(units_here.code, unit_weights))
+            if cyber:
+                targets = [(None, 1.0)]
+            else:
+                w = world.hotspot_weights(iso3, market, units_here.code.tolist())
+                targets = [(c, x) for c, x in zip(units_here.code, w / w.sum()) if x > 0]
             for code, unit_weight in targets:
-                base = rows * share * weight / total_mix * unit_weight / n_weeks
-                records.append((iso3, mission, code, market, markets.loc[market, "family"], base, trend,
-                                amplitude, phase))
+                base = rows * share * weight * unit_weight / n_weeks
+                documented = world.trend(iso3, market, code)    # relative change over the whole period
+                trend = drift if documented is None else documented
+                records.append((iso3, mission, code, market, markets.loc[market, "family"], cyber, base, trend,
+                                amplitude, peak_week - 13, float(row.cross_border), float(row.actor_known)))
         for code in units_here.code:
             poor = rng.random() < 0.2
             units[code] = (rng.uniform(0.3, 0.6) if poor else rng.uniform(0.0, 0.08),
                            rng.uniform(0.3, 0.6) if poor else rng.uniform(0.0, 0.1),
                            rng.random() < 0.1)
-    cells = pd.DataFrame(records, columns=["iso3", "mission", "admin1_code", "market", "family", "base", "trend",
-                                           "amplitude", "phase"])
+    cells = pd.DataFrame(records, columns=["iso3", "mission", "admin1_code", "market", "family", "cyber", "base",
+                                           "trend", "amplitude", "phase", "cross_share", "actor_known"])
     spike_cells = []
+    names = admin1.set_index("code").name_en
     for spike in SPIKES:
         match = cells[(cells.iso3 == spike.iso3) & (cells.market == spike.market) & cells.admin1_code.notna()]
-        names = admin1.set_index("code").name_en
         match = match[match.admin1_code.map(lambda c: spike.admin1_name.lower() in names[c].lower())]
         spike_cells.append((match.admin1_code.iloc[0], int(match.index[0])) if len(match) else None)
-    return _Plan(cells, spike_cells, units)
+    first_year = first_monday.year
+    return _Plan(cells, spike_cells, units, _route_plan(world, ref, cells),
+                 _actor_plan(world, cells, range(first_year, end.year + 1)), *_subtype_plan(world, cells),
+                 first_year, _source_plan(world, rng))
+
+
+def _route_plan(world, ref: dict, cells: pd.DataFrame) -> dict:
+    """Per cell, the routes that can pass through its area: a land route only where the partner
+    country is within LAND_ROUTE_KM of the area, a sea or air route only in the areas it lists."""
+    crossing_list = list(ref["crossings"].itertuples())
+    by_market = {key: list(group.itertuples()) for key, group in world.routes.groupby(["iso3", "market"])}
+    options, probs, share = [], [], np.zeros(len(cells))
+    for i, cell in enumerate(cells.itertuples()):
+        opts, p = [], []
+        if cell.admin1_code is not None and cell.cross_share > 0:
+            for r in by_market.get((cell.iso3, cell.market), []):
+                chain = (r.origin or None, r.transit or None, r.destination or None)
+                partner = scenario.route_partner(cell.iso3, *chain)
+                crossing = None
+                if r.mode in scenario.SEA_AIR:
+                    if cell.admin1_code not in r.areas.split(";"):
+                        continue
+                else:
+                    if partner is None or scenario.area_to_country_km(cell.admin1_code, partner) > scenario.LAND_ROUTE_KM:
+                        continue
+                    near = [x for x in crossing_list if {x.iso3_a, x.iso3_b} == {cell.iso3, partner}]
+                    km = [scenario.area_to_point_km(cell.admin1_code, x.lat, x.lon) for x in near]
+                    if km and min(km) <= scenario.CROSSING_KM:
+                        crossing = near[int(np.argmin(km))].code
+                opts.append(chain + (crossing,))
+                p.append(float(r.weight))
+        if opts:
+            share[i] = cell.cross_share
+        options.append(opts)
+        probs.append(p)
+    values, cum = _slots(options, probs)
+    parts = {name: np.array([[v[k] if v is not None else None for v in row] for row in values], dtype=object)
+             for k, name in enumerate(("origin", "transit", "destination", "crossing"))}
+    return {**parts, "cum": cum, "share": share}
+
+
+def _actor_plan(world, cells: pd.DataFrame, years: range) -> dict:
+    """Per (cell, year): no known actor, or one of the actors active there that year. An actor's
+    market weight is the share of the market's attributed incidents it can take (at most all of
+    them), higher in its home areas; a national actor acts only in its home territory."""
+    weights = world.actor_markets()
+    actors = []
+    for a in world.actors.itertuples():
+        countries = a.countries.split(";") if a.transnational == "true" else [a.home_iso3]
+        actors.append((a.actor_id, set(countries), set(filter(None, a.home_admin1.split(";"))), weights[a.actor_id],
+                       int(a.active_from), int(a.active_to) if a.active_to else 9999))
+    options, probs = [], []
+    for cell in cells.itertuples():
+        for year in years:
+            found = []
+            for actor_id, countries, home, markets, start, stop in actors:
+                if cell.iso3 in countries and cell.market in markets and start <= year <= stop:
+                    found.append((actor_id, markets[cell.market],
+                                  markets[cell.market] * (1.0 if not home or cell.admin1_code in home else 0.3)))
+            # The market weights set how much of the market is attributed; home areas only tilt the split.
+            attributed = cell.actor_known * min(1.0, sum(w for _, w, _ in found))
+            tilted = sum(t for _, _, t in found) or 1.0
+            options.append([None] + [a for a, _, _ in found])
+            probs.append([1 - attributed] + [attributed * t / tilted for _, _, t in found])
+    values, cum = _slots(options, probs)
+    return {"values": values, "cum": cum, "years": len(years)}
+
+
+def _subtype_plan(world, cells: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    table = world.subtypes.drop_duplicates(["iso3", "market", "subtype"]).reset_index(drop=True)
+    index = {key: i for i, key in enumerate(zip(table.iso3, table.market, table.subtype))}
+    per_market = {}
+    for key in dict.fromkeys(zip(cells.iso3, cells.market)):
+        rows = world.subtypes_for(*key)
+        per_market[key] = ([index[k] for k in zip(rows.iso3, rows.market, rows.subtype)],
+                           rows.share.astype(float).tolist())
+    chosen = [per_market[key] for key in zip(cells.iso3, cells.market)]
+    values, cum = _slots([c[0] for c in chosen], [c[1] for c in chosen])
+    values = np.where(pd.isna(values), -1, values).astype(int)
+    numeric = {c: pd.to_numeric(table[c], errors="coerce") for c in
+               ("median_quantity", "usd_per_unit", "seizure_probability")}
+    table = table.assign(**numeric)
+    return {"values": values, "cum": cum}, table
+
+
+def _source_plan(world, rng) -> dict:
+    rel = world.reliability.set_index("source_type").loc[SOURCE_TYPES]
+    grades = rel[GRADES].astype(float).to_numpy()
+    human = grades[SOURCE_TYPES.index("Human source")]
+    cred = world.credibility.set_index("sources").loc[["1", "2+"], [str(g) for g in range(1, 7)]].astype(float)
+    marks = world.markings
+    pairs = list(dict.fromkeys(zip(marks.classification, marks.tlp)))
+    mark_p = []
+    for source_type in SOURCE_TYPES:
+        own = marks[marks.source_type == source_type]
+        own = own if len(own) else marks[marks.source_type == "*"]
+        table = {(r.classification, r.tlp): float(r.share) for r in own.itertuples()}
+        mark_p.append([table.get(pair, 0.0) for pair in pairs])
+    share = rel.share_of_reports.astype(float).to_numpy()
+    return {
+        "share": share / share.sum(),
+        "reliability": np.cumsum(grades / grades.sum(axis=1, keepdims=True), axis=1),
+        # Each human source is graded on its own record: one grade per source, kept on every report.
+        "human_grade": rng.choice(len(GRADES), HUMAN_SOURCES, p=human / human.sum()),
+        "credibility": np.cumsum(cred.to_numpy() / cred.to_numpy().sum(axis=1, keepdims=True), axis=1),
+        "pairs": pairs,
+        "markings": np.cumsum(np.array(mark_p) / np.array(mark_p).sum(axis=1, keepdims=True), axis=1),
+    }
 
 
 def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_weeks: int, end: date,
@@ -268,7 +365,6 @@ def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_week
         return pd.DataFrame()
     c = cells.iloc[cell_of].reset_index(drop=True)
     markets = c.market.to_numpy()
-    family = c.family.to_numpy()
 
     day = rng.integers(0, 7, n)
     occurred = np.datetime64(first_monday) + (week_abs * 7 + day).astype("timedelta64[D]")
@@ -288,33 +384,19 @@ def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_week
     lat = lat + rng.normal(0, 1, n) * jitter
     lon = lon + rng.normal(0, 1, n) * jitter
 
-    # Cross-border corridors.
-    share = np.array([CROSS_BORDER_SHARE.get(f, 0.15) for f in family])
-    cross = has_place & (rng.random(n) < share)
-    partner = np.full(n, None, dtype=object)
-    for iso3, corridors in CORRIDORS.items():
-        mask = cross & (c.iso3.to_numpy() == iso3)
-        names, weights = zip(*corridors)
-        partner[mask] = rng.choice(names, mask.sum(), p=np.array(weights) / sum(weights))
-    host = c.iso3.to_numpy().astype(object)
-    inbound = np.isin(family, list(INBOUND_FAMILIES))
-    origin = np.where(cross, np.where(inbound, partner, host), None)
-    destination = np.where(cross, np.where(inbound, host, partner), None)
-    transit = np.full(n, None, dtype=object)
-    us_arms = cross & (partner == "USA")
-    transit[us_arms & (rng.random(n) < 0.6)] = "DOM"  # US-origin arms reaching Haiti through the DR
-    crossing = np.full(n, None, dtype=object)
-    xings = ref["crossings"]
-    for (iso3, other), group in _crossing_groups(xings).items():
-        mask = cross & (host == iso3) & ((partner == other) | (transit == other))
-        if mask.any():
-            pick = rng.choice(group, mask.sum())
-            crossing[mask] = np.where(rng.random(mask.sum()) < 0.7, pick, None)
+    # Cross-border routes from the scenario: only those that can pass through the incident's area.
+    cross = rng.random(n) < plan.routes["share"][cell_of]
+    slot = _draw(rng, plan.routes["cum"], cell_of)
+    origin, transit, destination = (np.where(cross, plan.routes[k][cell_of, slot], None)
+                                    for k in ("origin", "transit", "destination"))
+    crossing = np.where(cross & (rng.random(n) < 0.7), plan.routes["crossing"][cell_of, slot], None)
 
     # Victims by sex x age, with recording gaps that depend on the reporting unit.
-    mean_victims = np.array([VICTIMS.get(m, (0.05, (0.25, 0.25, 0.25, 0.25)))[0] for m in markets])
-    split = np.array([VICTIMS.get(m, (0.05, (0.25, 0.25, 0.25, 0.25)))[1] for m in markets])
-    n_victims = rng.poisson(mean_victims)
+    profile = [VICTIMS.get(m, OTHER_VICTIMS) for m in cells.market]
+    p_any = np.array([v[0] for v in profile])[cell_of]
+    mean_any = np.array([v[1] for v in profile])[cell_of]
+    split = np.array([v[2] for v in profile])[cell_of]
+    n_victims = np.where(rng.random(n) < p_any, 1 + rng.poisson(mean_any - 1), 0)
     gaps = np.array([plan.units.get(code, (0.25, 0.3, False))[:2] if code else (0.25, 0.3) for code in codes])
     degrades = np.array([plan.units.get(code, (0, 0, False))[2] if code else False for code in codes])
     late = week_abs > n_weeks - 26
@@ -337,42 +419,65 @@ def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_week
     p /= p.sum(axis=1, keepdims=True)
     victims = rng.multinomial(n_victims, p)
 
-    fatalities = rng.poisson(np.array([FATALITY_RATE.get(m, 0.03) for m in markets]))
-    arrests = rng.multinomial(rng.poisson(0.9, n), [0.12, 0.84, 0.04])
+    cyber = c.cyber.to_numpy(dtype=bool)
+    fatalities = np.where(cyber, 0, rng.poisson(np.array([FATALITY_RATE.get(m, 0.03) for m in cells.market])[cell_of]))
+    # Arrests by sex: each market's share of women among suspects (scenario, from UNODC's published shares).
+    arrest_shares = plan_arrest_shares(cells)[cell_of]
+    arrests = rng.multinomial(rng.poisson(ARRESTS_PER_INCIDENT, n), arrest_shares)
 
-    commodity = np.full(n, None, dtype=object)
-    unit = np.full(n, None, dtype=object)
-    quantity = np.full(n, np.nan)
-    value = np.full(n, np.nan)
-    for market, (what, unit_name, median, usd, prob) in SEIZURES.items():
-        mask = (markets == market) & (rng.random(n) < prob)
-        k = mask.sum()
-        if k:
-            q = np.round(median * rng.lognormal(0, 0.8, k), 1)
-            commodity[mask], unit[mask], quantity[mask] = what, unit_name, q
-            value[mask] = np.round(q * usd * rng.uniform(0.7, 1.3, k), -1)
+    # Subtype per market and territory; a seizure's commodity and size follow the subtype.
+    sub = plan.subtypes["values"][cell_of, _draw(rng, plan.subtypes["cum"], cell_of)]
+    has_sub = sub >= 0
+    sub_idx = np.where(has_sub, sub, 0)
+    table = plan.subtype_table
+    subtype = np.where(has_sub, table.subtype.to_numpy(dtype=object)[sub_idx], None)
+    subtype = np.where(subtype == "", None, subtype)
+    seize = has_sub & (rng.random(n) < np.nan_to_num(table.seizure_probability.to_numpy()[sub_idx]))
+    commodity = np.where(seize, table.seizure_commodity.to_numpy(dtype=object)[sub_idx], None)
+    unit = np.where(seize, table.seizure_unit.to_numpy(dtype=object)[sub_idx], None)
+    quantity = np.where(seize, np.round(table.median_quantity.to_numpy()[sub_idx] * rng.lognormal(0, 0.8, n), 1), np.nan)
+    value = np.where(seize, np.round(quantity * table.usd_per_unit.to_numpy()[sub_idx] * rng.uniform(0.7, 1.3, n), -1),
+                     np.nan)
 
     # The last two weeks still have records in review; validated share stays close to the
     # long-run 80 % so that week-on-week comparisons are not dominated by validation lag.
     recent = week_abs > n_weeks - 3
     status = np.where(recent, rng.choice(["validated", "in_review", "draft"], n, p=[0.78, 0.16, 0.06]),
                       rng.choice(["validated", "in_review", "draft", "archived"], n, p=[0.8, 0.08, 0.04, 0.08]))
-    classification = rng.choice(CLASSIFICATION[0], n, p=CLASSIFICATION[1])
-    tlp = rng.choice(TLP[0], n, p=TLP[1])
-    restricted = (classification != "UNCLASSIFIED") | np.isin(tlp, ["TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"])
-    source_type = rng.choice(SOURCE_TYPES, n)
+
+    # Sources, grades and markings that agree (DOMAIN.md §10): reliability follows the source type,
+    # a human source keeps its own grade, credibility 1 needs two sources or more, and the marking is
+    # one of the scenario's classification-TLP pairs.
+    src = plan.sources
+    type_idx = rng.choice(len(SOURCE_TYPES), n, p=src["share"])
+    source_type = np.array(SOURCE_TYPES, dtype=object)[type_idx]
+    source_no = rng.integers(1, HUMAN_SOURCES, n)
+    grade_idx = _draw(rng, src["reliability"], type_idx)
+    human = type_idx == SOURCE_TYPES.index("Human source")
+    grade_idx = np.where(human, src["human_grade"][source_no], grade_idx)
+    reliability = np.array(GRADES, dtype=object)[grade_idx]
+    n_sources = 1 + rng.poisson(0.7, n)
+    credibility = 1 + _draw(rng, src["credibility"], (n_sources > 1).astype(int))
+    pair = np.array(src["pairs"], dtype=object)[_draw(rng, src["markings"], type_idx)]
+    classification, tlp = pair[:, 0], pair[:, 1]
+    restricted = (classification != "UNCLASSIFIED") | np.isin(tlp, RESTRICTED_TLP)
+
+    # Actors: about half the incidents have none known; an actor acts where the scenario puts it.
+    year = np.clip(occurred.astype("datetime64[Y]").astype(int) + 1970 - plan.first_year, 0,
+                   plan.actors["years"] - 1)
+    actor_key = cell_of * plan.actors["years"] + year
+    actor_id = plan.actors["values"][actor_key, _draw(rng, plan.actors["cum"], actor_key)]
 
     ids = np.arange(id_offset + 1, id_offset + n + 1)
-    # Drawn last, so every column above stays what it was before releases existed.
-    released = rng.random(n) < np.array([RELEASE_RATE[s] for s in source_type])
+    released = rng.random(n) < np.array([RELEASE_RATE[s] for s in SOURCE_TYPES])[type_idx]
     return pd.DataFrame({
         "seq": ids,
         "date_occurred": occurred, "date_precision": date_precision, "date_reported": reported,
         "mission": c.mission, "iso3": c.iso3, "admin1_code": c.admin1_code,
         "lat": np.round(lat, 4), "lon": np.round(lon, 4), "geo_precision": geo_precision,
-        "market": markets, "cross_border": cross, "origin_iso3": origin, "transit_iso3": transit,
+        "market": markets, "subtype": subtype, "cross_border": cross, "origin_iso3": origin, "transit_iso3": transit,
         "destination_iso3": destination, "crossing_code": crossing,
-        "actor_id": rng.choice(ref["actors"], n) if ref["actors"] else None,
+        "actor_id": actor_id,
         "fatalities": fatalities,
         "arrests_female": arrests[:, 0], "arrests_male": arrests[:, 1], "arrests_unknown": arrests[:, 2],
         "v_female_child": victims[:, 0], "v_female_adult": victims[:, 1], "v_female_unknown": victims[:, 2],
@@ -381,23 +486,23 @@ def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_week
         "seizure_commodity": commodity, "seizure_quantity": quantity, "seizure_unit": unit,
         "seizure_value_usd": value,
         "source_type": source_type,
-        "source_reliability": rng.choice(RELIABILITY[0], n, p=RELIABILITY[1]),
-        "info_credibility": rng.choice(CREDIBILITY[0], n, p=CREDIBILITY[1]),
-        "n_sources": 1 + rng.poisson(0.7, n),
+        "source_reliability": reliability,
+        "info_credibility": credibility,
+        "n_sources": n_sources,
         "classification": classification, "tlp": tlp, "status": status,
         "narrative_restricted": restricted | (rng.random(n) < 0.1),
-        "source_no": rng.integers(1, 900, n),
-        "originator": np.array([ORIGINATOR[s] for s in source_type], dtype=object),
+        "source_no": source_no,
+        "originator": np.array([ORIGINATOR[s] for s in SOURCE_TYPES], dtype=object)[type_idx],
         "released": released,
     })
 
 
-def _crossing_groups(xings: pd.DataFrame) -> dict:
-    groups: dict = {}
-    for row in xings.itertuples():
-        groups.setdefault((row.iso3_a, row.iso3_b), []).append(row.code)
-        groups.setdefault((row.iso3_b, row.iso3_a), []).append(row.code)
-    return groups
+def plan_arrest_shares(cells: pd.DataFrame) -> np.ndarray:
+    """Per cell, the (female, male, unknown) shares of arrested suspects, from the scenario."""
+    table = scenario.load().arrests.set_index("market")
+    female = table.female_share.astype(float).reindex(cells.market).fillna(0.12).to_numpy()
+    unknown = table.unknown_share.astype(float).reindex(cells.market).fillna(0.04).to_numpy()
+    return np.column_stack([female * (1 - unknown), (1 - female) * (1 - unknown), unknown])
 
 
 def _insert(con, frame: pd.DataFrame, seed: int) -> None:
@@ -414,9 +519,7 @@ def _insert(con, frame: pd.DataFrame, seed: int) -> None:
                    CASE WHEN isnan(b.lat) THEN NULL ELSE b.lat END AS lat,
                    CASE WHEN isnan(b.lon) THEN NULL ELSE b.lon END AS lon,
                    CASE WHEN isnan(b.geo_precision) THEN NULL ELSE b.geo_precision END::SMALLINT AS geo_precision,
-                   b.market,
-                   CASE b.market WHEN 'illicit_mining' THEN 'gold' WHEN 'arms_trafficking' THEN 'small arms'
-                        WHEN 'human_trafficking' THEN 'forced labour' ELSE NULL END AS subtype,
+                   b.market, b.subtype,
                    b.cross_border, b.origin_iso3, b.transit_iso3, b.destination_iso3, b.crossing_code, b.actor_id,
                    b.fatalities, b.arrests_female, b.arrests_male, b.arrests_unknown,
                    b.v_female_child, b.v_female_adult, b.v_female_unknown, b.v_male_child, b.v_male_adult,
