@@ -119,3 +119,77 @@ def test_acled_rows_outside_the_crime_markets_are_out_of_scope(db, tmp_path):
     again = run_cli("import", str(path), "--json", "--dry-run", env=env)
     payload = json.loads(again.stdout)
     assert payload["out_of_scope"] == 4 and payload["out_of_scope_by"]["Battles / Armed clash"] == 2
+
+
+def _workbook(path: Path, header: list[str], rows_: list[list], banner: bool = True) -> Path:
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if banner:
+        sheet.append(["UNODC"])
+        sheet.append(["14/04/2025"])
+    sheet.append(header)
+    for row in rows_:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+CTS_HEADER = ["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex", "Age",
+              "Year", "Unit of measurement", "VALUE", "Source"]
+
+
+def test_a_unodc_cts_export_imports_by_its_shape(db, tmp_path):
+    """Crime and criminal justice (CTS) and firearms (IAFQ) exports have VALUE where GLOTIP has txtVALUE."""
+    def row(iso3, name, indicator, value, unit="Counts", year=2022):
+        return [iso3, name, "Africa", "Middle Africa", indicator, "Total", "Total", "Total", "Total", year, unit,
+                value, "CTS"]
+    path = _workbook(tmp_path / "cts.xlsx", CTS_HEADER, [
+        row("CAF", "Central African Republic", "Persons convicted", 12),
+        row("CAF", "Central African Republic", "Persons prosecuted", "<5"),
+        # A questionnaire code in the value cell: more people than the country has.
+        row("CAF", "Central African Republic", "Persons convicted", 61102019, year=2021),
+        row("CAF", "Central African Republic", "Prison occupancy", 350.5, unit="Percentage"),
+        row("CAF", "Central African Republic", "Persons held unsentenced", 535.9, unit="Percentage"),
+        row("GBR_E&W", "United Kingdom (England and Wales)", "Persons convicted", 4100),
+    ])
+    report = pipeline.run_import(db, path)
+    assert report.format == "unodc" and balanced(report)
+    assert (report.rows_read, report.inserted, report.quarantined) == (6, 2, 4)
+    reasons = sorted(e["reason"] for e in report.errors)
+    assert "a count larger than the country's population" in reasons[0] and "61,102,019" in reasons[0]
+    assert sum("a percentage over 100" in r for r in reasons) == 2
+    assert any("England and Wales" in r and "not a national series" in r and "aggregate" not in r for r in reasons)
+    assert rows(db, "SELECT source, indicator, value, value_text, censored FROM national_series ORDER BY indicator") == [
+        ("UNODC CTS", "Persons convicted", 12.0, "12", False), ("UNODC CTS", "Persons prosecuted", None, "<5", True)]
+
+
+SDG_HEADER = ["goal", "target", "indicator", "series", "region", "subregion", "intermregion", "geo", "iso3_code", "year",
+              "sex", "age", "drug", "crime", "dim_comp1", "value", "lower_bound", "upper_bound", "obs_status", "note",
+              "source", "time_period"]
+
+
+def test_unodc_sdg_duplicates_keep_the_published_value_and_estimates_keep_their_bounds(db, tmp_path):
+    def row(value, status="", low="", high=""):
+        return ["Goal 16", "16.1", "16.1.1", "Victims of intentional homicide per 100,000 population", "Africa",
+                "Middle Africa", "All", "Central African Republic", "CAF", "2022", "Total", "Total", "Not applicable",
+                "Not applicable", "No breakdown", value, low, high, status, "", "CTS", ""]
+    path = _workbook(tmp_path / "sdg.xlsx", SDG_HEADER, [row(14.2, "Estimated value", 9.8, 19.1), row(12.5)])
+    report = pipeline.run_import(db, path)
+    assert (report.rows_read, report.inserted, report.unchanged, report.quarantined) == (2, 1, 1, 0) and balanced(report)
+    kept = [w["reason"] for w in report.warnings if "row 5 kept" in w["reason"]]
+    assert kept and "published value is preferred to an estimate" in kept[0]
+    assert rows(db, "SELECT value, nature, lower_bound FROM national_series") == [(12.5, None, None)]
+    # Alone, an estimate is kept with its bounds and its nature.
+    path = _workbook(tmp_path / "sdg2.xlsx", SDG_HEADER, [row(14.2, "Estimated value", 9.8, 19.1)])
+    pipeline.run_import(db, path)
+    assert rows(db, "SELECT value, nature, lower_bound, upper_bound FROM national_series") == [
+        (14.2, "Estimated value", 9.8, 19.1)]
+
+
+def test_utf16_csv_is_read(db, tmp_path):
+    """Excel's "Unicode text" export is UTF-16 with a byte-order mark, not binary."""
+    path = tmp_path / "utf16.csv"
+    path.write_text(HXL_OVERLAPPING, encoding="utf-16")
+    report = pipeline.run_import(db, path)
+    assert (report.format, report.inserted) == ("hxl", 3)

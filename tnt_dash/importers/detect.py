@@ -68,7 +68,13 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) first; else Windows-1252, the usual French Excel export; else Latin-1."""
+    """UTF-16 with its byte-order mark (Excel's "Unicode text"); UTF-8 (with or without BOM); else
+    Windows-1252, the usual French Excel export; else Latin-1."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise FileUnreadable(N_("The file says it is UTF-16 text but is not valid UTF-16.")) from None
     if b"\x00" in data[:4096]:
         raise FileUnreadable(N_("This is not a text file (binary content)."))
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
@@ -145,6 +151,8 @@ def detect(source: Source) -> str:
     head = [r for _, r in first.rows[:30] if nonblank(r)]
     if head and cell_text(head[0][0]).upper() == "UNODC":
         return "unodc"
+    if any(unodc_header(row) for row in head[:5]):      # a portal export saved without its banner rows
+        return "unodc"
     if head:
         header = {cell_text(c).lower() for c in head[0]}
         if {"event_id_cnty", "event_date", "event_type"} <= header:
@@ -154,6 +162,16 @@ def detect(source: Source) -> str:
         if cells and sum(c.startswith("#") for c in cells) >= max(1, len(cells) // 2):
             return "hxl"
     return "native"
+
+
+# The header of every UNODC data-portal export (GLOTIP, CTS, IAFQ...: txtVALUE or VALUE) and of its SDG file.
+UNODC_PORTAL = {"iso3_code", "indicator", "year"}
+UNODC_SDG = {"iso3_code", "series", "year", "value"}
+
+
+def unodc_header(cells) -> bool:
+    lower = {cell_text(c).lower() for c in cells}
+    return (UNODC_PORTAL <= lower and bool(lower & {"txtvalue", "value"})) or UNODC_SDG <= lower
 
 
 def _gitoc_sheet(name: str) -> bool:

@@ -168,6 +168,7 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
     records, quarantine = [], []
     seen: dict[tuple, tuple[int, dict]] = {}
     duplicate_rows: dict[int, int] = {}
+    position: dict[tuple, int] = {}   # key -> index of its record in `records`
     # (iso3, admin-1 name) that matched no area, and that named a split former unit the row's
     # coordinates could not place in one successor, over the rows that import
     unmatched: Counter = Counter()
@@ -193,18 +194,35 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
             key = tuple(record[k] for k in target.keys)
             if key in seen:
                 first_row, first = seen[key]
+                if first != record and hasattr(module, "prefer") and len(converted) == 1:
+                    # The format knows which of two values for one key to trust (unodc.prefer); the
+                    # row not kept is counted like an exact repeat, and the report says which was kept.
+                    keep_later, why = module.prefer(first, record)
+                    kept, dropped = (item.row, first_row) if keep_later else (first_row, item.row)
+                    if keep_later:
+                        records[position[key]] = {**record, "_row": records[position[key]]["_row"]}
+                        seen[key] = (item.row, record)
+                    report.warnings.append({"row": dropped, "field": ",".join(target.keys), "reason": t.gettext(
+                        N_("same identifier as row {row}: row {kept} kept ({why})")).format(
+                            row=kept, kept=kept, why=t.gettext(why))})
+                    report.unchanged += 1
+                    conflict = -1
+                    break
                 if first != record:
                     conflict = first_row
                     break
                 duplicate_rows[item.row] = first_row
             else:
                 fresh.append((key, record))
+        if conflict == -1:
+            continue
         if conflict is not None:
             quarantine.append((item, [{"field": ",".join(target.keys), "reason": t.gettext(
                 N_("same identifier as row {row} but different values")).format(row=conflict)}]))
             continue
         for key, record in fresh:
             seen[key] = (item.row, record)
+            position[key] = len(records)
             records.append({**record, "_row": seq})   # unique even across sheets
         if not fresh:
             report.unchanged += 1   # an exact repeat of earlier rows: nothing to write
