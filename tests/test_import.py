@@ -396,7 +396,7 @@ BROKEN = {
     "binary.csv": "This is not a text file (binary content).",
     "corrupt.xlsx": "The workbook could not be opened",
     "old_excel.xls": "Old binary Excel files (.xls) are not read",
-    "no_id_column.csv": "No incident table found",
+    "no_id_column.csv": "The file's format was not recognised. Formats read: the native template",
     "missing_required.csv": "Required columns are missing: source_reliability",
     "acled_missing_columns.csv": "Not an ACLED export: columns missing: event_type",
     "hxl_no_tags.csv": "No HXL hashtag row found",

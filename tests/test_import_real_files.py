@@ -193,3 +193,95 @@ def test_utf16_csv_is_read(db, tmp_path):
     path.write_text(HXL_OVERLAPPING, encoding="utf-16")
     report = pipeline.run_import(db, path)
     assert (report.format, report.inserted) == ("hxl", 3)
+
+
+def test_a_file_with_a_header_and_no_rows_is_refused(db, tmp_path):
+    from tnt_dash.importers import FileUnreadable
+    from .test_import import snapshot
+    lines = (Path(__file__).resolve().parent / "fixtures" / "import" / "acled_sample.csv").read_text().splitlines()
+    for name, text in (("acled_empty.csv", lines[0] + "\n"), ("hxl_empty.csv", HXL_OVERLAPPING.splitlines()[0] + "\n"
+                                                                                 + HXL_OVERLAPPING.splitlines()[1] + "\n")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        before = snapshot(db)
+        with pytest.raises(FileUnreadable) as caught:
+            pipeline.run_import(db, path)
+        assert "no data rows" in caught.value.message(__import__("tnt_dash.i18n", fromlist=["get"]).get("en"))
+        assert snapshot(db) == before
+
+
+def test_an_unknown_format_is_named_as_such(db, tmp_path):
+    """A UCDP export is not a native template with missing columns."""
+    from tnt_dash.importers import FileUnreadable
+    path = tmp_path / "ucdp.csv"
+    path.write_text("id,relid,year,active_year,type_of_violence,conflict_new_id,dyad_new_id,side_a,side_b,best\n"
+                    "1,ABC,2023,1,1,333,444,Government of X,Group Y,3\n", encoding="utf-8")
+    with pytest.raises(FileUnreadable) as caught:
+        pipeline.run_import(db, path)
+    message = caught.value.message(__import__("tnt_dash.i18n", fromlist=["get"]).get("en"))
+    assert message.startswith("The file's format was not recognised") and "ACLED" in message and "UNODC" in message
+
+
+def test_a_real_country_missing_from_the_reference_is_not_called_a_bad_code(db, tmp_path):
+    path = tmp_path / "native.csv"
+    path.write_text("incident_id,date_occurred,iso3,market,source_reliability,info_credibility,classification,tlp,status\n"
+                    "N-1,2026-11-10,BRA,arms_trafficking,B,2,UNCLASSIFIED,TLP:GREEN,validated\n"
+                    "N-2,2026-11-10,QQQ,arms_trafficking,B,2,UNCLASSIFIED,TLP:GREEN,validated\n", encoding="utf-8")
+    report = pipeline.run_import(db, path)
+    reasons = [e["reason"] for e in report.errors]
+    assert "country BRA (Brazil) is not in the store's reference list" in reasons[0]
+    assert "tnt_dash/reference/countries.csv" in reasons[0]
+    assert reasons[1] == "unknown country code (ISO 3166 alpha-3 expected): QQQ"
+
+
+def test_a_wrong_store_or_a_busy_one_gets_one_line_and_exit_2(db, tmp_path):
+    import duckdb
+    from .test_import import snapshot
+    sample = Path(__file__).resolve().parent / "fixtures" / "import" / "hxl_sample.csv"
+    env = {**os.environ, "TNT_PROFILE": "analyst"}
+    # A mistyped path: no store is created there.
+    missing = tmp_path / "tnt.duckbd"
+    result = run_cli("--db", str(missing), "import", str(sample), env=env)
+    assert result.returncode == 2 and not missing.exists()
+    assert result.stderr.count("\n") == 1 and "no store at" in result.stderr
+    with pytest.raises(store.StoreError):
+        pipeline.run_import(missing, sample)
+    assert not missing.exists()
+    # Held by another writer: one line, exit 2, the store unchanged.
+    before = snapshot(db)
+    holder = duckdb.connect(str(db))
+    try:
+        result = run_cli("--db", str(db), "import", str(sample), env=env)
+    finally:
+        holder.close()
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "The store is busy" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(db) == before
+
+
+def test_exports_stamp_only_what_is_synthetic_and_dates_as_days(tmp_path):
+    from tnt_dash import access, exports, i18n, presented
+    from tnt_dash.filters import Filters
+    from datetime import date
+    db = seed.build(tmp_path / "demo.duckdb", demo_rows=2000, seed=7, end=date(2026, 6, 28))
+    t = i18n.get("en")
+    con = store.connect(db, read_only=True)
+    try:
+        assert "Synthetic demonstration data – not real incidents" in presented.stamp(
+            con, t, access.ANALYST, "x", Filters()).lines
+    finally:
+        con.close()
+    path = tmp_path / "real.csv"
+    path.write_text(HXL_OVERLAPPING, encoding="utf-8")
+    pipeline.run_import(db, path)
+    con = store.connect(db, read_only=True)
+    try:
+        mixed = presented.stamp(con, t, access.ANALYST, "x", Filters(statuses=())).lines
+        real_only = presented.stamp(con, t, access.ANALYST, "x", Filters(date_from=date(2026, 11, 1), statuses=())).lines
+        frame = __import__("pandas").DataFrame({"Date": __import__("pandas").to_datetime(["2026-03-25"])})
+        csv_text = exports.to_bytes(frame, "csv", presented.stamp(con, t, access.ANALYST, "x", Filters())).decode("utf-8-sig")
+    finally:
+        con.close()
+    assert any(line.startswith("Mixed data:") and "3 imported records" in line for line in mixed)
+    assert not any("ynthetic" in line for line in real_only)
+    assert "\n2026-03-25\n" in csv_text and "00:00:00" not in csv_text

@@ -44,7 +44,14 @@ def _neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _plain(value):
-    if isinstance(value, (datetime, date, pd.Timestamp)):
+    if value is pd.NaT:
+        return None
+    if isinstance(value, (datetime, pd.Timestamp)):
+        # A day read through pandas comes back as a midnight timestamp: it is exported as the day.
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and pd.isna(value):
         return None
@@ -64,7 +71,8 @@ def to_bytes(frame: pd.DataFrame, fmt: str, stamp: Stamp) -> bytes:
         safe = _neutral_frame(frame)
         writer.writerow(list(safe.columns))
         for row in safe.itertuples(index=False):
-            writer.writerow(["" if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row])
+            writer.writerow(["" if v is None or (isinstance(v, float) and pd.isna(v)) else
+                             _plain(v) if isinstance(v, (datetime, date, pd.Timestamp)) else v for v in row])
         writer.writerow([neutralise("# " + stamp.marking)])
         return buffer.getvalue().encode("utf-8-sig")   # BOM: Excel opens accents correctly
     if fmt == "json":

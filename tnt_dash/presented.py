@@ -82,8 +82,13 @@ def stamp(con, t: I18n, profile: Profile, title: str, filters: Filters, period: 
     lines.append(_("Access profile: {profile}").format(profile=profile_name(t, profile)))
     if filters.operations_area:
         lines.append(_("Scope: each mission's area of operations (records without an admin-1 area included)"))
-    if meta.get("dataset") == "synthetic-demo":
+    synthetic, imported = queries.provenance(con, filters, profile) if meta.get("dataset") == "synthetic-demo" \
+        else (0, 0)
+    if synthetic and not imported:
         lines.append(_("Synthetic demonstration data – not real incidents"))
+    elif synthetic:
+        lines.append(_("Mixed data: {synthetic} synthetic demonstration records (not real incidents) and {imported} "
+                       "imported records").format(synthetic=t.number(synthetic), imported=t.number(imported)))
     if may_show_kosovo(filters, profile):
         lines.append(_(KOSOVO_FOOTNOTE))
     return Stamp(title=title, marking=marking_text(t, profile), lines=lines)

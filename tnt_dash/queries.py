@@ -136,6 +136,15 @@ def record_count(con, filters: Filters, profile: Profile) -> int:
     return int(_one(con, f"SELECT coalesce({count}, 0)::BIGINT FROM {table} i WHERE {where}", params)[0])
 
 
+def provenance(con, filters: Filters, profile: Profile) -> tuple[int, int]:
+    """(synthetic, imported): the records behind a view or export that the demo generator made, and
+    the others, so an export is stamped synthetic only for what is."""
+    where, params = scope(filters, profile)
+    row = _one(con, f"""SELECT count(*) FILTER (WHERE b.kind = 'demo'), count(*) FILTER (WHERE b.kind IS DISTINCT FROM 'demo')
+                        FROM incidents i LEFT JOIN import_batches b ON b.batch_id = i.batch_id WHERE {where}""", params)
+    return int(row[0]), int(row[1])
+
+
 def first_date(con, filters: Filters, profile: Profile) -> date | None:
     """The earliest record the viewer sees under these filters, whatever their dates."""
     return data_status(con, filters, profile)["date_min"]

@@ -12,6 +12,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import duckdb
+
 from .. import access, activities, config, i18n, presented, queries, releases, seed, store, views
 from ..exports import FORMATS, write
 from ..filters import Filters
@@ -84,14 +86,26 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        # Migrations are applied on start, for the CLI as for the app: an older store is upgraded.
-        if args.command not in ("init", "bench") and _db(args).exists():
+        if args.command not in NO_STORE:
+            if not _db(args).is_file():
+                # Only init creates a store: a mistyped TNT_DB must not become a new, empty one.
+                raise CliError(f"no store at {_db(args)} (check --db or TNT_DB; `python -m tnt_dash init --demo` "
+                               "builds one)")
+            # Migrations are applied on start, for the CLI as for the app: an older store is upgraded.
             seed.ensure_store(_db(args))
         return COMMANDS[args.command](args)
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        print(f"error: The store is busy (held by another process, such as a running app or import): "
+              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        return EXIT_USAGE
     except (CliError, access.ProfileError, store.StoreError, ValueError, KeyError) as exc:
         message = exc.args[0] if exc.args else str(exc)
         print(f"error: {message}", file=sys.stderr)
         return EXIT_USAGE
+
+
+# Commands that make a store or need none.
+NO_STORE = ("init", "bench", "template")
 
 
 def _db(args) -> Path:

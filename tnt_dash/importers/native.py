@@ -175,9 +175,20 @@ def parse_iso3_list(value, countries=None) -> list[str]:
         if not code:
             continue
         if not re.fullmatch(r"[A-Z]{3}", code) or (countries is not None and code not in countries):
-            raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=str(part).strip())
+            raise _unknown_country(code, str(part).strip())
         codes.add(code)
     return sorted(codes)
+
+
+def _unknown_country(code: str, value: str):
+    """The error for a country code the store does not know: a real ISO 3166 code missing from the
+    reference list is not called "not a code"."""
+    import pycountry
+    found = pycountry.countries.get(alpha_3=code) if re.fullmatch(r"[A-Z]{3}", code) else None
+    if found is not None:
+        return _error(N_("country {value} ({name}) is not in the store's reference list: add it to "
+                         "tnt_dash/reference/countries.csv to import its records"), value=code, name=found.name)
+    return _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=value)
 
 
 def parse_originator(value) -> str | None:
@@ -465,7 +476,7 @@ class NativeRow(BaseModel):
             return None
         countries = (info.context or {}).get("countries")
         if countries is not None and text not in countries and info.field_name == "iso3":
-            raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=str(value))
+            raise _unknown_country(text, str(value))
         if not re.fullmatch(r"[A-Z]{3}", text):
             raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=str(value))
         return text
@@ -642,11 +653,16 @@ def read(source, t):
             continue
         missing = [f"{name} / {FIELDS[name][0]}" for name in FIELDS if FIELDS[name][1] and name not in mapping.values()]
         if missing:
-            raise FileUnreadable(N_("Required columns are missing: {columns}."), columns=", ".join(missing))
+            found = sum(1 for name in FIELDS if FIELDS[name][1] and name in mapping.values())
+            raise FileUnreadable(REQUIRED_MISSING, columns=", ".join(missing), found=found)
         warnings = [{"row": sheet.rows[first][0], "field": h, "reason": t.gettext(N_("unknown column, ignored"))}
                     for h in unknown]
         return table_items(sheet.rows, first, headers, sheet.name if source.workbook else None), warnings
-    raise FileUnreadable(N_("No incident table found: the header row needs at least an incident_id (identifiant) column."))
+    raise FileUnreadable(NO_INCIDENT_TABLE)
+
+
+REQUIRED_MISSING = N_("Required columns are missing: {columns}.")
+NO_INCIDENT_TABLE = N_("No incident table found: the header row needs at least an incident_id (identifiant) column.")
 
 
 def convert(raw: dict, ctx: dict, t):

@@ -89,8 +89,12 @@ def new_batch_id() -> str:
 
 
 def connect_rw(db_path):
-    """The writer's connection; a store held by another process is a clear error, not a traceback."""
+    """The writer's connection; a store held by another process is a clear error, not a traceback,
+    and a path with no store is refused (only building a store creates one)."""
     import duckdb
+    if not Path(db_path).is_file():
+        raise store.StoreError(f"No store at {db_path}: check the path (TNT_DB), or build one with "
+                               "`python -m tnt_dash init --demo`.")
     try:
         return store.connect(db_path)
     except (duckdb.IOException, duckdb.ConnectionException) as exc:
@@ -126,7 +130,19 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
                              formats=", ".join(detect.FORMATS))
     source, data = detect.read_source(Path(file_path), display_name)
     kind = detect.detect(source) if fmt == "auto" else fmt
-    items, warnings = MODULES[kind].read(source, t)
+    try:
+        items, warnings = MODULES[kind].read(source, t)
+    except FileUnreadable as exc:
+        # An id column alone (UCDP's "id") does not make a native template.
+        if fmt == "auto" and kind == "native" and (exc.msgid == native.NO_INCIDENT_TABLE or (
+                exc.msgid == native.REQUIRED_MISSING and exc.params.get("found", 0) <= 1)):
+            # Not a native template with a missing column: a file of no format we know (UCDP, say).
+            raise FileUnreadable(N_("The file's format was not recognised. Formats read: the native template "
+                                    "(CSV or XLSX, English or French headers), ACLED exports, HXL-tagged tables, "
+                                    "GI-TOC index workbooks and UNODC data-portal exports.")) from None
+        raise
+    if not items:
+        raise FileUnreadable(N_("The file has a header but no data rows: nothing to import."))
     report = Report(format=kind, dry_run=dry_run, warnings=warnings, file_name=source.name,
                     sha256=hashlib.sha256(data).hexdigest())
     with _writing(db_path, keep=not dry_run) as con:
