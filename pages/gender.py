@@ -98,3 +98,4 @@ for column, card in zip(st.columns(2) + st.columns(2), sdg.cards):   # long offi
         st.caption(card.note)
 
 section(screen.arrests(t, data))
+section(screen.smuggled(t, data))

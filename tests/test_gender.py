@@ -180,8 +180,10 @@ def test_national_series_keeps_censored_values(tmp_path):
     seed.build(path, demo_rows=None)
     con = store.connect(path)
     for year, text, value, censored in ((2020, "12", 12.0, False), (2022, "<5", None, True)):
-        con.execute("INSERT INTO national_series VALUES ('UNODC GLOTIP', 'CAF', 'Detected trafficking victims', "
-                    "'Total', 'Total', 'Female', 'Total', ?, 'Counts', ?, ?, ?, 'GLOTIP', 'b1')",
+        con.execute("INSERT INTO national_series (source, iso3, indicator, dimension, category, sex, age, year, unit, "
+                    "value, value_text, censored, series_source, batch_id) VALUES ('UNODC GLOTIP', 'CAF', "
+                    "'Detected trafficking victims', 'Total', 'Total', 'Female', 'Total', ?, 'Counts', ?, ?, ?, "
+                    "'GLOTIP', 'b1')",
                     [year, value, text, censored])
     con.close()
     con = store.connect(path, read_only=True)
@@ -788,3 +790,40 @@ def test_the_gender_package_imports_downward_only():
     assert len(package) > 10
     above = {"tnt_dash.views", "tnt_dash.exports"} | {m for m in edges if m.startswith("tnt_dash.cli")}
     assert {name: edges[name] & above for name in package if edges[name] & above} == {}
+
+
+def test_persons_smuggled_are_counted_apart_from_victims(demo_con, tmp_path):
+    """Smuggled migrants are not victims: their own columns, their own table, never in the victim counts."""
+    from tnt_dash.gender import smuggled
+    from tnt_dash.importers import pipeline
+    t = i18n.get("en")
+    table = smuggled.smuggled_table(demo_con, Filters(statuses=()), access.ANALYST, t, "screen")
+    total = demo_con.execute("""SELECT sum(smuggled_female_child + smuggled_female_adult + smuggled_male_child
+        + smuggled_male_adult + smuggled_unknown_unknown) FROM incidents WHERE market = 'migrant_smuggling'""").fetchone()[0]
+    frame = table.frame.set_index("key")
+    assert frame.loc[gtable.TOTAL_KEY, "smuggled"] == total > 0
+    assert frame.loc[gtable.TOTAL_KEY, "men"] > frame.loc[gtable.TOTAL_KEY, "women"]   # mostly young men
+    # No other market has any, and at most one migrant-smuggling incident in ten records victims.
+    assert demo_con.execute("SELECT count(*) FROM incidents WHERE market <> 'migrant_smuggling' AND "
+                            "smuggled_male_adult + smuggled_unknown_unknown > 0").fetchone()[0] == 0
+    from tnt_dash.queries import VICTIMS
+    with_victims, incidents = demo_con.execute(f"""SELECT count(*) FILTER (WHERE {VICTIMS} > 0), count(*)
+                                                   FROM incidents i WHERE i.market = 'migrant_smuggling'""").fetchone()
+    assert with_victims <= 0.1 * incidents
+    # A shared screen protects small counts in it as in every victim table.
+    shared = smuggled.smuggled_table(demo_con, Filters(statuses=(), countries=("CAF",)), SHARED_CAF, t, "screen")
+    assert shared.suppressed
+    # The native template carries the columns in English and French, and an import keeps them apart.
+    db = seed.build(tmp_path / "s.duckdb", demo_rows=None)
+    path = tmp_path / "smuggling.csv"
+    path.write_text("identifiant,date_faits,pays,marche,fiabilite_source,credibilite_info,classification,tlp,statut,"
+                    "passes_hommes,passes_femmes,victimes_hommes\n"
+                    "MS-1,2026-11-10,CYP,migrant_smuggling,B,2,UNCLASSIFIED,TLP:GREEN,validated,11,3,1\n", encoding="utf-8")
+    report = pipeline.run_import(db, path)
+    assert report.inserted == 1, report.errors
+    con = store.connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT smuggled_male_adult, smuggled_female_adult, v_male_adult FROM incidents").fetchone() \
+            == (11, 3, 1)
+    finally:
+        con.close()

@@ -16,6 +16,7 @@ from ..parallel import run_parts
 from .arrests import arrests_table
 from .completeness import JudgedMonth, completeness_monthly, completeness_units
 from .rates import national_series_count, rate_and_national
+from .smuggled import smuggled_table
 from .table import Table
 from .trend import Trend, trend
 from .victims import GROUP_BREAKDOWNS, breakdown_of, window
@@ -37,6 +38,7 @@ class GenderData:
     national: pd.DataFrame
     national_rows: int
     arrests: Table
+    smuggled: Table                   # persons smuggled (not victims), the quarter window
 
 
 def gender_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen",
@@ -55,6 +57,7 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
         "missions": partial(completeness_monthly, con, filters, profile, "mission", destination),
         "trend": partial(trend, con, filters, profile, destination),
         "arrests": partial(arrests_table, con, quarter, profile, t, destination),
+        "smuggled": partial(smuggled_table, con, quarter, profile, t, destination),
     })
     (units, month), (rate, national) = parts["units"], parts["rate"]
     tables = {by: parts[f"table:{by}"] for by in breakdowns}
@@ -66,6 +69,6 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
         trend=parts["trend"], completeness_missions=parts["missions"],
         units=units, units_month=month, rate=rate,
         national=national, national_rows=national_series_count(con),
-        arrests=parts["arrests"],
+        arrests=parts["arrests"], smuggled=parts["smuggled"],
     )
 

@@ -45,6 +45,9 @@ def definitions(t: I18n, k: int) -> pd.DataFrame:
         (_("% with sex recorded"), _("Victims whose sex was recorded divided by all victims; likewise for age.")),
         (_("Month judged"), _("Reporting units are flagged on the last whole calendar month of the period, or, when "
                               "the period holds no whole month, on the part of its last month inside it.")),
+        (_("Victims"), _("Victims of the crime recorded. Persons smuggled in migrant-smuggling incidents are not "
+                         "victims of the smuggling and are counted apart (\"Persons smuggled\"); people harmed in "
+                         "aggravated smuggling (deaths, abuse) are victims.")),
         (_("Women and children victims"), _("Women and girls, boys, and children of unknown sex, including "
                                              "females of unknown age.")),
         (_("Trend"), _("Mann–Kendall test on weekly counts: “rising” only when significant at 95 %.")),

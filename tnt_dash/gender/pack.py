@@ -10,7 +10,7 @@ from ..i18n import I18n
 from .data import GenderData, gender_data
 from .definitions import definitions
 from .tables import (arrests_frame, groups_frame, missions_frame, national_frame, rate_frame, shares_frame,
-                     trend_frame, units_frame)
+                     smuggled_frame, trend_frame, units_frame)
 from .table import Table
 from .victims import groups_table
 
@@ -36,6 +36,7 @@ def pack_sheets(data: GenderData, t: I18n) -> dict[str, pd.DataFrame]:
         _("UNODC series"): national_frame(t, data.national) if len(data.national) else pd.DataFrame(
             {_("Note"): [_("No UNODC series imported. Import one with: python -m tnt_dash import FILE --format unodc")]}),
         _("Arrests by sex"): sheet(data.arrests, lambda x: arrests_frame(t, x)),
+        _("Persons smuggled"): sheet(data.smuggled, lambda x: smuggled_frame(t, x)),
         _("Definitions"): definitions(t, data.k),
     }
     return sheets

@@ -20,7 +20,8 @@ from .counts import GROUP_LABELS, GROUPS
 from .data import GenderData
 from .definitions import SDG_CARDS, SDG_NOTE, legend
 from .table import TOTAL_KEY, Table
-from .tables import arrests_frame, groups_frame, national_frame, rate_frame, shares_frame, units_frame
+from .tables import (arrests_frame, groups_frame, national_frame, rate_frame, shares_frame, smuggled_frame,
+                     units_frame)
 from .trend import trend_sentence
 from .victims import HEATMAP_MIN_VICTIMS, heatmap_rows
 
@@ -281,4 +282,22 @@ def arrests(t: I18n, data: GenderData) -> Section:
                 "**{share}** of arrested suspects whose sex was recorded were women or girls.").format(
                 share=t.percent(overall["share_women"], 1))))
         section.blocks += [Block("table", arrests_frame(t, table)), *legend_blocks(t, data)]
+    return section
+
+
+def smuggled(t: I18n, data: GenderData) -> Section:
+    """Persons smuggled by sex and age: apart from the victims, whom they never add to."""
+    _ = t.gettext
+    section = Section(_("Persons smuggled (not victims), {period}").format(period=period(t, data)))
+    section.blocks.append(Block("caption", _(
+        "People moved across a border for gain in migrant-smuggling incidents. They are not victims of the "
+        "smuggling and are not counted in the victim tables or rates above; where smuggling was aggravated "
+        "(deaths, abuse), the people harmed are recorded as victims.")))
+    table = data.smuggled
+    if table.withheld:
+        section.blocks.append(withheld(t))
+    elif table.frame.empty:
+        section.blocks.append(Block("info", _("No persons smuggled recorded in this period and selection.")))
+    else:
+        section.blocks += [Block("table", smuggled_frame(t, table)), *legend_blocks(t, data)]
     return section

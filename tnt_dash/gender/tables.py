@@ -152,3 +152,10 @@ def arrests_frame(t: I18n, table: Table) -> pd.DataFrame:
     shares = [_pct(v) for v in f["share_women"].tolist()] if "share_women" in f else [None] * len(f)
     return _columns(f, {k: _(v) for k, v in names.items()}, {"share_women": shares})
 
+
+
+def smuggled_frame(t: I18n, table: Table) -> pd.DataFrame:
+    _ = t.gettext
+    names = {"label": N_("Country or territory"), "women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"),
+             "boys": N_("Boys"), "unknown": N_("Sex or age unknown"), "smuggled": N_("Persons smuggled")}
+    return _columns(table.frame, {k: _(v) for k, v in names.items()}, {})

@@ -20,6 +20,8 @@ from ..names import norm_header
 
 VICTIM_CELLS = ("v_female_child", "v_female_adult", "v_female_unknown", "v_male_child", "v_male_adult",
                 "v_male_unknown", "v_unknown_child", "v_unknown_adult", "v_unknown_unknown")
+# Persons smuggled (migrant smuggling): the same sex × age cells, apart from the victims.
+SMUGGLED_CELLS = tuple("smuggled_" + cell[2:] for cell in VICTIM_CELLS)
 
 # field: (French header, required, description msgid). Order is the template's column order.
 FIELDS: dict[str, tuple[str, bool, str]] = {
@@ -55,6 +57,15 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
     "v_unknown_child": ("victimes_enfants_sexe_inconnu", False, N_("Victims: children, sex unknown.")),
     "v_unknown_adult": ("victimes_adultes_sexe_inconnu", False, N_("Victims: adults, sex unknown.")),
     "v_unknown_unknown": ("victimes_sexe_age_inconnus", False, N_("Victims: sex and age unknown.")),
+    "smuggled_female_child": ("passes_filles", False, N_("Persons smuggled (not victims): girls.")),
+    "smuggled_female_adult": ("passes_femmes", False, N_("Persons smuggled (not victims): women.")),
+    "smuggled_female_unknown": ("passes_feminin_age_inconnu", False, N_("Persons smuggled: female, age unknown.")),
+    "smuggled_male_child": ("passes_garcons", False, N_("Persons smuggled (not victims): boys.")),
+    "smuggled_male_adult": ("passes_hommes", False, N_("Persons smuggled (not victims): men.")),
+    "smuggled_male_unknown": ("passes_masculin_age_inconnu", False, N_("Persons smuggled: male, age unknown.")),
+    "smuggled_unknown_child": ("passes_enfants_sexe_inconnu", False, N_("Persons smuggled: children, sex unknown.")),
+    "smuggled_unknown_adult": ("passes_adultes_sexe_inconnu", False, N_("Persons smuggled: adults, sex unknown.")),
+    "smuggled_unknown_unknown": ("passes_sexe_age_inconnus", False, N_("Persons smuggled: sex and age unknown.")),
     "seizure_commodity": ("saisie_produit", False, N_("What was seized.")),
     "seizure_quantity": ("saisie_quantite", False, N_("Quantity seized.")),
     "seizure_unit": ("saisie_unite", False, N_("Unit of the quantity seized, e.g. kg.")),
@@ -94,7 +105,8 @@ EXAMPLE_ROW = {
     "transit_iso3": "", "destination_iso3": "CAF", "crossing_code": "", "actor_id": "", "fatalities": 0,
     "arrests_female": 0, "arrests_male": 2, "arrests_unknown": 0, "v_female_child": 0, "v_female_adult": 0,
     "v_female_unknown": 0, "v_male_child": 0, "v_male_adult": 0, "v_male_unknown": 0, "v_unknown_child": 0,
-    "v_unknown_adult": 0, "v_unknown_unknown": 0, "seizure_commodity": "AK-pattern rifles", "seizure_quantity": 4,
+    "v_unknown_adult": 0, "v_unknown_unknown": 0, **{cell: 0 for cell in SMUGGLED_CELLS},
+    "seizure_commodity": "AK-pattern rifles", "seizure_quantity": 4,
     "seizure_unit": "items", "seizure_value_usd": 2400, "source_type": "UNPOL patrol", "originator": "unpol",
     "originator_iso3": "", "source_reliability": "B", "info_credibility": 2, "n_sources": 1,
     "classification": "UNCLASSIFIED", "tlp": "TLP:GREEN", "releasable_to": "", "status": "validated",
@@ -335,6 +347,15 @@ class NativeRow(BaseModel):
     v_unknown_child: int = 0
     v_unknown_adult: int = 0
     v_unknown_unknown: int = 0
+    smuggled_female_child: int = 0
+    smuggled_female_adult: int = 0
+    smuggled_female_unknown: int = 0
+    smuggled_male_child: int = 0
+    smuggled_male_adult: int = 0
+    smuggled_male_unknown: int = 0
+    smuggled_unknown_child: int = 0
+    smuggled_unknown_adult: int = 0
+    smuggled_unknown_unknown: int = 0
     seizure_commodity: Optional[str] = None
     seizure_quantity: Optional[float] = None
     seizure_unit: Optional[str] = None
@@ -381,8 +402,8 @@ class NativeRow(BaseModel):
     def _date(cls, value):
         return parse_date(value)
 
-    @field_validator("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS, "n_sources",
-                     mode="before")
+    @field_validator("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS, *SMUGGLED_CELLS,
+                     "n_sources", mode="before")
     @classmethod
     def _count(cls, value):
         return parse_count(value)
@@ -547,7 +568,8 @@ class NativeRow(BaseModel):
 REQUIRED = {name for name, (_fr, required, _h) in FIELDS.items() if required}
 DEFAULTED = {"date_precision": 1, "cross_border": False, "narrative_restricted": False, "n_sources": 1,
              "releasable_to": (),
-             **{c: 0 for c in ("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS)}}
+             **{c: 0 for c in ("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS,
+                               *SMUGGLED_CELLS)}}
 
 
 def reference_context(con) -> dict:
