@@ -7,8 +7,9 @@ widget key; a chart without a key is not selectable.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -238,7 +239,7 @@ def split_charts(p: Page) -> list[Block]:
 
 def rates_table(p: Page) -> list[Block]:
     """The rates with their populations, year and source; nothing when no incident is in view."""
-    t, _ = p.t, p.t.gettext
+    _ = p.t.gettext
     if p.rates.empty:
         return []
     columns = {"rate": ("NumberColumn", {"format": "%.1f", "width": "small"}),
