@@ -419,3 +419,45 @@ def test_the_trends_package_imports_downward_only():
     assert len(package) > 10
     above = {"tnt_dash.views", "tnt_dash.exports"} | {m for m in edges if m.startswith("tnt_dash.cli")}
     assert {name: edges[name] & above for name in package if edges[name] & above} == {}
+
+
+# --- What the page lays out ------------------------------------------------------------------------
+
+def test_screen_blocks_on_the_hand_made_store(con):
+    """The page's blocks: tables keyed by codes with their headers beside them, selectable charts
+    named by the dimension they narrow to, and the drill-down read from the URL."""
+    from tnt_dash.trends import screen
+    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    rates = per_100k.rates(con, FILTERS, access.ANALYST, "en", FIRST, date(2026, 11, 1))
+    parts = [splits.split_totals(con, FILTERS, access.ANALYST, EN, by, FIRST, date(2026, 11, 1))
+             for by in splits.SPLITS]
+    page = screen.Page(EN, data, None, rates, parts, "all mission areas", "market", "week", "stack")
+    subheader, table, notes = screen.summary(page)
+    assert subheader.body == "Change, confidence and trend per series – all mission areas, {} to {}".format(
+        EN.date(FIRST), EN.date(date(2026, 11, 1)))
+    assert list(table.body.columns) == ["label", "incidents", "trend", "change", "previous", "graded_share"]
+    assert [table.headers[c] for c in table.body.columns] == [
+        "Market", "Incidents", "Trend over the period", "Change on a year earlier", "A year earlier",
+        "Graded A–B and 1–2"]
+    arms = table.body.iloc[0]
+    assert (arms["label"], arms["incidents"], arms["previous"]) == ("Arms trafficking", "36", "11")
+    assert table.body.set_index("label").loc["Ransomware and computer intrusion", "change"] == "–"
+    assert notes.body.startswith(f"Year earlier: {EN.date(date(2025, 9, 8))} to {EN.date(date(2025, 11, 2))}.")
+    charts = [b for b in screen.series_chart(page) + screen.rates_chart(page) + screen.split_charts(page)
+              if b.kind == "chart"]
+    assert [(b.select, b.key) for b in charts] == [("market", "tr_main"), ("country", "tr_rates"),
+                                                   ("cyber", "tr_cyber"), ("family", "tr_family")]
+    rates_table = screen.rates_table(page)[0]
+    assert rates_table.body.rename(columns=rates_table.headers).equals(tables.rates_table(rates, EN))
+    assert set(rates_table.columns) <= set(rates_table.headers)
+    assert screen.seasonality_chart(page) == []
+    assert [e.file_name for e in screen.exports(EN, "market", "week")] == [
+        "trends-summary-market-week.csv", "trends-series-market-week.csv", "trends-rates-market-week.csv"]
+    families = drills.market_families(con)
+    narrowed, drill, problem = screen.drill_state("country:HTI", FILTERS, families, EN)
+    assert (narrowed.countries, drill, problem) == (("HTI",), drills.Drill("country", ("HTI",)), None)
+    assert screen.drill_notice(EN, drill, None, {"HTI": "Haiti"}).body.startswith(
+        "Narrowed to country or territory: Haiti.")
+    narrowed, drill, problem = screen.drill_state("nonsense", FILTERS, families, EN)
+    assert narrowed is FILTERS and drill is None and problem.startswith("The selection in this link is not valid")
+    assert screen.drill_notice(EN, None, None, {}).kind == "caption"
