@@ -14,7 +14,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from tnt_dash.gender import figures as gf
-from tnt_dash import trends_figures as tf
+from tnt_dash.trends import figures as tf
 
 GROUPS = ["Women", "Girls", "Boys", "Men", "Unknown"]
 WEEKS = [date(2026, 9, 7) + timedelta(weeks=k) for k in range(6)]

@@ -129,9 +129,10 @@ def test_rollup_and_incidents_agree(demo_con, monkeypatch, first, weeks, profile
                lambda: queries.admin1_totals(demo_con, f, profile, "fr")):
         base, rolled = _both(monkeypatch, fn)
         pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
-    from tnt_dash import trends
-    for by in trends.DIMENSIONS:
-        base, rolled = _both(monkeypatch, lambda: trends.totals_between(
+    from tnt_dash.trends.dimensions import DIMENSIONS
+    from tnt_dash.trends.series import totals_between
+    for by in DIMENSIONS:
+        base, rolled = _both(monkeypatch, lambda: totals_between(
             demo_con, f, profile, by, f.date_from, f.date_to).sort_values("key").reset_index(drop=True))
         pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
     # The brief's change table and anomaly series read whole weeks from the rollup.

@@ -11,8 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hst
 
-from tnt_dash import access, i18n, seed, stats, store, trends, views
-from tnt_dash import trends_figures as tf
+from tnt_dash import access, i18n, seed, stats, store, views
+from tnt_dash.trends import dimensions, labels, periods, seasonality, splits, summary, tables
+from tnt_dash.trends import drill as drills
+from tnt_dash.trends import figures as tf
+from tnt_dash.trends import rates as per_100k
+from tnt_dash.trends import series as trend_series
 from tnt_dash.filters import Filters
 
 from .conftest import first_admin1, insert_incident
@@ -98,24 +102,24 @@ def by_key(frame, column):
 
 def test_complete_periods_drop_partial_weeks_and_months():
     # 2025-11-30 is a Sunday and 2026-11-29 a Sunday: the first whole week starts on 1 Dec.
-    assert trends.complete_periods(date(2025, 11, 30), date(2026, 11, 29), "week") == (date(2025, 12, 1),
+    assert periods.complete_periods(date(2025, 11, 30), date(2026, 11, 29), "week") == (date(2025, 12, 1),
                                                                                        date(2026, 11, 23))
     # November 2026 is not over on the 29th; December 2025 is the first whole month.
-    assert trends.complete_periods(date(2025, 11, 30), date(2026, 11, 29), "month") == (date(2025, 12, 1),
+    assert periods.complete_periods(date(2025, 11, 30), date(2026, 11, 29), "month") == (date(2025, 12, 1),
                                                                                         date(2026, 10, 1))
-    assert trends.complete_periods(date(2026, 3, 1), date(2026, 3, 31), "month") == (date(2026, 3, 1),
+    assert periods.complete_periods(date(2026, 3, 1), date(2026, 3, 31), "month") == (date(2026, 3, 1),
                                                                                     date(2026, 3, 1))
-    assert trends.complete_periods(date(2026, 11, 24), date(2026, 11, 29), "week") is None
-    assert trends.previous_year(date(2026, 9, 7), "week") == date(2025, 9, 8)
-    assert trends.previous_year(date(2026, 1, 1), "month") == date(2025, 1, 1)
+    assert periods.complete_periods(date(2026, 11, 24), date(2026, 11, 29), "week") is None
+    assert periods.previous_year(date(2026, 9, 7), "week") == date(2025, 9, 8)
+    assert periods.previous_year(date(2026, 1, 1), "month") == date(2025, 1, 1)
     with pytest.raises(ValueError, match="time grain"):
-        trends.complete_periods(date(2026, 1, 1), date(2026, 2, 1), "day")
+        periods.complete_periods(date(2026, 1, 1), date(2026, 2, 1), "day")
 
 
 # --- Series, year-on-year, confidence, trend ------------------------------------------------------
 
 def test_weekly_series_by_market_match_the_hand_table(con):
-    data = trends.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
     assert (data.first, data.last, data.end) == (FIRST, date(2026, 10, 26), date(2026, 11, 1))
     series = {k: g["incidents"].tolist() for k, g in data.series.groupby("key")}
     assert series == {
@@ -143,7 +147,7 @@ def test_weekly_series_by_market_match_the_hand_table(con):
 
 
 def test_moving_average_and_total(con):
-    data = trends.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
     arms = data.series[data.series["key"] == "arms_trafficking"]["moving_average"].tolist()
     assert all(math.isnan(v) for v in arms[:3])
     assert arms[3:] == pytest.approx([2.5, 3.5, 4.5, 5.5, 6.5])     # trailing 4-week means of 1..8
@@ -154,36 +158,36 @@ def test_moving_average_and_total(con):
 
 def test_shared_profile_drops_the_restricted_record_and_withholds_small_grade_shares(con):
     # Haiti's screen: its cocaine records but the TLP:RED one; none of the Central African Republic's.
-    s = trends.trends(con, FILTERS, access.get_profile("shared", "HTI"), EN, "market", "week").summary
+    s = trend_series.trends(con, FILTERS, access.get_profile("shared", "HTI"), EN, "market", "week").summary
     assert by_key(s, "incidents")["cocaine"] == 16
     assert by_key(s, "graded_share")["cocaine"] == pytest.approx(0.5)
     assert set(by_key(s, "incidents")) == {"cocaine", "online_fraud"}
     # The Central African Republic's: 3 ransomware records, and a share would give away their grades
     # to a profile without detailed grades.
-    s = trends.trends(con, FILTERS, access.get_profile("shared", "CAF"), EN, "market", "week").summary
+    s = trend_series.trends(con, FILTERS, access.get_profile("shared", "CAF"), EN, "market", "week").summary
     assert pd.isna(by_key(s, "graded_share")["ransomware"])
 
 
 def test_top_series_fold_the_rest_into_all_others(con):
-    data = trends.trends(con, FILTERS, access.ANALYST, EN, "market", "week", top=2)
+    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week", top=2)
     s = data.summary
-    assert s["key"].tolist() == ["arms_trafficking", "online_fraud", trends.OTHERS]
-    others = data.series[data.series["key"] == trends.OTHERS]["incidents"].tolist()
+    assert s["key"].tolist() == ["arms_trafficking", "online_fraud", dimensions.OTHERS]
+    others = data.series[data.series["key"] == dimensions.OTHERS]["incidents"].tolist()
     assert others == [5, 2, 2, 3, 2, 2, 2, 2]                  # cocaine + ransomware
-    assert by_key(s, "previous")[trends.OTHERS] == 4
-    assert by_key(s, "label")[trends.OTHERS] == "All others"
+    assert by_key(s, "previous")[dimensions.OTHERS] == 4
+    assert by_key(s, "label")[dimensions.OTHERS] == "All others"
 
 
 def test_admin1_keeps_unplaced_records_as_not_recorded(con):
-    data = trends.trends(con, FILTERS, access.ANALYST, EN, "admin1", "week")
+    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "admin1", "week")
     totals = by_key(data.summary, "incidents")
     caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
-    assert totals == {caf: 39, trends.NOT_RECORDED: 28, hti: 17}
-    assert by_key(data.summary, "label")[trends.NOT_RECORDED] == "Not recorded"
+    assert totals == {caf: 39, dimensions.NOT_RECORDED: 28, hti: 17}
+    assert by_key(data.summary, "label")[dimensions.NOT_RECORDED] == "Not recorded"
 
 
 def test_monthly_grain_uses_whole_months_only(con):
-    data = trends.trends(con, FILTERS, access.ANALYST, EN, "family", "month")
+    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "family", "month")
     assert (data.first, data.last) == (date(2026, 10, 1), date(2026, 10, 1))
     # October holds weeks 4–7 (Wednesdays 7, 14, 21, 28 Oct).
     assert by_key(data.summary, "incidents") == {"arms": 26, "cyber_financial": 6, "drugs": 8}
@@ -192,24 +196,24 @@ def test_monthly_grain_uses_whole_months_only(con):
 
 def test_splits_by_cyber_link_and_family(con):
     end = date(2026, 11, 1)
-    cyber = trends.split_totals(con, FILTERS, access.ANALYST, EN, "cyber", FIRST, end)
+    cyber = splits.split_totals(con, FILTERS, access.ANALYST, EN, "cyber", FIRST, end)
     assert by_key(cyber, "incidents") == {"cyber-dependent": 3, "cyber-enabled": 28, "none": 53}
-    family = trends.split_totals(con, FILTERS, access.ANALYST, EN, "family", FIRST, end)
+    family = splits.split_totals(con, FILTERS, access.ANALYST, EN, "family", FIRST, end)
     assert by_key(family, "incidents") == {"drugs": 17, "people": 0, "arms": 36, "resources": 0,
                                            "cyber_financial": 31, "other": 0}
     with pytest.raises(ValueError, match="cyber link or by market family"):
-        trends.split_totals(con, FILTERS, access.ANALYST, EN, "market", FIRST, end)
+        splits.split_totals(con, FILTERS, access.ANALYST, EN, "market", FIRST, end)
 
 
 def test_unknown_dimension_is_a_clear_error(con):
     with pytest.raises(ValueError, match="unknown series dimension"):
-        trends.trends(con, FILTERS, access.ANALYST, EN, "actor; DROP TABLE incidents", "week")
+        trend_series.trends(con, FILTERS, access.ANALYST, EN, "actor; DROP TABLE incidents", "week")
 
 
 # --- Rates per 100,000 -----------------------------------------------------------------------------
 
 def test_rate_arithmetic():
-    rates = trends.rate_per_100k([39, 45, 7, 7], [5_331_000, 11_770_000, None, 0]).tolist()
+    rates = per_100k.rate_per_100k([39, 45, 7, 7], [5_331_000, 11_770_000, None, 0]).tolist()
     assert rates[0] == pytest.approx(39 / 5_331_000 * 100_000)        # 0.73157…
     assert rates[0] == pytest.approx(0.731570062)
     assert rates[1] == pytest.approx(0.382327952)
@@ -217,7 +221,7 @@ def test_rate_arithmetic():
 
 
 def test_rates_by_country_carry_population_year_and_source(con):
-    frame = trends.rates(con, FILTERS, access.ANALYST, "en", FIRST, date(2026, 11, 1)).set_index("key")
+    frame = per_100k.rates(con, FILTERS, access.ANALYST, "en", FIRST, date(2026, 11, 1)).set_index("key")
     assert frame.loc["CAF", "incidents"] == 39 and frame.loc["HTI", "incidents"] == 45
     assert frame.loc["CAF", "population"] == CAF_POP and frame.loc["HTI", "population"] == HTI_POP
     assert frame.loc["CAF", "rate"] == pytest.approx(39 / CAF_POP * 100_000)
@@ -226,14 +230,14 @@ def test_rates_by_country_carry_population_year_and_source(con):
     assert "World Population Prospects" in frame.loc["CAF", "pop_source"]
     assert frame.loc["CAF", "missions"] == "MINUSCA"
     assert list(frame.index) == ["CAF", "HTI"]          # highest rate first
-    table = trends.rates_table(frame.reset_index(), EN)
+    table = tables.rates_table(frame.reset_index(), EN)
     assert {"Population year", "Population source", "Incidents per 100,000 population"} <= set(table.columns)
 
 
 # --- Seasonality -----------------------------------------------------------------------------------
 
 def test_seasonality_index_over_whole_months(con):
-    season = trends.seasonality(con, FILTERS, access.ANALYST, "en")
+    season = seasonality.seasonality(con, FILTERS, access.ANALYST, "en")
     # Data run from 2025-09-08 to 2026-10-28: whole months October 2025 to September 2026.
     assert (season.first, season.last) == (date(2025, 10, 1), date(2026, 9, 1))
     f = season.frame.set_index(["key", "month"])
@@ -243,8 +247,8 @@ def test_seasonality_index_over_whole_months(con):
     assert f.loc[("cocaine", 11), "incidents"] == 9                   # 4 on 2 Nov + 5 on 3 Nov 2025
     assert f.loc[("cocaine", 9), "incidents"] == 9                    # 2+2+2+3 (with the TLP:RED record)
     assert f.loc[("cocaine", 11), "index"] == pytest.approx(600)
-    assert trends.month_occurrences(date(2025, 10, 1), date(2026, 9, 1)) == {m: 1 for m in range(1, 13)}
-    assert trends.month_occurrences(date(2025, 1, 1), date(2026, 2, 1))[2] == 2
+    assert periods.month_occurrences(date(2025, 10, 1), date(2026, 9, 1)) == {m: 1 for m in range(1, 13)}
+    assert periods.month_occurrences(date(2025, 1, 1), date(2026, 2, 1))[2] == 2
 
 
 # --- Trend statements ------------------------------------------------------------------------------
@@ -257,68 +261,68 @@ def test_seasonality_index_over_whole_months(con):
     ([1, 2, 3, 4, 5], "too few points"),
 ])
 def test_trend_statement(values, text):
-    assert trends.trend_text(stats.mann_kendall(values), EN) == text
+    assert summary.trend_text(stats.mann_kendall(values), EN) == text
 
 
 # --- Drill-down ------------------------------------------------------------------------------------
 
 def test_drill_round_trips_through_the_url():
-    drill = trends.Drill("admin1", ("CF-HM", "CD-HK", "CF-HM"))
-    assert trends.format_drill(drill) == "admin1:CD-HK,CF-HM"
-    assert trends.parse_drill("admin1:CD-HK,CF-HM") == drill
-    assert trends.parse_drill("") is None and trends.parse_drill(None) is None
-    assert trends.format_drill(None) == ""
+    drill = drills.Drill("admin1", ("CF-HM", "CD-HK", "CF-HM"))
+    assert drills.format_drill(drill) == "admin1:CD-HK,CF-HM"
+    assert drills.parse_drill("admin1:CD-HK,CF-HM") == drill
+    assert drills.parse_drill("") is None and drills.parse_drill(None) is None
+    assert drills.format_drill(None) == ""
     for bad in ("cocaine", "actor:X", "market:", "market:" + ",".join(f"m{i}" for i in range(41))):
         with pytest.raises(ValueError):
-            trends.parse_drill(bad)
+            drills.parse_drill(bad)
 
 
 def test_selection_handler_reads_series_keys_and_ignores_catch_alls():
     event = {"selection": {"points": [{"customdata": ["cocaine"], "x": "2026-09-09"},
-                                      {"customdata": [trends.OTHERS]}, {"customdata": ["cocaine"]},
+                                      {"customdata": [dimensions.OTHERS]}, {"customdata": ["cocaine"]},
                                       {"customdata": ["heroin", "<b>x</b>"]}]}}
-    assert trends.drill_from_selection(event, "market") == trends.Drill("market", ("cocaine", "heroin"))
-    assert trends.drill_from_selection({"selection": {"points": []}}, "market") is None
-    assert trends.drill_from_selection({"selection": {"points": [{"customdata": [trends.NOT_RECORDED]}]}},
+    assert drills.drill_from_selection(event, "market") == drills.Drill("market", ("cocaine", "heroin"))
+    assert drills.drill_from_selection({"selection": {"points": []}}, "market") is None
+    assert drills.drill_from_selection({"selection": {"points": [{"customdata": [dimensions.NOT_RECORDED]}]}},
                                        "admin1") is None
-    assert trends.drill_from_selection(None, "market") is None
+    assert drills.drill_from_selection(None, "market") is None
 
 
 def test_apply_drill_narrows_and_never_widens(con):
-    families = trends.market_families(con)
-    assert trends.apply_drill(FILTERS, None, families) is FILTERS
-    narrowed = trends.apply_drill(FILTERS, trends.Drill("market", ("cocaine",)), families)
+    families = drills.market_families(con)
+    assert drills.apply_drill(FILTERS, None, families) is FILTERS
+    narrowed = drills.apply_drill(FILTERS, drills.Drill("market", ("cocaine",)), families)
     assert narrowed.markets == ("cocaine",) and narrowed.date_from == FIRST
-    drugs = trends.apply_drill(FILTERS, trends.Drill("family", ("drugs",)), families)
+    drugs = drills.apply_drill(FILTERS, drills.Drill("family", ("drugs",)), families)
     assert drugs.markets == ("cannabis", "cocaine", "heroin", "synthetic_drugs")
     sidebar = Filters(markets=("cocaine", "arms_trafficking"))
-    assert trends.apply_drill(sidebar, trends.Drill("family", ("drugs",)), families).markets == ("cocaine",)
-    with pytest.raises(trends.EmptyDrill):
-        trends.apply_drill(Filters(markets=("arms_trafficking",)), trends.Drill("market", ("cocaine",)), families)
-    assert trends.apply_drill(FILTERS, trends.Drill("country", ("HTI",)), families).countries == ("HTI",)
-    assert trends.apply_drill(FILTERS, trends.Drill("cyber", ("cyber-enabled",)), families).cyber == ("cyber-enabled",)
+    assert drills.apply_drill(sidebar, drills.Drill("family", ("drugs",)), families).markets == ("cocaine",)
+    with pytest.raises(drills.EmptyDrill):
+        drills.apply_drill(Filters(markets=("arms_trafficking",)), drills.Drill("market", ("cocaine",)), families)
+    assert drills.apply_drill(FILTERS, drills.Drill("country", ("HTI",)), families).countries == ("HTI",)
+    assert drills.apply_drill(FILTERS, drills.Drill("cyber", ("cyber-enabled",)), families).cyber == ("cyber-enabled",)
     with pytest.raises(ValueError, match="unknown cyber flag"):
-        trends.apply_drill(FILTERS, trends.Drill("cyber", ("bogus",)), families)
+        drills.apply_drill(FILTERS, drills.Drill("cyber", ("bogus",)), families)
     with pytest.raises(ValueError, match="unknown market family"):
-        trends.apply_drill(FILTERS, trends.Drill("family", ("bogus",)), families)
+        drills.apply_drill(FILTERS, drills.Drill("family", ("bogus",)), families)
 
 
 def test_a_selection_on_one_chart_filters_the_others(con):
     """Picking Haiti on the rates chart narrows the series, the splits and the rates."""
-    drill = trends.drill_from_selection({"selection": {"points": [{"customdata": ["HTI", "Haiti"]}]}}, "country")
-    narrowed = trends.apply_drill(FILTERS, drill, trends.market_families(con))
-    data = trends.trends(con, narrowed, access.ANALYST, EN, "market", "week")
+    drill = drills.drill_from_selection({"selection": {"points": [{"customdata": ["HTI", "Haiti"]}]}}, "country")
+    narrowed = drills.apply_drill(FILTERS, drill, drills.market_families(con))
+    data = trend_series.trends(con, narrowed, access.ANALYST, EN, "market", "week")
     assert by_key(data.summary, "incidents") == {"online_fraud": 28, "cocaine": 17}
-    rates = trends.rates(con, narrowed, access.ANALYST, "en", FIRST, date(2026, 11, 1))
+    rates = per_100k.rates(con, narrowed, access.ANALYST, "en", FIRST, date(2026, 11, 1))
     assert rates["key"].tolist() == ["HTI"]
-    family = trends.split_totals(con, narrowed, access.ANALYST, EN, "family", FIRST, date(2026, 11, 1))
+    family = splits.split_totals(con, narrowed, access.ANALYST, EN, "family", FIRST, date(2026, 11, 1))
     assert by_key(family, "incidents")["arms"] == 0
 
 
 # --- Figures -------------------------------------------------------------------------------------
 
 def test_figures_have_titles_axes_and_selectable_keys(con):
-    data = trends.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
     order = data.summary["key"].tolist()
     fig = tf.stacked_series(data.series, order, data.total, grain="week", title="Incidents per week, by market",
                             subtitle="all mission areas, 7 Sep 2026 to 1 Nov 2026", y_title="Incidents per week",
@@ -335,8 +339,8 @@ def test_figures_have_titles_axes_and_selectable_keys(con):
                                    bar_label="Incidents per week", ma_label="Moving average (4 weeks)",
                                    unit="incidents")
     assert [a.text for a in multiples.layout.annotations][:2] == ["Arms trafficking", "Online and mobile-money fraud"]
-    season = trends.seasonality(con, FILTERS, access.ANALYST, "en")
-    heat = tf.seasonality_heatmap(season.frame, trends.month_names(EN), title="Seasonality",
+    season = seasonality.seasonality(con, FILTERS, access.ANALYST, "en")
+    heat = tf.seasonality_heatmap(season.frame, labels.month_names(EN), title="Seasonality",
                                   colour_title="Index (100 = average month)",
                                   hover="{market}, {month}: index {index}, on average {mean} incidents")
     assert list(heat.data[0].x)[:2] == ["Jan", "Feb"]
@@ -397,11 +401,63 @@ def test_page_reads_the_drill_down_from_the_url(drill, expected, demo_env, monke
        hst.sampled_from(["week", "month"]))
 def test_moving_average_equals_pandas_rolling_mean(values, grain):
     """The numpy trailing mean (one series or a matrix of them) gives pandas' rolling mean exactly."""
-    size = trends.MA_WINDOW[grain]
+    size = dimensions.MA_WINDOW[grain]
     expected = pd.Series(values, dtype=float).rolling(size, min_periods=size).mean().to_numpy()
-    np.testing.assert_array_equal(trends.moving_average(values, grain), expected)
+    np.testing.assert_array_equal(trend_series.moving_average(values, grain), expected)
     matrix = np.array([values, values[::-1]], dtype=np.int64).reshape(2, len(values))
-    both = trends.moving_average(matrix, grain)
+    both = trend_series.moving_average(matrix, grain)
     np.testing.assert_array_equal(both[0], expected)
     np.testing.assert_array_equal(
         both[1], pd.Series(values[::-1], dtype=float).rolling(size, min_periods=size).mean().to_numpy())
+
+
+def test_the_trends_package_imports_downward_only():
+    """Domain code: never the export registry, the file writers or the command line, which sit above it."""
+    from .test_architecture import graph
+    edges = graph()
+    package = {m for m in edges if m == "tnt_dash.trends" or m.startswith("tnt_dash.trends.")}
+    assert len(package) > 10
+    above = {"tnt_dash.views", "tnt_dash.exports"} | {m for m in edges if m.startswith("tnt_dash.cli")}
+    assert {name: edges[name] & above for name in package if edges[name] & above} == {}
+
+
+# --- What the page lays out ------------------------------------------------------------------------
+
+def test_screen_blocks_on_the_hand_made_store(con):
+    """The page's blocks: tables keyed by codes with their headers beside them, selectable charts
+    named by the dimension they narrow to, and the drill-down read from the URL."""
+    from tnt_dash.trends import screen
+    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    rates = per_100k.rates(con, FILTERS, access.ANALYST, "en", FIRST, date(2026, 11, 1))
+    parts = [splits.split_totals(con, FILTERS, access.ANALYST, EN, by, FIRST, date(2026, 11, 1))
+             for by in splits.SPLITS]
+    page = screen.Page(EN, data, None, rates, parts, "all mission areas", "market", "week", "stack")
+    subheader, table, notes = screen.summary(page)
+    assert subheader.body == "Change, confidence and trend per series – all mission areas, {} to {}".format(
+        EN.date(FIRST), EN.date(date(2026, 11, 1)))
+    assert list(table.body.columns) == ["label", "incidents", "trend", "change", "previous", "graded_share"]
+    assert [table.headers[c] for c in table.body.columns] == [
+        "Market", "Incidents", "Trend over the period", "Change on a year earlier", "A year earlier",
+        "Graded A–B and 1–2"]
+    arms = table.body.iloc[0]
+    assert (arms["label"], arms["incidents"], arms["previous"]) == ("Arms trafficking", "36", "11")
+    assert table.body.set_index("label").loc["Ransomware and computer intrusion", "change"] == "–"
+    assert notes.body.startswith(f"Year earlier: {EN.date(date(2025, 9, 8))} to {EN.date(date(2025, 11, 2))}.")
+    charts = [b for b in screen.series_chart(page) + screen.rates_chart(page) + screen.split_charts(page)
+              if b.kind == "chart"]
+    assert [(b.select, b.key) for b in charts] == [("market", "tr_main"), ("country", "tr_rates"),
+                                                   ("cyber", "tr_cyber"), ("family", "tr_family")]
+    rates_table = screen.rates_table(page)[0]
+    assert rates_table.body.rename(columns=rates_table.headers).equals(tables.rates_table(rates, EN))
+    assert set(rates_table.columns) <= set(rates_table.headers)
+    assert screen.seasonality_chart(page) == []
+    assert [e.file_name for e in screen.exports(EN, "market", "week")] == [
+        "trends-summary-market-week.csv", "trends-series-market-week.csv", "trends-rates-market-week.csv"]
+    families = drills.market_families(con)
+    narrowed, drill, problem = screen.drill_state("country:HTI", FILTERS, families, EN)
+    assert (narrowed.countries, drill, problem) == (("HTI",), drills.Drill("country", ("HTI",)), None)
+    assert screen.drill_notice(EN, drill, None, {"HTI": "Haiti"}).body.startswith(
+        "Narrowed to country or territory: Haiti.")
+    narrowed, drill, problem = screen.drill_state("nonsense", FILTERS, families, EN)
+    assert narrowed is FILTERS and drill is None and problem.startswith("The selection in this link is not valid")
+    assert screen.drill_notice(EN, None, None, {}).kind == "caption"

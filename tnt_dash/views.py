@@ -79,7 +79,7 @@ def incidents(con, filters: Filters, profile: Profile, t: I18n, destination: str
 
 
 def _trends(name: str) -> Callable[..., View]:
-    # Imported on call: tnt_dash.trends builds View objects from this module.
+    # Imported on call: a page that shows no trends need not load the trends package.
     def build(*args, **kwargs) -> View:
         from . import trends
         return getattr(trends, name)(*args, **kwargs)

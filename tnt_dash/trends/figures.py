@@ -1,7 +1,7 @@
 """Figures of the Regional trends page: pure functions, small frame in, Figure out.
 
 Every text arrives translated. Each trace point carries its series key in customdata so
-that a click or box selection can narrow the page (trends.drill_from_selection).
+that a click or box selection can narrow the page (drill.drill_from_selection).
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from .figures import BASE_FONT, PALETTE, _layout, figure, json_dates, update_layout
-from .trends import NOT_RECORDED, OTHERS
+from ..figures import BASE_FONT, PALETTE, _layout, figure, json_dates, update_layout
+from .dimensions import NOT_RECORDED, OTHERS
 
 # The yellow of the Okabe–Ito set is unreadable as a thin line on white, and black is kept
 # for the moving average; catch-all series are grey so that they never look like a market.
@@ -50,8 +50,8 @@ def _date_ticks(periods: list, period_label: Callable, most: int = 8) -> dict:
 
 
 def _once_each(period_label: Callable) -> Callable:
-    """period_label remembering its answers: every series has the same periods, and a Babel date
-    costs about 50 µs, which over a few thousand points was most of a chart's build time."""
+    """period_label remembering its answers: every series has the same periods, and formatting a
+    Babel date for each of a few thousand points would outweigh building the chart."""
     return functools.lru_cache(maxsize=None)(period_label)
 
 
@@ -62,7 +62,7 @@ def stacked_series(series: pd.DataFrame, order: list[str], total: pd.DataFrame, 
     colours = series_colours(order)
     period_label = _once_each(period_label)
     # Traces as plain dicts, made into one unvalidated Figure (figures.figure). Numbers and dates go
-    # in as numpy arrays, as before: Plotly sends those as compact typed arrays.
+    # in as numpy arrays: Plotly sends those as compact typed arrays.
     parts = dict(tuple(series.groupby("key", sort=False)))
     data = []
     for key in order:
@@ -178,7 +178,7 @@ def seasonality_heatmap(frame: pd.DataFrame, month_names: list[str], *, title: s
 
 def _grid(rows: int, cols: int, titles: list[str], *, vertical_spacing: float, horizontal_spacing: float) -> dict:
     """The layout make_subplots(rows, cols, shared_xaxes=True, subplot_titles=titles, ...) starts from,
-    as a plain dict: make_subplots builds a validated figure, at about a millisecond a property.
+    as a plain dict: make_subplots builds a validated figure, slowly, property by property.
 
     Axes are numbered row by row from the top left; the x axes of a column match the bottom one
     (whose tick labels alone are shown); each title sits centred above its panel. The arithmetic is
