@@ -19,7 +19,7 @@ def notable(con, filters: Filters, profile: Profile, lang: str, week: date, dest
     if profile.must_suppress(destination):
         # Per-record victim counts are left out, not marked one by one: the list holds the week's
         # worst records, often all of its records with victims, so the week's published total minus
-        # the counts shown gave a "<5" record away (10 victims, records of 7 and "<5": the other is 3).
+        # the counts shown would give a "<5" record away (10 victims, records of 7 and "<5": the other is 3).
         frame = frame.drop(columns=[c for c in presented.VICTIM_COLUMNS if c in frame.columns])
     return frame
 

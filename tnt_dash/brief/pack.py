@@ -52,7 +52,7 @@ class Brief:
     victims_withheld: bool       # the breakdown could not be published safely
     hotspots: pd.DataFrame       # queries.admin1_totals for the week (protected)
     summary: list[str] = field(default_factory=list)
-    appendix: list[str] = field(default_factory=list)   # capacity building: gender parity (issue #12)
+    appendix: list[str] = field(default_factory=list)   # capacity building: gender parity
     victims_grouped: int = 0     # markets grouped into one OTHER_KEY row so the rest could be shown
     notes: Notes = field(default_factory=Notes)   # the analyst's judgements (notes.py); none on a shared screen
     notes_by: dict | None = None                  # who wrote them, when

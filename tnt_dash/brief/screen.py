@@ -45,7 +45,7 @@ PROJECTOR = (
 )
 LAPTOP = (
     ([5, 6], (("summary", "anomalies"), ("changes",))),
-    # The map has a column of its own: as a third of the row it was too small to read the area names.
+    # The map has a column of its own: as a third of the row it would be too small to read the area names.
     ([6, 5], (("priorities", "victims"), ("map",))),
     (None, (("notable",),)),
 )
@@ -286,7 +286,7 @@ class Sections:
         blocks = [self._heading(_("Top 5 priority threats"))]
         priorities = self.tables["priorities"].drop(columns=["country"])
         if self.presentation:
-            # A short header: the full one wrapped to four lines once the cells stopped wrapping.
+            # A short header: the full one would wrap to four lines.
             return blocks + [self._table(priorities.drop(columns=["incidents_prior"]).assign(
                 score=priorities["score"].map(lambda v: t.number(v, 1))), {"incidents_4w": _("Incidents, 4 wk")})]
         return blocks + [self._table(priorities, columns={_("Score"): ("NumberColumn", {"format": "%.2f"})}),
