@@ -20,7 +20,6 @@ from .config import suppression_threshold
 from .presented import KPI_LABELS, VICTIM_COLUMNS, View, protect_count, protect_victims
 
 
-
 def _headers(t: I18n, frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return frame[list(names)].rename(columns={k: t.gettext(v) for k, v in names.items()})
 
