@@ -22,7 +22,9 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, brief, brief_export, i18n, presented, queries, seed, store, suppression, views
+from tnt_dash import access, brief, i18n, presented, queries, seed, store, suppression, views
+from tnt_dash.brief import anomalies, changes, definitions, export as brief_export, export_pptx, export_text, weeks
+from tnt_dash.brief.tables import tables as brief_tables
 from tnt_dash.filters import Filters
 
 from .conftest import first_admin1, insert_incident, SHARED_CAF
@@ -67,15 +69,15 @@ def test_change_table_by_hand(hand_store):
             for r in pack.changes.itertuples()]
     # I1 arms (this week) against I5 (27 Oct, in the 4 weeks before); I2 mining is new; I4 (HTI) and I6
     # (COD, no admin-1) fell to zero. I3 is a draft. Sorted by this week's count, then the 4-week mean.
-    # Every base is under brief.MIN_BASE (3 a week): no percentage ("+300 %" on 0.25 a week), the counts.
+    # Every base is under definitions.MIN_BASE (3 a week): no percentage ("+300 %" on 0.25 a week), the counts.
     assert rows == [("arms_trafficking", 1, 0.25, None), ("illicit_mining", 1, 0.0, None),
                     ("kidnapping_for_ransom", 0, 0.25, None), ("ransomware", 0, 0.25, None)]
     arms = pack.changes.iloc[0]
     assert arms["mean_52w"] == pytest.approx(1 / 52) and pd.isna(arms["change_52w"])
     t = i18n.get("en")
-    assert brief.change_text(t, None, 1, 0.25) == "1 vs 0.25/wk"
-    assert brief.change_text(t, None, 1, 0.0) == "–"
-    assert brief.change_text(t, 0.5, 6, 4.0) == "+50%"
+    assert changes.change_text(t, None, 1, 0.25) == "1 vs 0.25/wk"
+    assert changes.change_text(t, None, 1, 0.0) == "–"
+    assert changes.change_text(t, 0.5, 6, 4.0) == "+50%"
     assert i18n.get("fr").gettext("{n} vs {mean}/wk") == "{n} contre {mean}/sem."
     kpis = pack.kpis.set_index("kpi")
     assert kpis.loc["incidents", "value"] == 2 and kpis.loc["victims", "value"] == 7
@@ -118,13 +120,13 @@ def test_protected_notable_incidents_carry_no_victim_counts(tmp_path):
             assert pack.kpis.set_index("kpi").loc["victims", "value"] == 10
             assert sorted(pack.incidents["incident_id"]) == ["N0", "N1"]
             assert not set(presented.VICTIM_COLUMNS) & set(pack.incidents.columns), (profile.name, destination)
-            assert "Victims" not in brief.tables(pack, i18n.get("en"))["Notable incidents"].columns
+            assert "Victims" not in brief_tables(pack, i18n.get("en"))["Notable incidents"].columns
         # Inside the UN the commissioner, as the analyst, sees each record's victims (issue #30).
         for profile in (access.ANALYST, access.COMMISSIONER):
             for destination in ("screen", "export"):
                 pack = brief.weekly_brief(con, Filters(), profile, "en", WEEK, destination=destination)
                 assert sorted(pack.incidents["victims"]) == [3, 7]
-                assert sorted(brief.tables(pack, i18n.get("en"))["Notable incidents"]["Victims"]) == [3, 7]
+                assert sorted(brief_tables(pack, i18n.get("en"))["Notable incidents"]["Victims"]) == [3, 7]
     finally:
         con.close()
 
@@ -170,8 +172,8 @@ def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_
     other = v.iloc[2]
     # arms 4 + extortion 2 + cattle rustling 2 victims: 8, shown; women 2, men 3, girls, boys and
     # unknown 1 each, all "<5", and no longer pinned by their total.
-    assert other[[*brief.SEX_AGE, "victims"]].tolist() == ["<5"] * 5 + [8]
-    assert not [x for c in (*brief.SEX_AGE, "victims") for x in v[c] if not isinstance(x, str) and 1 <= x <= 4]
+    assert other[[*definitions.SEX_AGE, "victims"]].tolist() == ["<5"] * 5 + [8]
+    assert not [x for c in (*definitions.SEX_AGE, "victims") for x in v[c] if not isinstance(x, str) and 1 <= x <= 4]
     note = pack.victims_grouped_note(t)
     assert "Autres marchés (3)" in note and "regroupées" in note
     stamp = presented.stamp(ones_store, t, SHARED_CAF, t.gettext("Weekly brief"), Filters(), period=t.week(WEEK))
@@ -181,7 +183,7 @@ def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_
     # Without grouping, the whole breakdown was withheld (as the analyst's exact table shows, the
     # arms row is the one that cannot be protected).
     exact = brief.weekly_brief(ones_store, Filters(), access.ANALYST, "en", WEEK, destination="screen").victims
-    assert exact.set_index("market").loc["arms_trafficking", list(brief.SEX_AGE)].tolist() == [1, 0, 1, 1, 1]
+    assert exact.set_index("market").loc["arms_trafficking", list(definitions.SEX_AGE)].tolist() == [1, 0, 1, 1, 1]
 
 
 def test_brief_page_says_why_markets_are_grouped(ones_db, monkeypatch):
@@ -270,7 +272,7 @@ def test_planted_spikes_are_flagged(con, week):
     assert spikes <= flagged
     assert len(flagged) <= len(spikes) + 1
     for row in pack.anomalies.itertuples():
-        assert row.q < brief.ANOMALY_ALPHA and row.p <= row.q and row.observed >= 3
+        assert row.q < definitions.ANOMALY_ALPHA and row.p <= row.q and row.observed >= 3
         assert row.sentence.startswith(f"{row.market_label} in {row.area_label}: {row.observed} incidents")
         assert "(p " in row.sentence
     if week == WEEK:
@@ -286,7 +288,7 @@ def test_quiet_weeks_stay_quiet(con):
         week = WEEK - timedelta(weeks=k)
         if week.isoformat() in spike_weeks:
             continue
-        flags, tested = brief.scan(brief.anomaly_series(con, Filters(), access.ANALYST, week))
+        flags, tested = anomalies.scan(anomalies.anomaly_series(con, Filters(), access.ANALYST, week))
         assert tested > 100
         counts.append(len(flags))
     assert sum(1 for n in counts if n <= 2) >= 0.9 * len(counts), counts
@@ -295,15 +297,15 @@ def test_quiet_weeks_stay_quiet(con):
 
 def test_flat_and_noisy_series_do_not_flag():
     flat = {(f"A{n}", "m"): [5] * 13 for n in range(300)}
-    assert brief.scan(flat) == ([], 300)
+    assert anomalies.scan(flat) == ([], 300)
     rng = np.random.default_rng(1)
     noisy = {(f"A{n}", "m"): rng.poisson(rng.uniform(0.2, 6), 13).tolist() for n in range(400)}
-    flags, tested = brief.scan(noisy)
+    flags, tested = anomalies.scan(noisy)
     assert tested == 400 and len(flags) <= 2
     empty = {("A", "m"): [0] * 12 + [2]}    # two incidents in a cell that never had any: not a flag
-    assert brief.scan(empty)[0] == []
+    assert anomalies.scan(empty)[0] == []
     new = {("A", "m"): [0] * 12 + [9], **flat}   # nine where there were none: flagged
-    flags, _ = brief.scan(new)
+    flags, _ = anomalies.scan(new)
     assert [key for key, _res in flags] == [("A", "m")] and flags[0][1].model == "sparse"
 
 
@@ -311,7 +313,7 @@ def test_summary_says_nothing_unsupported(con, shared_pack):
     pack = shared_pack[0]
     text = " ".join(pack.summary).lower()
     assert "fille" not in text and "girl" not in text        # suppressed profile: no sex-age clause
-    for value in pack.victims[list(brief.SEX_AGE)].to_numpy().ravel():
+    for value in pack.victims[list(definitions.SEX_AGE)].to_numpy().ravel():
         assert isinstance(value, str) or value == 0 or value >= 5
     kpis = pack.kpis.set_index("kpi")
     for name in presented.VICTIM_COLUMNS:
@@ -359,23 +361,23 @@ def test_pptx_numbers_and_marking(which, request):
                     assert para.font.size is None or para.font.size.pt >= 12
     charts = _charts(prs)
     weekly = charts["chart-weekly"]
-    assert list(weekly.plots[0].categories) == [brief.iso_week(w) for w in pack.weekly["week"]]
+    assert list(weekly.plots[0].categories) == [weeks.iso_week(w) for w in pack.weekly["week"]]
     assert list(weekly.plots[0].series[0].values) == [float(v) for v in pack.weekly["incidents"]]
     hot = pack.hotspots.head(10)
     assert list(charts["chart-hotspots"].plots[0].series[0].values) == [float(v) for v in hot["incidents"]][::-1]
     victims = charts["chart-victims"].plots[0]
-    top = pack.victims[pack.victims["market"].notna()].head(brief_export.SLIDE_ROWS).iloc[::-1]
+    top = pack.victims[pack.victims["market"].notna()].head(export_pptx.SLIDE_ROWS).iloc[::-1]
     assert list(victims.categories) == top["market_label"].tolist()
-    for series, column in zip(victims.series, brief.SEX_AGE):
-        assert series.name == t.gettext(brief.SEX_AGE_LABELS[column])
+    for series, column in zip(victims.series, definitions.SEX_AGE):
+        assert series.name == t.gettext(definitions.SEX_AGE_LABELS[column])
         assert list(series.values) == [None if isinstance(v, str) else float(v) for v in top[column]]
     rows = _table_rows(prs, t.gettext("Indicator"))
-    assert rows == brief_export._kpi_display(pack, t)
+    assert rows == export_text.kpi_rows(pack, t)
     value = {r.kpi: r.value for r in pack.kpis.itertuples()}["incidents"]
     assert rows[1][1] == t.number(value)
     changes = _table_rows(prs, t.gettext("Admin-1 area"))
     assert [int(r[2].replace("\u202f", "").replace(",", "")) for r in changes[1:]] == \
-        pack.changes["week_count"].head(brief_export.CHANGE_ROWS).tolist()
+        pack.changes["week_count"].head(export_pptx.CHANGE_ROWS).tolist()
 
 
 @pytest.mark.parametrize("which", ["analyst_pack", "shared_pack"])
@@ -394,7 +396,7 @@ def test_pdf_numbers_and_marking(which, request):
         assert text.count(norm(stamp.marking)) >= 2, text[:200]       # header and footer
         assert norm(notice) in text
     everything = " ".join(pages)
-    for row in brief_export._kpi_display(pack, t)[1:]:
+    for row in export_text.kpi_rows(pack, t)[1:]:
         assert norm(" ".join(row)) in everything, row
     for line in pack.summary:
         assert norm(line) in everything
@@ -406,7 +408,7 @@ def test_pdf_numbers_and_marking(which, request):
 def test_xlsx_has_every_table(which, request):
     pack, stamp, t, files = request.getfixturevalue(which)
     book = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
-    tables = brief.tables(pack, t)
+    tables = brief_tables(pack, t)
     assert book.sheetnames == list(tables)
     for name, frame in tables.items():
         sheet = book[name]
@@ -430,16 +432,16 @@ def test_tables_by_name_are_the_same_tables(analyst_pack):
     """The page builds only the tables it shows; they equal those of the full set, and an unknown
     name is an error rather than a silently missing table."""
     pack, _stamp, t, _files = analyst_pack
-    every = brief.tables(pack, t)
-    some = brief.tables(pack, t, names=("Notable incidents", "Changes"))
+    every = brief_tables(pack, t)
+    some = brief_tables(pack, t, names=("Notable incidents", "Changes"))
     assert list(some) == [t.gettext("Changes"), t.gettext("Notable incidents")]     # export order kept
     for name, frame in some.items():
         pd.testing.assert_frame_equal(frame, every[name])
     with pytest.raises(ValueError, match="Change"):
-        brief.tables(pack, t, names=("Change",))
+        brief_tables(pack, t, names=("Change",))
     # The screen's change table is the top of the full one; the others are whole.
     assert len(every[t.gettext("Changes")]) > 3
-    top = brief.tables(pack, t, names=("Changes", "Notable incidents"), change_rows=3)
+    top = brief_tables(pack, t, names=("Changes", "Notable incidents"), change_rows=3)
     pd.testing.assert_frame_equal(top[t.gettext("Changes")], every[t.gettext("Changes")].head(3))
     pd.testing.assert_frame_equal(top[t.gettext("Notable incidents")], every[t.gettext("Notable incidents")])
 
@@ -547,7 +549,7 @@ def test_page_kpis_match_brief(demo_db, tmp_path, monkeypatch):
     # The change grid: whole percentages (as its format shows them), never a negative zero, which
     # printf writes "-0%"; the numbers are the brief's, rounded.
     grid = next(d.value for d in at.dataframe if "Signal" in d.value.columns)
-    shown = brief.tables(pack, t, names=("Changes",))["Changes"].head(len(grid))
+    shown = brief_tables(pack, t, names=("Changes",))["Changes"].head(len(grid))
     for column in ("% change vs 4-week mean", "% change vs 52-week mean"):
         values = grid[column].to_numpy(dtype=float)
         known = ~np.isnan(values)
@@ -590,17 +592,17 @@ def test_french_cli_brief_has_no_english_ui_string(demo_db, tmp_path):
     assert not found, f"English UI strings in the French brief: {found}"
 
 
-def _scan_series_by_series(series: dict, alpha: float = brief.ANOMALY_ALPHA, min_observed: int = 3):
+def _scan_series_by_series(series: dict, alpha: float = definitions.ANOMALY_ALPHA, min_observed: int = 3):
     """The scan as it was before it ran on arrays: one stats.poisson_anomaly (or sparse_anomaly) per
     series. The oracle for the array version."""
     from dataclasses import replace
     from tnt_dash import stats
     tested = []
     for key, counts in series.items():
-        res = stats.poisson_anomaly(counts, baseline_weeks=brief.ANOMALY_BASELINE, alpha=alpha,
+        res = stats.poisson_anomaly(counts, baseline_weeks=definitions.ANOMALY_BASELINE, alpha=alpha,
                                     min_observed=min_observed)
         if res is None:
-            res = brief.sparse_anomaly(counts, brief.ANOMALY_BASELINE, min_observed)
+            res = anomalies.sparse_anomaly(counts, definitions.ANOMALY_BASELINE, min_observed)
         if res is not None:
             tested.append((key, res))
     qs = stats.benjamini_hochberg([res.p_value for _, res in tested])
@@ -622,7 +624,7 @@ def test_array_scan_flags_exactly_what_the_series_by_series_scan_flags(shapes, s
         if rng.random() < 0.3 and counts:
             counts[-1] += spike
         series[(f"area-{n}", "market")] = counts
-    got, want = brief.scan(series), _scan_series_by_series(series)
+    got, want = anomalies.scan(series), _scan_series_by_series(series)
     assert got[1] == want[1]
     assert [key for key, _ in got[0]] == [key for key, _ in want[0]]
     for (_, a), (_, b) in zip(got[0], want[0]):
@@ -643,7 +645,7 @@ def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(con, monkeypatc
         briefs.append(brief.weekly_brief(con, Filters(), profile, "fr", WEEK, destination="screen"))
     one, two = briefs
     t = i18n.get("fr")
-    for (name, a), (_, b) in zip(brief.tables(one, t).items(), brief.tables(two, t).items()):
+    for (name, a), (_, b) in zip(brief_tables(one, t).items(), brief_tables(two, t).items()):
         pd.testing.assert_frame_equal(a, b, obj=name)
     assert (one.summary, one.appendix, one.anomaly_tests) == (two.summary, two.appendix, two.anomaly_tests)
     monkeypatch.setenv("TNT_PARALLEL_PARTS", "0")
@@ -665,5 +667,21 @@ def test_the_appendix_reads_period_and_missions_only_and_is_the_briefs_own(con):
 
 
 def test_change_signal_marks_changes_of_half_or_more_either_way():
-    assert [brief.change_signal(v) for v in (50.0, 49.9, -50.0, -49.9, 467.0, 0.0, None, float("nan"))] == \
+    assert [changes.change_signal(v) for v in (50.0, 49.9, -50.0, -49.9, 467.0, 0.0, None, float("nan"))] == \
         ["up", None, "down", None, "up", None, None, None]
+
+
+def test_the_brief_package_imports_downward_only():
+    """What computes the brief never imports the export registry, the file writers or the command
+    line, which sit above it; only the export modules write files, and nothing that computes the
+    brief imports them."""
+    from .test_architecture import graph
+    edges = graph()
+    package = {m for m in edges if m == "tnt_dash.brief" or m.startswith("tnt_dash.brief.")}
+    exporting = {m for m in package if m.startswith("tnt_dash.brief.export")}
+    computing = package - exporting
+    assert len(computing) > 10 and "tnt_dash.brief.export" in exporting
+    registry_and_cli = {"tnt_dash.views"} | {m for m in edges if m.startswith("tnt_dash.cli")}
+    above = registry_and_cli | {"tnt_dash.exports"} | exporting
+    assert {name: edges[name] & above for name in computing if edges[name] & above} == {}
+    assert {name: edges[name] & registry_and_cli for name in exporting if edges[name] & registry_and_cli} == {}

@@ -13,7 +13,8 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from tnt_dash import access, brief, brief_export, brief_notes, i18n, presented, store
+from tnt_dash import access, brief, i18n, presented, store
+from tnt_dash.brief import export as brief_export, notes as brief_notes, screen as brief_screen
 from tnt_dash.filters import Filters
 
 from .conftest import run_cli, ROOT, SHARED_CAF
@@ -117,7 +118,7 @@ def test_decisions_come_back_until_closed(notes_db):
         assert follow(W47 + timedelta(weeks=2)) == []                     # not after it is closed
         assert brief_notes.follow_up(con, W47, "").empty                  # another mission's brief
         pack = brief.weekly_brief(con, Filters(missions=("MINUSCA",)), access.COMMISSIONER, "en", W47)
-        decisions = dict(brief.notes_sections(pack, i18n.get("en")))["Decisions to follow up"]
+        decisions = dict(brief_notes.sections(pack, i18n.get("en")))["Decisions to follow up"]
         assert decisions == ["Joint patrols at Sam Ouandja — UNPOL Sector East · due 15 Dec 2026 · open "
                              "(since 2026-W45)"]
     finally:
@@ -187,9 +188,9 @@ def test_no_notes_says_so_and_a_host_state_pack_has_none(notes_db):
     try:
         t = i18n.get("en")
         other = brief.weekly_brief(con, Filters(missions=("MINUSCA",)), access.ANALYST, "en", W47 - timedelta(weeks=3))
-        assert brief.notes_sections(other, t) == [("Key judgements", ["No analyst judgement recorded for this week."])]
+        assert brief_notes.sections(other, t) == [("Key judgements", ["No analyst judgement recorded for this week."])]
         shared = brief.weekly_brief(con, Filters(missions=("MINUSCA",)), SHARED_CAF, "en", W47, destination="export")
-        assert brief.notes_sections(shared, t) == [] and shared.notes.empty()
+        assert brief_notes.sections(shared, t) == [] and shared.notes.empty()
         stamp = presented.stamp(con, t, SHARED_CAF, "Weekly brief", Filters(), period=t.week(W47))
         for fmt in ("pptx", "pdf"):
             data = brief_export.render(fmt, shared, stamp, t)
@@ -203,12 +204,12 @@ def test_no_notes_says_so_and_a_host_state_pack_has_none(notes_db):
 
 def test_notes_are_paged_for_the_projector_never_scrolled():
     sections = [("Key judgements", ["j" * 150] * 5), ("Outlook", ["o" * 60] * 3), ("Decisions", ["d" * 90] * 6)]
-    screens = brief.notes_screens(sections)
+    screens = brief_screen.notes_screens(sections)
     for screen in screens:
         assert 1 <= len(screen) <= 2
         for column in screen:
-            lines = sum(2 + sum(max(1, -(-len(i) // brief.LINE_CHARS)) for i in items) for _t, items in column)
-            assert lines <= brief.SCREEN_LINES
+            lines = sum(2 + sum(max(1, -(-len(i) // brief_screen.LINE_CHARS)) for i in items) for _t, items in column)
+            assert lines <= brief_screen.SCREEN_LINES
     flat = [item for screen in screens for column in screen for _t, items in column for item in items]
     assert flat == [item for _t, items in sections for item in items]        # all of it, in order
-    assert brief.notes_screens([]) == []
+    assert brief_screen.notes_screens([]) == []

@@ -141,7 +141,8 @@ def test_a_projector_pages_through_long_notes_and_the_figures_without_scrolling(
     enough to need a second screen, then the figures, each screen within 1920×1080, in both languages."""
     import shutil
 
-    from tnt_dash import brief_notes, store
+    from tnt_dash import store
+    from tnt_dash.brief import notes as brief_notes
     db = tmp_path / "notes.duckdb"
     shutil.copy(demo_db, db)
     con = store.connect(db)

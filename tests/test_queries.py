@@ -136,12 +136,12 @@ def test_rollup_and_incidents_agree(demo_con, monkeypatch, first, weeks, profile
             demo_con, f, profile, by, f.date_from, f.date_to).sort_values("key").reset_index(drop=True))
         pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
     # The brief's change table and anomaly series read whole weeks from the rollup.
-    from tnt_dash import brief
+    from tnt_dash.brief import anomalies, changes, definitions
     week = f.date_to - timedelta(days=6)
-    for level in brief.LEVELS:
-        base, rolled = _both(monkeypatch, lambda: brief._changes(demo_con, f, profile, "fr", week, level))
+    for level in definitions.LEVELS:
+        base, rolled = _both(monkeypatch, lambda: changes.area_market_changes(demo_con, f, profile, "fr", week, level))
         pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
-    base, rolled = _both(monkeypatch, lambda: brief.anomaly_series(demo_con, f, profile, week))
+    base, rolled = _both(monkeypatch, lambda: anomalies.anomaly_series(demo_con, f, profile, week))
     assert base == rolled
     # The priority model's inputs (the brief's top 5 reads 16 whole weeks), at both levels; exact but
     # for the seizure values, doubles summed in another order.

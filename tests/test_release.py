@@ -106,7 +106,7 @@ def test_shared_exports_are_the_same_with_and_without_a_second_states_records(se
 
 
 def test_the_brief_pack_is_the_same_with_and_without_a_second_states_records(second_state_db, demo_db):
-    from tnt_dash import brief_export
+    from tnt_dash.brief import export as brief_export
     t = i18n.get("fr")
     week = DEMO_END - timedelta(days=DEMO_END.weekday()) - timedelta(days=7)
     packs, files = {}, {}

@@ -19,6 +19,15 @@ from .store import get_meta
 from .suppression import COMPLEMENTARY_MARK, DisclosureError, suppress_series_value, suppress_table
 
 VICTIM_COLUMNS = ("victims", "women_children")
+# The key figures' names, for the overview, the brief and the export registry alike.
+KPI_LABELS = {
+    "incidents": N_("Incidents"),
+    "victims": N_("Victims"),
+    "women_children": N_("Women and children victims"),
+    "fatalities": N_("Fatalities"),
+    "arrests": N_("Arrests"),
+    "seizure_usd": N_("Seizures, estimated value (USD)"),
+}
 
 
 @dataclass

@@ -17,16 +17,7 @@ from .access import Profile
 from .filters import Filters
 from .i18n import I18n, N_
 from .config import suppression_threshold
-from .presented import VICTIM_COLUMNS, View, protect_count, protect_victims
-
-KPI_LABELS = {
-    "incidents": N_("Incidents"),
-    "victims": N_("Victims"),
-    "women_children": N_("Women and children victims"),
-    "fatalities": N_("Fatalities"),
-    "arrests": N_("Arrests"),
-    "seizure_usd": N_("Seizures, estimated value (USD)"),
-}
+from .presented import KPI_LABELS, VICTIM_COLUMNS, View, protect_count, protect_victims
 
 
 def _headers(t: I18n, frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:

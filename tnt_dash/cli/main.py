@@ -192,12 +192,12 @@ def cmd_brief_notes(args) -> int:
     """`brief-notes import`: the file is read and checked whole before anything is written."""
     import duckdb
 
-    from .. import brief, brief_notes
+    from ..brief import notes as brief_notes, parse_iso_week
     if not access.server_profile().data_admin:
         raise CliError("the analyst's notes are written under the analyst profile (TNT_PROFILE=analyst)")
     if not args.file.is_file():
         raise CliError(f"no notes file at {args.file}")
-    week = brief.parse_iso_week(args.week)
+    week = parse_iso_week(args.week)
     try:
         notes = brief_notes.parse(args.file.read_text(encoding="utf-8-sig"))
     except brief_notes.NotesError as exc:
@@ -250,7 +250,8 @@ def cmd_releases(args) -> int:
 
 
 def cmd_brief(args) -> int:
-    from .. import brief, brief_export
+    from .. import brief
+    from ..brief import export as brief_export
     t = i18n.get(args.lang)
     profile = lowered_profile(args.profile, args.host_state)
     filters = filters_from(args, operations_area=True)

@@ -23,8 +23,11 @@ from datetime import date, datetime, timezone
 import duckdb
 import pandas as pd
 
-from . import store
-from .i18n import N_
+from .. import store
+from ..access import Profile
+from ..filters import Filters
+from ..i18n import I18n, N_
+from .weeks import iso_week
 
 SECTIONS = ("judgements", "outlook", "recommendations", "threats", "decisions")
 SECTION_TITLES = {"judgements": N_("Key judgements"), "outlook": N_("Outlook"),
@@ -241,3 +244,60 @@ def follow_up(con, week: date, mission: str | None) -> pd.DataFrame:
             ORDER BY status = 'closed', due NULLS LAST, raised, text""", [mission or "", week, week]).df()
     finally:
         cur.close()
+
+
+def notes_mission(filters: Filters) -> str:
+    """Whose notes a brief shows: the first mission in the filters, or '' for a regional brief."""
+    return filters.missions[0] if filters.missions else ""
+
+
+def for_brief(con, filters: Filters, profile: Profile, week: date):
+    """The analyst's notes and the decisions to follow up: mission-internal, so none for a host
+    State's screen or pack (its brief is the figures released to it)."""
+    if profile.releasable_to_host_state:
+        return Notes(), None, pd.DataFrame()
+    mission = notes_mission(filters)
+    notes, by = current(con, week, mission)
+    return notes, by, follow_up(con, week, mission)
+
+
+NO_NOTES = N_("No analyst judgement recorded for this week.")
+JUDGEMENTS_TITLE = SECTION_TITLES["judgements"]
+
+
+def sections(brief, t: I18n) -> list[tuple[str, list[str]]]:
+    """The analyst's notes of a `pack.Brief` as (section title, lines) in the reader's language, for
+    the page, the slides and the PDF: each judgement with its likelihood word and range and its
+    confidence, each decision with its owner, due date and status. No notes: one section saying so; none at all on a
+    host State's pack (notes are mission-internal)."""
+    _ = t.gettext
+    notes = brief.notes
+    out = []
+    if notes.judgements:
+        lines = []
+        for j in notes.judgements:
+            said = []
+            if j.likelihood:
+                low, high = LIKELIHOOD[j.likelihood]
+                said.append(f"{_(LIKELIHOOD_LABELS[j.likelihood])} ({t.number(low)}–{t.percent(high / 100)})")
+            if j.confidence:
+                said.append(_(CONFIDENCE_LABELS[j.confidence]))
+            lines.append(j.text + (f" — {', '.join(said)}" if said else ""))
+        out.append((_(JUDGEMENTS_TITLE), lines))
+    for section in ("outlook", "recommendations", "threats"):
+        if getattr(notes, section):
+            out.append((_(SECTION_TITLES[section]), list(getattr(notes, section))))
+    if len(brief.decisions):
+        lines = []
+        for d in brief.decisions.itertuples():
+            parts = [p for p in (d.owner if isinstance(d.owner, str) else None,
+                                 _("due {date}").format(date=t.date(pd.Timestamp(d.due).date())) if not pd.isna(d.due)
+                                 else None, _(STATUS_LABELS[d.status])) if p]
+            since = "" if pd.Timestamp(d.raised).date() == brief.week else " " + _("(since {week})").format(
+                week=iso_week(pd.Timestamp(d.raised).date()))
+            lines.append(f"{d.text} — {' · '.join(parts)}{since}")
+        out.append((_("Decisions to follow up"), lines))
+    if not notes.judgements and not brief.suppressed_notes:
+        out.insert(0, (_(JUDGEMENTS_TITLE), [_(NO_NOTES)]))
+    return out
+
