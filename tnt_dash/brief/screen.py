@@ -81,10 +81,13 @@ class NotesView:
 
 
 def title(t: I18n, week: date, operations_area: bool, presentation: bool) -> str:
-    """The page's title; it names the week on a projector, and the areas of operations when on."""
+    """The page's title: it names the week on a projector, and on a laptop the areas of operations
+    when on. On a projector the scope is said in the status line above (frame.banners): in French
+    the title would take a second line, and the brief must fit one screen."""
     _ = t.gettext
-    scope = f" · {_('areas of operations')}" if operations_area else ""
-    return f"{_('Weekly brief')} · {t.week(week)}{scope}" if presentation else _("Weekly brief") + scope
+    if presentation:
+        return f"{_('Weekly brief')} · {t.week(week)}"
+    return _("Weekly brief") + (f" · {_('areas of operations')}" if operations_area else "")
 
 
 def level_labels(t: I18n) -> dict[str, str]:

@@ -629,9 +629,12 @@ def banners(ctx: PageContext) -> None:
                    icon=":material/science:")
     s = ctx.status
     as_of = ctx.t.date(s["as_of"]) if s["as_of"] else "–"
-    st.caption(_("Data as of {date} · {records} records in view · {start} to {end}").format(
+    status = _("Data as of {date} · {records} records in view · {start} to {end}").format(
         date=as_of, records=ctx.t.number(s["records"]), start=ctx.t.date(s["date_min"]),
-        end=ctx.t.date(s["date_max"])))
+        end=ctx.t.date(s["date_max"]))
+    if ctx.filters.operations_area:
+        status += " · " + _("missions' areas of operations only")
+    st.caption(status)
     if ctx.identity.mode == "none":
         st.sidebar.caption(_("No sign-in configured: the access profile is set by the server ({profile}).").format(
             profile=profile_name(ctx.t, ctx.profile)))
