@@ -266,38 +266,37 @@ def sdg_cards(t: I18n) -> Section:
                     for code, text, custodian in SDG_CARDS])
 
 
+def _counts_table(t: I18n, data: GenderData, table: Table, empty: str, blocks) -> list[Block]:
+    """A table of counted persons as the profile may see it: withheld, "none recorded", or its
+    blocks (`blocks(table)`) and the small-count legend."""
+    if table.withheld:
+        return [withheld(t)]
+    if table.frame.empty:
+        return [Block("info", empty)]
+    return [*blocks(table), *legend_blocks(t, data)]
+
+
 def arrests(t: I18n, data: GenderData) -> Section:
     """Arrests by sex, with the share of women and girls among arrested suspects whose sex was recorded."""
     _ = t.gettext
-    section = Section(_("Arrests by sex, {period}").format(period=period(t, data)))
-    table = data.arrests
-    if table.withheld:
-        section.blocks.append(withheld(t))
-    elif table.frame.empty:
-        section.blocks.append(Block("info", _("No arrests recorded in this period and selection.")))
-    else:
+
+    def blocks(table: Table) -> list[Block]:
         overall = table.frame.iloc[-1]
-        if overall["share_women"] is not None and not pd.isna(overall["share_women"]):
-            section.blocks.append(Block("markdown", _(
-                "**{share}** of arrested suspects whose sex was recorded were women or girls.").format(
-                share=t.percent(overall["share_women"], 1))))
-        section.blocks += [Block("table", arrests_frame(t, table)), *legend_blocks(t, data)]
-    return section
+        lead = [] if overall["share_women"] is None or pd.isna(overall["share_women"]) else [Block("markdown", _(
+            "**{share}** of arrested suspects whose sex was recorded were women or girls.").format(
+            share=t.percent(overall["share_women"], 1)))]
+        return [*lead, Block("table", arrests_frame(t, table))]
+    return Section(_("Arrests by sex, {period}").format(period=period(t, data)), _counts_table(
+        t, data, data.arrests, _("No arrests recorded in this period and selection."), blocks))
 
 
 def smuggled(t: I18n, data: GenderData) -> Section:
     """Persons smuggled by sex and age: apart from the victims, whom they never add to."""
     _ = t.gettext
-    section = Section(_("Persons smuggled (not victims), {period}").format(period=period(t, data)))
-    section.blocks.append(Block("caption", _(
+    caption = Block("caption", _(
         "People moved across a border for gain in migrant-smuggling incidents. They are not victims of the "
         "smuggling and are not counted in the victim tables or rates above; where smuggling was aggravated "
-        "(deaths, abuse), the people harmed are recorded as victims.")))
-    table = data.smuggled
-    if table.withheld:
-        section.blocks.append(withheld(t))
-    elif table.frame.empty:
-        section.blocks.append(Block("info", _("No persons smuggled recorded in this period and selection.")))
-    else:
-        section.blocks += [Block("table", smuggled_frame(t, table)), *legend_blocks(t, data)]
-    return section
+        "(deaths, abuse), the people harmed are recorded as victims."))
+    return Section(_("Persons smuggled (not victims), {period}").format(period=period(t, data)), [caption, *_counts_table(
+        t, data, data.smuggled, _("No persons smuggled recorded in this period and selection."),
+        lambda table: [Block("table", smuggled_frame(t, table))])])

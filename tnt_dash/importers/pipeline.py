@@ -205,7 +205,7 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
             continue
         unmatched.update(set(names))
         former.update(set(former_names))
-        conflict, fresh = None, []
+        conflict, preferred, fresh = None, False, []
         for record in converted:
             key = tuple(record[k] for k in target.keys)
             if key in seen:
@@ -222,7 +222,7 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
                         N_("same identifier as row {row}: row {kept} kept ({why})")).format(
                             row=kept, kept=kept, why=t.gettext(why))})
                     report.unchanged += 1
-                    conflict = -1
+                    preferred = True
                     break
                 if first != record:
                     conflict = first_row
@@ -230,7 +230,7 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
                 duplicate_rows[item.row] = first_row
             else:
                 fresh.append((key, record))
-        if conflict == -1:
+        if preferred:
             continue
         if conflict is not None:
             quarantine.append((item, [{"field": ",".join(target.keys), "reason": t.gettext(
