@@ -197,7 +197,7 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
         page.mouse.click(x, y)
         try:
             page.wait_for_function("() => new URLSearchParams(window.location.search).has('map_focus')",
-                                   timeout=15_000)
+                                   timeout=30_000)
             break
         except Exception as error:  # noqa: BLE001 - say what failed, not only that a wait timed out
             if attempt == 2:
@@ -248,7 +248,7 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
         page.mouse.click(ax, ay)
         try:
             page.wait_for_function("key => new URLSearchParams(window.location.search).get('map_focus') === key",
-                                   arg=area["key"], timeout=15_000)
+                                   arg=area["key"], timeout=30_000)
             break
         except Exception as error:  # noqa: BLE001 - say what failed, not only that a wait timed out
             if attempt == 2:
