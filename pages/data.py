@@ -23,17 +23,9 @@ COUNT_LABELS = {"rows_read": _("Rows read"), "inserted": _("New records"), "upda
                 "unchanged": _("Unchanged"), "quarantined": _("Quarantined"), "out_of_scope": _("Out of scope")}
 
 
-def release_reader() -> None:
-    """One process cannot hold the cached read-only connection and a read-write one on the same file."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    ctx.con.close()
-
-
 def write(action, *args):
-    release_reader()
     try:
-        return action(*args)
+        return frame.write_store(ctx, action, *args)
     except (FileUnreadable, ImportRefused, releasability.ReleaseRefused) as exc:
         st.session_state["data_flash"] = ("error", exc.message(t))
     except store.StoreError as exc:

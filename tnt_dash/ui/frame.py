@@ -413,6 +413,16 @@ def page(title: str, *, subtitle: str | None = None, show_title: bool = True, in
     return ctx
 
 
+def write_store(ctx: PageContext, action, *args):
+    """action(*args), a writer that opens the store itself (store.writing), run from a page. One process
+    cannot hold the cached read-only connection and a read-write one on the same file, so the reader
+    and every cached result are let go first; the next run opens the changed store afresh."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    ctx.con.close()
+    return action(*args)
+
+
 def _log_page_view(ctx: PageContext, title: str) -> None:
     """One release-log entry per page and filters a session is shown (not one per rerun: a widget
     that changes nothing on screen would fill the log)."""
