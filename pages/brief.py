@@ -9,7 +9,7 @@ from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 from tnt_dash.ui.brief_notes import notes_columns, notes_editor
 
-ctx = frame.page(N_("Weekly brief"), show_title=False, operations_area=True)
+ctx = frame.page(N_("Weekly brief"), show_title=False)
 t, _ = ctx.t, ctx.t.gettext
 
 last = ctx.call(queries.last_complete_week, ctx.profile)

@@ -6,7 +6,7 @@ from tnt_dash.importers.pipeline import ImportRefused
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
-ctx = frame.page(N_("Data: imports and quality"), internal=True)
+ctx = frame.page(N_("Data: imports and quality"))
 t, _ = ctx.t, ctx.t.gettext
 
 if not ctx.profile.data_admin:
