@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 
-from tnt_dash import access, config, store
-from tnt_dash.filters import Filters
-from tnt_dash.priority import assess
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run from anywhere, as a file
+from tnt_dash import access, config, store  # noqa: E402
+from tnt_dash.filters import Filters  # noqa: E402
+from tnt_dash.priority import assess  # noqa: E402
 
 
 def main() -> None:

@@ -645,3 +645,29 @@ def test_protected_scores_say_no_more_than_the_published_counts(demo_db, monkeyp
         assert assessed(raw, access.ANALYST)["harm"] != assessed(moved, access.ANALYST)["harm"]
     finally:
         con.close()
+
+
+def test_every_market_has_a_severity_and_the_note_states_the_constants_in_use():
+    import csv
+    with open(ROOT / "tnt_dash" / "reference" / "markets.csv", encoding="utf-8") as fh:
+        markets = [row["code"] for row in csv.DictReader(fh)]
+    scale = priority.severity_scale()
+    assert {m for m, form in scale if form == ""} == set(markets)
+    assert priority.severity("human_trafficking", "sexual_exploitation").victim == 11
+    assert priority.severity("online_fraud", "sexual_exploitation") == priority.severity("online_fraud")
+    c = priority.calibration()
+    assert (c["harm_reference"], c["rate_reference"], c["fatality_points"]) == (HARM_REF, RATE_REF, DEATH)
+    english = priority.method_note(i18n.get("en"))
+    french = priority.method_note(i18n.get("fr"))
+    assert len(english) == len(french) == len(priority.METHOD_NOTE)
+    for (en_head, en_body), (fr_head, fr_body) in zip(english, french):
+        assert "{" not in en_body + fr_body
+        assert fr_body != en_body
+    text = {h: b for h, b in english}
+    assert "ln(1 + 120)" in text["Harm"] and "24 × deaths" in text["Harm"] and "ln(1 + 5)" in text["Likelihood"]
+    assert "from 0 to 152" in text["Formula"]
+    assert "±20%" in text["Sensitivity"] and "200 times" in text["Sensitivity"]
+    french_text = " ".join(b for _, b in french)
+    assert "ln(1 + 120)" in french_text and "0 à 152" in french_text
+    with pytest.raises(ValueError, match="no row"):
+        priority.severity("no_such_market")

@@ -1,5 +1,5 @@
 """What the priority model reads from each incident, as SQL: the Admiralty grades' values and the
-per-cell counts and sums (tnt_dash/priority.py and docs/priority.md say how the model uses them).
+per-cell counts and sums (tnt_dash/priority/ and docs/priority.md say how the model uses them).
 
 Kept apart from the model so that the store can build the weekly rollup's priority columns
 (store.refresh_rollups) with the very expressions the model reads, without loading the model and
