@@ -13,6 +13,7 @@ for heading, body in priority.method_note(ctx.t):
     st.subheader(heading)
     st.markdown(body)
 st.subheader(_("Harm severity scale"))
-st.dataframe(priority.severity_table(ctx.t), hide_index=True, width="stretch")
+scale = priority.severity_table(ctx.t)
+st.dataframe(scale, hide_index=True, width="stretch", height=35 * (len(scale) + 1) + 3)   # every row, no scrolling
 st.page_link("pages/priorities.py", label=_("Back to the threat priorities"), icon=":material/arrow_back:",
              query_params={k: v for k, v in st.query_params.to_dict().items() if k == "lang" or k in priority.PARAM_KEYS})
