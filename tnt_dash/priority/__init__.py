@@ -29,9 +29,9 @@ from .risk import priorities, score, sensitivity
 __all__ = [
     "AREA_LEVELS", "Assessment", "CONFIDENCE_LABELS", "EXPORT_COLUMNS", "FACTORS", "FACTOR_LABELS", "LEVELS",
     "METHOD_NOTE", "MODIFIERS", "ONLINE_AREA", "PARAM_KEYS", "PUBLISHED", "SENSITIVITY_DRAWS", "SENSITIVITY_SPREAD",
-    "TOP_THREATS_WEEKS", "TREND_LABELS", "Weights", "assess", "calibration", "confidence_level", "confidence_levels",
-    "coverage", "gitoc_context", "harm_points", "harm_scale", "inputs", "matrix_figure", "method_note",
-    "parse_weight_flags", "period", "priorities", "published_counts", "score", "sensitivity", "sensitivity_figure",
-    "sentence", "severity", "severity_scale", "severity_table", "table", "top_threats", "view", "weekly_series", "weights_from_params",
-    "weights_to_params",
+    "TOP_THREATS_WEEKS", "TREND_LABELS", "Weights", "assess", "calibration", "confidence_level",
+    "confidence_levels", "coverage", "gitoc_context", "harm_points", "harm_scale", "inputs", "matrix_figure",
+    "method_note", "parse_weight_flags", "period", "priorities", "published_counts", "score", "sensitivity",
+    "sensitivity_figure", "sentence", "severity", "severity_scale", "severity_table", "table", "top_threats",
+    "view", "weekly_series", "weights_from_params", "weights_to_params",
 ]

@@ -41,8 +41,9 @@ def matrix_figure(frame: pd.DataFrame, title: str, x_title: str, y_title: str, n
         x = np.linspace(risk / 100, 1.0, 40)
         shapes.append({"type": "path", "xref": "x", "yref": "y", "line": curve,
                        "path": "M " + " L ".join(f"{a:.4f},{risk / 100 / a:.4f}" for a in x)})
-        notes.append({"x": 1.0, "y": risk / 100, "xref": "x", "yref": "y", "showarrow": False, "xanchor": "right", "yanchor": "bottom",
-                      "text": names.get("risk", "{risk}").format(risk=risk), "font": {"size": 11, "color": "grey"}})
+        notes.append({"x": 1.0, "y": risk / 100, "xref": "x", "yref": "y", "showarrow": False, "xanchor": "right",
+                      "yanchor": "bottom", "text": names.get("risk", "{risk}").format(risk=risk),
+                      "font": {"size": 11, "color": "grey"}})
     fig = figure(traces, {
         "shapes": shapes, "annotations": notes,
         "xaxis": {"title": {"text": x_title}, "range": [-0.05, 1.05], "gridcolor": grid},
