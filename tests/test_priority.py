@@ -671,3 +671,25 @@ def test_every_market_has_a_severity_and_the_note_states_the_constants_in_use():
     assert "ln(1 + 120)" in french_text and "0 à 152" in french_text
     with pytest.raises(ValueError, match="no row"):
         priority.severity("no_such_market")
+
+
+def test_the_cli_scores_hti_kidnapping_the_same_with_country_hti_and_without(demo_db, tmp_path):
+    env = {**os.environ, "TNT_PROFILE": "analyst", "TNT_DB": str(demo_db)}
+    rows = {}
+    for name, extra in (("all", []), ("hti", ["--country", "HTI"])):
+        out = tmp_path / f"{name}.json"
+        result = subprocess.run([sys.executable, "-m", "tnt_dash", "priorities", "--to", "2026-11-29", "--period",
+                                 "120d", "--level", "country", "--format", "json", "--out", str(out), *extra],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        payload = json.loads(out.read_text())
+        table = [dict(zip(payload["columns"], row)) for row in payload["rows"]]
+        rows[name] = table
+        (rows[f"{name}_kidnapping"],) = [r for r in table
+                                         if r["Area"] == "Haiti" and r["Market"] == "Kidnapping for ransom"]
+    assert len(rows["all"]) > len(rows["hti"])
+    parts = ["Priority (risk × modifiers)", "Risk (0–100)", "Harm (0–1)", "Likelihood (0–1)", "Modifiers (×)",
+             "Confidence (0–1)", "Known factors (of 5)", "Reporting coverage (share of weeks)"]
+    assert [rows["all_kidnapping"][c] for c in parts] == [rows["hti_kidnapping"][c] for c in parts]
+    # Only the rank moves: it counts the rows in view.
+    assert rows["hti_kidnapping"]["Rank"] <= rows["all_kidnapping"]["Rank"]
