@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..i18n import N_
 
-FORMATS = ("auto", "native", "acled", "hxl", "gitoc", "unodc")
+FORMATS = ("auto", "native", "acled", "hxl", "gitoc", "unodc", "justice")
 DEFAULT_MAX_MB = 50
 
 
@@ -157,6 +157,10 @@ def detect(source: Source) -> str:
         header = {cell_text(c).lower() for c in head[0]}
         if {"event_id_cnty", "event_date", "event_type"} <= header:
             return "acled"
+    if head:
+        from .justice import is_justice_header      # offenders through the justice chain (issue #32)
+        if is_justice_header(head[0]):
+            return "justice"
     for row in head[:25]:
         cells = [cell_text(c) for c in row if cell_text(c)]
         if cells and sum(c.startswith("#") for c in cells) >= max(1, len(cells) // 2):
