@@ -22,12 +22,12 @@ from ..config import suppression_threshold
 from ..filters import Filters
 from ..i18n import I18n
 from ..queries import VICTIMS, _df, _lang, scope
-from ..suppression import OTHER_KEY, suppress_series_value
+from ..suppression import COMPLEMENTARY_MARK, OTHER_KEY, suppress_series_value
 from ..victim_detail import FORM_UNKNOWN, FORMS, GRAVE_VIOLATIONS, STAGES
 from .audit import hidden, pinned_cells
 from .counts import COUNT_SQL, GROUPS
 from .rates import HUMAN_TRAFFICKING, PER_POPULATION
-from .table import TOTAL_KEY, Table, protect, share, with_total
+from .table import TOTAL_KEY, Table, other_row_label, protect, share, with_total
 
 FORM_KEYS = (*FORMS, FORM_UNKNOWN)
 FORM_SQL = f"coalesce(i.exploitation_form, '{FORM_UNKNOWN}')"
@@ -42,7 +42,7 @@ def _withheld() -> Table:
 
 
 def protect_linked(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, suppress: bool,
-                   known: dict[tuple[str, str], object] | None = None) -> Table:
+                   known: dict[tuple[str, str], object] | None = None, other_label: str | None = None) -> Table:
     """`protect` for a table some of whose counts another published table shows too.
 
     `known` maps (row key, column) to that count as the other table publishes it: a number, a mark
@@ -50,15 +50,58 @@ def protect_linked(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str
     rows). Where any shared count is hidden there, this table would give it away, or narrow it: the
     table is withheld. Where all are shown, the reader knows them exactly, so they are shown here
     too and the table is audited with them (pinned_cells): conditioned on counts known exactly, the
-    two tables share nothing else, so the audit is exact. A hidden count it can still pin withholds
-    the table. A shared count whose true value differs here is no link and is ignored.
+    two tables share nothing else, so the audit is exact. Where a known count makes a hidden one
+    decisive, more is hidden around it (never a known count) and the table audited again; failing
+    that, it is withheld. A shared count whose true value differs here is no link and is ignored.
+
+    With `other_label` (a template with {n}; tables by country), rows that cannot be shown are
+    first grouped into one "Other … (n)" row, whose shared counts are the sums of theirs, before
+    the table is withheld.
     """
+    table = _protect_linked(frame, parts, total, suppress, known)
+    if not table.withheld or other_label is None or not known:
+        return table
+    return _grouped_fallback(frame, parts, total, known, other_label)
+
+
+def _grouped_fallback(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str,
+                      known: dict[tuple[str, str], object], other_label: str) -> Table:
+    """Group the smallest rows, two, then three and so on, into one row until the table can be shown."""
+    body = frame[frame["key"] != TOTAL_KEY]
+    counted = [*dict.fromkeys(c for part in parts for c in part), total]
+    order = body.sort_values(total, kind="stable")["key"].tolist()
+    for size in range(2, len(order)):
+        grouped = set(order[:size])
+        sums = {c: int(body.loc[body["key"].isin(grouped), c].sum()) for c in counted}
+        other = {"key": OTHER_KEY, "label": other_label.format(n=size), **sums}
+        rest = frame[~frame["key"].isin(grouped)]
+        merged = pd.concat([rest.iloc[:-1], pd.DataFrame([other]), rest.iloc[-1:]], ignore_index=True)
+        mapped: dict = {}
+        for (key, column), published in known.items():
+            if key not in grouped:
+                mapped[(key, column)] = published
+            elif (OTHER_KEY, column) not in mapped:
+                parts_known = [known.get((g, column)) for g in grouped]
+                # The reader adds up what the other table shows of the grouped rows.
+                mapped[(OTHER_KEY, column)] = (None if any(v is None or hidden(v) for v in parts_known)
+                                               else sum(int(v) for v in parts_known))
+        table = _protect_linked(merged, parts, total, True, mapped)
+        if not table.withheld:
+            table.merged = size
+            return table
+    return _withheld()
+
+
+def _protect_linked(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str, suppress: bool,
+                    known: dict[tuple[str, str], object] | None) -> Table:
+    """`protect_linked` without grouping."""
     table = protect(frame, parts, total, suppress)
     if not suppress or table.withheld or not known or table.frame.empty:
         return table
     truth = frame.reset_index(drop=True)
     shown = table.frame.reset_index(drop=True).copy()
     rows = {key: r for r, key in enumerate(truth["key"].tolist())}
+    fixed = set()
     for (key, column), published in known.items():
         if key not in rows:
             continue
@@ -67,12 +110,34 @@ def protect_linked(frame: pd.DataFrame, parts: list[tuple[str, ...]], total: str
             return _withheld()
         if int(published) == true:
             shown.at[rows[key], column] = true
+            fixed.add((rows[key], column))
     columns = [*dict.fromkeys(c for part in parts for c in part), total]
-    cells = {c: shown[c].to_numpy(dtype=object) for c in columns}
-    if pinned_cells(cells, columns, total, parts, suppression_threshold(),
-                    truth={c: truth[c].to_numpy(dtype=np.int64) for c in columns}):
-        return _withheld()
-    return Table(shown, suppressed=True)
+    cells = {c: np.array(shown[c].tolist(), dtype=object) for c in columns}
+    true_cells = {c: truth[c].to_numpy(dtype=np.int64) for c in columns}
+    k = suppression_threshold()
+    last = len(truth) - 1
+    for _round in range(MAX_REPAIR_ROUNDS):
+        pinned = pinned_cells(cells, columns, total, parts, k, truth=true_cells)
+        if not pinned:
+            return Table(pd.DataFrame({**{c: shown[c] for c in shown.columns}, **cells}), suppressed=True)
+        # The shown counts the known ones made decisive: hide the others of the pinned cell's row and
+        # the smallest of its column (as audit._joint_audit does), never a count the reader knows.
+        for r, c in pinned:
+            for col in columns:
+                if _open(cells, fixed, r, col):
+                    cells[col][r] = COMPLEMENTARY_MARK
+            others = [(int(cells[c][i]), i) for i in range(last + 1) if i != r and _open(cells, fixed, i, c)]
+            if others:
+                cells[c][min(others)[1]] = COMPLEMENTARY_MARK
+    return _withheld()
+
+
+MAX_REPAIR_ROUNDS = 8
+
+
+def _open(cells: dict, fixed: set, row: int, column: str) -> bool:
+    value = cells[column][row]
+    return (row, column) not in fixed and not hidden(value) and int(value) > 0
 
 
 def _published_row(table: Table | None, key: str, columns: dict[str, str]) -> dict[tuple[str, str], object]:
@@ -157,7 +222,7 @@ def sdg_by_form(con, filters: Filters, profile: Profile, t: I18n, destination: s
         if forms_published is not None and not forms_published.withheld:
             shown = dict(zip(forms_published.frame["key"], forms_published.frame["victims"]))
             known.update({(TOTAL_KEY, k): shown.get(k) for k in present})
-    table = protect_linked(full, [present], "victims", suppress, known)
+    table = protect_linked(full, [present], "victims", suppress, known, other_row_label(t, "country"))
     if table.withheld:
         return table
     f = table.frame[table.frame["key"] != TOTAL_KEY].reset_index(drop=True)
@@ -202,7 +267,8 @@ def citizenship_table(con, filters: Filters, profile: Profile, t: I18n, destinat
     if suppress and rate_table is not None and not rate_table.withheld:
         shown = dict(zip(rate_table.frame["key"], rate_table.frame["victims"]))
         known = {(key, "victims"): shown.get(key) for key in frame["key"] if key != TOTAL_KEY}
-    table = protect_linked(frame, [CITIZEN_PARTS, REFERRAL_PARTS], "victims", suppress, known)
+    table = protect_linked(frame, [CITIZEN_PARTS, REFERRAL_PARTS], "victims", suppress, known,
+                           other_row_label(t, "country"))
     if table.withheld:
         return table
     f = table.frame
@@ -255,13 +321,27 @@ def chain_table(con, filters: Filters, profile: Profile, t: I18n, destination: s
     full = with_total(frame, columns, t.gettext("Total"))
     known = _published_row(arrests_table, HUMAN_TRAFFICKING, {"arrests_female": "female", "arrests_male": "male",
                                                               "arrests_unknown": "sex_unknown", "arrests": "persons"})
-    known = {("arrested", column): value for (_total, column), value in known.items()} if suppress else {}
+    agree = _arrests_agree(con, filters, profile, frame) if suppress and known else set()
+    known = {("arrested", column): value for (_total, column), value in known.items() if column in agree}
     table = protect_linked(full, [OFFENDER_SEX, OFFENDER_AGE], "persons", suppress, known)
     if table.withheld:
         return table
     f = table.frame[table.frame["key"] != TOTAL_KEY].reset_index(drop=True)
     f["share_women"] = [share(fe, [fe, m]) for fe, m in zip(f["female"], f["male"])]
     return Table(f, suppressed=table.suppressed)
+
+
+def _arrests_agree(con, filters: Filters, profile: Profile, frame: pd.DataFrame) -> set[str]:
+    """The chain's arrested cells (by sex and in all) equal to the incidents' own arrests of
+    trafficking: only those link the chain to the arrests table. An arrest recorded on an incident
+    but not (yet) in the offenders table, or the other way round, makes the two differ."""
+    where, params = scope(filters, profile)
+    f, m, u = _df(con, f"""SELECT coalesce(sum(i.arrests_female), 0)::BIGINT AS f, coalesce(sum(i.arrests_male), 0)::BIGINT AS m,
+                                  coalesce(sum(i.arrests_unknown), 0)::BIGINT AS u
+                           FROM incidents i WHERE {where} AND i.market = ?""", [*params, HUMAN_TRAFFICKING]).iloc[0]
+    arrested = frame[frame["key"] == "arrested"].iloc[0]
+    incident = {"female": f, "male": m, "sex_unknown": u, "persons": f + m + u}
+    return {c for c, v in incident.items() if int(arrested[c]) == int(v)}
 
 
 # --- Protection links -------------------------------------------------------------------------
