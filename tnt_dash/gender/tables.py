@@ -175,6 +175,8 @@ def sdg_forms_frame(t: I18n, table: Table, compact: bool = False) -> pd.DataFram
     from .trafficking import form_label
     _ = t.gettext
     f = table.frame
+    if f.empty:
+        return pd.DataFrame({_("Country or territory"): []})
     forms = [c for c in f.columns if c.startswith("rate_") and c != "rate_victims"]
     out = {_("Country or territory"): f["label"].tolist()}
     for c in forms:

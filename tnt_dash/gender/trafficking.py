@@ -315,9 +315,9 @@ def chain_table(con, filters: Filters, profile: Profile, t: I18n, destination: s
     columns = (*OFFENDER_SEX, *OFFENDER_AGE, "persons")
     frame = frame.set_index("key").reindex(list(STAGES)).reset_index()
     frame[list(columns)] = frame[list(columns)].fillna(0).astype("int64")
-    if not frame["persons"].sum():
-        return Table(frame.iloc[0:0], suppressed=suppress)
     frame.insert(1, "label", [t.gettext(STAGES[k]) for k in frame["key"]])
+    if not frame["persons"].sum():
+        return Table(frame.iloc[0:0].assign(share_women=[]), suppressed=suppress)
     full = with_total(frame, columns, t.gettext("Total"))
     known = _published_row(arrests_table, HUMAN_TRAFFICKING, {"arrests_female": "female", "arrests_male": "male",
                                                               "arrests_unknown": "sex_unknown", "arrests": "persons"})
