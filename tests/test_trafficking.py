@@ -44,15 +44,15 @@ def tip_db(tmp_path: Path) -> Path:
     common = dict(market="human_trafficking", mission="MINUSCA", iso3="CAF", admin1_code=caf)
     insert_incident(con, incident_id="T1", date_occurred="2026-10-05", v_female_adult=4, v_female_child=3,
                     v_unknown_unknown=2, exploitation_form="sexual_exploitation", victims_domestic=6,
-                    victims_foreign=2, victim_citizenships=["TCD"], victims_referred=5, victims_not_referred=1,
-                    victims_declined_referral=1, crsv_referred=True, grave_violations=["sexual_violence"],
+                    victims_foreign=2, victim_citizenships="TCD", victims_referred=5, victims_not_referred=1,
+                    victims_declined_referral=1, crsv_referred=True, grave_violations="sexual_violence",
                     arrests_female=1, arrests_male=6, **common)
     insert_incident(con, incident_id="T2", date_occurred="2026-11-10", v_male_adult=5, v_male_child=1,
                     v_unknown_child=2, exploitation_form="forced_labour", victims_domestic=8, victims_referred=2,
                     **common)
     insert_incident(con, incident_id="T3", date_occurred="2026-11-12", v_female_adult=1, **common)
     insert_incident(con, incident_id="T4", date_occurred="2026-11-12", market="kidnapping_for_ransom",
-                    mission="BINUH", iso3="HTI", admin1_code=hti, v_male_child=2, grave_violations=["abduction"])
+                    mission="BINUH", iso3="HTI", admin1_code=hti, v_male_child=2, grave_violations="abduction")
     con.executemany("INSERT INTO offenders VALUES (?, ?, ?, ?, ?, ?, 'fixture')", [
         ("T1", "arrested", "female", "adult", 1, date(2026, 10, 6)), ("T1", "arrested", "male", "adult", 5, date(2026, 10, 6)),
         ("T1", "arrested", "male", "child", 1, date(2026, 10, 6)), ("T1", "prosecuted", "female", "adult", 1, date(2026, 11, 20)),

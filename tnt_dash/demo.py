@@ -223,8 +223,8 @@ def _trafficking_detail(con: duckdb.DuckDBPyConnection, seed: int, end: date) ->
             if h and v > 0 else None for c, h, v, x in zip(iso3, ht, n_victims, u[:, 0])]
     citizen = np.array([rng.multinomial(v, CITIZENSHIP.get(c, (.6, .25, .15))) if h else (0, 0, 0)
                         for c, h, v in zip(iso3, ht, n_victims)])
-    foreign_from = [sorted(set(rng.choice(FOREIGN_FROM.get(c, ("XXX",)), size=1 + int(x < 0.3)).tolist()))
-                    if f > 0 and c in FOREIGN_FROM else [] for c, f, x in zip(iso3, citizen[:, 1], u[:, 1])]
+    foreign_from = [";".join(sorted(set(rng.choice(FOREIGN_FROM.get(c, ("XXX",)), size=1 + int(x < 0.3)).tolist())))
+                    if f > 0 and c in FOREIGN_FROM else None for c, f, x in zip(iso3, citizen[:, 1], u[:, 1])]
     referral = np.array([rng.multinomial(v, REFERRAL) if h else (0, 0, 0, 0) for h, v in zip(ht, n_victims)])
     conflict = np.array([c in CONFLICT_AREAS for c in iso3])
     crsv = conflict & (n_female > 0) & np.where(ht, np.array([f == "sexual_exploitation" for f in form]) & (u[:, 2] < 0.45),
@@ -241,7 +241,7 @@ def _trafficking_detail(con: duckdb.DuckDBPyConnection, seed: int, end: date) ->
                 found.append("sexual_violence")
             if fatal[i] > 0 and u[i, 6] < 0.3:
                 found.append("killing_maiming")
-        grave.append(sorted(found))
+        grave.append(";".join(sorted(found)) or None)
     detail = pd.DataFrame({
         "incident_id": ids, "exploitation_form": form, "victims_domestic": citizen[:, 0],
         "victims_foreign": citizen[:, 1], "victim_citizenships": foreign_from, "victims_referred": referral[:, 0],

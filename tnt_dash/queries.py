@@ -362,7 +362,7 @@ def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int
         # Referral to the CRSV/MARA focal point and possible grave violations against children: the
         # analyst's record list only (access.py); every other list never selects them.
         columns += ["coalesce(i.crsv_referred, FALSE) AS crsv_referred",
-                    "array_to_string(coalesce(i.grave_violations, []), '; ') AS grave_violations"]
+                    "replace(i.grave_violations, ';', '; ') AS grave_violations"]
     columns += ["i.classification", "i.tlp"]
     return _df(con, f"""
         SELECT {', '.join(columns)}

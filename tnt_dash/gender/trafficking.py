@@ -284,7 +284,7 @@ def citizenships_named(con, filters: Filters, profile: Profile, destination: str
     where, params = scope(filters, profile)
     rows = _df(con, f"""
         SELECT c AS iso3, count(*)::BIGINT AS incidents
-        FROM (SELECT unnest(i.victim_citizenships) AS c FROM incidents i
+        FROM (SELECT unnest(string_split(i.victim_citizenships, ';')) AS c FROM incidents i
               WHERE {where} AND i.market = ? AND coalesce(i.victims_foreign, 0) > 0)
         GROUP BY 1 ORDER BY 2 DESC, 1""", [*params, HUMAN_TRAFFICKING])
     k = suppression_threshold()
@@ -359,7 +359,7 @@ def protection_links(con, filters: Filters, profile: Profile, destination: str) 
     if profile.protection_links == "none":
         return None
     where, params = scope(filters, profile)
-    grave = ", ".join(f"count(*) FILTER (WHERE list_contains(coalesce(i.grave_violations, []), '{g}'))::BIGINT AS {g}"
+    grave = ", ".join(f"count(*) FILTER (WHERE list_contains(string_split(coalesce(i.grave_violations, ''), ';'), '{g}'))::BIGINT AS {g}"
                       for g in GRAVE_VIOLATIONS)
     row = _df(con, f"""SELECT count(*) FILTER (WHERE coalesce(i.crsv_referred, FALSE))::BIGINT AS crsv, {grave}
                        FROM incidents i WHERE {where}""", params).iloc[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..i18n import N_
 from ..names import norm_header
-from .detect import FileUnreadable, nonblank
+from .detect import FileUnreadable, justice_header, nonblank
 from .native import header_cells, parse_count, parse_date, table_items, text_or_none
 
 
@@ -48,8 +48,7 @@ AGE_WORDS = {"child": "child", "enfant": "child", "mineur": "child", "minor": "c
 
 
 def is_justice_header(cells) -> bool:
-    names = {HEADERS.get(norm_header(c)) for c in cells}
-    return {"incident_id", "stage", "persons"} <= names
+    return justice_header(cells)
 
 
 def context(con) -> dict:

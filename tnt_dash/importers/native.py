@@ -447,12 +447,12 @@ class NativeRow(BaseModel):
     exploitation_form: Optional[str] = None
     victims_domestic: int = 0
     victims_foreign: int = 0
-    victim_citizenships: list[str] = Field(default_factory=list)
+    victim_citizenships: Optional[str] = None
     victims_referred: int = 0
     victims_not_referred: int = 0
     victims_declined_referral: int = 0
     crsv_referred: bool = False
-    grave_violations: list[str] = Field(default_factory=list)
+    grave_violations: Optional[str] = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -645,12 +645,12 @@ class NativeRow(BaseModel):
         for code in codes:
             if code != "XKX" and pycountry.countries.get(alpha_3=code) is None:
                 raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=code)
-        return codes
+        return ";".join(codes) or None
 
     @field_validator("grave_violations", mode="before")
     @classmethod
     def _grave(cls, value):
-        return parse_grave_violations(value)
+        return ";".join(parse_grave_violations(value)) or None
 
     @model_validator(mode="after")
     def _victim_detail(self):
@@ -685,7 +685,7 @@ class NativeRow(BaseModel):
 
 REQUIRED = {name for name, (_fr, required, _h) in FIELDS.items() if required}
 DEFAULTED = {"date_precision": 1, "cross_border": False, "narrative_restricted": False, "n_sources": 1,
-             "releasable_to": (), "victim_citizenships": (), "grave_violations": (), "crsv_referred": False,
+             "releasable_to": (), "crsv_referred": False,
              **{c: 0 for c in DETAIL_COUNTS},
              **{c: 0 for c in ("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS,
                                *SMUGGLED_CELLS)}}
