@@ -102,6 +102,4 @@ for trafficking_section in screen.trafficking(t, data, ctx.filters, ctx.status):
     section(trafficking_section)
 if links := screen.protection(t, data):       # gender and analyst profiles only (access.py)
     section(links)
-    for column, card in zip(st.columns(5), links.cards):
-        column.metric(card.label, card.value, border=True, help=card.note)
 section(screen.smuggled(t, data))

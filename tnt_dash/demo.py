@@ -235,7 +235,9 @@ def _trafficking_detail(con: duckdb.DuckDBPyConnection, seed: int, end: date) ->
         if conflict[i] and n_child[i] > 0:
             if form[i] == "child_soldiers" and u[i, 3] < 0.9:
                 found.append("recruitment")
-            if (not ht[i] and u[i, 4] < 0.7) or (ht[i] and u[i, 4] < 0.15):
+            # Kidnapping for ransom is often by criminal gangs, not parties to the conflict: only
+            # some of it is an abduction for the MRM.
+            if (not ht[i] and u[i, 4] < 0.3) or (ht[i] and u[i, 4] < 0.15):
                 found.append("abduction")
             if ht[i] and form[i] == "sexual_exploitation" and u[i, 5] < 0.5:
                 found.append("sexual_violence")

@@ -384,8 +384,8 @@ def protection(t: I18n, data: GenderData) -> Section | None:
         "Incidents of the sidebar period the police record referred on. Conflict-related sexual violence is reported "
         "through the MARA arrangements and the six grave violations against children through the MRM: these counts "
         "say a referral was made, they do not replace those systems. Never on a shared screen or in a shared export."))])
-    section.cards = [Card(_("Referred to the CRSV focal point (MARA)"), _count(t, links.crsv))]
-    section.cards += [Card(_(label), _count(t, links.grave[code]), _("Incidents with a possible grave violation "
-                                                                     "against children, referred for the MRM."))
-                      for code, label in GRAVE_VIOLATIONS.items()]
+    # A table, not cards: the violations' full names fit no card at 1366 px, in French least of all.
+    section.blocks.append(Block("table", pd.DataFrame({
+        _("Referral"): [_("Referred to the CRSV focal point (MARA)"), *(_(v) for v in GRAVE_VIOLATIONS.values())],
+        _("Incidents"): [links.crsv, *(links.grave[code] for code in GRAVE_VIOLATIONS)]})))
     return section
