@@ -18,7 +18,8 @@ DB = ctx.store_version.split("|", 1)[0]
 USER = ctx.identity.user or None
 FORMATS = {"auto": _("Detect automatically"), "native": _("Native template (CSV or XLSX)"),
            "acled": _("ACLED export (CSV)"), "hxl": _("HXL-tagged table"),
-           "gitoc": _("GI-TOC Organized Crime Index workbook"), "unodc": _("UNODC data-portal export")}
+           "gitoc": _("GI-TOC Organized Crime Index workbook"), "unodc": _("UNODC data-portal export"),
+           "justice": _("Offenders through the justice chain (CSV or XLSX)")}
 COUNT_LABELS = {"rows_read": _("Rows read"), "inserted": _("New records"), "updated": _("Updated records"),
                 "unchanged": _("Unchanged"), "quarantined": _("Quarantined"), "out_of_scope": _("Out of scope")}
 
@@ -265,3 +266,12 @@ with tab_quality:
         st.dataframe(places.assign(problem=places.problem.map(problems)).rename(columns={
             "country": _("Country"), "name": _("Name"), "rows": _("Rows"), "problem": _("Problem"),
             "batch_id": _("Batch"), "file_name": _("File")}), hide_index=True, width="stretch")
+    flagged = ctx.call(admin.narratives_to_review, ctx.profile)
+    st.subheader(_("Narratives that may identify a person ({n})").format(n=t.number(len(flagged))))
+    st.caption(_("A name after “victim” or a title, a phone number, an e-mail, an exact address, or an exact age "
+                 "with a place. Nothing is changed: open each record and remove what identifies anyone."))
+    if len(flagged):
+        st.dataframe(flagged.rename(columns={"incident_id": _("Record"), "batch_id": _("Batch"), "name": _("a name"),
+                                             "phone": _("a phone number"), "email": _("an e-mail address"),
+                                             "address": _("an exact address"), "age": _("an exact age")}),
+                     hide_index=True, width="stretch")

@@ -98,4 +98,8 @@ for column, card in zip(st.columns(2) + st.columns(2), sdg.cards):   # long offi
         st.caption(card.note)
 
 section(screen.arrests(t, data))
+for trafficking_section in screen.trafficking(t, data, ctx.filters, ctx.status):
+    section(trafficking_section)
+if links := screen.protection(t, data):       # gender and analyst profiles only (access.py)
+    section(links)
 section(screen.smuggled(t, data))

@@ -358,7 +358,7 @@ def test_template_french_headers_roundtrip(db, tmp_path):
     book = openpyxl.load_workbook(out, read_only=True)
     assert book.sheetnames[0] and len(book.sheetnames) == 2
     header = next(book.worksheets[0].iter_rows(values_only=True))
-    assert header[:2] == ("identifiant", "date_faits") and len(header) == 59   # 50, and 9 persons-smuggled cells
+    assert header[:2] == ("identifiant", "date_faits") and len(header) == 68   # 50, 9 persons-smuggled cells, 9 trafficking-detail cells (issue #32)
     assert "passes_hommes" in header and "victimes_hommes" in header
     book.close()
     report = pipeline.run_import(db, out)

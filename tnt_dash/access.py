@@ -51,6 +51,9 @@ class Profile:
     ceiling: str                     # most restrictive classification this profile can see
 
     host_state: str | None = None    # shared only: the one host State this screen is for (ISO3)
+    # Referrals to the CRSV/MARA focal point and possible grave violations against children (MRM):
+    # "records" (in record lists too), "aggregate" (counts only) or "none" (never shown).
+    protection_links: str = "none"
 
     def where(self, alias: str = "i", rollup: bool = False) -> str:
         """The records this profile may see, as static SQL over `alias`: the incidents, or with
@@ -130,7 +133,7 @@ GENDER = Profile(
     allowed_statuses=None,
     narratives="unrestricted", source_identities=False, detailed_grades=True, restricted_actor_names=False,
     exact_coordinates=True, suppress_on_screen=False, suppress_in_exports=True, data_admin=False,
-    releasable_to_host_state=False, ceiling="CONFIDENTIAL",
+    releasable_to_host_state=False, ceiling="CONFIDENTIAL", protection_links="aggregate",
 )
 COMMISSIONER = Profile(
     name="commissioner",
@@ -149,7 +152,7 @@ ANALYST = Profile(
     allowed_statuses=None,
     narratives="all", source_identities=True, detailed_grades=True, restricted_actor_names=True,
     exact_coordinates=True, suppress_on_screen=False, suppress_in_exports=False, data_admin=True,
-    releasable_to_host_state=False, ceiling="STRICTLY CONFIDENTIAL",
+    releasable_to_host_state=False, ceiling="STRICTLY CONFIDENTIAL", protection_links="records",
 )
 PROFILES = {p.name: p for p in (SHARED, GENDER, COMMISSIONER, ANALYST)}
 DEFAULT_PROFILE = "analyst"

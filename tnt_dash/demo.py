@@ -124,6 +124,7 @@ def generate(con: duckdb.DuckDBPyConnection, rows: int = 50_000, seed: int = 7, 
     con.execute("UPDATE import_batches SET rows_read = ?, inserted = ?, updated = 0, unchanged = 0 WHERE batch_id = ?",
                 [written, written, f"demo-{seed}"])
     _persons_smuggled(con, seed)
+    _trafficking_detail(con, seed, end)
     spikes = [
         {"iso3": s.iso3, "admin1_code": plan.spike_cells[i][0], "market": s.market,
          "week": (first_monday + timedelta(weeks=n_weeks - 1 - s.weeks_ago)).isoformat(), "extra": s.extra}
@@ -170,6 +171,123 @@ def _persons_smuggled(con: duckdb.DuckDBPyConnection, seed: int) -> None:
                        FROM _smuggled s WHERE incidents.incident_id = s.incident_id""")
     finally:
         con.unregister("_smuggled")
+
+
+# Trafficking detail (issue #32), drawn in a post-pass with its own stream (spawn key 1000001), so
+# every other column stays exactly as it was. Shares are set to read like UNODC GLOTIP's regional
+# profiles: in sub-Saharan Africa mostly forced labour and sexual exploitation, mostly domestic
+# victims, armed groups recruiting children in the conflict areas; forced marriage in South Sudan;
+# Cyprus's detected victims mostly foreign women in sexual exploitation or forced labour; Kosovo's
+# mostly domestic, in sexual exploitation and begging. Order: victim_detail.FORMS, then not recorded.
+DEMO_FORMS = ("sexual_exploitation", "forced_labour", "forced_criminal_activity", "forced_marriage", "begging",
+              "organ_removal", "child_soldiers", "mixed", "other", None)
+FORM_SHARES = {
+    "COD": (.22, .30, .03, .08, .03, .0, .14, .06, .02, .12), "CAF": (.20, .28, .03, .10, .03, .0, .16, .06, .02, .12),
+    "SSD": (.15, .25, .02, .20, .02, .0, .16, .06, .02, .12), "SOM": (.18, .30, .02, .12, .05, .005, .14, .06, .02, .105),
+    "HTI": (.25, .35, .10, .02, .05, .0, .05, .06, .02, .10), "CYP": (.50, .35, .02, .02, .01, .0, .0, .03, .02, .05),
+    "XKX": (.55, .15, .03, .05, .10, .0, .0, .04, .02, .06),
+}
+FORM_SHARES_OTHER = (.30, .35, .03, .05, .04, .0, .05, .06, .02, .10)
+# (domestic, foreign, unknown) shares of the victims, and the foreign victims' usual citizenships.
+CITIZENSHIP = {"COD": (.80, .08, .12), "CAF": (.70, .15, .15), "SSD": (.70, .15, .15), "SOM": (.55, .30, .15),
+               "HTI": (.85, .05, .10), "CYP": (.10, .82, .08), "XKX": (.70, .22, .08)}
+FOREIGN_FROM = {"COD": ("RWA", "UGA", "BDI", "CAF", "SSD"), "CAF": ("TCD", "SDN", "CMR", "COD"),
+                "SSD": ("SDN", "UGA", "ETH", "KEN", "COD"), "SOM": ("ETH", "KEN", "YEM"), "HTI": ("DOM", "VEN"),
+                "CYP": ("NGA", "CMR", "NPL", "VNM", "SYR", "UKR", "PHL"), "XKX": ("ALB", "MKD", "SRB", "MDA", "UKR")}
+REFERRAL = (0.50, 0.20, 0.06, 0.24)   # referred, not referred, declined, not recorded
+CONFLICT_AREAS = ("CAF", "COD", "SSD", "SOM", "HTI")
+OFFENDER_AGE = (0.05, 0.80, 0.15)     # child, adult, not recorded
+PROSECUTED, CONVICTED = 0.5, 0.45      # of those arrested, of those prosecuted
+
+
+def _trafficking_detail(con: duckdb.DuckDBPyConnection, seed: int, end: date) -> None:
+    """Form of exploitation, citizenship and referral of trafficking victims, the CRSV/MARA and MRM
+    flags, and trafficking offenders through the chain (arrested, prosecuted, convicted)."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1_000_001,)))
+    child = "v_female_child + v_male_child + v_unknown_child"
+    victims = " + ".join(f"v_{s}_{a}" for s in ("female", "male", "unknown") for a in ("child", "adult", "unknown"))
+    rows = con.execute(f"""
+        SELECT incident_id, market, coalesce(iso3, ''), date_occurred, {victims}, {child},
+               v_female_child + v_female_adult + v_female_unknown, fatalities,
+               arrests_female, arrests_male, arrests_unknown
+        FROM incidents WHERE batch_id = ? AND market IN ('human_trafficking', 'kidnapping_for_ransom')
+        ORDER BY incident_id""", [f"demo-{seed}"]).fetchall()
+    if not rows:
+        return
+    ids, market, iso3, occurred, n_victims, n_child, n_female, fatal, af, am, au = map(list, zip(*rows))
+    n = len(ids)
+    ht = np.array([m == "human_trafficking" for m in market])
+    n_victims, n_child, n_female = (np.array(x, dtype=np.int64) for x in (n_victims, n_child, n_female))
+    u = rng.random((n, 8))
+    form = [DEMO_FORMS[int(np.searchsorted(np.cumsum(FORM_SHARES.get(c, FORM_SHARES_OTHER)), x * 0.99999))]
+            if h and v > 0 else None for c, h, v, x in zip(iso3, ht, n_victims, u[:, 0])]
+    citizen = np.array([rng.multinomial(v, CITIZENSHIP.get(c, (.6, .25, .15))) if h else (0, 0, 0)
+                        for c, h, v in zip(iso3, ht, n_victims)])
+    foreign_from = [";".join(sorted(set(rng.choice(FOREIGN_FROM.get(c, ("XXX",)), size=1 + int(x < 0.3)).tolist())))
+                    if f > 0 and c in FOREIGN_FROM else None for c, f, x in zip(iso3, citizen[:, 1], u[:, 1])]
+    referral = np.array([rng.multinomial(v, REFERRAL) if h else (0, 0, 0, 0) for h, v in zip(ht, n_victims)])
+    conflict = np.array([c in CONFLICT_AREAS for c in iso3])
+    crsv = conflict & (n_female > 0) & np.where(ht, np.array([f == "sexual_exploitation" for f in form]) & (u[:, 2] < 0.45),
+                                                u[:, 2] < 0.08)
+    grave = []
+    for i in range(n):
+        found = []
+        if conflict[i] and n_child[i] > 0:
+            if form[i] == "child_soldiers" and u[i, 3] < 0.9:
+                found.append("recruitment")
+            # Kidnapping for ransom is often by criminal gangs, not parties to the conflict: only
+            # some of it is an abduction for the MRM.
+            if (not ht[i] and u[i, 4] < 0.3) or (ht[i] and u[i, 4] < 0.15):
+                found.append("abduction")
+            if ht[i] and form[i] == "sexual_exploitation" and u[i, 5] < 0.5:
+                found.append("sexual_violence")
+            if fatal[i] > 0 and u[i, 6] < 0.3:
+                found.append("killing_maiming")
+        grave.append(";".join(sorted(found)) or None)
+    detail = pd.DataFrame({
+        "incident_id": ids, "exploitation_form": form, "victims_domestic": citizen[:, 0],
+        "victims_foreign": citizen[:, 1], "victim_citizenships": foreign_from, "victims_referred": referral[:, 0],
+        "victims_not_referred": referral[:, 1], "victims_declined_referral": referral[:, 2], "crsv_referred": crsv,
+        "grave_violations": grave})
+    con.register("_detail", detail)
+    try:
+        con.execute("""UPDATE incidents SET exploitation_form = d.exploitation_form, victims_domestic = d.victims_domestic,
+                              victims_foreign = d.victims_foreign, victim_citizenships = d.victim_citizenships,
+                              victims_referred = d.victims_referred, victims_not_referred = d.victims_not_referred,
+                              victims_declined_referral = d.victims_declined_referral, crsv_referred = d.crsv_referred,
+                              grave_violations = d.grave_violations
+                       FROM _detail d WHERE incidents.incident_id = d.incident_id""")
+    finally:
+        con.unregister("_detail")
+    _offenders(con, rng, seed, end, [(i, d, (f, m, x)) for i, d, f, m, x, h in zip(ids, occurred, af, am, au, ht)
+                                     if h and f + m + x > 0])
+
+
+def _offenders(con, rng, seed: int, end: date, arrested: list) -> None:
+    """Trafficking offenders by stage, sex and age: those arrested (the incident's arrests by sex, an
+    age drawn), some prosecuted weeks later, some convicted months or years later; a stage whose
+    date falls after the data's end has not happened yet."""
+    out = []
+    for incident_id, occurred, by_sex in arrested:
+        arrest_day = occurred + timedelta(days=int(rng.integers(0, 15)))
+        charge_day = arrest_day + timedelta(days=int(rng.integers(30, 181)))
+        verdict_day = charge_day + timedelta(days=int(rng.integers(150, 731)))
+        for sex, count in zip(("female", "male", "unknown"), by_sex):
+            for age, held in zip(("child", "adult", "unknown"), rng.multinomial(count, OFFENDER_AGE)):
+                charged = int(rng.binomial(held, PROSECUTED))
+                convicted = int(rng.binomial(charged, CONVICTED))
+                for stage, persons, day in (("arrested", held, arrest_day), ("prosecuted", charged, charge_day),
+                                            ("convicted", convicted, verdict_day)):
+                    if persons and day <= end:
+                        out.append((incident_id, stage, sex, age, int(persons), day, f"demo-{seed}"))
+    if not out:
+        return
+    frame = pd.DataFrame(out, columns=["incident_id", "stage", "sex", "age", "persons", "stage_date", "batch_id"])
+    con.register("_offenders", frame)
+    try:
+        con.execute("INSERT INTO offenders BY NAME SELECT * FROM _offenders")
+    finally:
+        con.unregister("_offenders")
 
 
 def _reference(con) -> dict:

@@ -371,6 +371,11 @@ def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int
         columns.append("CASE WHEN ac.name_restricted THEN NULL ELSE ac.name END AS actor")
     if narrative:
         columns.append(f"{narrative} AS narrative")
+    if profile.protection_links == "records":
+        # Referral to the CRSV/MARA focal point and possible grave violations against children: the
+        # analyst's record list only (access.py); every other list never selects them.
+        columns += ["coalesce(i.crsv_referred, FALSE) AS crsv_referred",
+                    "replace(i.grave_violations, ';', '; ') AS grave_violations"]
     columns += ["i.classification", "i.tlp"]
     return _df(con, f"""
         SELECT {', '.join(columns)}

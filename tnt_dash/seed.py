@@ -69,12 +69,31 @@ def ensure_store(path: Path | str | None = None) -> Path:
         con = store.connect(path)
         try:
             store.migrate(con)
+            if current < TRAFFICKING_DETAIL_VERSION:
+                backfill_trafficking_detail(con)
             if stale_geography:
                 counts = refresh_geography(con)
                 log.info("admin-1 geography brought up to date: %s", counts)
         finally:
             con.close()
     return path
+
+
+TRAFFICKING_DETAIL_VERSION = 16   # schema/016_trafficking_detail.sql
+
+
+def backfill_trafficking_detail(con) -> None:
+    """A demo store built before migration 016 gets its trafficking detail drawn as a new one would
+    (demo._trafficking_detail, its own random stream), so the demo reads the same either way.
+    Imported stores are left as they are: their detail can only come from their own files."""
+    from datetime import date
+    meta = store.get_meta(con)
+    if meta.get("dataset") != "synthetic-demo" or not meta.get("data_end"):
+        return
+    if con.execute("SELECT count(*) FROM offenders").fetchone()[0]:
+        return
+    with store.transaction(con):
+        demo._trafficking_detail(con, int(meta.get("seed") or 7), date.fromisoformat(meta["data_end"]))
 
 
 # The reference files that make up the admin-1 geography; a change to any of them reaches existing

@@ -62,7 +62,8 @@ def incidents(con, filters: Filters, profile: Profile, t: I18n, destination: str
         "women_children": N_("Women and children victims"), "arrests": N_("Arrests"),
         "seizure_value_usd": N_("Seizures, estimated value (USD)"), "grade": N_("Grade"),
         "source_type": N_("Source type"), "source_ref": N_("Source reference"), "actor": N_("Actor"),
-        "narrative": N_("Narrative"), "status": N_("Status"), "classification": N_("Classification"),
+        "narrative": N_("Narrative"), "crsv_referred": N_("Referred to the CRSV focal point"),
+        "grave_violations": N_("Possible grave violations against children"), "status": N_("Status"), "classification": N_("Classification"),
         "tlp": N_("TLP"),
     }
     names = {k: v for k, v in names.items() if k in frame.columns}
@@ -103,6 +104,12 @@ def _gender(*args, **kwargs) -> View:
     return gender_view(*args, **kwargs)
 
 
+def _trafficking(*args, **kwargs) -> View:
+    # Imported on call, like the gender view (issue #32).
+    from .gender.pack import trafficking_view
+    return trafficking_view(*args, **kwargs)
+
+
 REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "overview": (overview_weeks, N_("Home: weekly key figures for the last 12 complete weeks")),
     "markets": (markets, N_("Home: incidents, victims and seizures by criminal market")),
@@ -116,6 +123,8 @@ REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "activities": (_activities, N_("Capacity building: the SOC Focal Point Network's activities, with participants by sex")),
     "priorities": (_priorities, N_("Threat priorities: score, rank, confidence and rank range per area and market")),
     "gender": (_gender, N_("Women and children: victims by sex and age (women, men, girls, boys, unknown) per market")),
+    "trafficking": (_trafficking, N_("Trafficking in persons: victims by form of exploitation × sex and age, and "
+                                     "offenders arrested, prosecuted and convicted by sex and age")),
 }
 
 

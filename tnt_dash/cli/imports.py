@@ -10,7 +10,7 @@ from .. import access, config, i18n, store
 def add_cli_parsers(sub) -> None:
     p = sub.add_parser("import", help="import incidents or country context from a file (see docs/import.md)")
     p.add_argument("file", type=Path)
-    p.add_argument("--format", choices=("auto", "native", "acled", "hxl", "gitoc", "unodc"), default="auto")
+    p.add_argument("--format", choices=("auto", "native", "acled", "hxl", "gitoc", "unodc", "justice"), default="auto")
     p.add_argument("--dry-run", action="store_true", help="validate and count, change nothing")
     p.add_argument("--json", action="store_true", help="print one JSON object with the counts and errors")
     p = sub.add_parser("batches", help="list import batches")

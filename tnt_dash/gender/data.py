@@ -19,6 +19,8 @@ from .rates import national_series_count, rate_and_national
 from .smuggled import smuggled_table
 from .table import Table
 from .trend import Trend, trend
+from .trafficking import (ProtectionLinks, chain_table, citizenship_table, citizenships_named, forms_table,
+                          protection_links, sdg_by_form)
 from .victims import GROUP_BREAKDOWNS, breakdown_of, window
 
 
@@ -39,6 +41,33 @@ class GenderData:
     national_rows: int
     arrests: Table
     smuggled: Table                   # persons smuggled (not victims), the quarter window
+    trafficking: "TraffickingData | None" = None   # issue #32: forms, citizenship, offenders, links
+
+
+@dataclass
+class TraffickingData:
+    forms: Table                      # victims by form of exploitation × group, the quarter window
+    sdg_forms: Table                  # per 100,000 population by country and form, the sidebar period
+    citizenship: Table                # by citizenship and referral per country, the sidebar period
+    citizenships: list                # [(ISO3, incidents)] of foreign victims, the sidebar period
+    chain: Table                      # offenders arrested, prosecuted, convicted, the sidebar period
+    links: ProtectionLinks | None     # CRSV/MARA and MRM referrals, the sidebar period; None: not for this profile
+
+
+def trafficking_data(con, filters: Filters, quarter: Filters, profile: Profile, t, destination: str,
+                     market: Table | None, rate: Table, arrests: Table) -> TraffickingData:
+    """The trafficking indicators, each protected together with the published table it shares
+    counts with (trafficking.protect_linked): the market table and the arrests table are over the
+    quarter window, the rate table over the sidebar period; a link holds only over the same window."""
+    same_window = quarter == filters
+    forms = forms_table(con, quarter, profile, t, destination, market)
+    return TraffickingData(
+        forms=forms,
+        sdg_forms=sdg_by_form(con, filters, profile, t, destination, rate, forms if same_window else None),
+        citizenship=citizenship_table(con, filters, profile, t, destination, rate),
+        citizenships=citizenships_named(con, filters, profile, destination),
+        chain=chain_table(con, filters, profile, t, destination, arrests if same_window else None),
+        links=protection_links(con, filters, profile, destination))
 
 
 def gender_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen",
@@ -70,5 +99,7 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
         units=units, units_month=month, rate=rate,
         national=national, national_rows=national_series_count(con),
         arrests=parts["arrests"], smuggled=parts["smuggled"],
+        trafficking=trafficking_data(con, filters, quarter, profile, t, destination,
+                                     tables["market"][0] if "market" in tables else None, rate, parts["arrests"]),
     )
 

@@ -56,6 +56,34 @@ def definitions(t: I18n, k: int) -> pd.DataFrame:
            "country's population. Not the UNODC SDG 16.2.2 series, which counts victims detected by all national "
            "authorities in a year.")),
         (_("UNODC national series"), _("Imported from the UNODC data portal as published; “<5” stays “<5”.")),
+        (_("Victims of trafficking"), _("Persons recruited, transported, transferred, harboured or received by means "
+                                        "of threat, force, deception or other means, for exploitation. For a child "
+                                        "(under 18), no means is needed: moving or receiving a child for exploitation "
+                                        "is trafficking (Trafficking in Persons Protocol, art. 3(c)).")),
+        (_("Form of exploitation"), _("UNODC GLOTIP categories: sexual exploitation, forced labour, forced criminal "
+                                      "activity, forced marriage, begging, removal of organs, child soldiers "
+                                      "(recruitment by armed groups), mixed, other; “form not recorded” is counted "
+                                      "and shown, never spread over the others.")),
+        (_("SDG 16.2.2 by form"), _("Victims of human trafficking detected in police incident records per 100,000 "
+                                    "population, per country and form of exploitation, for the period.")),
+        (_("Domestic and foreign victims"), _("Domestic: citizens of the country where the incident occurred; "
+                                              "foreign: of another country; % foreign over those with citizenship "
+                                              "recorded.")),
+        (_("% referred to services"), _("Victims referred to support services with their consent, divided by all "
+                                        "detected victims; declined and unknown shown beside it.")),
+        (_("Offenders through the chain"), _("Persons arrested, prosecuted and convicted in human-trafficking "
+                                             "incidents of the period, by sex and age, whenever the stage was "
+                                             "reached. The rows are the same people at successive stages.")),
+        (_("Protection referrals"), _("Incidents referred to the CRSV focal point (MARA arrangements) or with a "
+                                      "possible grave violation against children referred for the MRM. Gender "
+                                      "Officer and analyst only; never shared with a host State.")),
+        (_("Survivor-centred cautions"), " ".join((
+            _("Detection is not prevalence: more detected victims can mean better identification, more "
+              "patrols or a new referral partner, not more crime; fewer can mean less looking."),
+            _("Small numbers: a few victims more or less move a share by many points; read shares of "
+              "under 20 victims as indications only."),
+            _("No identifying details: counts per incident only, never names, exact ages with small "
+              "places, or contacts; narratives are screened for them at import.")))),
         (_("Small counts"), legend(t, k)),
         (_("“Other … (n)” rows"), _("Rows grouped into one because, shown one by one, their small counts could be "
                                     "worked out from the totals; n is the number of rows grouped. Only where small "

@@ -9,8 +9,8 @@ from ..filters import Filters
 from ..i18n import I18n
 from .data import GenderData, gender_data
 from .definitions import definitions
-from .tables import (arrests_frame, groups_frame, missions_frame, national_frame, rate_frame, shares_frame,
-                     smuggled_frame, trend_frame, units_frame)
+from .tables import (arrests_frame, chain_frame, citizenship_frame, forms_frame, groups_frame, missions_frame,
+                     national_frame, rate_frame, sdg_forms_frame, shares_frame, smuggled_frame, trend_frame, units_frame)
 from .table import Table
 from .victims import groups_table
 
@@ -37,8 +37,27 @@ def pack_sheets(data: GenderData, t: I18n) -> dict[str, pd.DataFrame]:
             {_("Note"): [_("No UNODC series imported. Import one with: python -m tnt_dash import FILE --format unodc")]}),
         _("Arrests by sex"): sheet(data.arrests, lambda x: arrests_frame(t, x)),
         _("Persons smuggled"): sheet(data.smuggled, lambda x: smuggled_frame(t, x)),
+        **trafficking_sheets(data, t, sheet),
         _("Definitions"): definitions(t, data.k),
     }
+    return sheets
+
+
+def trafficking_sheets(data: GenderData, t: I18n, sheet) -> dict[str, pd.DataFrame]:
+    """The trafficking indicators (issue #32); the protection referrals only for the profiles allowed them."""
+    _ = t.gettext
+    tr = data.trafficking
+    sheets = {
+        _("Victims by form"): sheet(tr.forms, lambda x: forms_frame(t, x)),
+        _("SDG 16.2.2 by form"): sheet(tr.sdg_forms, lambda x: sdg_forms_frame(t, x)),
+        _("Citizenship, referral"): sheet(tr.citizenship, lambda x: citizenship_frame(t, x)),
+        _("Offenders chain"): sheet(tr.chain, lambda x: chain_frame(t, x)),
+    }
+    if tr.links is not None:
+        from ..victim_detail import GRAVE_VIOLATIONS
+        sheets[_("Protection referrals")] = pd.DataFrame({
+            _("Referral"): [_("Referred to the CRSV focal point (MARA)"), *(_(v) for v in GRAVE_VIOLATIONS.values())],
+            _("Incidents"): [tr.links.crsv, *tr.links.grave.values()]})
     return sheets
 
 
@@ -58,3 +77,37 @@ def gender_view(con, filters: Filters, profile: Profile, t: I18n, destination: s
     frame = groups_frame(t, table, "market") if not table.withheld else pd.DataFrame(
         {t.gettext("Note"): [t.gettext("Withheld: these counts are too small to publish safely.")]})
     return presented.View("gender", t.gettext("Victims by sex and age, by criminal market"), frame)
+
+
+def trafficking_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> presented.View:
+    """CLI export `trafficking`: victims by form of exploitation × group, and offenders through the
+    chain by sex and age, over the filter period, one count per line, protected as the profile requires."""
+    from .counts import GROUP_LABELS, GROUPS
+    from .trafficking import OFFENDER_AGE, OFFENDER_SEX, chain_table, forms_table
+    from .victims import groups_table
+    from .arrests import arrests_table
+    _ = t.gettext
+    suppress = profile.must_suppress(destination)
+    market = groups_table(con, filters, profile, t, "market", destination) if suppress else None
+    forms = forms_table(con, filters, profile, t, destination, market)
+    chain = chain_table(con, filters, profile, t, destination,
+                        arrests_table(con, filters, profile, t, destination) if suppress else None)
+    withheld = _("Withheld: these counts are too small to publish safely.")
+    rows = []
+    what = _("Victims by form of exploitation")
+    if forms.withheld:
+        rows.append((what, withheld, "", None))
+    for record in forms.frame.to_dict("records") if not forms.withheld else []:
+        rows += [(what, record["label"], _(GROUP_LABELS[g]), record[g]) for g in GROUPS]
+        rows.append((what, record["label"], _("Victims"), record["victims"]))
+    what = _("Trafficking offenders through the criminal-justice chain")
+    if chain.withheld:
+        rows.append((what, withheld, "", None))
+    labels = {"female": _("Women and girls"), "male": _("Men and boys"), "sex_unknown": _("Sex not recorded"),
+              "child": _("Children (under 18)"), "adult": _("Adults"), "age_unknown": _("Age not recorded"),
+              "persons": _("Offenders")}
+    for record in chain.frame.to_dict("records") if not chain.withheld else []:
+        rows += [(what, record["label"], labels[c], record[c]) for c in (*OFFENDER_SEX, *OFFENDER_AGE, "persons")]
+    frame = pd.DataFrame(rows, columns=[_("Indicator"), _("Category"), _("Group"), _("Count")])
+    return presented.View("trafficking", _("Trafficking in persons: victims by form of exploitation and offenders "
+                                           "through the chain"), frame)

@@ -13,15 +13,15 @@ import pandas as pd
 
 from .. import presented
 from ..filters import Filters
-from ..i18n import I18n
+from ..i18n import I18n, N_
 from . import figures
 from .completeness import MIN_VICTIMS_TO_JUDGE, flag_units
 from .counts import GROUP_LABELS, GROUPS
 from .data import GenderData
 from .definitions import SDG_CARDS, SDG_NOTE, legend
 from .table import TOTAL_KEY, Table
-from .tables import (arrests_frame, groups_frame, national_frame, rate_frame, shares_frame, smuggled_frame,
-                     units_frame)
+from .tables import (arrests_frame, chain_frame, citizenship_frame, forms_frame, groups_frame, national_frame,
+                     rate_frame, sdg_forms_frame, shares_frame, smuggled_frame, units_frame)
 from .trend import trend_sentence
 from .victims import HEATMAP_MIN_VICTIMS, heatmap_rows
 
@@ -170,7 +170,8 @@ def trend(t: I18n, data: GenderData) -> Section:
                            "and children of unknown sex, including females of unknown age. The test is Mann–Kendall "
                            "at 95 %; “no clear trend” means the weekly counts do not rise or fall consistently enough "
                            "to rule out chance.") + (
-            " " + _("Weeks whose count is hidden have no bar.") if data.suppressed else ""))])
+            " " + _("Weeks whose count is hidden have no bar.") if data.suppressed else "")),
+        Block("caption", _(DETECTION_CAUTION))])
 
 
 def completeness(t: I18n, data: GenderData, percent: int) -> Section:
@@ -300,3 +301,91 @@ def smuggled(t: I18n, data: GenderData) -> Section:
     return Section(_("Persons smuggled (not victims), {period}").format(period=period(t, data)), [caption, *_counts_table(
         t, data, data.smuggled, _("No persons smuggled recorded in this period and selection."),
         lambda table: [Block("table", smuggled_frame(t, table))])])
+
+
+# Survivor-centred cautions (issue #32), said wherever a count of detected victims is read.
+DETECTION_CAUTION = N_("Detection is not prevalence: more detected victims can mean better identification, more "
+                       "patrols or a new referral partner, not more crime; fewer can mean less looking.")
+SMALL_NUMBERS_CAUTION = N_("Small numbers: a few victims more or less move a share by many points; read shares of "
+                           "under 20 victims as indications only.")
+NO_DETAILS_CAUTION = N_("No identifying details: counts per incident only, never names, exact ages with small "
+                        "places, or contacts; narratives are screened for them at import.")
+
+
+def trafficking(t: I18n, data: GenderData, filters: Filters, status: dict) -> list[Section]:
+    """Trafficking to UNODC's standard: victims by form of exploitation, per 100,000 by form (SDG
+    16.2.2's breakdown), by citizenship and referral, and offenders through the chain."""
+    _ = t.gettext
+    tr = data.trafficking
+    span = _("{start} to {end}").format(start=t.date(filters.date_from or status["date_min"]),
+                                        end=t.date(filters.date_to or status["date_max"]))
+    forms = Section(_("Trafficking victims by form of exploitation, {period}").format(period=period(t, data)), [
+        Block("caption", _("Forms of exploitation as UNODC's Global Report on Trafficking in Persons counts them, one "
+                           "per incident (“mixed” where several). A child moved or received for exploitation is a "
+                           "victim of trafficking even where no threat, force or deception was used (Trafficking in "
+                           "Persons Protocol, art. 3(c)).")),
+        *_counts_table(t, data, tr.forms, _("No human trafficking victims recorded in this period and selection."),
+                       lambda table: [Block("table", forms_frame(t, table))]),
+        Block("caption", " ".join((_(DETECTION_CAUTION), _(NO_DETAILS_CAUTION))))])
+    sdg = Section(_("SDG 16.2.2 by form of exploitation: detected victims per 100,000 population, {period}").format(
+        period=span), [Block("caption", _(
+            "Police records of this mission, not the official UNODC series; a rate for the period, per country, by "
+            "the form of exploitation recorded."))] + _counts_table(
+        t, data, tr.sdg_forms, _("No human trafficking victims recorded in this period and selection."),
+        lambda table: [Block("table", sdg_forms_frame(t, table, compact=True))]))
+    citizenship = Section(_("Domestic and foreign victims, and referral to services, {period}").format(period=span),
+                          _counts_table(t, data, tr.citizenship,
+                                        _("No human trafficking victims recorded in this period and selection."),
+                                        lambda table: _citizenship_blocks(t, tr, table)))
+    chain = Section(_("Trafficking offenders through the criminal-justice chain"), [Block("caption", _(
+        "Offenders in human-trafficking incidents of {period}, by sex and age, arrested, prosecuted and convicted, "
+        "whenever the stage was reached: convictions can come years later and are imported against the "
+        "incident. The same people go through the stages, so the rows do not add up.").format(period=span))]
+        + _counts_table(t, data, tr.chain, _("No trafficking offenders recorded for this period and selection."),
+                        lambda table: _chain_blocks(t, table)))
+    return [forms, sdg, citizenship, chain]
+
+
+def _citizenship_blocks(t: I18n, tr, table: Table) -> list[Block]:
+    _ = t.gettext
+    blocks = []
+    total = table.frame.iloc[-1]
+    if total["share_referred"] is not None and not pd.isna(total["share_referred"]):
+        blocks.append(Block("markdown", _("**{share}** of detected trafficking victims were referred to services "
+                                          "(with their consent).").format(share=t.percent(total["share_referred"]))))
+    blocks.append(Block("table", citizenship_frame(t, table)))
+    if tr.citizenships:
+        blocks.append(Block("caption", _("Citizenships of foreign victims (incidents): {list}.").format(
+            list=", ".join(f"{iso3} ({t.number(n)})" for iso3, n in tr.citizenships))))
+    blocks.append(Block("caption", " ".join((
+        _("Referred = referred to services with the victim's consent; declined = the victim said no, which is their "
+          "right."), _(SMALL_NUMBERS_CAUTION)))))
+    return blocks
+
+
+def _chain_blocks(t: I18n, table: Table) -> list[Block]:
+    _ = t.gettext
+    arrested = table.frame.iloc[0]
+    lead = [] if arrested["share_women"] is None or pd.isna(arrested["share_women"]) else [Block("markdown", _(
+        "**{share}** of trafficking suspects arrested whose sex was recorded were women or girls: a far larger share "
+        "than for most crimes, as UNODC's Global Report also finds.").format(share=t.percent(arrested["share_women"])))]
+    return [*lead, Block("table", chain_frame(t, table))]
+
+
+def protection(t: I18n, data: GenderData) -> Section | None:
+    """Referrals to the CRSV/MARA focal point and possible grave violations against children (MRM):
+    counts of incidents, for the profiles allowed them (None otherwise)."""
+    links = data.trafficking.links if data.trafficking else None
+    if links is None:
+        return None
+    _ = t.gettext
+    from ..victim_detail import GRAVE_VIOLATIONS
+    section = Section(_("Protection referrals (not for the host State)"), [Block("caption", _(
+        "Incidents of the sidebar period the police record referred on. Conflict-related sexual violence is reported "
+        "through the MARA arrangements and the six grave violations against children through the MRM: these counts "
+        "say a referral was made, they do not replace those systems. Never on a shared screen or in a shared export."))])
+    # A table, not cards: the violations' full names fit no card at 1366 px, in French least of all.
+    section.blocks.append(Block("table", pd.DataFrame({
+        _("Referral"): [_("Referred to the CRSV focal point (MARA)"), *(_(v) for v in GRAVE_VIOLATIONS.values())],
+        _("Incidents"): [links.crsv, *(links.grave[code] for code in GRAVE_VIOLATIONS)]})))
+    return section

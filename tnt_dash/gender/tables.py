@@ -159,3 +159,56 @@ def smuggled_frame(t: I18n, table: Table) -> pd.DataFrame:
     names = {"label": N_("Country or territory"), "women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"),
              "boys": N_("Boys"), "unknown": N_("Sex or age unknown"), "smuggled": N_("Persons smuggled")}
     return _columns(table.frame, {k: _(v) for k, v in names.items()}, {})
+
+
+# --- Trafficking to UNODC's standard (issue #32) ----------------------------------------------
+
+def forms_frame(t: I18n, table: Table) -> pd.DataFrame:
+    _ = t.gettext
+    names = {"label": _("Form of exploitation"), **{k: _(v) for k, v in GROUP_LABELS.items()}, "victims": _("Victims")}
+    return _columns(table.frame, names)
+
+
+def sdg_forms_frame(t: I18n, table: Table, compact: bool = False) -> pd.DataFrame:
+    """Per country: each form's victims per 100,000 population (the screen), or every count beside
+    its rate (the pack)."""
+    from .trafficking import form_label
+    _ = t.gettext
+    f = table.frame
+    if f.empty:
+        return pd.DataFrame({_("Country or territory"): []})
+    forms = [c for c in f.columns if c.startswith("rate_") and c != "rate_victims"]
+    out = {_("Country or territory"): f["label"].tolist()}
+    for c in forms:
+        key = c[len("rate_"):]
+        if not compact:
+            out[_("{group}: victims detected").format(group=form_label(t, key))] = f[key].tolist()
+        out[form_label(t, key) if compact else _("{group}: per 100,000 population").format(group=form_label(t, key))] = [
+            None if r is None or pd.isna(r) else rate_text(t, r) if compact else round(float(r), 3) for r in f[c].tolist()]
+    out[_("All forms: per 100,000 population")] = [None if r is None or pd.isna(r) else (rate_text(t, r) if compact else round(float(r), 3))
+                                                   for r in f["rate_victims"].tolist()]
+    out[_("Population year")] = [None if pd.isna(y) else str(int(y)) for y in f["pop_year"].tolist()]
+    return pd.DataFrame(out)
+
+
+def citizenship_frame(t: I18n, table: Table) -> pd.DataFrame:
+    _ = t.gettext
+    f = table.frame
+    names = {"label": N_("Country or territory"), "victims": N_("Victims"), "domestic": N_("Domestic victims"),
+             "foreign": N_("Foreign victims"), "citizenship_unknown": N_("Citizenship unknown"),
+             "share_foreign": N_("% foreign (of victims with citizenship recorded)"),
+             "referred": N_("Referred to services"), "not_referred": N_("Not referred"),
+             "declined": N_("Declined referral"), "referral_unknown": N_("Referral unknown"),
+             "share_referred": N_("% of victims referred to services")}
+    return _columns(f, {k: _(v) for k, v in names.items()},
+                    {c: [_pct(v) for v in f[c].tolist()] for c in ("share_foreign", "share_referred")})
+
+
+def chain_frame(t: I18n, table: Table) -> pd.DataFrame:
+    _ = t.gettext
+    f = table.frame
+    names = {"label": N_("Stage"), "female": N_("Women and girls"), "male": N_("Men and boys"),
+             "sex_unknown": N_("Sex not recorded"), "child": N_("Children (under 18)"), "adult": N_("Adults"),
+             "age_unknown": N_("Age not recorded"), "persons": N_("Offenders"),
+             "share_women": N_("% women and girls (of offenders with sex recorded)")}
+    return _columns(f, {k: _(v) for k, v in names.items()}, {"share_women": [_pct(v) for v in f["share_women"].tolist()]})

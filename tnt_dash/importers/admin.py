@@ -116,6 +116,13 @@ def quality(con, profile) -> dict:
     return pipeline.data_quality(con)
 
 
+def narratives_to_review(con, profile) -> pd.DataFrame:
+    """Stored records whose narrative may identify a person (screening.py): ids and kinds, no text."""
+    require(profile)
+    from . import screening
+    return screening.stored_flags(con)
+
+
 def place_names_to_review(con, profile) -> pd.DataFrame:
     require(profile)
     return pipeline.place_names_to_review(con)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import N_
+from ..names import norm_header
 
-FORMATS = ("auto", "native", "acled", "hxl", "gitoc", "unodc")
+FORMATS = ("auto", "native", "acled", "hxl", "gitoc", "unodc", "justice")
 DEFAULT_MAX_MB = 50
 
 
@@ -157,6 +158,8 @@ def detect(source: Source) -> str:
         header = {cell_text(c).lower() for c in head[0]}
         if {"event_id_cnty", "event_date", "event_type"} <= header:
             return "acled"
+    if head and justice_header(head[0]):               # offenders through the justice chain (issue #32)
+        return "justice"
     for row in head[:25]:
         cells = [cell_text(c) for c in row if cell_text(c)]
         if cells and sum(c.startswith("#") for c in cells) >= max(1, len(cells) // 2):
@@ -167,6 +170,16 @@ def detect(source: Source) -> str:
 # The header of every UNODC data-portal export (GLOTIP, CTS, IAFQ...: txtVALUE or VALUE) and of its SDG file.
 UNODC_PORTAL = {"iso3_code", "indicator", "year"}
 UNODC_SDG = {"iso3_code", "series", "year", "value"}
+
+
+# The header of an offenders file (importers/justice.py): an incident, a stage and a count, in English or French.
+JUSTICE_COLUMNS = ({"incident_id", "identifiant"}, {"stage", "etape", "etape_judiciaire"},
+                   {"persons", "personnes", "nombre", "count", "offenders", "auteurs"})
+
+
+def justice_header(cells) -> bool:
+    names = {norm_header(c) for c in cells}
+    return all(names & column for column in JUSTICE_COLUMNS)
 
 
 def unodc_header(cells) -> bool:

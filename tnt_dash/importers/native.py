@@ -17,6 +17,7 @@ from ..access import ORIGINATORS as ORIGINATOR_VALUES
 from ..i18n import N_
 from ..gazetteer import Gazetteer
 from ..names import norm_header
+from ..victim_detail import FORM_ALIASES, FORMS, GRAVE_ALIASES, GRAVE_VIOLATIONS
 
 VICTIM_CELLS = ("v_female_child", "v_female_adult", "v_female_unknown", "v_male_child", "v_male_adult",
                 "v_male_unknown", "v_unknown_child", "v_unknown_adult", "v_unknown_unknown")
@@ -87,6 +88,27 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
     "narrative_restricted": ("recit_restreint", False, N_("yes/no: the narrative is restricted.")),
     "source_ref": ("ref_source", False, N_("Reference of the source (analysts only).")),
     "reporting_unit": ("unite_declarante", False, N_("Unit that reported the incident.")),
+    **{  # Trafficking and protection detail (issue #32): counts per incident, never per named person.
+        "exploitation_form": ("forme_exploitation", False, N_(
+            "Human trafficking only: form of exploitation (UNODC GLOTIP), a code or its English or French name: "
+            "sexual_exploitation, forced_labour, forced_criminal_activity, forced_marriage, begging, organ_removal, "
+            "child_soldiers, mixed, other; blank: not recorded.")),
+        "victims_domestic": ("victimes_nationales", False, N_("Victims who are citizens of the country where the "
+                                                             "incident occurred.")),
+        "victims_foreign": ("victimes_etrangeres", False, N_("Victims who are foreign citizens (the rest of the "
+                                                            "victims: citizenship unknown).")),
+        "victim_citizenships": ("nationalites_victimes", False, N_("ISO3 codes of the foreign victims' "
+                                                                  "citizenships, separated by ; (no names).")),
+        "victims_referred": ("victimes_orientees", False, N_("Victims referred to services (with their consent).")),
+        "victims_not_referred": ("victimes_non_orientees", False, N_("Victims not referred to services.")),
+        "victims_declined_referral": ("victimes_refus_orientation", False, N_(
+            "Victims who declined referral to services (the rest of the victims: referral unknown).")),
+        "crsv_referred": ("orientation_vslic", False, N_(
+            "yes/no: referred to the focal point for conflict-related sexual violence (MARA arrangements).")),
+        "grave_violations": ("violations_graves", False, N_(
+            "Possible grave violations against children, for the MRM, separated by ;: recruitment, abduction, "
+            "sexual_violence, killing_maiming.")),
+    },
 }
 STORE_COLUMNS = tuple(FIELDS)     # the incidents columns an import writes (plus created_at, updated_at, batch_id)
 
@@ -112,6 +134,9 @@ EXAMPLE_ROW = {
     "classification": "UNCLASSIFIED", "tlp": "TLP:GREEN", "releasable_to": "", "status": "validated",
     "narrative": "Example: patrol seized four rifles at a checkpoint.", "narrative_restricted": "no",
     "source_ref": "", "reporting_unit": "UNPOL Birao",
+    "exploitation_form": "", "victims_domestic": 0, "victims_foreign": 0, "victim_citizenships": "",
+    "victims_referred": 0, "victims_not_referred": 0, "victims_declined_referral": 0, "crsv_referred": "no",
+    "grave_violations": "",
 }
 
 
@@ -310,6 +335,50 @@ def parse_bool(value) -> bool:
     raise _error(N_("expected yes or no: {value}"), value=str(value))
 
 
+DETAIL_COUNTS = ("victims_domestic", "victims_foreign", "victims_referred", "victims_not_referred",
+                 "victims_declined_referral")
+
+
+def parse_form(value) -> str | None:
+    """A form of exploitation by code, English or French name (victim_detail.FORMS); blank: None."""
+    text = text_or_none(value)
+    if text is None:
+        return None
+    key = norm_header(text)
+    if key in ("unknown", "inconnue", "inconnu", "non_enregistree"):
+        return None
+    known = {norm_header(code): code for code in FORMS} | {norm_header(label): code for code, label in FORMS.items()}
+    found = known.get(key) or FORM_ALIASES.get(key) or _french_form(key)
+    if not found:
+        raise _error(N_("unknown form of exploitation: {value} (expected one of {codes})"), value=str(value),
+                     codes=", ".join(FORMS))
+    return found
+
+
+def _french_form(key: str) -> str | None:
+    from ..i18n import get
+    fr = get("fr")
+    return {norm_header(fr.gettext(label)): code for code, label in FORMS.items()}.get(key)
+
+
+def parse_grave_violations(value) -> list[str]:
+    """'recruitment; abduction' -> ['abduction', 'recruitment']; codes or French names; blank: []."""
+    if value is None:
+        return []
+    parts = value if isinstance(value, (list, tuple)) else re.split(r"[;,]+", str(value))
+    found = set()
+    for part in parts:
+        key = norm_header(str(part or ""))
+        if not key:
+            continue
+        code = key if key in GRAVE_VIOLATIONS else GRAVE_ALIASES.get(key)
+        if code is None:
+            raise _error(N_("unknown grave violation: {value} (expected recruitment, abduction, sexual_violence or "
+                            "killing_maiming)"), value=str(part).strip())
+        found.add(code)
+    return sorted(found)
+
+
 class NativeRow(BaseModel):
     """One incident as it will be stored. Reference checks (market, country, admin-1, mission) use
     the sets passed as validation context, read from the store in the same transaction."""
@@ -375,6 +444,15 @@ class NativeRow(BaseModel):
     narrative_restricted: bool = False
     source_ref: Optional[str] = None
     reporting_unit: Optional[str] = None
+    exploitation_form: Optional[str] = None
+    victims_domestic: int = 0
+    victims_foreign: int = 0
+    victim_citizenships: Optional[str] = None
+    victims_referred: int = 0
+    victims_not_referred: int = 0
+    victims_declined_referral: int = 0
+    crsv_referred: bool = False
+    grave_violations: Optional[str] = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -403,7 +481,7 @@ class NativeRow(BaseModel):
         return parse_date(value)
 
     @field_validator("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS, *SMUGGLED_CELLS,
-                     "n_sources", mode="before")
+                     "n_sources", *DETAIL_COUNTS, mode="before")
     @classmethod
     def _count(cls, value):
         return parse_count(value)
@@ -440,7 +518,7 @@ class NativeRow(BaseModel):
             raise _error(N_("cannot be negative: {value}"), value=str(value))
         return number
 
-    @field_validator("cross_border", "narrative_restricted", mode="before")
+    @field_validator("cross_border", "narrative_restricted", "crsv_referred", mode="before")
     @classmethod
     def _bool(cls, value):
         return parse_bool(value)
@@ -553,6 +631,46 @@ class NativeRow(BaseModel):
             raise _error(N_("unknown admin-1 code: {value}"), value=str(value))
         return text
 
+    @field_validator("exploitation_form", mode="before")
+    @classmethod
+    def _form(cls, value):
+        return parse_form(value)
+
+    @field_validator("victim_citizenships", mode="before")
+    @classmethod
+    def _citizenships(cls, value):
+        import pycountry
+        codes = parse_iso3_list(value)
+        # Any country of the world, not only the store's reference list: victims come from afar.
+        for code in codes:
+            if code != "XKX" and pycountry.countries.get(alpha_3=code) is None:
+                raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=code)
+        return ";".join(codes) or None
+
+    @field_validator("grave_violations", mode="before")
+    @classmethod
+    def _grave(cls, value):
+        return ";".join(parse_grave_violations(value)) or None
+
+    @model_validator(mode="after")
+    def _victim_detail(self):
+        """The detail of the victims adds up to no more than the victims (issue #32)."""
+        victims = sum(getattr(self, c) for c in VICTIM_CELLS)
+        if self.exploitation_form and self.market != "human_trafficking":
+            raise _error(N_("a form of exploitation is recorded for human trafficking only, not for {market}"),
+                         market=self.market)
+        citizenship = self.victims_domestic + self.victims_foreign
+        if citizenship > victims:
+            raise _error(N_("victims by citizenship ({n}) are more than the incident's victims ({victims})"),
+                         n=citizenship, victims=victims)
+        referral = self.victims_referred + self.victims_not_referred + self.victims_declined_referral
+        if referral > victims:
+            raise _error(N_("victims by referral to services ({n}) are more than the incident's victims ({victims})"),
+                         n=referral, victims=victims)
+        if self.victim_citizenships and not self.victims_foreign:
+            raise _error(N_("foreign citizenships are given but no foreign victim is counted"))
+        return self
+
     @model_validator(mode="after")
     def _coherent(self, info: ValidationInfo):
         admin1 = (info.context or {}).get("admin1") or {}
@@ -567,7 +685,8 @@ class NativeRow(BaseModel):
 
 REQUIRED = {name for name, (_fr, required, _h) in FIELDS.items() if required}
 DEFAULTED = {"date_precision": 1, "cross_border": False, "narrative_restricted": False, "n_sources": 1,
-             "releasable_to": (),
+             "releasable_to": (), "crsv_referred": False,
+             **{c: 0 for c in DETAIL_COUNTS},
              **{c: 0 for c in ("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS,
                                *SMUGGLED_CELLS)}}
 

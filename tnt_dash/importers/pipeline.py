@@ -22,13 +22,13 @@ import pandas as pd
 
 from .. import i18n, store
 from ..i18n import N_
-from . import acled, detect, gitoc, hxl, native, unodc
+from . import acled, detect, gitoc, hxl, justice, native, screening, unodc
 from .common import OutOfScope
 from .detect import FileUnreadable
 from .native import Item
 
 INCIDENT_KINDS = ("native", "acled", "hxl")
-MODULES = {"native": native, "acled": acled, "hxl": hxl, "gitoc": gitoc, "unodc": unodc}
+MODULES = {"native": native, "acled": acled, "hxl": hxl, "gitoc": gitoc, "unodc": unodc, "justice": justice}
 
 
 @dataclass
@@ -42,7 +42,7 @@ INCIDENTS = Target("incidents", ("incident_id",), tuple(c for c in native.STORE_
 # "release": a bulk release to host States (releasability.py) rewrites incidents and keeps their history like
 # an import, so it rolls back like one.
 TARGETS = {"native": INCIDENTS, "acled": INCIDENTS, "hxl": INCIDENTS, "gitoc": gitoc.TARGET, "unodc": unodc.TARGET,
-           "release": INCIDENTS}
+           "release": INCIDENTS, "justice": justice.TARGET}
 
 
 @dataclass
@@ -175,6 +175,8 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
             continue
         unmatched.update(set(names))
         former.update(set(former_names))
+        if target is INCIDENTS:
+            _screen_narratives(converted, item.row, report, t)
         conflict, preferred, fresh = None, False, []
         for record in converted:
             key = tuple(record[k] for k in target.keys)
@@ -257,6 +259,14 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
              # Kept for the Data quality tab: place names an analyst should add to the gazetteer.
              "admin1_unmatched": [[iso3, name, n] for (iso3, name), n in sorted(unmatched.items())],
              "admin1_former": [[iso3, name, n] for (iso3, name), n in sorted(former.items())]})
+
+
+def _screen_narratives(records: list[dict], row: int, report: Report, t) -> None:
+    """A note (never an error: the row is kept) for a narrative that may identify a person (issue #32)."""
+    for record in records:
+        kinds = screening.flags(record.get("narrative"), record.get("place"))
+        if kinds:
+            report.warnings.append({"row": row, "field": "narrative", "reason": screening.reason(kinds, t)})
 
 
 def _take_names(context, key: str) -> list[tuple[str, str]]:
