@@ -112,6 +112,8 @@ def _writing(db_path, keep: bool = True):
         with store.transaction(con, keep=keep):
             yield con
         if keep:
+            from ..alerts import after_commit
+            after_commit(con, db_path)   # early warning on what was just committed (docs/alerts.md)
             con.execute("CHECKPOINT")
     finally:
         con.close()
