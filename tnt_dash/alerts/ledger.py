@@ -206,14 +206,6 @@ def action_row(con, db_path, scope: str, alert: str, action: str, user: str, not
             "note": note.strip() if note else None, "at_time": now()}
 
 
-def record_action(con, db_path, scope: str, alert: str, action: str, user: str, note: str | None = None) -> dict:
-    """Acknowledge or close with a read-write connection (the command line)."""
-    row = action_row(con, db_path, scope, alert, action, user, note)
-    con.execute("INSERT INTO alert_events BY NAME SELECT * FROM (SELECT ? AS event_id, ? AS alert_id, ? AS action, "
-                "? AS user_name, ? AS note, ? AS at_time)", [row[c] for c in SPOOLED["alert_events"]])
-    return row
-
-
 def spool_action(con, db_path, scope: str, alert: str, action: str, user: str, note: str | None = None) -> dict:
     """Acknowledge or close from a page (read-only connection): spooled, visible at once."""
     row = action_row(con, db_path, scope, alert, action, user, note)
@@ -244,13 +236,6 @@ def _none(value):
 
 def rule_row(rule: Rule, retired: bool = False) -> dict:
     return {**rule.as_row(), "created_at": now(), "retired_at": now() if retired else None}
-
-
-def add_rule(con, rule: Rule) -> None:
-    """Store a user rule with a read-write connection (the command line)."""
-    row = rule_row(rule)
-    con.execute(f"INSERT INTO alert_rules ({', '.join(SPOOLED['alert_rules'])}) VALUES "
-                f"({', '.join('?' * len(SPOOLED['alert_rules']))})", [row[c] for c in SPOOLED["alert_rules"]])
 
 
 def watch_list(con, db_path, owner: str, scope: str) -> dict[str, set[str]]:
