@@ -132,7 +132,7 @@ def drain(con, db_path: Path | str) -> int:
     added = 0
     with store.transaction(con):
         for table, frame in frames.items():
-            before = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             con.register("_spooled", frame)
             if table == "alert_rules":
                 # A retirement arrives as a second row for the rule: it updates the kept one.
@@ -144,7 +144,7 @@ def drain(con, db_path: Path | str) -> int:
             else:
                 con.execute(f"INSERT OR IGNORE INTO {table} BY NAME SELECT DISTINCT ON ({keys[table]}) * FROM _spooled")
             con.unregister("_spooled")
-            added += con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
+            added += con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before
     for f in files:
         f.unlink()
     return added

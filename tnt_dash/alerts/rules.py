@@ -5,11 +5,19 @@ import uuid
 from dataclasses import asdict, dataclass
 
 from ..access import PROFILES, Profile, get_profile
+from ..i18n import N_
 from .definitions import MEASURES
 
 
 class RuleError(ValueError):
-    """A user rule that cannot be evaluated: said in words, nothing stored."""
+    """A user rule that cannot be evaluated: said in the reader's words (message), nothing stored."""
+
+    def __init__(self, msgid: str, **params):
+        super().__init__(msgid.format(**params))
+        self.msgid, self.params = msgid, params
+
+    def message(self, t) -> str:
+        return t.gettext(self.msgid).format(**self.params)
 
 
 def scope_of(profile: Profile) -> str:
@@ -55,19 +63,20 @@ def new_rule(owner: str, scope: str, measure: str, market: str | None = None, ad
     exist (and, for areas, that the scope may see), when the caller knows them."""
     profile_of(scope)
     if measure not in MEASURES:
-        raise RuleError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}")
+        raise RuleError(N_("Unknown measure {measure}; expected one of {measures}."), measure=measure,
+                        measures=", ".join(MEASURES))
     if (threshold is None) == (percent is None):
-        raise RuleError("give either a threshold or a percent change, not both or neither")
+        raise RuleError(N_("Give either a threshold or a percent rise, not both or neither."))
     if threshold is not None and not threshold > 0:
-        raise RuleError("the threshold must be a number above 0")
+        raise RuleError(N_("The threshold must be a number above 0."))
     if percent is not None and not percent > 0:
-        raise RuleError("the percent change must be above 0 (a rise)")
+        raise RuleError(N_("The percent rise must be above 0."))
     if min_base is not None and min_base < 0:
-        raise RuleError("the minimum base cannot be negative")
+        raise RuleError(N_("The least 4-week mean cannot be negative."))
     if market and markets is not None and market not in markets:
-        raise RuleError(f"unknown market {market!r}")
+        raise RuleError(N_("Unknown market {market}."), market=market)
     if admin1_code and areas is not None and admin1_code not in areas:
-        raise RuleError(f"unknown admin-1 area {admin1_code!r}, or one this profile does not see")
+        raise RuleError(N_("Unknown admin-1 area {area}, or one this screen does not show."), area=admin1_code)
     return Rule(rule_id=f"U-{uuid.uuid4().hex[:10]}", owner=owner, scope=scope, measure=measure,
                 market=market or None, admin1_code=admin1_code or None,
                 threshold=float(threshold) if threshold is not None else None,

@@ -37,8 +37,8 @@ def weeks_to_evaluate(con, profile: Profile, today: date | None = None) -> list[
     RECHECK_WEEKS before the last week evaluated (records arrive late), never more than LOOKBACK_WEEKS."""
     last = queries.last_complete_week(con, profile, today)
     earliest = last - timedelta(weeks=LOOKBACK_WEEKS - 1)
-    row = con.execute("SELECT evaluated_through FROM alert_scopes WHERE scope = ?", [scope_of(profile)]).fetchone()
-    start = earliest if row is None else max(earliest, row[0] - timedelta(weeks=RECHECK_WEEKS))
+    rows = con.execute("SELECT evaluated_through FROM alert_scopes WHERE scope = ?", [scope_of(profile)]).fetchall()
+    start = earliest if not rows else max(earliest, rows[0][0] - timedelta(weeks=RECHECK_WEEKS))
     return [start + timedelta(weeks=k) for k in range((last - start).days // 7 + 1)] if start <= last else []
 
 
