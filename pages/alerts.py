@@ -17,21 +17,23 @@ rules = ledger.rules(ctx.con, DB, SCOPE)
 alerts = explain.present(ledger.alerts(ctx.con, DB, SCOPE), t, names, ctx.profile, "screen", rules)
 watch = ledger.watch_list(ctx.con, DB, OWNER, SCOPE)
 
-st.caption(_("Raised by the rules below, each computed on what this screen may see. `python -m tnt_dash alerts run` "
+st.caption(_("This shared screen shows the alerts computed on what was released to it; the mission "
+             "acknowledges and closes them.") if READ_ONLY else
+           _("Raised by the rules below, each computed on what this screen may see. `python -m tnt_dash alerts run` "
              "evaluates them on a schedule, and every import does too; a firing is never raised twice."))
 kinds, statuses = screen.kind_options(t), screen.status_options(t)
-left, middle, right = st.columns([4, 6, 3], vertical_alignment="bottom")
+left, right = st.columns([3, 2], vertical_alignment="bottom")
 chosen_status = left.pills(_("Status"), list(statuses), format_func=statuses.get, selection_mode="multi",
                            default=["new", "acknowledged"], key="alert_status") or list(statuses)
-chosen_kinds = middle.pills(_("Rule"), list(kinds), format_func=kinds.get, selection_mode="multi",
-                            key="alert_kinds") or list(kinds)
-mine = right.toggle(_("Only what I follow"), key="alert_mine", disabled=not any(watch.values()),
-                    help=_("Your watch list (below): its markets, areas and rules."))
+mine = not READ_ONLY and right.toggle(_("Only what I follow"), key="alert_mine", disabled=not any(watch.values()),
+                                     help=_("Your watch list (below): its markets, areas and rules."))
+chosen_kinds = st.pills(_("Rule"), list(kinds), format_func=kinds.get, selection_mode="multi",
+                        key="alert_kinds") or list(kinds)
 shown = screen.keep(alerts, chosen_status, chosen_kinds, ctx.filters, ctx.call(screen.area_countries),
                     watch if mine else None)
-for column, (status, n) in zip(st.columns(4), screen.counts(alerts).items()):
-    column.metric(statuses[status], t.number(n), border=True)
-st.columns(4)[3].metric(_("Shown with these choices"), t.number(len(shown)), border=True)
+figures = {**{statuses[s]: n for s, n in screen.counts(alerts).items()}, _("Shown with these choices"): len(shown)}
+for column, (label, n) in zip(st.columns(4), figures.items()):
+    column.metric(label, t.number(n), border=True)
 
 
 def act(alert_id: str, action: str, note: str | None = None) -> None:
@@ -67,8 +69,6 @@ if len(shown) > screen.SHOWN:
         n=t.number(len(shown) - screen.SHOWN)))
 
 if READ_ONLY:
-    st.caption(_("This shared screen shows the alerts computed on what was released to it; the mission "
-                 "acknowledges and closes them."))
     st.stop()
 options = ctx.call(queries.filter_options, t.lang, ctx.profile)
 markets, areas = dict(options["markets"]), dict(options["admin1"])
