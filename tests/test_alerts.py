@@ -270,3 +270,22 @@ def test_cli_run_digest_and_ack(alerts_db, tmp_path):
     assert "http" not in html.replace(' href="/', "").split("<body")[0]
     done = run_cli("digest", "--profile", "shared", "--out", str(outbox), env={**env, "TNT_HOST_STATE": ""})
     assert done.returncode == 2 and "TNT_HOST_STATE" in done.stderr
+
+
+def test_restricted_records_change_no_shared_alert(canary_db, demo_db, tmp_path):
+    """The canary records (restricted each way, and another State's released to this one) raise or
+    change nothing on the host State's screen, and never appear in its digest."""
+    found = {}
+    for label, source in (("with", canary_db), ("without", demo_db)):
+        path = tmp_path / f"{label}.duckdb"
+        shutil.copy(source, path)
+        run.run_alerts(path, today=TODAY)
+        frame = stored(path, "shared:CAF")
+        found[label] = sorted(zip(frame["rule_id"], frame["firing_key"], frame["observed"]))
+        con = store.connect(path, read_only=True)
+        try:
+            made = digest.build(con, path, SHARED_CAF, get("fr"), date(2000, 1, 1))
+        finally:
+            con.close()
+        assert "CANARY" not in made.text + made.html
+    assert found["with"] == found["without"]
