@@ -282,10 +282,36 @@ def test_restricted_records_change_no_shared_alert(canary_db, demo_db, tmp_path)
         run.run_alerts(path, today=TODAY)
         frame = stored(path, "shared:CAF")
         found[label] = sorted(zip(frame["rule_id"], frame["firing_key"], frame["observed"]))
+        analyst = stored(path, "analyst")
+        found[f"analyst {label}"] = set(zip(analyst["kind"], analyst["admin1_code"], analyst["market"]))
         con = store.connect(path, read_only=True)
         try:
             made = digest.build(con, path, SHARED_CAF, get("fr"), date(2000, 1, 1))
         finally:
             con.close()
         assert "CANARY" not in made.text + made.html
+    # Seen by the analyst, the canaries raise an anomaly in Haut-Mbomou; the host State's screen has none.
+    assert found["analyst with"] - found["analyst without"] == {("anomaly", "CF-HM", "human_trafficking")}
     assert found["with"] == found["without"]
+
+
+def test_one_read_of_the_weekly_counts_gives_the_briefs_own_tests(demo_con):
+    """detect reads the weekly counts once per scope; each week's anomaly flags and rises are those of
+    brief.anomalies (anomaly_series, scan) and brief.changes (area_market_changes, change_signal)."""
+    from tnt_dash.brief import changes
+    weeks = [LAST_WEEK - timedelta(weeks=k) for k in range(5, -1, -1)]
+    for profile in (access.ANALYST, SHARED_CAF):
+        base = detect.alert_filters(profile)
+        raised = detect.anomaly_firings(demo_con, base, profile, weeks)
+        rises = detect.surge_firings(demo_con, base, profile, weeks)
+        for week in weeks:
+            flags, _n = anomalies.scan(anomalies.anomaly_series(demo_con, base, profile, week))
+            assert {(f.admin1_code, f.market, f.observed, f.p_value) for f in raised if f.week == week} == \
+                {(a, m, r.observed, r.p_value) for (a, m), r in flags}
+            table = changes.area_market_changes(demo_con, base, profile, "en", week, "adm1").dropna(subset=["area"])
+            up = {(r.area, r.market) for r in table.itertuples()
+                  if changes.change_signal(r.change_4w * 100 if r.change_4w == r.change_4w else None) == "up"
+                  and changes.change_signal(r.change_52w * 100 if r.change_52w == r.change_52w else None) == "up"}
+            assert {(f.admin1_code, f.market) for f in rises if f.week == week} == up
+    assert any(f.week == LAST_WEEK - timedelta(weeks=1) for f in detect.anomaly_firings(
+        demo_con, detect.alert_filters(access.ANALYST), access.ANALYST, weeks))

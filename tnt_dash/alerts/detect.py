@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 
 from .. import flows, queries
 from ..access import Profile
@@ -20,6 +19,7 @@ from ..brief import anomalies, changes
 from ..config import suppression_threshold
 from ..filters import Filters
 from ..queries import _rows
+from ..brief.definitions import ANOMALY_BASELINE, BASELINE_LONG, BASELINE_SHORT, MIN_BASE
 from .definitions import ALERT_STATUSES, HISTORY_WEEKS, VICTIM_MEASURES
 from .rules import Rule
 
@@ -57,9 +57,16 @@ def evaluate(con, profile: Profile, weeks: list[date], rules: list[Rule]) -> lis
     if any(b - a != timedelta(weeks=1) for a, b in zip(weeks, weeks[1:])):
         raise ValueError("alert weeks must be consecutive ISO Mondays, oldest first")
     base = alert_filters(profile)
-    found = anomaly_firings(con, base, profile, weeks)
+    if not queries.data_status(con, base, profile)["records"]:
+        return []          # nothing in view: no rule can fire (a host State with nothing released yet)
+    # One read of the weekly counts serves both tests: the 52 weeks before the first week evaluated.
+    first = weeks[0] - timedelta(weeks=BASELINE_LONG)
+    keys, matrix = cell_weeks(con, base, profile, first, weeks[-1])
+    shift = BASELINE_LONG - ANOMALY_BASELINE
+    found = anomaly_firings(con, base, profile, weeks, (keys, matrix[:, shift:]))
     flagged = {(f.week, f.admin1_code, f.market) for f in found}
-    found += [f for f in surge_firings(con, base, profile, weeks) if (f.week, f.admin1_code, f.market) not in flagged]
+    found += [f for f in surge_firings(con, base, profile, weeks, (keys, matrix))
+              if (f.week, f.admin1_code, f.market) not in flagged]
     found += new_corridor_firings(con, base, profile, weeks)
     found += first_in_area_firings(con, base, profile, weeks)
     for rule in rules:
@@ -67,10 +74,37 @@ def evaluate(con, profile: Profile, weeks: list[date], rules: list[Rule]) -> lis
     return found
 
 
-def anomaly_firings(con, base: Filters, profile: Profile, weeks: list[date]) -> list[Firing]:
+def cell_weeks(con, base: Filters, profile: Profile, first: date, last: date) -> tuple[list, np.ndarray]:
+    """Incidents per (admin-1, market) and ISO week from `first` to `last` (Mondays), zero-filled:
+    (keys, matrix with one row per key). The weekly rollup answers whole weeks exactly, as for
+    brief.anomalies.anomaly_series, whose 13-week series are slices of these rows (a test checks it)."""
+    table, _kpis, week_sql, where, params = queries.kpi_scope(base.with_dates(first, last + timedelta(days=6)),
+                                                             profile)
+    n_sql = "sum(i.incidents)" if table == "incident_weekly" else "count(*)"
+    rows = _rows(con, f"""
+        SELECT i.admin1_code, i.market, {week_sql} AS week, {n_sql} AS n FROM {table} i
+        WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY ALL""", params)
+    width = (last - first).days // 7 + 1
+    index: dict[tuple[str, str], int] = {}
+    for area, market, _week, _n in rows:
+        index.setdefault((area, market), len(index))
+    matrix = np.zeros((len(index), width), dtype=np.int64)
+    for area, market, week, n in rows:
+        matrix[index[(area, market)], (week - first).days // 7] += int(n)
+    return list(index), matrix
+
+
+def anomaly_firings(con, base: Filters, profile: Profile, weeks: list[date], cells=None) -> list[Firing]:
+    """The brief's anomaly test on each week: the 13-week series of every area and market with an
+    incident in those weeks (as anomaly_series gives them), one scan and one BH family per week."""
+    first = weeks[0] - timedelta(weeks=ANOMALY_BASELINE)
+    keys, matrix = cells or cell_weeks(con, base, profile, first, weeks[-1])
     out = []
-    for week in weeks:
-        flags, _tested = anomalies.scan(anomalies.anomaly_series(con, base, profile, week))
+    for k, week in enumerate(weeks):
+        window = matrix[:, k: k + ANOMALY_BASELINE + 1]
+        present = np.flatnonzero(window.sum(axis=1))
+        series = {keys[i]: window[i].tolist() for i in present}
+        flags, _tested = anomalies.scan(series)
         out += [Firing("builtin:anomaly", "anomaly", week, f"{week}|{area}|{market}", admin1_code=area,
                        market=market, measure="incidents", observed=res.observed, expected=res.expected,
                        p_value=res.p_value, q_value=res.q_value, model=res.model)
@@ -78,25 +112,26 @@ def anomaly_firings(con, base: Filters, profile: Profile, weeks: list[date]) -> 
     return out
 
 
-def surge_firings(con, base: Filters, profile: Profile, weeks: list[date]) -> list[Firing]:
-    """The brief's change table marks a rise of SIGNAL_PERCENT or more; here it must hold against both
-    the 4-week and the 52-week mean, each a base of MIN_BASE a week or more (else no percentage)."""
+def surge_firings(con, base: Filters, profile: Profile, weeks: list[date], cells=None) -> list[Firing]:
+    """The brief's change signal (brief.changes: change_signal on the change against a mean of MIN_BASE
+    a week or more) marking the week up against both the 4-week and the 52-week mean."""
+    first = weeks[0] - timedelta(weeks=BASELINE_LONG)
+    keys, matrix = cells or cell_weeks(con, base, profile, first, weeks[-1])
     out = []
-    for week in weeks:
-        table = changes.area_market_changes(con, base, profile, "en", week, "adm1")
-        for row in table.itertuples():
-            short, long = _percent(row.change_4w), _percent(row.change_52w)
-            if pd.isna(row.area) or changes.change_signal(short) != "up" or changes.change_signal(long) != "up":
-                continue
-            out.append(Firing("builtin:surge", "surge", week, f"{week}|{row.area}|{row.market}",
-                              admin1_code=row.area, market=row.market, measure="incidents",
-                              observed=float(row.week_count), expected=float(row.mean_4w),
-                              expected_long=float(row.mean_52w)))
+    for k, week in enumerate(weeks):
+        at = BASELINE_LONG + k
+        observed = matrix[:, at].astype(float)
+        short = matrix[:, at - BASELINE_SHORT:at].sum(axis=1) / BASELINE_SHORT
+        long = matrix[:, at - BASELINE_LONG:at].sum(axis=1) / BASELINE_LONG
+        for i in np.flatnonzero((observed > 0) & (short >= MIN_BASE) & (long >= MIN_BASE)):
+            up_short = changes.change_signal((observed[i] - short[i]) / short[i] * 100)
+            up_long = changes.change_signal((observed[i] - long[i]) / long[i] * 100)
+            if up_short == "up" and up_long == "up":
+                area, market = keys[i]
+                out.append(Firing("builtin:surge", "surge", week, f"{week}|{area}|{market}", admin1_code=area,
+                                  market=market, measure="incidents", observed=float(observed[i]),
+                                  expected=float(short[i]), expected_long=float(long[i])))
     return out
-
-
-def _percent(change) -> float | None:
-    return None if change is None or change != change else float(change) * 100
 
 
 def new_corridor_firings(con, base: Filters, profile: Profile, weeks: list[date]) -> list[Firing]:
