@@ -266,7 +266,7 @@ def test_cli_run_digest_and_ack(alerts_db, tmp_path):
     text = next(outbox.glob("digest-shared-CAF-*.txt")).read_text(encoding="utf-8")
     html = next(outbox.glob("digest-shared-CAF-*.html")).read_text(encoding="utf-8")
     assert text.startswith("UNCLASSIFIED – TLP:GREEN – Releasable to host State")
-    assert "Host State: Central African Republic" in text and "duty.officer" not in text + html
+    assert "For: Central African Republic (host State)" in text and "duty.officer" not in text + html
     assert "http" not in html.replace(' href="/', "").split("<body")[0]
     done = run_cli("digest", "--profile", "shared", "--out", str(outbox), env={**env, "TNT_HOST_STATE": ""})
     assert done.returncode == 2 and "TNT_HOST_STATE" in done.stderr

@@ -54,7 +54,7 @@ def test_alerts_page_every_profile(alerts_store, profile, monkeypatch):
     frame = scope_alerts(alerts_store, scope)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["New"] == f"{int((frame['status'] == 'new').sum()):,}"
-    shown = [m.value for m in at.markdown if m.value.startswith("**New**")]
+    shown = [m.value for m in at.markdown if m.value.startswith("**New alert**")]
     assert len(shown) == min(30, int((frame["status"] == "new").sum()))
     text = "\n".join(m.value for m in at.markdown)
     if profile == "shared":

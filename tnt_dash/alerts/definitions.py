@@ -35,4 +35,6 @@ VICTIM_MEASURES = ("victims", "women_children")
 
 STATUSES = ("new", "acknowledged", "closed")
 STATUS_LABELS = {"new": N_("New"), "acknowledged": N_("Acknowledged"), "closed": N_("Closed")}
+# One alert's status, where the labels above (filters, counts) would read as plurals in French.
+ALERT_STATUS_LABELS = {"new": N_("New alert"), "acknowledged": N_("Acknowledged alert"), "closed": N_("Closed alert")}
 ACTIONS = {"acknowledge": "acknowledged", "close": "closed"}

@@ -47,7 +47,7 @@ def build(con, db_path, profile: Profile, t: I18n, since: date, user: str | None
     shown = explain.present(frame, t, explain.labels(con, t.lang), profile, "export",
                             ledger.rules(con, db_path, scope), base_url=base)
     marking = presented.marking_text(t, profile)
-    audience = _("Host State: {state}").format(state=host) if host else presented.profile_name(t, profile)
+    audience = _("{state} (host State)").format(state=host) if host else presented.profile_name(t, profile)
     title = _("tnt-dash alerts since {date}").format(date=t.date(since))
     lines = [_("{n} alerts raised since {date}").format(n=t.number(len(shown)), date=t.date(since)),
              _("For: {audience}").format(audience=audience + (f" · {user}" if user and not host else ""))]
@@ -58,7 +58,7 @@ def build(con, db_path, profile: Profile, t: I18n, since: date, user: str | None
     items = [(r.status_label, r.kind_label, r.sentence, r.url) for r in shown.itertuples()]
     empty = _("No alert was raised in this period.")
     text = "\n".join([marking, "", title, *lines, ""]
-                     + ([f"- [{status}] {kind}: {sentence}\n  {link}" for status, kind, sentence, link in items]
+                     + ([f"- {status} · {kind}\n  {sentence}\n  {link}" for status, kind, sentence, link in items]
                         or [empty]) + ["", marking, ""])
     esc = html.escape
     body = "".join(f"<li><b>{esc(status)}</b> · {esc(kind)}<br>{esc(sentence)}<br>"

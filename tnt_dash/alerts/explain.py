@@ -14,7 +14,7 @@ from ..brief import anomalies
 from ..config import suppression_threshold
 from ..i18n import I18n
 from ..presented import protect_count
-from .definitions import KIND_LABELS, MEASURE_LABELS, STATUS_LABELS, VICTIM_MEASURES
+from .definitions import ALERT_STATUS_LABELS, KIND_LABELS, MEASURE_LABELS, VICTIM_MEASURES
 from .detect import alert_filters
 from .rules import Rule
 
@@ -123,7 +123,7 @@ def present(frame: pd.DataFrame, t: I18n, names: dict, profile: Profile, destina
     rows = list(frame.itertuples())
     out["sentence"] = [sentence(t, r, names, profile, destination, by_id.get(r.rule_id)) for r in rows]
     out["kind_label"] = [_(KIND_LABELS[k]) for k in frame["kind"]]
-    out["status_label"] = [_(STATUS_LABELS[s]) for s in frame["status"]]
+    out["status_label"] = [_(ALERT_STATUS_LABELS[s]) for s in frame["status"]]
     links = [link(r, profile) for r in rows]
     out["page"] = [page for page, _params in links]
     out["params"] = [params for _page, params in links]
