@@ -3,12 +3,13 @@ from contextlib import nullcontext
 import streamlit as st
 
 from tnt_dash import geo, presented, queries
-from tnt_dash.brief import appendix, parse_iso_week, recent_weeks, screen, weekly_brief
+from tnt_dash.brief import appendix, parse_iso_week, recent_weeks, scope, screen, weekly_brief
 from tnt_dash.brief.export import MIME, render
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
+from tnt_dash.ui.brief_notes import notes_columns, notes_editor
 
-ctx = frame.page(N_("Weekly brief"), show_title=False, operations_area=True)
+ctx = frame.page(N_("Weekly brief"), show_title=False)
 t, _ = ctx.t, ctx.t.gettext
 
 last = ctx.call(queries.last_complete_week, ctx.profile)
@@ -18,7 +19,7 @@ weeks = recent_weeks(last, 26)
 # and beside it is the presenter's pager through the analyst's notes and the figures.
 title_slot, pager = st.columns([8, 2], vertical_alignment="bottom") if ctx.presentation else (st.empty(), None)
 controls = st.sidebar.container() if ctx.presentation else st.container()
-top = [controls] * 3 if ctx.presentation else st.columns([5, 7, 3], vertical_alignment="bottom")
+top = [controls] * 4 if ctx.presentation else st.columns([4, 4, 6, 3], vertical_alignment="bottom")
 # The link carries the ISO week code (?week=2026-W47), not the displayed label, so a projector's
 # bookmark or a link typed by hand works in any language.
 requested = st.query_params.get("week")
@@ -28,37 +29,39 @@ week_label = top[0].selectbox(_("ISO week"), options=weeks, index=weeks.index(re
                                      "apply here; its other filters do."))
 if week_label and (requested or week_label != weeks[0]):
     st.query_params["week"] = week_label
-level_labels = screen.level_labels(t)
-level = frame.coded_widget(top[1].segmented_control, _("Change table by"), list(level_labels), default="adm1",
-                           format_func=level_labels.get, key="level", required=True) or "adm1"
 week = parse_iso_week(week_label or weeks[0])
-b = ctx.call(weekly_brief, ctx.filters, ctx.profile, t.lang, week, destination="screen", level=level,
+scopes = ctx.call(scope.choices, ctx.filters, ctx.profile, t.lang)
+try:
+    usual = ctx.call(scope.default, ctx.filters, ctx.profile, week)
+except scope.ScopeError as exc:
+    st.error(_("The server's mission setting is not valid: {error}.").format(error=exc))
+    st.stop()
+chosen = frame.coded_widget(top[1].selectbox, _("Brief for"), list(scopes), format_func=scopes.get, key="scope",
+                            default=usual,
+                            help=_("One mission by default (the server's TNT_MISSION, else the first mission in "
+                                   "the filters, else the busiest in view); the regional pool is a choice."))
+filters = scope.scoped(ctx.filters, chosen or scope.REGION)
+level_labels = screen.level_labels(t)
+level = frame.coded_widget(top[2].segmented_control, _("Change table by"), list(level_labels), default="adm1",
+                           format_func=level_labels.get, key="level", required=True) or "adm1"
+b = ctx.call(weekly_brief, filters, ctx.profile, t.lang, week, destination="screen", level=level,
              with_appendix=False)
 
 
 def download(fmt: str) -> bytes:
-    ctx.log_release("brief", f"brief {b.week_label} {fmt}")
-    pack = ctx.call(weekly_brief, ctx.filters, ctx.profile, t.lang, week, destination="export", level=level)
-    stamp = presented.stamp(ctx.con, t, ctx.profile, _("Weekly brief"), ctx.filters, period=t.week(week))
+    ctx.log_release("brief", f"brief {b.week_label} {fmt}", filters)
+    pack = ctx.call(weekly_brief, filters, ctx.profile, t.lang, week, destination="export", level=level)
+    stamp = presented.stamp(ctx.con, t, ctx.profile, _("Weekly brief"), filters, period=t.week(week))
     return render(fmt, pack, stamp, t)
 
 
 # The three files sit behind one button on the laptop: three buttons did not fit beside the controls
 # at 1366 px in French.
-with top[2] if ctx.presentation else top[2].popover(_("Download"), icon=":material/download:", width="stretch"):
+with top[3] if ctx.presentation else top[3].popover(_("Download"), icon=":material/download:", width="stretch"):
     for fmt, label in screen.downloads(t):
         st.download_button(label, data=lambda fmt=fmt: download(fmt), file_name=f"brief-{b.week_label}.{fmt}",
                            mime=MIME[fmt], icon=":material/download:", width="stretch", on_click="ignore")
-title_slot.title(screen.title(t, week, ctx.filters.operations_area, ctx.presentation))
-
-
-def notes_columns(columns) -> None:
-    """The analyst's notes in two columns: section titles in bold, items as bullets."""
-    for column, sections in zip(st.columns(2, gap="large"), columns):
-        with column:
-            for title, items in sections:
-                st.markdown(f"**{title}**")
-                st.markdown("\n".join(f"- {item}" for item in items))
+title_slot.title(screen.title(t, week, filters, ctx.presentation))
 
 
 notes = screen.notes_view(t, b)
@@ -77,6 +80,8 @@ elif notes.sections:
     notes_columns(screen.notes_halves(notes.sections))
     if notes.byline:
         st.caption(notes.byline)
+if ctx.profile.data_admin and not ctx.presentation:
+    notes_editor(ctx, week, filters)
 
 # Six cards in a row on the projector's wide screen; two rows of three on a laptop, where six cut
 # the labels and values at 1366 px.
@@ -101,7 +106,7 @@ def draw(blocks: list[screen.Block]) -> None:
             getattr(st, block.kind)(block.body, **block.options)
 
 
-sections = screen.Sections(t, b, ctx.call(appendix, ctx.filters, ctx.profile, t.lang, week), ctx.presentation,
+sections = screen.Sections(t, b, ctx.call(appendix, filters, ctx.profile, t.lang, week), ctx.presentation,
                            ctx.shared(geo.outlines_for_maps))
 for widths, columns in screen.layout(ctx.presentation):
     for box, names in zip(st.columns(widths) if widths else [nullcontext()], columns):

@@ -7,7 +7,7 @@ from tnt_dash.access import CLASSIFICATION_ORDER, TLP_ORDER
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
-ctx = frame.page(N_("Capacity building"), internal=True)
+ctx = frame.page(N_("Capacity building"))
 t, _ = ctx.t, ctx.t.gettext
 CHART = {"displayModeBar": False}
 f = ctx.filters

@@ -6,7 +6,7 @@ from tnt_dash.importers.pipeline import ImportRefused
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
-ctx = frame.page(N_("Data: imports and quality"), internal=True)
+ctx = frame.page(N_("Data: imports and quality"))
 t, _ = ctx.t, ctx.t.gettext
 
 if not ctx.profile.data_admin:
@@ -23,17 +23,9 @@ COUNT_LABELS = {"rows_read": _("Rows read"), "inserted": _("New records"), "upda
                 "unchanged": _("Unchanged"), "quarantined": _("Quarantined"), "out_of_scope": _("Out of scope")}
 
 
-def release_reader() -> None:
-    """One process cannot hold the cached read-only connection and a read-write one on the same file."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    ctx.con.close()
-
-
 def write(action, *args):
-    release_reader()
     try:
-        return action(*args)
+        return frame.write_store(ctx, action, *args)
     except (FileUnreadable, ImportRefused, releasability.ReleaseRefused) as exc:
         st.session_state["data_flash"] = ("error", exc.message(t))
     except store.StoreError as exc:

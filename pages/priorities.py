@@ -4,7 +4,7 @@ from tnt_dash import exports, presented, priority
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
-ctx = frame.page(N_("Threat priorities"), operations_area=True)
+ctx = frame.page(N_("Threat priorities"))
 t, _ = ctx.t, ctx.t.gettext
 
 st.info(_("Analytic judgement of the mission, not a measurement. Each criminal market in each area is scored "

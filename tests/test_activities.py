@@ -250,7 +250,7 @@ def test_reads_only_rejects_a_field_filters_does_not_have():
 
 def test_page_cache_does_not_rerun_an_activities_query_for_a_market(empty_store, monkeypatch):
     from tnt_dash.filters import reads_only
-    from tnt_dash.ui import frame
+    from tnt_dash.ui import cache, frame
 
     seen = []
 
@@ -264,7 +264,7 @@ def test_page_cache_does_not_rerun_an_activities_query_for_a_market(empty_store,
     con = store.connect(empty_store)
     activities.import_file(con, FIXTURES / "good.csv")
     con.close()
-    frame._cached_calls.clear()
+    cache._cached_calls.clear()
     ctx = frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
                             meta={}, store_version=f"{empty_store}|test", identity=None)
     for market in ("human_trafficking", "cocaine"):
@@ -272,11 +272,11 @@ def test_page_cache_does_not_rerun_an_activities_query_for_a_market(empty_store,
     ctx.call(counted, Filters(markets=("cocaine",), missions=("UNMISS",)), access.ANALYST, "en")
     assert [f.missions for f in seen] == [("MINUSCA",), ("UNMISS",)]
     assert all(f.markets == () for f in seen)
-    frame._root_connection.clear()
+    cache.root_connection.clear()
 
 
 def test_page_cache_treats_a_default_argument_like_an_omitted_one(empty_store, monkeypatch):
-    from tnt_dash.ui import frame
+    from tnt_dash.ui import cache, frame
 
     seen = []
 
@@ -286,14 +286,14 @@ def test_page_cache_treats_a_default_argument_like_an_omitted_one(empty_store, m
 
     monkeypatch.setattr(activities, "query_for_test", query, raising=False)
     query.__module__, query.__qualname__ = activities.__name__, "query_for_test"
-    frame._cached_calls.clear()
+    cache._cached_calls.clear()
     ctx = frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
                             meta={}, store_version=f"{empty_store}|test", identity=None)
     assert ctx.call(query, Filters(), "en") == ctx.call(query, Filters(), "en", None) == \
         ctx.call(query, Filters(), "en", focus=None) == 1
     assert ctx.call(query, Filters(), "en", "area:X") == 2
     assert seen == [None, "area:X"]
-    frame._root_connection.clear()
+    cache.root_connection.clear()
 
 
 def test_demo_activities_follow_the_project_document(demo_con):

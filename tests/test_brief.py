@@ -492,10 +492,13 @@ def test_cli_brief_matches_weekly_brief(demo_db, con, tmp_path):
     result = cli("brief", "--week", "2026-W47", "--format", "xlsx", "--out", out, "--profile", "commissioner",
                  db=demo_db, profile="analyst")
     assert result.returncode == 0, result.stderr
-    # The CLI opens on the missions' areas of operations, as the page does.
-    pack, _stamp, t = build(con, access.COMMISSIONER, filters=Filters(operations_area=True))
+    # The CLI opens on one mission's area of operations, as the page does (brief/scope.py).
+    from tnt_dash.brief import scope
+    mission = scope.default(con, Filters(operations_area=True), access.COMMISSIONER, brief.parse_iso_week("2026-W47"))
+    pack, _stamp, t = build(con, access.COMMISSIONER, filters=Filters(missions=(mission,), operations_area=True))
     assert pack.kpis.set_index("kpi").loc["incidents", "value"] < \
-        build(con, access.COMMISSIONER)[0].kpis.set_index("kpi").loc["incidents", "value"]
+        build(con, access.COMMISSIONER, filters=Filters(missions=(mission,)))[0].kpis.set_index("kpi").loc[
+            "incidents", "value"]
     book = openpyxl.load_workbook(out)
     key = {r[0]: r[1] for r in book[t.gettext("Key figures")].iter_rows(values_only=True) if r and r[0]}
     for row in pack.kpis.itertuples():
@@ -532,7 +535,9 @@ def test_page_kpis_match_brief(demo_db, tmp_path, monkeypatch):
     c = store.connect(demo_env, read_only=True)
     try:
         week = queries.last_complete_week(c, access.COMMISSIONER)
-        pack = brief.weekly_brief(c, Filters(operations_area=True), access.COMMISSIONER, "en", week)
+        from tnt_dash.brief import scope       # the page opens on one mission (docs/brief.md, Scope)
+        mission = scope.default(c, Filters(operations_area=True), access.COMMISSIONER, week)
+        pack = brief.weekly_brief(c, Filters(missions=(mission,), operations_area=True), access.COMMISSIONER, "en", week)
     finally:
         c.close()
     t = i18n.get("en")

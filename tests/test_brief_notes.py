@@ -94,11 +94,7 @@ def notes_db(demo_db, tmp_path):
 
 
 def _save(path, text: str, week: date, mission: str | None = "MINUSCA", author: str = "analyst@un.example"):
-    con = store.connect(path)
-    try:
-        return brief_notes.save(con, brief_notes.parse(text), week, mission, author)
-    finally:
-        con.close()
+    return brief_notes.save_to(path, brief_notes.parse(text), week, mission, author)
 
 
 def test_decisions_come_back_until_closed(notes_db):
@@ -213,3 +209,127 @@ def test_notes_are_paged_for_the_projector_never_scrolled():
     flat = [item for screen in screens for column in screen for _t, items in column for item in items]
     assert flat == [item for _t, items in sections for item in items]        # all of it, in order
     assert brief_screen.notes_screens([]) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_editor_writes_back_what_the_importer_reads(lang):
+    """The page's editor opens on the saved notes written as Markdown in the reader's language; read
+    back, it gives the same notes, so saving unchanged text changes nothing."""
+    notes = brief_notes.parse(NOTES_EN)
+    text = brief_notes.to_markdown(notes, [], lang)
+    assert brief_notes.parse(text) == notes
+    assert ("## Jugements clés" in text and "[probable] [confiance: modérée]" in text) if lang == "fr" else \
+        ("## Key judgements" in text and "[likely] [confidence: moderate]" in text)
+    # No notes yet: every heading is there to fill in, and decisions still open are carried in.
+    carried = [brief_notes.Decision("Joint patrols at Sam Ouandja", "UNPOL Sector East", date(2026, 12, 15), "open")]
+    empty = brief_notes.parse(brief_notes.to_markdown(brief_notes.Notes(), carried, lang))
+    assert empty.decisions == carried and not empty.judgements
+
+
+def test_the_analyst_writes_the_notes_on_the_page(notes_db, monkeypatch):
+    from streamlit.runtime.pages_manager import PagesManager
+    # AppTest builds a new PagesManager on every run, which takes the app for a pages-directory app
+    # again; the frame's way out of that mode reruns the script, and a rerun drops a button's click.
+    # A server builds it once per session and app.py's st.navigation ends that mode for the process,
+    # so there the rerun happens only on a fresh server's first view. Here it is ended at once.
+    built = PagesManager.__init__
+
+    def navigation_declared(self, *args, **kwargs):
+        built(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+    monkeypatch.setattr(PagesManager, "__init__", navigation_declared)
+    monkeypatch.setenv("TNT_DB", str(notes_db))
+    monkeypatch.setenv("TNT_PROFILE", "analyst")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["week"] = "2026-W47"
+    at.query_params["scope"] = "MINUSCA"
+    at.run()
+    at.switch_page("pages/brief.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    editor = at.text_area[0]
+    assert "## Key judgements" in editor.value and "## Decisions" in editor.value
+
+    editor.set_value("## Findings\n- x\n").run()
+    assert any("line 1: unknown heading 'Findings'" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label == "Save the notes"]      # nothing to save while refused
+
+    at.text_area[0].set_value(NOTES_EN).run()
+    preview = "\n".join(m.value for m in at.markdown)
+    assert "likely (55–75%), moderate confidence" in preview               # the preview, as the brief will say it
+    con = store.connect(notes_db, read_only=True)
+    try:
+        assert brief_notes.current(con, W47, "MINUSCA")[1] is None
+    finally:
+        con.close()      # one process cannot hold a reader while the page writes
+    next(b for b in at.button if b.label == "Save the notes").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    con = store.connect(notes_db, read_only=True)
+    try:
+        saved, by = brief_notes.current(con, W47, "MINUSCA")
+    finally:
+        con.close()
+    assert saved == brief_notes.parse(NOTES_EN) and by["author"] == "analyst (screen)"
+    assert any("Notes saved for" in s.value for s in at.success)
+    assert at.subheader[0].value == "Analyst's assessment"
+
+    # The commissioner reads the notes and does not write them.
+    monkeypatch.setenv("TNT_PROFILE", "commissioner")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["week"] = "2026-W47"
+    at.query_params["scope"] = "MINUSCA"
+    at.run()
+    at.switch_page("pages/brief.py").run()
+    assert not at.exception and not at.text_area
+    assert "Arms flows from Sudan" in "\n".join(m.value for m in at.markdown)
+
+
+def test_the_brief_is_for_one_mission_unless_the_region_is_chosen(notes_db, monkeypatch, tmp_path):
+    from tnt_dash.brief import scope
+    con = store.connect(notes_db, read_only=True)
+    try:
+        week = W47
+        busiest = scope.busiest(con, Filters(), access.ANALYST, week)
+        counts = dict(con.execute("""SELECT mission, count(*) FROM incidents WHERE status = 'validated'
+                                     AND date_occurred BETWEEN ? AND ? GROUP BY 1""",
+                                  [week - timedelta(weeks=11), week + timedelta(days=6)]).fetchall())
+        assert busiest == max(counts, key=counts.get)
+        monkeypatch.delenv("TNT_MISSION", raising=False)
+        assert scope.default(con, Filters(), access.ANALYST, week) == busiest
+        assert scope.default(con, Filters(missions=("BINUH", "MINUSCA")), access.ANALYST, week) == "BINUH"
+        monkeypatch.setenv("TNT_MISSION", "MINUSCA")
+        assert scope.default(con, Filters(), access.ANALYST, week) == "MINUSCA"
+        assert scope.default(con, Filters(missions=("BINUH",)), access.ANALYST, week) == "BINUH"
+        assert scope.default(con, Filters(), SHARED_CAF, week) == "MINUSCA"
+        monkeypatch.setenv("TNT_MISSION", "NOPE")
+        with pytest.raises(scope.ScopeError, match="TNT_MISSION=NOPE is not a mission of this store"):
+            scope.default(con, Filters(), access.ANALYST, week)
+        assert scope.scoped(Filters(missions=("A", "B")), scope.REGION).missions == ("A", "B")
+        assert scope.scoped(Filters(), "MINUSCA").missions == ("MINUSCA",)
+    finally:
+        con.close()
+
+    env = {**os.environ, "TNT_DB": str(notes_db), "TNT_PROFILE": "commissioner", "TNT_MISSION": "MINUSCA"}
+    texts = {}
+    for name, extra in (("mission", ()), ("region", ("--region",))):
+        out = tmp_path / f"{name}.pdf"
+        made = run_cli("brief", "--week", "2026-W47", "--format", "pdf", "--out", str(out), *extra, env=env)
+        assert made.returncode == 0, made.stderr
+        texts[name] = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    assert "Mission: MINUSCA" in texts["mission"] and "Mission:" not in texts["region"]
+    refused = run_cli("brief", "--week", "2026-W47", "--out", str(tmp_path / "x.pdf"), "--format", "pdf",
+                      env={**env, "TNT_MISSION": "NOPE"})
+    assert refused.returncode == 2 and "TNT_MISSION=NOPE is not a mission of this store" in refused.stderr
+
+    # The page opens on the server's mission; the regional pool is the reader's choice, kept in the link.
+    monkeypatch.setenv("TNT_DB", str(notes_db))
+    monkeypatch.setenv("TNT_PROFILE", "commissioner")
+    monkeypatch.setenv("TNT_MISSION", "MINUSCA")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["week"] = "2026-W47"
+    at.run()
+    at.switch_page("pages/brief.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value.startswith("Weekly brief · MINUSCA")
+    at.selectbox(key="scope").select(scope.REGION).run()
+    assert at.title[0].value.startswith("Weekly brief · all missions")
+    assert at.query_params["scope"] in (scope.REGION, [scope.REGION])

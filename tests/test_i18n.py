@@ -299,7 +299,8 @@ def _catalogue_probes(fr_messages) -> dict[str, str]:
     for msgid, m in fr_messages.items():
         if all(s == msgid for s in _strings(m)):
             continue
-        for fragment in PLACEHOLDER.split(msgid):
+        for fragment in (part for text in (msgid if isinstance(msgid, tuple) else (msgid,))
+                         for part in PLACEHOLDER.split(text)):
             fragment = fragment.strip(" –·:;,.()<>/")
             words = re.findall(r"[A-Za-z][A-Za-z'-]*", fragment)
             if not words or (len(words) == 1 and len(words[0]) < 4):

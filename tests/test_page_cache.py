@@ -8,7 +8,7 @@ import pytest
 from tnt_dash import access, seed
 from tnt_dash.filters import Filters
 from tnt_dash.priority import Weights
-from tnt_dash.ui.frame import cache_key
+from tnt_dash.ui.cache import cache_key
 from .conftest import SHARED_CAF
 
 
@@ -94,7 +94,7 @@ def test_calls_together_are_one_cache_entry_with_results_in_order(empty_store, m
     from functools import partial
 
     from tnt_dash import activities
-    from tnt_dash.ui import frame
+    from tnt_dash.ui import cache
 
     seen = []
 
@@ -104,7 +104,7 @@ def test_calls_together_are_one_cache_entry_with_results_in_order(empty_store, m
 
     monkeypatch.setattr(activities, "query_for_test", query, raising=False)
     query.__module__, query.__qualname__ = activities.__name__, "query_for_test"
-    frame._cached_calls.clear()
+    cache._cached_calls.clear()
     ctx = _context(empty_store)
     two = Filters(markets=("cocaine", "arms_trafficking"))
     assert ctx.call_together(partial(query, two, "a"), partial(query, Filters(), "b")) == ["a:2", "b:0"]
@@ -112,14 +112,14 @@ def test_calls_together_are_one_cache_entry_with_results_in_order(empty_store, m
     assert sorted(seen) == ["a", "b"]          # the second time came from the cache
     assert ctx.call(query, two, "a") == "a:2"   # a group is its own entry: the single call runs
     assert sorted(seen) == ["a", "a", "b"]
-    frame._root_connection.clear()
+    cache.root_connection.clear()
 
 
 def test_a_failing_call_in_a_group_raises_and_is_not_cached(empty_store, monkeypatch):
     from functools import partial
 
     from tnt_dash import activities
-    from tnt_dash.ui import frame
+    from tnt_dash.ui import cache
 
     runs = []
 
@@ -131,31 +131,31 @@ def test_a_failing_call_in_a_group_raises_and_is_not_cached(empty_store, monkeyp
 
     monkeypatch.setattr(activities, "failing_for_test", failing, raising=False)
     failing.__module__, failing.__qualname__ = activities.__name__, "failing_for_test"
-    frame._cached_calls.clear()
+    cache._cached_calls.clear()
     ctx = _context(empty_store)
     for _ in range(2):
         with pytest.raises(ValueError, match="bad input"):
             ctx.call_together(partial(failing, "good"), partial(failing, "bad"))
     assert runs.count("bad") == 2
-    frame._root_connection.clear()
+    cache.root_connection.clear()
 
 
 def test_shared_reference_data_is_one_object(empty_store, monkeypatch):
     from tnt_dash import activities
-    from tnt_dash.ui import frame
+    from tnt_dash.ui import cache
 
     def outlines(con, iso3s):
         return {"countries": list(iso3s)}
 
     monkeypatch.setattr(activities, "outlines_for_test", outlines, raising=False)
     outlines.__module__, outlines.__qualname__ = activities.__name__, "outlines_for_test"
-    frame._shared_call.clear()
+    cache._shared_call.clear()
     ctx = _context(empty_store)
     first = ctx.shared(outlines, ("CAF", "COD"))
     assert first == {"countries": ["CAF", "COD"]}
     assert ctx.shared(outlines, ("CAF", "COD")) is first
     assert ctx.shared(outlines, ("CAF",)) is not first
-    frame._root_connection.clear()
+    cache.root_connection.clear()
 
 
 def test_the_maps_do_not_change_the_shared_outlines(empty_store):
@@ -177,11 +177,11 @@ def test_the_maps_do_not_change_the_shared_outlines(empty_store):
 def test_codes_from_url_reads_codes_and_older_label_links():
     """URL filter values are option codes; a label (links made before codes, in the screen's
     language) still resolves; unknown values are dropped; order kept, no duplicates."""
-    from tnt_dash.ui import frame
+    from tnt_dash.ui import url
     labels = {"cocaine": "Trafic de cocaïne", "heroin": "Trafic d'héroïne", "arms_trafficking": "Trafic d'armes"}
-    read = lambda values: frame.codes_from_url(values, list(labels), labels.get)   # noqa: E731
+    read = lambda values: url.codes_from_url(values, list(labels), labels.get)   # noqa: E731
     assert read(["cocaine"]) == ["cocaine"]
     assert read(["Trafic de cocaïne", "heroin"]) == ["cocaine", "heroin"]
     assert read(["Cocaine trafficking", "nonsense", ""]) == []          # another language's label
     assert read(["heroin", "cocaine", "heroin"]) == ["heroin", "cocaine"]
-    assert frame.codes_from_url(["3", "x"], [1, 2, 3], str) == [3]      # numeric options by their text
+    assert url.codes_from_url(["3", "x"], [1, 2, 3], str) == [3]      # numeric options by their text

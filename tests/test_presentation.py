@@ -97,7 +97,8 @@ def test_presentation_brief_is_the_compact_layout(demo_env, monkeypatch):
     at.run()
     assert not at.exception
     assert len(at.table) == 0 and len(at.dataframe) >= 4
-    assert at.title[0].value == "Weekly brief · areas of operations"   # the scope it opens on
+    assert at.title[0].value.startswith("Weekly brief · ")             # the mission it opens on
+    assert at.toggle(key="ao").value is True                            # in its area of operations
 
     monkeypatch.setenv("TNT_PRESENTATION", "1")     # a UN meeting room's projector
     at = AppTest.from_file(APP, default_timeout=120)
@@ -135,39 +136,53 @@ LONG_NOTES = "\n".join([
       for n in range(1, 5)]])
 
 
+SHORT_NOTES = "\n".join([
+    "## Key judgements",
+    "- Armed groups will keep taxing the Vakaga cattle trade through the dry season [highly likely] [confidence: high]",
+    "## Decisions",
+    *[f"- Decision {n}: brief the gendarmerie on crossing {n} | owner: UNPOL Sector East | due: 2026-12-31 | "
+      "status: open" for n in range(1, 4)]])
+
+
 @needs_chromium
-def test_a_projector_pages_through_long_notes_and_the_figures_without_scrolling(demo_db, tmp_path):
-    """A UN meeting room's projector (TNT_PRESENTATION=1, commissioner): the analyst's notes, long
-    enough to need a second screen, then the figures, each screen within 1920×1080, in both languages."""
+def test_a_projector_pages_through_notes_and_the_figures_every_week_without_scrolling(demo_db, tmp_path):
+    """A UN meeting room's projector (TNT_PRESENTATION=1, commissioner), every week of the demo store's
+    last twelve in both languages: open decisions taken in the first week come back in each later one,
+    and the last two weeks carry notes long enough to need a second screen; each screen of notes, and
+    the figures, fits 1920×1080."""
     import shutil
 
     from tnt_dash import store
     from tnt_dash.brief import notes as brief_notes
     db = tmp_path / "notes.duckdb"
     shutil.copy(demo_db, db)
-    con = store.connect(db)
-    for week in demo_weeks()[-2:]:
-        brief_notes.save(con, brief_notes.parse(LONG_NOTES), brief.parse_iso_week(week), "MINUSCA", "analyst")
-    con.close()
+    weeks = demo_weeks()
+    with store.writing(db) as con:
+        brief_notes.save(con, brief_notes.parse(SHORT_NOTES), brief.parse_iso_week(weeks[0]), "MINUSCA", "analyst")
+        for week in weeks[-2:]:
+            brief_notes.save(con, brief_notes.parse(LONG_NOTES), brief.parse_iso_week(week), "MINUSCA", "analyst")
     from playwright.sync_api import sync_playwright
     overflowing, screens_seen = [], set()
     with streamlit_server(db, "commissioner", TNT_PRESENTATION="1") as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
-        for week in demo_weeks()[-2:]:
+        for week in weeks:
+            long = week in weeks[-2:]
             for lang in ("fr", "en"):
-                for screen in ("1", "2", "figures"):
-                    page.goto(f"{base}/brief?lang={lang}&week={week}&mission=MINUSCA&screen={screen}")
+                for screen in ("1", "2", "figures") if long else ("1", "figures"):
+                    page.goto(f"{base}/brief?lang={lang}&week={week}&scope=MINUSCA&screen={screen}")
                     page.wait_for_function(
                         "(w) => { const a = document.querySelector('[data-testid=\"stApp\"]');"
                         " const h = document.querySelector('h1');"
                         " return a && a.getAttribute('data-test-script-state') === 'notRunning'"
                         "   && h && h.innerText.includes(w); }", arg=week, timeout=90_000)
-                    page.wait_for_timeout(1500)
+                    page.wait_for_timeout(1000)
                     body = page.inner_text("body")
                     if screen == "2":
                         assert "Judgement 6" in body or "Decision 4" in body, body[:500]
                         assert "Judgement 1:" not in body
+                    elif screen == "1" and not long:
+                        assert "Decision 3: brief the gendarmerie" in body, (week, lang, body[:500])
                     screens_seen.add(screen)
                     scroll, client = page.evaluate(
                         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"

@@ -18,6 +18,13 @@ def db_path() -> Path:
     return Path(os.environ.get("TNT_DB") or DATA_DIR / "tnt.duckdb")
 
 
+def mission() -> str | None:
+    """The mission this server serves (TNT_MISSION, e.g. MONUSCO): the weekly brief's default scope.
+    Unset: a regional server, whose brief opens on the mission busiest in view (brief/scope.py)."""
+    value = os.environ.get("TNT_MISSION", "").strip().upper()
+    return value or None
+
+
 def suppression_threshold() -> int:
     """Counts below this are shown as "<k" outside the UN (DOMAIN.md §3; UNODC uses 5)."""
     return int(os.environ.get("TNT_SUPPRESS_BELOW", "5"))

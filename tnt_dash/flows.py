@@ -208,14 +208,9 @@ def flow_totals(con, filters: Filters, profile: Profile, lang: str, focus: Focus
 
 
 def _weeks(con, filters: Filters, profile: Profile) -> tuple[date, date] | None:
-    """First and last Monday of the period: the filter's dates, else the data's."""
-    start, end = filters.date_from, filters.date_to
-    if start is None or end is None:     # a scan of the viewer's data, only when a date is open
-        status = queries.data_status(con, filters, profile)
-        start, end = start or status["date_min"], end or status["date_max"]
-    if start is None or end is None:
-        return None
-    return queries.week_start(start), queries.week_start(end)
+    """First and last Monday of the weeks the period touches (queries.period)."""
+    dates = queries.period(con, filters, profile)
+    return None if dates is None else (queries.week_start(dates[0]), queries.week_start(dates[1]))
 
 
 def corridors(con, filters: Filters, profile: Profile, lang: str, focus: Focus | None = None,

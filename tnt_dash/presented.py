@@ -89,6 +89,9 @@ def stamp(con, t: I18n, profile: Profile, title: str, filters: Filters, period: 
         lines.append(_("Period: {period}").format(period=period))
     lines.append(_("Data as of {date}").format(date=t.date(status["as_of"]) if status["as_of"] else "–"))
     lines.append(_("Access profile: {profile}").format(profile=profile_name(t, profile)))
+    if filters.missions:
+        lines.append(t.ngettext("Mission: {missions}", "Missions: {missions}", len(filters.missions)).format(
+            missions=", ".join(filters.missions)))
     if filters.operations_area:
         lines.append(_("Scope: each mission's area of operations (records without an admin-1 area included)"))
     synthetic, imported = queries.provenance(con, filters, profile) if meta.get("dataset") == "synthetic-demo" \

@@ -161,6 +161,19 @@ def store_info(con) -> dict:
     return {"incidents": row[0], "date_min": row[1], "date_max": row[2], "weeks": row[3], "territories": row[4]}
 
 
+def period(con, filters: Filters, profile: Profile) -> tuple[date, date] | None:
+    """The dates a view covers: the filters' own, and for an open end the viewer's first or last
+    record (a scan, only then). None when the viewer sees no record. Trends cut it to whole periods
+    (trends/periods.py); the map to the weeks it touches (flows.py)."""
+    start, end = filters.date_from, filters.date_to
+    if start is None or end is None:
+        status = data_status(con, filters, profile)
+        start, end = start or status["date_min"], end or status["date_max"]
+    if start is None or end is None:
+        return None
+    return start, end
+
+
 def last_complete_week(con, profile: Profile, today: date | None = None) -> date:
     """Monday of the last ISO week that has ended, or of the week holding the latest record if earlier."""
     today = today or date.today()

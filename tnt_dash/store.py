@@ -65,6 +65,35 @@ def _incident_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def connect_writer(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """The one read-write connection a writer (import, release, notes, rollback) holds. A store held
+    by another process is a clear StoreError, not a traceback; a path with no store is refused
+    (only building a store creates one)."""
+    if not Path(path).is_file():
+        raise StoreError(f"No store at {path}: check the path (TNT_DB), or build one with "
+                         "`python -m tnt_dash init --demo`.")
+    try:
+        return connect(path)
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        raise StoreError(f"The store is busy (held by another process or connection): {exc}") from None
+
+
+@contextmanager
+def writing(path: Path | str, keep: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Every writer's door: the writer's connection, the store brought to the current schema, and one
+    transaction on it (`transaction`). A kept change is checkpointed: the app's cache key is the file's
+    mtime and size, so the change becomes visible to the pages at once."""
+    con = connect_writer(path)
+    try:
+        migrate(con)
+        with transaction(con, keep=keep):
+            yield con
+        if keep:
+            con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection, keep: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """One transaction on `con`: committed when the block ends (rolled back instead when `keep` is

@@ -127,7 +127,7 @@ def build(name: str, con, filters: Filters, profile: Profile, t: I18n, destinati
     return builder(con, filters, profile, t, destination=destination)
 
 
-__all__ = ["View", "REGISTRY", "build", "stamp", "protect_count", "protect_victims", "access"]
+__all__ = ["View", "REGISTRY", "build", "protect_count", "protect_victims"]
 
 
 @dataclass

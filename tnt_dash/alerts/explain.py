@@ -93,7 +93,8 @@ def link(row, profile: Profile) -> tuple[str, dict[str, str | list[str]]]:
     if profile.allowed_statuses is None and statuses != ["validated"]:
         params["status"] = statuses
     if row.kind in ("anomaly", "surge", "threshold"):
-        params.update({"week": I18n.iso_week(week), "ao": "0"})
+        # The regional brief (all missions) and the whole territories: the scope the rules ran on.
+        params.update({"week": I18n.iso_week(week), "scope": "region", "ao": "0"})
         if row.kind == "threshold":
             if row.market:
                 params["market"] = [row.market]

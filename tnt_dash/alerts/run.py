@@ -69,15 +69,9 @@ def evaluate_all(con, db_path: Path | str, trigger: str, today: date | None = No
 
 
 def run_alerts(db_path: Path | str, trigger: str = "schedule", today: date | None = None) -> dict:
-    """`alerts run`: its own read-write connection, the store brought to the current schema."""
-    import duckdb
-    if not Path(db_path).is_file():
-        raise store.StoreError(f"No store at {db_path}: check the path (TNT_DB), or build one with "
-                               "`python -m tnt_dash init --demo`.")
-    try:
-        con = store.connect(db_path)
-    except (duckdb.IOException, duckdb.ConnectionException) as exc:
-        raise store.StoreError(f"The store is busy (held by another process or connection): {exc}") from None
+    """`alerts run`, and the import hook: a writer's connection of its own (store.connect_writer), the
+    store brought to the current schema, each step in its own transaction, then a checkpoint."""
+    con = store.connect_writer(db_path)
     try:
         store.migrate(con)
         result = evaluate_all(con, db_path, trigger, today)
@@ -87,18 +81,23 @@ def run_alerts(db_path: Path | str, trigger: str = "schedule", today: date | Non
     return result
 
 
-def after_commit(con, db_path: Path | str) -> dict | None:
-    """The import hook: evaluate once the import has committed. The import stands whatever happens
-    here, so a failure is logged and kept in alert_runs (the next scheduled run tries again) rather
-    than reported as a failed import. TNT_ALERTS_ON_IMPORT=0 turns the hook off."""
+def after_commit(db_path: Path | str) -> dict | None:
+    """The import hook: evaluate once the import has committed and released the store. The import
+    stands whatever happens here, so a failure is logged and kept in alert_runs (the next scheduled
+    run tries again) rather than reported as a failed import. TNT_ALERTS_ON_IMPORT=0 turns it off."""
     if os.environ.get("TNT_ALERTS_ON_IMPORT", "1") == "0":
         return None
     try:
-        return evaluate_all(con, db_path, "import")
-    except Exception as exc:   # noqa: BLE001 - logged and stored below, never silent
+        return run_alerts(db_path, "import")
+    except Exception as exc:   # noqa: BLE001 - logged, and stored below when the store can be written
         log.exception("alert evaluation after an import failed; the import itself is committed")
-        con.execute("INSERT INTO alert_runs VALUES (?, ?, ?, 'import', NULL, NULL, ?)",
-                    ["R-failed-" + uuid.uuid4().hex[:8], ledger.now(), ledger.now(), f"{type(exc).__name__}: {exc}"])
+        failure = [f"R-failed-{uuid.uuid4().hex[:8]}", ledger.now(), f"{type(exc).__name__}: {exc}"]
+        try:
+            with store.writing(db_path) as con:
+                con.execute("INSERT INTO alert_runs VALUES (?, ?, ?, 'import', NULL, NULL, ?)",
+                            [failure[0], failure[1], failure[1], failure[2]])
+        except (store.StoreError, OSError) as again:
+            log.warning("the failed alert run could not be recorded either: %s", again)
         return None
 
 

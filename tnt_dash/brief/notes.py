@@ -19,6 +19,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from types import SimpleNamespace
 
 import duckdb
 import pandas as pd
@@ -175,11 +176,52 @@ def _decision(text: str, number: int) -> Decision:
     return Decision(what, values.get("owner") or None, values.get("due"), STATUS[status])
 
 
+# The words the editor writes back, in the analyst's language: parse() reads both languages.
+HEADINGS_OUT = {"en": {"judgements": "Key judgements", "outlook": "Outlook", "recommendations": "Recommendations",
+                       "threats": "Threats to UN personnel", "decisions": "Decisions"},
+                "fr": {"judgements": "Jugements clés", "outlook": "Perspectives", "recommendations": "Recommandations",
+                       "threats": "Menaces contre le personnel des Nations Unies", "decisions": "Décisions"}}
+WORDS_FR = {"remote chance": "chance infime", "highly unlikely": "très improbable", "unlikely": "improbable",
+            "realistic possibility": "possibilité réaliste", "likely": "probable", "highly likely": "très probable",
+            "almost certain": "quasi certain", "low": "faible", "moderate": "modérée", "high": "élevée",
+            "open": "ouverte", "in_progress": "en cours", "closed": "close"}
+FIELDS_OUT = {"en": ("confidence", "owner", "due", "status"), "fr": ("confiance", "responsable", "échéance", "statut")}
+
+
+def to_markdown(notes: Notes, carried: list[Decision], lang: str) -> str:
+    """`notes` as the Markdown file parse() reads, headings and words in `lang` (en or fr), every
+    section present so the analyst fills in what is empty. `carried`: decisions still open from
+    earlier weeks, written under Decisions when `notes` has none, so a status can be changed."""
+    lang = "fr" if lang == "fr" else "en"
+    word = (lambda w: WORDS_FR.get(w, w)) if lang == "fr" else (lambda w: w.replace("_", " "))
+    confidence, owner, due, status = FIELDS_OUT[lang]
+    items = {"judgements": [j.text + (f" [{word(j.likelihood)}]" if j.likelihood else "")
+                            + (f" [{confidence}: {word(j.confidence)}]" if j.confidence else "")
+                            for j in notes.judgements],
+             "outlook": list(notes.outlook), "recommendations": list(notes.recommendations),
+             "threats": list(notes.threats),
+             "decisions": [" | ".join([d.text] + ([f"{owner}: {d.owner}"] if d.owner else [])
+                                      + ([f"{due}: {d.due.isoformat()}"] if d.due else [])
+                                      + [f"{status}: {word(d.status)}"])
+                           for d in (notes.decisions or carried)]}
+    blocks = [f"## {HEADINGS_OUT[lang][section]}\n" + "".join(f"- {item}\n" for item in items[section])
+              for section in SECTIONS]
+    return "\n".join(blocks)
+
+
+def carried_decisions(follow_up: pd.DataFrame) -> list[Decision]:
+    """The decisions a brief follows up (follow_up()), as Decisions for the editor."""
+    return [Decision(d.text, d.owner if isinstance(d.owner, str) else None,
+                     None if pd.isna(d.due) else pd.Timestamp(d.due).date(), d.status)
+            for d in follow_up.itertuples()]
+
+
 # --- Store ---------------------------------------------------------------------------------------
 
 def save(con: duckdb.DuckDBPyConnection, notes: Notes, week: date, mission: str | None, author: str) -> str:
     """Keep one import of notes for the ISO week starting `week` (a Monday) and mission ('' for the
-    region), in one transaction; returns its id. Earlier imports stay, as history."""
+    region); returns its id. Earlier imports stay, as history. `con` is a writer's (store.writing),
+    whose one transaction keeps the set whole."""
     if week.weekday() != 0:
         raise NotesError("notes belong to an ISO week, given by its Monday")
     set_id = uuid.uuid4().hex[:12]
@@ -190,11 +232,17 @@ def save(con: duckdb.DuckDBPyConnection, notes: Notes, week: date, mission: str 
              for section in ("outlook", "recommendations", "threats") for n, text in enumerate(getattr(notes, section))]
     rows += [(set_id, week, mission or "", "decisions", n, d.text, None, None, d.owner, d.due, d.status)
              for n, d in enumerate(notes.decisions)]
-    with store.transaction(con):
-        con.execute("INSERT INTO brief_note_sets VALUES (?, ?, ?, ?, ?)", [set_id, week, mission or "", author, stamp])
-        if rows:
-            con.executemany("INSERT INTO brief_notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("INSERT INTO brief_note_sets VALUES (?, ?, ?, ?, ?)", [set_id, week, mission or "", author, stamp])
+    if rows:
+        con.executemany("INSERT INTO brief_notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return set_id
+
+
+def save_to(db_path, notes: Notes, week: date, mission: str | None, author: str) -> str:
+    """save() in one writer's transaction on the store at `db_path`: the CLI's import and the page's
+    editor both come through here. A busy store is a store.StoreError."""
+    with store.writing(db_path) as con:
+        return save(con, notes, week, mission, author)
 
 
 def current(con, week: date, mission: str | None) -> tuple[Notes, dict | None]:
@@ -247,8 +295,8 @@ def follow_up(con, week: date, mission: str | None) -> pd.DataFrame:
 
 
 def notes_mission(filters: Filters) -> str:
-    """Whose notes a brief shows: the first mission in the filters, or '' for a regional brief."""
-    return filters.missions[0] if filters.missions else ""
+    """Whose notes a brief shows: its mission's (brief/scope.py), or the region's ('') when it pools several."""
+    return filters.missions[0] if len(filters.missions) == 1 else ""
 
 
 def for_brief(con, filters: Filters, profile: Profile, week: date):
@@ -259,6 +307,13 @@ def for_brief(con, filters: Filters, profile: Profile, week: date):
     mission = notes_mission(filters)
     notes, by = current(con, week, mission)
     return notes, by, follow_up(con, week, mission)
+
+
+def preview(notes: Notes, week: date, t: I18n) -> list[tuple[str, list[str]]]:
+    """sections() of notes not yet saved, as the brief of `week` will show them (the editor's preview)."""
+    decisions = pd.DataFrame([{"text": d.text, "owner": d.owner, "due": d.due, "status": d.status, "raised": week}
+                              for d in notes.decisions], columns=["text", "owner", "due", "status", "raised"])
+    return sections(SimpleNamespace(notes=notes, decisions=decisions, week=week, suppressed_notes=False), t)
 
 
 NO_NOTES = N_("No analyst judgement recorded for this week.")

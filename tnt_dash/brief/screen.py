@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import maps, presented
+from ..filters import Filters
 from ..i18n import I18n, N_
 from ..presented import KPI_LABELS
 from .changes import change_signal, change_text
@@ -80,14 +81,13 @@ class NotesView:
     opening: str
 
 
-def title(t: I18n, week: date, operations_area: bool, presentation: bool) -> str:
-    """The page's title: it names the week on a projector, and on a laptop the areas of operations
-    when on. On a projector the scope is said in the status line above (frame.banners): in French
-    the title would take a second line, and the brief must fit one screen."""
+def title(t: I18n, week: date, filters: Filters, presentation: bool) -> str:
+    """The page's title: the mission (or the regional pool), and on a projector the week. The areas of
+    operations are said in the status line above (frame.banners): in French the title would take a
+    second line, and the projector's brief must fit one screen."""
     _ = t.gettext
-    if presentation:
-        return f"{_('Weekly brief')} · {t.week(week)}"
-    return _("Weekly brief") + (f" · {_('areas of operations')}" if operations_area else "")
+    whose = filters.missions[0] if len(filters.missions) == 1 else _("all missions")
+    return f"{_('Weekly brief')} · {whose}" + (f" · {t.week(week)}" if presentation else "")
 
 
 def level_labels(t: I18n) -> dict[str, str]:

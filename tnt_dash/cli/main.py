@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("pptx", "pdf", "xlsx"), default="pptx")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--level", choices=("adm1", "country"), default="adm1", help="areas of the change table")
+    p.add_argument("--region", action="store_true", help="pool every mission in the filters (default: one mission: "
+                                                        "TNT_MISSION, else the first --mission, else the busiest)")
     p.add_argument("--profile", help="produce the pack for a profile that sees no more than TNT_PROFILE's, "
                                      "e.g. shared for the host State")
     p.add_argument("--host-state", metavar="ISO3", help="with --profile shared: the host State the pack is "
@@ -191,8 +193,6 @@ def cmd_export(args) -> int:
 
 def cmd_brief_notes(args) -> int:
     """`brief-notes import`: the file is read and checked whole before anything is written."""
-    import duckdb
-
     from ..brief import notes as brief_notes, parse_iso_week
     if not access.server_profile().data_admin:
         raise CliError("the analyst's notes are written under the analyst profile (TNT_PROFILE=analyst)")
@@ -213,13 +213,9 @@ def cmd_brief_notes(args) -> int:
         if args.mission not in known:
             raise CliError(f"unknown mission {args.mission!r}; expected one of {', '.join(sorted(known))}")
     try:
-        con = store.connect(db)
-    except duckdb.IOException:
-        raise CliError("the store is busy (a server or an import holds it); try again when it is free") from None
-    try:
-        brief_notes.save(con, notes, week, args.mission, author=operator_name())
-    finally:
-        con.close()
+        brief_notes.save_to(db, notes, week, args.mission, author=operator_name())
+    except store.StoreError as exc:
+        raise CliError(f"{exc}; try again when it is free") from None
     counts = ", ".join(f"{len(getattr(notes, s))} {s}" for s in brief_notes.SECTIONS)
     print(f"saved the notes of {args.week} ({args.mission or 'regional'}): {counts}")
     return 0
@@ -252,7 +248,7 @@ def cmd_releases(args) -> int:
 
 def cmd_brief(args) -> int:
     from .. import brief
-    from ..brief import export as brief_export
+    from ..brief import export as brief_export, scope
     t = i18n.get(args.lang)
     profile = lowered_profile(args.profile, args.host_state)
     filters = filters_from(args, operations_area=True)
@@ -260,6 +256,10 @@ def cmd_brief(args) -> int:
     try:
         queries.host_state_name(con, profile, t.lang)
         week = brief.parse_iso_week(args.week) if args.week else queries.last_complete_week(con, profile)
+        try:
+            filters = scope.scoped(filters, scope.REGION if args.region else scope.default(con, filters, profile, week))
+        except scope.ScopeError as exc:
+            raise CliError(str(exc)) from None
         pack = brief.weekly_brief(con, filters, profile, args.lang, week, destination="export", level=args.level)
         stamp = presented.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
         log_release(con, _db(args), profile, "brief", f"brief {pack.week_label} {args.format}",

@@ -14,7 +14,6 @@ import os
 import sys
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -88,37 +87,6 @@ def new_batch_id() -> str:
     return now().strftime("B%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:6]
 
 
-def connect_rw(db_path):
-    """The writer's connection; a store held by another process is a clear error, not a traceback,
-    and a path with no store is refused (only building a store creates one)."""
-    import duckdb
-    if not Path(db_path).is_file():
-        raise store.StoreError(f"No store at {db_path}: check the path (TNT_DB), or build one with "
-                               "`python -m tnt_dash init --demo`.")
-    try:
-        return store.connect(db_path)
-    except (duckdb.IOException, duckdb.ConnectionException) as exc:
-        raise store.StoreError(f"The store is busy (held by another process or connection): {exc}") from None
-
-
-@contextmanager
-def _writing(db_path, keep: bool = True):
-    """The writer's connection, the store brought to the current schema, and one transaction on it
-    (store.transaction). A kept change is checkpointed: the app's cache key is the file's mtime and
-    size, so the change becomes visible to the pages at once."""
-    con = connect_rw(db_path)
-    try:
-        store.migrate(con)
-        with store.transaction(con, keep=keep):
-            yield con
-        if keep:
-            from ..alerts import after_commit
-            after_commit(con, db_path)   # early warning on what was just committed (docs/alerts.md)
-            con.execute("CHECKPOINT")
-    finally:
-        con.close()
-
-
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -147,12 +115,15 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
         raise FileUnreadable(N_("The file has a header but no data rows: nothing to import."))
     report = Report(format=kind, dry_run=dry_run, warnings=warnings, file_name=source.name,
                     sha256=hashlib.sha256(data).hexdigest())
-    with _writing(db_path, keep=not dry_run) as con:
+    with store.writing(db_path, keep=not dry_run) as con:
         _process(con, kind, items, report, t, user, action="import")
         _test_pause()
         if not dry_run:
             # Same transaction: the rollup never disagrees. Only the weeks this batch touched.
             store.refresh_rollups(con, batch_weeks(con, report.batch_id))
+    if not dry_run:
+        from ..alerts import after_commit
+        after_commit(db_path)   # early warning on what was just committed (docs/alerts.md)
     return report
 
 
@@ -403,7 +374,7 @@ def batches(con, limit: int = 200) -> pd.DataFrame:
 
 
 def rollback(db_path, batch_id: str, user: str | None = None) -> dict:
-    with _writing(db_path) as con:
+    with store.writing(db_path) as con:
         weeks = batch_weeks(con, batch_id)   # before: the records it wrote are about to go
         result = _rollback(con, batch_id, current_user(user))
         store.refresh_rollups(con, weeks)
@@ -478,7 +449,7 @@ def resubmit(db_path, corrections: dict[str, dict], t=None, user: str | None = N
     Rows that now pass are upserted and their quarantine entries closed; rows that still fail stay
     open with their new cells and reasons (they are not quarantined twice)."""
     t = t or i18n.get("en")
-    with _writing(db_path) as con:
+    with store.writing(db_path) as con:
         report = _resubmit(con, corrections, t, current_user(user))
         store.refresh_rollups(con, batch_weeks(con, report.batch_id))
     return report
@@ -564,7 +535,7 @@ def discard(db_path, ids: list[str], user: str | None = None) -> int:
     """Close quarantined rows that will not be corrected; they stay in the table, marked discarded."""
     if not ids:
         raise ImportRefused(N_("Nothing to discard."))
-    with _writing(db_path) as con:
+    with store.writing(db_path) as con:
         marks = ", ".join("?" * len(ids))
         n = con.execute(f"SELECT count(*) FROM quarantine WHERE status = 'open' AND quarantine_id IN ({marks})",
                         ids).fetchone()[0]

@@ -191,7 +191,7 @@ def release(db_path, incident_ids, *, releasable_to, originator=None, originator
             user: str | None = None) -> dict:
     """set_release on the store at db_path: the writer's connection, the current schema, a checkpoint
     after the commit (the app's cache key is the file's mtime), as an import does."""
-    con = pipeline.connect_rw(db_path)
+    con = store.connect_writer(db_path)
     try:
         store.migrate(con)
         result = set_release(con, incident_ids, releasable_to=releasable_to, originator=originator,

@@ -40,14 +40,9 @@ def previous_year(day: date, grain: str) -> date:
 
 
 def window(con, filters: Filters, profile: Profile, grain: str) -> tuple[date, date] | None:
-    """The complete periods covered by the filters' dates, or by the data the viewer sees."""
-    start, end = filters.date_from, filters.date_to
-    if start is None or end is None:     # a scan of the viewer's data, only when a date is open
-        status = queries.data_status(con, filters, profile)
-        start, end = start or status["date_min"], end or status["date_max"]
-    if start is None or end is None:
-        return None
-    return complete_periods(start, end, grain)
+    """The complete periods inside the view's dates (queries.period)."""
+    dates = queries.period(con, filters, profile)
+    return None if dates is None else complete_periods(*dates, grain)
 
 
 def month_occurrences(first: date, last: date) -> dict[int, int]:

@@ -1,0 +1,65 @@
+"""Whose brief: one mission by default, the missions pooled only when the reader asks for it.
+
+A commissioner briefs on their own mission; a regional pool put a province outside the mission's
+area at the top of its priorities (issue #30). The default is the server's mission (TNT_MISSION),
+else the first mission the filters name, else the mission with the most records in view over the
+brief's weeks, and the reader may choose another or the region.
+"""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+from .. import config, queries
+from ..access import Profile
+from ..filters import Filters
+
+REGION = "region"
+BUSIEST_OVER_WEEKS = 12
+
+
+class ScopeError(ValueError):
+    """A mission the store or the viewer's filters do not hold."""
+
+
+def choices(con, filters: Filters, profile: Profile, lang: str) -> dict[str, str]:
+    """code -> label of what a brief can be for: each mission the filters and profile allow, then the region."""
+    from ..i18n import get
+    missions = dict(queries.filter_options(con, lang, profile)["missions"])
+    if filters.missions:
+        missions = {code: label for code, label in missions.items() if code in filters.missions}
+    return missions | {REGION: get(lang).gettext("All missions (regional pool)")}
+
+
+def default(con, filters: Filters, profile: Profile, week: date) -> str:
+    """The brief's scope when the reader has not chosen one (see the module's docstring)."""
+    allowed = [code for code, _label in queries.filter_options(con, "en", profile)["missions"]]
+    configured = config.mission()
+    if configured and configured not in {code for code, _label in queries.filter_options(con, "en")["missions"]}:
+        raise ScopeError(f"TNT_MISSION={configured} is not a mission of this store")
+    named = [code for code in filters.missions if code in allowed]
+    if configured in allowed and (not filters.missions or configured in named):
+        return configured
+    if named:
+        return named[0]
+    if filters.missions:         # the filters name no mission this viewer may see
+        return REGION
+    return busiest(con, filters, profile, week) or (allowed[0] if allowed else REGION)
+
+
+def busiest(con, filters: Filters, profile: Profile, week: date) -> str | None:
+    """The mission with the most records in view over the BUSIEST_OVER_WEEKS weeks to `week`."""
+    start = week - timedelta(weeks=BUSIEST_OVER_WEEKS - 1)
+    where, params = queries.scope(filters.with_dates(start, week + timedelta(days=6)), profile)
+    cur = con.cursor()
+    try:
+        row = cur.execute(f"SELECT i.mission FROM incidents i WHERE {where} AND i.mission IS NOT NULL "
+                          "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", params).fetchone()
+    finally:
+        cur.close()
+    return row[0] if row else None
+
+
+def scoped(filters: Filters, scope: str) -> Filters:
+    """The filters of a brief for `scope`: one mission, or the filters as they are for the region."""
+    return filters if scope == REGION else dataclasses.replace(filters, missions=(scope,))
