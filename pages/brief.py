@@ -61,7 +61,7 @@ with top[3] if ctx.presentation else top[3].popover(_("Download"), icon=":materi
     for fmt, label in screen.downloads(t):
         st.download_button(label, data=lambda fmt=fmt: download(fmt), file_name=f"brief-{b.week_label}.{fmt}",
                            mime=MIME[fmt], icon=":material/download:", width="stretch", on_click="ignore")
-title_slot.title(screen.title(t, week, filters, ctx.presentation))
+title_slot.title(screen.title(t, week, filters, ctx.presentation, ctx.profile.releasable_to_host_state))
 
 
 notes = screen.notes_view(t, b)

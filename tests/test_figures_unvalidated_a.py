@@ -150,10 +150,13 @@ def test_matrix_figure(assessed, unvalidated_figure):
     assert sorted(map(int, top.text)) == list(range(1, 11)) and others.text is None
     assert len(others.x) == len(assessed) - 10
     assert [int(row[0]) for row in top.customdata] == [int(t) for t in top.text]
-    # The dotted middle of each scale, as add_hline(y=0.5) and add_vline(x=0.5) made them.
-    across, down = fig.layout.shapes
-    assert (across.y0, across.y1, across.xref, across.yref) == (0.5, 0.5, "x domain", "y")
-    assert (down.x0, down.x1, down.xref, down.yref) == (0.5, 0.5, "x", "y domain")
+    # Curves of equal risk (100 × harm × likelihood) at 10, 25 and 50, each from harm 1 to likelihood 1.
+    assert len(fig.layout.shapes) == 3 and [a.text for a in fig.layout.annotations if a.text in "102550"] == \
+        ["10", "25", "50"]
+    for curve, risk in zip(fig.layout.shapes, (10, 25, 50)):
+        points = [tuple(map(float, p.split(","))) for p in curve.path[2:].split(" L ")]
+        assert points[0] == pytest.approx((risk / 100, 1.0)) and points[-1] == pytest.approx((1.0, risk / 100))
+        assert all(x * y == pytest.approx(risk / 100, abs=1e-3) for x, y in points)
 
 
 def test_matrix_figure_with_only_top_pairs(assessed, unvalidated_figure):

@@ -46,33 +46,35 @@ def protect_count(value: int, profile: Profile, destination: str) -> int | str:
     return suppress_series_value(int(value), suppression_threshold())
 
 
-def protect_victims(frame: pd.DataFrame, profile: Profile, destination: str) -> pd.DataFrame:
+def protect_victims(frame: pd.DataFrame, profile: Profile, destination: str,
+                    part: str = "women_children") -> pd.DataFrame:
     """Suppress small victim counts in a table whose victims column has a published total.
 
-    women_children is part of victims, so the pair (women_children, other victims) is
-    protected together with victims as the row total; the column sums are the KPIs.
+    `part` (women_children by default; the priority model's `vulnerable`) is part of victims, so the
+    pair (part, other victims) is protected together with victims as the row total; the column
+    sums are the KPIs.
     """
     if not profile.must_suppress(destination) or frame.empty or "victims" not in frame:
         return frame
     out = frame.copy()
     k = suppression_threshold()
     try:
-        return _suppress_victims(out, frame, k)
+        return _suppress_victims(out, frame, k, part)
     except DisclosureError:
         # No safe pattern exists for this table: withhold the whole victim breakdown.
-        for column in VICTIM_COLUMNS:
+        for column in ("victims", part):
             if column in out:
                 out[column] = COMPLEMENTARY_MARK
         return out
 
 
-def _suppress_victims(out: pd.DataFrame, frame: pd.DataFrame, k: int) -> pd.DataFrame:
-    if "women_children" in frame:
-        parts = pd.DataFrame({"women_children": frame["women_children"].astype(int),
-                              "other": (frame["victims"] - frame["women_children"]).astype(int),
+def _suppress_victims(out: pd.DataFrame, frame: pd.DataFrame, k: int, part: str = "women_children") -> pd.DataFrame:
+    if part in frame:
+        parts = pd.DataFrame({part: frame[part].astype(int),
+                              "other": (frame["victims"] - frame[part]).astype(int),
                               "victims": frame["victims"].astype(int)})
-        protected = suppress_table(parts, ["women_children", "other"], k=k, total_col="victims")
-        out["women_children"] = protected["women_children"].to_numpy()
+        protected = suppress_table(parts, [part, "other"], k=k, total_col="victims")
+        out[part] = protected[part].to_numpy()
         out["victims"] = protected["victims"].to_numpy()
     else:
         protected = suppress_table(pd.DataFrame({"victims": frame["victims"].astype(int)}), ["victims"], k=k)

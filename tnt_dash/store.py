@@ -139,7 +139,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 
 ROLLUP_MIGRATIONS = {"004_incident_weekly.sql", "005_incident_weekly_dates.sql", "006_incident_status.sql",
-                     "007_incident_weekly_priority.sql", "008_release_to_host_state.sql"}
+                     "007_incident_weekly_priority.sql", "008_release_to_host_state.sql",
+                     "015_incident_weekly_harm.sql"}
 
 
 STATUS_KEY = ("mission", "iso3", "admin1_code", "market", "status", "tlp", "classification", "released_to")

@@ -24,5 +24,6 @@ SEX_AGE_LABELS = {"women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"), 
                   "unknown": N_("Sex or age unknown")}
 PRIORITY_METHOD = N_(
     "Priority model (page Priority method, docs/priority.md) over admin-1 × market in the 16 weeks to this "
-    "week: score 0–100 = weighted average of harm, likelihood, cross-border reach, actor capability and "
-    "host-State capacity gap, unknown factors left out. Analytic judgement of the mission, not a measurement.")
+    "week, cyber threats in their country or transnational / online: score = risk (100 × harm × likelihood, "
+    "on a fixed scale) × modifiers for cross-border reach, actor capability and host-State capacity gap, an "
+    "unknown modifier counting ×1. Analytic judgement of the mission, not a measurement.")

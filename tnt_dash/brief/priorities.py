@@ -1,4 +1,4 @@
-"""The week's top priority threats, from the priority model (tnt_dash/priority.py,
+"""The week's top priority threats, from the priority model (tnt_dash/priority/,
 docs/priority.md), and the sentence that names the first."""
 from __future__ import annotations
 

@@ -81,13 +81,17 @@ class NotesView:
     opening: str
 
 
-def title(t: I18n, week: date, filters: Filters, presentation: bool) -> str:
+def title(t: I18n, week: date, filters: Filters, presentation: bool, host_state: bool = False) -> str:
     """The page's title: the mission (or the regional pool), and on a projector the week. The areas of
     operations are said in the status line above (frame.banners): in French the title would take a
-    second line, and the projector's brief must fit one screen."""
+    second line, and the projector's brief must fit one screen. A host State's screen names no
+    mission: its banner says whom the figures were released to, and the mission's name took the
+    French title to a second line (2026-W46, 42 px)."""
     _ = t.gettext
     whose = filters.missions[0] if len(filters.missions) == 1 else _("all missions")
-    return f"{_('Weekly brief')} · {whose}" + (f" · {t.week(week)}" if presentation else "")
+    if presentation:
+        return " · ".join([_("Weekly brief")] + ([] if host_state else [whose]) + [t.week(week)])
+    return f"{_('Weekly brief')} · {whose}"
 
 
 def level_labels(t: I18n) -> dict[str, str]:
