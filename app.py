@@ -17,6 +17,7 @@ SECTIONS = {
     N_("Situation"): [
         st.Page(HERE / "pages" / "home.py", title=_(N_("Overview")), icon=":material/dashboard:", default=True),
         st.Page(HERE / "pages" / "brief.py", title=_(N_("Weekly brief")), icon=":material/summarize:"),
+        st.Page(HERE / "pages" / "alerts.py", title=_(N_("Alerts")), icon=":material/notifications:"),
         st.Page(HERE / "pages" / "map.py", title=_(N_("Cross-border map")), icon=":material/public:"),
         st.Page(HERE / "pages" / "trends.py", title=_(N_("Regional trends")), icon=":material/stacked_line_chart:"),
     ],

@@ -17,7 +17,7 @@ import duckdb
 from .. import access, activities, config, i18n, presented, queries, releases, seed, store, views
 from ..exports import FORMATS, write
 from ..filters import Filters
-from . import geo as geo_cli, imports as import_cli, priorities
+from . import alerts as alerts_cli, geo as geo_cli, imports as import_cli, priorities
 from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile,
                      operator_name)
 
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     activities.add_cli_parsers(sub)   # activities import, docs add/search (docs/capacity.md)
     priorities.add_cli_parser(sub)   # threat priorities (docs/priority.md)
     import_cli.add_cli_parsers(sub)   # import, batches, rollback, template (docs/import.md)
+    alerts_cli.add_cli_parsers(sub)   # alerts run/list/ack/close/rule, digest (docs/alerts.md)
 
     geo_cli.add_cli_parser(sub)   # geo import, geo resolve (docs/map.md)
     return parser
@@ -293,3 +294,4 @@ COMMANDS.update(activities.CLI_COMMANDS)
 COMMANDS["geo"] = geo_cli.cli_command
 COMMANDS["priorities"] = priorities.cli_command
 COMMANDS.update(import_cli.CLI_COMMANDS)
+COMMANDS.update(alerts_cli.CLI_COMMANDS)

@@ -121,6 +121,9 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
         if not dry_run:
             # Same transaction: the rollup never disagrees. Only the weeks this batch touched.
             store.refresh_rollups(con, batch_weeks(con, report.batch_id))
+    if not dry_run:
+        from ..alerts import after_commit
+        after_commit(db_path)   # early warning on what was just committed (docs/alerts.md)
     return report
 
 
