@@ -146,7 +146,7 @@ def parse_weight_flags(items: list[str]) -> Weights:
 # --- Inputs (SQL) -----------------------------------------------------------------------------
 
 _LEVEL_SQL = {   # column choices by whitelist only
-    "adm1": ("i.admin1_code", "a.name_{col}"),
+    "adm1": (queries.PLACE, "a.name_{col}"),
     "country": ("i.iso3", "c.name_{col}"),
 }
 

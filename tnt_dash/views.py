@@ -103,6 +103,11 @@ def _gender(*args, **kwargs) -> View:
     return gender_view(*args, **kwargs)
 
 
+def _cyber(*args, **kwargs) -> View:
+    from .cyber.export import cyber_view
+    return cyber_view(*args, **kwargs)
+
+
 REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "overview": (overview_weeks, N_("Home: weekly key figures for the last 12 complete weeks")),
     "markets": (markets, N_("Home: incidents, victims and seizures by criminal market")),
@@ -116,6 +121,7 @@ REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "activities": (_activities, N_("Capacity building: the SOC Focal Point Network's activities, with participants by sex")),
     "priorities": (_priorities, N_("Threat priorities: score, rank, confidence and rank range per area and market")),
     "gender": (_gender, N_("Women and children: victims by sex and age (women, men, girls, boys, unknown) per market")),
+    "cyber": (_cyber, N_("Cyber threats: incidents by modus operandi and channel, with losses and victims by sex and age")),
 }
 
 
