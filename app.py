@@ -17,6 +17,7 @@ PAGES = [
     st.Page(HERE / "pages" / "home.py", title=_(N_("Overview")), icon=":material/dashboard:", default=True),
     st.Page(HERE / "pages" / "brief.py", title=_(N_("Weekly brief")), icon=":material/summarize:"),
     st.Page(HERE / "pages" / "gender.py", title=_(N_("Women and children")), icon=":material/diversity_3:"),
+    st.Page(HERE / "pages" / "cyber.py", title=_(N_("Cyber threats")), icon=":material/security:"),
     st.Page(HERE / "pages" / "map.py", title=_(N_("Cross-border map")), icon=":material/public:"),
     st.Page(HERE / "pages" / "trends.py", title=_(N_("Regional trends")), icon=":material/stacked_line_chart:"),
     st.Page(HERE / "pages" / "capacity.py", title=_(N_("Capacity building")), icon=":material/school:"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import i18n, presented
+from .. import i18n, presented, queries
 from ..i18n import N_
 from ..access import Profile
 from ..config import suppression_threshold
@@ -38,6 +38,7 @@ class CyberData:
     national: pd.DataFrame
     suppressed: bool
     k: int
+    country_names: dict
 
 
 def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
@@ -75,4 +76,4 @@ def cyber_data(con, filters: Filters, profile: Profile, lang: str, destination: 
         recruitment=recruitment,
         linked_victims=linked_victims,
         national=data.national_scores(con, filters, profile, lang),
-        suppressed=suppress, k=suppression_threshold())
+        suppressed=suppress, k=suppression_threshold(), country_names=queries.labels(con, "countries", lang))

@@ -25,7 +25,9 @@ def stacked_months(months: list[str], series: dict[str, list[int]], title: str, 
     fig = figure(traces, {"barmode": "stack", "yaxis": {"title": {"text": y_title}, "rangemode": "tozero",
                                                        "gridcolor": GRID}})
     fig = _layout(fig, title, height)
-    update_layout(fig, separators=separators, legend={"orientation": "h", "y": -0.15, "font": {"size": 14}})
+    # The legend at the right, in the stack's order: under a wide chart it ran over the month labels.
+    update_layout(fig, separators=separators, legend={"orientation": "v", "x": 1.01, "y": 1, "traceorder": "reversed"},
+                  xaxis={"tickangle": -45})
     return fig
 
 
@@ -45,10 +47,15 @@ def money_bars(labels: list[str], values: list[float], texts: list[str], title: 
 
 
 def offender_deck(admin0: dict, flows: pd.DataFrame, areas: pd.DataFrame, tips: dict[str, str],
-                  width: int = 700, height: int = 460):
+                  view_iso3: str | None = None, width: int = 700, height: int = 460):
     """Offenders' countries to the victims' areas: an arc per foreign pair (pale at the offenders' end),
-    a bubble per victims' area sized by its incidents. `tips`: translated tooltip templates with
-    {offender}, {area}, {n} ("arc") and {area}, {n}, {domestic} ("area")."""
+    a bubble per victims' area sized by its incidents. With `view_iso3`, that territory's victims only.
+    The view holds the victims' areas and the offenders' countries of the same region; a country on
+    another continent (more than FAR_DEGREES away) is left out of the frame, its arc leaving it, so that
+    one far flow does not shrink the territory to a few pixels. `tips`: translated tooltip templates
+    with {offender}, {area} ("arc"), {n} ("n", "area") and {n} ("domestic")."""
+    if view_iso3:
+        flows, areas = flows[flows["iso3"] == view_iso3], areas[areas["iso3"] == view_iso3]
     anchors = country_anchors(admin0)
     foreign = flows[flows["foreign_offenders"] > 0]
     top = float(foreign["foreign_offenders"].max()) if len(foreign) else 1.0
@@ -60,15 +67,24 @@ def offender_deck(admin0: dict, flows: pd.DataFrame, areas: pd.DataFrame, tips: 
         arcs.append({"tt": tips["arc"].format(offender=row.offender_label, area=row.area_label),
                      "ta": tips["n"].format(n=int(row.foreign_offenders)), "tb": "", "key": f"arc:{row.offender}>{row.area}",
                      "from": list(start), "to": [float(row.lon), float(row.lat)],
-                     "w": round(2 + 12 * math.sqrt(row.foreign_offenders / top), 1), "tilt": 90, "h": 0.12,
-                     "c": [*ARC_COLOUR, 235], "c0": [*ARC_COLOUR, 60]})
+                     "w": round(1.5 + 7 * math.sqrt(row.foreign_offenders / top), 1), "tilt": 90, "h": 0.12,
+                     "c": [*ARC_COLOUR, 220], "c0": [*ARC_COLOUR, 40]})
     arcs.sort(key=lambda a: -a["w"])
     bubbles = [{"key": f"area:{r.area}", "code": r.area, "iso3": r.iso3, "lat": float(r.lat), "lon": float(r.lon),
                 "n": int(r.incidents), "sel": False, "label": r.area_label,
                 "tt": r.area_label, "ta": tips["area"].format(n=int(r.incidents)),
                 "tb": tips["domestic"].format(n=int(r.incidents - r.foreign_offenders))}
                for r in areas.itertuples(index=False) if pd.notna(r.lat)]
-    return maps.cross_border_deck(admin0, arcs=arcs, crossings=[], areas=bubbles, area_labels=5,
+    deck = maps.cross_border_deck(admin0, arcs=arcs, crossings=[], areas=bubbles, area_labels=5,
                                   width=width, height=height)
+    if bubbles:
+        lat0 = sum(b["lat"] for b in bubbles) / len(bubbles)
+        lon0 = sum(b["lon"] for b in bubbles) / len(bubbles)
+        near = [a["from"] for a in arcs if abs(a["from"][0] - lon0) <= FAR_DEGREES and abs(a["from"][1] - lat0) <= FAR_DEGREES]
+        deck.initial_view_state = maps.fit_view([b["lat"] for b in bubbles] + [p[1] for p in near],
+                                                [b["lon"] for b in bubbles] + [p[0] for p in near],
+                                                width=width, height=height, padding=0.08, margin_px=30)
+    return deck
 
 
+FAR_DEGREES = 30

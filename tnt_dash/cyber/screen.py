@@ -58,7 +58,7 @@ def key_figures(t: I18n, d: CyberData) -> list[Card]:
 
 def trends(t: I18n, d: CyberData) -> Section:
     _ = t.gettext
-    section = Section(_("How: incidents by modus operandi and channel"))
+    section = Section(_("How: incidents by modus operandi, month by month"))
     if d.monthly.empty:
         section.blocks.append(Block("info", _("No cyber incident in this period and selection.")))
         return section
@@ -68,11 +68,26 @@ def trends(t: I18n, d: CyberData) -> Section:
     monthly = d.monthly.assign(series=[label if key in top else other
                                        for key, label in zip(d.monthly["key"], d.monthly["label"])])
     pivot = monthly.pivot_table(index="month", columns="series", values="incidents", aggfunc="sum", fill_value=0)
+    partial = d.headline.last is not None and (d.headline.last + pd.Timedelta(days=1)).month == d.headline.last.month
+    if partial and len(pivot) > 1:
+        pivot = pivot.iloc[:-1]     # the month still running would read as a fall
     names = [n for n in [*d.modus.set_index("key").loc[top, "label"], other] if n in pivot.columns]
     months = [t.date(m, "MMM yyyy") for m in pivot.index]
     section.blocks.append(Block("chart", figures.stacked_months(
         months, {n: [int(v) for v in pivot[n]] for n in names}, _("Cyber incidents per month, by modus operandi"),
         _("Incidents"), other=other, separators=t.plotly_separators)))
+    if partial:
+        section.blocks.append(Block("caption", _("The month still running, {month}, is left out: it would read as a "
+                                                 "fall.").format(month=t.date(d.headline.last, "MMMM yyyy"))))
+    return section
+
+
+def channels(t: I18n, d: CyberData) -> Section:
+    _ = t.gettext
+    section = Section(_("Through which channels"))
+    if d.channel.empty:
+        section.blocks.append(Block("info", _("No cyber incident in this period and selection.")))
+        return section
     section.blocks.append(Block("chart", figures.money_bars(
         d.channel["label"].tolist(), d.channel["incidents"].astype(int).tolist(),
         [t.number(int(v)) for v in d.channel["incidents"]], _("Incidents by channel or platform type"),
@@ -159,7 +174,15 @@ def offenders(t: I18n, d: CyberData, admin0: dict) -> Section:
         ["incidents", "foreign_offenders"]].sum().sort_values("incidents", ascending=False)
     tips = {"arc": _("{offender} → {area}"), "n": _("Incidents: {n}"), "area": _("Incidents: {n}"),
             "domestic": _("Offenders in the same country: {n}")}
-    section.blocks.append(Block("map", figures.offender_deck(admin0, d.flows, areas, tips)))
+    focus = d.flows.groupby("iso3")["incidents"].sum().sort_values(ascending=False)
+    view_iso3 = focus.index[0] if len(focus) > 1 else None
+    # 520 px: three fifths of a 1366 px laptop with the sidebar open, as the overview's map.
+    deck = figures.offender_deck(admin0, d.flows, areas, tips, view_iso3=view_iso3, width=520)
+    section.blocks.append(Block("map", deck))
+    if view_iso3:
+        section.blocks.append(Block("caption", _("The map opens on {country}, the territory with the most incidents "
+                                                 "here; pick a country in the filters to see another.").format(
+            country=d.country_names.get(view_iso3, view_iso3))))
     section.blocks.append(Block("caption", _(
         "Arcs: offenders in another country, pale at their end, thicker for more incidents. Circles: the victims' "
         "areas of residence, sized by incidents. Only incidents with both ends recorded. The boundaries and names "
@@ -168,7 +191,7 @@ def offenders(t: I18n, d: CyberData, admin0: dict) -> Section:
     top = d.offenders.head(8)
     section.blocks.append(Block("chart", figures.money_bars(
         top["label"].tolist(), top["incidents"].astype(int).tolist(), [t.number(int(v)) for v in top["incidents"]],
-        _("Incidents by the offenders' country (where known)"), _("Incidents"), height=360,
+        _("Offenders' country, where known"), _("Incidents"), height=360,
         separators=t.plotly_separators)))
     return section
 
