@@ -228,7 +228,7 @@ def test_demo_cyber_details_touch_only_their_columns(tmp_path):
                   "cyber_report_source", "tfgbv", "linked_trafficking_id", "cyber_account_ref"]
     before = con.execute(f"SELECT * EXCLUDE ({', '.join(cyber_cols)}) FROM incidents ORDER BY incident_id").df()
     drawn = con.execute(f"SELECT incident_id, {', '.join(cyber_cols)} FROM incidents ORDER BY incident_id").df()
-    con.execute(f"UPDATE incidents SET {', '.join(f'{c} = NULL' for c in cyber_cols)}")
+    con.execute(f"UPDATE incidents SET {', '.join(f'{c} = NULL' for c in cyber_cols if c != 'tfgbv')}, tfgbv = FALSE")
     demo._cyber_details(con, 3)
     after = con.execute(f"SELECT * EXCLUDE ({', '.join(cyber_cols)}) FROM incidents ORDER BY incident_id").df()
     again = con.execute(f"SELECT incident_id, {', '.join(cyber_cols)} FROM incidents ORDER BY incident_id").df()
