@@ -22,10 +22,9 @@ MIN_VICTIMS_FOR_SHARE = 10
 
 def caution(t: I18n) -> Block:
     return Block("warning", t.gettext(
-        "Reported cybercrime is a small and biased share of the real volume: most victims never report, "
-        "and those who do are more often urban, connected and able to reach a police station, a bank or an "
-        "operator. Read these figures as what reached the police and their partners, not as the size of the "
-        "problem, and a rise as possibly better reporting."), icon=":material/info:")
+        "Reported cybercrime is a small, biased share of the real volume: most victims never report, and those "
+        "who do are more often urban and connected. Read these figures as what reached the police, not as the "
+        "size of the problem, and a rise as possibly better reporting."), icon=":material/info:")
 
 
 def _count(t: I18n, value) -> str:
