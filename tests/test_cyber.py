@@ -8,7 +8,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tnt_dash import access, i18n, queries, store
 from tnt_dash.cyber import bundle, codes, data, synthetic
@@ -349,3 +348,33 @@ def test_figures_on_a_shared_screen_ignore_restricted_cyber_records(cyber_canary
     loss, incidents, offenders = figures["with"]
     assert loss == figures["without"][0] and incidents == figures["without"][1] + 1   # CY-OPEN only
     assert FAR not in offenders
+
+
+# --- Figures -------------------------------------------------------------------------------------------
+
+def test_cyber_figures_pass_plotly_validation(unvalidated_figure):
+    from tnt_dash.cyber import figures
+    fig = unvalidated_figure(lambda: figures.stacked_months(
+        ["Jan 2026", "Feb 2026"], {"Sextortion": [3, 4], "Other methods": [1, 0]}, "Per month", "Incidents",
+        other="Other methods"))
+    assert [t.marker.color for t in fig.data] == [figures.PALETTE[0], figures.OTHER_COLOUR]
+    fig = unvalidated_figure(lambda: figures.money_bars(["BEC", "Mobile-money fraud"], [16000.0, 45.0],
+                                                        ["16K USD", "45 USD"], "Losses", "USD"))
+    assert list(fig.data[0].y) == ["Mobile-money fraud", "BEC"]     # largest on top
+
+
+def test_offender_map_keeps_far_countries_out_of_the_frame(cyber_store):
+    from tnt_dash import geo
+    from tnt_dash.cyber import figures
+    flows = pd.DataFrame({"offender": ["NGA", "USA", "COD"], "area": ["CF-BGF"] * 3, "iso3": ["CAF"] * 3,
+                          "incidents": [4, 2, 3], "foreign_offenders": [4, 2, 3],
+                          "offender_label": ["Nigeria", "United States", "DR Congo"], "area_label": ["Bangui"] * 3,
+                          "lat": [4.37] * 3, "lon": [18.54] * 3})
+    areas = flows.groupby(["area", "iso3", "area_label", "lat", "lon"], as_index=False)[
+        ["incidents", "foreign_offenders"]].sum()
+    tips = {"arc": "{offender} → {area}", "n": "n {n}", "area": "n {n}", "domestic": "d {n}"}
+    deck = figures.offender_deck(geo.outlines_for_maps(cyber_store), flows, areas, tips, width=520)
+    arcs = next(layer for layer in deck.layers if layer.id == "flows").data
+    assert len(arcs) == 3 and arcs[0]["tt"] == "Nigeria → Bangui"          # thickest first
+    view = deck.initial_view_state
+    assert -20 < view.longitude < 40 and view.zoom > 2.5   # the United States (another continent) is out of frame
