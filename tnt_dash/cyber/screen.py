@@ -202,11 +202,16 @@ def recruitment(t: I18n, d: CyberData) -> Section:
     if not r.offers:
         section.blocks.append(Block("info", _("No fake job offer recorded in this period and selection.")))
         return section
-    section.blocks.append(Block("markdown", _(
-        "**{linked}** of the **{offers}** fake job offers recorded led to a trafficking incident in the records, "
-        "a median of **{days}** days later; those trafficking incidents recorded **{victims}** victims.").format(
-            linked=t.number(r.linked), offers=t.number(r.offers),
-            days=t.number(r.median_days) if r.median_days is not None else "–", victims=_count(t, d.linked_victims))))
+    if not r.linked:
+        section.blocks.append(Block("markdown", _(
+            "None of the **{offers}** fake job offers recorded is linked to a trafficking incident this screen may "
+            "show.").format(offers=t.number(r.offers))))
+    else:
+        section.blocks.append(Block("markdown", _(
+            "**{linked}** of the **{offers}** fake job offers recorded led to a trafficking incident in the records, "
+            "a median of **{days}** days later; those trafficking incidents recorded **{victims}** victims.").format(
+                linked=t.number(r.linked), offers=t.number(r.offers), days=t.number(r.median_days),
+                victims=_count(t, d.linked_victims))))
     table = r.by_country.rename(columns={"label": _("Country or territory"), "offers": _("Fake job offers"),
                                          "linked": _("Linked to trafficking"), "median_days": _("Median days"),
                                          "victims": _("Trafficking victims")}).drop(columns=["iso3"])
