@@ -20,6 +20,7 @@ SECTIONS = {
         st.Page(HERE / "pages" / "alerts.py", title=_(N_("Alerts")), icon=":material/notifications:"),
         st.Page(HERE / "pages" / "map.py", title=_(N_("Cross-border map")), icon=":material/public:"),
         st.Page(HERE / "pages" / "trends.py", title=_(N_("Regional trends")), icon=":material/stacked_line_chart:"),
+        st.Page(HERE / "pages" / "cyber.py", title=_(N_("Cyber threats")), icon=":material/security:"),
     ],
     N_("Protection"): [
         st.Page(HERE / "pages" / "gender.py", title=_(N_("Women and children")), icon=":material/diversity_3:"),

@@ -140,15 +140,16 @@ def test_english_bom_reordered_headers(db):
 
 def rollup_matches(db) -> bool:
     """The weekly rollup equals a fresh aggregation of the incidents (week, place, market, marking)."""
-    fresh = """SELECT date_trunc('week', date_occurred)::DATE, mission, iso3, admin1_code, market, status, tlp,
-                      classification, count(*), sum(fatalities) FROM incidents GROUP BY ALL"""
+    # The rollups' place: where the incident occurred, or its victims' residence (docs/cyber.md).
+    fresh = """SELECT date_trunc('week', date_occurred)::DATE, mission, iso3, coalesce(admin1_code, residence_admin1_code),
+                      market, status, tlp, classification, count(*), sum(fatalities) FROM incidents GROUP BY ALL"""
     stored = """SELECT week, mission, iso3, admin1_code, market, status, tlp, classification, incidents, fatalities
                 FROM incident_weekly"""
     rows = query(db, f"SELECT count(*) FROM (({fresh} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {fresh}))")
     # And the dateless rollup (every page's status line) equals the incidents too.
-    fresh_status = """SELECT mission, iso3, admin1_code, market, status, tlp, classification, count(*),
+    fresh_status = """SELECT mission, iso3, coalesce(admin1_code, residence_admin1_code), market, status, tlp, classification, count(*),
                              min(date_occurred), max(date_occurred), max(updated_at) FROM incidents GROUP BY ALL"""
-    stored_status = "SELECT * EXCLUDE (released_to) FROM incident_status"
+    stored_status = "SELECT * EXCLUDE (released_to, residence_admin1_code) FROM incident_status"
     status = query(db, f"""SELECT count(*) FROM (({fresh_status} EXCEPT {stored_status})
                                                  UNION ALL ({stored_status} EXCEPT {fresh_status}))""")
     return rows[0][0] == 0 and status[0][0] == 0 and query(db, "SELECT count(*) FROM incident_weekly")[0][0] > 0
@@ -358,7 +359,8 @@ def test_template_french_headers_roundtrip(db, tmp_path):
     book = openpyxl.load_workbook(out, read_only=True)
     assert book.sheetnames[0] and len(book.sheetnames) == 2
     header = next(book.worksheets[0].iter_rows(values_only=True))
-    assert header[:2] == ("identifiant", "date_faits") and len(header) == 68   # 50, 9 persons-smuggled cells, 9 trafficking-detail cells (issue #32)
+    # 50, 9 persons-smuggled cells, 9 trafficking-detail cells (issue #32) and 9 cyber fields (issue #37)
+    assert header[:2] == ("identifiant", "date_faits") and len(header) == 77
     assert "passes_hommes" in header and "victimes_hommes" in header
     book.close()
     report = pipeline.run_import(db, out)

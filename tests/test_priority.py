@@ -602,10 +602,12 @@ def test_weekly_bins_count_back_from_the_end_on_the_demo_store(demo_db, first, s
         window = Filters(date_from=first, date_to=end)
         frame = priority.inputs(con, window, access.ANALYST, "en")
         direct = dict(((a, m), n) for a, m, n in con.execute(
-            # Cyber records without an admin-1 area are their country's online row (all have a country here).
-            "SELECT coalesce(admin1_code, iso3), market, count(*) FROM incidents WHERE status = 'validated' "
-            "AND date_occurred BETWEEN ? AND ? AND (admin1_code IS NOT NULL OR market IN "
-            "(SELECT code FROM markets WHERE cyber <> 'none')) GROUP BY ALL",
+            # An incident's area: where it occurred or, for a cyber incident, its victims' (docs/cyber.md);
+            # cyber records with neither are their country's online row (all have a country here).
+            "SELECT coalesce(admin1_code, residence_admin1_code, iso3) AS area, market, count(*) FROM incidents "
+            "WHERE status = 'validated' AND date_occurred BETWEEN ? AND ? AND (coalesce(admin1_code, "
+            "residence_admin1_code) IS NOT NULL OR market IN (SELECT code FROM markets WHERE cyber <> 'none')) "
+            "GROUP BY ALL",
             [end - timedelta(days=27), end]).fetchall())
     finally:
         con.close()

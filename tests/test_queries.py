@@ -172,14 +172,16 @@ def test_rollup_used_only_where_exact():
 
 def test_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
     """The stored rollup (built with the demo store) is exactly what the incidents sum to now,
-    the priority model's counts included (written out here apart from model_inputs.model_sums)."""
+    the priority model's counts included (written out here apart from model_inputs.model_sums). Its place
+    is where an incident occurred or, for one with no place of its own, its victims' residence."""
     key = "week, mission, iso3, admin1_code, market, status, tlp, classification, released_to"
     # The host States that may see a record, written out apart from access.RELEASED_TO.
     released = ("list_sort(list_distinct(i.releasable_to || CASE WHEN i.originator = 'host_state' "
                 "THEN [i.originator_iso3] ELSE [] END))")
     diff = demo_con.execute(f"""
         WITH fresh AS (
-            SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code, i.market,
+            SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3,
+                   coalesce(i.admin1_code, i.residence_admin1_code) AS admin1_code, i.market,
                    i.status, i.tlp, i.classification, {released} AS released_to, count(*) AS incidents,
                    sum({queries.VICTIMS}) AS victims, sum(i.fatalities) AS fatalities,
                    min(i.date_occurred) AS first_date, max(i.date_occurred) AS last_date,
@@ -195,7 +197,8 @@ def test_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
                        AS grade_tenths
             FROM incidents i LEFT JOIN actors a USING (actor_id) GROUP BY ALL),
         corridor AS (
-            SELECT DISTINCT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code,
+            SELECT DISTINCT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3,
+                   coalesce(i.admin1_code, i.residence_admin1_code) AS admin1_code,
                    i.market, i.status, i.tlp, i.classification, {released} AS released_to, u.country
             FROM incidents i, unnest([i.iso3, i.origin_iso3, i.transit_iso3, i.destination_iso3]) AS u(country)
             WHERE coalesce(i.origin_iso3, i.transit_iso3, i.destination_iso3) IS NOT NULL AND u.country IS NOT NULL),
@@ -243,7 +246,7 @@ def test_an_older_store_gets_the_priority_columns_when_migrated(tmp_path):
 
 def test_status_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
     """The dateless rollup behind every page's status line is what the incidents sum to now."""
-    fresh = """SELECT mission, iso3, admin1_code, market, status, tlp, classification,
+    fresh = """SELECT mission, iso3, coalesce(admin1_code, residence_admin1_code), market, status, tlp, classification,
                       list_sort(list_distinct(releasable_to || CASE WHEN originator = 'host_state'
                                               THEN [originator_iso3] ELSE [] END)), count(*),
                       min(date_occurred), max(date_occurred), max(updated_at) FROM incidents GROUP BY ALL"""

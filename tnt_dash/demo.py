@@ -125,6 +125,7 @@ def generate(con: duckdb.DuckDBPyConnection, rows: int = 50_000, seed: int = 7, 
                 [written, written, f"demo-{seed}"])
     _persons_smuggled(con, seed)
     _trafficking_detail(con, seed, end)
+    _cyber_details(con, seed)
     spikes = [
         {"iso3": s.iso3, "admin1_code": plan.spike_cells[i][0], "market": s.market,
          "week": (first_monday + timedelta(weeks=n_weeks - 1 - s.weeks_ago)).isoformat(), "extra": s.extra}
@@ -288,6 +289,34 @@ def _offenders(con, rng, seed: int, end: date, arrested: list) -> None:
         con.execute("INSERT INTO offenders BY NAME SELECT * FROM _offenders")
     finally:
         con.unregister("_offenders")
+
+
+def _cyber_details(con: duckdb.DuckDBPyConnection, seed: int) -> None:
+    """Modus operandi, channel, losses, victims' area of residence, offenders' country, reporting source,
+    TF-GBV flag and trafficking link of the cyber incidents (cyber/synthetic.py), from a stream of their
+    own: every other column stays exactly what it was without them."""
+    from .cyber import synthetic
+    batch = f"demo-{seed}"
+    frame = con.execute(f"""SELECT incident_id, iso3, market, subtype, date_occurred,
+                                   v_female_child + v_female_adult + v_female_unknown AS female_victims
+                            FROM incidents WHERE batch_id = ? AND market IN {synthetic.CYBER_MARKETS}
+                            ORDER BY incident_id""", [batch]).df()
+    if frame.empty:
+        return
+    admin1 = con.execute("SELECT code, iso3 FROM admin1 ORDER BY code").df()
+    trafficking = con.execute("""SELECT incident_id, iso3, date_occurred FROM incidents
+                                 WHERE batch_id = ? AND market = 'human_trafficking' ORDER BY incident_id""",
+                              [batch]).df()
+    con.register("_cyber", synthetic.draw(frame, admin1, trafficking, seed))
+    try:
+        con.execute("""UPDATE incidents SET cyber_modus = c.cyber_modus, cyber_channel = c.cyber_channel,
+                              cyber_loss_usd = c.cyber_loss_usd, residence_admin1_code = c.residence_admin1_code,
+                              offender_iso3 = c.offender_iso3, cyber_report_source = c.cyber_report_source,
+                              tfgbv = c.tfgbv, linked_trafficking_id = c.linked_trafficking_id,
+                              cyber_account_ref = c.cyber_account_ref
+                       FROM _cyber c WHERE incidents.incident_id = c.incident_id""")
+    finally:
+        con.unregister("_cyber")
 
 
 def _reference(con) -> dict:

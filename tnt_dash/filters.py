@@ -15,6 +15,13 @@ CYBER_FLAGS = ("cyber-dependent", "cyber-enabled", "none")
 DEFAULT_STATUSES = ("validated",)
 
 
+def place(alias: str = "i") -> str:
+    """The admin-1 area an incident counts in: where it occurred or, for one with no place of its own
+    (cybercrime), where its victims live (docs/cyber.md). The rollups already hold it as admin1_code,
+    and their residence_admin1_code is NULL, so this reads the incidents and the rollups alike."""
+    return f"coalesce({alias}.admin1_code, {alias}.residence_admin1_code)"
+
+
 @dataclass(frozen=True)
 class Filters:
     date_from: date | None = None
@@ -73,18 +80,17 @@ class Filters:
         if self.date_to:
             clauses.append(f"{a}.{date_column} <= ?")
             params.append(self.date_to)
-        for column, values in (("mission", self.missions), ("iso3", self.countries),
-                               ("admin1_code", self.admin1), ("market", self.markets),
-                               ("status", self.statuses)):
+        for column, values in ((f"{a}.mission", self.missions), (f"{a}.iso3", self.countries),
+                               (place(a), self.admin1), (f"{a}.market", self.markets), (f"{a}.status", self.statuses)):
             if values:
-                clauses.append(f"{a}.{column} IN ({', '.join('?' * len(values))})")
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
         if self.cyber:
             clauses.append(f"{a}.market IN (SELECT code FROM markets WHERE cyber IN ({', '.join('?' * len(self.cyber))}))")
             params.extend(self.cyber)
         if self.operations_area:
-            clauses.append(f"({a}.admin1_code IS NULL OR EXISTS (SELECT 1 FROM mission_areas ao "
-                           f"WHERE ao.mission = {a}.mission AND ao.admin1_code = {a}.admin1_code))")
+            clauses.append(f"({place(a)} IS NULL OR EXISTS (SELECT 1 FROM mission_areas ao "
+                           f"WHERE ao.mission = {a}.mission AND ao.admin1_code = {place(a)}))")
         if self.min_reliability != "F":
             clauses.append(f"{a}.source_reliability <= ?")
             params.append(self.min_reliability)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .access import HostStateError, Profile
-from .filters import Filters
+from .filters import Filters, place
 
 WOMEN = "i.v_female_adult"
 GIRLS = "i.v_female_child"
@@ -27,6 +27,8 @@ VICTIMS = f"({WOMEN} + {GIRLS} + {MEN} + {BOYS} + {UNKNOWN})"
 # Females of unknown age and children of unknown sex are women-or-children whichever they are.
 WOMEN_CHILDREN = "(i.v_female_adult + i.v_female_child + i.v_female_unknown + i.v_male_child + i.v_unknown_child)"
 ARRESTS = "(i.arrests_female + i.arrests_male + i.arrests_unknown)"
+# The admin-1 area an incident counts in (filters.place): cyber incidents at their victims' residence.
+PLACE = place("i")
 LANG_COLUMNS = {"en": "en", "fr": "fr"}   # whitelist: the language picks a column, never a value
 
 
@@ -320,8 +322,8 @@ def admin1_totals(con, filters: Filters, profile: Profile, lang: str) -> pd.Data
     col = _lang(lang)
     table, kpis, _week, where, params = kpi_scope(filters, profile)
     return _df(con, f"""
-        WITH agg AS (SELECT i.admin1_code, {kpis} FROM {table} i
-                     WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY i.admin1_code)
+        WITH agg AS (SELECT {PLACE} AS admin1_code, {kpis} FROM {table} i
+                     WHERE {where} AND {PLACE} IS NOT NULL GROUP BY 1)
         SELECT agg.admin1_code, a.name_{col} AS admin1_label, c.name_{col} AS country_label, a.iso3,
                a.lat, a.lon, agg.* EXCLUDE (admin1_code)
         FROM agg JOIN admin1_named a ON a.code = agg.admin1_code JOIN countries c ON c.iso3 = a.iso3

@@ -140,7 +140,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 ROLLUP_MIGRATIONS = {"004_incident_weekly.sql", "005_incident_weekly_dates.sql", "006_incident_status.sql",
                      "007_incident_weekly_priority.sql", "008_release_to_host_state.sql",
-                     "015_incident_weekly_harm.sql"}
+                     "015_incident_weekly_harm.sql",
+                     "017_cyber.sql"}   # 017: the rollups place a cyber incident at its victims' residence
 
 
 STATUS_KEY = ("mission", "iso3", "admin1_code", "market", "status", "tlp", "classification", "released_to")
@@ -158,6 +159,7 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | No
     partial rebuild equals the full one after imports, corrections, rollbacks and re-submissions).
     """
     from .access import RELEASED_TO
+    from .filters import place
     from .model_inputs import LINKED_COUNTRIES, model_sums
     from .queries import ARRESTS, VICTIMS, WOMEN_CHILDREN
     start = time.perf_counter()
@@ -181,7 +183,7 @@ def refresh_rollups(con: duckdb.DuckDBPyConnection, weeks: Collection[date] | No
                 [] if weeks is None else [weeks])
     con.execute(f"""
         INSERT INTO incident_weekly BY NAME
-        SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, i.admin1_code, i.market,
+        SELECT date_trunc('week', i.date_occurred)::DATE AS week, i.mission, i.iso3, {place('i')} AS admin1_code, i.market,
                i.status, i.tlp, i.classification, {RELEASED_TO} AS released_to, count(*) AS incidents,
                coalesce(sum({VICTIMS}), 0) AS victims, coalesce(sum({WOMEN_CHILDREN}), 0) AS women_children,
                coalesce(sum(i.fatalities), 0) AS fatalities, coalesce(sum({ARRESTS}), 0) AS arrests,

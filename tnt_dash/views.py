@@ -110,6 +110,11 @@ def _trafficking(*args, **kwargs) -> View:
     return trafficking_view(*args, **kwargs)
 
 
+def _cyber(*args, **kwargs) -> View:
+    from .cyber.export import cyber_view
+    return cyber_view(*args, **kwargs)
+
+
 REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "overview": (overview_weeks, N_("Home: weekly key figures for the last 12 complete weeks")),
     "markets": (markets, N_("Home: incidents, victims and seizures by criminal market")),
@@ -125,6 +130,7 @@ REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "gender": (_gender, N_("Women and children: victims by sex and age (women, men, girls, boys, unknown) per market")),
     "trafficking": (_trafficking, N_("Trafficking in persons: victims by form of exploitation × sex and age, and "
                                      "offenders arrested, prosecuted and convicted by sex and age")),
+    "cyber": (_cyber, N_("Cyber threats: incidents by modus operandi and channel, with losses and victims by sex and age")),
 }
 
 

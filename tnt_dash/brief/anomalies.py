@@ -46,8 +46,8 @@ def anomaly_series(con, filters: Filters, profile: Profile, week: date) -> dict[
     n_sql = "sum(i.incidents)" if table == "incident_weekly" else "count(*)"
     long = _df(con, f"""
         WITH weeks AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 7 DAY))::DATE AS week),
-        counts AS (SELECT i.admin1_code, i.market, {week_sql} AS week, {n_sql} AS n
-                   FROM {table} i WHERE {where} AND i.admin1_code IS NOT NULL GROUP BY ALL),
+        counts AS (SELECT {queries.PLACE} AS admin1_code, i.market, {week_sql} AS week, {n_sql} AS n
+                   FROM {table} i WHERE {where} AND {queries.PLACE} IS NOT NULL GROUP BY ALL),
         cells AS (SELECT DISTINCT admin1_code, market FROM counts)
         SELECT cells.admin1_code, cells.market, w.week, coalesce(counts.n, 0)::BIGINT AS n
         FROM cells CROSS JOIN weeks w LEFT JOIN counts USING (admin1_code, market, week)

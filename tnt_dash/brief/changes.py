@@ -10,7 +10,7 @@ from .. import queries
 from ..access import Profile
 from ..filters import Filters
 from ..i18n import I18n
-from ..queries import _df, _lang, scope
+from ..queries import PLACE, _df, _lang, scope
 from .definitions import BASELINE_LONG, BASELINE_SHORT, LEVELS, MIN_BASE, SIGNAL_PERCENT
 
 
@@ -34,7 +34,7 @@ def change_signal(percent) -> str | None:
 
 # Column choices by whitelist only: the level picks the SQL expressions, never a value.
 _LEVEL_SQL = {
-    "adm1": ("i.admin1_code", "a.name_{col}", "c.name_{col}"),
+    "adm1": (PLACE, "a.name_{col}", "c.name_{col}"),
     "country": ("i.iso3", "c.name_{col}", "c.name_{col}"),
 }
 

@@ -25,7 +25,7 @@ def _cell_girls(con, filters: Filters, profile: Profile, week: date, admin1: str
     where, params = scope(filters.with_dates(week, week + timedelta(days=6)), profile)
     row = queries._one(con, f"""
         SELECT coalesce(sum({GIRLS}), 0)::BIGINT, coalesce(sum({VICTIMS}), 0)::BIGINT
-        FROM incidents i WHERE {where} AND i.admin1_code = ? AND i.market = ?""", [*params, admin1, market])
+        FROM incidents i WHERE {where} AND {queries.PLACE} = ? AND i.market = ?""", [*params, admin1, market])
     return int(row[0]), int(row[1])
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from ..access import Profile
 from ..filters import Filters
 from ..i18n import I18n, N_
-from ..queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
+from ..queries import BOYS, GIRLS, MEN, PLACE, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
 
 GROUPS = ("women", "men", "girls", "boys", "unknown")
 GROUP_LABELS = {"women": N_("Women"), "men": N_("Men"), "girls": N_("Girls"), "boys": N_("Boys"),
@@ -39,7 +39,7 @@ COUNT_COLUMNS = (*GROUPS, *SEX_PARTS, *AGE_PARTS, "victims")
 BREAKDOWNS = {
     "market": ("i.market", "m.label_{col}", "JOIN markets m ON m.code = k.key"),
     "country": ("i.iso3", "c.name_{col}", "LEFT JOIN countries c ON c.iso3 = k.key"),
-    "admin1": ("i.admin1_code", "a.name_{col} || ' (' || a.iso3 || ')'", "LEFT JOIN admin1_named a ON a.code = k.key"),
+    "admin1": (PLACE, "a.name_{col} || ' (' || a.iso3 || ')'", "LEFT JOIN admin1_named a ON a.code = k.key"),
     "mission": ("i.mission", "k.key", ""),
     "unit": ("i.reporting_unit", "k.key", ""),
 }

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pydantic_core import PydanticCustomError
 
 from ..access import ORIGINATORS as ORIGINATOR_VALUES
+from ..cyber import codes as cyber_codes
 from ..i18n import N_
 from ..gazetteer import Gazetteer
 from ..names import norm_header
@@ -23,6 +24,28 @@ VICTIM_CELLS = ("v_female_child", "v_female_adult", "v_female_unknown", "v_male_
                 "v_male_unknown", "v_unknown_child", "v_unknown_adult", "v_unknown_unknown")
 # Persons smuggled (migrant smuggling): the same sex × age cells, apart from the victims.
 SMUGGLED_CELLS = tuple("smuggled_" + cell[2:] for cell in VICTIM_CELLS)
+
+# Cyber-enabled and cyber-dependent incidents (issue #37, docs/cyber.md); codes in reference/cyber_*.csv.
+CYBER_FIELDS: dict[str, tuple[str, bool, str]] = {
+    "cyber_modus": ("cyber_mode_operatoire", False, N_("Cyber: modus operandi, a code of reference/cyber_modus.csv "
+                                                     "or its label, e.g. mobile_money_fraud, sextortion, fake_job_offer.")),
+    "cyber_channel": ("cyber_canal", False, N_("Cyber: channel or platform type: social_media, messaging_app, "
+                                               "mobile_money, email, marketplace, dark_web or other.")),
+    "cyber_loss_usd": ("cyber_perte_usd", False, N_("Cyber: financial loss to the victims, in US dollars.")),
+    "residence_admin1_code": ("code_admin1_residence_victimes", False, N_(
+        "Admin-1 code of the victims' area of residence: places an incident that has no admin-1 area of its own.")),
+    "offender_iso3": ("pays_auteurs", False, N_("ISO3 code of the country the offenders acted from, where known.")),
+    "cyber_report_source": ("cyber_source_signalement", False, N_(
+        "Cyber: who reported it: police_report, cert, platform_referral or financial_operator.")),
+    "tfgbv": ("vbg_facilitee_techno", False, N_("yes/no: technology-facilitated gender-based violence.")),
+    "linked_trafficking_id": ("traite_liee", False, N_(
+        "Identifier of the trafficking incident this online recruitment led to.")),
+    "cyber_account_ref": ("cyber_ref_compte", False, N_(
+        "Platform account, wallet or handle used by the offenders (analysts only, never shared).")),
+}
+CYBER_EXAMPLE = {"cyber_modus": "", "cyber_channel": "", "cyber_loss_usd": "", "residence_admin1_code": "",
+                 "offender_iso3": "", "cyber_report_source": "", "tfgbv": "no", "linked_trafficking_id": "",
+                 "cyber_account_ref": ""}
 
 # field: (French header, required, description msgid). Order is the template's column order.
 FIELDS: dict[str, tuple[str, bool, str]] = {
@@ -109,6 +132,7 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
             "Possible grave violations against children, for the MRM, separated by ;: recruitment, abduction, "
             "sexual_violence, killing_maiming.")),
     },
+    **CYBER_FIELDS,
 }
 STORE_COLUMNS = tuple(FIELDS)     # the incidents columns an import writes (plus created_at, updated_at, batch_id)
 
@@ -136,7 +160,7 @@ EXAMPLE_ROW = {
     "source_ref": "", "reporting_unit": "UNPOL Birao",
     "exploitation_form": "", "victims_domestic": 0, "victims_foreign": 0, "victim_citizenships": "",
     "victims_referred": 0, "victims_not_referred": 0, "victims_declined_referral": 0, "crsv_referred": "no",
-    "grave_violations": "",
+    "grave_violations": "", **CYBER_EXAMPLE,
 }
 
 
@@ -453,6 +477,15 @@ class NativeRow(BaseModel):
     victims_declined_referral: int = 0
     crsv_referred: bool = False
     grave_violations: Optional[str] = None
+    cyber_modus: Optional[str] = None
+    cyber_channel: Optional[str] = None
+    cyber_loss_usd: Optional[float] = None
+    residence_admin1_code: Optional[str] = None
+    offender_iso3: Optional[str] = None
+    cyber_report_source: Optional[str] = None
+    tfgbv: bool = False
+    linked_trafficking_id: Optional[str] = None
+    cyber_account_ref: Optional[str] = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -670,6 +703,53 @@ class NativeRow(BaseModel):
         if self.victim_citizenships and not self.victims_foreign:
             raise _error(N_("foreign citizenships are given but no foreign victim is counted"))
         return self
+    @field_validator("cyber_modus", "cyber_channel", "cyber_report_source", mode="before")
+    @classmethod
+    def _cyber_code(cls, value, info: ValidationInfo):
+        text = text_or_none(value)
+        if not text:
+            return None
+        kind = {"cyber_modus": "modus", "cyber_channel": "channel", "cyber_report_source": "report_source"}
+        found = cyber_codes.lookup(kind[info.field_name]).get(text.strip().lower())
+        if not found:
+            raise _error(N_("not a code of the cyber list {name}: {value}"),
+                         name=cyber_codes.LISTS[kind[info.field_name]], value=str(value))
+        return found
+
+    @field_validator("cyber_loss_usd", mode="before")
+    @classmethod
+    def _loss(cls, value):
+        number = parse_number(value)
+        if number is not None and number < 0:
+            raise _error(N_("cannot be negative: {value}"), value=str(value))
+        return number
+
+    @field_validator("residence_admin1_code", mode="before")
+    @classmethod
+    def _residence(cls, value, info: ValidationInfo):
+        text = (text_or_none(value) or "").upper()
+        admin1 = (info.context or {}).get("admin1")
+        if text and admin1 is not None and text not in admin1:
+            raise _error(N_("unknown admin-1 code: {value}"), value=str(value))
+        return text or None
+
+    @field_validator("offender_iso3", mode="before")
+    @classmethod
+    def _offender(cls, value):
+        text = (text_or_none(value) or "").upper()
+        if text and not re.fullmatch(r"[A-Z]{3}", text):
+            raise _error(N_("unknown country code (ISO 3166 alpha-3 expected): {value}"), value=str(value))
+        return text or None
+
+    @field_validator("tfgbv", mode="before")
+    @classmethod
+    def _tfgbv(cls, value):
+        return parse_bool(value)
+
+    @field_validator("linked_trafficking_id", "cyber_account_ref", mode="before")
+    @classmethod
+    def _cyber_text(cls, value):
+        return text_or_none(value)
 
     @model_validator(mode="after")
     def _coherent(self, info: ValidationInfo):
@@ -680,12 +760,16 @@ class NativeRow(BaseModel):
             raise _error(N_("latitude and longitude must be given together"))
         if self.date_reported and self.date_reported < self.date_occurred:
             raise _error(N_("the date reported is before the date occurred"))
+        residence = self.residence_admin1_code
+        if residence and self.iso3 and admin1.get(residence, self.iso3) != self.iso3:
+            raise _error(N_("the victims' area of residence {code} is not in country {iso3}"), code=residence,
+                         iso3=self.iso3)
         return self
 
 
 REQUIRED = {name for name, (_fr, required, _h) in FIELDS.items() if required}
 DEFAULTED = {"date_precision": 1, "cross_border": False, "narrative_restricted": False, "n_sources": 1,
-             "releasable_to": (), "crsv_referred": False,
+             "releasable_to": (), "crsv_referred": False, "tfgbv": False,
              **{c: 0 for c in DETAIL_COUNTS},
              **{c: 0 for c in ("fatalities", "arrests_female", "arrests_male", "arrests_unknown", *VICTIM_CELLS,
                                *SMUGGLED_CELLS)}}

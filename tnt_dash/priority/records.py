@@ -27,7 +27,9 @@ from .params import AREA_LEVELS, ONLINE_AREA
 
 CYBER_MARKET = "i.market IN (SELECT code FROM markets WHERE cyber <> 'none')"
 _LEVEL_SQL = {   # column choices by whitelist only: (area key, area label)
-    "adm1": (f"CASE WHEN i.admin1_code IS NOT NULL THEN i.admin1_code "
+    # An incident's area is where it occurred or, for a cyber incident, where its victims live
+    # (filters.place); a cyber incident with neither is its country's online row.
+    "adm1": (f"CASE WHEN {queries.PLACE} IS NOT NULL THEN {queries.PLACE} "
              f"WHEN {CYBER_MARKET} THEN coalesce(i.iso3, '{ONLINE_AREA}') END",
              "coalesce(a.name_{col}, c.name_{col})"),
     "country": (f"CASE WHEN i.iso3 IS NOT NULL THEN i.iso3 WHEN {CYBER_MARKET} THEN '{ONLINE_AREA}' END",
@@ -235,7 +237,7 @@ def coverage(con, window: Filters, profile: Profile, level: str, end: date, full
     source, _, _, where, params = queries.kpi_scope(wide, profile)
     day = "i.week" if source == "incident_weekly" else "i.date_occurred"
     rows = _rows(con, f"""
-        WITH b AS (SELECT i.admin1_code, i.iso3, (date_diff('day', {day}, ?::DATE) // 7)::INTEGER AS bin
+        WITH b AS (SELECT {queries.PLACE} AS admin1_code, i.iso3, (date_diff('day', {day}, ?::DATE) // 7)::INTEGER AS bin
                    FROM {source} i WHERE {where})
         SELECT 'adm1', admin1_code, count(DISTINCT bin) FROM b
         WHERE admin1_code IS NOT NULL AND bin BETWEEN 0 AND ? GROUP BY 2

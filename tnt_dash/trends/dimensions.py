@@ -2,7 +2,10 @@
 time steps, and the keys that stand for no market or place."""
 from __future__ import annotations
 
+from ..filters import place
 from ..i18n import N_
+
+PLACE = place("i")
 
 # Whitelist: the dimension picks a column, never a value. NULL keys (no admin-1 recorded)
 # become NOT_RECORDED so they are counted and shown rather than silently dropped.
@@ -12,7 +15,7 @@ DIMENSIONS = {
     "cyber": "m.cyber",
     "mission": "i.mission",
     "country": "i.iso3",
-    "admin1": "i.admin1_code",
+    "admin1": PLACE,
 }
 DIMENSION_LABELS = {
     "market": N_("Market"),
