@@ -23,15 +23,9 @@ COUNT_LABELS = {"rows_read": _("Rows read"), "inserted": _("New records"), "upda
                 "unchanged": _("Unchanged"), "quarantined": _("Quarantined"), "out_of_scope": _("Out of scope")}
 
 
-def release_reader() -> None:
-    """One process cannot hold the cached read-only connection and a read-write one on the same file."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    ctx.con.close()
-
-
 def write(action, *args):
-    release_reader()
+    # The page reads a published snapshot and the write goes to the working store, so nobody's
+    # connection or cache is dropped: every session moves to the new snapshot at its next rerun.
     try:
         return action(*args)
     except (FileUnreadable, ImportRefused, releasability.ReleaseRefused) as exc:

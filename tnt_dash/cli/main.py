@@ -17,7 +17,7 @@ import duckdb
 from .. import access, activities, config, i18n, presented, queries, releases, seed, store, views
 from ..exports import FORMATS, write
 from ..filters import Filters
-from . import geo as geo_cli, imports as import_cli, priorities
+from . import geo as geo_cli, imports as import_cli, ops, priorities
 from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile,
                      operator_name)
 
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_cli.add_cli_parsers(sub)   # import, batches, rollback, template (docs/import.md)
 
     geo_cli.add_cli_parser(sub)   # geo import, geo resolve (docs/map.md)
+    ops.add_cli_parsers(sub)   # loadtest, publish (docs/operations.md)
     return parser
 
 
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Commands that make a store or need none.
-NO_STORE = ("init", "bench", "template")
+NO_STORE = ("init", "bench", "template", "loadtest")
 
 
 def _db(args) -> Path:
@@ -293,3 +294,4 @@ COMMANDS.update(activities.CLI_COMMANDS)
 COMMANDS["geo"] = geo_cli.cli_command
 COMMANDS["priorities"] = priorities.cli_command
 COMMANDS.update(import_cli.CLI_COMMANDS)
+COMMANDS.update(ops.CLI_COMMANDS)

@@ -19,11 +19,12 @@ import numpy as np
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from tnt_dash import auth, i18n, releases, seed, store
+from tnt_dash import auth, i18n, releases, seed, snapshots, store
 from tnt_dash.parallel import run_parts
 from tnt_dash.access import HostStateError, Profile
 from tnt_dash.filters import RELIABILITY_GRADES, STATUSES, Filters, default_period
 from tnt_dash.i18n import I18n
+from tnt_dash.ui import freshness
 
 
 
@@ -102,10 +103,12 @@ def _signature(fn) -> inspect.Signature:
     return inspect.signature(fn)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=3)
 def _root_connection(path: str, version: str):
-    # One read-only root connection per store version; each query takes its own cursor.
-    return store.connect(path, read_only=True)
+    # One read-only root connection per published snapshot; each query takes its own cursor. The
+    # newest few stay open, so a rerun that began on the previous snapshot finishes on it; an older
+    # one is closed once no session holds it (docs/operations.md).
+    return store.connect(path, read_only=True, version=version)
 
 
 def cache_key(value) -> str:
@@ -178,8 +181,9 @@ def _ensure_store(path: str) -> None:
 
 
 def _store_version(path: str) -> str:
-    stat = os.stat(path)
-    return f"{path}|{stat.st_mtime_ns}|{stat.st_size}"
+    """The newest published snapshot of the store (its path and number): what every cache is keyed
+    on, so a published write reaches each session at its next rerun and no session is cut off."""
+    return snapshots.current(path).version
 
 
 def current_language() -> str:
@@ -394,6 +398,7 @@ def page(title: str, *, subtitle: str | None = None, show_title: bool = True, in
         _ensure_store(path)
     version = _store_version(path)
     con = _root_connection(path=path, version=version)
+    freshness.follow(path, version)
     meta = cached_call("tnt_dash.store", "get_meta", version, (), ())   # a write changes the version
     try:
         host_name = cached_call("tnt_dash.queries", "host_state_name", version, (profile, t.lang), ())
