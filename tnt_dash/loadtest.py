@@ -273,6 +273,23 @@ async def _viewer(session: Session, pages: list[str], until: float, actions: lis
         await client.close()
 
 
+def visit(url: str, pages: list[str]) -> list[Action]:
+    """One session opening each page once, in turn: a check after a deployment, and the warm-up
+    that fills the caches every later session shares."""
+    async def go() -> list[Action]:
+        client = Client(Session(url, 0, await asyncio.to_thread(_fetch_cookies, url)))
+        await client.connect()
+        try:
+            done = []
+            for page in pages:
+                seconds, error = await client.run(page)
+                done.append(Action(page, "open", seconds, error))
+            return done
+        finally:
+            await client.close()
+    return asyncio.run(go())
+
+
 # ---- the server's CPU and memory ----------------------------------------------------------------
 
 def listening_pids(port: int) -> list[int]:
