@@ -250,7 +250,7 @@ async def _viewer(session: Session, pages: list[str], until: float, actions: lis
     try:
         order = pages[session.number % len(pages):] + pages[:session.number % len(pages)]
         step = 0
-        while time.perf_counter() < until:
+        while step == 0 or time.perf_counter() < until:     # a viewer that connected late still opens a page
             page = order[step % len(order)]
             step += 1
             seconds, error = await client.run(page)
