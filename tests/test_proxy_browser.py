@@ -50,7 +50,7 @@ error_log {tmp}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
-    log_format upstream '$upstream_addr $status $request_uri';
+    log_format upstream '$upstream_addr $status $request_uri $bytes_sent';
     access_log {tmp}/access.log upstream;
     client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
     uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;

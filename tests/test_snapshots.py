@@ -141,3 +141,25 @@ def test_the_working_store_is_never_opened_by_a_reader(small):
         assert done.returncode == 0, done.stderr
     finally:
         reader.close()
+
+
+def test_a_writer_killed_mid_transaction_leaves_nothing_half_written(small):
+    before = snapshots.publish(small)
+    code = textwrap.dedent(f"""
+        import time
+        from tnt_dash import store
+        con = store.connect({str(small)!r})
+        con.begin()
+        con.execute("INSERT INTO t SELECT range FROM range(100000)")
+        print("writing", flush=True)
+        time.sleep(60)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert snapshots.current(small, publish_if_stale=False).number == before.number
+    con = store.connect(small)          # the dead writer's lock went with it
+    assert count(con) == 1              # its uncommitted rows did not survive
+    con.close()
+    assert count(store.connect(small, read_only=True)) == 1
