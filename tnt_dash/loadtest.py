@@ -5,7 +5,8 @@ Each simulated viewer is one websocket at `/_stcore/stream`, as a browser tab is
 `ForwardMsg`s the server answers with, until `script_finished`. That is what a browser does
 minus the drawing, so dozens of sessions fit on two cores where headless browsers would not
 (ENGINEERING.md §8). A viewer opens the pages in turn and, on each, changes a sidebar filter (a
-mission, then a criminal market) and clears it, as an analyst does; it also answers the
+mission, then a criminal market) and clears it, as an analyst does, reading each view for a few
+seconds (--think, 2-6 s by default); it also answers the
 server's `auto_rerun` requests (st.fragment(run_every=...)) as a browser would.
 
 Measured per page: the time to settle (request sent -> script_finished) of every page change and
@@ -239,7 +240,11 @@ class Client:
         return True
 
 
-async def _viewer(session: Session, pages: list[str], until: float, actions: list[Action], seed: int) -> None:
+DEFAULT_THINK = (2.0, 6.0)    # seconds a viewer reads before the next click: a meeting's pace
+
+
+async def _viewer(session: Session, pages: list[str], until: float, actions: list[Action], seed: int,
+                  think: tuple[float, float] = DEFAULT_THINK) -> None:
     rng = random.Random(seed)
     client = Client(session)
     try:
@@ -265,10 +270,10 @@ async def _viewer(session: Session, pages: list[str], until: float, actions: lis
                     actions.append(Action(page, "filter", seconds, error))
                     if error and error.startswith("connection lost"):
                         return
-                    await asyncio.sleep(rng.uniform(0.5, 1.5))     # a viewer reads before the next click
+                    await asyncio.sleep(rng.uniform(*think))     # a viewer reads before the next click
             for key in ("mission", "market"):
                 client.clear(key)
-            await asyncio.sleep(rng.uniform(1.0, 3.0))
+            await asyncio.sleep(rng.uniform(*think))
     finally:
         await client.close()
 
@@ -384,7 +389,8 @@ def summarise(actions: list[Action]) -> dict:
             "p95_s": round(_percentile(good, 0.95), 3) if good else None}
 
 
-async def _run(url: str, sessions: int, seconds: float, pages: list[str], pids: list[int], seed: int) -> dict:
+async def _run(url: str, sessions: int, seconds: float, pages: list[str], pids: list[int], seed: int,
+               think: tuple[float, float]) -> dict:
     loop = asyncio.get_running_loop()
     cookies = await asyncio.gather(*(loop.run_in_executor(None, _fetch_cookies, url) for _ in range(sessions)))
     actions: list[Action] = []
@@ -395,34 +401,38 @@ async def _run(url: str, sessions: int, seconds: float, pages: list[str], pids: 
     until = started + seconds
     viewers = []
     for n in range(sessions):
-        viewers.append(asyncio.create_task(_viewer(Session(url, n, cookies[n]), pages, until, actions, seed + n)))
+        viewers.append(asyncio.create_task(_viewer(Session(url, n, cookies[n]), pages, until, actions, seed + n,
+                                                     think)))
         await asyncio.sleep(min(0.5, seconds / max(1, sessions) / 4))   # viewers arrive over a few seconds
     await asyncio.gather(*viewers)
     stop.set()
     await sampler
     result = summarise(actions)
-    result.update(url=url, sessions=sessions, seconds=round(time.perf_counter() - started, 1),
+    result.update(url=url, sessions=sessions, seconds=round(time.perf_counter() - started, 1), think_s=list(think),
                   server={"pids": pids, **samples})
     return result
 
 
 def run(url: str, sessions: int, seconds: float, pages: list[str] | None = None, server_pids: list[int] | None = None,
-        seed: int = 1) -> dict:
+        seed: int = 1, think: tuple[float, float] = DEFAULT_THINK) -> dict:
     """Drive `sessions` viewers against the app at `url` for `seconds`; the summary as a dict."""
     if sessions < 1:
         raise ValueError("--sessions must be 1 or more")
     if seconds <= 0:
         raise ValueError("--seconds must be more than 0")
+    if not 0 <= think[0] <= think[1]:
+        raise ValueError(f"--think is MIN,MAX seconds with 0 <= MIN <= MAX, got {think}")
     pages = list(pages or DEFAULT_PAGES)
     if server_pids is None:
         parts = urlsplit(url)
         local = parts.hostname in ("127.0.0.1", "localhost", "::1")
         server_pids = listening_pids(parts.port or 80) if local else []
-    return asyncio.run(_run(url, sessions, seconds, pages, server_pids, seed))
+    return asyncio.run(_run(url, sessions, seconds, pages, server_pids, seed, think))
 
 
 def format_text(result: dict) -> str:
-    lines = [f"{result['sessions']} sessions for {result['seconds']} s on {result['url']}: "
+    lines = [f"{result['sessions']} sessions for {result['seconds']} s on {result['url']} "
+             f"(think {result['think_s'][0]:g}-{result['think_s'][1]:g} s): "
              f"{result['actions']} page and filter changes, {result['errors']} errors; "
              f"p50 {result['p50_s']} s, p95 {result['p95_s']} s"]
     server = result.get("server", {})

@@ -20,6 +20,8 @@ def add_cli_parsers(sub) -> None:
                    help="pages the viewers open in turn, by URL path, comma-separated")
     p.add_argument("--server-pid", help="process ids to sample for CPU and RSS, comma-separated (default: "
                                         "whatever listens on the URL's port, when local)")
+    p.add_argument("--think", default="{:g},{:g}".format(*loadtest.DEFAULT_THINK), metavar="MIN,MAX",
+                   help="seconds a viewer reads a view before the next click, drawn between MIN and MAX")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true")
 
@@ -39,7 +41,13 @@ def cmd_loadtest(args) -> int:
         except ValueError:
             raise CliError(f"--server-pid takes process ids, comma-separated (got {args.server_pid!r})") from None
     try:
-        result = loadtest.run(args.url, args.sessions, args.seconds, pages, pids, seed=args.seed)
+        think = tuple(float(v) for v in args.think.split(","))
+    except ValueError:
+        think = ()
+    if len(think) != 2:
+        raise CliError(f"--think is MIN,MAX seconds, e.g. 2,6 (got {args.think!r})")
+    try:
+        result = loadtest.run(args.url, args.sessions, args.seconds, pages, pids, seed=args.seed, think=think)
     except OSError as exc:
         raise CliError(f"cannot reach {args.url}: {exc}") from None
     print(json.dumps(result) if args.json else loadtest.format_text(result))
