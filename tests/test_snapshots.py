@@ -163,3 +163,23 @@ def test_a_writer_killed_mid_transaction_leaves_nothing_half_written(small):
     assert count(con) == 1              # its uncommitted rows did not survive
     con.close()
     assert count(store.connect(small, read_only=True)) == 1
+
+
+def test_a_page_in_the_same_process_never_waits_for_its_own_queued_writer(small):
+    """The Data page's import, queued behind another process's writer, must not stall the other
+    sessions of its server: they keep reading the last snapshot at once."""
+    import threading
+    store.connect(small, read_only=True).close()
+    holder = _hold_lock(small, 3)
+    try:
+        queued = threading.Thread(target=lambda: store.connect(small).close())
+        queued.start()
+        time.sleep(0.3)
+        started = time.perf_counter()
+        assert count(store.connect(small, read_only=True)) == 1
+        assert time.perf_counter() - started < 1.0
+        queued.join(timeout=60)
+        assert not queued.is_alive()
+    finally:
+        holder.wait(timeout=30)
+    assert count(store.connect(small, read_only=True)) == 2

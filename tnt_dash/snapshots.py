@@ -100,13 +100,18 @@ def _source_state(store: Path) -> tuple:
 # ---- the writer lock ---------------------------------------------------------------------------
 
 class _Held:
-    def __init__(self, fd: int):
-        self.fd = fd
+    """This process's hold on one store's writer lock: taking it (the flock not yet granted),
+    held by `count` connections, or publishing (the last connection closed)."""
+    def __init__(self):
+        self.fd: int | None = None
         self.count = 0
+        self.state = "taking"
 
 
 _held: dict[Path, _Held] = {}
-_held_guard = threading.Lock()
+# Guards _held only for a moment: nobody waits for the flock or copies a store while holding it, so
+# a page rerun in this process (current(), below) never waits for this process's writer.
+_held_changed = threading.Condition()
 
 
 def _holder_text(path: Path) -> str:
@@ -119,59 +124,83 @@ def _holder_text(path: Path) -> str:
     return f"process {info.get('pid')} ({info.get('command', '?')}, since {info.get('since', '?')})"
 
 
+def _busy(store: Path, wait: float) -> StoreBusy:
+    return StoreBusy(f"The store {store.name} is being written by {_holder_text(lock_path(store))}; waited "
+                     f"{wait:.0f} s. Try again when it has finished, or wait longer with TNT_WRITE_WAIT=SECONDS.")
+
+
 def acquire(store: Path | str, wait: float | None = None) -> None:
-    """Take the store's writer lock, queueing up to `wait` seconds (TNT_WRITE_WAIT); StoreBusy after."""
+    """Take the store's writer lock, queueing up to `wait` seconds (TNT_WRITE_WAIT); StoreBusy after.
+    Writers of one process share the lock (DuckDB shares their database instance)."""
     store = Path(store).resolve()
     wait = write_wait_seconds() if wait is None else wait
-    with _held_guard:
-        held = _held.get(store)
+    deadline = time.monotonic() + wait
+    with _held_changed:
+        while (held := _held.get(store)) is not None and held.state != "held":
+            # Another thread of this process is taking the lock or publishing: wait for it.
+            if not _held_changed.wait(timeout=max(0.0, deadline - time.monotonic())) \
+                    and time.monotonic() >= deadline:
+                raise _busy(store, wait)
         if held is not None:
             held.count += 1
             return
-        path = lock_path(store)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + wait
-        told = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
-                    raise
-            if time.monotonic() >= deadline:
-                holder = _holder_text(path)
+        mine = _held[store] = _Held()
+    try:
+        fd = _flock(store, deadline, wait)
+    except BaseException:
+        with _held_changed:
+            del _held[store]
+            _held_changed.notify_all()
+        raise
+    with _held_changed:
+        mine.fd, mine.count, mine.state = fd, 1, "held"
+        _held_changed.notify_all()
+
+
+def _flock(store: Path, deadline: float, wait: float) -> int:
+    path = lock_path(store)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
                 os.close(fd)
-                raise StoreBusy(f"The store {store.name} is being written by {holder}; waited {wait:.0f} s. "
-                                "Try again when it has finished, or wait longer with TNT_WRITE_WAIT=SECONDS.")
-            if not told:
-                log.warning("waiting for the store's writer lock, held by %s (up to %.0f s)", _holder_text(path), wait)
-                told = True
-            time.sleep(0.1)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv)[:200],
-                                  "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}).encode(), 0)
-        held = _held[store] = _Held(fd)
-        held.count = 1
+                raise
+        if time.monotonic() >= deadline:
+            os.close(fd)
+            raise _busy(store, wait)
+        if not told:
+            log.warning("waiting for the store's writer lock, held by %s (up to %.0f s)", _holder_text(path), wait)
+            told = True
+        time.sleep(0.1)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv)[:200],
+                              "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}).encode(), 0)
+    return fd
 
 
 def release(store: Path | str, publish_after: bool = True) -> Snapshot | None:
     """Give back one hold on the writer lock; the last one publishes the store, then unlocks."""
     store = Path(store).resolve()
-    with _held_guard:
+    with _held_changed:
         held = _held.get(store)
-        if held is None:
+        if held is None or held.state != "held":
             raise RuntimeError(f"release of a writer lock not held on {store}")
         held.count -= 1
         if held.count:
             return None
-        try:
-            return publish_locked(store) if publish_after and store.exists() else None
-        finally:
+        held.state = "publishing"
+    try:
+        return publish_locked(store) if publish_after and store.exists() else None
+    finally:
+        with _held_changed:
             del _held[store]
             os.ftruncate(held.fd, 0)
             os.close(held.fd)       # closing the descriptor releases the flock
+            _held_changed.notify_all()
 
 
 def _try_acquire_now(store: Path) -> bool:
@@ -273,7 +302,7 @@ def current(store: Path | str, publish_if_stale: bool = True) -> Snapshot | None
         return snapshot
     if snapshot is not None and snapshot.source_state == _source_state(store):
         return snapshot
-    with _held_guard:
+    with _held_changed:
         mine = store in _held
     if mine:        # this process is writing it: the publish comes when it closes
         return snapshot
