@@ -183,3 +183,17 @@ def test_a_page_in_the_same_process_never_waits_for_its_own_queued_writer(small)
     finally:
         holder.wait(timeout=30)
     assert count(store.connect(small, read_only=True)) == 2
+
+
+def test_a_write_that_changes_nothing_publishes_nothing(small):
+    """An import's dry run (the Data page's check) rolls back: no new snapshot, no cache dropped."""
+    first = snapshots.publish(small)
+    con = store.connect(small)
+    with store.transaction(con, keep=False):
+        con.execute("INSERT INTO t SELECT range FROM range(1000)")
+    con.close()
+    assert snapshots.current(small).number == first.number
+    con = store.connect(small)
+    con.execute("INSERT INTO t VALUES (7)")
+    con.close()
+    assert snapshots.current(small, publish_if_stale=False).number == first.number + 1

@@ -194,7 +194,14 @@ def release(store: Path | str, publish_after: bool = True) -> Snapshot | None:
             return None
         held.state = "publishing"
     try:
-        return publish_locked(store) if publish_after and store.exists() else None
+        if not publish_after or not store.exists():
+            return None
+        # A dry run, a rollback or a read through a writer's connection leaves the file as it was
+        # (DuckDB writes nothing it did not commit): the readers' snapshot is still the store.
+        published = _read_current(store, snapshot_dir(store))
+        if published is not None and published.source_state == _source_state(store):
+            return published
+        return publish_locked(store)
     finally:
         with _held_changed:
             del _held[store]
