@@ -129,13 +129,16 @@ def _busy(store: Path, wait: float) -> StoreBusy:
                      f"{wait:.0f} s. Try again when it has finished, or wait longer with TNT_WRITE_WAIT=SECONDS.")
 
 
-def acquire(store: Path | str, wait: float | None = None) -> None:
+def acquire(store: Path | str, wait: float | None = None, share: bool = True) -> None:
     """Take the store's writer lock, queueing up to `wait` seconds (TNT_WRITE_WAIT); StoreBusy after.
-    Writers of one process share the lock (DuckDB shares their database instance)."""
+    Writers of one process share the lock (DuckDB shares their database instance); with `share`
+    False, a hold of this process counts as busy (a reader about to copy the store)."""
     store = Path(store).resolve()
     wait = write_wait_seconds() if wait is None else wait
     deadline = time.monotonic() + wait
     with _held_changed:
+        if not share and store in _held:
+            raise _busy(store, wait)
         while (held := _held.get(store)) is not None and held.state != "held":
             # Another thread of this process is taking the lock or publishing: wait for it.
             if not _held_changed.wait(timeout=max(0.0, deadline - time.monotonic())) \
@@ -212,7 +215,7 @@ def release(store: Path | str, publish_after: bool = True) -> Snapshot | None:
 
 def _try_acquire_now(store: Path) -> bool:
     try:
-        acquire(store, wait=0)
+        acquire(store, wait=0, share=False)
         return True
     except StoreBusy:
         return False
