@@ -84,10 +84,10 @@ def empty_store(tmp_path):
 
 
 def _context(store_path):
-    from tnt_dash import i18n, snapshots
+    from tnt_dash import i18n
     from tnt_dash.ui import frame
     return frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
-                             meta={}, store_version=snapshots.current(store_path).version, identity=None)
+                             meta={}, store_version=f"{store_path}|test", identity=None)
 
 
 def test_calls_together_are_one_cache_entry_with_results_in_order(empty_store, monkeypatch):

@@ -338,6 +338,10 @@ def _read_current(store: Path, folder: Path) -> Snapshot | None:
     return Snapshot(store, int(match.group(1)), folder / info["snapshot"], tuple(info["source_state"]))
 
 
+def names_a_snapshot(version: str) -> bool:
+    return re.fullmatch(r"v\d+", version.rpartition("|")[2]) is not None
+
+
 def snapshot_path(store: Path | str, version: str) -> Path:
     """The file of a snapshot named by a Snapshot.version."""
     store = Path(store).resolve()

@@ -53,7 +53,8 @@ def connect(path: Path | str | None = None, read_only: bool = False, version: st
     """A connection to the store at `path` (TNT_DB).
 
     Read-only: on the newest published snapshot of it (or the one a snapshots.Snapshot.version
-    names), never on the working file, so a reader never blocks a writer (snapshots.py).
+    names; a version that names none, as a test's made-up cache key, reads the newest), never on
+    the working file, so a reader never blocks a writer (snapshots.py).
     Read-write: on the working file, after queueing for the writer lock; closing the connection
     publishes the change to the readers."""
     path = Path(path or config.db_path())
@@ -69,7 +70,7 @@ def connect(path: Path | str | None = None, read_only: bool = False, version: st
             raise
     if not path.exists():
         raise StoreError(f"No store at {path}. Build it with: python -m tnt_dash init --demo")
-    if version is not None:
+    if version is not None and snapshots.names_a_snapshot(version):
         target = snapshots.snapshot_path(path, version)
     elif path.parent.name.endswith(".snapshots"):       # a snapshot named directly
         target = path
