@@ -1,4 +1,5 @@
-import duckdb
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -146,27 +147,18 @@ def add_document_form() -> None:
             tags = st.text_input(_("Tags, separated by commas"))
             if st.form_submit_button(_("Add to the library"), type="primary") and upload is not None:
                 path = ctx.store_version.split("|", 1)[0]
-                # One process cannot hold a read-only and a read-write connection to the same file,
-                # so the cached reader is closed; the next run opens a new one on the new version.
-                frame._root_connection.clear()
-                ctx.con.close()
                 try:
-                    con = store.connect(path)
-                except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                    added = frame.write_store(ctx, functools.partial(
+                        library.add_document_to, path, upload.name, upload.getvalue(), tlp=tlp,
+                        classification=classification, title=title, language=language, markets=markets,
+                        missions=missions, tags=tags.split(",")))
+                except store.StoreError as exc:
                     st.error(_("The store is busy (another import or server holds it): {error}. Try again, or use "
                                "`python -m tnt_dash docs add`.").format(error=exc))
                     return
-                try:
-                    added = library.add_document(con, upload.name, upload.getvalue(), tlp=tlp,
-                                                 classification=classification, title=title, language=language,
-                                                 markets=markets, missions=missions, tags=tags.split(","))
                 except library.DocumentError as exc:
                     st.error(str(exc))
                     return
-                finally:
-                    con.execute("CHECKPOINT")   # into the main file, so its version (mtime) changes
-                    con.close()
-                st.cache_data.clear()
                 st.toast(_("Added “{title}”: {n} characters of text indexed.").format(
                     title=added.title, n=t.number(added.characters)), icon=":material/check_circle:")
                 st.rerun()

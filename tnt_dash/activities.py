@@ -936,14 +936,6 @@ def add_cli_parsers(sub) -> None:
     a.add_argument("--json", action="store_true")
 
 
-def _writer(args):
-    from . import config, store
-    path = args.db or config.db_path()
-    if not Path(path).exists():
-        raise store.StoreError(f"No store at {path}. Build it with: python -m tnt_dash init --demo")
-    return store.connect(path)
-
-
 def cmd_activities(args) -> int:
     import sys
     if args.action == "template":
@@ -952,7 +944,8 @@ def cmd_activities(args) -> int:
         return 0
     if not args.file.exists():
         raise ValueError(f"no such file: {args.file}")
-    con = _writer(args)
+    from . import config, store
+    con = store.connect_writer(args.db or config.db_path())
     try:
         result = import_file(con, args.file)
     finally:
@@ -973,14 +966,10 @@ def cmd_docs(args) -> int:
     if args.action == "add":
         if not args.file.is_file():
             raise ValueError(f"no such file: {args.file}")
-        con = _writer(args)
-        try:
-            added = library.add_document(con, args.file.name, args.file.read_bytes(), tlp=args.tlp.upper(),
-                                         classification=args.classification.upper(), title=args.title,
-                                         language=args.language, markets=args.market, missions=args.mission,
-                                         tags=args.tags)
-        finally:
-            con.close()
+        added = library.add_document_to(args.db or config.db_path(), args.file.name, args.file.read_bytes(),
+                                        tlp=args.tlp.upper(), classification=args.classification.upper(),
+                                        title=args.title, language=args.language, markets=args.market,
+                                        missions=args.mission, tags=args.tags)
         print(f"{'replaced' if added.replaced else 'added'} {added.doc_id} “{added.title}”: "
               f"{added.characters:,} characters of text indexed")
         return 0

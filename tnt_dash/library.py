@@ -143,6 +143,17 @@ def _codes(values, allowed: set[str], what: str) -> list[str]:
     return items
 
 
+def add_document_to(db_path, filename: str, data: bytes, **marking) -> "Added":
+    """add_document on the store at `db_path`, through the one writer's door (store.connect_writer):
+    the Capacity building page and `docs add` both come through here. A busy store is a StoreError."""
+    from . import store
+    con = store.connect_writer(db_path)
+    try:
+        return add_document(con, filename, data, **marking)
+    finally:
+        con.close()
+
+
 def add_document(con, filename: str, data: bytes, *, tlp: str, classification: str, title: str | None = None,
                  language: str = "en", markets=(), missions=(), tags=(), synthetic: bool = False) -> Added:
     """Validate the marking and tags, extract the text, and store the document (one transaction)."""

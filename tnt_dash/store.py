@@ -3,9 +3,10 @@
 Building a store with its demonstration data is seed.py's job, one floor up: the store knows
 nothing of what fills it.
 
-Readers (pages, exports) share one read-only connection and take a cursor per query;
-writers (init, import) open their own read-write connection and work in transactions
-(ENGINEERING.md §5).
+Readers (pages, exports) share one read-only connection, on the newest published snapshot, and
+take a cursor per query; writers (init, import) queue for the writer lock, open their own
+read-write connection on the working store and work in transactions; closing it publishes a new
+snapshot (snapshots.py, docs/operations.md).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import config
+from . import config, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,10 @@ REFERENCE_TABLES = ("countries", "admin1", "admin1_former", "admin1_successors",
 
 class StoreError(RuntimeError):
     """The store cannot be opened or is not in a usable state."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store for longer than this one would wait (TNT_WRITE_WAIT)."""
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -44,19 +49,76 @@ def migrations() -> list[tuple[int, Path]]:
 SCHEMA_VERSION = max(version for version, _ in migrations())
 
 
-def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: Path | str | None = None, read_only: bool = False, version: str | None = None):
+    """A connection to the store at `path` (TNT_DB).
+
+    Read-only: on the newest published snapshot of it (or the one a snapshots.Snapshot.version
+    names; a version that names none, as a test's made-up cache key, reads the newest), never on
+    the working file, so a reader never blocks a writer (snapshots.py).
+    Read-write: on the working file, after queueing for the writer lock; closing the connection
+    publishes the change to the readers."""
     path = Path(path or config.db_path())
-    if read_only and not path.exists():
+    if not read_only:
+        try:
+            snapshots.acquire(path)
+        except snapshots.StoreBusy as exc:
+            raise StoreBusy(str(exc)) from None
+        try:
+            return WriterConnection(duckdb.connect(str(path)), path)
+        except BaseException:
+            snapshots.release(path, publish_after=False)
+            raise
+    if not path.exists():
         raise StoreError(f"No store at {path}. Build it with: python -m tnt_dash init --demo")
+    if version is not None and snapshots.names_a_snapshot(version):
+        target = snapshots.snapshot_path(path, version)
+    elif path.parent.name.endswith(".snapshots"):       # a snapshot named directly
+        target = path
+    else:
+        target = snapshots.current(path).path
     # Serving connections get a memory ceiling (DuckDB's default is 80 % of RAM): a 10M-incident
     # store on an old laptop must not take the machine. Writers (build, import) keep the default.
-    settings = {"memory_limit": config.duckdb_memory_limit()} if read_only else {}
-    con = duckdb.connect(str(path), read_only=read_only, config=settings)
-    if read_only:
-        threads = config.duckdb_threads(_incident_count(con))
-        if threads is not None:
-            con.execute(f"SET threads = {threads}")
+    con = duckdb.connect(str(target), read_only=True, config={"memory_limit": config.duckdb_memory_limit()})
+    threads = config.duckdb_threads(_incident_count(con))
+    if threads is not None:
+        con.execute(f"SET threads = {threads}")
     return con
+
+
+class WriterConnection:
+    """A read-write DuckDB connection holding the store's writer lock. Everything but closing goes
+    to the DuckDB connection; closing it (or leaving a `with` block) releases the lock and, for the
+    last writer of this process, publishes the store to the readers."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path):
+        self._con = con
+        self._path = path
+        self._open = True
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            try:
+                self._con.close()
+            finally:
+                snapshots.release(self._path)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):
+        # A writer dropped without close() (an exception path that forgot it) must not keep the lock.
+        if getattr(self, "_open", False):
+            try:
+                self.close()
+            except Exception:       # noqa: BLE001 - interpreter shutdown: log, never raise from __del__
+                log.exception("closing a forgotten writer connection to %s", self._path)
 
 
 def _incident_count(con: duckdb.DuckDBPyConnection) -> int:

@@ -17,7 +17,7 @@ import duckdb
 from .. import access, activities, config, i18n, presented, queries, releases, seed, store, views
 from ..exports import FORMATS, write
 from ..filters import Filters
-from . import alerts as alerts_cli, geo as geo_cli, imports as import_cli, priorities
+from . import alerts as alerts_cli, geo as geo_cli, imports as import_cli, ops, priorities
 from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile,
                      operator_name)
 
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     alerts_cli.add_cli_parsers(sub)   # alerts run/list/ack/close/rule, digest (docs/alerts.md)
 
     geo_cli.add_cli_parser(sub)   # geo import, geo resolve (docs/map.md)
+    ops.add_cli_parsers(sub)   # loadtest, publish (docs/operations.md)
     return parser
 
 
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Commands that make a store or need none.
-NO_STORE = ("init", "bench", "template")
+NO_STORE = ("init", "bench", "template", "loadtest")
 
 
 def _db(args) -> Path:
@@ -295,3 +296,4 @@ COMMANDS["geo"] = geo_cli.cli_command
 COMMANDS["priorities"] = priorities.cli_command
 COMMANDS.update(import_cli.CLI_COMMANDS)
 COMMANDS.update(alerts_cli.CLI_COMMANDS)
+COMMANDS.update(ops.CLI_COMMANDS)

@@ -11,13 +11,12 @@ import dataclasses
 import enum
 import functools
 import inspect
-import os
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import streamlit as st
 
-from tnt_dash import i18n, seed, store
+from tnt_dash import i18n, seed, snapshots, store
 from tnt_dash.filters import Filters
 from tnt_dash.i18n import I18n
 from tnt_dash.parallel import run_parts
@@ -116,10 +115,12 @@ def _run_calls(store_version: str, calls: tuple[Call, ...]) -> list:
     return list(run_parts(parts).values())
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=3)
 def root_connection(path: str, version: str):
-    # One read-only root connection per store version; each query takes its own cursor.
-    return store.connect(path, read_only=True)
+    # One read-only root connection per published snapshot; each query takes its own cursor. The
+    # newest few stay open, so a rerun that began on the previous snapshot finishes on it; an older
+    # one is closed once no session holds it (docs/operations.md).
+    return store.connect(path, read_only=True, version=version)
 
 
 @st.cache_resource(show_spinner=False)
@@ -128,12 +129,6 @@ def ensure_store(path: str) -> None:
 
 
 def store_version(path: str) -> str:
-    """The store's path, modification time and size: a write changes it, and with it every cache key."""
-    stat = os.stat(path)
-    return f"{path}|{stat.st_mtime_ns}|{stat.st_size}"
-
-
-def clear() -> None:
-    """Let go of every cached result and the shared connection, before this process writes the store."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    """The newest published snapshot of the store (its path and number): what every cache is keyed
+    on, so a published write reaches each session at its next rerun and no session is cut off."""
+    return snapshots.current(path).version

@@ -21,7 +21,7 @@ from tnt_dash.access import HostStateError, Profile
 from tnt_dash.filters import Filters
 from tnt_dash.i18n import I18n
 
-from . import cache, chrome, viewer
+from . import cache, chrome, freshness, viewer
 from .chrome import file_uploader, presentation_mode
 from .sidebar import sidebar_filters
 from .url import coded_widget
@@ -109,6 +109,7 @@ def draw(page_path: str) -> PageContext:
         cache.ensure_store(path)
     version = cache.store_version(path)
     con = cache.root_connection(path=path, version=version)
+    freshness.follow(path, version)
     meta = cache.cached(version, store.get_meta)       # a write changes the version
     try:
         host_name = cache.cached(version, queries.host_state_name, profile, t.lang)
@@ -165,11 +166,9 @@ def _log_page_view(ctx: PageContext, title: str) -> None:
 
 
 def write_store(ctx: PageContext, action, *args):
-    """action(*args), a writer that opens the store itself (store.writing), run from a page. One process
-    cannot hold the cached read-only connection and a read-write one on the same file, so the reader
-    and every cached result are let go first; the next run opens the changed store afresh."""
-    cache.clear()
-    ctx.con.close()
+    """action(*args), a writer that opens the store itself (store.writing), run from a page. The page
+    reads a published snapshot and the write goes to the working store, so nobody's connection or
+    cache is dropped: every session moves to the new snapshot at its next rerun (docs/operations.md)."""
     return action(*args)
 
 
