@@ -20,6 +20,7 @@ PAGES = [
     st.Page(HERE / "pages" / "map.py", title=_(N_("Cross-border map")), icon=":material/public:"),
     st.Page(HERE / "pages" / "trends.py", title=_(N_("Regional trends")), icon=":material/stacked_line_chart:"),
     st.Page(HERE / "pages" / "capacity.py", title=_(N_("Capacity building")), icon=":material/school:"),
+    st.Page(HERE / "pages" / "networks.py", title=_(N_("Criminal networks")), icon=":material/hub:"),
     st.Page(HERE / "pages" / "priorities.py", title=_(N_("Threat priorities")), icon=":material/priority_high:"),
     st.Page(HERE / "pages" / "method.py", title=_(N_("Priority method")), icon=":material/menu_book:"),
     st.Page(HERE / "pages" / "data.py", title=_(N_("Data")), icon=":material/database:"),

@@ -20,9 +20,15 @@ import pandas as pd
 from .. import i18n, queries
 from ..access import Profile
 from ..filters import Filters
+from ..i18n import N_
 from . import names
 
 NODE_KINDS = ("actor", "area", "market", "corridor")
+NODE_LABELS = {"actor": N_("Criminal group"), "area": N_("Admin-1 area"), "market": N_("Market"),
+               "corridor": N_("Corridor (origin → destination)")}
+EDGE_LABELS = {"activity": N_("Shared incidents (width)"), "alliance": N_("Alliance (recorded)"),
+               "rivalry": N_("Rivalry (recorded)"), "supplier": N_("Supplier (recorded)"),
+               "splinter": N_("Splinter (recorded)")}
 DEFAULT_TOP = 12
 MAX_TOP = 40
 AREA_CAP, MARKET_CAP, CORRIDOR_CAP = 14, 10, 8

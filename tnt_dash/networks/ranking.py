@@ -74,9 +74,11 @@ def evidence(con, filters: Filters, profile: Profile) -> pd.DataFrame:
                   WHERE admin1_code IS NOT NULL GROUP BY ALL),
         co AS (SELECT a.actor_id, count(DISTINCT b.actor_id) AS co_active FROM cells a JOIN cells b
                ON a.admin1_code = b.admin1_code AND a.month = b.month AND a.actor_id <> b.actor_id GROUP BY 1),
+        seen AS (SELECT ac.actor_id FROM actors ac WHERE {names.visible(profile)}),
         recorded AS (SELECT actor_id, count(*) AS recorded FROM (
-                        SELECT actor_a AS actor_id FROM actor_links UNION ALL SELECT actor_b FROM actor_links)
-                     GROUP BY 1)
+                        SELECT actor_a AS actor_id, actor_b AS other FROM actor_links
+                        UNION ALL SELECT actor_b, actor_a FROM actor_links)
+                     WHERE other IN (SELECT actor_id FROM seen) GROUP BY 1)
         SELECT p.actor_id, {names.name_sql(profile)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked,
                ac.violence, ac.corruption, ac.infiltration, ac.reach, ac.adaptability, ac.links,
                ac.assessment_confidence, p.incidents, p.fatalities, p.violent_share, p.markets,
@@ -158,7 +160,7 @@ def rank(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
 def sentence(row: dict, t: I18n) -> str:
     _ = t.gettext
     strongest = sorted((c for c in CRITERIA if not np.isnan(row[c])), key=lambda c: -row[c])[:2]
-    parts = [_("{n} incidents in view, {countries} countries, {markets} markets.").format(
+    parts = [_("Incidents in view: {n}; countries: {countries}; markets: {markets}.").format(
         n=t.number(row["incidents"]), countries=t.number(row["countries"]), markets=t.number(row["markets"]))]
     if strongest:
         parts.append(_("Highest: {criteria}.").format(criteria=", ".join(
@@ -199,10 +201,58 @@ def view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "e
                 table(rank(con, filters, profile, t.lang), t))
 
 
-def as_json(scored: pd.DataFrame, t: I18n) -> dict:
-    """`priorities --level actor --format json`: the table's shape (columns and rows) with plain keys."""
-    keys = ["rank", "actor_id", "actor", "gitoc_actor_type", "capability", *CRITERIA,
-            *(f"{c}_from" for c in CRITERIA), "known_criteria", "partial", "incidents", "countries", "markets",
-            "confidence", "confidence_level", "sentence"]
-    frame = scored[keys].astype(object).where(scored[keys].notna(), None)
-    return {"columns": keys, "rows": frame.values.tolist()}
+PLAIN_COLUMNS = ("rank", "actor_id", "actor", "gitoc_actor_type", "capability", *CRITERIA,
+                 *(f"{c}_from" for c in CRITERIA), "known_criteria", "partial", "incidents", "countries", "markets",
+                 "confidence", "confidence_level", "sentence")
+
+
+def plain(scored: pd.DataFrame) -> pd.DataFrame:
+    """The ranking with plain column keys (`priorities --level actor --format json`)."""
+    keys = list(PLAIN_COLUMNS)
+    return scored[keys].astype(object).where(scored[keys].notna(), None)
+
+
+def cli_ranking(args) -> int:
+    """`python -m tnt_dash priorities --level actor`: the ranking for the server's profile, with the
+    filters and --period of the market ranking; JSON keeps the table's shape (columns, rows)."""
+    import sys
+    from datetime import timedelta
+    from pathlib import Path
+
+    from .. import access, config, exports, presented, store
+    from ..releases import log_release
+    t = i18n.get(args.lang)
+    profile = access.server_profile()
+    filters = _cli_filters(args)
+    con = store.connect(args.db or config.db_path(), read_only=True)
+    try:
+        queries.host_state_name(con, profile, t.lang)
+        if args.period:
+            days = args.period.strip().lower()
+            if not days.endswith("d") or not days[:-1].isdigit() or int(days[:-1]) < 1:
+                raise ValueError(f"--period takes a number of days such as 90d (got {args.period!r})")
+            end = filters.date_to or queries.data_status(con, filters, profile)["date_max"]
+            filters = filters.with_dates(end - timedelta(days=int(days[:-1]) - 1), end)
+        scored = rank(con, filters, profile, t.lang)
+        title = t.gettext("Criminal groups ranked by capability (analytic judgement)")
+        stamp = presented.stamp(con, t, profile, title, filters)
+        if profile.releasable_to_host_state:
+            log_release(args.db or config.db_path(), profile, kind="export", item=f"actor ranking {args.format}",
+                        filters=filters, records=queries.record_count(con, filters, profile), user="cli")
+    finally:
+        con.close()
+    # JSON keeps plain keys (actor, capability, violence…) for scripts; CSV and XLSX the labelled table.
+    frame = plain(scored) if args.format == "json" else table(scored, t)
+    if args.out:
+        exports.write(frame, args.format, stamp, Path(args.out))
+        print(f"wrote {len(frame)} ranked criminal groups to {args.out}")
+    else:
+        sys.stdout.buffer.write(exports.to_bytes(frame, args.format, stamp))
+    return 0
+
+
+def _cli_filters(args) -> Filters:
+    return Filters(date_from=args.date_from, date_to=args.date_to, missions=args.mission, countries=args.country,
+                   admin1=args.admin1, markets=args.market, cyber=args.cyber, min_reliability=args.min_grade[0],
+                   min_credibility=args.min_grade[1], statuses=args.status or ("validated",),
+                   operations_area=bool(args.operations_area))
