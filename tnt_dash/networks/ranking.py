@@ -15,8 +15,9 @@ records' value: the assessment leads, the records in view move it. The incident 
 
     capability = 100 × mean over the known criteria of (criterion − 1) / 4
 
-Groups scored on fewer than four known criteria rank after those with four or more (marked
-"partial"): a group is not ranked high or low for what nobody assessed. An indicator that differs
+Groups with an unknown criterion (in practice: corruption or infiltration not assessed, as the records
+cannot show them) rank after the fully scored ones, marked "partial": a group is not ranked high or
+low for what nobody assessed. An indicator that differs
 from the analyst's value by 2 points or more is flagged: the records and the assessment disagree.
 
 Confidence is the group's own, the mean of: the analyst's confidence in the assessment (low 0.3,
@@ -40,7 +41,7 @@ CRITERIA = ("violence", "corruption", "infiltration", "reach", "adaptability", "
 CRITERION_LABELS = {"violence": N_("Violence"), "corruption": N_("Corruption"), "infiltration": N_("Infiltration"),
                     "reach": N_("Reach"), "adaptability": N_("Adaptability"), "links": N_("Links")}
 ANALYST_WEIGHT = 0.75        # where both exist: 0.75 × assessment + 0.25 × indicator value
-FULL_CRITERIA = 4             # fewer known criteria: ranked after the others, marked partial
+FULL_CRITERIA = 6             # fewer known criteria: ranked after the others, marked partial
 DISAGREE_POINTS = 2
 ASSESSMENT_CONFIDENCE = {"low": 0.3, "moderate": 0.6, "high": 0.9}
 CONFIDENCE_LEVELS = (("low", 0.45), ("moderate", 0.70), ("high", 1.01))

@@ -147,15 +147,18 @@ def resolve_records(con, records: list[dict]) -> list[tuple[str, str]]:
 
 
 def note_mentions(con, batch_id: str, mentions: list[tuple[str, str]]) -> dict[str, int]:
-    """Keep the unresolved strings of a committed import as open suggestions; {string: records}."""
+    """Keep the unresolved strings of a committed import as open suggestions; {string: records}, one
+    entry per folded spelling (named by its first spelling in the file)."""
     counts: dict[str, int] = {}
+    first: dict[str, str] = {}
     stamp = _now()
     for incident_id, text in mentions:
         con.execute("""INSERT INTO actor_mentions VALUES (?, ?, ?, ?, ?, 'open', NULL)
                        ON CONFLICT (incident_id, text_norm) DO UPDATE SET batch_id = excluded.batch_id,
                           noted_at = excluded.noted_at, status = 'open', actor_id = NULL""",
                     [incident_id, text, norm(text), batch_id, stamp])
-        counts[text] = counts.get(text, 0) + 1
+        shown = first.setdefault(norm(text), text)
+        counts[shown] = counts.get(shown, 0) + 1
     return counts
 
 

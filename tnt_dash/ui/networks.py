@@ -89,7 +89,7 @@ def ranking_tab(ctx: PageContext) -> None:
     notes = [_("Capability: mean of the known criteria, 1–5 scaled to 0–100. Confidence: the analyst's confidence, "
                "the grades of the group's records (F and 6 count as unknown), their number and the criteria assessed.")]
     if partial:
-        notes.append(_("{n} groups scored on fewer than 4 criteria rank after the others.").format(n=t.number(partial)))
+        notes.append(_("{n} groups with a criterion nobody assessed rank after the others.").format(n=t.number(partial)))
     st.caption(" ".join(notes))
 
     def download() -> bytes:
