@@ -8,9 +8,9 @@ from tnt_dash.ui import frame, networks as sections
 ctx = frame.page(N_("Criminal networks"))
 t, _ = ctx.t, ctx.t.gettext
 
-st.info(_("Analytic picture of who is behind the markets: criminal groups, the areas, markets and corridors of "
-          "their incidents, the groups active in the same area and month, and the links the analyst recorded. "
-          "Click a node to focus the page on it."), icon=":material/hub:")
+st.caption(_("Analytic picture of who is behind the markets: criminal groups, the areas, markets and corridors of "
+             "their incidents, the groups active in the same area and month, and the links the analyst recorded. "
+             "Click a node to focus the page on it."))
 
 # A click on the graph (the chart's selection, kept from the last run) focuses the page on its node;
 # the focus is in the link (?node=area:HT-OU) so it can be shared.
@@ -28,31 +28,31 @@ except ValueError:
 
 top_col, focus_col = st.columns([2, 3])
 top = top_col.slider(_("Criminal groups shown (most active first)"), 3, graph.MAX_TOP, graph.DEFAULT_TOP, key="ntop")
+net = ctx.call(graph.network, ctx.filters, ctx.profile, t.lang, top, focus)
 if parsed:
     kinds = {k: _(v) for k, v in graph.NODE_LABELS.items()}
-    focus_col.markdown(_("Focused on {kind}: **{code}**").format(kind=kinds[parsed[0]].lower(), code=parsed[1]))
+    named = dict(zip(net.nodes["key"], net.nodes["label"])).get(focus, parsed[1])
+    focus_col.markdown(_("Focused on {kind}: **{code}**").format(kind=kinds[parsed[0]].lower(), code=named))
     if focus_col.button(_("Show the whole graph"), icon=":material/zoom_out_map:"):
         del st.query_params["node"]
         st.rerun()
-
-net = ctx.call(graph.network, ctx.filters, ctx.profile, t.lang, top, focus)
 if net.nodes.empty:
     if ctx.profile.releasable_to_host_state:
         st.info(_("No criminal group has been released to this host State: the actor graph is not shown."))
     else:
         st.info(_("No incident in view is attributed to a known criminal group."))
     st.stop()
-st.caption(_("{shown} of {total} criminal groups with incidents in view (the sidebar's period and filters). "
-             "Node size: incidents. Line width: incidents the two nodes share (a group's incidents in an area, "
-             "market or corridor; for two groups, their incidents in the areas and months where both were "
-             "active).").format(shown=t.number(net.actors_shown), total=t.number(net.actors_total)))
 hover = ("<b>%{customdata[2]}</b><br>%{customdata[1]}<br>" + _("Incidents") + ": %{customdata[3]}<br>"
          + _("Fatalities") + ": %{customdata[4]}<extra></extra>")
 fig = figures.network_figure(net.nodes, net.edges, {k: _(v) for k, v in graph.NODE_LABELS.items()},
                              {k: _(v) for k, v in graph.EDGE_LABELS.items()}, hover, selected=focus,
-                             height=560 if ctx.presentation else 620, separators=t.plotly_separators)
+                             height=520 if ctx.presentation else 560, separators=t.plotly_separators)
 st.plotly_chart(fig, width="stretch", key="netgraph", on_select="rerun", selection_mode="points",
                 config={"displayModeBar": False, "scrollZoom": True})
+st.caption(_("{shown} of {total} criminal groups with incidents in view (the sidebar's period and filters). "
+             "Node size: incidents. Line width: incidents the two nodes share (a group's incidents in an area, "
+             "market or corridor; for two groups, their incidents in the areas and months where both were "
+             "active).").format(shown=t.number(net.actors_shown), total=t.number(net.actors_total)))
 
 actors = ctx.call(groups.actors_in_view, ctx.filters, ctx.profile, t.lang)
 options = list(actors["actor_id"])

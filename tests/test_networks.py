@@ -140,7 +140,7 @@ def test_acled_perpetrator_is_resolved_or_suggested(db):
 
 def _state(con) -> tuple:
     return (con.execute("SELECT incident_id, actor_id FROM incidents ORDER BY 1").fetchall(),
-            con.execute("SELECT alias_norm, actor_id FROM actor_aliases ORDER BY 1").fetchall(),
+            con.execute("SELECT alias_norm, actor_id, kind FROM actor_aliases ORDER BY 1").fetchall(),
             con.execute("SELECT actor_id, merged_into FROM actors ORDER BY 1").fetchall(),
             con.execute("SELECT * EXCLUDE (last_updated) FROM incident_weekly ORDER BY ALL").fetchall())
 
@@ -411,3 +411,14 @@ def test_priorities_page_has_the_criminal_groups_tab(profile, demo_env, monkeypa
     assert "Criminal group" in shown.columns and "Capability (0–100)" in shown.columns
     if profile == "shared":
         assert RESTRICTED_NAME not in shown.to_csv()
+
+
+def test_names_follow_the_page_language(graph_store):
+    con = _ro(graph_store)
+    fr = graph.network(con, Filters(), access.ANALYST, "fr", top=10).nodes.set_index("key")["label"]
+    en = graph.network(con, Filters(), access.ANALYST, "en", top=10).nodes.set_index("key")["label"]
+    assert fr["actor:ACT-004"] == "Groupe de type mafieux (Port-au-Prince)"
+    assert en["actor:ACT-004"] == "Mafia-style group (Port-au-Prince)"
+    masked = graph.network(con, Filters(), access.GENDER, "fr", top=10).nodes.set_index("key")["label"]
+    assert masked["actor:ACT-005"] == "Groupes de type mafieux (nom restreint)"
+    con.close()

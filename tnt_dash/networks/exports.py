@@ -24,7 +24,7 @@ def register_frame(con, filters: Filters, profile: Profile, lang: str) -> pd.Dat
                      FROM incidents i WHERE {where} AND i.actor_id IS NOT NULL GROUP BY 1),
              al AS (SELECT actor_id, string_agg(alias, ' | ' ORDER BY alias) AS aliases FROM actor_aliases
                     WHERE kind NOT IN ('identifier', 'name_en') GROUP BY 1)
-        SELECT ac.actor_id, {names.name_sql(profile)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked,
+        SELECT ac.actor_id, {names.name_sql(profile, lang=lang)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked,
                {alias_sql} AS aliases, ac.home_iso3, array_to_string(ac.home_admin1, ';') AS home_admin1,
                array_to_string(ac.markets, ';') AS markets, ac.active_from, ac.active_to,
                ac.violence, ac.corruption, ac.infiltration, ac.reach, ac.adaptability, ac.links,
@@ -51,7 +51,9 @@ def actors_view(con, filters: Filters, profile: Profile, t: I18n, destination: s
                "last_incident": _("Last incident")}
     if not profile.sees_internal:
         columns.pop("releasable_to")
-    return View("actors", _("Actor register with activity in view"), frame[list(columns)].rename(columns=columns))
+    frame = frame[list(columns)]
+    frame = frame.astype(object).where(frame.notna(), None)     # no pandas NA in a JSON or XLSX file
+    return View("actors", _("Actor register with activity in view"), frame.rename(columns=columns))
 
 
 def links_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:

@@ -102,10 +102,10 @@ def _aggregates(con, filters: Filters, profile: Profile, focus: str | None) -> p
         ORDER BY part, incidents DESC, actor_id, other""", [*params, *extra_params])
 
 
-def actor_table(con, profile: Profile) -> pd.DataFrame:
+def actor_table(con, profile: Profile, lang: str = "en") -> pd.DataFrame:
     """The actors the profile may see: actor_id, name (NULL where masked), gitoc_actor_type, masked."""
     return queries._df(con, f"""
-        SELECT ac.actor_id, {names.name_sql(profile)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked
+        SELECT ac.actor_id, {names.name_sql(profile, lang=lang)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked
         FROM actors ac WHERE {names.visible(profile)} ORDER BY ac.actor_id""")
 
 
@@ -145,7 +145,7 @@ def network(con, filters: Filters, profile: Profile, lang: str, top: int = DEFAU
     top = max(1, min(int(top), MAX_TOP))
     parsed = parse_focus(focus)
     agg = _aggregates(con, filters, profile, focus)
-    actors = names.labelled(actor_table(con, profile), t).set_index("actor_id")
+    actors = names.labelled(actor_table(con, profile, lang), t).set_index("actor_id")
     totals = agg[agg["part"] == "total"]
     chosen = list(totals["actor_id"].head(top))
     if parsed and parsed[0] == "actor" and parsed[1] in set(totals["actor_id"]) and parsed[1] not in chosen:

@@ -38,7 +38,7 @@ def actors_in_view(con, filters: Filters, profile: Profile, lang: str) -> pd.Dat
     t = i18n.get(lang)
     where, params = queries.scope(filters, profile)
     frame = queries._df(con, f"""
-        SELECT ac.actor_id, {names.name_sql(profile)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked,
+        SELECT ac.actor_id, {names.name_sql(profile, lang=lang)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked,
                count(*) AS incidents
         FROM incidents i JOIN actors ac ON ac.actor_id = i.actor_id
         WHERE {where} AND {names.visible(profile)}
@@ -50,7 +50,7 @@ def group(con, filters: Filters, profile: Profile, lang: str, actor_id: str, des
     """The group section for `actor_id`, or None when the profile may not see that actor."""
     t = i18n.get(lang)
     col = queries._lang(lang)
-    head = queries._df(con, f"""SELECT ac.actor_id, {names.name_sql(profile)} AS name, ac.gitoc_actor_type,
+    head = queries._df(con, f"""SELECT ac.actor_id, {names.name_sql(profile, lang=lang)} AS name, ac.gitoc_actor_type,
                                        {names.masked_sql(profile)} AS masked
                                 FROM actors ac WHERE ac.actor_id = ? AND {names.visible(profile)}""", [actor_id])
     if head.empty:
@@ -115,7 +115,7 @@ def linked_actors(con, filters: Filters, profile: Profile, lang: str, actor_id: 
             rows.append(dict(other=b if a == actor_id else a, relation=kind, incidents=None, cells=None,
                              source=source, grade=grade))
     frame = pd.DataFrame(rows, columns=["other", "relation", "incidents", "cells", "source", "grade"])
-    actors = names.labelled(graph.actor_table(con, profile), t).set_index("actor_id")["actor"]
+    actors = names.labelled(graph.actor_table(con, profile, lang), t).set_index("actor_id")["actor"]
     frame = frame[frame["other"].isin(actors.index)]
     frame.insert(1, "actor", [actors[o] for o in frame["other"]])
     order = {"alliance": 0, "supplier": 1, "splinter": 2, "rivalry": 3, "co_active": 4}

@@ -33,12 +33,17 @@ def visible(profile: Profile, alias: str = "ac") -> str:
     return sql
 
 
-def name_sql(profile: Profile, alias: str = "ac") -> str:
-    """The actor's name as the profile may see it: NULL where it is restricted (the caller shows
-    `masked_label` instead). Static SQL."""
+def name_sql(profile: Profile, alias: str = "ac", lang: str = "en") -> str:
+    """The actor's name as the profile may see it, in the page's language where the register has a
+    spelling in it (French: its `name_fr` alias), else the canonical name; NULL where it is restricted
+    (the caller shows `display_name`'s GI-TOC type instead). Static SQL."""
+    name = f"{alias}.name"
+    if lang == "fr":
+        name = (f"coalesce((SELECT min(x.alias) FROM actor_aliases x WHERE x.actor_id = {alias}.actor_id "
+                f"AND x.kind = 'name_fr'), {alias}.name)")
     if profile.restricted_actor_names:
-        return f"{alias}.name"
-    return f"CASE WHEN {alias}.name_restricted THEN NULL ELSE {alias}.name END"
+        return name
+    return f"CASE WHEN {alias}.name_restricted THEN NULL ELSE {name} END"
 
 
 def masked_sql(profile: Profile, alias: str = "ac") -> str:

@@ -49,7 +49,7 @@ CONFIDENCE_LABELS = {"low": N_("Low"), "moderate": N_("Moderate"), "high": N_("H
 SOURCE_MARKS = {"analyst": "", "incidents": "*", "unknown": "?"}
 
 
-def evidence(con, filters: Filters, profile: Profile) -> pd.DataFrame:
+def evidence(con, filters: Filters, profile: Profile, lang: str = "en") -> pd.DataFrame:
     """Per visible actor with incidents in view: the register's assessment and the incident indicators."""
     where, params = queries.scope(filters, profile)
     return queries._df(con, f"""
@@ -80,7 +80,7 @@ def evidence(con, filters: Filters, profile: Profile) -> pd.DataFrame:
                         SELECT actor_a AS actor_id, actor_b AS other FROM actor_links
                         UNION ALL SELECT actor_b, actor_a FROM actor_links)
                      WHERE other IN (SELECT actor_id FROM seen) GROUP BY 1)
-        SELECT p.actor_id, {names.name_sql(profile)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked,
+        SELECT p.actor_id, {names.name_sql(profile, lang=lang)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked,
                ac.violence, ac.corruption, ac.infiltration, ac.reach, ac.adaptability, ac.links,
                ac.assessment_confidence, p.incidents, p.fatalities, p.violent_share, p.markets,
                coalesce(pl.countries, 0) AS countries, coalesce(co.co_active, 0) AS co_active,
@@ -151,7 +151,7 @@ def score(frame: pd.DataFrame) -> pd.DataFrame:
 def rank(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """The ranked groups with their display names (masked per profile)."""
     t = i18n.get(lang)
-    scored = score(evidence(con, filters, profile))
+    scored = score(evidence(con, filters, profile, lang))
     scored = names.labelled(scored, t)
     scored["type_label"] = [names.type_label(t, g) for g in scored["gitoc_actor_type"]]
     scored["sentence"] = [sentence(r, t) for r in scored.to_dict("records")]

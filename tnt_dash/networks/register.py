@@ -269,7 +269,9 @@ def merge(con, kept: str, merged: str, user: str | None = None) -> str:
         aliases = [a for (a,) in con.execute("SELECT alias_norm FROM actor_aliases WHERE actor_id = ? ORDER BY alias_norm",
                                              [merged]).fetchall()]
         con.execute("UPDATE incidents SET actor_id = ? WHERE actor_id = ?", [kept, merged])
-        con.execute("UPDATE actor_aliases SET actor_id = ? WHERE actor_id = ?", [kept, merged])
+        # Marked as merged: the kept actor's own French name stays the one the screens show.
+        con.execute("UPDATE actor_aliases SET actor_id = ?, kind = 'merged:' || coalesce(kind, '') WHERE actor_id = ?",
+                    [kept, merged])
         con.execute("UPDATE actors SET merged_into = ? WHERE actor_id = ?", [kept, merged])
         merge_id = "M-" + uuid.uuid4().hex[:10]
         con.execute("INSERT INTO actor_merges VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
@@ -296,8 +298,8 @@ def undo_merge(con, merge_id: str, user: str | None = None) -> int:
             raise RegisterError(f"{kept} was merged into another actor since: undo that merge first")
         con.execute("UPDATE incidents SET actor_id = ? WHERE actor_id = ? AND incident_id = ANY(?::VARCHAR[])",
                     [merged, kept, list(incidents or [])])
-        con.execute("UPDATE actor_aliases SET actor_id = ? WHERE actor_id = ? AND alias_norm = ANY(?::VARCHAR[])",
-                    [merged, kept, list(aliases or [])])
+        con.execute("""UPDATE actor_aliases SET actor_id = ?, kind = nullif(regexp_replace(kind, '^merged:', ''), '')
+                       WHERE actor_id = ? AND alias_norm = ANY(?::VARCHAR[])""", [merged, kept, list(aliases or [])])
         con.execute("UPDATE actors SET merged_into = NULL WHERE actor_id = ?", [merged])
         con.execute("UPDATE actor_merges SET undone_at = ?, undone_by = ? WHERE merge_id = ?", [_now(), who, merge_id])
         store.refresh_rollups(con, _weeks(con, list(incidents or [])))
