@@ -8,10 +8,6 @@ from tnt_dash.ui import frame, networks as sections
 ctx = frame.page(N_("Criminal networks"))
 t, _ = ctx.t, ctx.t.gettext
 
-st.caption(_("Analytic picture of who is behind the markets: criminal groups, the areas, markets and corridors of "
-             "their incidents, the groups active in the same area and month, and the links the analyst recorded. "
-             "Click a node to focus the page on it."))
-
 # A click on the graph (the chart's selection, kept from the last run) focuses the page on its node;
 # the focus is in the link (?node=area:HT-OU) so it can be shared.
 state = st.session_state
@@ -26,7 +22,11 @@ except ValueError:
     st.warning(_("The node in the link is not valid; the whole graph is shown."))
     focus, parsed = None, None
 
-top_col, focus_col = st.columns([2, 3])
+about_col, top_col = st.columns([3, 1])
+about_col.caption(_("Analytic picture of who is behind the markets: criminal groups, the areas, markets and corridors "
+                    "of their incidents, the groups active in the same area and month, and the links the analyst "
+                    "recorded. Click a node to focus the page on it."))
+focus_col = about_col
 top = top_col.slider(_("Criminal groups shown (most active first)"), 3, graph.MAX_TOP, graph.DEFAULT_TOP, key="ntop")
 net = ctx.call(graph.network, ctx.filters, ctx.profile, t.lang, top, focus)
 if parsed:

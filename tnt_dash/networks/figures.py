@@ -54,7 +54,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, kind_labels: dict[s
         is_actor = kind == "actor"
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers+text" if is_actor else "markers", name=kind_labels[kind],
-            text=[_short(v) for v in part["label"]] if is_actor else None, textposition="top center",
+            text=_labels(part) if is_actor else None, textposition="top center",
             textfont=dict(size=12),
             marker=dict(size=node_size(part["incidents"], largest), color=colour, symbol=symbol,
                         line=dict(width=[3 if k == selected else 1 for k in part["key"]],
@@ -67,7 +67,8 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, kind_labels: dict[s
                       dragmode="pan", separators=separators, plot_bgcolor="rgba(0,0,0,0)",
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
     fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_xaxes(range=[-1.12, 1.12])
+    fig.update_yaxes(visible=False, range=[-1.1, 1.15])
     return fig
 
 
@@ -78,7 +79,15 @@ def _segments(edges: pd.DataFrame, pos: pd.DataFrame, axis: str) -> list:
     return out
 
 
-def _short(label: str, width: int = 28) -> str:
+LABELLED = 8     # actors named on the graph (most active first); every node is named on hover
+
+
+def _labels(part: pd.DataFrame) -> list[str]:
+    named = set(part.sort_values("incidents", ascending=False, kind="stable")["key"].head(LABELLED))
+    return [_short(label) if key in named else "" for key, label in zip(part["key"], part["label"])]
+
+
+def _short(label: str, width: int = 30) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
 

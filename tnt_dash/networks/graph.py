@@ -194,8 +194,9 @@ def ego(nodes: pd.DataFrame, edges: pd.DataFrame, key: str) -> tuple[pd.DataFram
 
 
 def layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
-    """x, y for each node: a force-directed layout (networkx spring_layout, fixed seed) in which
-    heavier edges pull harder (log of their incidents; a recorded link weighs as 5 incidents)."""
+    """x, y for each node, each axis scaled to −1…1: a force-directed layout (networkx spring_layout,
+    fixed seed) in which heavier edges (log of their incidents; a recorded link weighs as 5 incidents)
+    pull their ends a little closer. A few milliseconds for the 40-group maximum."""
     nodes = nodes.copy()
     if nodes.empty:
         return nodes.assign(x=pd.Series(dtype=float), y=pd.Series(dtype=float))
@@ -207,8 +208,10 @@ def layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
             graph[a][b]["weight"] += weight
         else:
             graph.add_edge(a, b, weight=weight)
-    k = 1.6 / math.sqrt(max(len(nodes), 1))
-    pos = nx.spring_layout(graph, weight="weight", seed=LAYOUT_SEED, k=k, iterations=120)
-    xy = np.array([pos[key] for key in nodes["key"]])
+    # Edge weights only nudge (log scale): a linear pull packed every group around the busiest market.
+    pos = nx.spring_layout(graph, weight="weight", seed=LAYOUT_SEED, k=2.5 / math.sqrt(len(graph)), iterations=200)
+    xy = np.array([pos[key] for key in nodes["key"]], dtype=float)
+    span = np.ptp(xy, axis=0)
+    xy = np.where(span > 0, 2 * (xy - xy.min(axis=0)) / np.where(span > 0, span, 1) - 1, 0.0)
     nodes["x"], nodes["y"] = xy[:, 0].round(4), xy[:, 1].round(4)
     return nodes
