@@ -53,9 +53,9 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, kind_labels: dict[s
             continue
         is_actor = kind == "actor"
         fig.add_trace(go.Scatter(
-            x=part["x"], y=part["y"], mode="markers+text" if is_actor else "markers", name=kind_labels[kind],
-            text=_labels(part) if is_actor else None, textposition="top center",
-            textfont=dict(size=12),
+            x=part["x"], y=part["y"], mode="markers+text", name=kind_labels[kind],
+            text=_labels(part, LABELLED.get(kind, 0)), textposition="top center" if is_actor else "bottom center",
+            textfont=dict(size=13 if is_actor else 11, color="#222" if is_actor else colour),
             marker=dict(size=node_size(part["incidents"], largest), color=colour, symbol=symbol,
                         line=dict(width=[3 if k == selected else 1 for k in part["key"]],
                                   color=["#111" if k == selected else "white" for k in part["key"]]),
@@ -79,15 +79,16 @@ def _segments(edges: pd.DataFrame, pos: pd.DataFrame, axis: str) -> list:
     return out
 
 
-LABELLED = 8     # actors named on the graph (most active first); every node is named on hover
+# Nodes named on the graph, most active first, per kind; every node is named on hover.
+LABELLED = {"actor": 8, "market": 4, "area": 4, "corridor": 3}
 
 
-def _labels(part: pd.DataFrame) -> list[str]:
-    named = set(part.sort_values("incidents", ascending=False, kind="stable")["key"].head(LABELLED))
+def _labels(part: pd.DataFrame, shown: int) -> list[str]:
+    named = set(part.sort_values("incidents", ascending=False, kind="stable")["key"].head(shown))
     return [_short(label) if key in named else "" for key, label in zip(part["key"], part["label"])]
 
 
-def _short(label: str, width: int = 30) -> str:
+def _short(label: str, width: int = 36) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
 
@@ -104,9 +105,10 @@ def picked_node(selection) -> str | None:
 
 def activity_figure(series: pd.DataFrame, title: str, y_title: str, name: str, hover: str,
                     separators: str = ".,") -> go.Figure:
-    """Incidents per month of one group (bars)."""
-    fig = go.Figure(go.Bar(x=series["month"], y=series["incidents"], name=name, marker_color="#D55E00",
+    """Incidents per month of one group (bars); `series` has the month's label (in the page's
+    language: plotly would write English month names) and its incidents."""
+    fig = go.Figure(go.Bar(x=series["label"], y=series["incidents"], name=name, marker_color="#D55E00",
                            hovertemplate=hover))
     fig.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10), separators=separators,
-                      yaxis_title=y_title, bargap=0.15)
+                      yaxis_title=y_title, bargap=0.15, xaxis_type="category")
     return fig

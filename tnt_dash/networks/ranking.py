@@ -187,7 +187,7 @@ def table(scored: pd.DataFrame, t: I18n) -> pd.DataFrame:
                         _("GI-TOC actor type"): scored["type_label"],
                         _("Capability (0–100)"): scored["capability"]})
     for c in CRITERIA:
-        out[_(CRITERION_LABELS[c])] = [None if np.isnan(v) else f"{v:.1f}{SOURCE_MARKS[src]}"
+        out[_(CRITERION_LABELS[c])] = [None if np.isnan(v) else f"{t.number(v, 1)}{SOURCE_MARKS[src]}"
                                        for v, src in zip(scored[c], scored[f"{c}_from"])]
     out[_("Incidents")] = scored["incidents"]
     out[_("Confidence")] = [_(CONFIDENCE_LABELS[level]) for level in scored["confidence_level"]]

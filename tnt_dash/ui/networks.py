@@ -28,9 +28,10 @@ def group_section(ctx: PageContext, actor_id: str) -> None:
     cols[3].metric(_("Fatalities"), t.number(int(g.monthly["fatalities"].sum())), border=True)
     left, right = st.columns(2)
     with left:
+        monthly = g.monthly.assign(label=[t.date(m, "MMM y") for m in g.monthly["month"]])
         st.plotly_chart(figures.activity_figure(
-            g.monthly, _("Incidents per month"), _("Incidents"), _("Incidents"),
-            "%{x|%Y-%m}: %{y}<extra></extra>", separators=t.plotly_separators),
+            monthly, _("Incidents per month"), _("Incidents"), _("Incidents"),
+            "%{x}: %{y}<extra></extra>", separators=t.plotly_separators),
             width="stretch", config={"displayModeBar": False})
     with right:
         if len(g.areas):
@@ -81,7 +82,7 @@ def ranking_tab(ctx: PageContext) -> None:
         st.info(_("No criminal group with incidents in view on this screen."))
         return
     shown = ranking.table(scored, t)
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 4, 520),
+    st.dataframe(shown, hide_index=True, width="stretch", height="auto" if len(shown) <= 14 else 520,
                  column_config={_("Capability (0–100)"): st.column_config.ProgressColumn(
                      min_value=0, max_value=100, format="%.0f"),
                      _("Why this rank"): st.column_config.TextColumn(width="large")})
