@@ -11,6 +11,16 @@ t, _ = ctx.t, ctx.t.gettext
 # A click on the graph (the chart's selection, kept from the last run) focuses the page on its node;
 # the focus is in the link (?node=area:HT-OU) so it can be shared.
 state = st.session_state
+
+
+def clear_focus() -> None:
+    # The chart's selection goes too, or the node clicked last would focus the page again, and a
+    # second click on it would change nothing.
+    st.query_params.pop("node", None)
+    state.pop("netgraph", None)
+    state.pop("_net_picked", None)
+
+
 picked = figures.picked_node((state.get("netgraph") or {}).get("selection"))
 if picked and picked != state.get("_net_picked"):
     state["_net_picked"] = picked
@@ -33,9 +43,7 @@ if parsed:
     kinds = {k: _(v) for k, v in graph.NODE_LABELS.items()}
     named = dict(zip(net.nodes["key"], net.nodes["label"])).get(focus, parsed[1])
     focus_col.markdown(_("Focused on {kind}: **{code}**").format(kind=kinds[parsed[0]].lower(), code=named))
-    if focus_col.button(_("Show the whole graph"), icon=":material/zoom_out_map:"):
-        del st.query_params["node"]
-        st.rerun()
+    focus_col.button(_("Show the whole graph"), icon=":material/zoom_out_map:", on_click=clear_focus)
 if net.nodes.empty:
     if ctx.profile.releasable_to_host_state:
         st.info(_("No criminal group has been released to this host State: the actor graph is not shown."))

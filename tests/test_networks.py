@@ -397,6 +397,10 @@ def test_networks_page_focus_from_the_link(demo_env, monkeypatch):
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="nactor").value == "ACT-004"
     assert any("Centré sur" in m.value for m in at.markdown)
+    at.button[0].click().run()                       # « Afficher tout le graphe »
+    assert not at.exception, [e.message for e in at.exception]
+    assert "node" not in at.query_params
+    assert not any("Centré sur" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("profile", ["analyst", "shared"])
