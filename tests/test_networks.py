@@ -14,7 +14,7 @@ from tnt_dash import access, i18n, seed, store
 from tnt_dash.access import PROFILES
 from tnt_dash.filters import Filters
 from tnt_dash.importers import pipeline
-from tnt_dash.networks import exports as network_exports, figures, graph, group, names, ranking, register
+from tnt_dash.networks import exports as network_exports, figures, graph, group, ranking, register
 
 from .conftest import DEMO_END, insert_incident, run_cli
 from .test_app import run_page
