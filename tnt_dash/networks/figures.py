@@ -54,7 +54,7 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, kind_labels: dict[s
         is_actor = kind == "actor"
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers+text", name=kind_labels[kind],
-            text=_labels(part, LABELLED.get(kind, 0)), textposition="top center" if is_actor else "bottom center",
+            text=_labels(part, LABELLED.get(kind, 0)), textposition=_positions(part) if is_actor else "bottom center",
             textfont=dict(size=13 if is_actor else 11, color="#222" if is_actor else colour),
             marker=dict(size=node_size(part["incidents"], largest), color=colour, symbol=symbol,
                         line=dict(width=[3 if k == selected else 1 for k in part["key"]],
@@ -86,6 +86,13 @@ LABELLED = {"actor": 8, "market": 4, "area": 4, "corridor": 3}
 def _labels(part: pd.DataFrame, shown: int) -> list[str]:
     named = set(part.sort_values("incidents", ascending=False, kind="stable")["key"].head(shown))
     return [_short(label) if key in named else "" for key, label in zip(part["key"], part["label"])]
+
+
+def _positions(part: pd.DataFrame) -> list[str]:
+    """Group names above and below their node in turn (by activity): neighbouring groups, often of
+    one country, then rarely write over each other."""
+    order = part["incidents"].rank(method="first", ascending=False).astype(int)
+    return ["top center" if n % 2 else "bottom center" for n in order]
 
 
 def _short(label: str, width: int = 36) -> str:
