@@ -27,6 +27,7 @@ SECTIONS = {
     ],
     N_("Priorities"): [
         st.Page(HERE / "pages" / "priorities.py", title=_(N_("Threat priorities")), icon=":material/priority_high:"),
+        st.Page(HERE / "pages" / "networks.py", title=_(N_("Criminal networks")), icon=":material/hub:"),
         st.Page(HERE / "pages" / "method.py", title=_(N_("Priority method")), icon=":material/menu_book:"),
     ],
     N_("Mission"): [

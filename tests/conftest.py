@@ -140,7 +140,8 @@ def canary_db(demo_db, tmp_path_factory):
     last_week = DEMO_END - timedelta(days=DEMO_END.weekday()) - timedelta(days=7)
     for n, (kind, restriction) in enumerate(RESTRICTIONS.items()):
         word = canary(kind)
-        con.execute("INSERT INTO actors VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{word}", word])
+        con.execute("INSERT INTO actors (actor_id, name, gitoc_actor_type, name_restricted, violence, reach, links) "
+                    "VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{word}", word])
         for day in range(3):   # in the last complete week and the 30-day window, in a busy area
             values = dict(incident_id=f"{word}-{day}", date_occurred=last_week + timedelta(days=day), mission="MINUSCA",
                           iso3="CAF", admin1_code="CF-HM", place=word, lat=5.1, lon=26.4, geo_precision=1,
@@ -152,7 +153,8 @@ def canary_db(demo_db, tmp_path_factory):
     # And a second host State's record, as releasable as a record gets (its own report, released to
     # the Central African Republic too): no shared screen of the Central African Republic shows it.
     word = canary(OTHER_STATE)
-    con.execute("INSERT INTO actors VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{word}", word])
+    con.execute("INSERT INTO actors (actor_id, name, gitoc_actor_type, name_restricted, violence, reach, links) "
+                    "VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{word}", word])
     for day in range(3):
         insert_incident(con, incident_id=f"{word}-{day}", date_occurred=last_week + timedelta(days=day),
                         mission="MONUSCO", iso3="COD", admin1_code=first_admin1(con, "COD"), place=word,

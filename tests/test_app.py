@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash.access import PROFILES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/home.py", "pages/brief.py", "pages/alerts.py", "pages/trends.py", "pages/map.py", "pages/gender.py", "pages/cyber.py", "pages/priorities.py",
+PAGES = ["pages/home.py", "pages/brief.py", "pages/alerts.py", "pages/trends.py", "pages/map.py", "pages/gender.py", "pages/cyber.py", "pages/networks.py", "pages/priorities.py",
          "pages/method.py", "pages/capacity.py", "pages/data.py"]
 
 

@@ -33,7 +33,8 @@ def second_state_db(demo_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("second_state") / "second.duckdb"
     shutil.copy(demo_db, path)
     con = store.connect(path)
-    con.execute("INSERT INTO actors VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{WORD}", WORD])
+    con.execute("INSERT INTO actors (actor_id, name, gitoc_actor_type, name_restricted, violence, reach, links) "
+                    "VALUES (?, ?, 'Criminal networks', FALSE, 3, 3, 3)", [f"ACT-{WORD}", WORD])
     last_week = DEMO_END - timedelta(days=DEMO_END.weekday()) - timedelta(days=7)
     n = 0
     for marking in MARKINGS:

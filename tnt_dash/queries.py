@@ -345,10 +345,13 @@ INCIDENT_LIST_CAP = 500
 
 
 def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int = 100,
-                  order: str = "harm") -> pd.DataFrame:
-    """Individual records, capped, with every field the profile may not see removed in SQL."""
+                  order: str = "harm", actor_id: str | None = None) -> pd.DataFrame:
+    """Individual records, capped, with every field the profile may not see removed in SQL;
+    `actor_id`: one actor's records only (the networks page's group section)."""
     col = _lang(lang)
     where, params = scope(filters, profile)
+    if actor_id is not None:
+        where, params = f"{where} AND i.actor_id = ?", [*params, actor_id]
     limit = max(1, min(int(limit), INCIDENT_LIST_CAP))
     order_sql = {"harm": f"(i.fatalities * 3 + {VICTIMS} * 2 + {WOMEN_CHILDREN}) DESC, i.date_occurred DESC",
                  "recent": "i.date_occurred DESC"}[order]

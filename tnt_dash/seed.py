@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from . import activities, config, demo, gazetteer, geo, store
+from .networks import register as actor_register
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=N
         try:
             store.migrate(con)
             store.load_reference(con)
+            actor_register.load_shipped(con)   # aliases, assessments and links of the actors (docs/networks.md)
             geo.load_reference_boundaries(con)   # current admin-1 outlines, so maps draw polygons offline
             store.set_meta(con, built_at=store._now().isoformat(timespec="seconds"), geography=geography_stamp())
             if demo_rows:
@@ -71,6 +73,7 @@ def ensure_store(path: Path | str | None = None) -> Path:
             store.migrate(con)
             if current < TRAFFICKING_DETAIL_VERSION:
                 backfill_trafficking_detail(con)
+            actor_register.ensure_loaded(con)   # a store older than the actor register (018)
             if stale_geography:
                 counts = refresh_geography(con)
                 log.info("admin-1 geography brought up to date: %s", counts)

@@ -115,6 +115,15 @@ def _cyber(*args, **kwargs) -> View:
     return cyber_view(*args, **kwargs)
 
 
+def _networks(name: str) -> Callable[..., View]:
+    # Imported on call: networkx is loaded only by what draws or exports the actor graph.
+    def build(*args, **kwargs) -> View:
+        from .networks import exports as network_exports, ranking
+        return {"actors": network_exports.actors_view, "actor_links": network_exports.links_view,
+                "actor_ranking": ranking.view}[name](*args, **kwargs)
+    return build
+
+
 REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "overview": (overview_weeks, N_("Home: weekly key figures for the last 12 complete weeks")),
     "markets": (markets, N_("Home: incidents, victims and seizures by criminal market")),
@@ -127,6 +136,12 @@ REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
     "trends_rates": (_trends("rates_view"), N_("Regional trends: incidents per 100,000 population by country")),
     "activities": (_activities, N_("Capacity building: the SOC Focal Point Network's activities, with participants by sex")),
     "priorities": (_priorities, N_("Threat priorities: score, rank, confidence and rank range per area and market")),
+    "actors": (_networks("actors"), N_("Networks: the actor register (masked as your profile requires) with "
+                                       "incidents in view")),
+    "actor_links": (_networks("actor_links"), N_("Networks: links between actors, recorded and from shared "
+                                                 "areas and months")),
+    "actor_ranking": (_networks("actor_ranking"), N_("Threat priorities: criminal groups ranked on six "
+                                                     "criteria, with confidence")),
     "gender": (_gender, N_("Women and children: victims by sex and age (women, men, girls, boys, unknown) per market")),
     "trafficking": (_trafficking, N_("Trafficking in persons: victims by form of exploitation × sex and age, and "
                                      "offenders arrested, prosecuted and convicted by sex and age")),

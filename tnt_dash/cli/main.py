@@ -17,7 +17,7 @@ import duckdb
 from .. import access, activities, config, i18n, presented, queries, releases, seed, store, views
 from ..exports import FORMATS, write
 from ..filters import Filters
-from . import alerts as alerts_cli, geo as geo_cli, imports as import_cli, ops, priorities
+from . import actors as actors_cli, alerts as alerts_cli, geo as geo_cli, imports as import_cli, ops, priorities
 from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile,
                      operator_name)
 
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     geo_cli.add_cli_parser(sub)   # geo import, geo resolve (docs/map.md)
     ops.add_cli_parsers(sub)   # loadtest, publish (docs/operations.md)
+    actors_cli.add_cli_parser(sub)   # actor register: suggestions, accept, merge, undo (docs/networks.md)
     return parser
 
 
@@ -293,6 +294,7 @@ COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": c
             "releases": cmd_releases, "brief-notes": cmd_brief_notes}
 COMMANDS.update(activities.CLI_COMMANDS)
 COMMANDS["geo"] = geo_cli.cli_command
+COMMANDS["actors"] = actors_cli.cli_command
 COMMANDS["priorities"] = priorities.cli_command
 COMMANDS.update(import_cli.CLI_COMMANDS)
 COMMANDS.update(alerts_cli.CLI_COMMANDS)

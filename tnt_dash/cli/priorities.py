@@ -14,7 +14,8 @@ def add_cli_parser(sub) -> None:
     p = sub.add_parser("priorities", help="threat priorities per area and market (see docs/priority.md)")
     p.add_argument("--period", help="the N days to the --to date or the latest record, e.g. 90d "
                                     "(default: 365 days, as on the page; not with --from)")
-    p.add_argument("--level", choices=LEVELS, default="adm1", help="areas: admin-1 units or countries")
+    p.add_argument("--level", choices=(*LEVELS, "actor"), default="adm1",
+                   help="areas: admin-1 units or countries; actor: criminal groups ranked (docs/networks.md)")
     p.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
     p.add_argument("--out", help="output file (default: CSV on standard output)")
     p.add_argument("--weight", action="append", default=[], metavar="KEY=VALUE",
@@ -30,6 +31,9 @@ def parse_period(text: str) -> int:
 
 
 def cli_command(args) -> int:
+    if args.level == "actor":
+        from ..networks.ranking import cli_ranking
+        return cli_ranking(args)
     t = i18n.get(args.lang)
     profile = access.server_profile()
     filters = filters_from(args, operations_area=True)

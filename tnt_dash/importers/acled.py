@@ -88,6 +88,21 @@ def inter_label(value) -> str:
     return INTER.get(text, text)
 
 
+# ACLED actor types that can be a criminal group (codebook: 2 rebel groups, 3 political militias, where
+# ACLED codes gangs, 4 identity militias); State and external forces, rioters, protesters and civilians are not.
+NON_STATE_ARMED = {"rebel group", "political militia", "identity militia"}
+
+
+def perpetrator(raw: dict) -> str | None:
+    """The actor string the register resolves (networks/register.py): actor 1, the event's initiator,
+    when it is a non-State armed actor, else actor 2 when that one is."""
+    for n in ("1", "2"):
+        name = _text(raw, f"actor{n}")
+        if name and inter_label(raw.get(f"inter{n}")).casefold() in NON_STATE_ARMED:
+            return name
+    return None
+
+
 def convert(raw: dict, ctx: dict, t):
     event_type, sub_type = _text(raw, "event_type"), _text(raw, "sub_event_type")
     market = ctx["acled_map"].get((norm_header(event_type), norm_header(sub_type))) or \
@@ -128,6 +143,7 @@ def convert(raw: dict, ctx: dict, t):
         "lat": raw.get("latitude"), "lon": raw.get("longitude"), "geo_precision": raw.get("geo_precision"),
         "market": market or event_type, "subtype": sub_type or None, "fatalities": raw.get("fatalities"),
         "narrative": narrative or None, "source_ref": _text(raw, "source") or None, "n_sources": max(1, len(sources)),
+        "actor_id": perpetrator(raw),
     }
     record, more = validate(cells, ctx, t)
     errors += [e for e in more if e["field"] != "market" or not errors]

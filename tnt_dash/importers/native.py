@@ -67,7 +67,8 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
     "transit_iso3": ("pays_transit", False, N_("ISO3 code of the transit country.")),
     "destination_iso3": ("pays_destination", False, N_("ISO3 code of the destination country.")),
     "crossing_code": ("point_passage", False, N_("Border crossing code.")),
-    "actor_id": ("acteur", False, N_("Actor identifier from the actors table.")),
+    "actor_id": ("acteur", False, N_("Actor: identifier, name or alias from the actor register; an unknown name "
+                                     "imports without an actor and is suggested to the analyst.")),
     "fatalities": ("deces", False, N_("Number of people killed.")),
     "arrests_female": ("arrestations_femmes", False, N_("Women and girls arrested.")),
     "arrests_male": ("arrestations_hommes", False, N_("Men and boys arrested.")),

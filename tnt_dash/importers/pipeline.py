@@ -22,6 +22,7 @@ import pandas as pd
 
 from .. import i18n, store
 from ..i18n import N_
+from ..networks import register as actor_register
 from . import acled, detect, gitoc, hxl, justice, native, screening, unodc
 from .common import OutOfScope
 from .detect import FileUnreadable
@@ -230,7 +231,14 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
             N_("admin-1 name “{name}” ({country}) is a former unit since split, and the rows give no "
                "coordinates inside one of its successors: they keep the former unit, flagged as such "
                "(rows: {n})")).format(name=name, country=iso3, n=n)})
+    # Actor strings resolve through the register's aliases; one that matches nothing imports without
+    # an actor and waits as a suggestion for the analyst (networks/register.py), never a new actor.
+    mentions = actor_register.resolve_records(con, records) if target is INCIDENTS else []
     counts = _upsert(con, target, records, report.batch_id, stamp) if records else {}
+    for text, n in sorted(actor_register.note_mentions(con, report.batch_id, mentions).items()):
+        report.warnings.append({"row": None, "field": "actor_id", "reason": t.gettext(
+            N_("actor “{name}” matches no actor or alias in the register: imported without an actor and kept as "
+               "a suggestion for the analyst to accept or merge (rows: {n})")).format(name=text, n=n)})
     for status in ("inserted", "updated", "unchanged"):
         setattr(report, status, getattr(report, status) + counts.get(status, 0))
     # A row already waiting in the open quarantine with the same cells and reasons is not queued twice,
