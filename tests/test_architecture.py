@@ -87,3 +87,16 @@ def test_layers_import_downward():
     for name, targets in edges.items():
         if name not in cli and name != "tnt_dash.__main__":     # `python -m tnt_dash` is the CLI's door
             assert not targets & cli, f"{name} imports the command line"
+
+
+def test_every_module_imports():
+    """Each module of the package imports: a name imported from a sibling that no longer has it (a
+    merge that moved a function) fails here at once, not in the one command that uses it."""
+    import importlib
+    failed = {}
+    for name in sorted(n for n in modules() if not n.endswith("__main__")):    # __main__ runs the CLI
+        try:
+            importlib.import_module(name)
+        except Exception as exc:       # noqa: BLE001 - every failure is collected and reported below
+            failed[name] = f"{type(exc).__name__}: {exc}"
+    assert not failed, failed

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .. import access, config
-from ..importers.pipeline import connect_rw
+from .. import access, config, store
 from ..networks import register
 from .common import CliError
 
@@ -35,7 +34,7 @@ def add_cli_parser(sub) -> None:
 def cli_command(args) -> int:
     if not access.server_profile().data_admin:
         raise CliError("the actor register is the analyst's: this server's profile cannot read or change it")
-    con = connect_rw(args.db or config.db_path())
+    con = store.connect_writer(args.db or config.db_path())
     try:
         if args.actors_command == "suggestions":
             print(register.suggestions(con).to_csv(index=False), end="")

@@ -1,6 +1,6 @@
 """An open session follows the newest published snapshot without anyone touching it.
 
-A server switches to a new snapshot at a session's next rerun (frame._store_version). A screen
+A server switches to a new snapshot at a session's next rerun (cache.store_version). A screen
 left open in a meeting reruns only when someone clicks, so a small fragment checks the pointer
 every TNT_FRESHNESS_SECONDS (default 5; 0 turns it off) and reruns the page when a write was
 published. The check is a stat and a 150-byte read: twenty sessions cost the server a few
