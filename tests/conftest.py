@@ -331,3 +331,19 @@ def _source_of(item) -> str:
         return inspect.getsource(item.function)
     except (OSError, TypeError, AttributeError):
         return "AppTest"
+
+
+@pytest.fixture
+def navigation_declared(monkeypatch):
+    """AppTest builds a new PagesManager on every run, which takes the app for a pages-directory app
+    again; the frame's way out of that mode (ui/chrome.leave_pages_directory_mode) reruns the script,
+    and a rerun drops a button's click. A server builds it once per session and app.py's st.navigation
+    ends that mode for the process, so there the rerun happens only on a fresh server's first view.
+    Here it is ended as soon as the page manager is built, so a test can click buttons."""
+    from streamlit.runtime.pages_manager import PagesManager
+    built = PagesManager.__init__
+
+    def declared(self, *args, **kwargs):
+        built(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+    monkeypatch.setattr(PagesManager, "__init__", declared)

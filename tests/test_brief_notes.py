@@ -226,18 +226,7 @@ def test_the_editor_writes_back_what_the_importer_reads(lang):
     assert empty.decisions == carried and not empty.judgements
 
 
-def test_the_analyst_writes_the_notes_on_the_page(notes_db, monkeypatch):
-    from streamlit.runtime.pages_manager import PagesManager
-    # AppTest builds a new PagesManager on every run, which takes the app for a pages-directory app
-    # again; the frame's way out of that mode reruns the script, and a rerun drops a button's click.
-    # A server builds it once per session and app.py's st.navigation ends that mode for the process,
-    # so there the rerun happens only on a fresh server's first view. Here it is ended at once.
-    built = PagesManager.__init__
-
-    def navigation_declared(self, *args, **kwargs):
-        built(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-    monkeypatch.setattr(PagesManager, "__init__", navigation_declared)
+def test_the_analyst_writes_the_notes_on_the_page(notes_db, monkeypatch, navigation_declared):
     monkeypatch.setenv("TNT_DB", str(notes_db))
     monkeypatch.setenv("TNT_PROFILE", "analyst")
     at = AppTest.from_file(APP, default_timeout=120)

@@ -331,13 +331,9 @@ def test_cli_release_set(db, tmp_path):
 
 # --- The Data page --------------------------------------------------------------------------------------------
 
-def test_data_page_releases_pasted_records(monkeypatch, demo_db, tmp_path):
+def test_data_page_releases_pasted_records(monkeypatch, demo_db, tmp_path, navigation_declared):
     from streamlit.testing.v1 import AppTest
 
-    from tnt_dash.ui import frame
-    # AppTest opens the page in Streamlit's pages-directory mode, which frame leaves with a rerun on
-    # every run (once on a real server): that rerun would drop the button's click.
-    monkeypatch.setattr(frame, "_leave_pages_directory_mode", lambda: None)
     path = tmp_path / "page.duckdb"
     shutil.copy(demo_db, path)
     pipeline.run_import(path, write_csv(tmp_path / "en.csv", EN_HEADER, GOOD))
