@@ -27,4 +27,4 @@ test: install browser locales
 	$(PYTHON) -m pytest -q -n 2
 
 clean-store:
-	rm -f data/tnt.duckdb data/tnt.duckdb.wal
+	rm -rf data/tnt.duckdb data/tnt.duckdb.wal data/tnt.duckdb.snapshots data/tnt.duckdb.lock

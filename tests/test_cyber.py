@@ -15,7 +15,7 @@ from tnt_dash.cyber.export import cyber_view
 from tnt_dash.exports import FORMATS, to_bytes
 from tnt_dash.filters import Filters
 from tnt_dash.importers import native
-from tnt_dash import presented, seed
+from tnt_dash import presented, seed, views
 
 from .conftest import SHARED_CAF, insert_incident
 from .test_app import run_page
@@ -378,3 +378,29 @@ def test_offender_map_keeps_far_countries_out_of_the_frame(cyber_store):
     assert len(arcs) == 3 and arcs[0]["tt"] == "Nigeria → Bangui"          # thickest first
     view = deck.initial_view_state
     assert -20 < view.longitude < 40 and view.zoom > 2.5   # the United States (another continent) is out of frame
+
+
+def test_sextortion_is_coded_by_its_victims_age(tmp_path):
+    """ICCS (DOMAIN.md §2, issue #37 item 6): sextortion of a child is 03022, of adults or of victims of
+    unrecorded age 02051 (extortion), both with the Cy tag; other markets keep their own code, with Cy
+    only where they are cyber-related. In the incident export too."""
+    path = tmp_path / "iccs.duckdb"
+    seed.build(path, demo_rows=None)
+    con = store.connect(path)
+    for incident_id, cells in (("S-CHILD", dict(market="sextortion", v_female_child=1, v_female_adult=1)),
+                               ("S-ADULT", dict(market="sextortion", v_male_adult=1)),
+                               ("S-UNKNOWN", dict(market="sextortion", v_unknown_unknown=1)),
+                               ("F-ADULT", dict(market="online_fraud", v_female_adult=1)),
+                               ("T-CHILD", dict(market="human_trafficking", admin1_code="CF-HM", v_female_child=1))):
+        insert_incident(con, **CYBER, incident_id=incident_id, date_occurred="2026-11-16", **cells)
+    con.close()
+    ro = store.connect(path, read_only=True)
+    try:
+        codes = dict(queries.incident_list(ro, ALL, access.ANALYST, "en")[["incident_id", "iccs_code"]]
+                     .itertuples(index=False))
+        exported = views.build("incidents", ro, ALL, access.ANALYST, i18n.get("fr")).frame
+    finally:
+        ro.close()
+    assert codes == {"S-CHILD": "03022 Cy", "S-ADULT": "02051 Cy", "S-UNKNOWN": "02051 Cy", "F-ADULT": "0701 Cy",
+                     "T-CHILD": "0204"}
+    assert sorted(exported["Code ICCS"]) == sorted(codes.values())

@@ -344,6 +344,16 @@ def territory_totals(con, filters: Filters, profile: Profile, lang: str) -> pd.D
 INCIDENT_LIST_CAP = 500
 
 
+# A record's ICCS code (DOMAIN.md §2), with the "Cy" tag where its market is cyber-related: its
+# market's code, except sextortion, which is coded by its victims. With a child victim it is sexual
+# exploitation of children (03022); otherwise extortion (02051), as the ICCS manual codes the
+# sextortion of adults, and as a record whose victims' ages were not recorded must be coded: the child
+# code needs a recorded child.
+ICCS_CODE = ("CASE WHEN i.market = 'sextortion' AND (i.v_female_child + i.v_male_child + i.v_unknown_child) > 0 "
+             "THEN '03022' WHEN i.market = 'sextortion' THEN '02051' ELSE m.iccs_code END"
+             " || CASE WHEN m.cyber <> 'none' THEN ' Cy' ELSE '' END")
+
+
 def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int = 100,
                   order: str = "harm", actor_id: str | None = None) -> pd.DataFrame:
     """Individual records, capped, with every field the profile may not see removed in SQL;
@@ -360,7 +370,7 @@ def incident_list(con, filters: Filters, profile: Profile, lang: str, limit: int
                  "none": None}[profile.narratives]
     columns = [
         "i.incident_id", "i.date_occurred", f"c.name_{col} AS country", f"a.name_{col} AS admin1",
-        f"m.label_{col} AS market", "i.fatalities", f"{VICTIMS} AS victims",
+        f"m.label_{col} AS market", f"{ICCS_CODE} AS iccs_code", "i.fatalities", f"{VICTIMS} AS victims",
         f"{WOMEN_CHILDREN} AS women_children", f"{ARRESTS} AS arrests", "i.seizure_value_usd",
         "i.status",
     ]

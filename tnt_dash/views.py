@@ -58,7 +58,7 @@ def incidents(con, filters: Filters, profile: Profile, t: I18n, destination: str
     names = {
         "incident_id": N_("Record"), "date_occurred": N_("Date"), "country": N_("Country or territory"),
         "admin1": N_("Admin-1 area"), "place": N_("Place"), "lat": N_("Latitude"), "lon": N_("Longitude"),
-        "market": N_("Market"), "fatalities": N_("Fatalities"), "victims": N_("Victims"),
+        "market": N_("Market"), "iccs_code": N_("ICCS code"), "fatalities": N_("Fatalities"), "victims": N_("Victims"),
         "women_children": N_("Women and children victims"), "arrests": N_("Arrests"),
         "seizure_value_usd": N_("Seizures, estimated value (USD)"), "grade": N_("Grade"),
         "source_type": N_("Source type"), "source_ref": N_("Source reference"), "actor": N_("Actor"),
