@@ -30,7 +30,7 @@ week_label = top[0].selectbox(_("ISO week"), options=weeks, index=weeks.index(re
 if week_label and (requested or week_label != weeks[0]):
     st.query_params["week"] = week_label
 week = parse_iso_week(week_label or weeks[0])
-scopes = ctx.call(scope.choices, ctx.filters, ctx.profile, t.lang)
+scopes = ctx.call(scope.choices, ctx.filters, ctx.profile, t.lang, week)
 try:
     usual = ctx.call(scope.default, ctx.filters, ctx.profile, week)
 except scope.ScopeError as exc:

@@ -293,6 +293,11 @@ def test_the_brief_is_for_one_mission_unless_the_region_is_chosen(notes_db, monk
         with pytest.raises(scope.ScopeError, match="TNT_MISSION=NOPE is not a mission of this store"):
             scope.default(con, Filters(), access.ANALYST, week)
         assert scope.scoped(Filters(missions=("A", "B")), scope.REGION).missions == ("A", "B")
+        # MINUSMA closed at the end of 2023: no brief for it since, one for a week of 2023.
+        assert "MINUSMA" not in scope.choices(con, Filters(), access.ANALYST, "en", week)
+        assert "MINUSMA" in scope.choices(con, Filters(), access.ANALYST, "en", date(2023, 6, 5))
+        assert set(scope.choices(con, Filters(), access.ANALYST, "en", week)) == {
+            *scope.serving(con, week), scope.REGION}
         assert scope.scoped(Filters(), "MINUSCA").missions == ("MINUSCA",)
     finally:
         con.close()

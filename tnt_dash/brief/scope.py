@@ -22,18 +22,31 @@ class ScopeError(ValueError):
     """A mission the store or the viewer's filters do not hold."""
 
 
-def choices(con, filters: Filters, profile: Profile, lang: str) -> dict[str, str]:
-    """code -> label of what a brief can be for: each mission the filters and profile allow, then the region."""
+def choices(con, filters: Filters, profile: Profile, lang: str, week: date) -> dict[str, str]:
+    """code -> label of what a brief can be for: each mission the filters and profile allow that was
+    deployed in `week` (a closed mission, such as MINUSMA after 2023, has no weekly brief), then the region."""
     from ..i18n import get
-    missions = dict(queries.filter_options(con, lang, profile)["missions"])
-    if filters.missions:
-        missions = {code: label for code, label in missions.items() if code in filters.missions}
+    deployed = set(serving(con, week))
+    missions = {code: label for code, label in queries.filter_options(con, lang, profile)["missions"]
+                if code in deployed and (not filters.missions or code in filters.missions)}
     return missions | {REGION: get(lang).gettext("All missions (regional pool)")}
+
+
+def serving(con, week: date) -> tuple[str, ...]:
+    """The missions deployed at some time in the ISO week starting `week` (reference table missions)."""
+    cur = con.cursor()
+    try:
+        return tuple(code for (code,) in cur.execute(
+            """SELECT code FROM missions WHERE coalesce(start_date, DATE '1900-01-01') <= ? + INTERVAL 6 DAY
+               AND coalesce(end_date, DATE '9999-12-31') >= ? ORDER BY code""", [week, week]).fetchall())
+    finally:
+        cur.close()
 
 
 def default(con, filters: Filters, profile: Profile, week: date) -> str:
     """The brief's scope when the reader has not chosen one (see the module's docstring)."""
-    allowed = [code for code, _label in queries.filter_options(con, "en", profile)["missions"]]
+    deployed = set(serving(con, week))
+    allowed = [code for code, _label in queries.filter_options(con, "en", profile)["missions"] if code in deployed]
     configured = config.mission()
     if configured and configured not in {code for code, _label in queries.filter_options(con, "en")["missions"]}:
         raise ScopeError(f"TNT_MISSION={configured} is not a mission of this store")
