@@ -267,8 +267,11 @@ def test_markets(frames):
     by_code = mk.set_index("code")
     for code in ["sextortion", "online_child_sexual_exploitation"]:
         assert by_code.loc[code, "gitoc_market"] == ""
-        assert by_code.loc[code, "iccs_code"] == "03022"
         assert by_code.loc[code, "cyber"] == "cyber-enabled"
+    # Child sexual exploitation is 03022; sextortion is extortion (02051) unless a victim is a child,
+    # which each record's code says (queries.ICCS_CODE, tests/test_cyber.py).
+    assert by_code.loc["online_child_sexual_exploitation", "iccs_code"] == "03022"
+    assert by_code.loc["sextortion", "iccs_code"] == "02051"
     assert by_code.loc["ransomware", "cyber"] == "cyber-dependent"
     assert by_code.loc["ransomware", "gitoc_market"] == "Cyber-dependent crimes"
     # Every GI-TOC market is reachable from at least one project market.
