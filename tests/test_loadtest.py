@@ -24,3 +24,15 @@ def test_command_line_refuses_bad_values_and_an_absent_server():
     assert bad.returncode == 2 and "--think" in bad.stderr
     gone = run_cli("loadtest", "--url", f"http://127.0.0.1:{free_port()}", "--sessions", "1", "--seconds", "1", env=env)
     assert gone.returncode == 2 and "cannot reach" in gone.stderr, gone.stderr
+
+
+def test_the_shipped_server_config_skips_the_per_run_gc_and_the_source_watcher():
+    """Streamlit's defaults (a full gc.collect after every script run, a watcher resolving every
+    module's path after each run) took about three quarters of a served page change's CPU and
+    kept one server from carrying 20 sessions (docs/performance.md, "Load test")."""
+    import tomllib
+    from pathlib import Path
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["runOnSave"] is False

@@ -185,3 +185,29 @@ def test_codes_from_url_reads_codes_and_older_label_links():
     assert read(["Cocaine trafficking", "nonsense", ""]) == []          # another language's label
     assert read(["heroin", "cocaine", "heroin"]) == ["heroin", "cocaine"]
     assert url.codes_from_url(["3", "x"], [1, 2, 3], str) == [3]      # numeric options by their text
+
+
+def test_a_scope_is_keyed_on_all_four_parts_and_cut_like_its_filters():
+    from tnt_dash.filters import reads_only
+    from tnt_dash.scope import Scope
+    from tnt_dash.ui.cache import prepared
+    base = Scope(Filters(markets=("cocaine",), missions=("MINUSCA",)), access.PROFILES["analyst"])
+    variants = [replace(base, filters=Filters()), replace(base, profile=SHARED_CAF), replace(base, lang="fr"),
+                base.to("export")]
+    assert len({cache_key(s) for s in [base, *variants]}) == 5
+
+    @reads_only("missions")
+    def by_mission(con, scope: Scope):
+        return scope.filters.missions
+    _fn, args, _kwargs = prepared(by_mission, (base,), {})
+    assert args == (Scope(Filters(missions=("MINUSCA",)), base.profile),)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("lang", "de", "unknown language"), ("destination", "email", "unknown destination"),
+    ("filters", {"markets": ["cocaine"]}, "must be a Filters"), ("profile", "analyst", "must be a Profile")])
+def test_a_scope_refuses_what_no_query_could_serve(field, value, message):
+    from tnt_dash.scope import Scope
+    parts = {"filters": Filters(), "profile": access.PROFILES["analyst"], "lang": "en", "destination": "screen"}
+    with pytest.raises((ValueError, TypeError), match=message):
+        Scope(**{**parts, field: value})

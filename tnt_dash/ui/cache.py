@@ -19,6 +19,7 @@ import streamlit as st
 from tnt_dash import i18n, seed, snapshots, store
 from tnt_dash.filters import Filters
 from tnt_dash.i18n import I18n
+from tnt_dash.scope import Scope
 from tnt_dash.parallel import run_parts
 
 # A call as the cache holds it: the function itself, its arguments after the connection, its keywords.
@@ -27,14 +28,14 @@ Call = tuple  # (fn, args: tuple, kwargs: tuple[(name, value), ...])
 
 def prepared(fn, args: tuple, kwargs: dict) -> Call:
     """(fn, args, kwargs) as the cache keys and stores them: defaults bound, a reads_only query's
-    filters cut to what it reads, an I18n replaced by its language."""
+    filters (alone or in a Scope) cut to what it reads, an I18n replaced by its language."""
     bound = _signature(fn).bind(None, *args, **kwargs)
     bound.apply_defaults()
     args, kwargs = bound.args[1:], bound.kwargs
     kept = getattr(fn, "filter_fields", None)
     if kept is not None:
-        args = tuple(a.keep(kept) if isinstance(a, Filters) else a for a in args)
-        kwargs = {k: v.keep(kept) if isinstance(v, Filters) else v for k, v in kwargs.items()}
+        args = tuple(a.keep(kept) if isinstance(a, (Filters, Scope)) else a for a in args)
+        kwargs = {k: v.keep(kept) if isinstance(v, (Filters, Scope)) else v for k, v in kwargs.items()}
     args = tuple(("__lang__", a.lang) if isinstance(a, I18n) else a for a in args)
     kwargs = tuple(sorted((k, ("__lang__", v.lang) if isinstance(v, I18n) else v) for k, v in kwargs.items()))
     return fn, args, kwargs

@@ -20,6 +20,7 @@ from tnt_dash import auth, queries, releases, store
 from tnt_dash.access import HostStateError, Profile
 from tnt_dash.filters import Filters
 from tnt_dash.i18n import I18n
+from tnt_dash.scope import Scope
 
 from . import cache, chrome, freshness, viewer
 from .chrome import file_uploader, presentation_mode
@@ -44,6 +45,11 @@ class PageContext:
     identity: auth.Identity
     page: str = ""                        # the page's URL path ("brief"; "" for the overview)
     host_state_name: str | None = None    # the State a shared screen is for, in the page's language
+
+    @property
+    def scope(self) -> Scope:
+        """The request this page serves: the sidebar's filters, the viewer, the page's language, the screen."""
+        return Scope(self.filters, self.profile, self.t.lang, "screen")
 
     @property
     def is_demo(self) -> bool:
