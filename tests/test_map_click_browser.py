@@ -165,6 +165,28 @@ def _tooltip_names(page, name: str, wait_ms: int = 1200) -> bool:
     return False
 
 
+# deck.gl turns a pointer press into a click only if its gesture recognizer (mjolnir's "tap") sees
+# the release within 250 ms of the press, timed when each event is handled. Its handler for the
+# press renders a picking pass first, synchronously; in software WebGL on a machine whose cores
+# are saturated by other tests that pass alone took 295-1,120 ms, so the press became a "long
+# press" and no click reached the chart. Such a press says nothing about the app: it is measured
+# and tried again, and only a press that deck.gl could take as a click counts as an attempt.
+TAP_MS = 250
+TAP_DEADLINE_S = 240
+
+
+def _click(page, x: float, y: float) -> float:
+    """Click at (x, y); returns the ms between the press and the release being handled."""
+    page.evaluate("() => { if (!window.__taps) { window.__taps = [];"
+                  " for (const k of ['pointerdown', 'pointerup'])"
+                  " window.addEventListener(k, e => window.__taps.push([k, performance.now()]), true); }"
+                  " window.__taps.length = 0; }")
+    page.mouse.click(x, y)
+    page.wait_for_function("() => window.__taps.some(([k]) => k === 'pointerup')", timeout=60_000)
+    taps = dict(page.evaluate("() => window.__taps"))
+    return taps["pointerup"] - taps["pointerdown"]
+
+
 def _focus(url: str) -> str | None:
     values = parse_qs(urlparse(url).query).get("map_focus")
     return values[0] if values else None
@@ -174,9 +196,6 @@ def _main_text(page) -> str:
     return page.inner_text('[data-testid="stMain"]')
 
 
-@pytest.mark.xfail(strict=False, reason="Open regression of 2026-12-06 (closing note): under the full suite's load a "
-                   "map click's selection did not reach the page in four runs of four (the crossing's or the "
-                   "area's); alone the test passes. Marked, not hidden, until it is found.")
 def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, browser):
     started = time.time()
     context = browser.new_context(viewport=VIEWPORT)
@@ -204,19 +223,28 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
     # (a) The selection is in the address... A click that lands while the first page load is still
     # rerunning (a fresh server, two CI workers) can be dropped with the old chart, so the click is
     # tried up to three times; if clicking does nothing, all three fail.
-    for attempt in range(3):
+    attempts, slow, deadline = 0, [], time.time() + TAP_DEADLINE_S
+    while True:
         _settle(page)
         x, y = _hover_until_picked(page, x, y, crossing["r"], name)
-        page.mouse.click(x, y)
+        held = _click(page, x, y)
+        if held >= TAP_MS:
+            slow.append(round(held))
+            if time.time() > deadline:
+                pytest.xfail(f"every press on the map took {slow} ms to handle (deck.gl takes a click only "
+                             f"under {TAP_MS} ms): this machine was too loaded to click a WebGL chart")
+            page.wait_for_timeout(2_000)
+            continue
+        attempts += 1
         try:
             page.wait_for_function("() => new URLSearchParams(window.location.search).has('map_focus')",
                                    timeout=30_000)
             break
         except Exception as error:  # noqa: BLE001 - say what failed, not only that a wait timed out
-            if attempt == 2:
-                raise AssertionError(f"clicking {name!r} on the map (3 tries) did not put map_focus in the "
-                                     f"address ({page.url}): the chart's selection did not reach pages/map.py") \
-                    from error
+            if attempts == 3:
+                raise AssertionError(f"clicking {name!r} on the map (3 clicks deck.gl took as clicks, the last "
+                                     f"handled in {held:.0f} ms) did not put map_focus in the address "
+                                     f"({page.url}): the chart's selection did not reach pages/map.py") from error
     assert _focus(page.url) == f"crossing:{code}"
     # (b) ...and the page follows it: the notice, the headings and the map's own outline.
     page.wait_for_function(
@@ -243,7 +271,8 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
 
     # A click on another layer replaces the selection: the busiest admin-1 circle that deck.gl picks.
     # Tried up to three times, as above: under load a click can land while the chart is redrawn.
-    for attempt in range(3):
+    attempts, deadline = 0, time.time() + TAP_DEADLINE_S
+    while True:
         _settle(page)
         box = chart.first.bounding_box()
         to_page = _projector(decks[-1], box)
@@ -255,20 +284,25 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
                     break
         else:
             raise AssertionError("deck.gl picked no admin-1 circle at its centre")
-        if attempt and _focus(page.url) == area["key"]:
+        if attempts and _focus(page.url) == area["key"]:
             break   # the previous click arrived late; a second one would clear the selection
-        page.mouse.click(ax, ay)
+        held = _click(page, ax, ay)
+        if held >= TAP_MS:
+            slow.append(round(held))
+            if time.time() > deadline:
+                pytest.xfail(f"every press on the map took {slow} ms to handle (deck.gl takes a click only "
+                             f"under {TAP_MS} ms): this machine was too loaded to click a WebGL chart")
+            page.wait_for_timeout(2_000)
+            continue
+        attempts += 1
         try:
             page.wait_for_function("key => new URLSearchParams(window.location.search).get('map_focus') === key",
                                    arg=area["key"], timeout=30_000)
             break
         except Exception as error:  # noqa: BLE001 - say what failed, not only that a wait timed out
-            if attempt == 2:
-                # Known and open (closing note of 2026-12-06): under the full suite's load this second
-                # selection failed in three runs of three, while it passes alone, and the crossing's
-                # click above (the page, the link, the redraw) is asserted in full. Marked, not hidden.
-                pytest.xfail(f"clicking the area {area['label']!r} on the map (3 tries) did not put it in the "
-                             f"address under load: {error}")
+            if attempts == 3:
+                raise AssertionError(f"clicking the area {area['label']!r} on the map (3 clicks deck.gl took as "
+                                     f"clicks) did not put it in the address: {error}") from error
     page.wait_for_function(
         "name => document.querySelector('[data-testid=\"stMain\"]').innerText"
         ".includes('Selected on the map – Admin-1 area: ' + name)", arg=area["label"], timeout=30_000)
@@ -283,4 +317,4 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
         timeout=30_000)
     assert "Corridors ranked by incidents – all areas in the filters" in _main_text(page)
     context.close()
-    print(f"map click round trip: {time.time() - started:.1f} s")
+    print(f"map click round trip: {time.time() - started:.1f} s; presses too slow for deck.gl: {slow}")
