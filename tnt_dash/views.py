@@ -92,9 +92,8 @@ def _priorities(*args, **kwargs) -> View:
 
 
 def _activities(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
-    # Imported on call: its validation models (pydantic) are not needed by the pages that show no
-    # activities, and the first page after a server start waited for them. Capacity building:
-    # docs/capacity.md.
+    # Imported on call: a page that shows no activities need not load the capacity package.
+    # Capacity building: docs/capacity.md.
     from .capacity.tables import activities_view
     return activities_view(con, Scope(filters, profile, t.lang, destination))
 
