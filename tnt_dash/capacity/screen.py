@@ -77,7 +77,7 @@ def _yes(t: I18n, no: str = "") -> dict:
 def mission_table(table: pd.DataFrame, t: I18n) -> Table:
     """tables.counts_by_mission under its headers: the mission's label, each type's label, the total."""
     types = [c for c in table.columns if c not in ("mission", "total")]
-    body = table.assign(mission=table["mission"].map(lambda m: mission_label(t, m))) if len(table.columns) else table
+    body = table.assign(mission=table["mission"].map(lambda m: mission_label(t, m))) if "mission" in table else table
     return Table(body, {"mission": t.gettext("Mission"), "total": t.gettext("Total"),
                         **{c: type_label(t, c) for c in types}})
 

@@ -14,11 +14,10 @@ from tnt_dash.capacity import library, screen
 from tnt_dash.ui import frame
 
 
-def table(shown: screen.Table, **kwargs) -> None:
+def table(shown: screen.Table) -> None:
     """A table keyed by codes, shown under its translated headers."""
     config = {shown.headers[c]: st.column_config.TextColumn(width="large") for c in shown.wide}
-    st.dataframe(shown.shown(), hide_index=True, width="stretch", **({"column_config": config} if config else {}),
-                 **kwargs)
+    st.dataframe(shown.shown(), hide_index=True, width="stretch", column_config=config or None)
 
 
 def library_tab(ctx: frame.PageContext) -> None:
