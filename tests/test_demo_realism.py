@@ -13,7 +13,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from tnt_dash import activities, store
+from tnt_dash import store
+from tnt_dash.capacity.settings import load_budget
 from tnt_dash.config import REFERENCE_DIR
 
 SCENARIO = REFERENCE_DIR / "scenario"
@@ -208,7 +209,7 @@ def test_seasons_follow_the_scenario(demo_con):
 
 
 def test_budget_lines_are_the_project_documents():
-    budget = activities.load_budget().set_index("code")["amount_usd"]
+    budget = load_budget().set_index("code")["amount_usd"]
     assert budget.sum() == 163_850
     assert budget.to_dict() == {"travel_workshop": 70_000, "travel_missions": 70_000, "conference_services": 5_000,
                                 "programme_support": 18_850}

@@ -10,9 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tnt_dash import access, activities, flows, i18n, priority
+from tnt_dash import access, flows, i18n, priority
+from tnt_dash.capacity import figures as capacity_figures, tables as capacity
+from tnt_dash.capacity.definitions import AREAS
 from tnt_dash.figures import PALETTE
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 
 EN, FR = i18n.get("en"), i18n.get("fr")
 ANALYST = access.ANALYST
@@ -25,9 +28,9 @@ SENSITIVITY_HOVER = "Best rank: %{customdata[0]}<br>Worst rank: %{customdata[1]}
 # --------------------------------------------------------------------------- capacity building
 
 def test_calendar_figure(demo_con, unvalidated_figure):
-    counts = activities.monthly_counts(demo_con, Filters(), ANALYST, "en")
+    counts = capacity.monthly_counts(demo_con, Scope(Filters(), ANALYST, "en"))
     assert not counts.empty
-    fig = unvalidated_figure(lambda: activities.calendar_figure(counts, EN, "all dates"))
+    fig = unvalidated_figure(lambda: capacity_figures.calendar_figure(counts, EN, "all dates"))
     heat = fig.data[0]
     assert list(heat.y) == sorted(set(counts["type_label"]))
     assert len(heat.x) == counts["month"].nunique()
@@ -39,8 +42,8 @@ def test_calendar_figure(demo_con, unvalidated_figure):
 
 
 def test_parity_figure(demo_con, unvalidated_figure):
-    table = activities.parity(demo_con, Filters(), ANALYST, "fr")
-    fig = unvalidated_figure(lambda: activities.parity_figure(table, FR, "2026"))
+    table = capacity.parity(demo_con, Scope(Filters(), ANALYST, "fr"))
+    fig = unvalidated_figure(lambda: capacity_figures.parity_figure(table, FR, "2026"))
     units = table[table["mission"] != "__total__"]["unit_label"].tolist()[::-1]
     assert [list(trace.y) for trace in fig.data] == [units, units]
     # The dashed target line at 50 % and its label above the plot, as add_vline made them.
@@ -53,7 +56,7 @@ def test_parity_figure(demo_con, unvalidated_figure):
 def test_parity_figure_without_known_sex_draws_no_bar(unvalidated_figure):
     table = pd.DataFrame({"mission": ["BINUH", "MINUSCA", "__total__"], "unit_label": ["BINUH", "MINUSCA", "All"],
                           "share_participants": [float("nan"), 0.25, 0.25], "share_speakers": [0.5, None, 0.5]})
-    fig = unvalidated_figure(lambda: activities.parity_figure(table, EN, "2026"))
+    fig = unvalidated_figure(lambda: capacity_figures.parity_figure(table, EN, "2026"))
     participants, speakers = fig.data
     assert list(participants.y) == ["MINUSCA", "BINUH"]
     assert list(participants.x) == [25, None] and list(participants.text) == ["25%", None]
@@ -61,21 +64,21 @@ def test_parity_figure_without_known_sex_draws_no_bar(unvalidated_figure):
 
 
 def test_scorecard_figure(demo_con, unvalidated_figure):
-    card = activities.scorecard(activities.assessment_scores(demo_con, Filters(), ANALYST, "en"), EN)
+    card = capacity.scorecard(capacity.assessment_scores(demo_con, Scope(Filters(), ANALYST, "en")))
     assert not card.empty
-    fig = unvalidated_figure(lambda: activities.scorecard_figure(card, EN))
-    missions = [c for c in card.columns if c not in ("Area", "Criterion")]
+    fig = unvalidated_figure(lambda: capacity_figures.scorecard_figure(card, EN))
+    missions = [c for c in card.columns if c not in ("area_label", "criterion_label")]
     heat = fig.data[0]
     assert list(heat.x) == missions and len(heat.y) == len(card)
-    assert heat.y[0] == f"{card['Area'].iloc[0]} · {card['Criterion'].iloc[0]}"
+    assert heat.y[0] == f"{card['area_label'].iloc[0]} · {card['criterion_label'].iloc[0]}"
     assert heat.text[0][0] == f"{card[missions[0]].iloc[0]:.0f}"
     assert fig.layout.xaxis.side == "top" and fig.layout.margin.t == 90
 
 
 def test_trend_figure(demo_con, unvalidated_figure):
-    trend = activities.assessment_trend(activities.assessment_scores(demo_con, Filters(), ANALYST, "en"))
-    for area in activities.AREAS:
-        fig = unvalidated_figure(lambda: activities.trend_figure(trend, EN, area))
+    trend = capacity.assessment_trend(capacity.assessment_scores(demo_con, Scope(Filters(), ANALYST, "en")))
+    for area in AREAS:
+        fig = unvalidated_figure(lambda: capacity_figures.trend_figure(trend, EN, area))
         missions = sorted(set(trend.loc[trend["area"] == area, "mission"]))
         assert [trace.name for trace in fig.data] == missions       # one line per mission
         assert fig.data[0].line.color == PALETTE[0] and fig.layout.yaxis.range == (0, 100)
@@ -86,15 +89,15 @@ def test_trend_figure_dashes_beyond_the_palette(unvalidated_figure):
     trend = pd.DataFrame({"mission": missions * 2,
                           "assessed_on": pd.to_datetime(["2026-01-15"] * 10 + ["2026-07-15"] * 10),
                           "area": "pki", "area_label": "PKI", "pct": [50.0] * 20})
-    fig = unvalidated_figure(lambda: activities.trend_figure(trend, EN, "pki"))
+    fig = unvalidated_figure(lambda: capacity_figures.trend_figure(trend, EN, "pki"))
     assert [trace.line.dash for trace in fig.data] == ["solid"] * 8 + ["dot"] * 2
     assert fig.data[8].line.color == PALETTE[0]
 
 
 def test_spending_figure(demo_con, unvalidated_figure):
-    spent = activities.spending(demo_con, Filters(), ANALYST, "en")
+    spent = capacity.spending(demo_con, Scope(Filters(), ANALYST, "en"))
     assert not spent.empty
-    fig = unvalidated_figure(lambda: activities.spending_figure(spent, EN, "all dates"))
+    fig = unvalidated_figure(lambda: capacity_figures.spending_figure(spent, EN, "all dates"))
     budget, used = fig.data
     assert list(budget.y) == spent["label"].tolist()[::-1]             # first budget line on top
     assert list(budget.x) == spent["budget_usd"].tolist()[::-1]

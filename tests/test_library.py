@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from fpdf import FPDF
 
-from tnt_dash import access, cli, library, seed, store
+from tnt_dash import access, cli, seed, store
+from tnt_dash.capacity import demo, library
 from .conftest import SHARED_CAF
 
 MARKINGS = {   # file -> (TLP, classification); each carries a unique word in its body text
@@ -158,7 +159,7 @@ def test_store_without_documents_table(tmp_path):
 def test_shared_page_lists_only_releasable_documents(demo_env, monkeypatch):
     from streamlit.testing.v1 import AppTest
     app = str(library.__file__).rsplit("/tnt_dash/", 1)[0] + "/app.py"
-    restricted = [title for _f, tlp, classification, *_rest in library.DEMO_DOCUMENTS
+    restricted = [title for _f, tlp, classification, *_rest in demo.DEMO_DOCUMENTS
                   if not (tlp in ("TLP:CLEAR", "TLP:GREEN") and classification == "UNCLASSIFIED")
                   for title in [_rest[-1].splitlines()[0].lstrip("# ")]]
     assert len(restricted) == 2

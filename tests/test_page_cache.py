@@ -93,7 +93,7 @@ def _context(store_path):
 def test_calls_together_are_one_cache_entry_with_results_in_order(empty_store, monkeypatch):
     from functools import partial
 
-    from tnt_dash import activities
+    from tnt_dash.capacity import queries as activities
     from tnt_dash.ui import cache
 
     seen = []
@@ -118,7 +118,7 @@ def test_calls_together_are_one_cache_entry_with_results_in_order(empty_store, m
 def test_a_failing_call_in_a_group_raises_and_is_not_cached(empty_store, monkeypatch):
     from functools import partial
 
-    from tnt_dash import activities
+    from tnt_dash.capacity import queries as activities
     from tnt_dash.ui import cache
 
     runs = []
@@ -141,7 +141,7 @@ def test_a_failing_call_in_a_group_raises_and_is_not_cached(empty_store, monkeyp
 
 
 def test_shared_reference_data_is_one_object(empty_store, monkeypatch):
-    from tnt_dash import activities
+    from tnt_dash.capacity import queries as activities
     from tnt_dash.ui import cache
 
     def outlines(con, iso3s):

@@ -134,7 +134,7 @@ def reads_only(*names: str):
     """Mark a query that reads only these filter fields (see PageContext.call).
 
     The page cache then keys it on those fields alone: picking a market does not re-run an
-    activities query, which ignores markets. tests/test_activities.py checks each marked query
+    activities query, which ignores markets. tests/test_capacity.py checks each marked query
     gives the same answer with the full filters and with only these fields kept."""
     unknown = set(names) - {f.name for f in fields(Filters)}
     if unknown:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import activities, config, demo, gazetteer, geo, store
+from . import config, demo, gazetteer, geo, store
+from .capacity.demo import generate_demo_activities
 from .networks import register as actor_register
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def build(path: Path | str, demo_rows: int | None = 50_000, seed: int = 7, end=N
             store.set_meta(con, built_at=store._now().isoformat(timespec="seconds"), geography=geography_stamp())
             if demo_rows:
                 demo.generate(con, rows=demo_rows, seed=seed, end=end)
-                activities.generate_demo_activities(con, seed=seed, end=end or demo.default_end())
+                generate_demo_activities(con, seed=seed, end=end or demo.default_end())
             store.set_meta(con, rollup_seconds=round(store.refresh_rollups(con), 2))
             con.execute("CHECKPOINT")
         finally:

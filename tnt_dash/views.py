@@ -18,6 +18,7 @@ from .filters import Filters
 from .i18n import I18n, N_
 from .config import suppression_threshold
 from .presented import KPI_LABELS, VICTIM_COLUMNS, View, protect_count, protect_victims
+from .scope import Scope
 
 
 def _headers(t: I18n, frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -90,12 +91,11 @@ def _priorities(*args, **kwargs) -> View:
     return view(*args, **kwargs)
 
 
-def _activities(*args, **kwargs) -> View:
-    # Imported on call: its validation models (pydantic) are not needed by the pages that show no
-    # activities, and the first page after a server start waited for them. Capacity building:
-    # docs/capacity.md.
-    from .activities import activities_view
-    return activities_view(*args, **kwargs)
+def _activities(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
+    # Imported on call: a page that shows no activities need not load the capacity package.
+    # Capacity building: docs/capacity.md.
+    from .capacity.tables import activities_view
+    return activities_view(con, Scope(filters, profile, t.lang, destination))
 
 
 def _gender(*args, **kwargs) -> View:

@@ -15,11 +15,14 @@ from functools import partial
 
 import pandas as pd
 
-from .. import activities, presented, queries
+from .. import presented, queries
 from ..access import Profile
+from ..capacity.queries import SCOPE_FIELDS
+from ..capacity.tables import parity_summary
 from ..filters import Filters, reads_only
 from ..i18n import I18n, get as get_i18n
 from ..parallel import run_parts
+from ..scope import Scope
 from ..suppression import OTHER_KEY
 from .anomalies import flagged
 from .changes import area_market_changes
@@ -81,13 +84,13 @@ class Brief:
         return iso_week(self.week)
 
 
-@reads_only(*activities.SCOPE_FIELDS)
+@reads_only(*SCOPE_FIELDS)
 def appendix(con, filters: Filters, profile: Profile, lang: str, week: date) -> list[str]:
     """The capacity-building appendix: gender parity over the 52 weeks to the week. It reads only
     the period and missions, so the page caches it apart from the brief: a market change leaves it."""
     week = queries.week_start(week)
     year = filters.with_dates(week - timedelta(days=364), week + timedelta(days=6))
-    return [activities.parity_summary(con, year, profile, lang)["sentence"]]
+    return [parity_summary(con, Scope(year, profile, lang))["sentence"]]
 
 
 def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str = "screen",

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import duckdb
 
-from .. import access, activities, config, i18n, presented, queries, releases, seed, store, views
+from .. import access, config, i18n, presented, queries, releases, seed, store, views
 from ..exports import FORMATS, write
 from ..filters import Filters
-from . import actors as actors_cli, alerts as alerts_cli, geo as geo_cli, imports as import_cli, ops, priorities
+from . import actors as actors_cli, alerts as alerts_cli, capacity as capacity_cli, geo as geo_cli, imports as import_cli, ops, priorities
 from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile,
                      operator_name)
 
@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("releases", help="the release log: what each host State was shown (see docs/access.md)")
     p.add_argument("--since", type=_date, help="entries from this date, YYYY-MM-DD")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
-    activities.add_cli_parsers(sub)   # activities import, docs add/search (docs/capacity.md)
+    capacity_cli.add_cli_parsers(sub)   # activities import, docs add/search (docs/capacity.md)
     priorities.add_cli_parser(sub)   # threat priorities (docs/priority.md)
     import_cli.add_cli_parsers(sub)   # import, batches, rollback, template (docs/import.md)
     alerts_cli.add_cli_parsers(sub)   # alerts run/list/ack/close/rule, digest (docs/alerts.md)
@@ -292,7 +292,7 @@ def cmd_bench(args) -> int:
 
 COMMANDS = {"init": cmd_init, "info": cmd_info, "export": cmd_export, "bench": cmd_bench, "brief": cmd_brief,
             "releases": cmd_releases, "brief-notes": cmd_brief_notes}
-COMMANDS.update(activities.CLI_COMMANDS)
+COMMANDS.update(capacity_cli.CLI_COMMANDS)
 COMMANDS["geo"] = geo_cli.cli_command
 COMMANDS["actors"] = actors_cli.cli_command
 COMMANDS["priorities"] = priorities.cli_command

@@ -22,8 +22,8 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from . import store
-from .access import CLASSIFICATION_ORDER, TLP_ORDER, Profile
+from .. import store
+from ..access import CLASSIFICATION_ORDER, TLP_ORDER, Profile
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DOCX_XML = 50 * 1024 * 1024     # uncompressed word/document.xml: guards against zip bombs
@@ -71,8 +71,6 @@ def table_present(con) -> bool:
                            ).fetchone()[0] == 1
     finally:
         cur.close()
-
-
 
 
 # --- Text extraction ------------------------------------------------------------------------------
@@ -146,7 +144,6 @@ def _codes(values, allowed: set[str], what: str) -> list[str]:
 def add_document_to(db_path, filename: str, data: bytes, **marking) -> "Added":
     """add_document on the store at `db_path`, through the one writer's door (store.connect_writer):
     the Capacity building page and `docs add` both come through here. A busy store is a StoreError."""
-    from . import store
     con = store.connect_writer(db_path)
     try:
         return add_document(con, filename, data, **marking)
@@ -259,37 +256,3 @@ def count(con, profile: Profile) -> int:
         return cur.execute(f"SELECT count(*) FROM documents d WHERE {profile.marking_where()}").fetchone()[0]
     finally:
         cur.close()
-
-
-# --- Demo -----------------------------------------------------------------------------------------
-
-DEMO_DOCUMENTS = [
-    ("good-practice-checkpoints.md", "TLP:GREEN", "UNCLASSIFIED", "en", ["arms_trafficking"], ["MINUSCA"],
-     ["checkpoints", "joint patrols"],
-     "# Joint checkpoints with the host-State police\n\nSynthetic demonstration document.\n\n"
-     "Rotating joint checkpoints on the main transit axes, with a shared logbook and a weekly debrief, "
-     "raised seizures of small arms while keeping the population's trust. Record every search by the sex of "
-     "the person searched."),
-    ("bonne-pratique-mines.md", "TLP:CLEAR", "UNCLASSIFIED", "fr", ["illicit_mining"], ["MONUSCO"],
-     ["mines artisanales", "certification"],
-     "# Cartographie des sites miniers artisanaux\n\nDocument de démonstration synthétique.\n\n"
-     "La police des mines et la mission ont cartographié les sites et les points de taxation illégale, "
-     "avec la coopérative locale et le service de certification."),
-    ("pki-handling-notes.md", "TLP:AMBER", "CONFIDENTIAL", "en", ["kidnapping_for_ransom"], ["BINUH"],
-     ["pki", "sources"],
-     "# Handling kidnapping information from community sources\n\nSynthetic demonstration document.\n\n"
-     "Grade every report on the Admiralty scale before it enters the crime-intelligence cycle; apply the "
-     "Human Rights Due Diligence Policy before any sharing with the host State."),
-    ("spt-lessons.md", "TLP:GREEN", "CONFIDENTIAL", "en", ["human_trafficking"], ["UNMISS"],
-     ["specialized police team", "mentoring"],
-     "# SPT deployment: lessons learned\n\nSynthetic demonstration document.\n\n"
-     "Co-location with the host-State anti-trafficking unit for three months produced the first joint "
-     "victim-referral protocol."),
-]
-
-
-def generate_demo_documents(con) -> int:
-    for filename, tlp, classification, language, markets, missions, tags, text in DEMO_DOCUMENTS:
-        add_document(con, filename, text.encode("utf-8"), tlp=tlp, classification=classification,
-                     language=language, markets=markets, missions=missions, tags=tags, synthetic=True)
-    return len(DEMO_DOCUMENTS)

@@ -1,4 +1,5 @@
-"""Capacity building: import validation, parity arithmetic, spending and the missing-table case.
+"""Capacity building: import validation, parity arithmetic, spending, assessments, the demo data,
+the export view and the missing-table case.
 
 Expected figures are worked out by hand from tests/fixtures/activities/good.csv:
 
@@ -12,6 +13,7 @@ Expected figures are worked out by hand from tests/fixtures/activities/good.csv:
 from __future__ import annotations
 
 import csv
+import inspect
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +21,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tnt_dash import access, activities, cli, i18n, seed, store, views
+from tnt_dash import access, cli, i18n, seed, store, views
+from tnt_dash.capacity import figures, queries, screen, tables
+from tnt_dash.capacity.activities import import_file
+from tnt_dash.capacity.schema import tables_present
+from tnt_dash.capacity.settings import ConfigError, load_budget, load_criteria
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 from .conftest import SHARED_CAF
 
 FIXTURES = Path(__file__).parent / "fixtures" / "activities"
@@ -36,14 +43,14 @@ def empty_store(tmp_path):
 @pytest.fixture
 def loaded(empty_store):
     con = store.connect(empty_store)
-    result = activities.import_file(con, FIXTURES / "good.csv")
+    result = import_file(con, FIXTURES / "good.csv")
     assert result.ok and result.inserted == 6
     yield con
     con.close()
 
 
 def test_parity_arithmetic(loaded):
-    table = activities.parity(loaded, Filters(), access.ANALYST, "en").set_index("mission")
+    table = tables.parity(loaded, Scope(Filters(), access.ANALYST, "en")).set_index("mission")
     assert list(table.index) == ["__network__", "BINUH", "MINUSCA", "UNMISS", "__total__"]
     net = table.loc["__network__"]
     assert (net["participants_female"], net["participants_male"], net["participants_unknown"]) == (10, 13, 1)
@@ -66,41 +73,52 @@ def test_parity_arithmetic(loaded):
 
 
 def test_parity_respects_filters(loaded):
-    table = activities.parity(loaded, Filters(missions=("MINUSCA",), date_from=date(2026, 9, 1)), access.ANALYST, "en")
+    table = tables.parity(loaded, Scope(Filters(missions=("MINUSCA",), date_from=date(2026, 9, 1)), access.ANALYST, "en"))
     assert table["mission"].tolist() == ["MINUSCA", "__total__"]
     assert table.iloc[-1]["share_participants"] == pytest.approx(10 / 15)   # A3 only
 
 
 def test_parity_summary_for_the_brief(loaded):
-    summary = activities.parity_summary(loaded, Filters(), SHARED_CAF, "en")
+    summary = tables.parity_summary(loaded, Scope(Filters(), SHARED_CAF, "en"))
     assert summary["activities"] == 6
     assert summary["share_participants"] == pytest.approx(28 / 63)
     assert summary["unknown_participants"] == 6
     assert summary["below_target"] == ["Network-wide", "MINUSCA"]
     assert "44%" in summary["sentence"] and "46%" in summary["sentence"]
-    french = activities.parity_summary(loaded, Filters(), SHARED_CAF, "fr")
+    french = tables.parity_summary(loaded, Scope(Filters(), SHARED_CAF, "fr"))
     assert "44\u00a0%" in french["sentence"] or "44\u202f%" in french["sentence"]
 
 
 def test_spending_and_counts(loaded):
-    spent = activities.spending(loaded, Filters(), access.ANALYST, "en").set_index("code")
+    spent = tables.spending(loaded, Scope(Filters(), access.ANALYST, "en")).set_index("code")
     # good.csv's cost columns: A1 travel_workshop 1000 + conference_services 500, A2 travel_missions 2000,
     # A3 travel_missions 750 (the budget lines of the project document, tnt_dash/reference/budget.csv).
     assert spent.loc["travel_workshop", "spent_usd"] == 1000 and spent.loc["conference_services", "spent_usd"] == 500
     assert spent.loc["travel_missions", "spent_usd"] == 2750 and spent.loc["programme_support", "spent_usd"] == 0
-    budget = activities.load_budget().set_index("code")["amount_usd"]
+    budget = load_budget().set_index("code")["amount_usd"]
     assert spent.loc["travel_missions", "share_spent"] == pytest.approx(2750 / budget["travel_missions"])
     # Budgets are UN-internal: nothing on the host-State screen.
-    assert activities.spending(loaded, Filters(), SHARED_CAF, "en").empty
-    assert activities.totals(loaded, Filters(), access.ANALYST, "en") == {"activities": 6, "participants": 69,
-                                                                          "missions": 3}
-    months = activities.monthly_counts(loaded, Filters(), access.ANALYST, "en")
+    assert tables.spending(loaded, Scope(Filters(), SHARED_CAF, "en")).empty
+    assert queries.totals(loaded, Filters(), access.ANALYST) == {"activities": 6, "participants": 69, "missions": 3}
+    months = tables.monthly_counts(loaded, Scope(Filters(), access.ANALYST, "en"))
     assert months["activities"].sum() == 6
     assert len(months[months["month"].astype(str).str.startswith("2026-06")]) == 1   # A1 (A5 is in May)
 
 
+def test_counts_by_mission_are_keyed_by_codes(loaded):
+    """Columns are codes, in the order of their labels; headers are translated only where it is shown."""
+    table = tables.counts_by_mission(loaded, Scope(Filters(), access.ANALYST, "en"))
+    assert list(table.columns) == ["mission", "workshop", "training_crime", "training_pki", "video_call",
+                                   "spt_deployment", "total"]
+    assert table["mission"].tolist() == ["MINUSCA", "__network__", "BINUH", "UNMISS"]
+    assert table["total"].tolist() == [2, 2, 1, 1] and table["training_crime"].tolist() == [1, 0, 0, 1]
+    fr = i18n.get("fr")
+    shown = screen.mission_table(tables.counts_by_mission(loaded, Scope(Filters(), access.ANALYST, "fr")), fr).shown()
+    assert shown.columns[0] == fr.gettext("Mission") and shown.columns[-1] == fr.gettext("Total")
+    assert fr.gettext("Network-wide") in shown.iloc[:, 0].tolist()
+
 def test_import_reports_every_bad_row_and_writes_nothing(loaded):
-    result = activities.import_file(loaded, FIXTURES / "bad.csv")
+    result = import_file(loaded, FIXTURES / "bad.csv")
     assert not result.ok and result.inserted == 0
     found = {(e.row, e.field) for e in result.errors}
     assert found == {(3, "activity_type"), (4, "date_start"), (5, "participants_female"), (6, "mission"),
@@ -116,10 +134,10 @@ def test_import_reports_every_bad_row_and_writes_nothing(loaded):
 def test_unknown_budget_line_and_bad_extension(loaded, tmp_path):
     path = tmp_path / "fuel.csv"
     path.write_text("activity_id,activity_type,title,date_start,cost_fuel\nF1,workshop,W,2026-01-05,10\n")
-    result = activities.import_file(loaded, path)
+    result = import_file(loaded, path)
     assert [(e.row, e.field) for e in result.errors] == [(2, "cost_fuel")]
     with pytest.raises(ValueError, match=".txt"):
-        activities.import_file(loaded, tmp_path / "activities.txt")
+        import_file(loaded, tmp_path / "activities.txt")
 
 
 def test_xlsx_import_and_reimport_replaces(loaded, tmp_path):
@@ -130,7 +148,7 @@ def test_xlsx_import_and_reimport_replaces(loaded, tmp_path):
     book.active["D2"] = date(2026, 6, 3)     # a real date cell, as Excel saves it
     path = tmp_path / "good.xlsx"
     book.save(path)
-    result = activities.import_file(loaded, path)
+    result = import_file(loaded, path)
     assert result.ok and (result.inserted, result.updated) == (0, 6)
     assert loaded.execute("SELECT date_start FROM activities WHERE activity_id = 'A1'").fetchone()[0] == date(2026, 6, 3)
     assert loaded.execute("SELECT count(*) FROM activity_costs").fetchone()[0] == 4   # A1 travel + conference services, A2, A3
@@ -155,11 +173,11 @@ def test_store_without_the_tables_reads_as_empty(tmp_path):
     seed.build(path, demo_rows=None)     # build() adds the tables only with demo data
     con = store.connect(path, read_only=True)
     try:
-        assert not activities.tables_present(con)
-        assert activities.parity(con, Filters(), access.ANALYST, "en").empty
-        assert activities.parity_summary(con, Filters(), access.ANALYST, "en")["activities"] == 0
-        assert activities.spending(con, Filters(), access.ANALYST, "en").empty
-        assert activities.counts_by_mission(con, Filters(), access.ANALYST, "en").empty
+        assert not tables_present(con)
+        assert tables.parity(con, Scope(Filters(), access.ANALYST, "en")).empty
+        assert tables.parity_summary(con, Scope(Filters(), access.ANALYST, "en"))["activities"] == 0
+        assert tables.spending(con, Scope(Filters(), access.ANALYST, "en")).empty
+        assert tables.counts_by_mission(con, Scope(Filters(), access.ANALYST, "en")).empty
         view = views.build("activities", con, Filters(), access.ANALYST, i18n.get("en"))
         assert view.frame.empty
     finally:
@@ -171,24 +189,23 @@ def test_assessments_scorecard_and_trend(loaded):
         ["S1", "MINUSCA", date(2026, 2, 1), "pki_mandate", 1.0], ["S1", "MINUSCA", date(2026, 2, 1), "pki_cycle", 2.0],
         ["S2", "MINUSCA", date(2026, 8, 1), "pki_mandate", 3.0], ["S2", "MINUSCA", date(2026, 8, 1), "pki_cycle", 4.0],
         ["S2", "MINUSCA", date(2026, 8, 1), "retired_criterion", 4.0]])
-    t = i18n.get("en")
-    scores = activities.assessment_scores(loaded, Filters(), access.ANALYST, "en")
+    scores = tables.assessment_scores(loaded, Scope(Filters(), access.ANALYST, "en"))
     assert "retired_criterion" not in set(scores["criterion"])     # only criteria still configured
-    trend = activities.assessment_trend(scores)
+    trend = tables.assessment_trend(scores)
     assert trend["pct"].tolist() == [pytest.approx(3 / 8 * 100), pytest.approx(7 / 8 * 100)]
-    card = activities.scorecard(scores, t).set_index("Criterion")
+    card = tables.scorecard(scores).set_index("criterion_label")
     assert card["MINUSCA"].tolist() == [75.0, 100.0]             # the latest assessment only
-    assert activities.assessment_scores(loaded, Filters(), SHARED_CAF, "en").empty
+    assert tables.assessment_scores(loaded, Scope(Filters(), SHARED_CAF, "en")).empty
 
 
 def test_criteria_config_errors(tmp_path):
     path = tmp_path / "criteria.csv"
     path.write_text("code,area,label_en,label_fr,max_score\nx,finance,X,X,4\n")
-    with pytest.raises(activities.ConfigError, match="area must be one of"):
-        activities.load_criteria(path)
+    with pytest.raises(ConfigError, match="area must be one of"):
+        load_criteria(path)
     path.write_text("code,area,label_en,label_fr,max_score\nx,pki,X,X,four\n")
-    with pytest.raises(activities.ConfigError, match="max_score must be a number"):
-        activities.load_criteria(path)
+    with pytest.raises(ConfigError, match="max_score must be a number"):
+        load_criteria(path)
 
 
 def test_demo_generator_is_deterministic_and_synthetic(tmp_path):
@@ -205,37 +222,46 @@ def test_demo_generator_is_deterministic_and_synthetic(tmp_path):
             con.close()
     assert counts[0] == counts[1]
     n, _women, synthetic, first, last = counts[0]
-    # The project document's implementation period, January-December 2024 (activities.IMPLEMENTATION).
+    # The project document's implementation period, January-December 2024 (capacity.definitions.IMPLEMENTATION).
     assert n > 40 and synthetic and first >= date(2024, 1, 1) and last <= date(2024, 12, 31)
 
 
 def test_figures_show_the_target_and_blank_empty_months(loaded):
-    table = activities.parity(loaded, Filters(), access.ANALYST, "en")
-    fig = activities.parity_figure(table, i18n.get("fr"), "2026")
+    table = tables.parity(loaded, Scope(Filters(), access.ANALYST, "en"))
+    fig = figures.parity_figure(table, i18n.get("fr"), "2026")
     assert fig.layout.shapes[0].x0 == 50 and fig.layout.separators == ", "
     assert list(fig.data[0].y) == ["UNMISS", "MINUSCA", "BINUH", "Network-wide"]     # labels come from the frame
     assert list(fig.data[0].x)[1] == pytest.approx(100 * 13 / 30) and list(fig.data[0].x)[2] is None
-    months = activities.monthly_counts(loaded, Filters(), access.ANALYST, "en")
-    cal = activities.calendar_figure(months, i18n.get("en"), "2026")
+    months = tables.monthly_counts(loaded, Scope(Filters(), access.ANALYST, "en"))
+    cal = figures.calendar_figure(months, i18n.get("en"), "2026")
     cells = [c for row in cal.data[0].text for c in row]
     assert cells.count("") == len(cells) - 6 and sorted(c for c in cells if c) == ["1"] * 6
 
 
-MARKED = [activities.monthly_counts, activities.counts_by_mission, activities.parity, activities.parity_summary,
-          activities.assessment_scores, activities.spending, activities.totals, activities.focal_point_roster]
+MARKED = [tables.monthly_counts, tables.counts_by_mission, tables.parity, tables.parity_summary,
+          tables.assessment_scores, tables.spending, queries.monthly_counts, queries.mission_type_counts,
+          queries.parity, queries.assessment_scores, queries.spending, queries.totals, queries.focal_points,
+          queries.activity_rows]
 
 
-@pytest.mark.parametrize("query", MARKED, ids=lambda q: q.__name__)
+def run(query, con, filters, profile):
+    """A table above the SQL layer takes one Scope; the SQL layer takes the filters and the profile."""
+    if "scope" in inspect.signature(query).parameters:
+        return query(con, Scope(filters, profile, "en"))
+    return query(con, filters, profile)
+
+
+@pytest.mark.parametrize("query", MARKED, ids=lambda q: f"{q.__module__.rsplit('.', 1)[-1]}.{q.__name__}")
 def test_marked_queries_read_only_the_fields_they_declare(loaded, query):
     """The page cache keys these on filter_fields alone; any other field must change nothing."""
-    assert set(query.filter_fields) == set(activities.SCOPE_FIELDS)
+    assert set(query.filter_fields) == set(queries.SCOPE_FIELDS)
     full = Filters(missions=("MINUSCA",), date_from=date(2026, 9, 1), markets=("human_trafficking",),
                    countries=("CAF",), min_reliability="B", min_credibility=2, statuses=("validated", "draft"),
                    cyber=("none",))
     kept = full.keep(query.filter_fields)
     assert kept.markets == () and kept.missions == ("MINUSCA",) and kept.date_from == date(2026, 9, 1)
     for profile in (access.ANALYST, SHARED_CAF):
-        with_all, with_kept = query(loaded, full, profile, "en"), query(loaded, kept, profile, "en")
+        with_all, with_kept = run(query, loaded, full, profile), run(query, loaded, kept, profile)
         if isinstance(with_all, pd.DataFrame):
             pd.testing.assert_frame_equal(with_all, with_kept)
         else:
@@ -254,22 +280,22 @@ def test_page_cache_does_not_rerun_an_activities_query_for_a_market(empty_store,
 
     seen = []
 
-    @reads_only(*activities.SCOPE_FIELDS)
-    def counted(con, filters, profile, lang):
-        seen.append(filters)
-        return activities.totals(con, filters, profile, lang)
+    @reads_only(*queries.SCOPE_FIELDS)
+    def counted(con, scope):
+        seen.append(scope.filters)
+        return queries.totals(con, scope.filters, scope.profile)
 
-    monkeypatch.setattr(activities, "counted_for_test", counted, raising=False)
-    counted.__module__, counted.__qualname__ = activities.__name__, "counted_for_test"
+    monkeypatch.setattr(queries, "counted_for_test", counted, raising=False)
+    counted.__module__, counted.__qualname__ = queries.__name__, "counted_for_test"
     con = store.connect(empty_store)
-    activities.import_file(con, FIXTURES / "good.csv")
+    import_file(con, FIXTURES / "good.csv")
     con.close()
     cache._cached_calls.clear()
     ctx = frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
                             meta={}, store_version=f"{empty_store}|test", identity=None)
     for market in ("human_trafficking", "cocaine"):
-        ctx.call(counted, Filters(markets=(market,), missions=("MINUSCA",)), access.ANALYST, "en")
-    ctx.call(counted, Filters(markets=("cocaine",), missions=("UNMISS",)), access.ANALYST, "en")
+        ctx.call(counted, Scope(Filters(markets=(market,), missions=("MINUSCA",)), access.ANALYST, "en"))
+    ctx.call(counted, Scope(Filters(markets=("cocaine",), missions=("UNMISS",)), access.ANALYST, "en"))
     assert [f.missions for f in seen] == [("MINUSCA",), ("UNMISS",)]
     assert all(f.markets == () for f in seen)
     cache.root_connection.clear()
@@ -284,8 +310,8 @@ def test_page_cache_treats_a_default_argument_like_an_omitted_one(empty_store, m
         seen.append(focus)
         return len(seen)
 
-    monkeypatch.setattr(activities, "query_for_test", query, raising=False)
-    query.__module__, query.__qualname__ = activities.__name__, "query_for_test"
+    monkeypatch.setattr(queries, "query_for_test", query, raising=False)
+    query.__module__, query.__qualname__ = queries.__name__, "query_for_test"
     cache._cached_calls.clear()
     ctx = frame.PageContext(con=None, filters=Filters(), profile=access.ANALYST, t=i18n.get("en"), status={},
                             meta={}, store_version=f"{empty_store}|test", identity=None)
@@ -298,7 +324,7 @@ def test_page_cache_treats_a_default_argument_like_an_omitted_one(empty_store, m
 
 def test_demo_activities_follow_the_project_document(demo_con):
     """The seed-7 demo store's capacity data hold the project document's own facts."""
-    budget = activities.load_budget().set_index("code")["amount_usd"]
+    budget = load_budget().set_index("code")["amount_usd"]
     assert budget.sum() == 163_850
     kinds = dict(demo_con.execute("SELECT activity_type, count(*) FROM activities GROUP BY 1").fetchall())
     assert {"remote_pki_support", "online_workshop", "gender_consultation", "handover", "workshop"} <= set(kinds)
@@ -316,14 +342,14 @@ def test_demo_activities_follow_the_project_document(demo_con):
     # Specialized Police Teams are supplied by Member States: no cost to the project.
     assert demo_con.execute("""SELECT count(*) FROM activity_costs c JOIN activities a USING (activity_id)
                                WHERE a.activity_type = 'spt_deployment'""").fetchone()[0] == 0
-    spent = activities.spending(demo_con, Filters(), access.ANALYST, "en").set_index("code")
+    spent = tables.spending(demo_con, Scope(Filters(), access.ANALYST, "en")).set_index("code")
     assert (spent["spent_usd"] <= spent["budget_usd"]).all() and spent["spent_usd"].sum() > 0.8 * 163_850
     assert spent.loc["programme_support", "spent_usd"] == pytest.approx(
         0.13 * spent.drop("programme_support")["spent_usd"].sum(), abs=200)
     # The roster answers the turnover risk: rotation dates, and a handover with the pack before each one.
-    roster = activities.focal_point_roster(demo_con, Filters(), access.ANALYST, "en")
+    roster = queries.focal_points(demo_con, Filters(), access.ANALYST)
     assert len(roster) > 18 and (roster["rotation_due"] > roster["start_date"]).all()
     rotations = demo_con.execute("""SELECT count(*) FROM focal_points WHERE handover_pack
                                     AND rotation_due BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'""").fetchone()[0]
     assert rotations == kinds["handover"] > 0
-    assert activities.focal_point_roster(demo_con, Filters(), SHARED_CAF, "en").empty
+    assert queries.focal_points(demo_con, Filters(), SHARED_CAF).empty
