@@ -21,6 +21,7 @@ import pytest
 
 from tnt_dash import access, activities, cli, i18n, seed, store, views
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 from .conftest import SHARED_CAF
 
 FIXTURES = Path(__file__).parent / "fixtures" / "activities"
@@ -160,7 +161,7 @@ def test_store_without_the_tables_reads_as_empty(tmp_path):
         assert activities.parity_summary(con, Filters(), access.ANALYST, "en")["activities"] == 0
         assert activities.spending(con, Filters(), access.ANALYST, "en").empty
         assert activities.counts_by_mission(con, Filters(), access.ANALYST, "en").empty
-        view = views.build("activities", con, Filters(), access.ANALYST, i18n.get("en"))
+        view = views.build("activities", con, Scope(Filters(), access.ANALYST, "en", "export"))
         assert view.frame.empty
     finally:
         con.close()
