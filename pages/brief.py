@@ -36,6 +36,7 @@ try:
 except mission.MissionError as exc:
     st.error(_("The server's mission setting is not valid: {error}.").format(error=exc))
     st.stop()
+# The link keeps its ?scope=MINUSCA parameter: presenters' bookmarks carry it.
 chosen = frame.coded_widget(top[1].selectbox, _("Brief for"), list(missions), format_func=missions.get, key="scope",
                             default=usual,
                             help=_("One mission by default (the server's TNT_MISSION, else the first mission in "
