@@ -1,7 +1,7 @@
 """Whose brief: one mission by default, the missions pooled only when the reader asks for it.
 
 A commissioner briefs on their own mission; a regional pool put a province outside the mission's
-area at the top of its priorities (issue #30). The default is the server's mission (TNT_MISSION),
+area at the top of its priorities. The default is the server's mission (TNT_MISSION),
 else the first mission the filters name, else the mission with the most records in view over the
 brief's weeks, and the reader may choose another or the region.
 """
