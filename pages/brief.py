@@ -3,7 +3,7 @@ from contextlib import nullcontext
 import streamlit as st
 
 from tnt_dash import geo, presented, queries
-from tnt_dash.brief import appendix, parse_iso_week, recent_weeks, scope, screen, weekly_brief
+from tnt_dash.brief import appendix, mission, parse_iso_week, recent_weeks, screen, weekly_brief
 from tnt_dash.brief.export import MIME, render
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
@@ -30,28 +30,28 @@ week_label = top[0].selectbox(_("ISO week"), options=weeks, index=weeks.index(re
 if week_label and (requested or week_label != weeks[0]):
     st.query_params["week"] = week_label
 week = parse_iso_week(week_label or weeks[0])
-scopes = ctx.call(scope.choices, ctx.filters, ctx.profile, t.lang, week)
+missions = ctx.call(mission.choices, ctx.scope, week)
 try:
-    usual = ctx.call(scope.default, ctx.filters, ctx.profile, week)
-except scope.ScopeError as exc:
+    usual = ctx.call(mission.default, ctx.filters, ctx.profile, week)
+except mission.MissionError as exc:
     st.error(_("The server's mission setting is not valid: {error}.").format(error=exc))
     st.stop()
-chosen = frame.coded_widget(top[1].selectbox, _("Brief for"), list(scopes), format_func=scopes.get, key="scope",
+# The link keeps its ?scope=MINUSCA parameter: presenters' bookmarks carry it.
+chosen = frame.coded_widget(top[1].selectbox, _("Brief for"), list(missions), format_func=missions.get, key="scope",
                             default=usual,
                             help=_("One mission by default (the server's TNT_MISSION, else the first mission in "
                                    "the filters, else the busiest in view); the regional pool is a choice."))
-filters = scope.scoped(ctx.filters, chosen or scope.REGION)
+scope = ctx.scope.with_filters(mission.for_mission(ctx.filters, chosen or mission.REGION))
 level_labels = screen.level_labels(t)
 level = frame.coded_widget(top[2].segmented_control, _("Change table by"), list(level_labels), default="adm1",
                            format_func=level_labels.get, key="level", required=True) or "adm1"
-b = ctx.call(weekly_brief, filters, ctx.profile, t.lang, week, destination="screen", level=level,
-             with_appendix=False)
+b = ctx.call(weekly_brief, scope, week, level=level, with_appendix=False)
 
 
 def download(fmt: str) -> bytes:
-    ctx.log_release("brief", f"brief {b.week_label} {fmt}", filters)
-    pack = ctx.call(weekly_brief, filters, ctx.profile, t.lang, week, destination="export", level=level)
-    stamp = presented.stamp(ctx.con, t, ctx.profile, _("Weekly brief"), filters, period=t.week(week))
+    ctx.log_release("brief", f"brief {b.week_label} {fmt}", scope.filters)
+    pack = ctx.call(weekly_brief, scope.to("export"), week, level=level)
+    stamp = presented.stamp(ctx.con, scope.to("export"), _("Weekly brief"), period=t.week(week))
     return render(fmt, pack, stamp, t)
 
 
@@ -61,7 +61,7 @@ with top[3] if ctx.presentation else top[3].popover(_("Download"), icon=":materi
     for fmt, label in screen.downloads(t):
         st.download_button(label, data=lambda fmt=fmt: download(fmt), file_name=f"brief-{b.week_label}.{fmt}",
                            mime=MIME[fmt], icon=":material/download:", width="stretch", on_click="ignore")
-title_slot.title(screen.title(t, week, filters, ctx.presentation, ctx.profile.releasable_to_host_state))
+title_slot.title(screen.title(t, week, scope.filters, ctx.presentation, ctx.profile.releasable_to_host_state))
 
 
 notes = screen.notes_view(t, b)
@@ -81,7 +81,7 @@ elif notes.sections:
     if notes.byline:
         st.caption(notes.byline)
 if ctx.profile.data_admin and not ctx.presentation:
-    notes_editor(ctx, week, filters)
+    notes_editor(ctx, week, scope)
 
 # Six cards in a row on the projector's wide screen; two rows of three on a laptop, where six cut
 # the labels and values at 1366 px.
@@ -106,7 +106,7 @@ def draw(blocks: list[screen.Block]) -> None:
             getattr(st, block.kind)(block.body, **block.options)
 
 
-sections = screen.Sections(t, b, ctx.call(appendix, filters, ctx.profile, t.lang, week), ctx.presentation,
+sections = screen.Sections(t, b, ctx.call(appendix, scope, week), ctx.presentation,
                            ctx.shared(geo.outlines_for_maps))
 for widths, columns in screen.layout(ctx.presentation):
     for box, names in zip(st.columns(widths) if widths else [nullcontext()], columns):

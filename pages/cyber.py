@@ -10,7 +10,7 @@ from tnt_dash.ui import frame
 ctx = frame.page(N_("Cyber threats"))
 t, _ = ctx.t, ctx.t.gettext
 CHART = {"displayModeBar": False}
-data = ctx.call(cyber_data, ctx.filters, ctx.profile, t.lang, destination="screen")
+data = ctx.call(cyber_data, ctx.scope)
 
 
 def show(block: screen.Block) -> None:
@@ -63,8 +63,8 @@ with st.expander(_("Definitions: modus operandi and channels"), key="cyber_defin
 
 def export_bytes() -> bytes:
     ctx.log_release("export", "cyber xlsx")
-    view = ctx.call(cyber_view, ctx.filters, ctx.profile, t, destination="export")
-    stamp = ctx.call(presented.stamp, t, ctx.profile, view.title, ctx.filters)
+    view = ctx.call(cyber_view, ctx.scope.to("export"))
+    stamp = ctx.call(presented.stamp, ctx.scope.to("export"), view.title)
     return exports.xlsx_bytes({view.key: view.frame}, stamp)
 
 

@@ -38,20 +38,19 @@ percent = top[1].slider(_("Flag reporting units recording sex or age for fewer t
                         help=_("Applied to each unit's figures in the last whole month of the period. "
                                "Default 80 %."))
 # The market breakdown feeds the headline cards; the others are computed when their tab is opened.
-data = ctx.call(gender_data, ctx.filters, ctx.profile, t.lang, destination="screen", span=span,
-                breakdowns=("market",))
+data = ctx.call(gender_data, ctx.scope, span=span, breakdowns=("market",))
 
 
 def breakdown(by: str) -> tuple[Table, Table | None]:
     if by in data.groups:
         return data.groups[by], data.shares.get(by)
-    return ctx.call(victims.breakdown, ctx.filters, ctx.profile, t.lang, by, destination="screen", span=span)
+    return ctx.call(victims.breakdown, ctx.scope, by, span=span)
 
 
 with top[2]:
     st.download_button(_("Gender indicators pack (XLSX)"),
                        data=lambda: ctx.log_release("export", "gender pack xlsx") or
-                       exports.xlsx_bytes(*ctx.call(pack.pack, ctx.filters, ctx.profile, t, span=span)),
+                       exports.xlsx_bytes(*ctx.call(pack.pack, ctx.scope, span=span)),
                        file_name="gender-indicators.xlsx", icon=":material/download:", width="stretch",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore")

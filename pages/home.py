@@ -6,7 +6,7 @@ from tnt_dash.ui import frame
 
 ctx = frame.page(N_("Situation overview"))
 t, _ = ctx.t, ctx.t.gettext
-data = ctx.call(views.overview, ctx.filters, ctx.profile, t.lang, destination="screen")
+data = ctx.call(views.overview, ctx.scope)
 
 st.subheader(_("Last complete week: {week}, against the mean of the 4 weeks before").format(week=t.week(data.week)))
 KPI_HELP = {

@@ -38,7 +38,7 @@ about_col.caption(_("Analytic picture of who is behind the markets: criminal gro
                     "recorded. Click a node to focus the page on it."))
 focus_col = about_col
 top = top_col.slider(_("Criminal groups shown (most active first)"), 3, graph.MAX_TOP, graph.DEFAULT_TOP, key="ntop")
-net = ctx.call(graph.network, ctx.filters, ctx.profile, t.lang, top, focus)
+net = ctx.call(graph.network, ctx.scope, top, focus)
 if parsed:
     kinds = {k: _(v) for k, v in graph.NODE_LABELS.items()}
     named = dict(zip(net.nodes["key"], net.nodes["label"])).get(focus, parsed[1])
@@ -62,7 +62,7 @@ st.caption(_("{shown} of {total} criminal groups with incidents in view (the sid
              "market or corridor; for two groups, their incidents in the areas and months where both were "
              "active).").format(shown=t.number(net.actors_shown), total=t.number(net.actors_total)))
 
-actors = ctx.call(groups.actors_in_view, ctx.filters, ctx.profile, t.lang)
+actors = ctx.call(groups.actors_in_view, ctx.scope)
 options = list(actors["actor_id"])
 label = dict(zip(actors["actor_id"], actors["actor"]))
 if parsed and parsed[0] == "actor" and parsed[1] in label:
@@ -79,8 +79,8 @@ st.divider()
 def export(view_fn, name: str):
     def build() -> bytes:
         ctx.log_release("export", f"{name} xlsx")
-        view = view_fn(ctx.con, ctx.filters, ctx.profile, t)
-        return exports.to_bytes(view.frame, "xlsx", presented.stamp(ctx.con, t, ctx.profile, view.title, ctx.filters))
+        view = view_fn(ctx.con, ctx.scope.to("export"))
+        return exports.to_bytes(view.frame, "xlsx", presented.stamp(ctx.con, ctx.scope.to("export"), view.title))
     return build
 
 

@@ -49,8 +49,7 @@ with markets_tab:
         st.stop()
 
     # Victim counts appear only in the explained rows' sentences: only those are published and protected.
-    result = ctx.call(priority.assess, ctx.filters, ctx.profile, t.lang, level, weights, explain=screen.SHOWN,
-                      publish=screen.SHOWN)
+    result = ctx.call(priority.assess, ctx.scope, level, weights, explain=screen.SHOWN, publish=screen.SHOWN)
     f = result.frame
     st.caption(_("{n} area–market pairs with incidents from {start} to {end} (the sidebar's period). {weights}").format(
         n=t.number(len(f)), start=t.date(result.start), end=t.date(result.end),
@@ -77,9 +76,9 @@ with markets_tab:
 
     def download() -> bytes:
         ctx.log_release("export", "priorities xlsx")
-        full = ctx.call(priority.assess, ctx.filters, ctx.profile, t.lang, level, weights, destination="export")
+        full = ctx.call(priority.assess, ctx.scope.to("export"), level, weights)
         title = _("Threat priorities (analytic judgement of the mission, not a measurement)")
-        stamp = presented.stamp(ctx.con, t, ctx.profile, title, ctx.filters,
+        stamp = presented.stamp(ctx.con, ctx.scope.to("export"), title,
                                 period=f"{t.date(result.start)} – {t.date(result.end)}")
         return exports.to_bytes(priority.table(full, t), "xlsx", stamp)
 

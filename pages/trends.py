@@ -77,8 +77,9 @@ bounds = ctx.call(window, filters, ctx.profile, grain)
 if bounds is None:
     st.info(_("No complete week or month lies in the chosen period: widen the period in the sidebar."))
     st.stop()
-data, season = ctx.call_together(*series_parts(filters, ctx.profile, t, by, grain))
-rates, *splits = ctx.call_together(*split_parts(filters, ctx.profile, t, bounds, grain))
+scope = ctx.scope.with_filters(filters)
+data, season = ctx.call_together(*series_parts(scope, by, grain))
+rates, *splits = ctx.call_together(*split_parts(scope, bounds, grain))
 page = screen.Page(t, data, season, rates, splits, ctx.call(where_text, filters, t), by, grain, mode)
 
 show(screen.series_chart(page))
@@ -94,8 +95,8 @@ show(screen.seasonality_chart(page))
 
 def export_csv(export: screen.Export) -> bytes:
     ctx.log_release("export", f"trends_{export.name} csv", filters)
-    view = ctx.call(export.builder, filters, ctx.profile, t, destination="export", **export.kwargs)
-    stamp = presented.stamp(ctx.con, t, ctx.profile, view.title, filters, period=page.period)
+    view = ctx.call(export.builder, scope.to("export"), **export.kwargs)
+    stamp = presented.stamp(ctx.con, scope.to("export"), view.title, period=page.period)
     return exports.to_bytes(view.frame, "csv", stamp)
 
 

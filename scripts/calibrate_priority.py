@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run from any
 from tnt_dash import access, config, store  # noqa: E402
 from tnt_dash.filters import Filters  # noqa: E402
 from tnt_dash.priority import assess  # noqa: E402
+from tnt_dash.scope import Scope  # noqa: E402
 
 
 def main() -> None:
@@ -38,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     con = store.connect(args.db or config.db_path(), read_only=True)
     try:
-        result = assess(con, Filters(), access.ANALYST, "en", "adm1", explain=0)
+        result = assess(con, Scope(Filters(), access.ANALYST, "en"), "adm1", explain=0)
     finally:
         con.close()
     f = result.frame

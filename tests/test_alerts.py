@@ -16,6 +16,7 @@ from tnt_dash.alerts.rules import RuleError, new_rule
 from tnt_dash.brief import anomalies
 from tnt_dash.i18n import get
 from tnt_dash.importers import pipeline
+from tnt_dash.scope import Scope
 
 from .conftest import DEMO_END, SHARED_CAF, insert_incident, run_cli
 
@@ -308,7 +309,7 @@ def test_one_read_of_the_weekly_counts_gives_the_briefs_own_tests(demo_con):
             flags, _n = anomalies.scan(anomalies.anomaly_series(demo_con, base, profile, week))
             assert {(f.admin1_code, f.market, f.observed, f.p_value) for f in raised if f.week == week} == \
                 {(a, m, r.observed, r.p_value) for (a, m), r in flags}
-            table = changes.area_market_changes(demo_con, base, profile, "en", week, "adm1").dropna(subset=["area"])
+            table = changes.area_market_changes(demo_con, Scope(base, profile, "en"), week, "adm1").dropna(subset=["area"])
             up = {(r.area, r.market) for r in table.itertuples()
                   if changes.change_signal(r.change_4w * 100 if r.change_4w == r.change_4w else None) == "up"
                   and changes.change_signal(r.change_52w * 100 if r.change_52w == r.change_52w else None) == "up"}

@@ -26,6 +26,7 @@ from tnt_dash import access, brief, i18n, presented, queries, seed, store, suppr
 from tnt_dash.brief import anomalies, changes, definitions, export as brief_export, export_pptx, export_text, weeks
 from tnt_dash.brief.tables import tables as brief_tables
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 
 from .conftest import first_admin1, insert_incident, SHARED_CAF
 from .test_app import APP
@@ -44,8 +45,8 @@ def con(demo_db):
 
 def build(con, profile, lang="en", week=WEEK, filters=Filters(), level="adm1"):
     t = i18n.get(lang)
-    pack = brief.weekly_brief(con, filters, profile, lang, week, destination="export", level=level)
-    stamp = presented.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
+    pack = brief.weekly_brief(con, Scope(filters, profile, lang, "export"), week, level=level)
+    stamp = presented.stamp(con, Scope(filters, profile, t.lang), t.gettext("Weekly brief"), period=t.week(pack.week))
     return pack, stamp, t
 
 
@@ -64,7 +65,7 @@ def shared_pack(con):
 # --- Numbers worked out by hand (tests/conftest.py hand_store) ------------------------------------
 
 def test_change_table_by_hand(hand_store):
-    pack = brief.weekly_brief(hand_store, Filters(), access.ANALYST, "en", WEEK)
+    pack = brief.weekly_brief(hand_store, Scope(Filters(), access.ANALYST, "en"), WEEK)
     rows = [(r.market, r.week_count, r.mean_4w, None if pd.isna(r.change_4w) else round(r.change_4w, 6))
             for r in pack.changes.itertuples()]
     # I1 arms (this week) against I5 (27 Oct, in the 4 weeks before); I2 mining is new; I4 (HTI) and I6
@@ -92,7 +93,7 @@ def test_change_table_by_hand(hand_store):
 
 
 def test_shared_sees_only_releasable_records(hand_store):
-    pack = brief.weekly_brief(hand_store, Filters(), SHARED_CAF, "en", WEEK, destination="export")
+    pack = brief.weekly_brief(hand_store, Scope(Filters(), SHARED_CAF, "en", "export"), WEEK)
     assert pack.changes[["market", "week_count", "mean_4w"]].values.tolist() == [["arms_trafficking", 1, 0.25]]
     kpis = pack.kpis.set_index("kpi")
     assert kpis.loc["victims", "value"] == "<5"            # I1's 3 victims, suppressed
@@ -116,7 +117,7 @@ def test_protected_notable_incidents_carry_no_victim_counts(tmp_path):
     try:
         for profile, destination in ((SHARED_CAF, "export"), (SHARED_CAF, "screen"),
                                      (access.GENDER, "export")):
-            pack = brief.weekly_brief(con, Filters(), profile, "en", WEEK, destination=destination)
+            pack = brief.weekly_brief(con, Scope(Filters(), profile, "en", destination), WEEK)
             assert pack.kpis.set_index("kpi").loc["victims", "value"] == 10
             assert sorted(pack.incidents["incident_id"]) == ["N0", "N1"]
             assert not set(presented.VICTIM_COLUMNS) & set(pack.incidents.columns), (profile.name, destination)
@@ -124,7 +125,7 @@ def test_protected_notable_incidents_carry_no_victim_counts(tmp_path):
         # Inside the UN the commissioner, as the analyst, sees each record's victims (issue #30).
         for profile in (access.ANALYST, access.COMMISSIONER):
             for destination in ("screen", "export"):
-                pack = brief.weekly_brief(con, Filters(), profile, "en", WEEK, destination=destination)
+                pack = brief.weekly_brief(con, Scope(Filters(), profile, "en", destination), WEEK)
                 assert sorted(pack.incidents["victims"]) == [3, 7]
                 assert sorted(brief_tables(pack, i18n.get("en"))["Notable incidents"]["Victims"]) == [3, 7]
     finally:
@@ -163,7 +164,7 @@ def ones_store(ones_db: Path):
 
 
 def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_store):
-    pack = brief.weekly_brief(ones_store, Filters(), SHARED_CAF, "fr", WEEK, destination="export")
+    pack = brief.weekly_brief(ones_store, Scope(Filters(), SHARED_CAF, "fr", "export"), WEEK)
     t = i18n.get("fr")
     v = pack.victims
     assert not pack.victims_withheld and pack.victims_grouped == 3
@@ -176,13 +177,13 @@ def test_a_market_no_pattern_can_protect_is_grouped_not_the_table_withheld(ones_
     assert not [x for c in (*definitions.SEX_AGE, "victims") for x in v[c] if not isinstance(x, str) and 1 <= x <= 4]
     note = pack.victims_grouped_note(t)
     assert "Autres marchés (3)" in note and "regroupées" in note
-    stamp = presented.stamp(ones_store, t, SHARED_CAF, t.gettext("Weekly brief"), Filters(), period=t.week(WEEK))
+    stamp = presented.stamp(ones_store, Scope(Filters(), SHARED_CAF, t.lang), t.gettext("Weekly brief"), period=t.week(WEEK))
     pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(
         brief_export.render("pdf", pack, stamp, t))).pages)
     assert "Autres marchés (3)" in pdf and "plus petites lignes" in re.sub(r"\s+", " ", pdf)
     # Without grouping, the whole breakdown was withheld (as the analyst's exact table shows, the
     # arms row is the one that cannot be protected).
-    exact = brief.weekly_brief(ones_store, Filters(), access.ANALYST, "en", WEEK, destination="screen").victims
+    exact = brief.weekly_brief(ones_store, Scope(Filters(), access.ANALYST, "en"), WEEK).victims
     assert exact.set_index("market").loc["arms_trafficking", list(definitions.SEX_AGE)].tolist() == [1, 0, 1, 1, 1]
 
 
@@ -237,16 +238,16 @@ def test_projector_leaves_out_the_note_on_a_grouped_row_it_does_not_show(tmp_pat
 
 
 def test_country_level(hand_store):
-    pack = brief.weekly_brief(hand_store, Filters(), access.ANALYST, "en", WEEK, level="country")
+    pack = brief.weekly_brief(hand_store, Scope(Filters(), access.ANALYST, "en"), WEEK, level="country")
     assert set(pack.changes["area"]) == {"CAF", "HTI", "COD"}
     with pytest.raises(ValueError):
-        brief.weekly_brief(hand_store, Filters(), access.ANALYST, "en", WEEK, level="adm1; DROP TABLE incidents")
+        brief.weekly_brief(hand_store, Scope(Filters(), access.ANALYST, "en"), WEEK, level="adm1; DROP TABLE incidents")
 
 
 # --- The demo store ---------------------------------------------------------------------------------
 
 def test_kpis_agree_with_query_layer(con):
-    pack = brief.weekly_brief(con, Filters(), access.ANALYST, "en", WEEK)
+    pack = brief.weekly_brief(con, Scope(Filters(), access.ANALYST, "en"), WEEK)
     expected = queries.week_vs_baseline(con, Filters(), access.ANALYST, WEEK).set_index("kpi")
     got = pack.kpis.set_index("kpi")
     for name in queries.KPI_NAMES:
@@ -267,7 +268,7 @@ def planted(con) -> list[dict]:
 def test_planted_spikes_are_flagged(con, week):
     spikes = {(s["admin1_code"], s["market"]) for s in planted(con) if s["week"] == week.isoformat()}
     assert spikes, "the demo store plants spikes in this week"
-    pack = brief.weekly_brief(con, Filters(), access.ANALYST, "en", week)
+    pack = brief.weekly_brief(con, Scope(Filters(), access.ANALYST, "en"), week)
     flagged = set(zip(pack.anomalies["admin1_code"], pack.anomalies["market"]))
     assert spikes <= flagged
     assert len(flagged) <= len(spikes) + 1
@@ -319,7 +320,7 @@ def test_summary_says_nothing_unsupported(con, shared_pack):
     for name in presented.VICTIM_COLUMNS:
         value = kpis.loc[name, "value"]
         assert isinstance(value, str) or value == 0 or value >= 5
-    quiet = brief.weekly_brief(con, Filters(markets=("cocaine",)), access.ANALYST, "en", WEEK)
+    quiet = brief.weekly_brief(con, Scope(Filters(markets=("cocaine",)), access.ANALYST, "en"), WEEK)
     assert 3 <= len(quiet.summary) <= 6
 
 
@@ -470,7 +471,7 @@ def test_shared_pack_has_no_restricted_record(canary_db, demo_db, lang):   # can
             assert "Haut-Mbomou" in text or lang == "fr"
             outputs[label] = pack
             if label == "with":   # the analyst does see them: the test is not vacuous
-                seen = brief.weekly_brief(c, ALL_STATUSES, access.ANALYST, lang, WEEK, destination="export")
+                seen = brief.weekly_brief(c, Scope(ALL_STATUSES, access.ANALYST, lang, "export"), WEEK)
                 assert seen.incidents["narrative"].str.contains("CANARY").any()
         finally:
             c.close()
@@ -535,9 +536,9 @@ def test_page_kpis_match_brief(demo_db, tmp_path, monkeypatch):
     c = store.connect(demo_env, read_only=True)
     try:
         week = queries.last_complete_week(c, access.COMMISSIONER)
-        from tnt_dash.brief import scope       # the page opens on one mission (docs/brief.md, Scope)
-        mission = scope.default(c, Filters(operations_area=True), access.COMMISSIONER, week)
-        pack = brief.weekly_brief(c, Filters(missions=(mission,), operations_area=True), access.COMMISSIONER, "en", week)
+        from tnt_dash.brief import mission as missions    # the page opens on one mission (docs/brief.md, Mission)
+        mission = missions.default(c, Filters(operations_area=True), access.COMMISSIONER, week)
+        pack = brief.weekly_brief(c, Scope(Filters(missions=(mission,), operations_area=True), access.COMMISSIONER, "en"), week)
     finally:
         c.close()
     t = i18n.get("en")
@@ -647,7 +648,7 @@ def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(con, monkeypatc
     briefs = []
     for parts in ("1", "2"):
         monkeypatch.setenv("TNT_PARALLEL_PARTS", parts)
-        briefs.append(brief.weekly_brief(con, Filters(), profile, "fr", WEEK, destination="screen"))
+        briefs.append(brief.weekly_brief(con, Scope(Filters(), profile, "fr"), WEEK))
     one, two = briefs
     t = i18n.get("fr")
     for (name, a), (_, b) in zip(brief_tables(one, t).items(), brief_tables(two, t).items()):
@@ -655,7 +656,7 @@ def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(con, monkeypatc
     assert (one.summary, one.appendix, one.anomaly_tests) == (two.summary, two.appendix, two.anomaly_tests)
     monkeypatch.setenv("TNT_PARALLEL_PARTS", "0")
     with pytest.raises(ValueError, match="TNT_PARALLEL_PARTS"):
-        brief.weekly_brief(con, Filters(), profile, "fr", WEEK)
+        brief.weekly_brief(con, Scope(Filters(), profile, "fr"), WEEK)
 
 
 def test_the_appendix_reads_period_and_missions_only_and_is_the_briefs_own(con):
@@ -665,10 +666,10 @@ def test_the_appendix_reads_period_and_missions_only_and_is_the_briefs_own(con):
     kept = full.keep(brief.appendix.filter_fields)
     assert kept.markets == () and kept.missions == ("MINUSCA",)
     for profile in (access.ANALYST, SHARED_CAF):
-        lines = brief.appendix(con, full, profile, "fr", WEEK)
-        assert lines == brief.appendix(con, kept, profile, "fr", WEEK)
-        assert brief.weekly_brief(con, full, profile, "fr", WEEK, destination="export").appendix == lines
-        assert brief.weekly_brief(con, full, profile, "fr", WEEK, with_appendix=False).appendix == []
+        lines = brief.appendix(con, Scope(full, profile, "fr"), WEEK)
+        assert lines == brief.appendix(con, Scope(kept, profile, "fr"), WEEK)
+        assert brief.weekly_brief(con, Scope(full, profile, "fr", "export"), WEEK).appendix == lines
+        assert brief.weekly_brief(con, Scope(full, profile, "fr"), WEEK, with_appendix=False).appendix == []
 
 
 def test_change_signal_marks_changes_of_half_or_more_either_way():

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash import access, brief, i18n, presented, store
 from tnt_dash.brief import export as brief_export, notes as brief_notes, screen as brief_screen
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 
 from .conftest import run_cli, ROOT, SHARED_CAF
 
@@ -113,7 +114,7 @@ def test_decisions_come_back_until_closed(notes_db):
         assert follow(W47 + timedelta(weeks=1)) == [("Joint patrols at Sam Ouandja", "closed")]   # closed that week
         assert follow(W47 + timedelta(weeks=2)) == []                     # not after it is closed
         assert brief_notes.follow_up(con, W47, "").empty                  # another mission's brief
-        pack = brief.weekly_brief(con, Filters(missions=("MINUSCA",)), access.COMMISSIONER, "en", W47)
+        pack = brief.weekly_brief(con, Scope(Filters(missions=("MINUSCA",)), access.COMMISSIONER, "en"), W47)
         decisions = dict(brief_notes.sections(pack, i18n.get("en")))["Decisions to follow up"]
         assert decisions == ["Joint patrols at Sam Ouandja — UNPOL Sector East · due 15 Dec 2026 · open "
                              "(since 2026-W45)"]
@@ -183,11 +184,11 @@ def test_no_notes_says_so_and_a_host_state_pack_has_none(notes_db):
     con = store.connect(notes_db, read_only=True)
     try:
         t = i18n.get("en")
-        other = brief.weekly_brief(con, Filters(missions=("MINUSCA",)), access.ANALYST, "en", W47 - timedelta(weeks=3))
+        other = brief.weekly_brief(con, Scope(Filters(missions=("MINUSCA",)), access.ANALYST, "en"), W47 - timedelta(weeks=3))
         assert brief_notes.sections(other, t) == [("Key judgements", ["No analyst judgement recorded for this week."])]
-        shared = brief.weekly_brief(con, Filters(missions=("MINUSCA",)), SHARED_CAF, "en", W47, destination="export")
+        shared = brief.weekly_brief(con, Scope(Filters(missions=("MINUSCA",)), SHARED_CAF, "en", "export"), W47)
         assert brief_notes.sections(shared, t) == [] and shared.notes.empty()
-        stamp = presented.stamp(con, t, SHARED_CAF, "Weekly brief", Filters(), period=t.week(W47))
+        stamp = presented.stamp(con, Scope(Filters(), SHARED_CAF, t.lang), "Weekly brief", period=t.week(W47))
         for fmt in ("pptx", "pdf"):
             data = brief_export.render(fmt, shared, stamp, t)
             text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages) if fmt == "pdf" else \
@@ -273,32 +274,32 @@ def test_the_analyst_writes_the_notes_on_the_page(notes_db, monkeypatch, navigat
 
 
 def test_the_brief_is_for_one_mission_unless_the_region_is_chosen(notes_db, monkeypatch, tmp_path):
-    from tnt_dash.brief import scope
+    from tnt_dash.brief import mission
     con = store.connect(notes_db, read_only=True)
     try:
         week = W47
-        busiest = scope.busiest(con, Filters(), access.ANALYST, week)
+        busiest = mission.busiest(con, Filters(), access.ANALYST, week)
         counts = dict(con.execute("""SELECT mission, count(*) FROM incidents WHERE status = 'validated'
                                      AND date_occurred BETWEEN ? AND ? GROUP BY 1""",
                                   [week - timedelta(weeks=11), week + timedelta(days=6)]).fetchall())
         assert busiest == max(counts, key=counts.get)
         monkeypatch.delenv("TNT_MISSION", raising=False)
-        assert scope.default(con, Filters(), access.ANALYST, week) == busiest
-        assert scope.default(con, Filters(missions=("BINUH", "MINUSCA")), access.ANALYST, week) == "BINUH"
+        assert mission.default(con, Filters(), access.ANALYST, week) == busiest
+        assert mission.default(con, Filters(missions=("BINUH", "MINUSCA")), access.ANALYST, week) == "BINUH"
         monkeypatch.setenv("TNT_MISSION", "MINUSCA")
-        assert scope.default(con, Filters(), access.ANALYST, week) == "MINUSCA"
-        assert scope.default(con, Filters(missions=("BINUH",)), access.ANALYST, week) == "BINUH"
-        assert scope.default(con, Filters(), SHARED_CAF, week) == "MINUSCA"
+        assert mission.default(con, Filters(), access.ANALYST, week) == "MINUSCA"
+        assert mission.default(con, Filters(missions=("BINUH",)), access.ANALYST, week) == "BINUH"
+        assert mission.default(con, Filters(), SHARED_CAF, week) == "MINUSCA"
         monkeypatch.setenv("TNT_MISSION", "NOPE")
-        with pytest.raises(scope.ScopeError, match="TNT_MISSION=NOPE is not a mission of this store"):
-            scope.default(con, Filters(), access.ANALYST, week)
-        assert scope.scoped(Filters(missions=("A", "B")), scope.REGION).missions == ("A", "B")
+        with pytest.raises(mission.MissionError, match="TNT_MISSION=NOPE is not a mission of this store"):
+            mission.default(con, Filters(), access.ANALYST, week)
+        assert mission.for_mission(Filters(missions=("A", "B")), mission.REGION).missions == ("A", "B")
         # MINUSMA closed at the end of 2023: no brief for it since, one for a week of 2023.
-        assert "MINUSMA" not in scope.choices(con, Filters(), access.ANALYST, "en", week)
-        assert "MINUSMA" in scope.choices(con, Filters(), access.ANALYST, "en", date(2023, 6, 5))
-        assert set(scope.choices(con, Filters(), access.ANALYST, "en", week)) == {
-            *scope.serving(con, week), scope.REGION}
-        assert scope.scoped(Filters(), "MINUSCA").missions == ("MINUSCA",)
+        assert "MINUSMA" not in mission.choices(con, Scope(Filters(), access.ANALYST, "en"), week)
+        assert "MINUSMA" in mission.choices(con, Scope(Filters(), access.ANALYST, "en"), date(2023, 6, 5))
+        assert set(mission.choices(con, Scope(Filters(), access.ANALYST, "en"), week)) == {
+            *mission.serving(con, week), mission.REGION}
+        assert mission.for_mission(Filters(), "MINUSCA").missions == ("MINUSCA",)
     finally:
         con.close()
 
@@ -324,6 +325,6 @@ def test_the_brief_is_for_one_mission_unless_the_region_is_chosen(notes_db, monk
     at.switch_page("pages/brief.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value.startswith("Weekly brief · MINUSCA")
-    at.selectbox(key="scope").select(scope.REGION).run()
+    at.selectbox(key="scope").select(mission.REGION).run()
     assert at.title[0].value.startswith("Weekly brief · all missions")
-    assert at.query_params["scope"] in (scope.REGION, [scope.REGION])
+    assert at.query_params["scope"] in (mission.REGION, [mission.REGION])

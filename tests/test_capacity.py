@@ -178,7 +178,7 @@ def test_store_without_the_tables_reads_as_empty(tmp_path):
         assert tables.parity_summary(con, Scope(Filters(), access.ANALYST, "en"))["activities"] == 0
         assert tables.spending(con, Scope(Filters(), access.ANALYST, "en")).empty
         assert tables.counts_by_mission(con, Scope(Filters(), access.ANALYST, "en")).empty
-        view = views.build("activities", con, Filters(), access.ANALYST, i18n.get("en"))
+        view = views.build("activities", con, Scope(Filters(), access.ANALYST, "en", "export"))
         assert view.frame.empty
     finally:
         con.close()

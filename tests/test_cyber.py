@@ -16,6 +16,7 @@ from tnt_dash.exports import FORMATS, to_bytes
 from tnt_dash.filters import Filters
 from tnt_dash.importers import native
 from tnt_dash import presented, seed, views
+from tnt_dash.scope import Scope
 
 from .conftest import SHARED_CAF, insert_incident
 from .test_app import run_page
@@ -115,17 +116,17 @@ def test_recruitment_counts_only_links_the_profile_may_see(cyber_store):
     commissioner = data.recruitment(cyber_store, ALL, access.COMMISSIONER, "en")    # T2 is TLP:RED
     assert (commissioner.offers, commissioner.linked, commissioner.median_days,
             commissioner.trafficking_victims) == (2, 1, 30.0, 2)
-    shared = bundle.cyber_data(cyber_store, ALL, SHARED_CAF, "en")
+    shared = bundle.cyber_data(cyber_store, Scope(ALL, SHARED_CAF, "en"))
     assert (shared.recruitment.linked, shared.linked_victims) == (1, "<5")
     assert shared.recruitment.trafficking_victims == 0 and "victims" not in shared.recruitment.by_country
 
 
 def test_victims_by_group_are_protected_on_a_shared_screen(cyber_store):
-    analyst = bundle.cyber_data(cyber_store, ALL, access.ANALYST, "en")
+    analyst = bundle.cyber_data(cyber_store, Scope(ALL, access.ANALYST, "en"))
     total = analyst.groups.frame.iloc[-1]
     assert [total[g] for g in ("women", "men", "girls", "boys", "unknown", "victims")] == [2, 3, 3, 0, 0, 8]
     assert analyst.tfgbv.frame.iloc[0]["girls"] == 3
-    shared = bundle.cyber_data(cyber_store, ALL, SHARED_CAF, "en")
+    shared = bundle.cyber_data(cyber_store, Scope(ALL, SHARED_CAF, "en"))
     assert shared.suppressed and shared.victims == 8
     cells = shared.groups.frame[["women", "men", "girls", "boys", "victims"]].to_numpy().ravel().tolist()
     assert all(isinstance(v, str) or v == 0 or v >= 5 for v in cells), cells
@@ -134,20 +135,20 @@ def test_victims_by_group_are_protected_on_a_shared_screen(cyber_store):
 
 def test_export_by_hand(cyber_store):
     t = i18n.get("en")
-    frame = cyber_view(cyber_store, ALL, access.ANALYST, t).frame
+    frame = cyber_view(cyber_store, Scope(ALL, access.ANALYST, t.lang, "export")).frame
     row = frame[(frame["Modus operandi"] == "Mobile-money fraud") & (frame["Channel"] == "Mobile money")].iloc[0]
     assert [row["Incidents"], row["Incidents with a loss recorded"], row["Reported losses (USD)"], row["Women"],
             row["Men"], row["Victims"]] == [2, 2, 400.0, 1, 3, 4]
     total = frame.iloc[-1]
     assert (total["Modus operandi"], total["Incidents"], total["Reported losses (USD)"], total["Victims"]) == \
         ("Total", 6, 10450.0, 8)
-    shared = cyber_view(cyber_store, ALL, SHARED_CAF, t, destination="export")
+    shared = cyber_view(cyber_store, Scope(ALL, SHARED_CAF, t.lang, "export"))
     assert shared.frame.iloc[-1]["Incidents"] == 5 and shared.frame.iloc[-1]["Reported losses (USD)"] == 450.0
-    stamp = presented.stamp(cyber_store, t, SHARED_CAF, shared.title, ALL)
+    stamp = presented.stamp(cyber_store, Scope(ALL, SHARED_CAF, t.lang), shared.title)
     for fmt in FORMATS:
         body = to_bytes(shared.frame, fmt, stamp)
         assert ACCOUNT.encode() not in body and FAR.encode() not in body and b"C6" not in body
-    fr = cyber_view(cyber_store, ALL, access.ANALYST, i18n.get("fr")).frame
+    fr = cyber_view(cyber_store, Scope(ALL, access.ANALYST, "fr", "export")).frame
     assert "Fraude à l'argent mobile" in set(fr.iloc[:, 0])
 
 
@@ -268,7 +269,7 @@ def test_demo_cyber_details_are_believable(demo_con):
 
 
 def test_the_export_on_the_demo_breaks_incidents_down_by_modus_and_channel(demo_con):
-    frame = cyber_view(demo_con, Filters(), access.ANALYST, i18n.get("en")).frame
+    frame = cyber_view(demo_con, Scope(Filters(), access.ANALYST, "en", "export")).frame
     assert {"Modus operandi", "Channel", "Reported losses (USD)", "Girls", "Women", "Victims"} <= set(frame.columns)
     assert frame.iloc[-1]["Incidents"] == data.headline(demo_con, Filters(), access.ANALYST).incidents
     assert np.isclose(frame.iloc[:-1]["Reported losses (USD)"].sum(), frame.iloc[-1]["Reported losses (USD)"])
@@ -287,7 +288,7 @@ def test_page_shows_the_query_layers_figures(demo_env, monkeypatch, profile, lan
     shown = next(m for m in at.metric if m.label == label).value
     con = store.connect(demo_env, read_only=True)
     try:
-        expected = bundle.cyber_data(con, _page_filters(con, profile), access.get_profile(profile), lang)
+        expected = bundle.cyber_data(con, Scope(_page_filters(con, profile), access.get_profile(profile), lang))
     finally:
         con.close()
     assert shown == t.number(expected.headline.incidents)
@@ -341,7 +342,7 @@ def test_figures_on_a_shared_screen_ignore_restricted_cyber_records(cyber_canary
     for label, path in (("with", cyber_canary_db), ("without", canary_db)):
         con = store.connect(path, read_only=True)
         try:
-            d = bundle.cyber_data(con, ALL, SHARED_CAF, "en")
+            d = bundle.cyber_data(con, Scope(ALL, SHARED_CAF, "en"))
         finally:
             con.close()
         figures[label] = (d.headline.loss_usd, d.headline.incidents, set(d.offenders["offender"]))
@@ -398,7 +399,7 @@ def test_sextortion_is_coded_by_its_victims_age(tmp_path):
     try:
         codes = dict(queries.incident_list(ro, ALL, access.ANALYST, "en")[["incident_id", "iccs_code"]]
                      .itertuples(index=False))
-        exported = views.build("incidents", ro, ALL, access.ANALYST, i18n.get("fr")).frame
+        exported = views.build("incidents", ro, Scope(ALL, access.ANALYST, "fr", "export")).frame
     finally:
         ro.close()
     assert codes == {"S-CHILD": "03022 Cy", "S-ADULT": "02051 Cy", "S-UNKNOWN": "02051 Cy", "F-ADULT": "0701 Cy",

@@ -138,7 +138,7 @@ def test_sankey_figure_by_hand(unvalidated_figure):
 
 @pytest.fixture(scope="module")
 def assessed(demo_con):
-    frame = priority.assess(demo_con, Filters(), ANALYST, "en", explain=20).frame
+    frame = priority.assess(demo_con, Scope(Filters(), ANALYST, "en"), explain=20).frame
     assert len(frame) > 20
     labels = frame["confidence_level"].map(lambda v: EN.gettext(priority.CONFIDENCE_LABELS[v]))
     return frame.assign(confidence_label=labels)

@@ -13,6 +13,7 @@ from tests.conftest import insert_incident
 from tnt_dash import access, cli, flows, i18n, seed, store, views
 from tnt_dash.filters import Filters
 from tnt_dash.flows import Focus
+from tnt_dash.scope import Scope
 from .conftest import SHARED_CAF
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -354,7 +355,7 @@ def test_corridor_table_suppresses_small_victim_counts_on_shared_screens(flow_st
 
 def test_corridors_export_view_is_registered(flow_store):
     assert "corridors" in views.REGISTRY
-    view = views.build("corridors", flow_store, Filters(), access.ANALYST, i18n.get("fr"))
+    view = views.build("corridors", flow_store, Scope(Filters(), access.ANALYST, "fr", "export"))
     assert view.key == "corridors"
     assert len(view.frame) == 2
 

@@ -19,6 +19,7 @@ from tnt_dash import access, exports, i18n, seed, stats, store, suppression
 from tnt_dash.gender import arrests, audit, completeness, pack, rates, screen, trend, victims
 from tnt_dash.gender import counts as gcounts, data as gdata, table as gtable, tables as gtables
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 
 from .conftest import first_admin1, insert_incident, SHARED_CAF
 from .test_app import APP
@@ -60,7 +61,7 @@ def rows(table: gtable.Table) -> dict:
 
 
 def test_groups_exact_and_unknowns_never_imputed(gender_store):
-    table = victims.groups_table(gender_store, NOV, access.ANALYST, T, "market", "screen")
+    table = victims.groups_table(gender_store, Scope(NOV, access.ANALYST, T.lang), "market")
     r = rows(table)
     ht = r["human_trafficking"]
     # Women are the 4 female adults only: the female of unknown age stays in "unknown".
@@ -73,7 +74,7 @@ def test_groups_exact_and_unknowns_never_imputed(gender_store):
 
 
 def test_shares_denominators_exclude_unknowns(gender_store):
-    r = rows(victims.shares_table(gender_store, NOV, access.ANALYST, T, "market", "screen"))
+    r = rows(victims.shares_table(gender_store, Scope(NOV, access.ANALYST, T.lang), "market"))
     ht = r["human_trafficking"]
     assert (ht["female"], ht["male"], ht["sex_unknown"]) == (8, 6, 6)
     assert (ht["child"], ht["adult"], ht["age_unknown"]) == (6, 11, 3)
@@ -84,7 +85,7 @@ def test_shares_denominators_exclude_unknowns(gender_store):
 
 
 def test_completeness_exact_and_flags(gender_store):
-    units, month = completeness.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
+    units, month = completeness.completeness_units(gender_store, Scope(NOV, access.ANALYST, T.lang))
     assert month == completeness.JudgedMonth(date(2026, 11, 1), date(2026, 11, 30))
     u = rows(units)
     north = u["MINUSCA – North"]
@@ -99,7 +100,7 @@ def test_completeness_exact_and_flags(gender_store):
     with pytest.raises(ValueError):
         completeness.flag_units(units.frame, 80)
 
-    monthly = completeness.completeness_monthly(gender_store, NOV, access.ANALYST, "mission", "screen").frame
+    monthly = completeness.completeness_monthly(gender_store, Scope(NOV, access.ANALYST), "mission").frame
     m = {(r["key"], r["month"]): r for r in monthly.to_dict("records")}
     oct_, nov = pd.Timestamp("2026-10-01").date(), pd.Timestamp("2026-11-01").date()
     assert m[("MINUSCA", oct_)]["share_sex"] == pytest.approx(0.8) and m[("MINUSCA", oct_)]["share_age"] == pytest.approx(0.7)
@@ -124,10 +125,10 @@ def test_units_are_judged_on_the_last_whole_month_of_the_period(gender_store):
 
     last = ["last_victims", "last_share_sex", "last_share_age"]
     mid_november = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 11, 15))
-    units, month = completeness.completeness_units(gender_store, mid_november, access.ANALYST, T, "screen")
+    units, month = completeness.completeness_units(gender_store, Scope(mid_november, access.ANALYST, T.lang))
     assert month == completeness.JudgedMonth(date(2026, 10, 1), date(2026, 10, 31))
-    october, _ = completeness.completeness_units(gender_store, NOV, access.ANALYST, T, "screen", month=month)
-    november, _ = completeness.completeness_units(gender_store, NOV, access.ANALYST, T, "screen")
+    october, _ = completeness.completeness_units(gender_store, Scope(NOV, access.ANALYST, T.lang), month=month)
+    november, _ = completeness.completeness_units(gender_store, Scope(NOV, access.ANALYST, T.lang))
     by_key = lambda table: table.frame.set_index("key")[last]
     pd.testing.assert_frame_equal(by_key(units), by_key(october))
     assert not by_key(october).equals(by_key(november))
@@ -151,7 +152,7 @@ def test_small_rates_keep_two_significant_figures_on_screen():
 
 
 def test_trafficking_rate_exact(gender_store):
-    table = rates.trafficking_rate(gender_store, NOV, access.ANALYST, T, "screen")
+    table = rates.trafficking_rate(gender_store, Scope(NOV, access.ANALYST, T.lang))
     caf = rows(table)["CAF"]
     assert caf["population"] == 5_331_000 and caf["pop_year"] == 2024 and "World Population Prospects" in caf["pop_source"]
     assert caf["victims"] == 20 and caf["female"] == 8 and caf["child"] == 6
@@ -162,7 +163,7 @@ def test_trafficking_rate_exact(gender_store):
 
 
 def test_arrests_share_of_women(gender_store):
-    r = rows(arrests.arrests_table(gender_store, NOV, access.ANALYST, T, "screen"))
+    r = rows(arrests.arrests_table(gender_store, Scope(NOV, access.ANALYST, T.lang)))
     ht = r["human_trafficking"]
     assert (ht["arrests_female"], ht["arrests_male"], ht["arrests_unknown"], ht["arrests"]) == (1, 6, 2, 9)
     assert ht["share_women"] == pytest.approx(1 / 7)          # of the 7 arrested with sex recorded
@@ -171,7 +172,7 @@ def test_arrests_share_of_women(gender_store):
 def test_national_series_empty_then_censored_kept(gender_store, tmp_path):
     assert rates.national_series_count(gender_store) == 0
     assert rates.national_series(gender_store, ("CAF",)).empty
-    sheets = pack.pack_sheets(gdata.gender_data(gender_store, NOV, access.ANALYST, "en", "export"), T)
+    sheets = pack.pack_sheets(gdata.gender_data(gender_store, Scope(NOV, access.ANALYST, "en", "export")), T)
     assert "No UNODC series imported" in sheets["UNODC series"].iloc[0, 0]
 
 
@@ -454,12 +455,12 @@ def test_shared_pack_and_cli_export_show_no_small_count(demo_db, monkeypatch, tm
     con = store.connect(demo_db, read_only=True)
     try:
         filters = Filters(date_from=date(2025, 12, 1), date_to=date(2026, 11, 29))
-        data = gdata.gender_data(con, filters, SHARED_CAF, "en", destination="export")
+        data = gdata.gender_data(con, Scope(filters, SHARED_CAF, "en", "export"))
         sheets = pack.pack_sheets(data, T)
         for name, frame in sheets.items():
             if name != "Definitions":
                 assert not small_counts_in(frame), (name, small_counts_in(frame))
-        payload = exports.xlsx_bytes(*pack.pack(con, filters, SHARED_CAF, T))
+        payload = exports.xlsx_bytes(*pack.pack(con, Scope(filters, SHARED_CAF, T.lang)))
     finally:
         con.close()
     import openpyxl
@@ -555,12 +556,12 @@ def test_witness_rounds_are_exercised_on_a_table_with_pinned_cells():
 
 @pytest.mark.parametrize("profile", [access.ANALYST, SHARED_CAF], ids=lambda p: p.name)
 def test_one_breakdown_equals_the_full_packs(gender_store, profile):
-    full = gdata.gender_data(gender_store, NOV, profile, "en", "screen")
-    market_only = gdata.gender_data(gender_store, NOV, profile, "en", "screen", breakdowns=("market",))
+    full = gdata.gender_data(gender_store, Scope(NOV, profile, "en"))
+    market_only = gdata.gender_data(gender_store, Scope(NOV, profile, "en"), breakdowns=("market",))
     assert set(market_only.groups) == {"market"} and set(market_only.shares) == {"market"}
     assert set(full.groups) == set(victims.GROUP_BREAKDOWNS) and set(full.shares) == set(victims.SHARE_BREAKDOWNS)
     for by in victims.GROUP_BREAKDOWNS:
-        groups, shares = victims.breakdown(gender_store, NOV, profile, "en", by)
+        groups, shares = victims.breakdown(gender_store, Scope(NOV, profile, "en"), by)
         pd.testing.assert_frame_equal(groups.frame, full.groups[by].frame)
         assert groups.withheld == full.groups[by].withheld
         if by in victims.SHARE_BREAKDOWNS:
@@ -568,7 +569,7 @@ def test_one_breakdown_equals_the_full_packs(gender_store, profile):
         else:
             assert shares is None
     with pytest.raises(ValueError, match="unknown breakdown"):
-        victims.breakdown(gender_store, NOV, profile, "en", "mission")
+        victims.breakdown(gender_store, Scope(NOV, profile, "en"), "mission")
 
 
 def test_page_computes_only_the_open_tab(demo_env):
@@ -638,7 +639,7 @@ def test_parts_run_two_at_a_time_and_give_what_they_give_in_turn(demo_con, monke
     sheets = []
     for parts in ("1", "2"):
         monkeypatch.setenv("TNT_PARALLEL_PARTS", parts)
-        data = gdata.gender_data(demo_con, Filters(), SHARED_CAF, "fr", destination="export")
+        data = gdata.gender_data(demo_con, Scope(Filters(), SHARED_CAF, "fr", "export"))
         sheets.append(pack.pack_sheets(data, i18n.get("fr")))
     assert list(sheets[0]) == list(sheets[1])
     for name in sheets[0]:
@@ -650,7 +651,7 @@ def test_completeness_when_no_unit_recorded_victims_in_the_last_month(gender_sto
     figures, the last month reads 0 victims and no share, and no unit is flagged. This raised a
     KeyError before, so the page failed for such a period."""
     period = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 12, 31))
-    units, month = completeness.completeness_units(gender_store, period, access.ANALYST, T, "screen")
+    units, month = completeness.completeness_units(gender_store, Scope(period, access.ANALYST, T.lang))
     assert month == completeness.JudgedMonth(date(2026, 12, 1), date(2026, 12, 31))
     u = rows(units)
     assert u["MINUSCA – North"]["victims"] == 20 and u["BINUH – West"]["victims"] == 8
@@ -740,8 +741,7 @@ def test_joint_protection_on_the_demo_store_under_shared(demo_con):
     """Every market and country view of the demo store on three host States' shared screens, by
     market and unfiltered: the reader's attack on the two tables together finds nothing."""
     for state, countries in (("CAF", ()), ("HTI", ("HTI",)), ("CAF", ("CAF",)), ("COD", ("COD",))):
-        data = gdata.gender_data(demo_con, Filters(countries=countries), access.SHARED.for_host_state(state), "en",
-                                  "screen", breakdowns=("market", "country"))
+        data = gdata.gender_data(demo_con, Scope(Filters(countries=countries), access.SHARED.for_host_state(state), "en"), breakdowns=("market", "country"))
         for by in ("market", "country"):
             groups, shares = data.groups[by], data.shares[by]
             if not groups.withheld:
@@ -766,7 +766,7 @@ def test_protected_share_ranges_use_the_pages_number_format():
 def test_screen_sections_carry_the_hand_figures(gender_store):
     """The page's sections, built without Streamlit: the cards are the market table's total row,
     the slider's percentage is the flag's threshold, and every block is an element the page draws."""
-    data = gdata.gender_data(gender_store, NOV, access.ANALYST, "en", "screen")
+    data = gdata.gender_data(gender_store, Scope(NOV, access.ANALYST, "en"))
     cards = screen.key_figures(T, data).cards
     assert [(c.label, c.value) for c in cards] == [
         ("Victims", "28"), ("Women", "10"), ("Men", "5"), ("Girls", "3"), ("Boys", "3"), ("Sex or age unknown", "7"),
@@ -797,7 +797,7 @@ def test_persons_smuggled_are_counted_apart_from_victims(demo_con, tmp_path):
     from tnt_dash.gender import smuggled
     from tnt_dash.importers import pipeline
     t = i18n.get("en")
-    table = smuggled.smuggled_table(demo_con, Filters(statuses=()), access.ANALYST, t, "screen")
+    table = smuggled.smuggled_table(demo_con, Scope(Filters(statuses=()), access.ANALYST, t.lang))
     total = demo_con.execute("""SELECT sum(smuggled_female_child + smuggled_female_adult + smuggled_male_child
         + smuggled_male_adult + smuggled_unknown_unknown) FROM incidents WHERE market = 'migrant_smuggling'""").fetchone()[0]
     frame = table.frame.set_index("key")
@@ -811,7 +811,7 @@ def test_persons_smuggled_are_counted_apart_from_victims(demo_con, tmp_path):
                                                    FROM incidents i WHERE i.market = 'migrant_smuggling'""").fetchone()
     assert with_victims <= 0.1 * incidents
     # A shared screen protects small counts in it as in every victim table.
-    shared = smuggled.smuggled_table(demo_con, Filters(statuses=(), countries=("CAF",)), SHARED_CAF, t, "screen")
+    shared = smuggled.smuggled_table(demo_con, Scope(Filters(statuses=(), countries=("CAF",)), SHARED_CAF, t.lang))
     assert shared.suppressed
     # The native template carries the columns in English and French, and an import keeps them apart.
     db = seed.build(tmp_path / "s.duckdb", demo_rows=None)

@@ -12,6 +12,7 @@ import pytest
 
 from tnt_dash import seed, store
 from tnt_dash.importers import pipeline
+from tnt_dash.scope import Scope
 
 from .conftest import run_cli
 
@@ -267,8 +268,7 @@ def test_exports_stamp_only_what_is_synthetic_and_dates_as_days(tmp_path):
     t = i18n.get("en")
     con = store.connect(db, read_only=True)
     try:
-        assert "Synthetic demonstration data – not real incidents" in presented.stamp(
-            con, t, access.ANALYST, "x", Filters()).lines
+        assert "Synthetic demonstration data – not real incidents" in presented.stamp(con, Scope(Filters(), access.ANALYST, t.lang), "x").lines
     finally:
         con.close()
     path = tmp_path / "real.csv"
@@ -276,10 +276,10 @@ def test_exports_stamp_only_what_is_synthetic_and_dates_as_days(tmp_path):
     pipeline.run_import(db, path)
     con = store.connect(db, read_only=True)
     try:
-        mixed = presented.stamp(con, t, access.ANALYST, "x", Filters(statuses=())).lines
-        real_only = presented.stamp(con, t, access.ANALYST, "x", Filters(date_from=date(2026, 11, 1), statuses=())).lines
+        mixed = presented.stamp(con, Scope(Filters(statuses=()), access.ANALYST, t.lang), "x").lines
+        real_only = presented.stamp(con, Scope(Filters(date_from=date(2026, 11, 1), statuses=()), access.ANALYST, t.lang), "x").lines
         frame = __import__("pandas").DataFrame({"Date": __import__("pandas").to_datetime(["2026-03-25"])})
-        csv_text = exports.to_bytes(frame, "csv", presented.stamp(con, t, access.ANALYST, "x", Filters())).decode("utf-8-sig")
+        csv_text = exports.to_bytes(frame, "csv", presented.stamp(con, Scope(Filters(), access.ANALYST, t.lang), "x")).decode("utf-8-sig")
     finally:
         con.close()
     assert any(line.startswith("Mixed data:") and "3 imported records" in line for line in mixed)

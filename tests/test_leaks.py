@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash import access, i18n, presented, queries, store, views
 from tnt_dash.exports import FORMATS, to_bytes
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 
 from .test_app import INTERNAL_PAGES, PAGES, run_page
 
@@ -61,8 +62,8 @@ def test_no_canary_in_shared_exports_nor_counts(canary_db, demo_db, view):
     for label, path in (("with", canary_db), ("without", demo_db)):
         con = store.connect(path, read_only=True)
         try:
-            built = views.build(view, con, filters, SHARED_CAF, t, destination="export")
-            stamp = presented.stamp(con, t, SHARED_CAF, built.title, filters)
+            built = views.build(view, con, Scope(filters, SHARED_CAF, t.lang, "export"))
+            stamp = presented.stamp(con, Scope(filters, SHARED_CAF, t.lang), built.title)
             outputs[label] = built.frame
             for fmt in FORMATS:
                 assert b"CANARY" not in to_bytes(built.frame, fmt, stamp), (view, fmt)

@@ -15,6 +15,7 @@ from tnt_dash.access import PROFILES
 from tnt_dash.filters import Filters
 from tnt_dash.importers import pipeline
 from tnt_dash.networks import exports as network_exports, figures, graph, group, ranking, register
+from tnt_dash.scope import Scope
 
 from .conftest import DEMO_END, insert_incident, run_cli
 from .test_app import run_page
@@ -158,7 +159,7 @@ def test_merge_moves_records_and_aliases_and_undo_restores_everything(graph_stor
     store.refresh_rollups(con)          # the merge's partial rebuild equals a full one
     assert _state(con)[3] == rollup
     # The merged actor leaves every view; its records count for the kept one.
-    net = graph.network(con, Filters(), access.ANALYST, "en", top=10)
+    net = graph.network(con, Scope(Filters(), access.ANALYST, "en"), top=10)
     assert "actor:ACT-005" not in set(net.nodes["key"])
     assert net.nodes.set_index("key").at["actor:ACT-004", "incidents"] == 6
     with pytest.raises(register.RegisterError):
@@ -204,7 +205,7 @@ def _edges(net) -> dict:
 
 def test_co_occurrence_and_activity_counts(graph_store):
     con = _ro(graph_store)
-    net = graph.network(con, Filters(), access.ANALYST, "en", top=10)
+    net = graph.network(con, Scope(Filters(), access.ANALYST, "en"), top=10)
     nodes = net.nodes.set_index("key")
     assert nodes.loc[["actor:ACT-004", "actor:ACT-005", "actor:ACT-006"], "incidents"].tolist() == [3, 3, 1]
     assert nodes.at["actor:ACT-004", "fatalities"] == 1
@@ -220,16 +221,16 @@ def test_co_occurrence_and_activity_counts(graph_store):
     # Recorded links among the shown actors (reference/actor_links.csv).
     assert {k[2] for k in edges if k[0].startswith("actor:") and k[1].startswith("actor:")} >= {"alliance", "supplier"}
     # Top-N: the most active actor only; ties broken by identifier.
-    assert graph.network(con, Filters(), access.ANALYST, "en", top=1).nodes.query("kind == 'actor'")["code"].tolist() == ["ACT-004"]
+    assert graph.network(con, Scope(Filters(), access.ANALYST, "en"), top=1).nodes.query("kind == 'actor'")["code"].tolist() == ["ACT-004"]
     con.close()
 
 
 def test_clicking_a_node_focuses_the_graph(graph_store):
     con = _ro(graph_store)
-    area = graph.network(con, Filters(), access.ANALYST, "en", focus="area:HT-AR")
+    area = graph.network(con, Scope(Filters(), access.ANALYST, "en"), focus="area:HT-AR")
     assert area.nodes.set_index("key").loc[["actor:ACT-004", "actor:ACT-005"], "incidents"].tolist() == [1, 1]
     assert "actor:ACT-006" not in set(area.nodes["key"])
-    ego = graph.network(con, Filters(), access.ANALYST, "en", focus="actor:ACT-006")
+    ego = graph.network(con, Scope(Filters(), access.ANALYST, "en"), focus="actor:ACT-006")
     assert set(ego.nodes.query("kind == 'actor'")["code"]) == {"ACT-004", "ACT-005", "ACT-006"}
     assert set(ego.nodes.query("kind == 'corridor'")["code"]) == {"DOM>HTI"}
     with pytest.raises(ValueError):
@@ -242,7 +243,7 @@ def test_clicking_a_node_focuses_the_graph(graph_store):
 
 
 def _figure_json(con, profile) -> str:
-    net = graph.network(con, ALL, profile, "en", top=10)
+    net = graph.network(con, Scope(ALL, profile, "en"), top=10)
     return figures.network_figure(net.nodes, net.edges, graph.NODE_LABELS, graph.EDGE_LABELS, "%{customdata[2]}").to_json()
 
 
@@ -252,15 +253,15 @@ def test_restricted_names_are_masked_everywhere(graph_store, profile_name):
     con = _ro(graph_store)
     sees = profile.restricted_actor_names
     chart = _figure_json(con, profile)
-    g = group.group(con, ALL, profile, "en", "ACT-005")
+    g = group.group(con, Scope(ALL, profile, "en"), "ACT-005")
     outputs = {
         "chart": chart,
         "group": json.dumps([g.actor, g.linked.to_dict("records"), g.records.to_dict("records")], default=str),
-        "ranking": ranking.table(ranking.rank(con, ALL, profile, "en"), EN).to_csv(),
-        "ranking json": ranking.plain(ranking.rank(con, ALL, profile, "en")).to_csv(),
-        "actors export": network_exports.actors_view(con, ALL, profile, EN).frame.to_csv(),
-        "links export": network_exports.links_view(con, ALL, profile, EN).frame.to_csv(),
-        "in view": group.actors_in_view(con, ALL, profile, "en").to_csv(),
+        "ranking": ranking.table(ranking.rank(con, Scope(ALL, profile, "en")), EN).to_csv(),
+        "ranking json": ranking.plain(ranking.rank(con, Scope(ALL, profile, "en"))).to_csv(),
+        "actors export": network_exports.actors_view(con, Scope(ALL, profile, EN.lang, "export")).frame.to_csv(),
+        "links export": network_exports.links_view(con, Scope(ALL, profile, EN.lang, "export")).frame.to_csv(),
+        "in view": group.actors_in_view(con, Scope(ALL, profile, "en")).to_csv(),
     }
     con.close()
     for where, text in outputs.items():
@@ -273,19 +274,19 @@ def test_restricted_names_are_masked_everywhere(graph_store, profile_name):
 def test_the_shared_screen_shows_only_actors_released_to_its_state(graph_store):
     shared = access.get_profile("shared", "HTI")
     con = _ro(graph_store)
-    texts = [_figure_json(con, shared), network_exports.actors_view(con, ALL, shared, EN).frame.to_csv(),
-             network_exports.links_view(con, ALL, shared, EN).frame.to_csv(),
-             ranking.table(ranking.rank(con, ALL, shared, "en"), EN).to_csv()]
+    texts = [_figure_json(con, shared), network_exports.actors_view(con, Scope(ALL, shared, EN.lang, "export")).frame.to_csv(),
+             network_exports.links_view(con, Scope(ALL, shared, EN.lang, "export")).frame.to_csv(),
+             ranking.table(ranking.rank(con, Scope(ALL, shared, "en")), EN).to_csv()]
     for text in texts:
         assert UNRELEASED_NAME not in text and "ACT-006" not in text
-    assert group.group(con, ALL, shared, "en", "ACT-006") is None
-    net = graph.network(con, ALL, shared, "en")
+    assert group.group(con, Scope(ALL, shared, "en"), "ACT-006") is None
+    net = graph.network(con, Scope(ALL, shared, "en"))
     assert set(net.nodes.query("kind == 'actor'")["code"]) == {"ACT-004", "ACT-005"}
     # Another host State, to which none of these actors was released, sees no actor graph at all.
     caf = access.get_profile("shared", "CAF")
-    assert graph.network(con, ALL, caf, "en").nodes.empty
+    assert graph.network(con, Scope(ALL, caf, "en")).nodes.empty
     # The register's release column is mission-internal.
-    assert "Released to" not in network_exports.actors_view(con, ALL, shared, EN).frame.columns
+    assert "Released to" not in network_exports.actors_view(con, Scope(ALL, shared, EN.lang, "export")).frame.columns
     con.close()
 
 
@@ -419,10 +420,10 @@ def test_priorities_page_has_the_criminal_groups_tab(profile, demo_env, monkeypa
 
 def test_names_follow_the_page_language(graph_store):
     con = _ro(graph_store)
-    fr = graph.network(con, Filters(), access.ANALYST, "fr", top=10).nodes.set_index("key")["label"]
-    en = graph.network(con, Filters(), access.ANALYST, "en", top=10).nodes.set_index("key")["label"]
+    fr = graph.network(con, Scope(Filters(), access.ANALYST, "fr"), top=10).nodes.set_index("key")["label"]
+    en = graph.network(con, Scope(Filters(), access.ANALYST, "en"), top=10).nodes.set_index("key")["label"]
     assert fr["actor:ACT-004"] == "Groupe de type mafieux (Port-au-Prince)"
     assert en["actor:ACT-004"] == "Mafia-style group (Port-au-Prince)"
-    masked = graph.network(con, Filters(), access.GENDER, "fr", top=10).nodes.set_index("key")["label"]
+    masked = graph.network(con, Scope(Filters(), access.GENDER, "fr"), top=10).nodes.set_index("key")["label"]
     assert masked["actor:ACT-005"] == "Groupes de type mafieux (nom restreint)"
     con.close()

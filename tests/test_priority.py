@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from tnt_dash import access, brief, i18n, presented, priority, seed, store
 from tnt_dash.filters import Filters
 from tnt_dash.priority import records
+from tnt_dash.scope import Scope
 
 from .conftest import first_admin1, insert_incident, SHARED_CAF
 from .test_app import APP
@@ -104,7 +105,7 @@ def source(request, monkeypatch) -> str:
 def test_scores_by_hand(prio_store, source):
     con, caf, hti = prio_store
     assert priority.inputs(con, PERIOD, access.ANALYST, "en").attrs["source"] == source
-    result = priority.assess(con, PERIOD, access.ANALYST, "en")
+    result = priority.assess(con, Scope(PERIOD, access.ANALYST, "en"))
     cells = _cells(result)
     c1, c2, c3 = cells["arms_trafficking"], cells["kidnapping_for_ransom"], cells["illicit_mining"]
     assert (c1["harm_points"], c2["harm_points"], c3["harm_points"]) == (P1, P2, P3) == (35.5, 33, 6)
@@ -128,14 +129,14 @@ def test_scores_by_hand(prio_store, source):
     assert c2["confidence"] == pytest.approx((2 * 0.8 + 0 + 0.1 + 0.9) / 5)
     assert c3["confidence"] == pytest.approx((2 * 0.8 + 0 + 0.4 + (0.6 + 1) / 2) / 5)
     # Reproducible: the same inputs give the same frame.
-    again = priority.assess(con, PERIOD, access.ANALYST, "en")
+    again = priority.assess(con, Scope(PERIOD, access.ANALYST, "en"))
     pd.testing.assert_frame_equal(result.frame, again.frame)
 
 
 def test_weights_change_scores_by_hand(prio_store, source):
     con, *_ = prio_store
     w = priority.Weights(harm=100, likelihood=0, reach=0, actor=0, capacity=0, women_children=0)
-    cells = _cells(priority.assess(con, PERIOD, access.ANALYST, "en", weights=w))
+    cells = _cells(priority.assess(con, Scope(PERIOD, access.ANALYST, "en"), weights=w))
     assert cells["arms_trafficking"]["harm_points"] == (8 + 5 * 2 + 48) / 2      # the girl no longer doubled
     # Harm alone: risk = 100 × harm^2 × likelihood^0; no modifier moves it.
     assert cells["kidnapping_for_ransom"]["score"] == pytest.approx(100 * H2 ** 2)
@@ -146,8 +147,8 @@ def test_weights_change_scores_by_hand(prio_store, source):
 def test_shared_profile_never_scores_restricted_records(prio_store, source):
     con, *_ = prio_store
     wide = replace(PERIOD, statuses=("validated", "in_review"))
-    analyst = _cells(priority.assess(con, wide, access.ANALYST, "en"))
-    shared = _cells(priority.assess(con, wide, access.SHARED.for_host_state("HTI"), "en"))   # C2 is in Haiti
+    analyst = _cells(priority.assess(con, Scope(wide, access.ANALYST, "en")))
+    shared = _cells(priority.assess(con, Scope(wide, access.SHARED.for_host_state("HTI"), "en")))   # C2 is in Haiti
     assert analyst["kidnapping_for_ransom"]["fatalities"] == 50     # X8, TLP:RED and in review
     assert shared["kidnapping_for_ransom"]["fatalities"] == 0
     assert shared["kidnapping_for_ransom"]["victims_shown"] == "<5"   # 3 women, suppressed on a shared screen
@@ -155,7 +156,7 @@ def test_shared_profile_never_scores_restricted_records(prio_store, source):
 
 def test_missing_capacity_is_neutral_not_zero(prio_store):
     con, *_ = prio_store
-    result = priority.assess(con, PERIOD, access.ANALYST, "en")
+    result = priority.assess(con, Scope(PERIOD, access.ANALYST, "en"))
     assert not result.gitoc_imported
     for row in result.frame.to_dict("records"):
         assert math.isnan(row["capacity"]) and "capacity" in row["unknown"] and row["modifier_capacity"] == 1
@@ -183,7 +184,7 @@ def test_gitoc_latest_edition_used_when_imported(tmp_path, prio_store):
     rw.close()
     con = store.connect(path, read_only=True)
     try:
-        result = priority.assess(con, PERIOD, access.ANALYST, "en")
+        result = priority.assess(con, Scope(PERIOD, access.ANALYST, "en"))
     finally:
         con.close()
     cells = _cells(result)
@@ -292,8 +293,8 @@ def test_hti_kidnapping_scores_the_same_with_country_hti_and_without(demo_db):
     con = store.connect(demo_db, read_only=True)
     try:
         for level in priority.LEVELS:
-            everywhere = priority.assess(con, Filters(), access.ANALYST, "en", level, explain=0).frame
-            haiti = priority.assess(con, Filters(countries=("HTI",)), access.ANALYST, "en", level, explain=0).frame
+            everywhere = priority.assess(con, Scope(Filters(), access.ANALYST, "en"), level, explain=0).frame
+            haiti = priority.assess(con, Scope(Filters(countries=("HTI",)), access.ANALYST, "en"), level, explain=0).frame
             key = ["area", "market"]
             parts = ["harm", "likelihood", "risk", "modifiers", "score", "confidence"]
             wide = everywhere[(everywhere["iso3"] == "HTI") & (everywhere["market"] == "kidnapping_for_ransom")]
@@ -337,9 +338,8 @@ def test_a_cyber_threat_reaches_the_briefs_top_five_and_can_rank_first(tmp_path)
     con.close()
     con = store.connect(path, read_only=True)
     try:
-        top = priority.top_threats(con, Filters(), access.ANALYST, "en", end)
-        countries = priority.assess(con, Filters(date_from=date(2026, 8, 3), date_to=end), access.ANALYST, "en",
-                                    "country").frame
+        top = priority.top_threats(con, Scope(Filters(), access.ANALYST, "en"), end)
+        countries = priority.assess(con, Scope(Filters(date_from=date(2026, 8, 3), date_to=end), access.ANALYST, "en"), "country").frame
     finally:
         con.close()
     assert top["market"].iloc[0] == "online_fraud" and top["admin1_code"].iloc[0] == "COD"
@@ -417,10 +417,9 @@ def test_brief_top5_comes_from_the_model(demo_db):
     try:
         week = date(2026, 11, 16)
         # The Gender Officer's exports are protected (the commissioner's no longer are: access.md).
-        pack = brief.weekly_brief(con, Filters(), access.GENDER, "en", week, destination="export")
-        top = priority.top_threats(con, Filters(), access.GENDER, "en", date(2026, 11, 22))
-        full = priority.assess(con, Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22)),
-                               access.GENDER, "en", destination="export")
+        pack = brief.weekly_brief(con, Scope(Filters(), access.GENDER, "en", "export"), week)
+        top = priority.top_threats(con, Scope(Filters(), access.GENDER, "en"), date(2026, 11, 22))
+        full = priority.assess(con, Scope(Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22)), access.GENDER, "en", "export"))
     finally:
         con.close()
     assert len(top) == 5 and top["rank"].tolist() == [1, 2, 3, 4, 5]
@@ -453,9 +452,8 @@ def test_cli_gives_the_same_numbers(demo_db, tmp_path):
     con = store.connect(demo_db, read_only=True)
     try:
         # The command opens on the missions' areas of operations, as the page does (all of CAR for MINUSCA).
-        expected = priority.assess(con, Filters(date_from=date(2026, 9, 1), date_to=date(2026, 11, 29),
-                                                operations_area=True),
-                                   SHARED_CAF, "en", "country", priority.Weights(harm=60), destination="export")
+        expected = priority.assess(con, Scope(Filters(date_from=date(2026, 9, 1), date_to=date(2026, 11, 29),
+                                                operations_area=True), SHARED_CAF, "en", "export"), "country", priority.Weights(harm=60))
     finally:
         con.close()
     assert [r["Rank"] for r in rows] == expected.frame["rank"].tolist()
@@ -491,8 +489,7 @@ def test_page_reads_weights_from_url(demo_env, monkeypatch):
     con = store.connect(demo_env, read_only=True)
     try:
         start, end = priority.period(con, Filters(operations_area=True), access.ANALYST)
-        expected = priority.assess(con, Filters(date_from=start, date_to=end, operations_area=True), access.ANALYST, "en",
-                                   weights=priority.Weights(harm=60, capacity=0, women_children=2))
+        expected = priority.assess(con, Scope(Filters(date_from=start, date_to=end, operations_area=True), access.ANALYST, "en"), weights=priority.Weights(harm=60, capacity=0, women_children=2))
     finally:
         con.close()
     assert table["Rank"].tolist()[:10] == expected.frame["rank"].tolist()[:10]
@@ -520,7 +517,7 @@ def test_only_the_explained_rows_publish_victims_and_they_are_protected_as_shown
     con = store.connect(demo_db, read_only=True)
     try:
         period = Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22))
-        page = priority.assess(con, period, SHARED_CAF, "en", explain=10, publish=10)
+        page = priority.assess(con, Scope(period, SHARED_CAF, "en"), explain=10, publish=10)
     finally:
         con.close()
     f = page.frame
@@ -580,8 +577,8 @@ def test_the_briefs_top_five_carry_the_full_models_rank_ranges(demo_db):
     try:
         window = Filters(date_from=date(2026, 8, 3), date_to=date(2026, 11, 22))
         for profile in (access.ANALYST, SHARED_CAF):
-            full = priority.assess(con, window, profile, "en", destination="export", explain=0).frame
-            top = priority.assess(con, window, profile, "en", destination="export", explain=0, top=5).frame
+            full = priority.assess(con, Scope(window, profile, "en", "export"), explain=0).frame
+            top = priority.assess(con, Scope(window, profile, "en", "export"), explain=0, top=5).frame
             assert len(full) > 5
             columns = ["area", "market", "rank", "rank_min", "rank_max"]
             pd.testing.assert_frame_equal(top[columns], full[columns].head(5), check_dtype=False)
@@ -638,7 +635,7 @@ def test_protected_scores_say_no_more_than_the_published_counts(demo_db, monkeyp
 
         def assessed(frame, profile):
             monkeypatch.setattr(records, "inputs", lambda *a, **k: frame.copy())
-            result = priority.assess(con, Filters(), profile, "en", weights=weights).frame
+            result = priority.assess(con, Scope(Filters(), profile, "en"), weights=weights).frame
             return result.set_index(["area", "market"]).loc[key, ["harm", "score", "victims_shown"]]
 
         before, after = assessed(raw, SHARED_CAF), assessed(moved, SHARED_CAF)

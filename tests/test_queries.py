@@ -7,6 +7,7 @@ import pytest
 
 from tnt_dash import access, queries, seed
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 from .conftest import SHARED_CAF
 
 ALL = Filters()   # default statuses: validated only
@@ -139,7 +140,7 @@ def test_rollup_and_incidents_agree(demo_con, monkeypatch, first, weeks, profile
     from tnt_dash.brief import anomalies, changes, definitions
     week = f.date_to - timedelta(days=6)
     for level in definitions.LEVELS:
-        base, rolled = _both(monkeypatch, lambda: changes.area_market_changes(demo_con, f, profile, "fr", week, level))
+        base, rolled = _both(monkeypatch, lambda: changes.area_market_changes(demo_con, Scope(f, profile, "fr"), week, level))
         pd.testing.assert_frame_equal(base, rolled, check_dtype=False)
     base, rolled = _both(monkeypatch, lambda: anomalies.anomaly_series(demo_con, f, profile, week))
     assert base == rolled

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from tnt_dash import access, brief, i18n, presented, queries, releases, seed, store, views
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 
 from .conftest import run_cli, DEMO_END, SHARED_STATE, first_admin1, insert_incident
 from .test_app import APP, INTERNAL_PAGES, PAGES, run_page
@@ -99,7 +100,7 @@ def test_shared_exports_are_the_same_with_and_without_a_second_states_records(se
     for label, path in (("with", second_state_db), ("without", demo_db)):
         con = store.connect(path, read_only=True)
         try:
-            frames[label] = views.build(view, con, filters, CAF, t, destination="export").frame
+            frames[label] = views.build(view, con, Scope(filters, CAF, t.lang, "export")).frame
         finally:
             con.close()
     assert WORD not in frames["with"].to_csv()
@@ -114,8 +115,8 @@ def test_the_brief_pack_is_the_same_with_and_without_a_second_states_records(sec
     for label, path in (("with", second_state_db), ("without", demo_db)):
         con = store.connect(path, read_only=True)
         try:
-            packs[label] = brief.weekly_brief(con, Filters(), CAF, "fr", week, destination="export")
-            stamp = presented.stamp(con, t, CAF, "Brief", Filters(), period=t.week(week))
+            packs[label] = brief.weekly_brief(con, Scope(Filters(), CAF, "fr", "export"), week)
+            stamp = presented.stamp(con, Scope(Filters(), CAF, t.lang), "Brief", period=t.week(week))
             files[label] = {fmt: brief_export.render(fmt, packs[label], stamp, t) for fmt in ("xlsx", "pptx", "pdf")}
         finally:
             con.close()

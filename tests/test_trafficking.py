@@ -18,6 +18,7 @@ from tnt_dash.gender import audit, data as gdata, pack, screen, trafficking
 from tnt_dash.gender.counts import GROUPS
 from tnt_dash.gender.table import TOTAL_KEY, Table
 from tnt_dash.importers import pipeline, screening
+from tnt_dash.scope import Scope
 
 from .conftest import SHARED_CAF, first_admin1, insert_incident
 from .test_app import APP
@@ -73,7 +74,7 @@ def rows(table: Table) -> dict:
 
 
 def test_victims_by_form_exact(tip):
-    r = rows(trafficking.forms_table(tip, NOV, access.ANALYST, T, "screen"))
+    r = rows(trafficking.forms_table(tip, Scope(NOV, access.ANALYST, T.lang)))
     assert [r["sexual_exploitation"][g] for g in (*GROUPS, "victims")] == [4, 0, 3, 0, 2, 9]
     assert [r["forced_labour"][g] for g in (*GROUPS, "victims")] == [0, 5, 0, 1, 2, 8]
     assert [r["unknown"][g] for g in (*GROUPS, "victims")] == [1, 0, 0, 0, 0, 1]       # not recorded: shown
@@ -82,7 +83,7 @@ def test_victims_by_form_exact(tip):
 
 
 def test_sdg_16_2_2_by_form_exact(tip):
-    caf = rows(trafficking.sdg_by_form(tip, NOV, access.ANALYST, T, "screen"))["CAF"]
+    caf = rows(trafficking.sdg_by_form(tip, Scope(NOV, access.ANALYST, T.lang)))["CAF"]
     assert (caf["sexual_exploitation"], caf["forced_labour"], caf["unknown"], caf["victims"]) == (9, 8, 1, 18)
     assert caf["rate_sexual_exploitation"] == pytest.approx(9 / 5_331_000 * 100_000)
     assert caf["rate_forced_labour"] == pytest.approx(8 / 5_331_000 * 100_000)
@@ -90,17 +91,17 @@ def test_sdg_16_2_2_by_form_exact(tip):
 
 
 def test_citizenship_and_referral_exact(tip):
-    caf = rows(trafficking.citizenship_table(tip, NOV, access.ANALYST, T, "screen"))["CAF"]
+    caf = rows(trafficking.citizenship_table(tip, Scope(NOV, access.ANALYST, T.lang)))["CAF"]
     assert (caf["domestic"], caf["foreign"], caf["citizenship_unknown"]) == (14, 2, 2)
     assert (caf["referred"], caf["not_referred"], caf["declined"], caf["referral_unknown"]) == (7, 1, 1, 9)
     assert caf["share_foreign"] == pytest.approx(2 / 16)           # of the 16 with citizenship recorded
     assert caf["share_referred"] == pytest.approx(7 / 18)          # of all 18 detected victims
-    assert trafficking.citizenships_named(tip, NOV, access.ANALYST, "screen") == [("TCD", 1)]
-    assert trafficking.citizenships_named(tip, NOV, access.GENDER, "export") == []    # 1 incident < k
+    assert trafficking.citizenships_named(tip, Scope(NOV, access.ANALYST)) == [("TCD", 1)]
+    assert trafficking.citizenships_named(tip, Scope(NOV, access.GENDER, "en", "export")) == []    # 1 incident < k
 
 
 def test_offenders_through_the_chain_exact(tip):
-    r = rows(trafficking.chain_table(tip, NOV, access.ANALYST, T, "screen"))
+    r = rows(trafficking.chain_table(tip, Scope(NOV, access.ANALYST, T.lang)))
     assert [r["arrested"][c] for c in ("female", "male", "sex_unknown", "child", "adult", "age_unknown", "persons")] \
         == [1, 6, 0, 1, 6, 0, 7]
     assert (r["prosecuted"]["female"], r["prosecuted"]["male"], r["prosecuted"]["persons"]) == (1, 3, 4)
@@ -110,14 +111,14 @@ def test_offenders_through_the_chain_exact(tip):
 
 
 def test_protection_links_counted_for_gender_and_analyst_only(tip):
-    links = trafficking.protection_links(tip, NOV, access.ANALYST, "screen")
+    links = trafficking.protection_links(tip, Scope(NOV, access.ANALYST))
     assert links.crsv == 1 and links.grave == {"recruitment": 0, "abduction": 1, "sexual_violence": 1,
                                                "killing_maiming": 0}
-    protected = trafficking.protection_links(tip, NOV, access.GENDER, "export")
+    protected = trafficking.protection_links(tip, Scope(NOV, access.GENDER, "en", "export"))
     assert protected.crsv == "<5" and protected.grave["recruitment"] == 0       # small counts hidden in files
     for profile in (access.COMMISSIONER, SHARED_CAF):
-        assert trafficking.protection_links(tip, NOV, profile, "screen") is None
-        data = gdata.gender_data(tip, NOV, profile, "en", destination="export")
+        assert trafficking.protection_links(tip, Scope(NOV, profile)) is None
+        data = gdata.gender_data(tip, Scope(NOV, profile, "en", "export"))
         assert "Protection referrals" not in pack.pack_sheets(data, T)
         assert screen.protection(T, data) is None
 
@@ -135,7 +136,7 @@ def test_protection_flags_never_reach_shared_or_commissioner_record_lists(tip):
 def test_linked_table_withheld_where_the_published_row_hides_a_count(tip):
     # Under the shared profile the market table's trafficking row hides girls (3) and boys (1): the
     # forms table, whose total row is that row, would give them away, so it is withheld.
-    data = gdata.gender_data(tip, NOV, SHARED_CAF, "en", destination="export", span="period")
+    data = gdata.gender_data(tip, Scope(NOV, SHARED_CAF, "en", "export"), span="period")
     ht = rows(data.groups["market"])["human_trafficking"]
     assert ht["girls"] == "<5" and ht["boys"] == "<5"
     assert data.trafficking.forms.withheld
@@ -173,7 +174,7 @@ def test_protect_linked_hand_cases():
 
 def test_linked_tables_on_the_demo_store_give_nothing_away(demo_con):
     filters = Filters(date_from=date(2025, 12, 1), date_to=date(2026, 11, 29))
-    data = gdata.gender_data(demo_con, filters, access.GENDER, "en", destination="export", span="period")
+    data = gdata.gender_data(demo_con, Scope(filters, access.GENDER, "en", "export"), span="period")
     tr = data.trafficking
     published = [tr.forms, tr.sdg_forms, tr.citizenship, tr.chain]
     assert sum(not t.withheld for t in published) >= 3, [t.withheld for t in published]
@@ -302,7 +303,7 @@ def test_justice_import_adds_convictions_later_and_refuses_what_it_cannot_place(
     assert "before the incident" in reasons[3] and "no incident NOPE" in reasons[4] and "unknown stage" in reasons[5]
     con = store.connect(tip_db, read_only=True)
     try:
-        r = rows(trafficking.chain_table(con, NOV, access.ANALYST, T, "screen"))
+        r = rows(trafficking.chain_table(con, Scope(NOV, access.ANALYST, T.lang)))
     finally:
         con.close()
     assert r["convicted"]["male"] == 5 and r["convicted"]["persons"] == 5          # 2 + 3 men

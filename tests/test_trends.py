@@ -18,6 +18,7 @@ from tnt_dash.trends import figures as tf
 from tnt_dash.trends import rates as per_100k
 from tnt_dash.trends import series as trend_series
 from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 
 from .conftest import first_admin1, insert_incident
 
@@ -119,7 +120,7 @@ def test_complete_periods_drop_partial_weeks_and_months():
 # --- Series, year-on-year, confidence, trend ------------------------------------------------------
 
 def test_weekly_series_by_market_match_the_hand_table(con):
-    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    data = trend_series.trends(con, Scope(FILTERS, access.ANALYST, EN.lang), "market", "week")
     assert (data.first, data.last, data.end) == (FIRST, date(2026, 10, 26), date(2026, 11, 1))
     series = {k: g["incidents"].tolist() for k, g in data.series.groupby("key")}
     assert series == {
@@ -147,7 +148,7 @@ def test_weekly_series_by_market_match_the_hand_table(con):
 
 
 def test_moving_average_and_total(con):
-    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    data = trend_series.trends(con, Scope(FILTERS, access.ANALYST, EN.lang), "market", "week")
     arms = data.series[data.series["key"] == "arms_trafficking"]["moving_average"].tolist()
     assert all(math.isnan(v) for v in arms[:3])
     assert arms[3:] == pytest.approx([2.5, 3.5, 4.5, 5.5, 6.5])     # trailing 4-week means of 1..8
@@ -158,18 +159,18 @@ def test_moving_average_and_total(con):
 
 def test_shared_profile_drops_the_restricted_record_and_withholds_small_grade_shares(con):
     # Haiti's screen: its cocaine records but the TLP:RED one; none of the Central African Republic's.
-    s = trend_series.trends(con, FILTERS, access.get_profile("shared", "HTI"), EN, "market", "week").summary
+    s = trend_series.trends(con, Scope(FILTERS, access.get_profile("shared", "HTI"), EN.lang), "market", "week").summary
     assert by_key(s, "incidents")["cocaine"] == 16
     assert by_key(s, "graded_share")["cocaine"] == pytest.approx(0.5)
     assert set(by_key(s, "incidents")) == {"cocaine", "online_fraud"}
     # The Central African Republic's: 3 ransomware records, and a share would give away their grades
     # to a profile without detailed grades.
-    s = trend_series.trends(con, FILTERS, access.get_profile("shared", "CAF"), EN, "market", "week").summary
+    s = trend_series.trends(con, Scope(FILTERS, access.get_profile("shared", "CAF"), EN.lang), "market", "week").summary
     assert pd.isna(by_key(s, "graded_share")["ransomware"])
 
 
 def test_top_series_fold_the_rest_into_all_others(con):
-    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week", top=2)
+    data = trend_series.trends(con, Scope(FILTERS, access.ANALYST, EN.lang), "market", "week", top=2)
     s = data.summary
     assert s["key"].tolist() == ["arms_trafficking", "online_fraud", dimensions.OTHERS]
     others = data.series[data.series["key"] == dimensions.OTHERS]["incidents"].tolist()
@@ -179,7 +180,7 @@ def test_top_series_fold_the_rest_into_all_others(con):
 
 
 def test_admin1_keeps_unplaced_records_as_not_recorded(con):
-    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "admin1", "week")
+    data = trend_series.trends(con, Scope(FILTERS, access.ANALYST, EN.lang), "admin1", "week")
     totals = by_key(data.summary, "incidents")
     caf, hti = first_admin1(con, "CAF"), first_admin1(con, "HTI")
     assert totals == {caf: 39, dimensions.NOT_RECORDED: 28, hti: 17}
@@ -187,7 +188,7 @@ def test_admin1_keeps_unplaced_records_as_not_recorded(con):
 
 
 def test_monthly_grain_uses_whole_months_only(con):
-    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "family", "month")
+    data = trend_series.trends(con, Scope(FILTERS, access.ANALYST, EN.lang), "family", "month")
     assert (data.first, data.last) == (date(2026, 10, 1), date(2026, 10, 1))
     # October holds weeks 4–7 (Wednesdays 7, 14, 21, 28 Oct).
     assert by_key(data.summary, "incidents") == {"arms": 26, "cyber_financial": 6, "drugs": 8}
@@ -196,18 +197,18 @@ def test_monthly_grain_uses_whole_months_only(con):
 
 def test_splits_by_cyber_link_and_family(con):
     end = date(2026, 11, 1)
-    cyber = splits.split_totals(con, FILTERS, access.ANALYST, EN, "cyber", FIRST, end)
+    cyber = splits.split_totals(con, Scope(FILTERS, access.ANALYST, EN.lang), "cyber", FIRST, end)
     assert by_key(cyber, "incidents") == {"cyber-dependent": 3, "cyber-enabled": 28, "none": 53}
-    family = splits.split_totals(con, FILTERS, access.ANALYST, EN, "family", FIRST, end)
+    family = splits.split_totals(con, Scope(FILTERS, access.ANALYST, EN.lang), "family", FIRST, end)
     assert by_key(family, "incidents") == {"drugs": 17, "people": 0, "arms": 36, "resources": 0,
                                            "cyber_financial": 31, "other": 0}
     with pytest.raises(ValueError, match="cyber link or by market family"):
-        splits.split_totals(con, FILTERS, access.ANALYST, EN, "market", FIRST, end)
+        splits.split_totals(con, Scope(FILTERS, access.ANALYST, EN.lang), "market", FIRST, end)
 
 
 def test_unknown_dimension_is_a_clear_error(con):
     with pytest.raises(ValueError, match="unknown series dimension"):
-        trend_series.trends(con, FILTERS, access.ANALYST, EN, "actor; DROP TABLE incidents", "week")
+        trend_series.trends(con, Scope(FILTERS, access.ANALYST, EN.lang), "actor; DROP TABLE incidents", "week")
 
 
 # --- Rates per 100,000 -----------------------------------------------------------------------------
@@ -311,18 +312,18 @@ def test_a_selection_on_one_chart_filters_the_others(con):
     """Picking Haiti on the rates chart narrows the series, the splits and the rates."""
     drill = drills.drill_from_selection({"selection": {"points": [{"customdata": ["HTI", "Haiti"]}]}}, "country")
     narrowed = drills.apply_drill(FILTERS, drill, drills.market_families(con))
-    data = trend_series.trends(con, narrowed, access.ANALYST, EN, "market", "week")
+    data = trend_series.trends(con, Scope(narrowed, access.ANALYST, EN.lang), "market", "week")
     assert by_key(data.summary, "incidents") == {"online_fraud": 28, "cocaine": 17}
     rates = per_100k.rates(con, narrowed, access.ANALYST, "en", FIRST, date(2026, 11, 1))
     assert rates["key"].tolist() == ["HTI"]
-    family = splits.split_totals(con, narrowed, access.ANALYST, EN, "family", FIRST, date(2026, 11, 1))
+    family = splits.split_totals(con, Scope(narrowed, access.ANALYST, EN.lang), "family", FIRST, date(2026, 11, 1))
     assert by_key(family, "incidents")["arms"] == 0
 
 
 # --- Figures -------------------------------------------------------------------------------------
 
 def test_figures_have_titles_axes_and_selectable_keys(con):
-    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    data = trend_series.trends(con, Scope(FILTERS, access.ANALYST, EN.lang), "market", "week")
     order = data.summary["key"].tolist()
     fig = tf.stacked_series(data.series, order, data.total, grain="week", title="Incidents per week, by market",
                             subtitle="all mission areas, 7 Sep 2026 to 1 Nov 2026", y_title="Incidents per week",
@@ -351,7 +352,7 @@ def test_figures_have_titles_axes_and_selectable_keys(con):
 
 def test_trends_export_views_are_registered_and_match_the_page(con):
     assert {"trends", "trends_series", "trends_rates"} <= set(views.REGISTRY)
-    view = views.build("trends", con, FILTERS, access.ANALYST, EN)
+    view = views.build("trends", con, Scope(FILTERS, access.ANALYST, EN.lang, "export"))
     frame = view.frame.set_index("Market")
     assert frame.loc["Arms trafficking", "Incidents"] == 36
     assert frame.loc["Arms trafficking", "Same period a year earlier"] == 11
@@ -359,15 +360,15 @@ def test_trends_export_views_are_registered_and_match_the_page(con):
     assert frame.loc["Cocaine trafficking", "Graded A–B and 1–2 (%)"] == pytest.approx(52.9)
     assert frame.loc["Online and mobile-money fraud", "Trend"] == "falling, significant at 95 %"
     assert "7 Sept 2026" in view.title or "7 Sep 2026" in view.title
-    series = views.build("trends_series", con, FILTERS, access.ANALYST, EN).frame
+    series = views.build("trends_series", con, Scope(FILTERS, access.ANALYST, EN.lang, "export")).frame
     assert len(series) == 32 and series["Incidents"].sum() == 84
-    rates = views.build("trends_rates", con, FILTERS, access.ANALYST, EN).frame
+    rates = views.build("trends_rates", con, Scope(FILTERS, access.ANALYST, EN.lang, "export")).frame
     assert rates["Incidents"].tolist() == [39, 45]
 
 
 def test_trends_export_in_french_has_french_headers(con):
     fr = i18n.get("fr")
-    view = views.build("trends_rates", con, FILTERS, access.ANALYST, fr)
+    view = views.build("trends_rates", con, Scope(FILTERS, access.ANALYST, fr.lang, "export"))
     assert "Pays ou territoire" in view.frame.columns
 
 
@@ -427,9 +428,9 @@ def test_screen_blocks_on_the_hand_made_store(con):
     """The page's blocks: tables keyed by codes with their headers beside them, selectable charts
     named by the dimension they narrow to, and the drill-down read from the URL."""
     from tnt_dash.trends import screen
-    data = trend_series.trends(con, FILTERS, access.ANALYST, EN, "market", "week")
+    data = trend_series.trends(con, Scope(FILTERS, access.ANALYST, EN.lang), "market", "week")
     rates = per_100k.rates(con, FILTERS, access.ANALYST, "en", FIRST, date(2026, 11, 1))
-    parts = [splits.split_totals(con, FILTERS, access.ANALYST, EN, by, FIRST, date(2026, 11, 1))
+    parts = [splits.split_totals(con, Scope(FILTERS, access.ANALYST, EN.lang), by, FIRST, date(2026, 11, 1))
              for by in splits.SPLITS]
     page = screen.Page(EN, data, None, rates, parts, "all mission areas", "market", "week", "stack")
     subheader, table, notes = screen.summary(page)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from tnt_dash import access, i18n, presented, seed, store, views
+from tnt_dash.scope import Scope
 from .conftest import SHARED_CAF
 
 
@@ -39,7 +40,7 @@ def test_overview_leaves_out_victim_sparklines_with_a_small_week(hand_store):
     so a None in the list took the whole home page down on small stores."""
     from tnt_dash.filters import Filters
     for profile, suppressed in ((access.ANALYST, False), (SHARED_CAF, True), (access.COMMISSIONER, False)):
-        data = views.overview(hand_store, Filters(), profile, "en", destination="screen")
+        data = views.overview(hand_store, Scope(Filters(), profile, "en"))
         for name, values in data.sparklines.items():
             assert values is None or all(isinstance(v, (int, float)) for v in values), (name, values)
         victims = data.sparklines["victims"]
@@ -66,7 +67,7 @@ def test_victim_cards_carry_no_change_on_protected_screens(tmp_path):
     con = store.connect(path, read_only=True)
     try:
         for profile, protected in ((access.ANALYST, False), (SHARED_CAF, True), (access.COMMISSIONER, False)):
-            data = views.overview(con, Filters(), profile, "en", destination="screen")
+            data = views.overview(con, Scope(Filters(), profile, "en"))
             assert data.week == date(2026, 11, 16)
             cards = data.kpis.set_index("kpi")
             assert cards.loc["victims", "value"] == 8

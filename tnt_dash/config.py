@@ -20,7 +20,7 @@ def db_path() -> Path:
 
 def mission() -> str | None:
     """The mission this server serves (TNT_MISSION, e.g. MONUSCO): the weekly brief's default scope.
-    Unset: a regional server, whose brief opens on the mission busiest in view (brief/scope.py)."""
+    Unset: a regional server, whose brief opens on the mission busiest in view (brief/mission.py)."""
     value = os.environ.get("TNT_MISSION", "").strip().upper()
     return value or None
 

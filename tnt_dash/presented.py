@@ -15,6 +15,7 @@ from .config import suppression_threshold
 from .exports import Stamp
 from .filters import Filters
 from .i18n import I18n, N_
+from .scope import Scope
 from .store import get_meta
 from .suppression import COMPLEMENTARY_MARK, DisclosureError, suppress_series_value, suppress_table
 
@@ -82,7 +83,10 @@ def _suppress_victims(out: pd.DataFrame, frame: pd.DataFrame, k: int, part: str 
     return out
 
 
-def stamp(con, t: I18n, profile: Profile, title: str, filters: Filters, period: str | None = None) -> Stamp:
+def stamp(con, scope: Scope, title: str, period: str | None = None) -> Stamp:
+    """What a file carries about itself: its title, the marking, the period, the data's date, the viewer's
+    profile and what the filters narrowed it to, in the scope's language."""
+    t, profile, filters = scope.t, scope.profile, scope.filters
     _ = t.gettext
     meta = get_meta(con)
     status = queries.data_status(con, filters, profile)

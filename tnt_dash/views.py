@@ -13,8 +13,6 @@ from typing import Callable
 import pandas as pd
 
 from . import queries
-from .access import Profile
-from .filters import Filters
 from .i18n import I18n, N_
 from .config import suppression_threshold
 from .presented import KPI_LABELS, VICTIM_COLUMNS, View, protect_count, protect_victims
@@ -27,33 +25,37 @@ def _headers(t: I18n, frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFram
 
 # --- Views -------------------------------------------------------------------------------------
 
-def overview_weeks(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export",
-                   week: date | None = None, weeks: int = 12) -> View:
+def overview_weeks(con, scope: Scope, week: date | None = None, weeks: int = 12) -> View:
     """Weekly KPIs for the last `weeks` complete weeks (home page chart)."""
+    t, profile = scope.t, scope.profile
     week = week or queries.last_complete_week(con, profile)
-    frame = queries.weekly_kpis(con, filters, profile, week - timedelta(weeks=weeks - 1), week)
-    frame = protect_victims(frame, profile, destination)
+    frame = queries.weekly_kpis(con, scope.filters, profile, week - timedelta(weeks=weeks - 1), week)
+    frame = protect_victims(frame, profile, scope.destination)
     frame["week"] = frame["week"].map(lambda d: f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}")
     names = {"week": N_("ISO week"), **KPI_LABELS}
     return View("overview", t.gettext("Weekly key figures"), _headers(t, frame, names))
 
 
-def markets(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
-    frame = protect_victims(queries.market_totals(con, filters, profile, t.lang), profile, destination)
+def markets(con, scope: Scope) -> View:
+    t = scope.t
+    frame = protect_victims(queries.market_totals(con, scope.filters, scope.profile, t.lang), scope.profile,
+                            scope.destination)
     names = {"market_label": N_("Market"), **KPI_LABELS}
     return View("markets", t.gettext("Incidents by criminal market"), _headers(t, frame, names))
 
 
-def areas(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
-    frame = protect_victims(queries.admin1_totals(con, filters, profile, t.lang), profile, destination)
+def areas(con, scope: Scope) -> View:
+    t = scope.t
+    frame = protect_victims(queries.admin1_totals(con, scope.filters, scope.profile, t.lang), scope.profile,
+                            scope.destination)
     names = {"country_label": N_("Country or territory"), "admin1_label": N_("Admin-1 area"), **KPI_LABELS}
     return View("areas", t.gettext("Incidents by admin-1 area"), _headers(t, frame, names))
 
 
-def incidents(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export",
-              limit: int = queries.INCIDENT_LIST_CAP) -> View:
-    frame = queries.incident_list(con, filters, profile, t.lang, limit=limit)
-    if profile.must_suppress(destination):
+def incidents(con, scope: Scope, limit: int = queries.INCIDENT_LIST_CAP) -> View:
+    t, profile, destination = scope.t, scope.profile, scope.destination
+    frame = queries.incident_list(con, scope.filters, profile, t.lang, limit=limit)
+    if scope.must_suppress:
         for column in VICTIM_COLUMNS:
             frame[column] = frame[column].map(lambda v: protect_count(v, profile, destination)).astype(object)
     names = {
@@ -79,10 +81,10 @@ def _trends(name: str) -> Callable[..., View]:
     return build
 
 
-def _corridors(*args, **kwargs) -> View:
+def _corridors(con, scope: Scope) -> View:
     # Imported on call: tnt_dash.flows builds View objects from this module.
     from .flows import corridors_view
-    return corridors_view(*args, **kwargs)
+    return corridors_view(con, scope.filters, scope.profile, scope.t, destination=scope.destination)
 
 
 def _priorities(*args, **kwargs) -> View:
@@ -91,11 +93,11 @@ def _priorities(*args, **kwargs) -> View:
     return view(*args, **kwargs)
 
 
-def _activities(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
+def _activities(con, scope: Scope) -> View:
     # Imported on call: a page that shows no activities need not load the capacity package.
     # Capacity building: docs/capacity.md.
     from .capacity.tables import activities_view
-    return activities_view(con, Scope(filters, profile, t.lang, destination))
+    return activities_view(con, scope)
 
 
 def _gender(*args, **kwargs) -> View:
@@ -149,12 +151,14 @@ REGISTRY: dict[str, tuple[Callable[..., View], str]] = {
 }
 
 
-def build(name: str, con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
+def build(name: str, con, scope: Scope) -> View:
+    """The view `name` for this request, as a file that leaves the server: whatever destination the
+    Scope carries, an export is protected by the export rules (a caller cannot forget it)."""
     try:
         builder, _description = REGISTRY[name]
     except KeyError:
         raise KeyError(f"unknown view {name!r}; run `python -m tnt_dash export --list`") from None
-    return builder(con, filters, profile, t, destination=destination)
+    return builder(con, scope.to("export"))
 
 
 __all__ = ["View", "REGISTRY", "build", "protect_count", "protect_victims"]
@@ -173,7 +177,8 @@ class Overview:
     markets: pd.DataFrame         # market totals in the window
 
 
-def overview(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen") -> Overview:
+def overview(con, scope: Scope) -> Overview:
+    filters, profile, lang, destination = scope.filters, scope.profile, scope.lang, scope.destination
     end = filters.date_to or queries.data_status(con, filters, profile)["date_max"] or date.today()
     week = min(queries.last_complete_week(con, profile), queries.week_start(end + timedelta(days=1)) - timedelta(days=7))
     undated = filters.with_dates(None, None)

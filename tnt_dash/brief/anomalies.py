@@ -13,6 +13,7 @@ from ..access import Profile
 from ..filters import Filters
 from ..i18n import I18n
 from ..queries import _df
+from ..scope import Scope
 from .definitions import ANOMALY_ALPHA, ANOMALY_BASELINE, MODEL_LABELS
 
 
@@ -100,8 +101,9 @@ def scan(series: dict, alpha: float = ANOMALY_ALPHA, min_observed: int = 3):
     return flags, len(keys)
 
 
-def flagged(con, filters: Filters, profile: Profile, t: I18n, week: date) -> tuple[pd.DataFrame, int]:
-    flags, tested = scan(anomaly_series(con, filters, profile, week))
+def flagged(con, scope: Scope, week: date) -> tuple[pd.DataFrame, int]:
+    t = scope.t
+    flags, tested = scan(anomaly_series(con, scope.filters, scope.profile, week))
     # Most weeks flag nothing: the labels are read only for a flag to name.
     areas, markets = (queries.labels(con, "admin1", t.lang), queries.labels(con, "markets", t.lang)) if flags \
         else ({}, {})

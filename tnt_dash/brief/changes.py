@@ -7,10 +7,9 @@ from datetime import date, timedelta
 import pandas as pd
 
 from .. import queries
-from ..access import Profile
-from ..filters import Filters
 from ..i18n import I18n
-from ..queries import PLACE, _df, _lang, scope
+from ..queries import PLACE, _df, _lang
+from ..scope import Scope
 from .definitions import BASELINE_LONG, BASELINE_SHORT, LEVELS, MIN_BASE, SIGNAL_PERCENT
 
 
@@ -39,20 +38,20 @@ _LEVEL_SQL = {
 }
 
 
-def area_market_changes(con, filters: Filters, profile: Profile, lang: str, week: date, level: str) -> pd.DataFrame:
+def area_market_changes(con, scope: Scope, week: date, level: str) -> pd.DataFrame:
     if level not in _LEVEL_SQL:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    col = _lang(lang)
+    col = _lang(scope.lang)
     key, label, country = (part.format(col=col) for part in _LEVEL_SQL[level])
     first = week - timedelta(weeks=BASELINE_LONG)
     # Whole ISO weeks: the weekly rollup answers exactly when no grading filter is set (kpi_source),
     # and the labels are joined to the few hundred result rows, not to every incident. An area's
     # country is its own (admin1.iso3); records without an admin-1 area have none to name.
     area_country = "a.iso3" if level == "adm1" else "i.area"
-    dated = filters.with_dates(first, week + timedelta(days=6))
+    dated = scope.filters.with_dates(first, week + timedelta(days=6))
     rolled = queries.kpi_source(dated)[0] == "incident_weekly"
     table, day, one = ("incident_weekly", "i.week", "i.incidents") if rolled else ("incidents", "i.date_occurred", "1")
-    where, params = scope(dated, profile, date_column="week" if rolled else "date_occurred")
+    where, params = queries.scope(dated, scope.profile, date_column="week" if rolled else "date_occurred")
     frame = _df(con, f"""
         WITH counts AS (
             SELECT {key} AS area, i.market,

@@ -7,16 +7,15 @@ from datetime import date, timedelta
 import pandas as pd
 
 from .. import presented, queries
-from ..access import Profile
-from ..filters import Filters
+from ..scope import Scope
 from ..suppression import DisclosureError
 from .definitions import NOTABLE
 
 
-def notable(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
-    frame = queries.incident_list(con, filters.with_dates(week, week + timedelta(days=6)), profile, lang,
+def notable(con, scope: Scope, week: date) -> pd.DataFrame:
+    frame = queries.incident_list(con, scope.filters.with_dates(week, week + timedelta(days=6)), scope.profile, scope.lang,
                                   limit=NOTABLE, order="harm")
-    if profile.must_suppress(destination):
+    if scope.must_suppress:
         # Per-record victim counts are left out, not marked one by one: the list holds the week's
         # worst records, often all of its records with victims, so the week's published total minus
         # the counts shown would give a "<5" record away (10 victims, records of 7 and "<5": the other is 3).
@@ -24,10 +23,11 @@ def notable(con, filters: Filters, profile: Profile, lang: str, week: date, dest
     return frame
 
 
-def hotspots(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str) -> pd.DataFrame:
-    frame = queries.admin1_totals(con, filters.with_dates(week, week + timedelta(days=6)), profile, lang)
+def hotspots(con, scope: Scope, week: date) -> pd.DataFrame:
+    frame = queries.admin1_totals(con, scope.filters.with_dates(week, week + timedelta(days=6)), scope.profile,
+                                  scope.lang)
     try:
-        return presented.protect_victims(frame, profile, destination)
+        return presented.protect_victims(frame, scope.profile, scope.destination)
     except DisclosureError:
         # No safe pattern exists for this week's small counts: withhold the victim columns.
         out = frame.copy()

@@ -295,7 +295,7 @@ def follow_up(con, week: date, mission: str | None) -> pd.DataFrame:
 
 
 def notes_mission(filters: Filters) -> str:
-    """Whose notes a brief shows: its mission's (brief/scope.py), or the region's ('') when it pools several."""
+    """Whose notes a brief shows: its mission's (brief/mission.py), or the region's ('') when it pools several."""
     return filters.missions[0] if len(filters.missions) == 1 else ""
 
 

@@ -16,11 +16,10 @@ from functools import partial
 import pandas as pd
 
 from .. import presented, queries
-from ..access import Profile
 from ..capacity.queries import SCOPE_FIELDS
 from ..capacity.tables import parity_summary
-from ..filters import Filters, reads_only
-from ..i18n import I18n, get as get_i18n
+from ..filters import reads_only
+from ..i18n import I18n
 from ..parallel import run_parts
 from ..scope import Scope
 from ..suppression import OTHER_KEY
@@ -85,45 +84,44 @@ class Brief:
 
 
 @reads_only(*SCOPE_FIELDS)
-def appendix(con, filters: Filters, profile: Profile, lang: str, week: date) -> list[str]:
+def appendix(con, scope: Scope, week: date) -> list[str]:
     """The capacity-building appendix: gender parity over the 52 weeks to the week. It reads only
     the period and missions, so the page caches it apart from the brief: a market change leaves it."""
     week = queries.week_start(week)
-    year = filters.with_dates(week - timedelta(days=364), week + timedelta(days=6))
-    return [parity_summary(con, Scope(year, profile, lang))["sentence"]]
+    year = scope.filters.with_dates(week - timedelta(days=364), week + timedelta(days=6))
+    return [parity_summary(con, scope.with_filters(year))["sentence"]]
 
 
-def weekly_brief(con, filters: Filters, profile: Profile, lang: str, week: date, destination: str = "screen",
-                 level: str = "adm1", with_appendix: bool = True) -> Brief:
+def weekly_brief(con, scope: Scope, week: date, level: str = "adm1", with_appendix: bool = True) -> Brief:
     """Everything the brief shows for the ISO week starting on (or containing) `week`.
 
     with_appendix=False leaves the appendix empty, for the page, which reads `appendix()` apart."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    t = get_i18n(lang)
     week = queries.week_start(week)
-    suppress = profile.must_suppress(destination)
-    filters = filters.with_dates(None, None)
+    suppress = scope.must_suppress
+    scope = scope.with_filters(scope.filters.with_dates(None, None))
     # The parts are independent: tnt_dash/parallel.py runs them two at a time.
     done = run_parts({
-        "kpis": partial(key_figures, con, filters, profile, week, suppress, destination),
-        "priorities": partial(top_threats, con, filters, profile, lang, week),
-        "changes": partial(area_market_changes, con, filters, profile, lang, week, level),
-        "anomalies": partial(flagged, con, filters, profile, t, week),
-        "victims": partial(by_sex_and_age, con, filters, profile, t, week, suppress),
-        "hotspots": partial(hotspots, con, filters, profile, lang, week, destination),
-        "notable": partial(notable, con, filters, profile, lang, week, destination),
-        **({"appendix": partial(appendix, con, filters, profile, lang, week)} if with_appendix else {}),
-        "notes": partial(for_brief, con, filters, profile, week),
+        "kpis": partial(key_figures, con, scope, week),
+        "priorities": partial(top_threats, con, scope, week),
+        "changes": partial(area_market_changes, con, scope, week, level),
+        "anomalies": partial(flagged, con, scope, week),
+        "victims": partial(by_sex_and_age, con, scope, week),
+        "hotspots": partial(hotspots, con, scope, week),
+        "notable": partial(notable, con, scope, week),
+        **({"appendix": partial(appendix, con, scope, week)} if with_appendix else {}),
+        "notes": partial(for_brief, con, scope.filters, scope.profile, week),
     })
     (kpis, weekly), (anomalies, tests), (victims, withheld, grouped) = done["kpis"], done["anomalies"], done["victims"]
     changes, priorities = done["changes"], done["priorities"]
     parts = dict(week=week, level=level, kpis=kpis, changes=changes, anomalies=anomalies, anomaly_tests=tests,
                  priorities=priorities, suppressed=suppress)
-    summary = sentences(con, filters, profile, t, parts)
-    return Brief(appendix=done.get("appendix", []), week=week, level=level, lang=lang, destination=destination,
+    summary = sentences(con, scope, parts)
+    return Brief(appendix=done.get("appendix", []), week=week, level=level, lang=scope.lang,
+                 destination=scope.destination,
                  suppressed=suppress, kpis=kpis, weekly=weekly, changes=changes, anomalies=anomalies,
                  anomaly_tests=tests, priorities=priorities, incidents=done["notable"], victims=victims,
                  victims_withheld=withheld, victims_grouped=grouped, hotspots=done["hotspots"], summary=summary,
                  notes=done["notes"][0], notes_by=done["notes"][1], decisions=done["notes"][2],
-                 suppressed_notes=profile.releasable_to_host_state)
+                 suppressed_notes=scope.profile.releasable_to_host_state)

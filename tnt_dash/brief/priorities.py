@@ -6,16 +6,15 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ..access import Profile
-from ..filters import Filters
 from ..i18n import I18n
+from ..scope import Scope
 from .definitions import TOP_PRIORITIES
 
 
-def top_threats(con, filters: Filters, profile: Profile, lang: str, week: date) -> pd.DataFrame:
+def top_threats(con, scope: Scope, week: date) -> pd.DataFrame:
     """The top 5 of the priority model over the 16 weeks to the week."""
     from ..priority import top_threats
-    return top_threats(con, filters, profile, lang, week + timedelta(days=6), n=TOP_PRIORITIES)
+    return top_threats(con, scope, week + timedelta(days=6), n=TOP_PRIORITIES)
 
 
 def priority_sentence(t: I18n, priorities: pd.DataFrame) -> str | None:

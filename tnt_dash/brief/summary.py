@@ -9,8 +9,8 @@ import pandas as pd
 from .. import queries
 from ..access import Profile
 from ..filters import Filters
-from ..i18n import I18n
-from ..queries import GIRLS, VICTIMS, scope
+from ..queries import GIRLS, VICTIMS
+from ..scope import Scope
 from .definitions import ANOMALY_BASELINE
 from .priorities import priority_sentence
 
@@ -22,15 +22,16 @@ def _visible(value) -> int | None:
 
 
 def _cell_girls(con, filters: Filters, profile: Profile, week: date, admin1: str, market: str) -> tuple[int, int]:
-    where, params = scope(filters.with_dates(week, week + timedelta(days=6)), profile)
+    where, params = queries.scope(filters.with_dates(week, week + timedelta(days=6)), profile)
     row = queries._one(con, f"""
         SELECT coalesce(sum({GIRLS}), 0)::BIGINT, coalesce(sum({VICTIMS}), 0)::BIGINT
         FROM incidents i WHERE {where} AND {queries.PLACE} = ? AND i.market = ?""", [*params, admin1, market])
     return int(row[0]), int(row[1])
 
 
-def sentences(con, filters: Filters, profile: Profile, t: I18n, b: dict) -> list[str]:
+def sentences(con, scope: Scope, b: dict) -> list[str]:
     """3-6 sentences, each backed by a number in the brief; no clause on hidden or zero counts."""
+    t = scope.t
     _ = t.gettext
     out = []
     kpis = b["kpis"].set_index("kpi")
@@ -61,7 +62,7 @@ def sentences(con, filters: Filters, profile: Profile, t: I18n, b: dict) -> list
                     market=row.market_label, area=row.area_label, n=t.number(row.observed),
                     change=t.percent(match.iloc[0]["change_4w"], signed=True))
         if not b["suppressed"]:
-            girls, victims = _cell_girls(con, filters, profile, b["week"], row.admin1_code, row.market)
+            girls, victims = _cell_girls(con, scope.filters, scope.profile, b["week"], row.admin1_code, row.market)
             if girls > 0 and victims > 0:
                 text = text[:-1] + _("; {girls} of {victims} victims were girls.").format(
                     girls=t.number(girls), victims=t.number(victims))

@@ -6,21 +6,20 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from .. import presented
-from ..access import Profile
+from .. import presented, queries
 from ..config import suppression_threshold
-from ..filters import Filters
-from ..i18n import I18n
-from ..queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang, scope
+from ..queries import BOYS, GIRLS, MEN, UNKNOWN, VICTIMS, WOMEN, _df, _lang
+from ..scope import Scope
 from ..suppression import DisclosureError, protect_or_group, suppress_table
 from .definitions import SEX_AGE
 
 
-def by_sex_and_age(con, filters: Filters, profile: Profile, t: I18n, week: date, suppress: bool):
+def by_sex_and_age(con, scope: Scope, week: date):
     """(victims by sex and age per market with a total row (market None) last, withheld, markets
     grouped into the OTHER_KEY row)."""
+    t, profile = scope.t, scope.profile
     col = _lang(t.lang)
-    where, params = scope(filters.with_dates(week, week + timedelta(days=6)), profile)
+    where, params = queries.scope(scope.filters.with_dates(week, week + timedelta(days=6)), profile)
     frame = _df(con, f"""
         SELECT i.market, any_value(m.label_{col}) AS market_label,
                sum({WOMEN})::BIGINT AS women, sum({MEN})::BIGINT AS men, sum({GIRLS})::BIGINT AS girls,
@@ -34,7 +33,7 @@ def by_sex_and_age(con, filters: Filters, profile: Profile, t: I18n, week: date,
     total = {"market": None, "market_label": t.gettext("Total"),
              **{c: int(frame[c].sum()) for c in (*SEX_AGE, "victims")}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    if not suppress:
+    if not scope.must_suppress:
         return frame, False, 0
     k, other = suppression_threshold(), presented.OTHER_LABELS["market"]
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import access, queries, releases
 from ..filters import CYBER_FLAGS, STATUSES, Filters
+from ..scope import Scope
 
 EXIT_USAGE = 2
 
@@ -55,6 +56,12 @@ def filters_from(args: argparse.Namespace, operations_area: bool = False) -> Fil
                    min_reliability=args.min_grade[0], min_credibility=args.min_grade[1],
                    statuses=args.status or ("validated",),
                    operations_area=operations_area if args.operations_area is None else args.operations_area)
+
+
+def export_scope(args: argparse.Namespace, profile: access.Profile, filters: Filters) -> Scope:
+    """The request a command serves: its filters and profile, --lang, and a file as the destination
+    (everything the CLI writes leaves the server)."""
+    return Scope(filters, profile, args.lang, "export")
 
 
 def _permissions(profile: access.Profile) -> tuple:

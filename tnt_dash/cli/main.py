@@ -18,8 +18,8 @@ from .. import access, config, i18n, presented, queries, releases, seed, store, 
 from ..exports import FORMATS, write
 from ..filters import Filters
 from . import actors as actors_cli, alerts as alerts_cli, capacity as capacity_cli, geo as geo_cli, imports as import_cli, ops, priorities
-from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, filters_from, log_release, lowered_profile,
-                     operator_name)
+from .common import (EXIT_USAGE, CliError, _date, add_filter_flags, export_scope, filters_from, log_release,
+                     lowered_profile, operator_name)
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tnt_dash", description="tnt-dash command line")
@@ -183,8 +183,9 @@ def cmd_export(args) -> int:
     con = store.connect(_db(args), read_only=True)
     try:
         queries.host_state_name(con, profile, t.lang)     # a shared profile's State must host a mission
-        view = views.build(args.view, con, filters, profile, t, destination="export")
-        stamp = presented.stamp(con, t, profile, view.title, filters)
+        scope = export_scope(args, profile, filters)
+        view = views.build(args.view, con, scope)
+        stamp = presented.stamp(con, scope, view.title)
         log_release(con, _db(args), profile, "export", f"{args.view} {args.format}", filters)
     finally:
         con.close()
@@ -250,7 +251,7 @@ def cmd_releases(args) -> int:
 
 def cmd_brief(args) -> int:
     from .. import brief
-    from ..brief import export as brief_export, scope
+    from ..brief import export as brief_export, mission
     t = i18n.get(args.lang)
     profile = lowered_profile(args.profile, args.host_state)
     filters = filters_from(args, operations_area=True)
@@ -259,11 +260,13 @@ def cmd_brief(args) -> int:
         queries.host_state_name(con, profile, t.lang)
         week = brief.parse_iso_week(args.week) if args.week else queries.last_complete_week(con, profile)
         try:
-            filters = scope.scoped(filters, scope.REGION if args.region else scope.default(con, filters, profile, week))
-        except scope.ScopeError as exc:
+            filters = mission.for_mission(filters, mission.REGION if args.region
+                                          else mission.default(con, filters, profile, week))
+        except mission.MissionError as exc:
             raise CliError(str(exc)) from None
-        pack = brief.weekly_brief(con, filters, profile, args.lang, week, destination="export", level=args.level)
-        stamp = presented.stamp(con, t, profile, t.gettext("Weekly brief"), filters, period=t.week(pack.week))
+        scope = export_scope(args, profile, filters)
+        pack = brief.weekly_brief(con, scope, week, level=args.level)
+        stamp = presented.stamp(con, scope, t.gettext("Weekly brief"), period=t.week(pack.week))
         log_release(con, _db(args), profile, "brief", f"brief {pack.week_label} {args.format}",
                     filters.with_dates(pack.week, pack.week + timedelta(days=6)))
     finally:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import access, config, exports, i18n, presented, store
 from ..priority import LEVELS, PARAM_KEYS, assess, parse_weight_flags, period, table, weights_to_params
-from .common import CliError, add_filter_flags, filters_from, log_release
+from .common import CliError, add_filter_flags, export_scope, filters_from, log_release
 
 
 def add_cli_parser(sub) -> None:
@@ -45,10 +45,11 @@ def cli_command(args) -> int:
                 raise CliError("give either --period or --from, not both")
             end = filters.date_to or period(con, filters, profile)[1]
             filters = filters.with_dates(end - timedelta(days=parse_period(args.period) - 1), end)
-        result = assess(con, filters, profile, args.lang, args.level, weights, destination="export")
+        scope = export_scope(args, profile, filters)
+        result = assess(con, scope, args.level, weights)
         frame = table(result, t)
         title = t.gettext("Threat priorities (analytic judgement of the mission, not a measurement)")
-        stamp = presented.stamp(con, t, profile, title, filters, period=f"{t.date(result.start)} – {t.date(result.end)}")
+        stamp = presented.stamp(con, scope, title, period=f"{t.date(result.start)} – {t.date(result.end)}")
         log_release(con, args.db or config.db_path(), profile, "export", f"priorities {args.format}",
                     filters.with_dates(result.start, result.end))
     finally:

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import i18n, presented, queries
+from .. import presented, queries
 from ..i18n import N_
-from ..access import Profile
 from ..config import suppression_threshold
-from ..filters import Filters
 from ..gender.counts import GROUPS
 from ..gender.table import Table
 from ..gender.victims import build_groups
+from ..scope import Scope
 from . import data
 from .codes import labels
 
@@ -51,9 +50,9 @@ def _without_victims(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in (*GROUPS, "victims") if c in frame])
 
 
-def cyber_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen") -> CyberData:
-    t = i18n.get(lang)
-    suppress = profile.must_suppress(destination)
+def cyber_data(con, scope: Scope) -> CyberData:
+    filters, profile, lang, destination = scope.filters, scope.profile, scope.lang, scope.destination
+    t, suppress = scope.t, scope.must_suppress
     head = data.headline(con, filters, profile)
     modus = _labelled(data.breakdown(con, filters, profile, "modus"), "modus", lang)
     channel = _labelled(data.breakdown(con, filters, profile, "channel"), "channel", lang)

@@ -24,7 +24,7 @@ FOREIGN = "(i.offender_iso3 IS NOT NULL AND i.offender_iso3 <> coalesce(i.iso3, 
 BY = {"modus": "coalesce(i.cyber_modus, 'other')", "channel": "coalesce(i.cyber_channel, 'other')"}
 
 
-def _scope(filters: Filters, profile: Profile) -> tuple[str, list]:
+def _where(filters: Filters, profile: Profile) -> tuple[str, list]:
     where, params = scope(filters, profile)
     return f"{where} AND {CYBER}", params
 
@@ -46,7 +46,7 @@ class Headline:
 
 
 def headline(con, filters: Filters, profile: Profile) -> Headline:
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     row = _one(con, f"""
         SELECT count(*), count(i.cyber_modus), coalesce(sum({VICTIMS}), 0)::BIGINT,
                count(i.cyber_loss_usd), coalesce(sum(i.cyber_loss_usd), 0)::DOUBLE, median(i.cyber_loss_usd),
@@ -58,7 +58,7 @@ def headline(con, filters: Filters, profile: Profile) -> Headline:
 
 def monthly(con, filters: Filters, profile: Profile, by: str = "modus") -> pd.DataFrame:
     """Incidents per calendar month and modus operandi (or channel): month, key, incidents."""
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     return _df(con, f"""
         SELECT date_trunc('month', i.date_occurred)::DATE AS month, {BY[by]} AS key, count(*) AS incidents
         FROM incidents i WHERE {where} GROUP BY ALL ORDER BY month, key""", params)
@@ -70,7 +70,7 @@ def breakdown(con, filters: Filters, profile: Profile, by: str = "modus") -> pd.
     the export protect them (screen.py, export.py)."""
     if by not in BY:
         raise ValueError(f"unknown cyber breakdown {by!r}; expected one of {', '.join(BY)}")
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     return _df(con, f"""
         SELECT {BY[by]} AS key, count(*) AS incidents, count(i.cyber_loss_usd) AS losses_recorded,
                coalesce(sum(i.cyber_loss_usd), 0)::DOUBLE AS loss_usd, median(i.cyber_loss_usd) AS loss_median,
@@ -80,7 +80,7 @@ def breakdown(con, filters: Filters, profile: Profile, by: str = "modus") -> pd.
 
 def modus_channel(con, filters: Filters, profile: Profile) -> pd.DataFrame:
     """Per (modus, channel): incidents, losses and victims by group; the export's table."""
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     return _df(con, f"""
         SELECT {BY['modus']} AS modus, {BY['channel']} AS channel, count(*) AS incidents,
                count(i.cyber_loss_usd) AS losses_recorded, coalesce(sum(i.cyber_loss_usd), 0)::DOUBLE AS loss_usd,
@@ -90,7 +90,7 @@ def modus_channel(con, filters: Filters, profile: Profile) -> pd.DataFrame:
 
 def tfgbv_victims(con, filters: Filters, profile: Profile) -> pd.DataFrame:
     """Victims of technology-facilitated gender-based violence by group: one row, key 'tfgbv'."""
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     return _df(con, f"""SELECT 'tfgbv' AS key, count(*) AS incidents, {GROUP_SQL}
                         FROM incidents i WHERE {where} AND coalesce(i.tfgbv, FALSE)""", params)
 
@@ -99,7 +99,7 @@ def offender_flows(con, filters: Filters, profile: Profile, lang: str) -> pd.Dat
     """Offenders' country -> victims' admin-1 area: incidents per pair, with names and the area's
     centroid. Only incidents with both ends known."""
     col = _lang(lang)
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     return _df(con, f"""
         WITH pairs AS (SELECT i.offender_iso3 AS offender, {PLACE} AS area, any_value(i.iso3) AS iso3,
                               count(*) AS incidents, count(*) FILTER (WHERE {FOREIGN}) AS foreign_offenders
@@ -113,7 +113,7 @@ def offender_flows(con, filters: Filters, profile: Profile, lang: str) -> pd.Dat
 def offender_countries(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
     """Incidents by the offenders' country (known only), with whether it is abroad."""
     col = _lang(lang)
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     return _df(con, f"""
         WITH k AS (SELECT i.offender_iso3 AS offender, count(*) AS incidents,
                           count(*) FILTER (WHERE {FOREIGN}) AS foreign_offenders
@@ -135,7 +135,7 @@ class Recruitment:
 
 def recruitment(con, filters: Filters, profile: Profile, lang: str) -> Recruitment:
     col = _lang(lang)
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     visible = profile.where("t")
     frame = _df(con, f"""
         WITH offers AS (SELECT i.iso3, i.date_occurred, i.linked_trafficking_id FROM incidents i
@@ -162,7 +162,7 @@ def national_scores(con, filters: Filters, profile: Profile, lang: str) -> pd.Da
     """The GI-TOC index's cyber-dependent crimes and financial crimes scores (latest edition imported)
     for the countries in view, beside their cyber incidents. Empty when the index is not imported."""
     col = _lang(lang)
-    where, params = _scope(filters, profile)
+    where, params = _where(filters, profile)
     return _df(con, f"""
         WITH here AS (SELECT i.iso3, count(*) AS incidents FROM incidents i WHERE {where} AND i.iso3 IS NOT NULL
                       GROUP BY 1),

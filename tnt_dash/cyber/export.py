@@ -3,19 +3,19 @@ age, protected as the profile and destination require (gender.victims.build_grou
 as the page; no account, platform or incident identifier, whatever the profile."""
 from __future__ import annotations
 
-from ..access import Profile
-from ..filters import Filters
 from ..gender.counts import GROUP_LABELS, GROUPS
 from ..gender.table import TOTAL_KEY
 from ..suppression import OTHER_KEY
 from ..gender.victims import build_groups
-from ..i18n import I18n, N_
+from ..i18n import N_
 from ..presented import View
+from ..scope import Scope
 from . import data
 from .codes import labels
 
 
-def cyber_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
+def cyber_view(con, scope: Scope) -> View:
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     _ = t.gettext
     frame = data.modus_channel(con, filters, profile)
     modus, channel = labels("modus", t.lang), labels("channel", t.lang)

@@ -1,20 +1,20 @@
 """Arrests by sex per market, and the share of women and girls among arrested suspects."""
 from __future__ import annotations
 
-from ..access import Profile
-from ..filters import Filters
-from ..i18n import I18n
-from ..queries import _df, _lang, scope
+from .. import queries
+from ..queries import _df, _lang
+from ..scope import Scope
 from .table import Table, protect, share, with_total
 
 ARREST_PARTS = ("arrests_female", "arrests_male", "arrests_unknown")
 
 
-def arrests_table(con, filters: Filters, profile: Profile, t: I18n, destination: str) -> Table:
+def arrests_table(con, scope: Scope) -> Table:
     """Arrests by sex per market and the share of women among arrested suspects whose sex was
     recorded. Arrested people are counted persons too, so small counts are protected like victims."""
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     col = _lang(t.lang)
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     frame = _df(con, f"""
         SELECT i.market AS key, any_value(m.label_{col}) AS label,
                sum(i.arrests_female)::BIGINT AS arrests_female, sum(i.arrests_male)::BIGINT AS arrests_male,

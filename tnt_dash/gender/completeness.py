@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 
 from .. import queries
-from ..access import Profile
 from ..config import suppression_threshold
-from ..filters import Filters
 from ..i18n import I18n
-from ..queries import VICTIMS, _df, scope
+from ..queries import VICTIMS, _df
+from ..scope import Scope
 from ..suppression import primary_mark
 from .audit import hidden
 from .counts import ADULT, AGE_UNKNOWN, BREAKDOWNS, CHILD, FEMALE, MALE, SEX_UNKNOWN
@@ -69,12 +68,13 @@ def _completeness_shares(table: Table, prefix: str = "") -> Table:
     return table
 
 
-def completeness_monthly(con, filters: Filters, profile: Profile, by: str, destination: str) -> Table:
+def completeness_monthly(con, scope: Scope, by: str) -> Table:
     """Share of victims with sex recorded and with age recorded, per mission or reporting unit and month."""
+    filters, profile, destination = scope.filters, scope.profile, scope.destination
     if by not in ("mission", "unit"):
         raise ValueError(f"completeness is by mission or unit, not {by!r}")
     key_sql = BREAKDOWNS[by][0]
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     frame = _df(con, f"""
         SELECT {key_sql} AS key, date_trunc('month', i.date_occurred)::DATE AS month, {COMPLETENESS_SQL}
         FROM incidents i WHERE {where}
@@ -123,11 +123,11 @@ def judged_month(start: date | None, end: date) -> JudgedMonth:
     return JudgedMonth(max(first, start), end)
 
 
-def completeness_units(con, filters: Filters, profile: Profile, t: I18n, destination: str,
-                       month: JudgedMonth | None = None) -> tuple[Table, JudgedMonth | None]:
+def completeness_units(con, scope: Scope, month: JudgedMonth | None = None) -> tuple[Table, JudgedMonth | None]:
     """Per reporting unit: completeness over the period and in the month it is judged on (`month`,
     default `judged_month` of the period), with the unit's mission."""
-    where, params = scope(filters, profile)
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
+    where, params = queries.scope(filters, profile)
     end = filters.date_to or queries.data_status(con, filters, profile)["date_max"]
     if end is None:
         return Table(pd.DataFrame()), None

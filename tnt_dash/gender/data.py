@@ -8,11 +8,10 @@ from functools import partial
 
 import pandas as pd
 
-from .. import i18n
-from ..access import Profile
 from ..config import suppression_threshold
 from ..filters import Filters
 from ..parallel import run_parts
+from ..scope import Scope
 from .arrests import arrests_table
 from .completeness import JudgedMonth, completeness_monthly, completeness_units
 from .rates import national_series_count, rate_and_national
@@ -54,39 +53,38 @@ class TraffickingData:
     links: ProtectionLinks | None     # CRSV/MARA and MRM referrals, the sidebar period; None: not for this profile
 
 
-def trafficking_data(con, filters: Filters, quarter: Filters, profile: Profile, t, destination: str,
-                     market: Table | None, rate: Table, arrests: Table) -> TraffickingData:
+def trafficking_data(con, scope: Scope, quarter: Filters, market: Table | None, rate: Table,
+                     arrests: Table) -> TraffickingData:
     """The trafficking indicators, each protected together with the published table it shares
     counts with (trafficking.protect_linked): the market table and the arrests table are over the
     quarter window, the rate table over the sidebar period; a link holds only over the same window."""
-    same_window = quarter == filters
-    forms = forms_table(con, quarter, profile, t, destination, market)
+    same_window = quarter == scope.filters
+    forms = forms_table(con, scope.with_filters(quarter), market)
     return TraffickingData(
         forms=forms,
-        sdg_forms=sdg_by_form(con, filters, profile, t, destination, rate, forms if same_window else None),
-        citizenship=citizenship_table(con, filters, profile, t, destination, rate),
-        citizenships=citizenships_named(con, filters, profile, destination),
-        chain=chain_table(con, filters, profile, t, destination, arrests if same_window else None),
-        links=protection_links(con, filters, profile, destination))
+        sdg_forms=sdg_by_form(con, scope, rate, forms if same_window else None),
+        citizenship=citizenship_table(con, scope, rate),
+        citizenships=citizenships_named(con, scope),
+        chain=chain_table(con, scope, arrests if same_window else None),
+        links=protection_links(con, scope))
 
 
-def gender_data(con, filters: Filters, profile: Profile, lang: str, destination: str = "screen",
-                span: str = "quarter", breakdowns: tuple[str, ...] = GROUP_BREAKDOWNS) -> GenderData:
+def gender_data(con, scope: Scope, span: str = "quarter", breakdowns: tuple[str, ...] = GROUP_BREAKDOWNS) -> GenderData:
     """Everything the gender page and pack show; `breakdowns` limits the groups and shares tables
     to those asked for (the page asks for "market", and for the others when their tab is open)."""
-    t = i18n.get(lang)
-    quarter = window(con, filters, profile, span)
-    suppress = profile.must_suppress(destination)
+    quarter = window(con, scope.filters, scope.profile, span)
+    in_quarter = scope.with_filters(quarter)
+    suppress = scope.must_suppress
     # Independent parts, two at a time (tnt_dash/parallel.py), the longest first so that the
     # threads finish close together.
     parts = run_parts({
-        "units": partial(completeness_units, con, filters, profile, t, destination),
-        "rate": partial(rate_and_national, con, filters, profile, t, destination),
-        **{f"table:{by}": partial(breakdown_of, con, quarter, profile, t, by, suppress) for by in breakdowns},
-        "missions": partial(completeness_monthly, con, filters, profile, "mission", destination),
-        "trend": partial(trend, con, filters, profile, destination),
-        "arrests": partial(arrests_table, con, quarter, profile, t, destination),
-        "smuggled": partial(smuggled_table, con, quarter, profile, t, destination),
+        "units": partial(completeness_units, con, scope),
+        "rate": partial(rate_and_national, con, scope),
+        **{f"table:{by}": partial(breakdown_of, con, in_quarter, by) for by in breakdowns},
+        "missions": partial(completeness_monthly, con, scope, "mission"),
+        "trend": partial(trend, con, scope),
+        "arrests": partial(arrests_table, con, in_quarter),
+        "smuggled": partial(smuggled_table, con, in_quarter),
     })
     (units, month), (rate, national) = parts["units"], parts["rate"]
     tables = {by: parts[f"table:{by}"] for by in breakdowns}
@@ -99,7 +97,7 @@ def gender_data(con, filters: Filters, profile: Profile, lang: str, destination:
         units=units, units_month=month, rate=rate,
         national=national, national_rows=national_series_count(con),
         arrests=parts["arrests"], smuggled=parts["smuggled"],
-        trafficking=trafficking_data(con, filters, quarter, profile, t, destination,
+        trafficking=trafficking_data(con, scope, quarter,
                                      tables["market"][0] if "market" in tables else None, rate, parts["arrests"]),
     )
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import presented
-from ..access import Profile
-from ..filters import Filters
 from ..i18n import I18n
+from ..scope import Scope
 from .data import GenderData, gender_data
 from .definitions import definitions
 from .tables import (arrests_frame, chain_frame, citizenship_frame, forms_frame, groups_frame, missions_frame,
@@ -61,37 +60,38 @@ def trafficking_sheets(data: GenderData, t: I18n, sheet) -> dict[str, pd.DataFra
     return sheets
 
 
-def pack(con, filters: Filters, profile: Profile, t: I18n,
-         span: str = "quarter") -> tuple[dict[str, pd.DataFrame], presented.Stamp]:
+def pack(con, scope: Scope, span: str = "quarter") -> tuple[dict[str, pd.DataFrame], presented.Stamp]:
     """The gender indicators pack, protected for export: its sheets and the stamp they carry.
     The file is written at the edge: exports.xlsx_bytes(*pack(...))."""
-    data = gender_data(con, filters, profile, t.lang, destination="export", span=span)
+    t, scope = scope.t, scope.to("export")
+    data = gender_data(con, scope, span=span)
     period = f"{t.date(data.window_from)} – {t.date(data.window_to)}"
-    stamp = presented.stamp(con, t, profile, t.gettext("Gender indicators pack"), filters, period=period)
+    stamp = presented.stamp(con, scope, t.gettext("Gender indicators pack"), period=period)
     return pack_sheets(data, t), stamp
 
 
-def gender_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> presented.View:
+def gender_view(con, scope: Scope) -> presented.View:
     """CLI export: victims by market and group over the filter period (the pack's main table)."""
-    table = groups_table(con, filters, profile, t, "market", destination)
+    t = scope.t
+    table = groups_table(con, scope, "market")
     frame = groups_frame(t, table, "market") if not table.withheld else pd.DataFrame(
         {t.gettext("Note"): [t.gettext("Withheld: these counts are too small to publish safely.")]})
     return presented.View("gender", t.gettext("Victims by sex and age, by criminal market"), frame)
 
 
-def trafficking_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> presented.View:
+def trafficking_view(con, scope: Scope) -> presented.View:
     """CLI export `trafficking`: victims by form of exploitation × group, and offenders through the
     chain by sex and age, over the filter period, one count per line, protected as the profile requires."""
     from .counts import GROUP_LABELS, GROUPS
     from .trafficking import OFFENDER_AGE, OFFENDER_SEX, chain_table, forms_table
     from .victims import groups_table
     from .arrests import arrests_table
+    t = scope.t
     _ = t.gettext
-    suppress = profile.must_suppress(destination)
-    market = groups_table(con, filters, profile, t, "market", destination) if suppress else None
-    forms = forms_table(con, filters, profile, t, destination, market)
-    chain = chain_table(con, filters, profile, t, destination,
-                        arrests_table(con, filters, profile, t, destination) if suppress else None)
+    suppress = scope.must_suppress
+    market = groups_table(con, scope, "market") if suppress else None
+    forms = forms_table(con, scope, market)
+    chain = chain_table(con, scope, arrests_table(con, scope) if suppress else None)
     withheld = _("Withheld: these counts are too small to publish safely.")
     rows = []
     what = _("Victims by form of exploitation")

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import queries
-from ..access import Profile
-from ..filters import Filters
-from ..i18n import I18n
-from ..queries import VICTIMS, _df, _lang, scope
+from ..queries import VICTIMS, _df, _lang
+from ..scope import Scope
 from .audit import hidden
 from .counts import AGE_PARTS, COUNT_SQL, SEX_PARTS
 from .table import TOTAL_KEY, Table, protect, with_total
@@ -17,11 +15,12 @@ HUMAN_TRAFFICKING = "human_trafficking"
 PER_POPULATION = 100_000
 
 
-def trafficking_rate(con, filters: Filters, profile: Profile, t: I18n, destination: str) -> Table:
+def trafficking_rate(con, scope: Scope) -> Table:
     """Detected victims of human trafficking (market human_trafficking) per 100,000 population, by
     country, sex and age, from incident records, with the population's year and source."""
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     col = _lang(t.lang)
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     # Counted per country first, labelled after: the join touches a few rows, not every record.
     frame = _df(con, f"""
         WITH agg AS (
@@ -73,9 +72,10 @@ def national_series_count(con) -> int:
     return int(queries._one(con, "SELECT count(*) FROM national_series")[0])
 
 
-def rate_and_national(con, filters: Filters, profile: Profile, t: I18n, destination: str) -> tuple[Table, pd.DataFrame]:
+def rate_and_national(con, scope: Scope) -> tuple[Table, pd.DataFrame]:
     """The trafficking rate, then the national series of the countries it covers."""
-    rate = trafficking_rate(con, filters, profile, t, destination)
+    filters, profile = scope.filters, scope.profile
+    rate = trafficking_rate(con, scope)
     iso3s = set(rate.frame["key"]) if not rate.frame.empty else set(filters.countries)
     if profile.releasable_to_host_state:      # a host State's screen: its own national series only
         iso3s &= {profile.require_host_state()}

@@ -3,10 +3,9 @@ across a border for gain, who are not victims of the smuggling (Smuggling of Mig
 never counted in the victim tables or rates. Aggravated smuggling that harms them records victims."""
 from __future__ import annotations
 
-from ..access import Profile
-from ..filters import Filters
-from ..i18n import I18n
-from ..queries import _df, _lang, scope
+from .. import queries
+from ..queries import _df, _lang
+from ..scope import Scope
 from .table import Table, protect, with_total
 
 SMUGGLED_PARTS = ("women", "men", "girls", "boys", "unknown")
@@ -19,10 +18,11 @@ SMUGGLED_SQL = {
 }
 
 
-def smuggled_table(con, filters: Filters, profile: Profile, t: I18n, destination: str) -> Table:
+def smuggled_table(con, scope: Scope) -> Table:
     """Persons smuggled by sex and age per country, with a total row; small counts protected like victims."""
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     col = _lang(t.lang)
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     parts = ", ".join(f"sum({sql})::BIGINT AS {name}" for name, sql in SMUGGLED_SQL.items())
     total = " + ".join(f"({sql})" for sql in SMUGGLED_SQL.values())
     frame = _df(con, f"""

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import queries
 from ..access import Profile
 from ..config import suppression_threshold
 from ..filters import Filters
 from ..i18n import I18n
-from ..queries import VICTIMS, _df, _lang, scope
+from ..queries import VICTIMS, _df, _lang
+from ..scope import Scope
 from ..suppression import COMPLEMENTARY_MARK, OTHER_KEY, suppress_series_value
 from ..victim_detail import FORM_UNKNOWN, FORMS, GRAVE_VIOLATIONS, STAGES
 from .audit import hidden, pinned_cells
@@ -161,7 +163,7 @@ def _published_row(table: Table | None, key: str, columns: dict[str, str]) -> di
 def form_counts(con, filters: Filters, profile: Profile) -> pd.DataFrame:
     """Victims of human trafficking per form of exploitation and group (women, men, girls, boys,
     unknown), forms with victims only, in FORM_KEYS order."""
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     frame = _df(con, f"""
         SELECT {FORM_SQL} AS key, {COUNT_SQL}
         FROM incidents i WHERE {where} AND i.market = ?
@@ -175,10 +177,10 @@ def form_label(t: I18n, key: str) -> str:
     return t.gettext(FORMS.get(key, FORM_UNKNOWN_LABEL))
 
 
-def forms_table(con, filters: Filters, profile: Profile, t: I18n, destination: str,
-                market_table: Table | None = None) -> Table:
+def forms_table(con, scope: Scope, market_table: Table | None = None) -> Table:
     """Victims by form of exploitation × group, with a total row. Its total row is the trafficking
     row of the victims-by-market table (`market_table`, same window), so it is linked to it."""
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     counts = form_counts(con, filters, profile)
     suppress = profile.must_suppress(destination)
     frame = counts[["key", *GROUPS, "victims"]]
@@ -192,13 +194,13 @@ def forms_table(con, filters: Filters, profile: Profile, t: I18n, destination: s
 
 # --- SDG 16.2.2 by form of exploitation -------------------------------------------------------
 
-def sdg_by_form(con, filters: Filters, profile: Profile, t: I18n, destination: str,
-                rate_table: Table | None = None, forms_published: Table | None = None) -> Table:
+def sdg_by_form(con, scope: Scope, rate_table: Table | None = None, forms_published: Table | None = None) -> Table:
     """Detected trafficking victims per 100,000 population by country and form of exploitation
     (counts, and rate_<form> beside each). Its row totals are the rate table's victims per country
     (same period); `forms_published`, when over the same window, gives its column totals."""
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     col = _lang(t.lang)
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     forms = ", ".join(f"sum(CASE WHEN {FORM_SQL} = '{k}' THEN {VICTIMS} ELSE 0 END)::BIGINT AS \"{k}\""
                       for k in FORM_KEYS)   # FORM_KEYS: constants, not user input
     frame = _df(con, f"""
@@ -234,13 +236,13 @@ def sdg_by_form(con, filters: Filters, profile: Profile, t: I18n, destination: s
 
 # --- Citizenship and referral to services -----------------------------------------------------
 
-def citizenship_table(con, filters: Filters, profile: Profile, t: I18n, destination: str,
-                      rate_table: Table | None = None) -> Table:
+def citizenship_table(con, scope: Scope, rate_table: Table | None = None) -> Table:
     """Trafficking victims by citizenship (domestic, foreign, unknown) and by referral to services
     (referred, not referred, declined, unknown) per country, with a total row; its victims per
     country are the rate table's (same period)."""
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     col = _lang(t.lang)
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     v = VICTIMS
     frame = _df(con, f"""
         WITH agg AS (
@@ -277,11 +279,12 @@ def citizenship_table(con, filters: Filters, profile: Profile, t: I18n, destinat
     return table
 
 
-def citizenships_named(con, filters: Filters, profile: Profile, destination: str) -> list[tuple[str, int]]:
+def citizenships_named(con, scope: Scope) -> list[tuple[str, int]]:
     """The foreign victims' citizenships (ISO3) and the trafficking incidents naming each. Where
     small counts are protected, a citizenship named in fewer than k incidents is left out: one or
     two foreign victims of a rare nationality are easy to recognise."""
-    where, params = scope(filters, profile)
+    filters, profile, destination = scope.filters, scope.profile, scope.destination
+    where, params = queries.scope(filters, profile)
     rows = _df(con, f"""
         SELECT c AS iso3, count(*)::BIGINT AS incidents
         FROM (SELECT unnest(string_split(i.victim_citizenships, ';')) AS c FROM incidents i
@@ -294,13 +297,13 @@ def citizenships_named(con, filters: Filters, profile: Profile, destination: str
 
 # --- Offenders through the criminal-justice chain ---------------------------------------------
 
-def chain_table(con, filters: Filters, profile: Profile, t: I18n, destination: str,
-                arrests_table: Table | None = None) -> Table:
+def chain_table(con, scope: Scope, arrests_table: Table | None = None) -> Table:
     """Trafficking offenders by stage (arrested, prosecuted, convicted) × sex and × age, for the
     human-trafficking incidents in `filters`, whatever the date each stage was reached. The rows do
     not add up (the same people go through the stages): the total row the audit needs is dropped.
     Its arrested row by sex is the trafficking row of the arrests table when they agree."""
-    where, params = scope(filters, profile)
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
+    where, params = queries.scope(filters, profile)
     cells = ", ".join(
         [f"sum(o.persons) FILTER (WHERE o.sex = '{s}')::BIGINT AS {name}"
          for s, name in zip(("female", "male", "unknown"), OFFENDER_SEX)]
@@ -335,7 +338,7 @@ def _arrests_agree(con, filters: Filters, profile: Profile, frame: pd.DataFrame)
     """The chain's arrested cells (by sex and in all) equal to the incidents' own arrests of
     trafficking: only those link the chain to the arrests table. An arrest recorded on an incident
     but not (yet) in the offenders table, or the other way round, makes the two differ."""
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     f, m, u = _df(con, f"""SELECT coalesce(sum(i.arrests_female), 0)::BIGINT AS f, coalesce(sum(i.arrests_male), 0)::BIGINT AS m,
                                   coalesce(sum(i.arrests_unknown), 0)::BIGINT AS u
                            FROM incidents i WHERE {where} AND i.market = ?""", [*params, HUMAN_TRAFFICKING]).iloc[0]
@@ -354,11 +357,12 @@ class ProtectionLinks:
     grave: dict[str, int | str]
 
 
-def protection_links(con, filters: Filters, profile: Profile, destination: str) -> ProtectionLinks | None:
+def protection_links(con, scope: Scope) -> ProtectionLinks | None:
     """None for a profile that may not see the protection links (access.Profile.protection_links)."""
+    filters, profile, destination = scope.filters, scope.profile, scope.destination
     if profile.protection_links == "none":
         return None
-    where, params = scope(filters, profile)
+    where, params = queries.scope(filters, profile)
     grave = ", ".join(f"count(*) FILTER (WHERE list_contains(string_split(coalesce(i.grave_violations, ''), ';'), '{g}'))::BIGINT AS {g}"
                       for g in GRAVE_VIOLATIONS)
     row = _df(con, f"""SELECT count(*) FILTER (WHERE coalesce(i.crsv_referred, FALSE))::BIGINT AS crsv, {grave}

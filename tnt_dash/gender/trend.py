@@ -7,10 +7,9 @@ from datetime import date, timedelta
 import pandas as pd
 
 from .. import queries, stats
-from ..access import Profile
 from ..config import suppression_threshold
-from ..filters import Filters
 from ..i18n import I18n
+from ..scope import Scope
 from ..suppression import COMPLEMENTARY_MARK, DisclosureError, suppress_table
 from .audit import hidden
 
@@ -26,9 +25,10 @@ class Trend:
     total: int | str
 
 
-def trend(con, filters: Filters, profile: Profile, destination: str, end: date | None = None) -> Trend:
+def trend(con, scope: Scope, end: date | None = None) -> Trend:
     """Weekly women-and-children victims over the complete weeks of the period, and a
     Mann-Kendall test on them (the test sees the true counts; only its verdict is shown)."""
+    filters, profile, destination = scope.filters, scope.profile, scope.destination
     last = queries.last_complete_week(con, profile, today=end)
     if filters.date_to:
         last = min(last, queries.week_start(filters.date_to + timedelta(days=1)) - timedelta(days=7))

@@ -11,10 +11,10 @@ from datetime import timedelta
 
 import pandas as pd
 
-from .. import i18n, queries
+from .. import queries
 from ..access import Profile
 from ..filters import Filters
-from ..i18n import I18n
+from ..scope import Scope
 from .audit import hidden
 from .counts import AGE_PARTS, GROUP_LINKS, GROUPS, SEX_PARTS, UNKNOWN_PARTS, counts_by, fill_labels
 from .table import TOTAL_KEY, Table, other_row_label, protect, share, with_total
@@ -23,9 +23,10 @@ GROUP_BREAKDOWNS = ("market", "country", "admin1")
 SHARE_BREAKDOWNS = ("market", "country")
 
 
-def groups_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
+def groups_table(con, scope: Scope, by: str) -> Table:
     """Women, men, girls, boys and unknown per market, country or admin-1, with a total row; where a
     shares table exists for the breakdown, protected as the page shows it, beside that table."""
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     frame = fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
     suppress = profile.must_suppress(destination)
     if by in SHARE_BREAKDOWNS:
@@ -68,9 +69,10 @@ def heatmap_rows(table: Table, min_victims: int = HEATMAP_MIN_VICTIMS) -> Heatma
                                for _, cells, total in rows])
 
 
-def shares_table(con, filters: Filters, profile: Profile, t: I18n, by: str, destination: str) -> Table:
+def shares_table(con, scope: Scope, by: str) -> Table:
     """Share of female victims (of those with sex recorded) and of children (of those with age
     recorded), with every count the shares are made of, including the unknowns."""
+    filters, profile, t, destination = scope.filters, scope.profile, scope.t, scope.destination
     frame = fill_labels(counts_by(con, filters, profile, t.lang, by), t, by)
     suppress = profile.must_suppress(destination)
     if by in SHARE_BREAKDOWNS:
@@ -131,18 +133,16 @@ def window(con, filters: Filters, profile: Profile, span: str) -> Filters:
     return filters.with_dates(start, end)
 
 
-def breakdown(con, filters: Filters, profile: Profile, lang: str, by: str, destination: str = "screen",
-              span: str = "quarter") -> tuple[Table, Table | None]:
+def breakdown(con, scope: Scope, by: str, span: str = "quarter") -> tuple[Table, Table | None]:
     """The groups table and (by market or country) the shares table for one breakdown, protected.
 
     The page computes the breakdown of the open tab only: each one is a query and a disclosure audit."""
-    return breakdown_of(con, window(con, filters, profile, span), profile, i18n.get(lang), by,
-                        profile.must_suppress(destination))
+    return breakdown_of(con, scope.with_filters(window(con, scope.filters, scope.profile, span)), by)
 
 
-def breakdown_of(con, quarter: Filters, profile: Profile, t: I18n, by: str,
-                 suppress: bool) -> tuple[Table, Table | None]:
-    """`breakdown` over a window already cut, in a language already chosen."""
+def breakdown_of(con, scope: Scope, by: str) -> tuple[Table, Table | None]:
+    """`breakdown` over a window already cut (the scope's filters)."""
+    quarter, profile, t, suppress = scope.filters, scope.profile, scope.t, scope.must_suppress
     if by not in GROUP_BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}; choose from {', '.join(GROUP_BREAKDOWNS)}")
     # One query feeds both the groups table and the shares table.

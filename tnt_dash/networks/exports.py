@@ -7,8 +7,8 @@ import pandas as pd
 from .. import queries
 from ..access import Profile
 from ..filters import Filters
-from ..i18n import I18n
 from ..presented import View
+from ..scope import Scope
 from . import graph, names
 
 
@@ -37,7 +37,8 @@ def register_frame(con, filters: Filters, profile: Profile, lang: str) -> pd.Dat
     return frame
 
 
-def actors_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
+def actors_view(con, scope: Scope) -> View:
+    filters, profile, t = scope.filters, scope.profile, scope.t
     frame = names.labelled(register_frame(con, filters, profile, t.lang), t)
     frame["gitoc_actor_type"] = [names.type_label(t, g) for g in frame["gitoc_actor_type"]]
     _ = t.gettext
@@ -56,10 +57,11 @@ def actors_view(con, filters: Filters, profile: Profile, t: I18n, destination: s
     return View("actors", _("Actor register with activity in view"), frame.rename(columns=columns))
 
 
-def links_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
+def links_view(con, scope: Scope) -> View:
     """Every actor-to-actor edge of the graph (no top-N cut): recorded links and co-activity."""
+    t = scope.t
     _ = t.gettext
-    net = graph.network(con, filters, profile, t.lang, top=graph.MAX_TOP)
+    net = graph.network(con, scope, top=graph.MAX_TOP)
     label = net.nodes.set_index("key")["label"]
     edges = net.edges[net.edges["a"].str.startswith("actor:") & net.edges["b"].str.startswith("actor:")]
     kinds = {"co_active": _("Active in the same area and month"), "alliance": _("Alliance"), "rivalry": _("Rivalry"),

@@ -17,10 +17,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .. import i18n, queries
+from .. import queries
 from ..access import Profile
 from ..filters import Filters
 from ..i18n import N_
+from ..scope import Scope
 from . import names
 
 NODE_KINDS = ("actor", "area", "market", "corridor")
@@ -138,10 +139,9 @@ def corridor_label(code: str, countries: dict[str, str]) -> str:
     return f"{countries.get(origin, origin)} → {countries.get(destination, destination)}"
 
 
-def network(con, filters: Filters, profile: Profile, lang: str, top: int = DEFAULT_TOP,
-            focus: str | None = None) -> Network:
+def network(con, scope: Scope, top: int = DEFAULT_TOP, focus: str | None = None) -> Network:
     """The graph of the `top` most active actors in view (and what links them), laid out."""
-    t = i18n.get(lang)
+    filters, profile, lang, t = scope.filters, scope.profile, scope.lang, scope.t
     top = max(1, min(int(top), MAX_TOP))
     parsed = parse_focus(focus)
     agg = _aggregates(con, filters, profile, focus)

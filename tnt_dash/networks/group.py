@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import i18n, queries
-from ..access import Profile
-from ..filters import Filters
+from .. import queries
 from ..gender.counts import COUNT_SQL
 from ..gender.table import Table
 from ..gender.victims import build_groups
+from ..scope import Scope
 from . import graph, names
 
 RECORDS_SHOWN = 50
@@ -33,9 +32,9 @@ class Group:
     records: pd.DataFrame      # queries.incident_list columns, capped
 
 
-def actors_in_view(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+def actors_in_view(con, scope: Scope) -> pd.DataFrame:
     """The actors with records in view, most active first: actor_id, actor (display name), incidents."""
-    t = i18n.get(lang)
+    filters, profile, lang, t = scope.filters, scope.profile, scope.lang, scope.t
     where, params = queries.scope(filters, profile)
     frame = queries._df(con, f"""
         SELECT ac.actor_id, {names.name_sql(profile, lang=lang)} AS name, ac.gitoc_actor_type, {names.masked_sql(profile)} AS masked,
@@ -46,9 +45,9 @@ def actors_in_view(con, filters: Filters, profile: Profile, lang: str) -> pd.Dat
     return names.labelled(frame, t)[["actor_id", "actor", "incidents"]]
 
 
-def group(con, filters: Filters, profile: Profile, lang: str, actor_id: str, destination: str = "screen") -> Group | None:
+def group(con, scope: Scope, actor_id: str) -> Group | None:
     """The group section for `actor_id`, or None when the profile may not see that actor."""
-    t = i18n.get(lang)
+    filters, profile, lang, t = scope.filters, scope.profile, scope.lang, scope.t
     col = queries._lang(lang)
     head = queries._df(con, f"""SELECT ac.actor_id, {names.name_sql(profile, lang=lang)} AS name, ac.gitoc_actor_type,
                                        {names.masked_sql(profile)} AS masked
@@ -84,21 +83,21 @@ def group(con, filters: Filters, profile: Profile, lang: str, actor_id: str, des
                    GROUP BY 1 HAVING sum({queries.VICTIMS}) > 0)
         SELECT k.key, m.label_{col} AS label, k.* EXCLUDE (key)
         FROM k JOIN markets m ON m.code = k.key ORDER BY k.victims DESC, k.key""", params)
-    victims = build_groups(counts, t.gettext("Total"), profile.must_suppress(destination),
+    victims = build_groups(counts, t.gettext("Total"), scope.must_suppress,
                            t.gettext("Other markets ({n})"))
     records = queries.incident_list(con, filters, profile, lang, limit=RECORDS_SHOWN, actor_id=actor_id)
     if "actor" in records:
         records["actor"] = head["actor"]     # the GI-TOC type where the name is masked, never a blank
     return Group(actor_id=actor_id, actor=head["actor"], gitoc_type=head["gitoc_actor_type"], masked=bool(head["masked"]),
                  monthly=monthly, areas=areas, markets=markets, corridors=corridors, victims=victims,
-                 linked=linked_actors(con, filters, profile, lang, actor_id), records=records)
+                 linked=linked_actors(con, scope, actor_id), records=records)
 
 
-def linked_actors(con, filters: Filters, profile: Profile, lang: str, actor_id: str) -> pd.DataFrame:
+def linked_actors(con, scope: Scope, actor_id: str) -> pd.DataFrame:
     """The actors linked to `actor_id`: by the analyst's recorded links (kind, source, grade) and by
     activity in the same admin-1 area and month (cells: area-months shared; incidents: both actors'
     incidents in those cells)."""
-    t = i18n.get(lang)
+    filters, profile, lang, t = scope.filters, scope.profile, scope.lang, scope.t
     where, params = queries.scope(filters, profile)
     co = queries._df(con, f"""
         WITH cells AS (

@@ -35,6 +35,7 @@ from ..access import Profile
 from ..filters import Filters
 from ..i18n import N_, I18n
 from ..presented import View
+from ..scope import Scope
 from . import names
 
 CRITERIA = ("violence", "corruption", "infiltration", "reach", "adaptability", "links")
@@ -148,10 +149,10 @@ def score(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def rank(con, filters: Filters, profile: Profile, lang: str) -> pd.DataFrame:
+def rank(con, scope: Scope) -> pd.DataFrame:
     """The ranked groups with their display names (masked per profile)."""
-    t = i18n.get(lang)
-    scored = score(evidence(con, filters, profile, lang))
+    t = scope.t
+    scored = score(evidence(con, scope.filters, scope.profile, scope.lang))
     scored = names.labelled(scored, t)
     scored["type_label"] = [names.type_label(t, g) for g in scored["gitoc_actor_type"]]
     scored["sentence"] = [sentence(r, t) for r in scored.to_dict("records")]
@@ -196,10 +197,10 @@ def table(scored: pd.DataFrame, t: I18n) -> pd.DataFrame:
     return out
 
 
-def view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export") -> View:
+def view(con, scope: Scope) -> View:
     """Export view `actor_ranking`."""
-    return View("actor_ranking", t.gettext("Criminal groups ranked by capability (analytic judgement)"),
-                table(rank(con, filters, profile, t.lang), t))
+    return View("actor_ranking", scope.t.gettext("Criminal groups ranked by capability (analytic judgement)"),
+                table(rank(con, scope), scope.t))
 
 
 PLAIN_COLUMNS = ("rank", "actor_id", "actor", "gitoc_actor_type", "capability", *CRITERIA,
@@ -234,9 +235,10 @@ def cli_ranking(args) -> int:
                 raise ValueError(f"--period takes a number of days such as 90d (got {args.period!r})")
             end = filters.date_to or queries.data_status(con, filters, profile)["date_max"]
             filters = filters.with_dates(end - timedelta(days=int(days[:-1]) - 1), end)
-        scored = rank(con, filters, profile, t.lang)
+        scope = Scope(filters, profile, t.lang, "export")
+        scored = rank(con, scope)
         title = t.gettext("Criminal groups ranked by capability (analytic judgement)")
-        stamp = presented.stamp(con, t, profile, title, filters)
+        stamp = presented.stamp(con, scope, title)
         if profile.releasable_to_host_state:
             log_release(args.db or config.db_path(), profile, kind="export", item=f"actor ranking {args.format}",
                         filters=filters, records=queries.record_count(con, filters, profile), user="cli")

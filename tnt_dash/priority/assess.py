@@ -10,10 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .. import presented
-from ..access import Profile
 from ..config import suppression_threshold
-from ..filters import Filters
-from ..i18n import I18n, get as get_i18n
+from ..scope import Scope
 from ..suppression import COMPLEMENTARY_MARK, primary_mark
 from . import records
 from .explain import sentence, table
@@ -34,8 +32,7 @@ class Assessment:
     suppressed: bool          # small victim counts hidden for this profile and destination
 
 
-def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm1",
-           weights: Weights = Weights(), destination: str = "screen", explain: int | None = None,
+def assess(con, scope: Scope, level: str = "adm1", weights: Weights = Weights(), explain: int | None = None,
            top: int | None = None, publish: int | None = None) -> Assessment:
     """Priority, its parts, rank, confidence, rank range under ±20 % weights, and a sentence per row.
 
@@ -51,10 +48,11 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
     of their own, taking their sums as published, which is the cautious reading."""
     if level not in AREA_LEVELS:
         raise ValueError(f"level must be one of {', '.join(AREA_LEVELS)}, not {level!r}")
-    raw = records.inputs(con, filters, profile, lang, level)
+    profile, destination = scope.profile, scope.destination
+    raw = records.inputs(con, scope.filters, profile, scope.lang, level)
     # pandas deep-copies a frame's attrs on every operation: keep them aside while scoring.
     meta, raw.attrs = raw.attrs, {}
-    suppress = profile.must_suppress(destination)
+    suppress = scope.must_suppress
     # The victim counts as this profile may see them, for every row, carried through the scoring
     # beside the counts it scores.
     shown = presented.protect_victims(raw, profile, destination, part="vulnerable") if len(raw) else raw
@@ -76,7 +74,7 @@ def assess(con, filters: Filters, profile: Profile, lang: str, level: str = "adm
         for column in PUBLISHED:
             scored[f"{column}_shown"] = scored[f"{column}_shown"].astype(object).where(
                 np.arange(len(scored)) < max(0, publish), None)
-    t = get_i18n(lang)
+    t = scope.t
     explained = scored if explain is None else scored.head(max(0, explain))
     # (to_dict of no rows still walks every column: the brief explains none of its five.)
     rows = explained.to_dict("records") if len(explained) else []
@@ -95,21 +93,20 @@ def published_counts(shown, k: int) -> np.ndarray:
                      for v in shown], dtype=float)
 
 
-def top_threats(con, filters: Filters, profile: Profile, lang: str, end: date, n: int = 5,
-                weights: Weights = Weights()) -> pd.DataFrame:
+def top_threats(con, scope: Scope, end: date, n: int = 5, weights: Weights = Weights()) -> pd.DataFrame:
     """The weekly brief's top `n`: admin-1 × market scored over the 16 weeks ending on `end`, cyber
     threats at the level where they exist (their country, or transnational / online).
 
     Keeps the brief's columns: incidents_4w (last 4 weeks) and incidents_prior (the 12 before)."""
-    window = filters.with_dates(end - timedelta(weeks=TOP_THREATS_WEEKS) + timedelta(days=1), end)
-    result = assess(con, window, profile, lang, "adm1", weights, destination="export", explain=0, top=n)
+    window = scope.filters.with_dates(end - timedelta(weeks=TOP_THREATS_WEEKS) + timedelta(days=1), end)
+    result = assess(con, scope.with_filters(window).to("export"), "adm1", weights, explain=0, top=n)
     top = result.frame.rename(columns={"area": "admin1_code", "recent_4w": "incidents_4w",
                                        "prior": "incidents_prior"})
     return top.reset_index(drop=True)
 
 
-def view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export", level: str = "adm1",
-         weights: Weights = Weights()) -> presented.View:
-    result = assess(con, filters, profile, t.lang, level, weights, destination=destination)
+def view(con, scope: Scope, level: str = "adm1", weights: Weights = Weights()) -> presented.View:
+    t = scope.t
+    result = assess(con, scope, level, weights)
     return presented.View("priorities", t.gettext("Threat priorities (analytic judgement of the mission, not a "
                                                   "measurement)"), table(result, t))

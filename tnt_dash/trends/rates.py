@@ -6,16 +6,17 @@ from datetime import date
 
 import pandas as pd
 
+from .. import queries
 from ..access import Profile
 from ..filters import Filters
-from ..queries import _df, _lang, scope
+from ..queries import _df, _lang
 
 
 def rates(con, filters: Filters, profile: Profile, lang: str, start: date, end: date) -> pd.DataFrame:
     """Incidents per 100,000 population per country or territory over [start, end], with the
     population's year and source so that every rate can be read against its denominator."""
     col = _lang(lang)
-    where, params = scope(filters.with_dates(start, end), profile)
+    where, params = queries.scope(filters.with_dates(start, end), profile)
     frame = _df(con, f"""
         SELECT i.iso3 AS key, c.name_{col} AS label, string_agg(DISTINCT i.mission, ', ' ORDER BY i.mission) AS missions,
                count(*) AS incidents, any_value(c.population) AS population, any_value(c.pop_year) AS pop_year,

@@ -6,9 +6,10 @@ from datetime import date
 
 import pandas as pd
 
+from .. import queries
 from ..access import Profile
 from ..filters import Filters
-from ..queries import _df, _lang, scope
+from ..queries import _df, _lang
 from .periods import month_occurrences, period_end, window
 
 
@@ -31,7 +32,7 @@ def seasonality(con, filters: Filters, profile: Profile, lang: str) -> Seasonali
         return None
     first, last = bounds
     col = _lang(lang)
-    where, params = scope(filters.with_dates(first, period_end(last, "month")), profile)
+    where, params = queries.scope(filters.with_dates(first, period_end(last, "month")), profile)
     occurrences = month_occurrences(first, last)
     # The 12-month grid, the means and the index in SQL: in pandas (reindex, two group transforms,
     # a sort) they cost more than the query.

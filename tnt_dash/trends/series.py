@@ -12,9 +12,9 @@ import pandas as pd
 from .. import queries
 from ..access import Profile
 from ..filters import Filters
-from ..i18n import I18n
 from ..parallel import run_parts
-from ..queries import _df, scope
+from ..queries import _df
+from ..scope import Scope
 from .dimensions import DIMENSIONS, GRAINS, MA_WINDOW, NOT_RECORDED, OTHERS, TOP_SERIES, check
 from .labels import series_labels
 from .periods import period_end, previous_year, window
@@ -32,7 +32,7 @@ def series_counts(con, filters: Filters, profile: Profile, by: str, grain: str, 
     `strong` counts records graded A–B for the source and 1–2 for the information.
     """
     check(by, grain)
-    where, params = scope(filters.with_dates(first, period_end(last, grain)), profile)
+    where, params = queries.scope(filters.with_dates(first, period_end(last, grain)), profile)
     key = DIMENSIONS[by]
     return _df(con, f"""
         WITH periods AS (SELECT unnest(generate_series(?::DATE, ?::DATE, {GRAINS[grain]}))::DATE AS period),
@@ -59,7 +59,7 @@ def totals_between(con, filters: Filters, profile: Profile, by: str, start: date
     dated = filters.with_dates(start, end)
     table = queries.kpi_source(dated)[0]
     rolled = table == "incident_weekly"
-    where, params = scope(dated, profile, date_column="week" if rolled else "date_occurred")
+    where, params = queries.scope(dated, profile, date_column="week" if rolled else "date_occurred")
     return _df(con, f"""
         SELECT coalesce({DIMENSIONS[by]}, '{NOT_RECORDED}') AS key,
                {'sum(i.incidents)' if rolled else 'count(*)'}::BIGINT AS incidents
@@ -104,9 +104,9 @@ class Trends:
         return period_end(previous_year(self.last, self.grain), self.grain)
 
 
-def trends(con, filters: Filters, profile: Profile, t: I18n, by: str = "market", grain: str = "week",
-           top: int = TOP_SERIES) -> Trends | None:
+def trends(con, scope: Scope, by: str = "market", grain: str = "week", top: int = TOP_SERIES) -> Trends | None:
     """Everything the page's series charts and table show; None when no complete period is in view."""
+    filters, profile, t = scope.filters, scope.profile, scope.t
     check(by, grain)
     bounds = window(con, filters, profile, grain)
     if bounds is None:

@@ -6,9 +6,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ..access import Profile
-from ..filters import Filters
-from ..i18n import I18n
+from ..scope import Scope
 from .dimensions import CYBER_LABELS, FAMILY_LABELS
 from .labels import series_labels
 from .series import totals_between
@@ -16,8 +14,9 @@ from .series import totals_between
 SPLITS = ("cyber", "family")
 
 
-def split_totals(con, filters: Filters, profile: Profile, t: I18n, by: str, start: date, end: date) -> pd.DataFrame:
+def split_totals(con, scope: Scope, by: str, start: date, end: date) -> pd.DataFrame:
     """key, label, incidents for the cyber or market-family split over [start, end]."""
+    filters, profile, t = scope.filters, scope.profile, scope.t
     if by not in SPLITS:
         raise ValueError("a market split is by cyber link or by market family")
     frame = totals_between(con, filters, profile, by, start, end)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..access import Profile
-from ..filters import Filters
 from ..i18n import I18n, N_
 from ..presented import View
+from ..scope import Scope
 from .dimensions import DIMENSION_LABELS
 from .labels import period_text
 from .periods import period_end, window
@@ -63,27 +62,27 @@ def _empty_view(key: str, title: str) -> View:
     return View(key, title, pd.DataFrame())
 
 
-def summary_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export",
-                 by: str = "market", grain: str = "week") -> View:
+def summary_view(con, scope: Scope, by: str = "market", grain: str = "week") -> View:
     """Export view "trends": one row per series (counts only: no victim figures to suppress)."""
-    data = trends(con, filters, profile, t, by, grain)
+    t = scope.t
+    data = trends(con, scope, by, grain)
     title = t.gettext("Incident trends by series")
     if data is None:
         return _empty_view("trends", title)
     return View("trends", f"{title}, {period_text(t, data.first, data.end)}", summary_table(data, t))
 
 
-def series_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export",
-                by: str = "market", grain: str = "week") -> View:
-    data = trends(con, filters, profile, t, by, grain)
+def series_view(con, scope: Scope, by: str = "market", grain: str = "week") -> View:
+    t = scope.t
+    data = trends(con, scope, by, grain)
     title = t.gettext("Incidents per period by series")
     if data is None:
         return _empty_view("trends_series", title)
     return View("trends_series", f"{title}, {period_text(t, data.first, data.end)}", series_table(data, t))
 
 
-def rates_view(con, filters: Filters, profile: Profile, t: I18n, destination: str = "export",
-               grain: str = "week") -> View:
+def rates_view(con, scope: Scope, grain: str = "week") -> View:
+    filters, profile, t = scope.filters, scope.profile, scope.t
     title = t.gettext("Incidents per 100,000 population")
     bounds = window(con, filters, profile, grain)
     if bounds is None:

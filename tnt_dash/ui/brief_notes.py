@@ -10,7 +10,7 @@ import streamlit as st
 
 from tnt_dash import store
 from tnt_dash.brief import notes, screen
-from tnt_dash.filters import Filters
+from tnt_dash.scope import Scope
 from tnt_dash.ui import frame
 
 
@@ -23,10 +23,11 @@ def notes_columns(columns) -> None:
                 st.markdown("\n".join(f"- {item}" for item in items))
 
 
-def notes_editor(ctx: frame.PageContext, week: date, filters: Filters) -> None:
-    t, _ = ctx.t, ctx.t.gettext
-    mission = notes.notes_mission(filters)
-    saved, _by, follow = ctx.call(notes.for_brief, filters, ctx.profile, week)
+def notes_editor(ctx: frame.PageContext, week: date, scope: Scope) -> None:
+    """The editor of the notes of the brief `scope` asks for (its mission, its language)."""
+    t, _ = scope.t, scope.t.gettext
+    mission = notes.notes_mission(scope.filters)
+    saved, _by, follow = ctx.call(notes.for_brief, scope.filters, scope.profile, week)
     flash = st.session_state.pop("notes_flash", None)
     with st.expander(_("Write this week's notes (analyst)"), icon=":material/edit_note:", expanded=bool(flash)):
         if flash:

@@ -14,7 +14,7 @@ from .frame import PageContext
 
 def group_section(ctx: PageContext, actor_id: str) -> None:
     t, _ = ctx.t, ctx.t.gettext
-    g = ctx.call(groups.group, ctx.filters, ctx.profile, t.lang, actor_id)
+    g = ctx.call(groups.group, ctx.scope, actor_id)
     if g is None:
         st.info(_("This actor is not shown on this screen."))
         return
@@ -77,7 +77,7 @@ def ranking_tab(ctx: PageContext) -> None:
               "corruption, infiltration, reach, adaptability and links (Europol SOCTA, UNODC E4J): the analyst's "
               "assessment, adjusted by its incidents in view. “*”: not assessed, taken from the records."),
             icon=":material/groups:")
-    scored = ctx.call(ranking.rank, ctx.filters, ctx.profile, t.lang)
+    scored = ctx.call(ranking.rank, ctx.scope)
     if scored.empty:
         st.info(_("No criminal group with incidents in view on this screen."))
         return
@@ -95,8 +95,8 @@ def ranking_tab(ctx: PageContext) -> None:
 
     def download() -> bytes:
         ctx.log_release("export", "actor ranking xlsx")
-        stamp = presented.stamp(ctx.con, t, ctx.profile, _("Criminal groups ranked by capability (analytic judgement)"),
-                                ctx.filters)
+        stamp = presented.stamp(ctx.con, ctx.scope.to("export"),
+                                _("Criminal groups ranked by capability (analytic judgement)"))
         return exports.to_bytes(shown, "xlsx", stamp)
     st.download_button(_("Download the group ranking (XLSX)"), data=download, file_name="actor_ranking.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

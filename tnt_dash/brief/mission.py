@@ -1,7 +1,7 @@
 """Whose brief: one mission by default, the missions pooled only when the reader asks for it.
 
 A commissioner briefs on their own mission; a regional pool put a province outside the mission's
-area at the top of its priorities (issue #30). The default is the server's mission (TNT_MISSION),
+area at the top of its priorities. The default is the server's mission (TNT_MISSION),
 else the first mission the filters name, else the mission with the most records in view over the
 brief's weeks, and the reader may choose another or the region.
 """
@@ -13,23 +13,23 @@ from datetime import date, timedelta
 from .. import config, queries
 from ..access import Profile
 from ..filters import Filters
+from ..scope import Scope
 
 REGION = "region"
 BUSIEST_OVER_WEEKS = 12
 
 
-class ScopeError(ValueError):
+class MissionError(ValueError):
     """A mission the store or the viewer's filters do not hold."""
 
 
-def choices(con, filters: Filters, profile: Profile, lang: str, week: date) -> dict[str, str]:
+def choices(con, scope: Scope, week: date) -> dict[str, str]:
     """code -> label of what a brief can be for: each mission the filters and profile allow that was
     deployed in `week` (a closed mission, such as MINUSMA after 2023, has no weekly brief), then the region."""
-    from ..i18n import get
-    deployed = set(serving(con, week))
-    missions = {code: label for code, label in queries.filter_options(con, lang, profile)["missions"]
-                if code in deployed and (not filters.missions or code in filters.missions)}
-    return missions | {REGION: get(lang).gettext("All missions (regional pool)")}
+    deployed, named = set(serving(con, week)), scope.filters.missions
+    missions = {code: label for code, label in queries.filter_options(con, scope.lang, scope.profile)["missions"]
+                if code in deployed and (not named or code in named)}
+    return missions | {REGION: scope.t.gettext("All missions (regional pool)")}
 
 
 def serving(con, week: date) -> tuple[str, ...]:
@@ -44,12 +44,12 @@ def serving(con, week: date) -> tuple[str, ...]:
 
 
 def default(con, filters: Filters, profile: Profile, week: date) -> str:
-    """The brief's scope when the reader has not chosen one (see the module's docstring)."""
+    """The brief's mission when the reader has not chosen one (see the module's docstring)."""
     deployed = set(serving(con, week))
     allowed = [code for code, _label in queries.filter_options(con, "en", profile)["missions"] if code in deployed]
     configured = config.mission()
     if configured and configured not in {code for code, _label in queries.filter_options(con, "en")["missions"]}:
-        raise ScopeError(f"TNT_MISSION={configured} is not a mission of this store")
+        raise MissionError(f"TNT_MISSION={configured} is not a mission of this store")
     named = [code for code in filters.missions if code in allowed]
     if configured in allowed and (not filters.missions or configured in named):
         return configured
@@ -73,6 +73,6 @@ def busiest(con, filters: Filters, profile: Profile, week: date) -> str | None:
     return row[0] if row else None
 
 
-def scoped(filters: Filters, scope: str) -> Filters:
-    """The filters of a brief for `scope`: one mission, or the filters as they are for the region."""
-    return filters if scope == REGION else dataclasses.replace(filters, missions=(scope,))
+def for_mission(filters: Filters, mission: str) -> Filters:
+    """The filters of a brief for `mission`: that one mission, or the filters as they are for the region."""
+    return filters if mission == REGION else dataclasses.replace(filters, missions=(mission,))
