@@ -79,8 +79,8 @@ def _trends(name: str) -> Callable[..., View]:
 
 
 def _corridors(*args, **kwargs) -> View:
-    # Imported on call: tnt_dash.flows builds View objects from this module.
-    from .flows import corridors_view
+    # Imported on call: a page that shows no map need not load the cross-border package.
+    from .crossborder.table import corridors_view
     return corridors_view(*args, **kwargs)
 
 
