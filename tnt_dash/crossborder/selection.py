@@ -59,7 +59,7 @@ def focus_from_selection(selection: Any) -> Focus | None:
     """The focus a pydeck selection state points to (``{"objects": {layer_id: [obj]}}``).
 
     Each selectable object carries a ``key`` (GeoJSON features: in ``properties``) written by
-    this module; it is validated again here because the browser sends it back.
+    layers.py; it is validated again here because the browser sends it back.
     """
     if not selection:
         return None
