@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -413,3 +414,17 @@ def test_busiest_territory(flow_store):
                                                      "en")) == "HTI"
     assert screen.busiest_territory(corridors.area_totals(flow_store, Filters(countries=("SOM",)), access.ANALYST,
                                                      "en")) is None
+
+
+def test_page_helpers_take_one_scope(flow_store):
+    scope = Scope(Filters(), access.ANALYST, "en")
+    areas = corridors.area_totals(flow_store, scope.filters, scope.profile, scope.lang)
+    assert screen.zoom_choices(areas, {"CAF": "Central African Republic", "HTI": "Haiti"}) == (["all", "CAF", "HTI"],
+                                                                                              "CAF")
+    assert screen.view_iso3("all") is None and screen.view_iso3("HTI") == "HTI"
+    assert screen.territories(areas) == ("CAF", "HTI")
+    assert len(screen.focus_parts(scope, None)) == 2 and len(screen.focus_parts(scope, Focus("area", "CF-AC"))) == 4
+    assert screen.with_focus(["table", "markets"], "flows", "crossings") == ("table", "markets", "flows", "crossings")
+    assert screen.period_text(scope) == "all dates"
+    assert screen.period_text(scope.with_filters(Filters(date_from=date(2026, 11, 2), date_to=date(2026, 11, 8)))) \
+        == "2 Nov 2026 to 8 Nov 2026"

@@ -32,11 +32,10 @@ def filter_parts(scope: Scope) -> list[partial]:
 def focus_parts(scope: Scope, focus: Focus | None) -> list[partial]:
     """What the map selection narrows: the corridor table and markets, and with a focus the flows and
     crossings again. Its own cache entry, so a click on the map reruns these only."""
-    parts = [partial(corridor_table, scope, focus), partial(market_totals, scope.filters, scope.profile, scope.lang,
-                                                            focus)]
+    f, p = scope.filters, scope.profile
+    parts = [partial(corridor_table, scope, focus), partial(market_totals, f, p, scope.lang, focus)]
     if focus is not None:
-        parts += [partial(flow_totals, scope.filters, scope.profile, scope.lang, focus),
-                  partial(crossing_totals, scope.filters, scope.profile, focus)]
+        parts += [partial(flow_totals, f, p, scope.lang, focus), partial(crossing_totals, f, p, focus)]
     return parts
 
 
@@ -48,7 +47,8 @@ def with_focus(results: list, flows: pd.DataFrame, crossings: pd.DataFrame) -> t
 
 
 def territories(areas: pd.DataFrame) -> tuple[str, ...]:
-    """The territories with incidents in an ``area_totals`` frame: whose outlines the map draws."""
+    """The territories with incidents in an ``area_totals`` frame: whose admin-1 boundaries and missions'
+    areas of operations the map draws."""
     return tuple(sorted(set(areas["iso3"])))
 
 
