@@ -1,6 +1,6 @@
 import streamlit as st
 
-from tnt_dash import figures, geo, maps, views
+from tnt_dash import figures, geo, mapdecks, views
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
 
@@ -28,7 +28,7 @@ with left:
     st.subheader(_("Where: incidents in the 30 days to {date}").format(date=t.date(data.window_to)))
     areas = data.areas.assign(label=data.areas["admin1_label"])
     tooltip = "<b>{label}</b> ({country_label})<br/>" + _("Incidents: {incidents}")
-    deck = maps.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps), value_col="incidents",
+    deck = mapdecks.admin1_bubble_deck(areas, ctx.shared(geo.outlines_for_maps), value_col="incidents",
                                    tooltip_html=tooltip, width=520, height=460)   # 3/5 of a 1366 px laptop, sidebar open
     st.pydeck_chart(deck, height=460)
     st.caption(_("Circles at admin-1 centroids; area shows the number of incidents. The boundaries and names "

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tnt_dash import access, flows, i18n, priority
+from tnt_dash import access, i18n, priority
 from tnt_dash.capacity import figures as capacity_figures, tables as capacity
 from tnt_dash.capacity.definitions import AREAS
+from tnt_dash.crossborder import corridors, sankey
 from tnt_dash.figures import PALETTE
 from tnt_dash.filters import Filters
 from tnt_dash.scope import Scope
@@ -108,9 +109,9 @@ def test_spending_figure(demo_con, unvalidated_figure):
 # --------------------------------------------------------------------------- corridors
 
 def test_sankey_figure(demo_con, unvalidated_figure):
-    frame = flows.flow_totals(demo_con, Filters(), ANALYST, "en")
+    frame = corridors.flow_totals(demo_con, Filters(), ANALYST, "en")
     assert not frame.empty
-    fig = unvalidated_figure(lambda: flows.sankey_figure(frame, "Flows", LABELS, separators=", ", max_links=12))
+    fig = unvalidated_figure(lambda: sankey.sankey_figure(frame, "Flows", LABELS, separators=", ", max_links=12))
     trace = fig.data[0]
     values = list(trace.link.value)
     assert len(values) == 12 and values == sorted(values, reverse=True)   # the largest links only
@@ -124,13 +125,13 @@ def test_sankey_figure_by_hand(unvalidated_figure):
         "transit": [None, "DOM", None], "transit_label": [None, "Dominican Republic", None],
         "destination": ["CAF", "HTI", "CAF"], "destination_label": ["CAR", "Haiti", "CAR"],
         "incidents": [3, 2, 1]})
-    fig = unvalidated_figure(lambda: flows.sankey_figure(frame, "Flows", LABELS))
+    fig = unvalidated_figure(lambda: sankey.sankey_figure(frame, "Flows", LABELS))
     trace = fig.data[0]
     names = list(trace.node.label)
     links = {(names[s], names[t]): v for s, t, v in zip(trace.link.source, trace.link.target, trace.link.value)}
     assert links == {("Sudan", "CAR"): 4, ("United States", "Dominican Republic"): 2,
                      ("Dominican Republic", "Haiti"): 2}
-    empty = unvalidated_figure(lambda: flows.sankey_figure(frame.iloc[0:0], "Nothing", LABELS))
+    empty = unvalidated_figure(lambda: sankey.sankey_figure(frame.iloc[0:0], "Nothing", LABELS))
     assert len(empty.data) == 0 and empty.layout.title.text == "Nothing" and len(empty.layout.annotations) == 3
 
 

@@ -234,7 +234,8 @@ def test_geo_resolve_cli(demo_db):
 def test_operations_area_filter_and_outline(demo_con):
     from shapely.geometry import Point, shape
 
-    from tnt_dash import access, flows, geo, i18n, queries
+    from tnt_dash import access, geo, i18n, queries
+    from tnt_dash.crossborder import corridors, layers
     from tnt_dash.filters import Filters
 
     def count(**kw):
@@ -264,8 +265,9 @@ def test_operations_area_filter_and_outline(demo_con):
     assert area.contains(Point(30.25, 1.56)) and area.contains(Point(29.22, -1.68))
     assert not area.contains(Point(28.86, -2.51)) and not area.contains(Point(15.31, -4.32))
     cod = Filters(countries=("COD",))
-    deck = flows.build_map(geo.admin0_outlines(["COD"]), areas=flows.area_totals(demo_con, cod, access.ANALYST, "en"),
-                           flows=flows.flow_totals(demo_con, cod, access.ANALYST, "en"),
-                           crossings=flows.crossing_totals(demo_con, cod, access.ANALYST),
-                           t=i18n.get("en"), operations_areas=outlines)
+    deck = layers.build_map(geo.admin0_outlines(["COD"]),
+                            areas=corridors.area_totals(demo_con, cod, access.ANALYST, "en"),
+                            flows=corridors.flow_totals(demo_con, cod, access.ANALYST, "en"),
+                            crossings=corridors.crossing_totals(demo_con, cod, access.ANALYST),
+                            t=i18n.get("en"), operations_areas=outlines)
     assert "operations_areas" in [layer.id for layer in deck.layers]

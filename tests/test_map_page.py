@@ -9,7 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_END, RESTRICTIONS, canary
 from tests.test_app import APP
-from tnt_dash import access, flows, i18n, store
+from tnt_dash import access, i18n, store
+from tnt_dash.crossborder import corridors
+from tnt_dash.crossborder.selection import Focus
 from tnt_dash.filters import Filters
 
 PAGE = "pages/map.py"
@@ -47,7 +49,7 @@ def test_focus_from_the_url_narrows_the_tables(demo_env, monkeypatch):
     assert len(table) == 1
     con = store.connect(demo_env, read_only=True)
     try:
-        expected = flows.corridors(con, sidebar_filters(), access.ANALYST, "en", flows.Focus("corridor", "HTI>DOM"))
+        expected = corridors.corridors(con, sidebar_filters(), access.ANALYST, "en", Focus("corridor", "HTI>DOM"))
     finally:
         con.close()
     assert int(table.iloc[0]["Incidents"]) == int(expected.iloc[0]["incidents"])
@@ -64,7 +66,7 @@ def test_without_focus_every_corridor_is_listed(demo_env, monkeypatch):
     assert not at.exception
     con = store.connect(demo_env, read_only=True)
     try:
-        expected = flows.corridors(con, sidebar_filters(), access.COMMISSIONER, "en")
+        expected = corridors.corridors(con, sidebar_filters(), access.COMMISSIONER, "en")
     finally:
         con.close()
     table = at.dataframe[0].value
@@ -118,7 +120,7 @@ def test_record_layer_is_capped_for_cleared_profiles(demo_env, monkeypatch):
     at.toggle(key="map_records").set_value(True).run()
     assert not at.exception
     records = next(layer for layer in deck_json(at)["layers"] if layer["id"] == "records")["data"]
-    assert 0 < len(records) <= flows.RECORDS_CAP
+    assert 0 < len(records) <= corridors.RECORDS_CAP
 
 
 def test_default_map_payload_is_small(demo_env, monkeypatch):

@@ -1,4 +1,4 @@
-"""pydeck maps: offline (no basemap URL), every layer addressable, sizes and views sane."""
+"""pydeck maps (mapdecks, maplabels, crossborder.decks): offline (no basemap URL), every layer addressable, sizes and views sane."""
 from __future__ import annotations
 
 import json
@@ -10,8 +10,9 @@ import pandas as pd
 import pydeck as pdk
 import pytest
 
-from tnt_dash import maps
-from tnt_dash.maps import admin1_bubble_deck, fit_view, outline_layers
+from tnt_dash import mapdecks, maplabels
+from tnt_dash.crossborder import decks
+from tnt_dash.mapdecks import admin1_bubble_deck, fit_view, outline_layers
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -86,10 +87,10 @@ def test_bubbles_pickable_sqrt_sized_and_small():
     data = bubbles["data"]
     assert [d["admin1_code"] for d in data] == ["CF-BGF", "CF-HK", "CF-VK"]  # big first, small on top
     radius = {d["admin1_code"]: d["r"] for d in data}
-    assert radius["CF-BGF"] == maps.MAX_RADIUS_PX
+    assert radius["CF-BGF"] == mapdecks.MAX_RADIUS_PX
     # A quarter of the count gives half the radius, i.e. a quarter of the area.
-    assert radius["CF-HK"] == pytest.approx(maps.MAX_RADIUS_PX / 2, abs=0.1)
-    assert radius["CF-VK"] == pytest.approx(max(maps.MIN_RADIUS_PX, maps.MAX_RADIUS_PX * math.sqrt(0.04)), abs=0.1)
+    assert radius["CF-HK"] == pytest.approx(mapdecks.MAX_RADIUS_PX / 2, abs=0.1)
+    assert radius["CF-VK"] == pytest.approx(max(mapdecks.MIN_RADIUS_PX, mapdecks.MAX_RADIUS_PX * math.sqrt(0.04)), abs=0.1)
     # Only the columns the map needs travel to the browser.
     assert set(data[0]) == {"admin1_code", "label", "incidents", "lat", "lon", "r"}
     assert data[0]["incidents"] == 100 and isinstance(data[0]["incidents"], int)
@@ -172,14 +173,14 @@ def test_deck_json_stays_small():
 def test_fit_view_empty_gives_default():
     view = fit_view([], [])
     assert (view.latitude, view.longitude, view.zoom) == (
-        maps.DEFAULT_VIEW["latitude"], maps.DEFAULT_VIEW["longitude"], maps.DEFAULT_VIEW["zoom"])
-    assert fit_view([None, float("nan")], [1.0, 2.0]).zoom == maps.DEFAULT_VIEW["zoom"]
+        mapdecks.DEFAULT_VIEW["latitude"], mapdecks.DEFAULT_VIEW["longitude"], mapdecks.DEFAULT_VIEW["zoom"])
+    assert fit_view([None, float("nan")], [1.0, 2.0]).zoom == mapdecks.DEFAULT_VIEW["zoom"]
 
 
 def test_fit_view_one_point_centres_on_it():
     view = fit_view([4.36], [18.56])
-    assert (view.latitude, view.longitude, view.zoom) == (4.36, 18.56, maps.SINGLE_POINT_ZOOM)
-    assert fit_view([4.36, 4.36], [18.56, 18.56]).zoom == maps.SINGLE_POINT_ZOOM
+    assert (view.latitude, view.longitude, view.zoom) == (4.36, 18.56, mapdecks.SINGLE_POINT_ZOOM)
+    assert fit_view([4.36, 4.36], [18.56, 18.56]).zoom == mapdecks.SINGLE_POINT_ZOOM
 
 
 def test_fit_view_zoom_follows_extent():
@@ -191,7 +192,7 @@ def test_fit_view_zoom_follows_extent():
     # The whole country fits: at this zoom its width is at most the map width.
     px_per_degree = 512 * 2 ** country.zoom / 360
     assert (27.5 - 14.4) * px_per_degree <= 700
-    assert fit_view([42.0, 42.01], [20.0, 20.01]).zoom <= maps.MAX_FIT_ZOOM
+    assert fit_view([42.0, 42.01], [20.0, 20.01]).zoom <= mapdecks.MAX_FIT_ZOOM
 
 
 # --------------------------------------------------------------------------- label placement
@@ -202,9 +203,9 @@ REFERENCE = Path(__file__).resolve().parent.parent / "tnt_dash" / "reference"
 def label_box(row: dict, size: float, zoom: float) -> tuple[float, float, float, float]:
     """Where the TextLayer draws a placed label (with its background), worked out from the fields
     it receives, independently of how place_labels chose them."""
-    x, y = maps._project(row["lon"], row["lat"], zoom)
-    px, py = maps.LABEL_PADDING
-    tw = maps.text_width_px(row["text"], size)
+    x, y = maplabels.project(row["lon"], row["lat"], zoom)
+    px, py = maplabels.LABEL_PADDING
+    tw = maplabels.text_width_px(row["text"], size)
     th = size * (row["text"].count("\n") + 1)
     ax, ay = x + row["dx"], y + row["dy"]
     left = {"start": ax, "middle": ax - tw / 2, "end": ax - tw}[row["anchor"]] - px
@@ -219,22 +220,22 @@ def overlapping(boxes: list[tuple[float, ...]]) -> list[tuple[int, int]]:
 
 def test_text_width_follows_arial_bold_metrics():
     # Arial Bold / Liberation Sans Bold: "North Kivu" is 71.5 px at 14 px.
-    assert 71.5 <= maps.text_width_px("North Kivu", 14) <= 71.5 * 1.12
-    assert maps.text_width_px("Barrière", 14) == maps.text_width_px("Barriere", 14)
-    assert maps.text_width_px("Goma\nGrande Barrière", 14) == maps.text_width_px("Grande Barrière", 14)
-    assert maps.text_width_px("WWW", 14) > maps.text_width_px("iii", 14) * 2
+    assert 71.5 <= maplabels.text_width_px("North Kivu", 14) <= 71.5 * 1.12
+    assert maplabels.text_width_px("Barrière", 14) == maplabels.text_width_px("Barriere", 14)
+    assert maplabels.text_width_px("Goma\nGrande Barrière", 14) == maplabels.text_width_px("Grande Barrière", 14)
+    assert maplabels.text_width_px("WWW", 14) > maplabels.text_width_px("iii", 14) * 2
 
 
 def test_one_label_goes_under_its_symbol():
-    [row] = maps.place_labels([{"text": "Kasindi", "lon": 29.72, "lat": 0.04, "size": 14, "r": 10}], 5.0)
+    [row] = maplabels.place_labels([{"text": "Kasindi", "lon": 29.72, "lat": 0.04, "size": 14, "r": 10}], 5.0)
     assert (row["anchor"], row["baseline"], row["dx"]) == ("middle", "top", 0)
-    assert row["dy"] == 10 + maps.LABEL_GAP + maps.LABEL_PADDING[1]
+    assert row["dy"] == 10 + maplabels.LABEL_GAP + maplabels.LABEL_PADDING[1]
     assert "size" not in row and "r" not in row
 
 
 def test_labels_on_one_spot_spread_out_then_give_up():
     labels = [{"text": f"Place number {i}", "lon": 29.0, "lat": -1.7, "size": 14, "r": 10} for i in range(12)]
-    placed = maps.place_labels(labels, 6.0)
+    placed = maplabels.place_labels(labels, 6.0)
     # Below, above, right, left of the symbol, then whatever diagonal is still free; the rest find
     # no room and are left out rather than printed over the others.
     assert [(row["anchor"], row["baseline"]) for row in placed[:4]] == [
@@ -243,16 +244,16 @@ def test_labels_on_one_spot_spread_out_then_give_up():
     assert [row["text"] for row in placed] == [f"Place number {i}" for i in range(len(placed))]
     assert not overlapping([label_box(row, 14, 6.0) for row in placed])
     # With no symbol (a country name) the first label is centred on its point.
-    [centred] = maps.place_labels([{**labels[0], "r": 0}], 6.0)
+    [centred] = maplabels.place_labels([{**labels[0], "r": 0}], 6.0)
     assert (centred["anchor"], centred["baseline"], centred["dx"], centred["dy"]) == ("middle", "center", 0, 0)
 
 
 def test_a_label_avoids_other_symbols_when_it_can():
     # A crossing circle right under the first choice (below): the label goes above instead.
     label = {"text": "Bunagana", "lon": 29.6, "lat": -1.28, "size": 14, "r": 8}
-    x, y = maps._project(29.6, -1.28, 5.0)
-    below = maps._inverse_mercator_y(math.pi * (1 - 2 * (y + 20) / (512 * 2 ** 5.0)))
-    [row] = maps.place_labels([label], 5.0, symbols=[(29.6, -1.28, 8), (29.6, below, 8)])
+    x, y = maplabels.project(29.6, -1.28, 5.0)
+    below = maplabels.inverse_mercator_y(math.pi * (1 - 2 * (y + 20) / (512 * 2 ** 5.0)))
+    [row] = maplabels.place_labels([label], 5.0, symbols=[(29.6, -1.28, 8), (29.6, below, 8)])
     assert (row["anchor"], row["baseline"]) == ("middle", "bottom")
 
 
@@ -262,23 +263,25 @@ def reference_crossings(codes: list[str]) -> pd.DataFrame:
 
 
 def test_goma_crossings_share_one_label_until_zoomed_in():
-    from tnt_dash import flows, i18n
+    from tnt_dash import i18n
+    from tnt_dash.crossborder import layers
 
     crossings = reference_crossings(["COD-RWA-GBA", "COD-RWA-PBA", "COD-RWA-RUZ"]).assign(incidents=[47, 31, 32])
-    records = flows.crossing_records(crossings, i18n.get("en"))
-    merged = maps.merge_close_crossings(records, 5.0)
+    records = layers.crossing_records(crossings, i18n.get("en"))
+    merged = decks.merge_close_crossings(records, 5.0)
     assert [m["text"] for m in merged] == ["Goma / Gisenyi-Rubavu\nGrande Barrière · Petite Barrière",
                                            "Bukavu / Rusizi-Kamembe, Ruzizi I bridge"]
     assert merged[0]["n"] == 78 and -1.70 <= merged[0]["lat"] <= -1.68
     # 2 km apart: at street zoom each crossing has its own label again.
-    assert len(maps.merge_close_crossings(records, 13.0)) == 3
+    assert len(decks.merge_close_crossings(records, 13.0)) == 3
     # Different places on one spot of a zoomed-out map: the busiest and how many more.
-    far = maps.merge_close_crossings(records, 1.0)
+    far = decks.merge_close_crossings(records, 1.0)
     assert [m["text"] for m in far] == ["Goma / Gisenyi-Rubavu, Grande Barrière (+2)"]
 
 
 def test_cross_border_labels_near_goma_do_not_overlap():
-    from tnt_dash import flows, i18n
+    from tnt_dash import i18n
+    from tnt_dash.crossborder import layers
 
     codes = ["COD-RWA-GBA", "COD-RWA-PBA", "COD-RWA-RUZ", "COD-UGA-BUN", "COD-UGA-KAS", "COD-BDI-KAV"]
     crossings = reference_crossings(codes).assign(incidents=[47, 31, 32, 46, 54, 69])
@@ -290,12 +293,12 @@ def test_cross_border_labels_near_goma_do_not_overlap():
                                               ("CD-MA", "Maniema", -3.26, 26.034, 300))]
     countries = {"RWA": (29.92, -1.992, "Rwanda"), "BDI": (29.874, -3.359, "Burundi"),
                  "COD": (23.645, -2.879, "Democratic Republic of the Congo"), "UGA": (32.368, 1.279, "Uganda")}
-    deck = maps.cross_border_deck(ADMIN0, arcs=[], crossings=flows.crossing_records(crossings, t), areas=areas,
+    deck = decks.cross_border_deck(ADMIN0, arcs=[], crossings=layers.crossing_records(crossings, t), areas=areas,
                                   country_labels=countries, view_iso3="COD")
     parsed = deck_dict(deck)
     zoom = parsed["initialViewState"]["zoom"]
-    sizes = {"country_labels": maps.COUNTRY_LABEL_SIZE, "area_labels": maps.AREA_LABEL_SIZE,
-             "crossing_labels": maps.CROSSING_LABEL_SIZE}
+    sizes = {"country_labels": decks.COUNTRY_LABEL_SIZE, "area_labels": decks.AREA_LABEL_SIZE,
+             "crossing_labels": decks.CROSSING_LABEL_SIZE}
     boxes, texts = [], []
     for layer_id, size in sizes.items():
         text_layer = layer(parsed, layer_id)
@@ -324,7 +327,7 @@ def test_bubble_labels_are_placed_clear_of_each_other_for_the_chart_size():
     for deck in (small, large):
         labels = layer(deck_dict(deck), "admin1_labels")["data"]
         zoom = deck.initial_view_state.zoom
-        assert labels and not overlapping([label_box(row, maps.BUBBLE_LABEL_SIZE, zoom) for row in labels])
+        assert labels and not overlapping([label_box(row, mapdecks.BUBBLE_LABEL_SIZE, zoom) for row in labels])
         # Placed in priority order: the largest area is always named.
         assert labels[0]["text"] == "Nord-Kivu"
     assert len(layer(deck_dict(large), "admin1_labels")["data"]) >= len(layer(deck_dict(small), "admin1_labels")["data"])
@@ -336,18 +339,18 @@ def test_labels_stay_inside_the_chart():
     zoom = 6.0
     labels = [{"text": "A long province name", "lon": 28.0 + dx, "lat": -2.0, "size": 16, "r": 8}
               for dx in (-4.4, 0.0, 4.4)]
-    placed = maps.place_labels(labels, zoom, view=view)
-    cx, cy = maps._project(view[0], view[1], zoom)
+    placed = maplabels.place_labels(labels, zoom, view=view)
+    cx, cy = maplabels.project(view[0], view[1], zoom)
     for row in placed:
         left, top, right, bottom = label_box(row, 16, zoom)
         assert cx - 150 <= left and right <= cx + 150 and cy - 100 <= top and bottom <= cy + 100
-    assert len(placed) < len(maps.place_labels(labels, zoom))   # without the chart, all three fit
+    assert len(placed) < len(maplabels.place_labels(labels, zoom))   # without the chart, all three fit
 
 
 def test_a_narrow_chart_still_shows_points_on_two_continents():
     # Haiti and the east of the DRC in a 340 px panel: the view zooms out until both fit.
     view = fit_view([19.0, -1.5], [-72.3, 29.2], width=340, height=240, margin_px=36)
-    west, _ = maps._project(-72.3, 19.0, view.zoom)
-    east, _ = maps._project(29.2, -1.5, view.zoom)
-    cx, _ = maps._project(view.longitude, view.latitude, view.zoom)
+    west, _ = maplabels.project(-72.3, 19.0, view.zoom)
+    east, _ = maplabels.project(29.2, -1.5, view.zoom)
+    cx, _ = maplabels.project(view.longitude, view.latitude, view.zoom)
     assert cx - 170 + 36 <= west and east <= cx + 170 - 36

@@ -162,13 +162,13 @@ def test_the_maps_do_not_change_the_shared_outlines(empty_store):
     """ctx.shared hands every session the same outlines: building a deck must leave them as they were."""
     import json
 
-    from tnt_dash import geo, maps, store
+    from tnt_dash import geo, mapdecks, store
     con = store.connect(empty_store, read_only=True)
     outlines = geo.outlines_for_maps(con)
     before = json.dumps(outlines, sort_keys=True, default=str)
     areas = pd.DataFrame({"admin1_code": ["CF-BGF"], "label": ["Bangui"], "lat": [4.36], "lon": [18.56],
                           "incidents": [12]})
-    deck = maps.admin1_bubble_deck(areas, outlines)
+    deck = mapdecks.admin1_bubble_deck(areas, outlines)
     deck.to_json()
     assert json.dumps(outlines, sort_keys=True, default=str) == before
     con.close()

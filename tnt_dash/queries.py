@@ -166,7 +166,7 @@ def store_info(con) -> dict:
 def period(con, filters: Filters, profile: Profile) -> tuple[date, date] | None:
     """The dates a view covers: the filters' own, and for an open end the viewer's first or last
     record (a scan, only then). None when the viewer sees no record. Trends cut it to whole periods
-    (trends/periods.py); the map to the weeks it touches (flows.py)."""
+    (trends/periods.py); the map to the weeks it touches (crossborder/corridors.py)."""
     start, end = filters.date_from, filters.date_to
     if start is None or end is None:
         status = data_status(con, filters, profile)

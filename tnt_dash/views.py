@@ -82,9 +82,9 @@ def _trends(name: str) -> Callable[..., View]:
 
 
 def _corridors(con, scope: Scope) -> View:
-    # Imported on call: tnt_dash.flows builds View objects from this module.
-    from .flows import corridors_view
-    return corridors_view(con, scope.filters, scope.profile, scope.t, destination=scope.destination)
+    # Imported on call: a page that shows no map need not load the cross-border package.
+    from .crossborder.table import corridors_view
+    return corridors_view(con, scope)
 
 
 def _priorities(*args, **kwargs) -> View:

@@ -2,7 +2,7 @@
 
 Nothing here is a new test: the anomaly rule is the weekly brief's test (brief.anomalies.scan on
 brief.anomalies.anomaly_series), the sharp-rise rule is the brief's change signal against the 4-
-and 52-week means (brief.changes), the corridor rule reads the map's corridor query (flows.corridors)
+and 52-week means (brief.changes), the corridor rule reads the map's corridor query (crossborder.corridors)
 and the user thresholds read the query layer's weekly key figures (queries.weekly_kpis). Every
 query takes the scope's Profile, so a host State's alerts are computed on what was released to it.
 """
@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from .. import flows, queries
+from .. import queries
+from ..crossborder.corridors import corridors
 from ..access import Profile
 from ..brief import anomalies, changes
 from ..config import suppression_threshold
@@ -141,7 +142,7 @@ def new_corridor_firings(con, base: Filters, profile: Profile, weeks: list[date]
     if first is None:
         return []
     start = queries.week_start(first)
-    table = flows.corridors(con, base.with_dates(start, weeks[-1] + timedelta(days=6)), profile, "en")
+    table = corridors(con, base.with_dates(start, weeks[-1] + timedelta(days=6)), profile, "en")
     wanted = set(weeks)
     out = []
     for row in table.itertuples():

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import maps, presented
+from .. import mapdecks, presented
 from ..filters import Filters
 from ..i18n import I18n, N_
 from ..presented import KPI_LABELS
@@ -306,7 +306,7 @@ class Sections:
         height = 220 if self.presentation else 400
         # Fitted to the narrowest the panel gets: a third of a 1366 px projector; on a 1366 px laptop
         # with the sidebar open, five elevenths of what is left.
-        deck = maps.admin1_bubble_deck(hotspots.assign(label=hotspots["admin1_label"]), self.outlines,
+        deck = mapdecks.admin1_bubble_deck(hotspots.assign(label=hotspots["admin1_label"]), self.outlines,
                                        value_col="incidents", tooltip_html=tooltip,
                                        width=370 if self.presentation else 400, height=height)
         caption = _(DISCLAIMER) if self.presentation else \

@@ -6,9 +6,10 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import maps
+from ..crossborder.decks import cross_border_deck
+from ..crossborder.layers import country_anchors
+from ..mapdecks import fit_view
 from ..figures import GRID, PALETTE, _layout, figure, short_labels, update_layout
-from ..flows import country_anchors
 
 OTHER_COLOUR = "#999999"
 ARC_COLOUR = (213, 94, 0)     # Okabe–Ito vermilion: the offenders' side
@@ -75,13 +76,13 @@ def offender_deck(admin0: dict, flows: pd.DataFrame, areas: pd.DataFrame, tips: 
                 "tt": r.area_label, "ta": tips["area"].format(n=int(r.incidents)),
                 "tb": tips["domestic"].format(n=int(r.incidents - r.foreign_offenders))}
                for r in areas.itertuples(index=False) if pd.notna(r.lat)]
-    deck = maps.cross_border_deck(admin0, arcs=arcs, crossings=[], areas=bubbles, area_labels=5,
+    deck = cross_border_deck(admin0, arcs=arcs, crossings=[], areas=bubbles, area_labels=5,
                                   width=width, height=height)
     if bubbles:
         lat0 = sum(b["lat"] for b in bubbles) / len(bubbles)
         lon0 = sum(b["lon"] for b in bubbles) / len(bubbles)
         near = [a["from"] for a in arcs if abs(a["from"][0] - lon0) <= FAR_DEGREES and abs(a["from"][1] - lat0) <= FAR_DEGREES]
-        deck.initial_view_state = maps.fit_view([b["lat"] for b in bubbles] + [p[1] for p in near],
+        deck.initial_view_state = fit_view([b["lat"] for b in bubbles] + [p[1] for p in near],
                                                 [b["lon"] for b in bubbles] + [p[0] for p in near],
                                                 width=width, height=height, padding=0.08, margin_px=30)
     return deck

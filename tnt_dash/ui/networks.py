@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tnt_dash import exports, geo, maps, presented
+from tnt_dash import exports, geo, mapdecks, presented
 from tnt_dash.gender.counts import GROUP_LABELS, GROUPS
 from tnt_dash.networks import figures, group as groups, ranking
 
@@ -36,7 +36,7 @@ def group_section(ctx: PageContext, actor_id: str) -> None:
     with right:
         if len(g.areas):
             tooltip = "<b>{label}</b><br/>" + _("Incidents: {incidents}")
-            st.pydeck_chart(maps.admin1_bubble_deck(g.areas, ctx.shared(geo.outlines_for_maps), tooltip_html=tooltip,
+            st.pydeck_chart(mapdecks.admin1_bubble_deck(g.areas, ctx.shared(geo.outlines_for_maps), tooltip_html=tooltip,
                                                     width=520, height=300), height=300)
             st.caption(_("Admin-1 areas of its incidents (circles at centroids). The boundaries and names shown and "
                          "the designations used on this map do not imply official endorsement or acceptance by the "
