@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,26 @@ def test_the_calendars_english_quick_choices_are_hidden_in_french(monkeypatch, p
     assert not at.exception
     hidden = [e.proto.body for e in at.get("html") if "stDateInputQuickSelect" in e.proto.body]
     assert hidden == ([] if lang == "en" else ['<style>[data-testid="stDateInputQuickSelect"] {display: none;}</style>'])
+
+
+def test_a_write_while_another_writer_holds_the_store_says_so(monkeypatch, page_db, navigation_declared):
+    """Readers use published snapshots, so only another writer can hold the working store: the page
+    says so, with the writer's own line, and changes nothing."""
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom tnt_dash import snapshots\n"
+                               "snapshots.acquire(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(120)",
+                               str(page_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("TNT_WRITE_WAIT", "0")
+        at = open_page(monkeypatch, page_db, "analyst")
+        before = [(b.label, b.value) for b in at.selectbox if b.key == "data_rb_batch"]
+        at.checkbox(key="data_rb_sure").check().run()
+        next(b for b in at.button if b.label == "Roll back").click().run()
+        assert not at.exception
+        assert [e.body.split(" (", 1)[0] for e in at.error] == [
+            "The store is busy: another import or change is being written to it. Try again in a moment."]
+        assert f"being written by process {holder.pid}" in at.error[0].body
+        assert [(b.label, b.value) for b in at.selectbox if b.key == "data_rb_batch"] == before
+    finally:
+        holder.kill()
+        holder.wait()
