@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             seed.ensure_store(_db(args))
         return COMMANDS[args.command](args)
     except (duckdb.IOException, duckdb.ConnectionException) as exc:
-        print(f"error: The store is busy (held by another process, such as a running app or import): "
+        print(f"error: The store is busy (another process is writing to it, such as an import): "
               f"{str(exc).splitlines()[0]}", file=sys.stderr)
         return EXIT_USAGE
     except (CliError, access.ProfileError, store.StoreError, ValueError, KeyError) as exc:

@@ -54,8 +54,7 @@ def notes_editor(ctx: frame.PageContext, week: date, scope: Scope) -> None:
             try:
                 frame.write_store(ctx, notes.save_to, db, parsed, week, mission, author)
             except store.StoreError as exc:
-                st.session_state["notes_flash"] = ("error", _("The store is busy (another import or server "
-                                                               "holds it). Try again in a moment.") + f" ({exc})")
+                st.session_state["notes_flash"] = ("error", frame.store_busy(ctx.t, exc))
             else:
                 st.session_state["notes_flash"] = ("success", _("Notes saved for {week}.").format(week=t.week(week)))
             st.rerun()

@@ -79,8 +79,7 @@ def add_document_form(ctx: frame.PageContext) -> None:
                         classification=classification, title=title, language=language, markets=markets,
                         missions=missions, tags=tags.split(",")))
                 except store.StoreError as exc:
-                    st.error(_("The store is busy (another import or server holds it): {error}. Try again, or use "
-                               "`python -m tnt_dash docs add`.").format(error=exc))
+                    st.error(frame.store_busy(t, exc))
                     return
                 except library.DocumentError as exc:
                     st.error(str(exc))

@@ -30,9 +30,7 @@ def write(ctx, action, *args):
     except (FileUnreadable, ImportRefused, releasability.ReleaseRefused) as exc:
         st.session_state[FLASH] = ("error", exc.message(t))
     except store.StoreError as exc:
-        # Readers use published snapshots, so only another writer can hold the working store.
-        st.session_state[FLASH] = ("error", _("The store is busy: another import or change is being written "
-                                              "to it. Try again in a moment.") + f" ({exc})")
+        st.session_state[FLASH] = ("error", frame.store_busy(t, exc))
     return None
 
 

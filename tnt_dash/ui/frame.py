@@ -19,7 +19,7 @@ import streamlit as st
 from tnt_dash import auth, queries, releases, store
 from tnt_dash.access import HostStateError, Profile
 from tnt_dash.filters import Filters
-from tnt_dash.i18n import I18n
+from tnt_dash.i18n import I18n, N_
 from tnt_dash.scope import Scope
 
 from . import cache, chrome, freshness, viewer
@@ -178,4 +178,12 @@ def write_store(ctx: PageContext, action, *args):
     return action(*args)
 
 
-__all__ = ["PageContext", "coded_widget", "draw", "file_uploader", "page", "write_store"]
+def store_busy(t: I18n, error: Exception) -> str:
+    """What a page says when its write finds the writer lock held. Readers use published snapshots,
+    so only another writer (an import, a correction, the notes, the library) can hold it."""
+    return t.gettext(STORE_BUSY) + f" ({error})"
+
+
+STORE_BUSY = N_("The store is busy: another import or change is being written to it. Try again in a moment.")
+
+__all__ = ["PageContext", "coded_widget", "draw", "file_uploader", "page", "store_busy", "write_store"]
