@@ -368,9 +368,9 @@ def test_template_french_headers_roundtrip(db, tmp_path):
 
 
 def test_template_neutralises_formulas(monkeypatch):
-    from tnt_dash.importers import native
-    monkeypatch.setitem(native.EXAMPLE_ROW, "narrative", "=cmd|' /C calc'!A0")
-    monkeypatch.setitem(native.EXAMPLE_ROW, "place", "@SUM(1+1)")
+    from tnt_dash.importers import fields
+    monkeypatch.setitem(fields.EXAMPLE_ROW, "narrative", "=cmd|' /C calc'!A0")
+    monkeypatch.setitem(fields.EXAMPLE_ROW, "place", "@SUM(1+1)")
     t = i18n.get("en")
     text = template.render("csv", t).decode("utf-8-sig")
     assert "'=cmd|" in text and "'@SUM(1+1)" in text

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..i18n import N_
 from . import detect, pipeline, releasability
-from .native import FIELDS
+from .fields import FIELDS
 from .pipeline import ImportRefused
 
 PREVIEW_ROWS = 20

@@ -13,7 +13,9 @@ import pycountry
 
 from ..i18n import N_
 from .detect import FileUnreadable, cell_text, nonblank
-from .native import header_cells, norm_header, parse_number, table_items
+from ..names import norm_header
+from .rows import header_cells, table_items
+from .values import parse_number
 
 
 class _Target:

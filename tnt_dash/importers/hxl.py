@@ -24,7 +24,9 @@ from datetime import date
 from ..i18n import N_
 from . import common
 from .detect import FileUnreadable, cell_text, nonblank
-from .native import parse_count, table_items, validate
+from .native import validate
+from .rows import table_items
+from .values import parse_count
 
 # Judgement: an HXL file says nothing about grading or handling. Records are graded F6 ("cannot be
 # judged") until an analyst grades them, and marked TLP:GREEN (community, not public channels).

@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..i18n import N_
 from ..names import norm_header
 from .detect import FileUnreadable, justice_header, nonblank
-from .native import header_cells, parse_count, parse_date, table_items, text_or_none
+from .rows import header_cells, table_items
+from .values import parse_count, parse_date, text_or_none
 
 
 class _Target:

@@ -26,7 +26,8 @@ from ..networks import register as actor_register
 from . import acled, detect, gitoc, hxl, justice, native, screening, unodc
 from .common import OutOfScope
 from .detect import FileUnreadable
-from .native import Item
+from .fields import KEEP_FLAGS, STORE_COLUMNS
+from .rows import Item
 
 INCIDENT_KINDS = ("native", "acled", "hxl")
 MODULES = {"native": native, "acled": acled, "hxl": hxl, "gitoc": gitoc, "unodc": unodc, "justice": justice}
@@ -39,7 +40,7 @@ class Target:
     values: tuple[str, ...]
 
 
-INCIDENTS = Target("incidents", ("incident_id",), tuple(c for c in native.STORE_COLUMNS if c != "incident_id"))
+INCIDENTS = Target("incidents", ("incident_id",), tuple(c for c in STORE_COLUMNS if c != "incident_id"))
 # "release": a bulk release to host States (releasability.py) rewrites incidents and keeps their history like
 # an import, so it rolls back like one.
 TARGETS = {"native": INCIDENTS, "acled": INCIDENTS, "hxl": INCIDENTS, "gitoc": gitoc.TARGET, "unodc": unodc.TARGET,
@@ -304,7 +305,7 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
     """Set-based upsert: stage, classify each row, keep history of what changes, replace, insert."""
     columns = target.keys + target.values
     incidents = target is INCIDENTS
-    keep = tuple(native.KEEP_FLAGS) if incidents else ()
+    keep = tuple(KEEP_FLAGS) if incidents else ()
     frame = pd.DataFrame.from_records(records, columns=[*columns, "_row", *keep])
     con.execute("DROP TABLE IF EXISTS _stage")
     con.execute(f"CREATE TEMP TABLE _stage AS SELECT {', '.join(columns)} FROM {target.table} WHERE FALSE")
@@ -321,8 +322,8 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
         CREATE OR REPLACE TEMP TABLE _existing AS
         SELECT t.*, t.rowid AS _rowid FROM {target.table} t
         WHERE t.rowid IN (SELECT x.rowid FROM {target.table} x SEMI JOIN _stage s ON {_match('x', 's', target.keys)})""")
-    for flag, kept in native.KEEP_FLAGS.items() if incidents else ():
-        # A file without the release columns leaves the stored release as it is (native.KEEP_FLAGS).
+    for flag, kept in KEEP_FLAGS.items() if incidents else ():
+        # A file without the release columns leaves the stored release as it is (KEEP_FLAGS).
         con.execute(f"""UPDATE _stage s SET {', '.join(f'{c} = t.{c}' for c in kept)}
                         FROM _existing t WHERE s.{flag} AND t.incident_id = s.incident_id""")
     con.execute("DROP TABLE IF EXISTS _cat")

@@ -15,7 +15,8 @@ import pandas as pd
 
 from .. import store
 from ..i18n import N_
-from . import native, pipeline
+from ..names import norm_header
+from . import pipeline, values
 
 MODES = ("replace", "add", "remove")
 ID_SPLIT = re.compile(r"[\r\n,;\t]+")   # not spaces: a native incident id may contain one
@@ -49,7 +50,7 @@ def ids_argument(value: str) -> list[str]:
 
 
 def _codes(value, countries: set[str]) -> list[str]:
-    parts = value if isinstance(value, (list, tuple, set)) else native.ISO3_SPLIT.split(str(value or ""))
+    parts = value if isinstance(value, (list, tuple, set)) else values.ISO3_SPLIT.split(str(value or ""))
     codes = set()
     for part in parts:
         code = str(part or "").strip().upper()
@@ -64,12 +65,12 @@ def _codes(value, countries: set[str]) -> list[str]:
 
 def _originator(originator, originator_iso3, countries: set[str]) -> tuple[str, str | None] | None:
     """None (leave as stored) or the (originator, originator_iso3) pair to set, checked as an import checks it."""
-    state = (native.text_or_none(originator_iso3) or "").upper() or None
-    if native.text_or_none(originator) is None:
+    state = (values.text_or_none(originator_iso3) or "").upper() or None
+    if values.text_or_none(originator) is None:
         if state:
             raise ReleaseRefused(N_("an originating State ({code}) needs the originator host_state"), code=state)
         return None
-    code = native.ORIGINATORS.get(native.norm_header(originator))
+    code = values.ORIGINATORS.get(norm_header(originator))
     if not code:
         raise ReleaseRefused(N_("unknown originator: {value} (expected host_state, unpol, un_other, partner or "
                                 "open_source)"), value=str(originator))
