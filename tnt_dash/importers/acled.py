@@ -1,4 +1,4 @@
-"""ACLED export CSV (the 31 columns of DOMAIN.md §6) mapped to native incident cells.
+"""ACLED export CSV (its 31 columns) mapped to native incident cells.
 
 Event and sub-event types become criminal markets through an editable mapping table:
 tnt_dash/reference/acled_market_map.csv, or the CSV named by env TNT_ACLED_MAP. An event

@@ -15,8 +15,6 @@ from .pipeline import ImportRefused
 PREVIEW_ROWS = 20
 
 
-
-
 def require(profile) -> None:
     if not profile.data_admin:
         raise ImportRefused(N_("Imports, the quarantine and the audit trail are for the analyst profile only."))

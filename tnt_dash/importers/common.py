@@ -52,7 +52,7 @@ def incident_context(con) -> dict:
 
 
 def iso3_from_numeric(value) -> str | None:
-    """ACLED's `iso` is the ISO 3166 numeric code; ACLED gives Kosovo 0, which is XKX here (DOMAIN.md §1)."""
+    """ACLED's `iso` is the ISO 3166 numeric code; ACLED gives Kosovo 0, which is XKX here (the code the UN uses)."""
     text = str(value).strip() if value is not None else ""
     if not text:
         return None

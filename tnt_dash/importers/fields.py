@@ -10,7 +10,7 @@ VICTIM_CELLS = ("v_female_child", "v_female_adult", "v_female_unknown", "v_male_
 # Persons smuggled (migrant smuggling): the same sex × age cells, apart from the victims.
 SMUGGLED_CELLS = tuple("smuggled_" + cell[2:] for cell in VICTIM_CELLS)
 
-# Cyber-enabled and cyber-dependent incidents (issue #37, docs/cyber.md); codes in reference/cyber_*.csv.
+# Cyber-enabled and cyber-dependent incidents (docs/cyber.md); codes in reference/cyber_*.csv.
 CYBER_FIELDS: dict[str, tuple[str, bool, str]] = {
     "cyber_modus": ("cyber_mode_operatoire", False, N_("Cyber: modus operandi, a code of reference/cyber_modus.csv "
                                                      "or its label, e.g. mobile_money_fraud, sextortion, fake_job_offer.")),
@@ -97,7 +97,7 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
     "narrative_restricted": ("recit_restreint", False, N_("yes/no: the narrative is restricted.")),
     "source_ref": ("ref_source", False, N_("Reference of the source (analysts only).")),
     "reporting_unit": ("unite_declarante", False, N_("Unit that reported the incident.")),
-    **{  # Trafficking and protection detail (issue #32): counts per incident, never per named person.
+    **{  # Trafficking and protection detail: counts per incident, never per named person.
         "exploitation_form": ("forme_exploitation", False, N_(
             "Human trafficking only: form of exploitation (UNODC GLOTIP), a code or its English or French name: "
             "sexual_exploitation, forced_labour, forced_criminal_activity, forced_marriage, begging, organ_removal, "
@@ -122,7 +122,7 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
 }
 STORE_COLUMNS = tuple(FIELDS)     # the incidents columns an import writes (plus created_at, updated_at, batch_id)
 
-# Release to a host State (issue #26) is decided record by record, often after the import (Data page,
+# Release to a host State is decided record by record, often after the import (Data page,
 # `release set`). A file without these columns (an older template, ACLED, HXL) keeps what the store
 # holds: the pipeline copies the stored values into such rows (pipeline._upsert). A file with the
 # column, even blank, sets it. originator and originator_iso3 go together: kept only if both are absent.

@@ -26,7 +26,7 @@ class _Target:
 
 TARGET = _Target()
 
-# DOMAIN.md §2, exact GI-TOC names.
+# GI-TOC's exact names.
 MARKETS = ("Human trafficking", "Human smuggling", "Extortion and protection racketeering", "Arms trafficking",
            "Trade in counterfeit goods", "Illicit trade in excisable goods", "Flora crimes", "Fauna crimes",
            "Non-renewable resource crimes", "Heroin trade", "Cocaine trade", "Cannabis trade", "Synthetic drug trade",

@@ -1,4 +1,4 @@
-"""HXL-tagged CSV or workbook: the hashtag row decides what each column means (DOMAIN.md §6).
+"""HXL-tagged CSV or workbook: the hashtag row decides what each column means.
 
 Attributes are case-insensitive and order-free: `#Affected +Children +F` is `#affected +children +f`.
 

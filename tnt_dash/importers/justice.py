@@ -1,4 +1,4 @@
-"""Offenders through the criminal-justice chain (issue #32) -> offenders: one count per incident,
+"""Offenders through the criminal-justice chain -> offenders: one count per incident,
 stage, sex and age, never a named person. A prosecution or a conviction often comes months or
 years after the incident: the file names the incident_id of a record already in the store.
 

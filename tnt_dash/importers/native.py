@@ -294,7 +294,7 @@ class NativeRow(BaseModel):
 
     @model_validator(mode="after")
     def _victim_detail(self):
-        """The detail of the victims adds up to no more than the victims (issue #32)."""
+        """The detail of the victims adds up to no more than the victims."""
         victims = sum(getattr(self, c) for c in VICTIM_CELLS)
         if self.exploitation_form and self.market != "human_trafficking":
             raise error(N_("a form of exploitation is recorded for human trafficking only, not for {market}"),

@@ -1,4 +1,4 @@
-"""Release records to host States in bulk (issue #26): the Data page's section and `release set`.
+"""Release records to host States in bulk: the Data page's section and `release set`.
 
 An import sets `releasable_to`, `originator` and `originator_iso3` row by row (native.py); this
 sets them for a list of records at once, as a correction: one transaction that keeps each replaced
