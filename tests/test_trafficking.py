@@ -17,7 +17,7 @@ from tnt_dash.filters import Filters
 from tnt_dash.gender import audit, data as gdata, pack, screen, trafficking
 from tnt_dash.gender.counts import GROUPS
 from tnt_dash.gender.table import TOTAL_KEY, Table
-from tnt_dash.importers import pipeline, screening
+from tnt_dash.importers import ledger, pipeline, screening
 
 from .conftest import SHARED_CAF, first_admin1, insert_incident
 from .test_app import APP
@@ -306,7 +306,7 @@ def test_justice_import_adds_convictions_later_and_refuses_what_it_cannot_place(
     finally:
         con.close()
     assert r["convicted"]["male"] == 5 and r["convicted"]["persons"] == 5          # 2 + 3 men
-    assert pipeline.rollback(tip_db, report.batch_id)["removed"] == 1
+    assert ledger.rollback(tip_db, report.batch_id)["removed"] == 1
 
 
 def test_native_template_refuses_inconsistent_detail(tip_db, tmp_path):

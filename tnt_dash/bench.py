@@ -248,7 +248,7 @@ import csv, json, random, resource, sys, tempfile, time, uuid
 from datetime import date, timedelta
 from pathlib import Path
 from tnt_dash import store
-from tnt_dash.importers import pipeline
+from tnt_dash.importers import ledger, pipeline
 path, records = sys.argv[1], int(sys.argv[2])
 con = store.connect(path, read_only=True)
 try:
@@ -275,7 +275,7 @@ with tempfile.TemporaryDirectory() as tmp:
     report = pipeline.run_import(path, batch, user="bench")
     imported = time.perf_counter() - start
 start = time.perf_counter()
-pipeline.rollback(path, report.batch_id, user="bench")
+ledger.rollback(path, report.batch_id, user="bench")
 rolled_back = time.perf_counter() - start
 con = store.connect(path, read_only=True)
 try:
