@@ -1,5 +1,8 @@
 """`python -m tnt_dash bench`: how fast each page is, measured, printed, never asserted.
 
+One module though long: the page timings, the child-process scripts and the printed verdicts are one
+command, and all read and write the one result layout (`run`'s dict).
+
 For a store of N demo incidents it reports, per page, the full server-side script run
 (AppTest, in-process) cold (caches cleared), warm (a filter change that misses the
 cache) and cached, as p50/p95 over several runs, and its first view in a new process (the

@@ -1,5 +1,8 @@
 """Deterministic synthetic demonstration data. NOTHING HERE IS REAL.
 
+One module though long: the main draw and its post-passes share one plan and one scheme of random streams
+(spawn keys), so that the same (rows, seed, end) gives the same store; a new pass picks its stream beside the others.
+
 The structure is grounded in public facts (real admin-1 units and centroids, corridors
 along real borders, market mixes that reflect public reporting on each host territory)
 but every incident, count, actor and narrative is invented.

@@ -1,5 +1,8 @@
 """A load test of concurrent Streamlit sessions, spoken in Streamlit's own websocket protocol.
 
+One module though long: the websocket client, the server's CPU and memory readings and the summary are
+one command, and the client is only used by its driver here.
+
 Each simulated viewer is one websocket at `/_stcore/stream`, as a browser tab is. It sends
 `BackMsg` protobufs (`rerun_script` with the page and the widget values) and reads the
 `ForwardMsg`s the server answers with, until `script_finished`. That is what a browser does

@@ -1,5 +1,8 @@
 """Small-cell suppression for count tables shown outside the UN.
 
+One module though long: the grid, the exact audit (_Plan) and the table helpers are one algorithm over
+shared private structures, and each proof sits in the docstring of the code it justifies.
+
 Pure pandas/numpy; the pages and exports call this, and the i18n layer
 explains the two marks in a legend.
 

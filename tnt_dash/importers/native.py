@@ -1,6 +1,9 @@
 """The native incident template's row model (pydantic) and its reader: validation with reasons in
 the UI language, then the importer interface (context, read, convert).
 
+Longer than most modules on purpose: the row model is one pydantic class, and its validators share the
+row's validation context; split up, the one set of rules for what enters the incidents table would scatter.
+
 Every other incident format (ACLED, HXL) is mapped to these native cells and validated by the
 same model, so one set of rules decides what enters the incidents table. The template's columns
 are in fields.py, the cell parsers in values.py.
