@@ -50,17 +50,8 @@ def ids_argument(value: str) -> list[str]:
 
 
 def _codes(value, countries: set[str]) -> list[str]:
-    parts = value if isinstance(value, (list, tuple, set)) else values.ISO3_SPLIT.split(str(value or ""))
-    codes = set()
-    for part in parts:
-        code = str(part or "").strip().upper()
-        if not code:
-            continue
-        if code not in countries:
-            raise ReleaseRefused(N_("unknown host State code {code}: expected an ISO 3166 alpha-3 code of the "
-                                    "countries table"), code=str(part).strip())
-        codes.add(code)
-    return sorted(codes)
+    return values.parse_iso3_list(value or "", countries, unknown=lambda _code, written: ReleaseRefused(N_(
+        "unknown host State code {code}: expected an ISO 3166 alpha-3 code of the countries table"), code=written))
 
 
 def _originator(originator, originator_iso3, countries: set[str]) -> tuple[str, str | None] | None:

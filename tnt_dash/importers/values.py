@@ -36,20 +36,21 @@ ORIGINATORS = {**{code: code for code in ORIGINATOR_CODES},
 ISO3_SPLIT = re.compile(r"[\s;,]+")
 
 
-def parse_iso3_list(value, countries=None) -> list[str]:
+def parse_iso3_list(value, countries=None, unknown=None) -> list[str]:
     """'hti; DOM,hti' -> ['DOM', 'HTI']: ISO3 codes separated by ; or , or spaces, upper-cased,
     duplicates dropped, sorted. Every code must be three letters and, when `countries` is given,
-    one of them. A list (a cell already split) is read the same way; blank gives []."""
+    one of them; otherwise `unknown(code, as_written)` (by default `unknown_country`) is raised. A list
+    or set (a cell already split) is read the same way; blank gives []."""
     if value is None:
         return []
-    parts = value if isinstance(value, (list, tuple)) else ISO3_SPLIT.split(str(value).replace("\u00a0", " "))
+    parts = value if isinstance(value, (list, tuple, set)) else ISO3_SPLIT.split(str(value).replace("\u00a0", " "))
     codes = set()
     for part in parts:
         code = str(part or "").strip().upper()
         if not code:
             continue
         if not re.fullmatch(r"[A-Z]{3}", code) or (countries is not None and code not in countries):
-            raise unknown_country(code, str(part).strip())
+            raise (unknown or unknown_country)(code, str(part).strip())
         codes.add(code)
     return sorted(codes)
 
