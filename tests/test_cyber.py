@@ -14,7 +14,7 @@ from tnt_dash.cyber import bundle, codes, data, synthetic
 from tnt_dash.cyber.export import cyber_view
 from tnt_dash.exports import FORMATS, to_bytes
 from tnt_dash.filters import Filters
-from tnt_dash.importers import native
+from tnt_dash.importers import common, fields, native
 from tnt_dash import presented, seed, views
 from tnt_dash.scope import Scope
 
@@ -176,7 +176,7 @@ def _row(**cells):
 
 
 def test_import_reads_the_cyber_fields(cyber_store):
-    ctx = native.reference_context(cyber_store)
+    ctx = common.reference_context(cyber_store)
     t = i18n.get("fr")
     record, errors = native.validate(_row(cyber_modus="Fraude à l'argent mobile", cyber_channel="Mobile money",
                                           cyber_loss_usd="1 250,50", residence_admin1_code="cf-bgf",
@@ -186,7 +186,7 @@ def test_import_reads_the_cyber_fields(cyber_store):
     assert (record["cyber_modus"], record["cyber_channel"], record["cyber_loss_usd"], record["residence_admin1_code"],
             record["offender_iso3"], record["cyber_report_source"], record["tfgbv"], record["linked_trafficking_id"]) == \
         ("mobile_money_fraud", "mobile_money", 1250.5, "CF-BGF", "CMR", "cert", True, "T1")
-    headers = native.map_headers(["identifiant", "cyber_mode_operatoire", "code_admin1_residence_victimes"])[0]
+    headers = fields.map_headers(["identifiant", "cyber_mode_operatoire", "code_admin1_residence_victimes"])[0]
     assert list(headers.values()) == ["incident_id", "cyber_modus", "residence_admin1_code"]
 
 
@@ -199,7 +199,7 @@ def test_import_reads_the_cyber_fields(cyber_store):
     ({"offender_iso3": "Nigeria"}, "offender_iso3", "ISO"),
 ])
 def test_import_refuses_bad_cyber_values_with_a_reason(cyber_store, cells, field, words):
-    record, errors = native.validate(_row(**cells), native.reference_context(cyber_store), i18n.get("fr"))
+    record, errors = native.validate(_row(**cells), common.reference_context(cyber_store), i18n.get("fr"))
     assert record is None
     assert [e["field"] for e in errors] == [field] and words in errors[0]["reason"], errors
 

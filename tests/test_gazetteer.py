@@ -12,7 +12,7 @@ import pytest
 
 from tnt_dash import config, seed, store
 from tnt_dash.gazetteer import BY_ALIAS, BY_FORMER, BY_NAME, BY_SUCCESSOR, Gazetteer
-from tnt_dash.importers import pipeline
+from tnt_dash.importers import ledger, pipeline
 
 from .conftest import run_cli
 
@@ -147,17 +147,17 @@ def test_acled_rows_with_former_provinces(tmp_path):
     # The Data quality tab lists them for the analyst, until the batch is rolled back.
     con = store.connect(db, read_only=True)
     try:
-        review = pipeline.place_names_to_review(con)
+        review = ledger.place_names_to_review(con)
     finally:
         con.close()
     assert review[["country", "name", "rows", "problem"]].values.tolist() == [
         ["COD", "Katanga", 2, "former unit, no coordinates"],
         ["COD", "Katanga (pre-2015 province)", 2, "records on a former unit"]]
     assert review.file_name[0] == "acled_former.csv"
-    pipeline.rollback(db, report.batch_id)
+    ledger.rollback(db, report.batch_id)
     con = store.connect(db, read_only=True)
     try:
-        assert pipeline.place_names_to_review(con).empty
+        assert ledger.place_names_to_review(con).empty
     finally:
         con.close()
 

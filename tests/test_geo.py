@@ -12,7 +12,8 @@ import shapely
 from shapely.geometry import Point, shape
 
 from tnt_dash import config, geo
-from tnt_dash.geo import GeoImportError, admin0_outlines, boundaries_geojson, import_boundaries
+from tnt_dash.boundary_import import import_boundaries
+from tnt_dash.geo import GeoImportError, admin0_outlines, boundaries_geojson
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "adm1_small.geojson"

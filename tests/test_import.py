@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from tnt_dash import i18n, seed, store
-from tnt_dash.importers import FileUnreadable, pipeline, template
+from tnt_dash.importers import FileUnreadable, ledger, pipeline, template
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "import"
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,13 +201,13 @@ def test_imports_rebuild_only_the_weeks_they_touch(tmp_path):
     fixes = {qid: {**json.loads(raw), **({"Marché": "Traite des personnes"} if row == 9 else
                                         {"Date des faits": "28/02/2026", "Crédibilité info": "3"})}
              for qid, row, raw in waiting}
-    pipeline.resubmit(db, fixes)
+    ledger.resubmit(db, fixes)
     assert rollups_equal_a_full_rebuild(db, tmp_path)
     weekly = query(db, "SELECT * FROM incident_weekly ORDER BY ALL")
     gitoc = pipeline.run_import(db, FIX / "gitoc_sample.xlsx")
     assert query(db, "SELECT * FROM incident_weekly ORDER BY ALL") == weekly
     for batch in (gitoc, second, quarantined):
-        pipeline.rollback(db, batch.batch_id)
+        ledger.rollback(db, batch.batch_id)
         assert rollups_equal_a_full_rebuild(db, tmp_path)
     assert query(db, "SELECT count(*) FROM incidents WHERE batch_id = ?", [first.batch_id])[0][0] == 3
 
@@ -230,24 +230,24 @@ def test_correction_updates_keeps_history_and_rollback_restores(db, tmp_path):
     assert rollup_matches(db)      # the import transaction rebuilt the weekly rollup
     # The first batch cannot be undone while a later batch changed one of its records.
     with pytest.raises(pipeline.ImportRefused):
-        pipeline.rollback(db, first.batch_id)
-    result = pipeline.rollback(db, second.batch_id)
+        ledger.rollback(db, first.batch_id)
+    result = ledger.rollback(db, second.batch_id)
     assert result == {"batch_id": second.batch_id, "removed": 1, "restored": 1}
     assert query(db, "SELECT * FROM incidents WHERE incident_id = 'EN-3'")[0] == before
     assert query(db, "SELECT status FROM import_batches WHERE batch_id = ?", [second.batch_id])[0][0] == "rolled_back"
     assert query(db, "SELECT count(*) FROM audit_log WHERE action = 'rollback'")[0][0] == 1
     assert rollup_matches(db)
-    pipeline.rollback(db, first.batch_id)
+    ledger.rollback(db, first.batch_id)
     assert query(db, "SELECT count(*) FROM incidents")[0][0] == 0
     assert query(db, "SELECT count(*) FROM incident_weekly")[0][0] == 0
     assert query(db, "SELECT count(*) FROM incident_status")[0][0] == 0
     with pytest.raises(pipeline.ImportRefused):
-        pipeline.rollback(db, first.batch_id)   # already rolled back
+        ledger.rollback(db, first.batch_id)   # already rolled back
 
 
 def test_context_rollback(db):
     gitoc = pipeline.run_import(db, FIX / "gitoc_sample.xlsx")
-    pipeline.rollback(db, gitoc.batch_id)
+    ledger.rollback(db, gitoc.batch_id)
     assert query(db, "SELECT count(*) FROM gitoc_scores")[0][0] == 0
 
 
@@ -327,7 +327,7 @@ def test_resubmit_corrected_rows(db):
         else:
             cells["Date des faits"], cells["Crédibilité info"] = "28/02/2026", "3"
         fixes[qid] = cells
-    report = pipeline.resubmit(db, fixes)
+    report = ledger.resubmit(db, fixes)
     assert counts(report) == (2, 2, 0, 0, 0, 0)
     assert query(db, "SELECT count(*) FROM quarantine WHERE status = 'open'")[0][0] == 0
     assert query(db, "SELECT count(*) FROM quarantine WHERE status = 'resubmitted'")[0][0] == 2
@@ -339,7 +339,7 @@ def test_resubmit_corrected_rows(db):
     open_rows = query(db, "SELECT quarantine_id, raw FROM quarantine WHERE status = 'open'")
     qid = open_rows[0][0]
     still_bad = {**json.loads(open_rows[0][1]), "Marché": "encore inconnu"}
-    again = pipeline.resubmit(db, {qid: still_bad})
+    again = ledger.resubmit(db, {qid: still_bad})
     assert counts(again) == (1, 0, 0, 0, 1, 0)
     assert query(db, "SELECT count(*) FROM quarantine WHERE status = 'open'")[0][0] == len(open_rows)
     assert bad
@@ -368,9 +368,9 @@ def test_template_french_headers_roundtrip(db, tmp_path):
 
 
 def test_template_neutralises_formulas(monkeypatch):
-    from tnt_dash.importers import native
-    monkeypatch.setitem(native.EXAMPLE_ROW, "narrative", "=cmd|' /C calc'!A0")
-    monkeypatch.setitem(native.EXAMPLE_ROW, "place", "@SUM(1+1)")
+    from tnt_dash.importers import fields
+    monkeypatch.setitem(fields.EXAMPLE_ROW, "narrative", "=cmd|' /C calc'!A0")
+    monkeypatch.setitem(fields.EXAMPLE_ROW, "place", "@SUM(1+1)")
     t = i18n.get("en")
     text = template.render("csv", t).decode("utf-8-sig")
     assert "'=cmd|" in text and "'@SUM(1+1)" in text
@@ -486,7 +486,7 @@ def test_data_quality(db):
     pipeline.run_import(db, FIX / "native_fr_cp1252.csv")
     con = store.connect(db, read_only=True)
     try:
-        quality = pipeline.data_quality(con)
+        quality = ledger.data_quality(con)
     finally:
         con.close()
     # FR-1 and FR-3 have coordinates; all four graded (none F6); FR-1, FR-3, FR-4 fully disaggregated out of 4
@@ -501,7 +501,7 @@ def test_resubmit_gitoc_name_correction(db):
     cells = json.loads(raw)
     assert cells["_sheet"] == "2023_dataset"
     cells["Country"] = "Cabo Verde"
-    report = pipeline.resubmit(db, {qid: cells})
+    report = ledger.resubmit(db, {qid: cells})
     assert counts(report) == (1, 1, 0, 0, 0, 0)
     assert query(db, "SELECT count(*) FROM gitoc_scores WHERE iso3 = 'CPV' AND edition = 2023")[0][0] == 8
 

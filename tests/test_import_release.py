@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tnt_dash import i18n, seed, store
-from tnt_dash.importers import pipeline, releasability, template
+from tnt_dash.importers import ledger, pipeline, releasability, template
 from tnt_dash.importers.releasability import ReleaseRefused, set_release
 
 from .test_import import rollups_equal_a_full_rebuild
@@ -163,7 +163,7 @@ def test_reimport_changes_nothing_and_a_correction_keeps_history(db, tmp_path):
     history = query(db, "SELECT incident_id, version, batch_id, previous FROM incident_history")
     assert [h[:3] for h in history] == [("R-1", 1, corrected.batch_id)]
     assert json.loads(history[0][3])["releasable_to"] == ["DOM", "HTI"]
-    pipeline.rollback(db, corrected.batch_id)
+    ledger.rollback(db, corrected.batch_id)
     assert released(db)["R-1"] == (["DOM", "HTI"], "unpol", None)
 
 
@@ -253,11 +253,11 @@ def test_release_rolls_back_like_an_import(released_db, tmp_path):
     before = released(db)
     done = apply(db, ["R-1", "R-3"], ["CAF"], mode="replace")
     with pytest.raises(pipeline.ImportRefused):   # the release changed records of that import: undo it first
-        pipeline.rollback(db, imported)
-    assert pipeline.rollback(db, done["batch_id"]) == {"batch_id": done["batch_id"], "removed": 2, "restored": 2}
+        ledger.rollback(db, imported)
+    assert ledger.rollback(db, done["batch_id"]) == {"batch_id": done["batch_id"], "removed": 2, "restored": 2}
     assert released(db) == before
     assert rollups_equal_a_full_rebuild(db, tmp_path)
-    pipeline.rollback(db, imported)
+    ledger.rollback(db, imported)
     assert not any(k.startswith("R-") for k in released(db))
 
 

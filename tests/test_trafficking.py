@@ -17,7 +17,7 @@ from tnt_dash.filters import Filters
 from tnt_dash.gender import audit, data as gdata, pack, screen, trafficking
 from tnt_dash.gender.counts import GROUPS
 from tnt_dash.gender.table import TOTAL_KEY, Table
-from tnt_dash.importers import pipeline, screening
+from tnt_dash.importers import ledger, pipeline, screening
 from tnt_dash.scope import Scope
 
 from .conftest import SHARED_CAF, first_admin1, insert_incident
@@ -253,7 +253,7 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
 
 
 def test_narrative_screening_flags_but_keeps_the_row(tip_db, tmp_path):
-    from tnt_dash.importers.native import EXAMPLE_ROW, FIELDS
+    from tnt_dash.importers.fields import EXAMPLE_ROW, FIELDS
     base = {**EXAMPLE_ROW, "market": "human_trafficking", "v_female_child": 2, "exploitation_form": "travail forcé",
             "victims_domestic": 2, "victims_referred": 1}
     narratives = {"N1": "Victim Amina Yusuf, 14 years old, tel +236 75 12 34 56.",
@@ -307,11 +307,11 @@ def test_justice_import_adds_convictions_later_and_refuses_what_it_cannot_place(
     finally:
         con.close()
     assert r["convicted"]["male"] == 5 and r["convicted"]["persons"] == 5          # 2 + 3 men
-    assert pipeline.rollback(tip_db, report.batch_id)["removed"] == 1
+    assert ledger.rollback(tip_db, report.batch_id)["removed"] == 1
 
 
 def test_native_template_refuses_inconsistent_detail(tip_db, tmp_path):
-    from tnt_dash.importers.native import EXAMPLE_ROW, FIELDS
+    from tnt_dash.importers.fields import EXAMPLE_ROW, FIELDS
     base = {**EXAMPLE_ROW, "market": "human_trafficking", "v_female_child": 2}
     bad = [{**base, "incident_id": "B1", "victims_foreign": 3},
            {**base, "incident_id": "B2", "market": "arms_trafficking", "exploitation_form": "begging"},

@@ -1,12 +1,15 @@
 """`python -m tnt_dash bench`: how fast each page is, measured, printed, never asserted.
 
+One module though long: the page timings, the child-process scripts and the printed verdicts are one
+command, and all read and write the one result layout (`run`'s dict).
+
 For a store of N demo incidents it reports, per page, the full server-side script run
 (AppTest, in-process) cold (caches cleared), warm (a filter change that misses the
 cache) and cached, as p50/p95 over several runs, and its first view in a new process (the
 first visitor after a server start, imports included); the bytes each page sends to the
 browser; peak RSS; the store build time; and the same aggregations done "the pandas
 way" (all rows in one DataFrame, then filter and groupby) side by side, with the ratio.
-Targets come from issue #11 and are printed beside each figure.
+Each figure is printed beside its target (TARGETS).
 """
 from __future__ import annotations
 
@@ -33,12 +36,10 @@ TARGETS = {
 
 
 # The analyst sees every record unsuppressed; the commissioner's screen and the shared screen
-# suppress small victim counts, which is work of its own (a 760-row priority table took over a
-# minute before the suppression search was rewritten, and an analyst-only run never showed it).
+# suppress small victim counts, which is work of its own that an analyst-only run never shows.
 PROFILES = ("analyst", "commissioner", "shared")
-# The speed check's fastest reading on the build machine (2026-11-29, docs/performance.md: 44-47 ms;
-# the machine of the earlier sessions read 71 ms at best): a missed target says how much slower than
-# that the machine ran, since every page time moves with it.
+# The speed check's fastest reading on the build machine (docs/performance.md): a missed target says
+# how much slower than that the machine ran, since every page time moves with it.
 QUIET_SPEED_CHECK_MS = 45.0
 
 
@@ -57,9 +58,8 @@ class PageTiming:
 def speed_check_ms(repeats: int = 5) -> float:
     """Milliseconds a fixed pure-Python workload takes, median of `repeats`.
 
-    The virtual machine this project is measured on runs the same work up to 1.7 times slower
-    from one hour to the next (this check read 71 ms before and 124 ms after the pages of one
-    run), and every page time moves with it: the report carries this figure so that two runs can
+    A shared virtual machine can run the same work much slower from one hour to the next, even
+    within one run, and every page time moves with it: the report carries this figure so that two runs can
     be compared."""
     times = []
     for _ in range(repeats):
@@ -117,7 +117,7 @@ def _pages() -> list[str]:
 def server_script_cache():
     """One compiled-script cache for every AppTest run inside, as a Streamlit server keeps one for
     all its sessions and reruns. AppTest builds a new cache on each run, so each of its reruns
-    compiled the page again (5-8 ms for the brief), a cost no rerun on the server pays. Yields the
+    compiled the page again, a cost no rerun on the server pays. Yields the
     cache, for a cold run to clear: the first run after start does compile."""
     from unittest import mock
 
@@ -251,7 +251,7 @@ import csv, json, random, resource, sys, tempfile, time, uuid
 from datetime import date, timedelta
 from pathlib import Path
 from tnt_dash import store
-from tnt_dash.importers import pipeline
+from tnt_dash.importers import ledger, pipeline
 path, records = sys.argv[1], int(sys.argv[2])
 con = store.connect(path, read_only=True)
 try:
@@ -278,7 +278,7 @@ with tempfile.TemporaryDirectory() as tmp:
     report = pipeline.run_import(path, batch, user="bench")
     imported = time.perf_counter() - start
 start = time.perf_counter()
-pipeline.rollback(path, report.batch_id, user="bench")
+ledger.rollback(path, report.batch_id, user="bench")
 rolled_back = time.perf_counter() - start
 con = store.connect(path, read_only=True)
 try:
@@ -299,7 +299,7 @@ from streamlit.testing.v1 import AppTest
 app, page = sys.argv[1], sys.argv[2]
 at = AppTest.from_file(app, default_timeout=600)
 # A server's Runtime scans the installed packages for components when it starts, before any
-# session; AppTest does it in its first run (0.35 s here), so it is done before the clock starts.
+# session; AppTest does it in its first run, so it is done before the clock starts.
 components = BidiComponentManager()
 components.discover_and_register_components(start_file_watching=False)
 at._bidi_component_manager = components
@@ -315,8 +315,8 @@ def fresh_start_ms(page: str) -> dict:
     """The first view of `page` in a new process, as the first visitor after the server starts
     sees it: every import of the app's own modules and libraries (pandas, plotly, SciPy...), the
     store's first connection and every query. The cold runs in the benchmark's own process clear
-    Streamlit's caches but not Python's modules, so they leave the imports out (1.5 s of the brief's
-    1.8 s first view at 1M on the build machine). The store is read under TNT_DB and TNT_PROFILE as set."""
+    Streamlit's caches but not Python's modules, so they leave the imports out (most of a first
+    view). The store is read under TNT_DB and TNT_PROFILE as set."""
     return _child(_FIRST_PAGE, [str(config.PROJECT_DIR / "app.py"), page], f"the first view of {page} in a new process")
 
 
@@ -460,8 +460,7 @@ def verdicts(result: dict) -> list[dict]:
 def machine_note(result: dict) -> str:
     """How much slower than on a quiet hour the machine ran, when that is enough to matter."""
     checks = [ms for ms in result.get("machine", {}).get("speed_check_ms", []) if ms]
-    # Either check: a machine that slows down part-way (81 ms before the pages, 123 ms after, in the
-    # eleventh session) slows the pages timed after the change.
+    # Either check: a machine that slows down part-way slows the pages timed after the change.
     if not checks or max(checks) < 1.15 * QUIET_SPEED_CHECK_MS:
         return ""
     low, high = min(checks), max(checks)

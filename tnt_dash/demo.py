@@ -1,5 +1,8 @@
 """Deterministic synthetic demonstration data. NOTHING HERE IS REAL.
 
+One module though long: the main draw and its post-passes share one plan and one scheme of random streams
+(spawn keys), so that the same (rows, seed, end) gives the same store; a new pass picks its stream beside the others.
+
 The structure is grounded in public facts (real admin-1 units and centroids, corridors
 along real borders, market mixes that reflect public reporting on each host territory)
 but every incident, count, actor and narrative is invented.
@@ -62,7 +65,7 @@ ARRESTS_PER_INCIDENT = 0.9
 SOURCE_TYPES = ["UNPOL patrol", "Host-State police report", "Community alert network", "Open source",
                 "Partner agency", "Human source"]
 # Who reports each kind of source, and how often the mission releases such a report to the host
-# State (access.md): a host-State report goes back to its State by right; UNPOL's own patrols are
+# State (docs/access.md): a host-State report goes back to its State by right; UNPOL's own patrols are
 # often shared, community-alert and open-source items sometimes; partner agencies' reports rarely
 # (their originator must agree); human-source reporting never (it could expose the source).
 ORIGINATOR = {"UNPOL patrol": "unpol", "Host-State police report": "host_state",
@@ -84,7 +87,7 @@ class Spike:
     extra: int
 
 
-# Planted spikes that anomaly detection must find (issue: weekly brief).
+# Planted spikes that anomaly detection must find (the weekly brief's anomalies).
 SPIKES = [
     Spike("CAF", "Haut-Mbomou", "arms_trafficking", 1, 16),
     Spike("HTI", "Artibonite", "kidnapping_for_ransom", 1, 14),
@@ -174,7 +177,7 @@ def _persons_smuggled(con: duckdb.DuckDBPyConnection, seed: int) -> None:
         con.unregister("_smuggled")
 
 
-# Trafficking detail (issue #32), drawn in a post-pass with its own stream (spawn key 1000001), so
+# Trafficking detail, drawn in a post-pass with its own stream (spawn key 1000001), so
 # every other column stays exactly as it was. Shares are set to read like UNODC GLOTIP's regional
 # profiles: in sub-Saharan Africa mostly forced labour and sexual exploitation, mostly domestic
 # victims, armed groups recruiting children in the conflict areas; forced marriage in South Sudan;
@@ -623,7 +626,7 @@ def _block(rng, plan: _Plan, ref: dict, weeks: range, first_monday: date, n_week
     status = np.where(recent, rng.choice(["validated", "in_review", "draft"], n, p=[0.78, 0.16, 0.06]),
                       rng.choice(["validated", "in_review", "draft", "archived"], n, p=[0.8, 0.08, 0.04, 0.08]))
 
-    # Sources, grades and markings that agree (DOMAIN.md §10): reliability follows the source type,
+    # Sources, grades and markings that agree: reliability follows the source type,
     # a human source keeps its own grade, credibility 1 needs two sources or more, and the marking is
     # one of the scenario's classification-TLP pairs.
     src = plan.sources

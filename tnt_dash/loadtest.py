@@ -1,10 +1,13 @@
 """A load test of concurrent Streamlit sessions, spoken in Streamlit's own websocket protocol.
 
+One module though long: the websocket client, the server's CPU and memory readings and the summary are
+one command, and the client is only used by its driver here.
+
 Each simulated viewer is one websocket at `/_stcore/stream`, as a browser tab is. It sends
 `BackMsg` protobufs (`rerun_script` with the page and the widget values) and reads the
 `ForwardMsg`s the server answers with, until `script_finished`. That is what a browser does
-minus the drawing, so dozens of sessions fit on two cores where headless browsers would not
-(ENGINEERING.md §8). A viewer opens the pages in turn and, on each, changes a sidebar filter (a
+minus the drawing, so dozens of sessions fit on two cores where headless browsers would not.
+A viewer opens the pages in turn and, on each, changes a sidebar filter (a
 mission, then a criminal market) and clears it, as an analyst does, reading each view for a few
 seconds (--think, 2-6 s by default); it also answers the
 server's `auto_rerun` requests (st.fragment(run_every=...)) as a browser would.

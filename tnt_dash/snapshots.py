@@ -1,7 +1,7 @@
 """Published read snapshots: writers never block readers, readers never block writers.
 
-A DuckDB file has one writing process or any number of reading ones, never both (ENGINEERING.md
-§5). So the store file (TNT_DB, data/tnt.duckdb) is the *working store*: only writers open it.
+A DuckDB file has one writing process or any number of reading ones, never both.
+So the store file (TNT_DB, data/tnt.duckdb) is the *working store*: only writers open it.
 After every committed write the writer *publishes* it: the closed, checkpointed file is copied
 into `<store>.snapshots/` under a new version number (`v000042.duckdb`), and the pointer file
 `CURRENT` is replaced atomically (write a temporary file, fsync, rename) to name it. Readers — the

@@ -324,7 +324,7 @@ class TrendArrays:
 def mann_kendall_arrays(rows, alpha: float = 0.05) -> TrendArrays:
     """`mann_kendall` for many series of one length at once (one series per row, at least two
     points), with the same results as arrays: the priority model tests hundreds of area × market
-    series on every view, and a result object per series was most of the time."""
+    series on every view, and a result object per series would cost more than the test."""
     x = np.asarray(rows, dtype=float)
     if x.ndim != 2:
         raise ValueError("rows must be a two-dimensional array, one series per row")

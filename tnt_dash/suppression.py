@@ -1,4 +1,7 @@
-"""Small-cell suppression for count tables shown outside the UN (DOMAIN.md §3).
+"""Small-cell suppression for count tables shown outside the UN.
+
+One module though long: the grid, the exact audit (_Plan) and the table helpers are one algorithm over
+shared private structures, and each proof sits in the docstring of the code it justifies.
 
 Pure pandas/numpy; the pages and exports call this, and the i18n layer
 explains the two marks in a legend.
@@ -358,8 +361,8 @@ class _Plan:
         room to move by one within its bounds: a path search, not an LP.
 
         The search runs on the smaller side of the table (see `_movable`): a path
-        search per cell over every row took over a minute for the brief's 760-row
-        priority table at 1M incidents.
+        search per cell over every row is far too slow for a priority table of
+        hundreds of rows.
         """
         g, unknown = self.g, self.unknown
         R, C = g.R, g.C
@@ -507,7 +510,7 @@ def _shown(plan: _Plan, data_pos: list[int], total_pos: int | None, shape: tuple
     frame_rows = [*data_pos, *([total_pos] if total_pos is not None else [])]
     out = np.empty(shape, dtype=object)
     mark = primary_mark(k)
-    # Whole columns at once: setting cells one by one with .iat was half the time of a table.
+    # Whole columns at once: setting cells one by one with .iat is slow on a large table.
     for c in range(shape[1]):
         out[frame_rows, c] = [mark if small else COMPLEMENTARY_MARK if other else value
                               for small, other, value in zip(plan.primary[grid_rows, c],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import config, geo, store
+from .. import boundary_import, config, geo, store
 from ..gazetteer import BY_FORMER, Gazetteer
 from .common import EXIT_USAGE, CliError
 
@@ -84,7 +84,7 @@ def _import(args) -> int:
     try:
         store.migrate(con)
         try:
-            result = geo.import_boundaries(con, path, level=args.level, country=args.country, batch_id=batch_id)
+            result = boundary_import.import_boundaries(con, path, level=args.level, country=args.country, batch_id=batch_id)
             error = None
         except geo.GeoImportError as exc:
             result, error = None, str(exc)

@@ -73,11 +73,11 @@ def cmd_import(args) -> int:
 
 
 def cmd_batches(args) -> int:
-    from ..importers import pipeline
+    from ..importers import ledger
     _require_data_admin()
     con = store.connect(_db(args), read_only=True)
     try:
-        frame = pipeline.batches(con)
+        frame = ledger.batches(con)
     finally:
         con.close()
     if args.json:
@@ -88,10 +88,10 @@ def cmd_batches(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    from ..importers import pipeline
+    from ..importers import ledger, pipeline
     _require_data_admin()
     try:
-        result = pipeline.rollback(_db(args), args.batch_id)
+        result = ledger.rollback(_db(args), args.batch_id)
     except pipeline.ImportRefused as exc:
         _fail(exc.message(i18n.get(args.lang)))
     print(f"rolled back {result['batch_id']}: {result['removed']} rows removed, {result['restored']} restored")

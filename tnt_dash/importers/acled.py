@@ -1,4 +1,4 @@
-"""ACLED export CSV (the 31 columns of DOMAIN.md §6) mapped to native incident cells.
+"""ACLED export CSV (its 31 columns) mapped to native incident cells.
 
 Event and sub-event types become criminal markets through an editable mapping table:
 tnt_dash/reference/acled_market_map.csv, or the CSV named by env TNT_ACLED_MAP. An event
@@ -14,7 +14,9 @@ from .. import config
 from ..i18n import N_
 from . import common
 from .detect import FileUnreadable, nonblank
-from .native import header_cells, norm_header, table_items, validate
+from ..names import norm_header
+from .native import validate
+from .rows import header_cells, table_items
 
 COLUMNS = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
            "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"

@@ -8,13 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..i18n import N_
-from . import detect, pipeline, releasability
-from .native import FIELDS
+from . import detect, ledger, pipeline, releasability
+from .fields import FIELDS
 from .pipeline import ImportRefused
 
 PREVIEW_ROWS = 20
-
-
 
 
 def require(profile) -> None:
@@ -67,17 +65,17 @@ def commit(db_path, profile, path: Path, name: str, fmt: str, t, user: str | Non
 
 def rollback(db_path, profile, batch_id: str, user: str | None) -> dict:
     require(profile)
-    return pipeline.rollback(db_path, batch_id, user=user)
+    return ledger.rollback(db_path, batch_id, user=user)
 
 
 def resubmit(db_path, profile, corrections: dict, t, user: str | None):
     require(profile)
-    return pipeline.resubmit(db_path, corrections, t=t, user=user)
+    return ledger.resubmit(db_path, corrections, t=t, user=user)
 
 
 def discard(db_path, profile, ids: list[str], user: str | None) -> int:
     require(profile)
-    return pipeline.discard(db_path, ids, user=user)
+    return ledger.discard(db_path, ids, user=user)
 
 
 def release(db_path, profile, ids: list[str], codes: list[str], mode: str, user: str | None,
@@ -103,17 +101,17 @@ def host_states(con, profile) -> dict[str, tuple[str, str, str]]:
 
 def batches(con, profile) -> pd.DataFrame:
     require(profile)
-    return pipeline.batches(con)
+    return ledger.batches(con)
 
 
 def audit(con, profile) -> pd.DataFrame:
     require(profile)
-    return pipeline.audit_trail(con)
+    return ledger.audit_trail(con)
 
 
 def quality(con, profile) -> dict:
     require(profile)
-    return pipeline.data_quality(con)
+    return ledger.data_quality(con)
 
 
 def narratives_to_review(con, profile) -> pd.DataFrame:
@@ -125,7 +123,7 @@ def narratives_to_review(con, profile) -> pd.DataFrame:
 
 def place_names_to_review(con, profile) -> pd.DataFrame:
     require(profile)
-    return pipeline.place_names_to_review(con)
+    return ledger.place_names_to_review(con)
 
 
 def quarantine_batches(con, profile) -> list[tuple[str, str, int]]:

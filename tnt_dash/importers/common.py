@@ -1,5 +1,6 @@
-"""Lookups shared by the ACLED and HXL mappers: countries by ISO numeric or name, admin-1 by name or
-alias (the gazetteer, reference/admin1_aliases.csv), missions."""
+"""Lookups shared by the importers: the reference sets every row is validated against, and for the
+ACLED and HXL mappers countries by ISO numeric or name, admin-1 by name or alias (the gazetteer,
+reference/admin1_aliases.csv), missions."""
 from __future__ import annotations
 
 import pycountry
@@ -8,7 +9,6 @@ from dataclasses import dataclass
 
 from ..gazetteer import BY_FORMER, Gazetteer
 from ..names import norm_header
-from .native import reference_context
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,21 @@ class OutOfScope:
     """What a mapper returns for a row that is no error but no crime either (an ACLED battle or
     protest): the batch counts it as out of scope, by `label`, and keeps nothing of it."""
     label: str
+
+
+def reference_context(con) -> dict:
+    """Lookup sets for validation, read once per import."""
+    markets = {}
+    for code, en, fr in con.execute("SELECT code, label_en, label_fr FROM markets").fetchall():
+        for key in (code, en, fr):
+            markets[norm_header(key)] = code
+    return {
+        "markets": markets,
+        "countries": {r[0] for r in con.execute("SELECT iso3 FROM countries").fetchall()},
+        "missions": {r[0] for r in con.execute("SELECT code FROM missions").fetchall()},
+        # Former codes too: a file written before an area was split still imports (convert moves it).
+        "admin1": dict(con.execute("SELECT upper(code), iso3 FROM admin1_named").fetchall()),
+    }
 
 
 def incident_context(con) -> dict:
@@ -37,7 +52,7 @@ def incident_context(con) -> dict:
 
 
 def iso3_from_numeric(value) -> str | None:
-    """ACLED's `iso` is the ISO 3166 numeric code; ACLED gives Kosovo 0, which is XKX here (DOMAIN.md §1)."""
+    """ACLED's `iso` is the ISO 3166 numeric code; ACLED gives Kosovo 0, which is XKX here (the code the UN uses)."""
     text = str(value).strip() if value is not None else ""
     if not text:
         return None

@@ -158,7 +158,7 @@ def detect(source: Source) -> str:
         header = {cell_text(c).lower() for c in head[0]}
         if {"event_id_cnty", "event_date", "event_type"} <= header:
             return "acled"
-    if head and justice_header(head[0]):               # offenders through the justice chain (issue #32)
+    if head and justice_header(head[0]):               # offenders through the justice chain
         return "justice"
     for row in head[:25]:
         cells = [cell_text(c) for c in row if cell_text(c)]

@@ -13,7 +13,9 @@ import pycountry
 
 from ..i18n import N_
 from .detect import FileUnreadable, cell_text, nonblank
-from .native import header_cells, norm_header, parse_number, table_items
+from ..names import norm_header
+from .rows import header_cells, table_items
+from .values import parse_number
 
 
 class _Target:
@@ -24,7 +26,7 @@ class _Target:
 
 TARGET = _Target()
 
-# DOMAIN.md §2, exact GI-TOC names.
+# GI-TOC's exact names.
 MARKETS = ("Human trafficking", "Human smuggling", "Extortion and protection racketeering", "Arms trafficking",
            "Trade in counterfeit goods", "Illicit trade in excisable goods", "Flora crimes", "Fauna crimes",
            "Non-renewable resource crimes", "Heroin trade", "Cocaine trade", "Cannabis trade", "Synthetic drug trade",

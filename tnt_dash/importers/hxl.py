@@ -1,4 +1,4 @@
-"""HXL-tagged CSV or workbook: the hashtag row decides what each column means (DOMAIN.md §6).
+"""HXL-tagged CSV or workbook: the hashtag row decides what each column means.
 
 Attributes are case-insensitive and order-free: `#Affected +Children +F` is `#affected +children +f`.
 
@@ -24,7 +24,9 @@ from datetime import date
 from ..i18n import N_
 from . import common
 from .detect import FileUnreadable, cell_text, nonblank
-from .native import parse_count, table_items, validate
+from .native import validate
+from .rows import table_items
+from .values import parse_count
 
 # Judgement: an HXL file says nothing about grading or handling. Records are graded F6 ("cannot be
 # judged") until an analyst grades them, and marked TLP:GREEN (community, not public channels).

@@ -1,4 +1,4 @@
-"""Offenders through the criminal-justice chain (issue #32) -> offenders: one count per incident,
+"""Offenders through the criminal-justice chain -> offenders: one count per incident,
 stage, sex and age, never a named person. A prosecution or a conviction often comes months or
 years after the incident: the file names the incident_id of a record already in the store.
 
@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..i18n import N_
 from ..names import norm_header
 from .detect import FileUnreadable, justice_header, nonblank
-from .native import header_cells, parse_count, parse_date, table_items, text_or_none
+from .rows import header_cells, table_items
+from .values import parse_count, parse_date, text_or_none
 
 
 class _Target:

@@ -26,7 +26,8 @@ from ..networks import register as actor_register
 from . import acled, detect, gitoc, hxl, justice, native, screening, unodc
 from .common import OutOfScope
 from .detect import FileUnreadable
-from .native import Item
+from .fields import KEEP_FLAGS, STORE_COLUMNS
+from .rows import Item
 
 INCIDENT_KINDS = ("native", "acled", "hxl")
 MODULES = {"native": native, "acled": acled, "hxl": hxl, "gitoc": gitoc, "unodc": unodc, "justice": justice}
@@ -39,7 +40,7 @@ class Target:
     values: tuple[str, ...]
 
 
-INCIDENTS = Target("incidents", ("incident_id",), tuple(c for c in native.STORE_COLUMNS if c != "incident_id"))
+INCIDENTS = Target("incidents", ("incident_id",), tuple(c for c in STORE_COLUMNS if c != "incident_id"))
 # "release": a bulk release to host States (releasability.py) rewrites incidents and keeps their history like
 # an import, so it rolls back like one.
 TARGETS = {"native": INCIDENTS, "acled": INCIDENTS, "hxl": INCIDENTS, "gitoc": gitoc.TARGET, "unodc": unodc.TARGET,
@@ -117,7 +118,7 @@ def run_import(db_path, file_path, fmt: str = "auto", dry_run: bool = False, t=N
     report = Report(format=kind, dry_run=dry_run, warnings=warnings, file_name=source.name,
                     sha256=hashlib.sha256(data).hexdigest())
     with store.writing(db_path, keep=not dry_run) as con:
-        _process(con, kind, items, report, t, user, action="import")
+        process_items(con, kind, items, report, t, user, action="import")
         _test_pause()
         if not dry_run:
             # Same transaction: the rollup never disagrees. Only the weeks this batch touched.
@@ -148,7 +149,7 @@ def _test_pause() -> None:
         time.sleep(float(pause))
 
 
-def _process(con, kind: str, items: list[Item], report: Report, t, user, action: str,
+def process_items(con, kind: str, items: list[Item], report: Report, t, user, action: str,
              batch_id: str | None = None) -> None:
     module, target = MODULES[kind], TARGETS[kind]
     context = module.context(con)
@@ -273,7 +274,7 @@ def _process(con, kind: str, items: list[Item], report: Report, t, user, action:
 
 
 def _screen_narratives(records: list[dict], row: int, report: Report, t) -> None:
-    """A note (never an error: the row is kept) for a narrative that may identify a person (issue #32)."""
+    """A note (never an error: the row is kept) for a narrative that may identify a person."""
     for record in records:
         kinds = screening.flags(record.get("narrative"), record.get("place"))
         if kinds:
@@ -304,7 +305,7 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
     """Set-based upsert: stage, classify each row, keep history of what changes, replace, insert."""
     columns = target.keys + target.values
     incidents = target is INCIDENTS
-    keep = tuple(native.KEEP_FLAGS) if incidents else ()
+    keep = tuple(KEEP_FLAGS) if incidents else ()
     frame = pd.DataFrame.from_records(records, columns=[*columns, "_row", *keep])
     con.execute("DROP TABLE IF EXISTS _stage")
     con.execute(f"CREATE TEMP TABLE _stage AS SELECT {', '.join(columns)} FROM {target.table} WHERE FALSE")
@@ -315,14 +316,14 @@ def _upsert(con, target: Target, records: list[dict], batch_id: str, stamp: date
     con.execute("INSERT INTO _stage BY NAME SELECT * FROM _stage_frame")
     con.unregister("_stage_frame")
     # The stored rows that share a key with a staged row: found by their keys alone, then read whole
-    # by row id. Joining the staged rows with every column of the table read all of it, three times
-    # over (classify, history, created_at): 0.9 s for 200 rows at 10M incidents.
+    # by row id. Joining the staged rows with every column of the table would read all of it, three
+    # times over (classify, history, created_at), however few rows the file has.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _existing AS
         SELECT t.*, t.rowid AS _rowid FROM {target.table} t
         WHERE t.rowid IN (SELECT x.rowid FROM {target.table} x SEMI JOIN _stage s ON {_match('x', 's', target.keys)})""")
-    for flag, kept in native.KEEP_FLAGS.items() if incidents else ():
-        # A file without the release columns leaves the stored release as it is (native.KEEP_FLAGS).
+    for flag, kept in KEEP_FLAGS.items() if incidents else ():
+        # A file without the release columns leaves the stored release as it is (KEEP_FLAGS).
         con.execute(f"""UPDATE _stage s SET {', '.join(f'{c} = t.{c}' for c in kept)}
                         FROM _existing t WHERE s.{flag} AND t.incident_id = s.incident_id""")
     con.execute("DROP TABLE IF EXISTS _cat")
@@ -382,182 +383,3 @@ class ImportRefused(Exception):
 
     def message(self, t) -> str:
         return t.gettext(self.msgid).format(**self.params)
-
-
-def batches(con, limit: int = 200) -> pd.DataFrame:
-    return con.execute("""
-        SELECT batch_id, kind, file_name, created_at, created_by, rows_read, inserted, updated, unchanged,
-               quarantined, out_of_scope, status, sha256
-        FROM import_batches ORDER BY created_at DESC, batch_id DESC LIMIT ?""", [limit]).df()
-
-
-def rollback(db_path, batch_id: str, user: str | None = None) -> dict:
-    with store.writing(db_path) as con:
-        weeks = batch_weeks(con, batch_id)   # before: the records it wrote are about to go
-        result = _rollback(con, batch_id, current_user(user))
-        store.refresh_rollups(con, weeks)
-    return result
-
-
-def _rollback(con, batch_id: str, who: str) -> dict:
-    found = con.execute("SELECT kind, status, file_name, sha256, created_at FROM import_batches WHERE batch_id = ?",
-                        [batch_id]).fetchone()
-    if not found:
-        raise ImportRefused(N_("No import batch {batch}."), batch=batch_id)
-    kind, status, file_name, sha256, created_at = found
-    if status != "committed":
-        raise ImportRefused(N_("Batch {batch} is already {status}."), batch=batch_id, status=status)
-    if kind not in TARGETS:
-        raise ImportRefused(N_("Batches of kind {kind} cannot be rolled back here."), kind=kind)
-    stamp = now()
-    if TARGETS[kind] is INCIDENTS:
-        # Refuse if a later batch changed a record this batch wrote: undoing it would silently lose that change.
-        # A history row whose previous version was written by this batch means a later import replaced it.
-        later = con.execute("""
-            SELECT count(*) FROM incident_history
-            WHERE batch_id <> ? AND json_extract_string(previous, '$.batch_id') = ?""",
-                            [batch_id, batch_id]).fetchone()[0]
-        if later:
-            raise ImportRefused(N_("{n} records of batch {batch} were changed by a later import; roll that one back first."),
-                                n=later, batch=batch_id)
-        previous = [json.loads(p) for (p,) in con.execute(
-            "SELECT previous FROM incident_history WHERE batch_id = ? ORDER BY incident_id", [batch_id]).fetchall()]
-        removed = con.execute("SELECT count(*) FROM incidents WHERE batch_id = ?", [batch_id]).fetchone()[0]
-        con.execute("DELETE FROM incidents WHERE batch_id = ?", [batch_id])
-        if previous:
-            frame = pd.DataFrame.from_records(previous)
-            con.register("_previous", frame)
-            con.execute("INSERT INTO incidents BY NAME SELECT * FROM _previous")
-            con.unregister("_previous")
-        con.execute("DELETE FROM incident_history WHERE batch_id = ?", [batch_id])
-    else:
-        target = TARGETS[kind]
-        later = con.execute("""SELECT count(*) FROM import_batches WHERE kind = ? AND status = 'committed'
-                               AND created_at > ?""", [kind, created_at]).fetchone()[0]
-        if later:
-            raise ImportRefused(N_("A later {kind} import exists; roll that one back first."), kind=kind)
-        previous = [json.loads(p) for (p,) in con.execute(
-            "SELECT previous FROM context_history WHERE batch_id = ? AND table_name = ?",
-            [batch_id, target.table]).fetchall()]
-        removed = con.execute(f"SELECT count(*) FROM {target.table} WHERE batch_id = ?", [batch_id]).fetchone()[0]
-        con.execute(f"DELETE FROM {target.table} WHERE batch_id = ?", [batch_id])
-        if previous:
-            con.register("_previous", pd.DataFrame.from_records(previous))
-            con.execute(f"INSERT INTO {target.table} BY NAME SELECT * FROM _previous")
-            con.unregister("_previous")
-        con.execute("DELETE FROM context_history WHERE batch_id = ?", [batch_id])
-    con.execute("UPDATE quarantine SET status = 'discarded', resolved_at = ? WHERE batch_id = ? AND status = 'open'",
-                [stamp, batch_id])
-    con.execute("UPDATE import_batches SET status = 'rolled_back' WHERE batch_id = ?", [batch_id])
-    result = {"batch_id": batch_id, "removed": removed, "restored": len(previous)}
-    audit(con, "rollback", batch_id, who, file_name, sha256, result)
-    return result
-
-
-def open_quarantine(con, limit: int = 500) -> pd.DataFrame:
-    return con.execute("""
-        SELECT q.quarantine_id, q.batch_id, b.kind, b.file_name, q.row_number, q.raw, q.errors, q.created_at
-        FROM quarantine q LEFT JOIN import_batches b USING (batch_id)
-        WHERE q.status = 'open' ORDER BY q.created_at DESC, q.row_number LIMIT ?""", [limit]).df()
-
-
-def resubmit(db_path, corrections: dict[str, dict], t=None, user: str | None = None) -> Report:
-    """Re-validate corrected quarantined rows {quarantine_id: cells} as a new batch.
-
-    Rows that now pass are upserted and their quarantine entries closed; rows that still fail stay
-    open with their new cells and reasons (they are not quarantined twice)."""
-    t = t or i18n.get("en")
-    with store.writing(db_path) as con:
-        report = _resubmit(con, corrections, t, current_user(user))
-        store.refresh_rollups(con, batch_weeks(con, report.batch_id))
-    return report
-
-
-def _resubmit(con, corrections: dict[str, dict], t, who: str) -> Report:
-    if not corrections:
-        raise ImportRefused(N_("Nothing to re-submit."))
-    ids = list(corrections)
-    found = con.execute(f"""
-        SELECT q.quarantine_id, q.row_number, b.kind FROM quarantine q JOIN import_batches b USING (batch_id)
-        WHERE q.status = 'open' AND q.quarantine_id IN ({', '.join('?' * len(ids))})""", ids).fetchall()
-    if len(found) != len(ids):
-        raise ImportRefused(N_("Some rows are no longer in the open quarantine; reload the page."))
-    kinds = {kind for _q, _r, kind in found}
-    if len(kinds) != 1:
-        raise ImportRefused(N_("Re-submit rows of one format at a time."))
-    kind = kinds.pop()
-    # "_sheet" stays in the cells: the GI-TOC edition is read from it.
-    items = [Item(row=row, raw=dict(corrections[qid]), sheet=corrections[qid].get("_sheet")) for qid, row, _k in found]
-    by_row = {(row, qid) for qid, row, _k in found}
-    report = Report(format=kind, file_name=t.gettext("quarantine correction"))
-    # Quarantine entries of the new batch replace the old open entries: one open entry per problem row.
-    _process(con, kind, items, report, t, who, action="resubmit")
-    stamp = now()
-    con.execute(f"""UPDATE quarantine SET status = 'resubmitted', resolved_at = ?
-                    WHERE quarantine_id IN ({', '.join('?' * len(ids))})""", [stamp, *ids])
-    report.warnings.append({"row": None, "field": "", "reason": t.gettext(
-        N_("{n} rows re-submitted from the quarantine")).format(n=len(by_row))})
-    return report
-
-
-def data_quality(con) -> dict:
-    """Shares of records that are geolocated, graded, disaggregated by sex and age, and validated."""
-    row = con.execute("""
-        SELECT count(*) AS records,
-               count(*) FILTER (WHERE lat IS NOT NULL AND lon IS NOT NULL) AS geolocated,
-               count(*) FILTER (WHERE source_reliability <> 'F' AND info_credibility <> 6) AS graded,
-               count(*) FILTER (WHERE v_female_child + v_female_adult + v_male_child + v_male_adult
-                                      + v_unknown_child + v_unknown_adult + v_female_unknown + v_male_unknown
-                                      + v_unknown_unknown > 0) AS with_victims,
-               count(*) FILTER (WHERE v_female_child + v_female_adult + v_male_child + v_male_adult > 0
-                                      AND v_unknown_unknown + v_unknown_child + v_unknown_adult
-                                          + v_female_unknown + v_male_unknown = 0) AS disaggregated,
-               count(*) FILTER (WHERE status = 'validated') AS validated
-        FROM incidents""").fetchone()
-    records, geolocated, graded, with_victims, disaggregated, validated = row
-    share = (lambda n, d: None if not d else n / d)
-    open_q = con.execute("SELECT count(*) FROM quarantine WHERE status = 'open'").fetchone()[0]
-    return {"records": records, "geolocated": share(geolocated, records), "graded": share(graded, records),
-            "disaggregated": share(disaggregated, with_victims), "validated": share(validated, records),
-            "with_victims": with_victims, "open_quarantine": open_q}
-
-
-def place_names_to_review(con) -> pd.DataFrame:
-    """Admin-1 names that imports could not place, per committed batch (the audit log keeps them),
-    and records still coded to a former unit: what the analyst should add to the gazetteer
-    (reference/admin1_aliases.csv) or correct. Columns: country, name, rows, problem, batch_id,
-    file_name."""
-    return con.execute("""
-        WITH names AS (
-            SELECT a.batch_id, a.file_name, k.problem AS kind,
-                   unnest(CAST(json_extract(a.details, '$.' || k.problem) AS VARCHAR[][])) AS item
-            FROM audit_log a JOIN import_batches b ON b.batch_id = a.batch_id AND b.status = 'committed',
-                 (VALUES ('admin1_unmatched'), ('admin1_former')) k(problem)
-            WHERE json_extract(a.details, '$.' || k.problem) IS NOT NULL)
-        SELECT item[1] AS country, item[2] AS name, CAST(sum(CAST(item[3] AS BIGINT)) AS BIGINT) AS rows,
-               CASE kind WHEN 'admin1_unmatched' THEN 'unmatched' ELSE 'former unit, no coordinates' END AS problem,
-               string_agg(DISTINCT batch_id, ', ') AS batch_id, string_agg(DISTINCT file_name, ', ') AS file_name
-        FROM names GROUP BY ALL
-        UNION ALL
-        SELECT f.iso3, f.name_en, CAST(count(*) AS BIGINT), 'records on a former unit', NULL, NULL
-        FROM incidents i JOIN admin1_former f ON f.code = i.admin1_code GROUP BY ALL
-        ORDER BY rows DESC, country, name""").df()
-
-
-def audit_trail(con, limit: int = 200) -> pd.DataFrame:
-    return con.execute("""SELECT logged_at, actor, action, batch_id, file_name, sha256, details
-                          FROM audit_log ORDER BY logged_at DESC LIMIT ?""", [limit]).df()
-
-
-def discard(db_path, ids: list[str], user: str | None = None) -> int:
-    """Close quarantined rows that will not be corrected; they stay in the table, marked discarded."""
-    if not ids:
-        raise ImportRefused(N_("Nothing to discard."))
-    with store.writing(db_path) as con:
-        marks = ", ".join("?" * len(ids))
-        n = con.execute(f"SELECT count(*) FROM quarantine WHERE status = 'open' AND quarantine_id IN ({marks})",
-                        ids).fetchone()[0]
-        con.execute(f"""UPDATE quarantine SET status = 'discarded', resolved_at = ?
-                        WHERE status = 'open' AND quarantine_id IN ({marks})""", [now(), *ids])
-        audit(con, "discard", None, current_user(user), details={"rows": n})
-    return n

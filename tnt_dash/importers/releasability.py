@@ -1,4 +1,4 @@
-"""Release records to host States in bulk (issue #26): the Data page's section and `release set`.
+"""Release records to host States in bulk: the Data page's section and `release set`.
 
 An import sets `releasable_to`, `originator` and `originator_iso3` row by row (native.py); this
 sets them for a list of records at once, as a correction: one transaction that keeps each replaced
@@ -15,7 +15,8 @@ import pandas as pd
 
 from .. import store
 from ..i18n import N_
-from . import native, pipeline
+from ..names import norm_header
+from . import pipeline, values
 
 MODES = ("replace", "add", "remove")
 ID_SPLIT = re.compile(r"[\r\n,;\t]+")   # not spaces: a native incident id may contain one
@@ -49,27 +50,18 @@ def ids_argument(value: str) -> list[str]:
 
 
 def _codes(value, countries: set[str]) -> list[str]:
-    parts = value if isinstance(value, (list, tuple, set)) else native.ISO3_SPLIT.split(str(value or ""))
-    codes = set()
-    for part in parts:
-        code = str(part or "").strip().upper()
-        if not code:
-            continue
-        if code not in countries:
-            raise ReleaseRefused(N_("unknown host State code {code}: expected an ISO 3166 alpha-3 code of the "
-                                    "countries table"), code=str(part).strip())
-        codes.add(code)
-    return sorted(codes)
+    return values.parse_iso3_list(value or "", countries, unknown=lambda _code, written: ReleaseRefused(N_(
+        "unknown host State code {code}: expected an ISO 3166 alpha-3 code of the countries table"), code=written))
 
 
 def _originator(originator, originator_iso3, countries: set[str]) -> tuple[str, str | None] | None:
     """None (leave as stored) or the (originator, originator_iso3) pair to set, checked as an import checks it."""
-    state = (native.text_or_none(originator_iso3) or "").upper() or None
-    if native.text_or_none(originator) is None:
+    state = (values.text_or_none(originator_iso3) or "").upper() or None
+    if values.text_or_none(originator) is None:
         if state:
             raise ReleaseRefused(N_("an originating State ({code}) needs the originator host_state"), code=state)
         return None
-    code = native.ORIGINATORS.get(native.norm_header(originator))
+    code = values.ORIGINATORS.get(norm_header(originator))
     if not code:
         raise ReleaseRefused(N_("unknown originator: {value} (expected host_state, unpol, un_other, partner or "
                                 "open_source)"), value=str(originator))

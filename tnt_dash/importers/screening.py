@@ -1,4 +1,4 @@
-"""Narratives that look as if they identify a person (issue #32): a name after "victim", a title
+"""Narratives that look as if they identify a person: a name after "victim", a title
 or "named", a phone number, an e-mail address, an exact street address, an exact age with a place.
 
 A check, not a filter: the import keeps every row and notes the record in its report, and the

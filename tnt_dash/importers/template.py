@@ -10,7 +10,7 @@ import io
 
 from ..exports import neutralise
 from ..i18n import N_
-from .native import EXAMPLE_ROW, FIELDS
+from .fields import EXAMPLE_ROW, FIELDS
 
 
 def headers(lang: str) -> list[str]:

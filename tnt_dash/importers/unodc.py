@@ -19,7 +19,8 @@ import re
 
 from ..i18n import N_
 from .detect import FileUnreadable, cell_text, nonblank, unodc_header
-from .native import header_cells, parse_number, table_items
+from .rows import header_cells, table_items
+from .values import parse_number
 
 
 class _Target:
