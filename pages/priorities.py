@@ -8,7 +8,7 @@ from tnt_dash.ui import frame, networks as networks_ui
 ctx = frame.page(N_("Threat priorities"))
 t, _ = ctx.t, ctx.t.gettext
 
-# Criminal groups (issue #31 part 6, docs/networks.md) in a tab of their own, drawn first: the market
+# Criminal groups (docs/networks.md) in a tab of their own, drawn first: the market
 # ranking below may stop the script (no incidents, no weight).
 markets_tab, groups_tab = st.tabs([_("Markets and areas"), _("Criminal groups")])
 with groups_tab:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 # Admiralty grades as 0–1 quality. RELIABILITY_VALUE/CREDIBILITY_VALUE feed the rollup's older
 # `grade_tenths` (schema 007), where F and 6 counted as E and 5. The model now reads JUDGED_*:
 # F ("reliability cannot be judged") and 6 ("truth cannot be judged") are unknown, not low, so they
-# are left out of the grade average instead of pulling it down (issue #31).
+# are left out of the grade average instead of pulling it down.
 RELIABILITY_VALUE = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.2}
 CREDIBILITY_VALUE = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6: 0.2}
 JUDGED_RELIABILITY = {k: v for k, v in RELIABILITY_VALUE.items() if k != "F"}

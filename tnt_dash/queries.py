@@ -1,5 +1,8 @@
 """Named, parameterised aggregate queries. (filters, profile) in, small frames out.
 
+One module though a little long: every query here shares `scope()` and the label joins, and the
+review of what the access profile lets through is easiest with all of them on one page.
+
 Every function scopes its rows with `scope()`, which ANDs the viewer's filters (bound
 parameters) with the access profile's record predicate (static SQL from access.py).
 Nothing here returns raw incident rows except `incident_list`, which is capped and

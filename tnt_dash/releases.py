@@ -1,4 +1,4 @@
-"""The release log: every page view, export and brief produced for a host State (issue #26).
+"""The release log: every page view, export and brief produced for a host State.
 
 Why a spool. A shared screen serves from a read-only connection, and a DuckDB file takes one
 writing process or several reading ones, never both: the page cannot write the `releases` table

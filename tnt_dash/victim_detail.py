@@ -1,4 +1,4 @@
-"""The vocabulary of the victim detail recorded per trafficking incident (issue #32), shared by the
+"""The vocabulary of the victim detail recorded per trafficking incident, shared by the
 importers, the demo and the gender indicators: forms of exploitation, citizenship, referral to
 services, the protection links (CRSV/MARA, MRM grave violations) and the criminal-justice chain.
 

@@ -107,7 +107,7 @@ def _gender(*args, **kwargs) -> View:
 
 
 def _trafficking(*args, **kwargs) -> View:
-    # Imported on call, like the gender view (issue #32).
+    # Imported on call, like the gender view.
     from .gender.pack import trafficking_view
     return trafficking_view(*args, **kwargs)
 

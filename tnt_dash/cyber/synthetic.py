@@ -1,4 +1,4 @@
-"""The demo's cyber details (issue #37), drawn after the incidents on a random stream of their own, so
+"""The demo's cyber details, drawn after the incidents on a random stream of their own, so
 that every other column of the demo is exactly what it was without them. NOTHING HERE IS REAL.
 
 Every share below is an invented figure in the direction of public reporting; docs/demo.md gives the

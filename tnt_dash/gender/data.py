@@ -40,7 +40,7 @@ class GenderData:
     national_rows: int
     arrests: Table
     smuggled: Table                   # persons smuggled (not victims), the quarter window
-    trafficking: "TraffickingData | None" = None   # issue #32: forms, citizenship, offenders, links
+    trafficking: "TraffickingData | None" = None   # forms, citizenship, offenders, links
 
 
 @dataclass

@@ -43,7 +43,7 @@ def pack_sheets(data: GenderData, t: I18n) -> dict[str, pd.DataFrame]:
 
 
 def trafficking_sheets(data: GenderData, t: I18n, sheet) -> dict[str, pd.DataFrame]:
-    """The trafficking indicators (issue #32); the protection referrals only for the profiles allowed them."""
+    """The trafficking indicators; the protection referrals only for the profiles allowed them."""
     _ = t.gettext
     tr = data.trafficking
     sheets = {

@@ -303,7 +303,7 @@ def smuggled(t: I18n, data: GenderData) -> Section:
         lambda table: [Block("table", smuggled_frame(t, table))])])
 
 
-# Survivor-centred cautions (issue #32), said wherever a count of detected victims is read.
+# Survivor-centred cautions, said wherever a count of detected victims is read.
 DETECTION_CAUTION = N_("Detection is not prevalence: more detected victims can mean better identification, more "
                        "patrols or a new referral partner, not more crime; fewer can mean less looking.")
 SMALL_NUMBERS_CAUTION = N_("Small numbers: a few victims more or less move a share by many points; read shares of "

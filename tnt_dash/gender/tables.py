@@ -161,7 +161,7 @@ def smuggled_frame(t: I18n, table: Table) -> pd.DataFrame:
     return _columns(table.frame, {k: _(v) for k, v in names.items()}, {})
 
 
-# --- Trafficking to UNODC's standard (issue #32) ----------------------------------------------
+# --- Trafficking to UNODC's standard ----------------------------------------------
 
 def forms_frame(t: I18n, table: Table) -> pd.DataFrame:
     _ = t.gettext

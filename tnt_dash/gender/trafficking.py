@@ -1,4 +1,4 @@
-"""Trafficking indicators to UNODC's standard (issue #32): detected victims by form of exploitation
+"""Trafficking indicators to UNODC's standard: detected victims by form of exploitation
 and group (the SDG 16.2.2 and GLOTIP breakdown), per 100,000 population by form, by citizenship and
 referral to services, trafficking offenders through the criminal-justice chain, and the protection
 links (referrals to the CRSV/MARA focal point, possible grave violations against children).

@@ -1,4 +1,4 @@
-"""The ranking of criminal groups (issue #31 part 6; docs/networks.md, "Ranking criminal groups").
+"""The ranking of criminal groups (docs/networks.md, "Ranking criminal groups").
 
 Each group is scored on six criteria drawn from Europol's SOCTA and UNODC's E4J: violence,
 corruption, infiltration, reach, adaptability and links. A criterion takes the analyst's assessment

@@ -1,4 +1,5 @@
-"""Threat prioritization (issues #10 and #31): a transparent SOCTA/MoRiLE-style priority model.
+"""The Threat priorities page: which criminal market in which area the mission should act on first, and
+how sure it can be, by a transparent SOCTA/MoRiLE-style model (docs/priority.md).
 
 Each criminal market × area (admin-1 unit, country, or "transnational / online" for cyber records
 with no country) in the filtered period gets, on a fixed scale that no other row changes:

@@ -25,7 +25,7 @@ FACTOR_LABELS = {
     "capacity": N_("Host-State capacity gap"),
 }
 # The levels a threat is scored at. Area levels share one model (this package); a level of another
-# kind (criminal groups, issue #31 part 6) adds its own entry and its own scoring beside it.
+# kind (criminal groups) adds its own entry and its own scoring beside it.
 AREA_LEVELS = ("adm1", "country")
 LEVELS = AREA_LEVELS
 ONLINE_AREA = "online"          # the area key of cyber records with no country: "transnational / online"

@@ -8,7 +8,7 @@ the same frame (tests/test_queries.py).
 
 Cyber records have no admin-1 area (DOMAIN.md: cybercrime not tied to a place). At admin-1 level
 they are scored where they exist: their country, as a row of its own ("online, country-wide"), or
-"transnational / online" when no country is recorded (issue #31 part 5)."""
+"transnational / online" when no country is recorded."""
 from __future__ import annotations
 
 from dataclasses import replace

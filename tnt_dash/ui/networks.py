@@ -71,7 +71,7 @@ def group_section(ctx: PageContext, actor_id: str) -> None:
 
 
 def ranking_tab(ctx: PageContext) -> None:
-    """The ranking of criminal groups (issue #31 part 6) for the threat priorities page."""
+    """The ranking of criminal groups for the threat priorities page."""
     t, _ = ctx.t, ctx.t.gettext
     st.info(_("Analytic judgement of the mission, not a measurement. Each criminal group is scored on violence, "
               "corruption, infiltration, reach, adaptability and links (Europol SOCTA, UNODC E4J): the analyst's "
