@@ -96,6 +96,14 @@ class Profile:
         return (f"(NOT coalesce({alias}.cross_border, FALSE) OR '{state}' IN (coalesce({alias}.origin_iso3, ''), "
                 f"coalesce({alias}.transit_iso3, ''), coalesce({alias}.destination_iso3, '')))")
 
+    def actor_where(self, alias: str = "ac") -> str:
+        """The criminal actors this profile may see, as static SQL over the actors table: on a host
+        State's shared screen only those released to that State (as its records are)."""
+        if not self.releasable_to_host_state:
+            return "TRUE"
+        state = self.require_host_state()     # checked ISO3: safe to inline
+        return f"list_contains(coalesce({alias}.releasable_to, []), '{state}')"
+
     def require_host_state(self) -> str:
         if not self.host_state or not ISO3.fullmatch(self.host_state):
             raise HostStateError(host_state_message())

@@ -26,11 +26,7 @@ MASKED_SUFFIX = N_("{type} (name restricted)")
 def visible(profile: Profile, alias: str = "ac") -> str:
     """Static SQL over the actors table aliased `alias`: the actors this profile may see at all
     (merged actors are never shown: their records moved to the actor they were merged into)."""
-    sql = f"{alias}.merged_into IS NULL"
-    if profile.releasable_to_host_state:
-        state = profile.require_host_state()     # checked ISO3: safe to inline
-        sql += f" AND list_contains(coalesce({alias}.releasable_to, []), '{state}')"
-    return sql
+    return f"{alias}.merged_into IS NULL AND {profile.actor_where(alias)}"
 
 
 def name_sql(profile: Profile, alias: str = "ac", lang: str = "en") -> str:
