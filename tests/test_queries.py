@@ -245,6 +245,28 @@ def test_an_older_store_gets_the_priority_columns_when_migrated(tmp_path):
         con.close()
 
 
+def test_a_migration_that_landed_after_a_higher_one_is_still_applied(tmp_path, monkeypatch):
+    """Branches land in any order: a store already at the highest version must still get a lower
+    numbered migration it has not recorded, and a second open applies nothing again."""
+    from tnt_dash import store
+    path = tmp_path / "late.duckdb"
+    seed.build(path, demo_rows=None)
+    late = tmp_path / "005_late_landed.sql"
+    late.write_text("CREATE TABLE late_landed (x INTEGER); INSERT INTO late_landed VALUES (1);", encoding="utf-8")
+    con = store.connect(path)
+    try:
+        con.execute("DELETE FROM schema_version WHERE version = 5")
+        real = store.migrations()
+        monkeypatch.setattr(store, "migrations", lambda: [(v, late if v == 5 else p) for v, p in real])
+        assert store.migrate(con) == store.SCHEMA_VERSION
+        assert con.execute("SELECT count(*) FROM late_landed").fetchone()[0] == 1
+        assert 5 in {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+        store.migrate(con)                                    # applied once: no second row, no error
+        assert con.execute("SELECT count(*) FROM late_landed").fetchone()[0] == 1
+    finally:
+        con.close()
+
+
 def test_status_rollup_equals_a_fresh_aggregation_of_the_incidents(demo_con):
     """The dateless rollup behind every page's status line is what the incidents sum to now."""
     fresh = """SELECT mission, iso3, coalesce(admin1_code, residence_admin1_code), market, status, tlp, classification,

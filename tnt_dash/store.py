@@ -183,12 +183,14 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the store's version, each in its own transaction."""
+    """Apply every migration the store has not recorded, in number order, each in its own transaction.
+    Not only those above the store's highest: branches land in any order, so a store already at 019
+    must still get a 017 that landed after it."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
-    current = schema_version(con)
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
     rollup_changed = False
     for version, path in migrations():
-        if version <= current:
+        if version in applied:
             continue
         with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
