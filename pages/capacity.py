@@ -5,7 +5,7 @@ from tnt_dash.capacity.definitions import AREAS
 from tnt_dash.capacity.schema import tables_present
 from tnt_dash.i18n import N_
 from tnt_dash.ui import frame
-from tnt_dash.ui.capacity import library_tab, table
+from tnt_dash.ui.capacity import library_tab, no_activities, table
 
 ctx = frame.page(N_("Capacity building"))
 t, _ = ctx.t, ctx.t.gettext
@@ -30,8 +30,7 @@ if loaded:
     with tabs["activities"]:
         counts = ctx.call(tables.monthly_counts, ctx.scope)
         if counts.empty:
-            st.info(_("No activities in this period and selection."))
-            st.caption(screen.implementation_hint(t))
+            no_activities(ctx)
         else:
             st.plotly_chart(figures.calendar_figure(counts, t, period), width="stretch", config=CHART)
             st.caption(_("Each cell: number of activities of that type starting in the month. Network-wide activities "

@@ -353,3 +353,26 @@ def test_demo_activities_follow_the_project_document(demo_con):
                                     AND rotation_due BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'""").fetchone()[0]
     assert rotations == kinds["handover"] > 0
     assert queries.focal_points(demo_con, Filters(), SHARED_CAF).empty
+
+
+def test_an_empty_period_offers_the_project_period(demo_env, monkeypatch):
+    """The demo's activities fall in the project's 2024 implementation period, outside the default
+    last twelve months: the page says so and one click sets the sidebar's period to it."""
+    from streamlit.testing.v1 import AppTest
+
+    from tnt_dash.capacity.definitions import IMPLEMENTATION
+    from .test_app import APP
+    monkeypatch.setenv("TNT_PROFILE", "analyst")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/capacity.py").run()
+    assert not at.exception
+    assert "No activities in this period and selection." in [i.value for i in at.info]
+    assert {m.label: m.value for m in at.metric}["Activities"] == "0"
+    at.button(key="capacity_project_period").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.sidebar.date_input(key="period").value == IMPLEMENTATION
+    activities = int({m.label: m.value for m in at.metric}["Activities"].replace(",", ""))
+    assert activities > 0
+    assert "No activities in this period and selection." not in [i.value for i in at.info]
+    assert not [b for b in at.button if b.key == "capacity_project_period"]     # nothing left to offer

@@ -4,6 +4,7 @@ part and turns a table's codes into its headers as it shows it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -28,6 +29,14 @@ def period_text(t: I18n, filters: Filters) -> str:
     if not filters.date_from:
         return _("all dates")
     return _("{start} to {end}").format(start=t.date(filters.date_from), end=t.date(filters.date_to))
+
+
+def project_period(data_start: date | None, data_end: date | None) -> tuple[date, date] | None:
+    """The project's implementation period within the store's dates (the sidebar's picker accepts
+    nothing outside them); None when the two do not meet."""
+    first, last = IMPLEMENTATION
+    first, last = max(first, data_start or first), min(last, data_end or last)
+    return (first, last) if first <= last else None
 
 
 def implementation_hint(t: I18n) -> str:

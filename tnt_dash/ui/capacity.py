@@ -11,6 +11,7 @@ import streamlit as st
 from tnt_dash import presented, queries, store
 from tnt_dash.access import CLASSIFICATION_ORDER, TLP_ORDER
 from tnt_dash.capacity import library, screen
+from tnt_dash.filters import Filters
 from tnt_dash.ui import frame
 
 
@@ -18,6 +19,24 @@ def table(shown: screen.Table) -> None:
     """A table keyed by codes, shown under its translated headers."""
     config = {shown.headers[c]: st.column_config.TextColumn(width="large") for c in shown.wide}
     st.dataframe(shown.shown(), hide_index=True, width="stretch", column_config=config or None)
+
+
+def no_activities(ctx: frame.PageContext) -> None:
+    """The period holds no activity: say so, and offer the project's implementation period, which
+    sets the sidebar's period (the filters then follow on every page, and into the link)."""
+    t, _ = ctx.t, ctx.t.gettext
+    st.info(_("No activities in this period and selection."))
+    st.caption(screen.implementation_hint(t))
+    bounds = ctx.call(queries.data_status, Filters(statuses=()), ctx.profile)
+    period = screen.project_period(bounds["date_min"], bounds["date_max"])
+    if period is not None and (ctx.filters.date_from, ctx.filters.date_to) != period:
+        st.button(_("Show the project period"), icon=":material/date_range:", key="capacity_project_period",
+                  on_click=_set_period, args=(period,))
+
+
+def _set_period(period: tuple) -> None:
+    # A callback runs before the next run draws the sidebar, so the picker takes this value.
+    st.session_state["period"] = period
 
 
 def library_tab(ctx: frame.PageContext) -> None:
