@@ -427,3 +427,19 @@ def test_names_follow_the_page_language(graph_store):
     masked = graph.network(con, Scope(Filters(), access.GENDER, "fr"), top=10).nodes.set_index("key")["label"]
     assert masked["actor:ACT-005"] == "Groupes de type mafieux (nom restreint)"
     con.close()
+
+
+def test_the_network_figure_is_served_unvalidated_and_equals_plotlys(graph_store, unvalidated_figure):
+    """Served as plain dicts (figures.figure), the graph must be exactly what Plotly's validated
+    build gives, the selected node outlined and every edge kind in its own trace."""
+    con = _ro(graph_store)
+    net = graph.network(con, Scope(ALL, access.ANALYST, "en"), top=10)
+    focus = net.nodes["key"].iloc[0]
+    fig = unvalidated_figure(lambda: figures.network_figure(net.nodes, net.edges, graph.NODE_LABELS, graph.EDGE_LABELS,
+                                                            "%{customdata[2]}", selected=focus, separators=", "))
+    nodes = [trace for trace in fig.data if trace.mode == "markers+text"]
+    assert sum(len(trace.x) for trace in nodes) == len(net.nodes)
+    widths = [w for trace in nodes for w in trace.marker.line.width]
+    assert widths.count(3) == 1 and fig.layout.separators == ", " and fig.layout.xaxis.visible is False
+    lines = [trace for trace in fig.data if trace.mode == "lines"]
+    assert sum(len(trace.x) for trace in lines) == 3 * len(net.edges)     # two ends and a break per edge

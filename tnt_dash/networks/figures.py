@@ -7,6 +7,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..figures import figure
+
 # Okabe-Ito, colour-blind safe; each node kind also has its own marker symbol.
 NODE_STYLE = {"actor": ("#D55E00", "circle"), "area": ("#0072B2", "square"), "market": ("#009E73", "diamond"),
               "corridor": ("#CC79A7", "triangle-up")}
@@ -25,57 +27,61 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, kind_labels: dict[s
     """The link graph. `kind_labels` names the node kinds, `edge_labels` the edge kinds (legend);
     `hover` is the node hovertemplate over customdata [key, kind label, label, incidents, fatalities].
     Edge width: incidents shared (bucketed: plotly draws one width per trace)."""
-    fig = go.Figure()
-    pos = nodes.set_index("key")[["x", "y"]]
+    # Traces as plain dicts, made into one unvalidated Figure (figures.figure): Plotly's objects
+    # were most of the page's time with every query cached.
+    where = {axis: dict(zip(nodes["key"], nodes[axis].astype(float))) for axis in ("x", "y")}
     largest_edge = max([float(n) for n in edges["incidents"].dropna()] or [1.0])
     activity = edges[edges["incidents"].notna()]
+    data: list[dict] = []
     legend_shown = False
     for i, width in enumerate(WIDTH_BUCKETS):
         lo, hi = largest_edge * i / len(WIDTH_BUCKETS), largest_edge * (i + 1) / len(WIDTH_BUCKETS)
         part = activity[(activity["incidents"] > lo) & (activity["incidents"] <= hi)]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(x=_segments(part, pos, "x"), y=_segments(part, pos, "y"), mode="lines",
-                                 line=dict(width=width, color="rgba(90,90,90,0.35)"), hoverinfo="skip",
-                                 name=edge_labels["activity"], legendgroup="activity", showlegend=not legend_shown))
+        data.append({"type": "scatter", "x": _segments(part, where["x"]), "y": _segments(part, where["y"]),
+                     "mode": "lines", "line": {"width": width, "color": "rgba(90,90,90,0.35)"}, "hoverinfo": "skip",
+                     "name": edge_labels["activity"], "legendgroup": "activity", "showlegend": not legend_shown})
         legend_shown = True
     for kind, (colour, dash) in LINK_STYLE.items():
         part = edges[edges["kind"] == kind]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(x=_segments(part, pos, "x"), y=_segments(part, pos, "y"), mode="lines",
-                                 line=dict(width=2.5, color=colour, dash=dash), hoverinfo="skip",
-                                 name=edge_labels[kind]))
+        data.append({"type": "scatter", "x": _segments(part, where["x"]), "y": _segments(part, where["y"]),
+                     "mode": "lines", "line": {"width": 2.5, "color": colour, "dash": dash}, "hoverinfo": "skip",
+                     "name": edge_labels[kind]})
     largest = float(nodes["incidents"].max()) if len(nodes) else 1.0
     for kind, (colour, symbol) in NODE_STYLE.items():
         part = nodes[nodes["kind"] == kind]
         if part.empty:
             continue
         is_actor = kind == "actor"
-        fig.add_trace(go.Scatter(
-            x=part["x"], y=part["y"], mode="markers+text", name=kind_labels[kind],
-            text=_labels(part, LABELLED.get(kind, 0)), textposition=_positions(part) if is_actor else "bottom center",
-            textfont=dict(size=13 if is_actor else 11, color="#222" if is_actor else colour),
-            marker=dict(size=node_size(part["incidents"], largest), color=colour, symbol=symbol,
-                        line=dict(width=[3 if k == selected else 1 for k in part["key"]],
-                                  color=["#111" if k == selected else "white" for k in part["key"]]),
-                        opacity=0.9),
-            customdata=[[k, kind_labels[kind], label, int(n), int(f)] for k, label, n, f in
-                        part[["key", "label", "incidents", "fatalities"]].itertuples(index=False)],
-            hovertemplate=hover))
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), clickmode="event+select",
-                      dragmode="pan", separators=separators, plot_bgcolor="rgba(0,0,0,0)",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
-    fig.update_xaxes(visible=False)
-    fig.update_xaxes(range=[-1.12, 1.12])
-    fig.update_yaxes(visible=False, range=[-1.1, 1.15])
-    return fig
+        keys = part["key"].tolist()
+        data.append({
+            "type": "scatter", "x": part["x"].to_numpy(), "y": part["y"].to_numpy(), "mode": "markers+text",
+            "name": kind_labels[kind], "text": _labels(part, LABELLED.get(kind, 0)),
+            "textposition": _positions(part) if is_actor else "bottom center",
+            "textfont": {"size": 13 if is_actor else 11, "color": "#222" if is_actor else colour},
+            "marker": {"size": node_size(part["incidents"], largest), "color": colour, "symbol": symbol,
+                       "line": {"width": [3 if k == selected else 1 for k in keys],
+                                "color": ["#111" if k == selected else "white" for k in keys]},
+                       "opacity": 0.9},
+            "customdata": [[k, kind_labels[kind], label, int(n), int(f)] for k, label, n, f in
+                           part[["key", "label", "incidents", "fatalities"]].itertuples(index=False)],
+            "hovertemplate": hover})
+    layout = {"height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "clickmode": "event+select",
+              "dragmode": "pan", "separators": separators, "plot_bgcolor": "rgba(0,0,0,0)",
+              "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+              "xaxis": {"visible": False, "range": [-1.12, 1.12]},
+              "yaxis": {"visible": False, "range": [-1.1, 1.15]}}
+    return figure(data, layout)
 
 
-def _segments(edges: pd.DataFrame, pos: pd.DataFrame, axis: str) -> list:
+def _segments(edges: pd.DataFrame, where: dict) -> list:
+    """Line segments between the edges' ends, None between two: one trace draws them all."""
     out: list = []
-    for a, b in edges[["a", "b"]].itertuples(index=False):
-        out += [float(pos.at[a, axis]), float(pos.at[b, axis]), None]
+    for a, b in zip(edges["a"], edges["b"]):
+        out += [where[a], where[b], None]
     return out
 
 
