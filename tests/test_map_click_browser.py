@@ -187,6 +187,36 @@ def _click(page, x: float, y: float) -> float:
     return taps["pointerup"] - taps["pointerdown"]
 
 
+def _select_on_map(page, aim, focus, what: str, slow: list[int]) -> None:
+    """Click where aim(attempts) points (None: the selection already arrived) until the address reads
+    map_focus=focus() (read after aiming: the target may be chosen by aiming). A press too slow for deck.gl is noted in `slow` and tried again; three presses
+    it took as clicks that the page did not follow fail the test."""
+    attempts, deadline = 0, time.time() + TAP_DEADLINE_S
+    while True:
+        _settle(page)
+        point = aim(attempts)
+        if point is None:
+            return
+        held = _click(page, *point)
+        if held >= TAP_MS:
+            slow.append(round(held))
+            if time.time() > deadline:
+                pytest.xfail(f"every press on the map took {slow} ms to handle (deck.gl takes a click only "
+                             f"under {TAP_MS} ms): this machine was too loaded to click a WebGL chart")
+            page.wait_for_timeout(2_000)
+            continue
+        attempts += 1
+        try:
+            page.wait_for_function("key => new URLSearchParams(window.location.search).get('map_focus') === key",
+                                   arg=focus(), timeout=30_000)
+            return
+        except Exception as error:  # noqa: BLE001 - say what failed, not only that a wait timed out
+            if attempts == 3:
+                raise AssertionError(f"clicking {what} on the map (3 clicks deck.gl took as clicks, the last "
+                                     f"handled in {held:.0f} ms) did not put map_focus={focus()} in the address "
+                                     f"({page.url}): the chart's selection did not reach pages/map.py") from error
+
+
 def _focus(url: str) -> str | None:
     values = parse_qs(urlparse(url).query).get("map_focus")
     return values[0] if values else None
@@ -223,28 +253,13 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
     # (a) The selection is in the address... A click that lands while the first page load is still
     # rerunning (a fresh server, two CI workers) can be dropped with the old chart, so the click is
     # tried up to three times; if clicking does nothing, all three fail.
-    attempts, slow, deadline = 0, [], time.time() + TAP_DEADLINE_S
-    while True:
-        _settle(page)
-        x, y = _hover_until_picked(page, x, y, crossing["r"], name)
-        held = _click(page, x, y)
-        if held >= TAP_MS:
-            slow.append(round(held))
-            if time.time() > deadline:
-                pytest.xfail(f"every press on the map took {slow} ms to handle (deck.gl takes a click only "
-                             f"under {TAP_MS} ms): this machine was too loaded to click a WebGL chart")
-            page.wait_for_timeout(2_000)
-            continue
-        attempts += 1
-        try:
-            page.wait_for_function("() => new URLSearchParams(window.location.search).has('map_focus')",
-                                   timeout=30_000)
-            break
-        except Exception as error:  # noqa: BLE001 - say what failed, not only that a wait timed out
-            if attempts == 3:
-                raise AssertionError(f"clicking {name!r} on the map (3 clicks deck.gl took as clicks, the last "
-                                     f"handled in {held:.0f} ms) did not put map_focus in the address "
-                                     f"({page.url}): the chart's selection did not reach pages/map.py") from error
+    slow: list[int] = []
+    spot = [x, y]
+
+    def aim_at_crossing(_attempts: int):
+        spot[:] = _hover_until_picked(page, *spot, crossing["r"], name)
+        return spot
+    _select_on_map(page, aim_at_crossing, lambda: f"crossing:{code}", repr(name), slow)
     assert _focus(page.url) == f"crossing:{code}"
     # (b) ...and the page follows it: the notice, the headings and the map's own outline.
     page.wait_for_function(
@@ -271,9 +286,9 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
 
     # A click on another layer replaces the selection: the busiest admin-1 circle that deck.gl picks.
     # Tried up to three times, as above: under load a click can land while the chart is redrawn.
-    attempts, deadline = 0, time.time() + TAP_DEADLINE_S
-    while True:
-        _settle(page)
+    picked: dict = {}
+
+    def aim_at_area(attempts: int):
         box = chart.first.bounding_box()
         to_page = _projector(decks[-1], box)
         for area in _area_targets(_layer(decks[-1], "areas")):
@@ -284,25 +299,12 @@ def test_clicking_a_crossing_filters_the_page_and_goes_into_the_url(server, brow
                     break
         else:
             raise AssertionError("deck.gl picked no admin-1 circle at its centre")
+        picked.update(area)
         if attempts and _focus(page.url) == area["key"]:
-            break   # the previous click arrived late; a second one would clear the selection
-        held = _click(page, ax, ay)
-        if held >= TAP_MS:
-            slow.append(round(held))
-            if time.time() > deadline:
-                pytest.xfail(f"every press on the map took {slow} ms to handle (deck.gl takes a click only "
-                             f"under {TAP_MS} ms): this machine was too loaded to click a WebGL chart")
-            page.wait_for_timeout(2_000)
-            continue
-        attempts += 1
-        try:
-            page.wait_for_function("key => new URLSearchParams(window.location.search).get('map_focus') === key",
-                                   arg=area["key"], timeout=30_000)
-            break
-        except Exception as error:  # noqa: BLE001 - say what failed, not only that a wait timed out
-            if attempts == 3:
-                raise AssertionError(f"clicking the area {area['label']!r} on the map (3 clicks deck.gl took as "
-                                     f"clicks) did not put it in the address: {error}") from error
+            return None   # the previous click arrived late; a second one would clear the selection
+        return ax, ay
+    _select_on_map(page, aim_at_area, lambda: picked["key"], "the busiest admin-1 area", slow)
+    area = picked
     page.wait_for_function(
         "name => document.querySelector('[data-testid=\"stMain\"]').innerText"
         ".includes('Selected on the map – Admin-1 area: ' + name)", arg=area["label"], timeout=30_000)
